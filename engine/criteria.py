@@ -1,0 +1,415 @@
+"""Schema of a criteria file and its loader.
+
+A criteria file is the whole of a legal instrument's scoring rules as data. Loading checks two layers:
+the shape (pydantic, unknown keys rejected) and the consistency (inputs exist, bands cover their range
+without gaps or overlaps, points add up). Every problem names the file, the path inside it and its line.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from engine.text import Text, nfc
+from engine.yaml_lines import format_path, line_of
+
+Status = Literal["confirmed", "provisional"]
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Str = Annotated[str, AfterValidator(lambda s: nfc(s).strip())]
+
+# The range each kind of measure can take; a band set must cover it exactly. None: no upper limit.
+DOMAINS: dict[str, tuple[float, float | None]] = {
+    "yes_no": (0, 1),
+    "count": (0, None),
+    "percent": (0, 100),
+    "per_1000": (0, 1000),
+}
+INTEGER_KINDS = {"yes_no", "count"}
+RATE_SCALE = {"percent": 100, "per_1000": 1000}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class Instrument(_Model):
+    id: Str
+    title: Text
+    citation: Str
+    effective: dt.date
+    replaces: Str | None = None
+    total_points: int = Field(gt=0)
+
+
+class Category(_Model):
+    id: Name
+    label: Text
+    threshold: int = Field(ge=0)
+
+
+class Recognition(_Model):
+    min_points_per_criterion: int = Field(ge=0)
+    citation: Str
+    status: Status
+
+
+class InputDecl(_Model):
+    name: Name
+    type: Literal["text", "category", "yes_no", "count"]
+    label: Text
+    unit: Text | None = None
+    min: int | None = Field(default=None, ge=0)
+    required: bool = False
+
+
+class Measure(_Model):
+    kind: Literal["yes_no", "count", "percent", "per_1000"]
+    input: Name | None = None
+    numerator: Name | None = None
+    denominator: Name | None = None
+    empty_denominator: Literal["full_points", "zero_points"] | None = None
+
+    @property
+    def is_rate(self) -> bool:
+        return self.kind in RATE_SCALE
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        names = (self.numerator, self.denominator) if self.is_rate else (self.input,)
+        return tuple(n for n in names if n)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A band's range. `None` bounds are the edge of the measure's domain (open-ended for counts)."""
+
+    low: float | None
+    low_inclusive: bool
+    high: float | None
+    high_inclusive: bool
+
+    def contains(self, value: float) -> bool:
+        if self.low is not None and (value < self.low or (value == self.low and not self.low_inclusive)):
+            return False
+        if self.high is not None and (value > self.high or (value == self.high and not self.high_inclusive)):
+            return False
+        return True
+
+
+class Band(_Model):
+    min: float | None = None
+    above: float | None = None
+    max: float | None = None
+    below: float | None = None
+    equals: float | None = None
+    is_: bool | None = Field(default=None, alias="is")
+    points: int = Field(ge=0)
+    status: Status | None = None
+    note: Text | None = None
+
+    def interval(self) -> Interval:
+        if self.is_ is not None:
+            v = 1.0 if self.is_ else 0.0
+            return Interval(v, True, v, True)
+        if self.equals is not None:
+            return Interval(self.equals, True, self.equals, True)
+        low, low_inc = (self.min, True) if self.min is not None else (self.above, False)
+        high, high_inc = (self.max, True) if self.max is not None else (self.below, False)
+        return Interval(low, low_inc if low is not None else True, high, high_inc if high is not None else True)
+
+    def describe(self, lang: str, symbol: str = "") -> str:
+        """The band as a person reads it: '≥ 95%', '> 0.5‰ và ≤ 1‰', 'có'."""
+        if self.is_ is not None:
+            return ("có" if self.is_ else "không") if lang == "vi" else ("yes" if self.is_ else "no")
+        if self.equals is not None:
+            return f"= {_num(self.equals)}{symbol}"
+        parts = []
+        for key, sign in (("min", "≥"), ("above", ">"), ("max", "≤"), ("below", "<")):
+            value = getattr(self, key)
+            if value is not None:
+                parts.append(f"{sign} {_num(value)}{symbol}")
+        return (" và " if lang == "vi" else " and ").join(parts) or ("mọi giá trị" if lang == "vi" else "any value")
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+class Scoring(_Model):
+    status: Status
+    citation: Str
+    note: Text | None = None
+    bands: list[Band] = Field(min_length=1)
+
+    def band_status(self, index: int) -> Status:
+        return self.bands[index].status or self.status
+
+
+class Indicator(_Model):
+    id: Str
+    name: Text
+    max_points: int = Field(ge=0)
+    measure: Measure
+    scoring: Scoring
+
+    @cached_property
+    def intervals(self) -> list[Interval]:
+        return [band.interval() for band in self.scoring.bands]
+
+    @cached_property
+    def higher_is_better(self) -> bool:
+        """Direction of improvement, derived from the bands: the best band is the one worth most points."""
+        best = max(range(len(self.intervals)), key=lambda i: self.scoring.bands[i].points)
+        worst = min(range(len(self.intervals)), key=lambda i: self.scoring.bands[i].points)
+        return _sort_key(self.intervals[best]) >= _sort_key(self.intervals[worst])
+
+    def band_text(self, index: int) -> Text:
+        symbol = {"percent": "%", "per_1000": "‰"}.get(self.measure.kind, "")
+        band = self.scoring.bands[index]
+        return Text(vi=band.describe("vi", symbol), en=band.describe("en", symbol))
+
+    def band_for(self, value: float) -> int:
+        """Index of the band containing value (pure-Python twin of the compiled rules, used by gap analysis)."""
+        for index, interval in enumerate(self.intervals):
+            if interval.contains(value):
+                return index
+        raise ValueError(f"indicator {self.id}: no band contains {value}")
+
+
+class Criterion(_Model):
+    number: int = Field(ge=1)
+    name: Text
+    max_points: int = Field(ge=0)
+    citation: Str
+    indicators: list[Indicator] = Field(min_length=1)
+
+
+class CriteriaSet(_Model):
+    instrument: Instrument
+    categories: list[Category] = Field(min_length=1)
+    recognition: Recognition
+    inputs: list[InputDecl] = Field(min_length=1)
+    criteria: list[Criterion] = Field(min_length=1)
+    # Filled by the loader: where the file came from and a digest of its content (names the compiled ruleset).
+    source: str = ""
+    digest: str = ""
+
+    @cached_property
+    def input_by_name(self) -> dict[str, InputDecl]:
+        return {decl.name: decl for decl in self.inputs}
+
+    @cached_property
+    def category_by_id(self) -> dict[str, Category]:
+        return {category.id: category for category in self.categories}
+
+    @cached_property
+    def indicators(self) -> list[tuple[Criterion, Indicator]]:
+        return [(criterion, indicator) for criterion in self.criteria for indicator in criterion.indicators]
+
+    @cached_property
+    def rate_pairs(self) -> list[tuple[str, str]]:
+        """(numerator, denominator) pairs: a numerator above its denominator is invalid data."""
+        return list(dict.fromkeys(
+            (ind.measure.numerator, ind.measure.denominator) for _, ind in self.indicators if ind.measure.is_rate
+        ))
+
+
+class CriteriaError(Exception):
+    """A criteria file that cannot be used. `problems` holds (path, line, message) for each problem found."""
+
+    def __init__(self, source: str, problems: list[tuple[str, int | None, str]]):
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}:{line or '?'}: {path}: {message}" for path, line, message in problems]
+        super().__init__(f"invalid criteria file {source} ({len(problems)} problem(s)):\n  " + "\n  ".join(lines))
+
+
+def default_criteria_path() -> Path:
+    """The newest criteria file shipped with cfc (files are named by effective date, so names sort by date)."""
+    here = Path(__file__).resolve().parent.parent / "criteria"
+    files = sorted(here.glob("*.yaml"))
+    if not files:
+        raise FileNotFoundError(f"no criteria files in {here}")
+    return files[-1]
+
+
+def load_criteria(path: str | Path | None = None) -> CriteriaSet:
+    path = Path(path) if path is not None else default_criteria_path()
+    source = str(path)
+    try:
+        raw_bytes = path.read_bytes()
+        text = raw_bytes.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CriteriaError(source, [("(file)", None, f"cannot read: {error}")]) from error
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise CriteriaError(source, [("(file)", mark.line + 1 if mark else None, f"not valid YAML: {error}")]) from error
+    if not isinstance(data, dict):
+        raise CriteriaError(source, [("(top level)", 1, "expected a mapping with instrument, categories, ...")])
+    # Top-level keys starting with x- hold YAML anchors shared by several rules (as in OpenAPI); not rules.
+    data = {key: value for key, value in data.items() if not str(key).startswith("x-")}
+    try:
+        criteria = CriteriaSet.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            loc = [step for step in item["loc"] if not (isinstance(step, str) and step.startswith("function-"))]
+            problems.append((format_path(loc), line_of(text, loc), item["msg"]))
+        raise CriteriaError(source, problems) from None
+    problems = [(format_path(p), line_of(text, p), m) for p, m in check_consistency(criteria)]
+    if problems:
+        raise CriteriaError(source, problems)
+    return criteria.model_copy(update={"source": source, "digest": hashlib.sha256(raw_bytes).hexdigest()})
+
+
+def check_consistency(cs: CriteriaSet) -> list[tuple[list, str]]:
+    """Every rule the shape alone cannot express. Returns (path, message) pairs; empty when consistent."""
+    problems: list[tuple[list, str]] = []
+    _unique(problems, ["inputs"], [d.name for d in cs.inputs], "input name")
+    _unique(problems, ["categories"], [c.id for c in cs.categories], "category id")
+    _unique(problems, ["criteria"], [c.number for c in cs.criteria], "criterion number")
+    _unique(problems, ["criteria"], [i.id for _, i in cs.indicators], "indicator id")
+    numbers = [c.number for c in cs.criteria]
+    if numbers != list(range(1, len(numbers) + 1)):
+        problems.append((["criteria"], f"criteria must be numbered 1..{len(numbers)} in order, found {numbers}"))
+    for index, category in enumerate(cs.categories):
+        if category.threshold > cs.instrument.total_points:
+            problems.append((["categories", index, "threshold"],
+                             f"threshold {category.threshold} is above the total of {cs.instrument.total_points}"))
+    total = sum(c.max_points for c in cs.criteria)
+    if total != cs.instrument.total_points:
+        problems.append((["instrument", "total_points"],
+                         f"criteria max_points add up to {total}, not {cs.instrument.total_points}"))
+    for ci, criterion in enumerate(cs.criteria):
+        subtotal = sum(i.max_points for i in criterion.indicators)
+        if subtotal != criterion.max_points:
+            problems.append((["criteria", ci, "max_points"],
+                             f"criterion {criterion.number}: indicator max_points add up to {subtotal}, "
+                             f"not {criterion.max_points}"))
+        for ii, indicator in enumerate(criterion.indicators):
+            path = ["criteria", ci, "indicators", ii]
+            problems += _check_measure(cs, indicator.measure, path + ["measure"])
+            problems += _check_bands(indicator, path + ["scoring", "bands"])
+    return problems
+
+
+def _unique(problems: list, path: list, values: list, what: str) -> None:
+    seen = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            problems.append((path + [index], f"duplicate {what} {value!r}"))
+        seen.add(value)
+
+
+def _check_measure(cs: CriteriaSet, m: Measure, path: list) -> list[tuple[list, str]]:
+    problems = []
+    wanted = {"numerator", "denominator", "empty_denominator"} if m.is_rate else {"input"}
+    for key in ("input", "numerator", "denominator", "empty_denominator"):
+        present = getattr(m, key) is not None
+        if present and key not in wanted:
+            problems.append((path + [key], f"a {m.kind} measure does not take {key}"))
+        if not present and key in wanted:
+            problems.append((path, f"a {m.kind} measure needs {key}"))
+    input_type = "yes_no" if m.kind == "yes_no" else "count"
+    for key in ("input", "numerator", "denominator"):
+        name = getattr(m, key)
+        if name is None or key not in wanted:
+            continue
+        decl = cs.input_by_name.get(name)
+        if decl is None:
+            problems.append((path + [key], f"input {name!r} is not declared under inputs"))
+        elif decl.type != input_type:
+            problems.append((path + [key], f"input {name!r} is of type {decl.type}, a {m.kind} measure needs {input_type}"))
+    return problems
+
+
+def _sort_key(interval: Interval) -> tuple[float, float]:
+    low = -math.inf if interval.low is None else interval.low
+    return (low, 0 if interval.low_inclusive else 1)
+
+
+def _check_bands(indicator: Indicator, path: list) -> list[tuple[list, str]]:
+    kind = indicator.measure.kind
+    bands = indicator.scoring.bands
+    problems = []
+    for index, band in enumerate(bands):
+        keys = [k for k in ("min", "above", "max", "below", "equals", "is_") if getattr(band, k) is not None]
+        if kind == "yes_no" and keys != ["is_"]:
+            problems.append((path + [index], "a yes_no band is written as `is: yes` or `is: no`"))
+        elif kind != "yes_no" and "is_" in keys:
+            problems.append((path + [index, "is"], f"`is` is only for yes_no measures, not {kind}"))
+        elif ("min" in keys and "above" in keys) or ("max" in keys and "below" in keys):
+            problems.append((path + [index], "a band has at most one lower bound (min/above) and one upper (max/below)"))
+        elif "equals" in keys and len(keys) > 1:
+            problems.append((path + [index], "`equals` cannot be combined with other bounds"))
+        if band.points > indicator.max_points:
+            problems.append((path + [index, "points"], f"{band.points} points is above the indicator's max of {indicator.max_points}"))
+    if problems:
+        return problems
+    if max(b.points for b in bands) != indicator.max_points:
+        problems.append((path, f"the best band gives {max(b.points for b in bands)} points, "
+                               f"the indicator's max_points is {indicator.max_points}"))
+    low, high = DOMAINS[kind]
+    closed = [_closed(iv, kind, low, high) for iv in indicator.intervals]
+    for index, (lo, hi) in enumerate(closed):
+        if lo > hi:
+            problems.append((path + [index], "the band is empty"))
+        elif lo < low or (high is not None and hi > high):
+            problems.append((path + [index], f"the band reaches outside the range of a {kind} measure "
+                                             f"({low} to {high if high is not None else 'any'})"))
+    if problems:
+        return problems
+    order = sorted(range(len(bands)), key=lambda i: closed[i])
+    if order not in (list(range(len(bands))), list(reversed(range(len(bands))))):
+        problems.append((path, "list the bands in order of the measure (best to worst), each next to the previous"))
+        return problems
+    edge = "0" if low == 0 else str(low)
+    if closed[order[0]][0] != low:
+        problems.append((path + [order[0]], f"no band covers values from {edge}"))
+    top = closed[order[-1]][1]
+    if (high is None and top != math.inf) or (high is not None and top != high):
+        problems.append((path + [order[-1]], f"no band covers values up to {high if high is not None else 'any value'}"))
+    for a, b in zip(order, order[1:]):
+        gap = _gap_between(indicator.intervals[a], indicator.intervals[b], kind)
+        if gap:
+            problems.append((path + [b], gap))
+    points = [bands[i].points for i in order]
+    if points != sorted(points) and points != sorted(points, reverse=True):
+        problems.append((path, "points must rise (or fall) steadily with the measure, so the next band is clear"))
+    return problems
+
+
+def _closed(iv: Interval, kind: str, low: float, high: float | None) -> tuple[float, float]:
+    """The interval as (lowest, highest) with unbounded ends replaced by the domain's edges."""
+    lo = low if iv.low is None else iv.low
+    hi = (math.inf if high is None else high) if iv.high is None else iv.high
+    if kind in INTEGER_KINDS:
+        lo = lo if (iv.low is None or iv.low_inclusive) and float(lo).is_integer() else math.floor(lo) + 1
+        hi = hi if (iv.high is None or iv.high_inclusive) and (hi == math.inf or float(hi).is_integer()) else math.ceil(hi) - 1
+    return lo, hi
+
+
+def _gap_between(a: Interval, b: Interval, kind: str) -> str | None:
+    """Bands a (lower) and b (next up) must meet exactly: one ends where the other starts, one side inclusive."""
+    if kind in INTEGER_KINDS:
+        a_hi = _closed(a, kind, 0, None)[1]
+        b_lo = _closed(b, kind, 0, None)[0]
+        if b_lo == a_hi + 1:
+            return None
+        return f"bands overlap or leave a gap between {a_hi} and {b_lo}"
+    if a.high is None or b.low is None or a.high != b.low:
+        return f"this band starts at {b.low}, the band below it ends at {a.high}: they must meet"
+    if a.high_inclusive and b.low_inclusive:
+        return f"both bands include {a.high}: use min on one and below on the other (or max and above)"
+    if not a.high_inclusive and not b.low_inclusive:
+        return f"no band includes {a.high} itself"
+    return None

@@ -1,0 +1,277 @@
+"""Read units' self-assessment data and validate each into typed values or a list of errors.
+
+Readers turn a file into records (a mapping per unit, with where it came from). Validation is a pydantic
+model generated from the criteria file's input declarations: add an input in YAML and it is read, checked
+and reported here without code changes. Missing stays missing (None); it is never read as zero.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Iterator, Optional
+
+import yaml
+from pydantic import BeforeValidator, ValidationError, create_model
+from pydantic_core import PydanticCustomError
+
+from engine.criteria import CriteriaSet, InputDecl
+from engine.messages import Message
+from engine.text import nfc
+
+# The spellings the spec accepts, plus có/không typed without diacritics (common on keyboards without Telex).
+YES = {"true", "yes", "1", "có", "co"}
+NO = {"false", "no", "0", "không", "khong"}
+BLANK = {"", "-"}
+
+
+class InputFileError(Exception):
+    """The file as a whole cannot be read: nothing in it can be evaluated."""
+
+
+@dataclass
+class Record:
+    source: str
+    kind: str             # "row" for tables (spreadsheet numbering: the header is row 1), "item" in lists, "" alone
+    number: int
+    data: dict[str, Any]
+
+    def where(self, lang: str = "en") -> str:
+        if not self.kind:
+            return self.source
+        word = {"row": ("dòng", "row"), "item": ("mục", "item")}[self.kind][lang != "vi"]
+        return f"{self.source} {word} {self.number}"
+
+
+@dataclass
+class DataError:
+    input: str | None
+    value: Any
+    message: Message
+
+
+@dataclass
+class Unit:
+    """One unit's validated inputs. `values` holds every declared input: None where it was not given."""
+
+    record: Record
+    values: dict[str, Any]
+    errors: list[DataError] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def code(self) -> str | None:
+        return self.values.get("unit_code")
+
+    def where(self, lang: str = "en") -> str:
+        """Where the unit came from, and its code when it has one: what an error message must name."""
+        place = self.record.where(lang)
+        if self.code is None:
+            return place
+        return f"{place}, {'đơn vị' if lang == 'vi' else 'unit'} {self.code}"
+
+
+# ---------------------------------------------------------------- readers
+
+def read_records(path: str | Path) -> list[Record]:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot read: {error.strerror or error}") from error
+    try:
+        text = raw.decode("utf-8-sig")  # Excel writes a byte-order mark before UTF-8 CSV
+    except UnicodeDecodeError as error:
+        raise InputFileError(f"{path}: not UTF-8 text (byte {error.start}); save the file as UTF-8") from error
+    if suffix == ".csv":
+        return list(_csv_records(str(path), text))
+    if suffix in (".yaml", ".yml", ".json"):
+        return _document_records(str(path), text, suffix)
+    raise InputFileError(f"{path}: unsupported file type {suffix or '(none)'}; use .csv, .yaml, .yml or .json")
+
+
+def _csv_records(source: str, text: str) -> Iterator[Record]:
+    reader = csv.reader(text.splitlines())
+    header = next(reader, None)
+    if not header:
+        raise InputFileError(f"{source}: empty file (no header row)")
+    names = [nfc(h).strip() for h in header]
+    for number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines between blocks of units are common in hand-kept sheets
+        if len(row) > len(names) and any(cell.strip() for cell in row[len(names):]):
+            extra = [c for c in row[len(names):] if c.strip()]
+            raise InputFileError(f"{source} row {number}: {len(row)} cells but {len(names)} headers "
+                                 f"(extra values {extra!r}); is a value missing its column?")
+        yield Record(source, "row", number, {n: c for n, c in zip(names, row) if n})
+
+
+def _document_records(source: str, text: str, suffix: str) -> list[Record]:
+    try:
+        data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        raise InputFileError(f"{source}: cannot parse: {error}") from error
+    if isinstance(data, dict) and isinstance(data.get("units"), list):
+        data = data["units"]
+    if isinstance(data, dict):
+        return [Record(source, "", 0, data)]
+    if isinstance(data, list):
+        return [Record(source, "item", i, item) for i, item in enumerate(data, start=1)]
+    raise InputFileError(f"{source}: expected one unit (a mapping) or a list of units")
+
+
+# ---------------------------------------------------------------- values
+
+def _fail(key: str, value: Any, **params: Any) -> PydanticCustomError:
+    return PydanticCustomError(key, key, {"value": value, **params})
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() in BLANK)
+
+
+def _count(decl: InputDecl):
+    def parse(value: Any) -> int | None:
+        if _blank(value):
+            return None
+        if isinstance(value, bool):
+            raise _fail("not_whole_number", value)
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, float):
+            if not value.is_integer():
+                raise _fail("fractional_count", value)
+            number = int(value)
+        elif isinstance(value, str):
+            text = value.strip()
+            if re.fullmatch(r"[+-]?\d+", text):
+                number = int(text)
+            elif re.fullmatch(r"[+-]?\d+\.0+", text):  # "12.0": how some spreadsheets export whole numbers
+                number = int(text.split(".")[0])
+            elif re.fullmatch(r"[+-]?\d+([.,]\d+)+", text):
+                key = "fractional_count" if re.fullmatch(r"[+-]?\d+\.\d+", text) and len(text.split(".")[1]) != 3 else "decimal_comma"
+                raise _fail(key, value)
+            else:
+                raise _fail("not_whole_number", value)
+        else:
+            raise _fail("not_whole_number", value)
+        if number < 0:
+            raise _fail("negative_count", value)
+        if decl.min is not None and number < decl.min:
+            raise _fail("below_minimum", value, min=decl.min)
+        return number
+    return parse
+
+
+def _yes_no(value: Any) -> bool | None:
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = nfc(value).strip().lower()
+        if word in YES:
+            return True
+        if word in NO:
+            return False
+    raise _fail("not_yes_no", value)
+
+
+def _text(value: Any) -> str | None:
+    if _blank(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise _fail("not_text", value)
+    return nfc(str(value)).strip()
+
+
+def _category(allowed: tuple[str, ...]):
+    def parse(value: Any) -> str | None:
+        text = _text(value)
+        if text is None:
+            return None
+        if text.lower() not in allowed:
+            raise _fail("unknown_category", value, allowed=", ".join(allowed))
+        return text.lower()
+    return parse
+
+
+_MODELS: dict[Any, type] = {}
+
+
+def unit_model(criteria: CriteriaSet):
+    """A pydantic model with one optional field per declared input, each parsed by its type's rules."""
+    key = criteria.digest or id(criteria)
+    if key not in _MODELS:
+        _MODELS[key] = _build_unit_model(criteria)
+    return _MODELS[key]
+
+
+def _build_unit_model(criteria: CriteriaSet):
+    allowed = tuple(c.id for c in criteria.categories)
+    parsers = {"count": None, "yes_no": _yes_no, "text": _text, "category": _category(allowed)}
+    fields = {}
+    for decl in criteria.inputs:
+        parser = _count(decl) if decl.type == "count" else parsers[decl.type]
+        fields[decl.name] = (Optional[Annotated[Any, BeforeValidator(parser)]], None)
+    return create_model("UnitInputs", **fields)
+
+
+def validate_record(criteria: CriteriaSet, record: Record) -> Unit:
+    if not isinstance(record.data, dict):
+        return Unit(record, {d.name: None for d in criteria.inputs},
+                    [DataError(None, record.data, Message("not_a_record"))])
+    data = {nfc(str(k)).strip(): v for k, v in record.data.items()}
+    known = criteria.input_by_name
+    ignored = [k for k in data if k not in known]
+    errors: list[DataError] = []
+    values: dict[str, Any] = {}
+    try:
+        values = unit_model(criteria).model_validate({k: v for k, v in data.items() if k in known}).model_dump()
+    except ValidationError as error:
+        bad = {}
+        for item in error.errors():
+            name = item["loc"][0]
+            ctx = dict(item.get("ctx") or {})
+            value = ctx.pop("value", item.get("input"))
+            errors.append(DataError(name, value, Message(item["type"], {"input": name, "value": value, **ctx})))
+            bad[name] = None
+        # Keep every good value: re-validate without the bad ones so nothing valid is lost.
+        good = {k: v for k, v in data.items() if k in known and k not in bad}
+        values = unit_model(criteria).model_validate(good).model_dump()
+        values.update(bad)
+    for decl in criteria.inputs:
+        if decl.required and values.get(decl.name) is None and not any(e.input == decl.name for e in errors):
+            errors.append(DataError(decl.name, None, Message("missing_required", {"input": decl.name})))
+    for numerator, denominator in criteria.rate_pairs:
+        num, den = values.get(numerator), values.get(denominator)
+        if num is not None and den is not None and num > den:
+            errors.append(DataError(numerator, num, Message("numerator_above_denominator", {
+                "input": numerator, "value": num, "denominator": denominator, "denominator_value": den})))
+    return Unit(record, values, errors, ignored)
+
+
+def suggest(name: str, criteria: CriteriaSet) -> str | None:
+    """The declared input a mistyped header most likely meant, for the 'ignored column' warning."""
+    match = difflib.get_close_matches(name, list(criteria.input_by_name), n=1, cutoff=0.8)
+    return match[0] if match else None
+
+
+def check_duplicates(units: list[Unit]) -> None:
+    """A unit code appearing twice in one batch: both rows are named, the later one is marked invalid."""
+    first: dict[str, Unit] = {}
+    for unit in units:
+        code = unit.code
+        if code is None:
+            continue
+        if code in first:
+            unit.errors.append(DataError("unit_code", code, Message("duplicate_unit", {
+                "value": code, "other": first[code].record.where()})))
+        else:
+            first[code] = unit

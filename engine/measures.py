@@ -1,0 +1,53 @@
+"""Compute each indicator's measure from a unit's validated inputs. Pure functions, no rules here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from engine.criteria import RATE_SCALE, CriteriaSet, Indicator, Measure
+from engine.inputs import Unit
+
+State = Literal["value", "empty", "missing", "invalid"]
+
+
+@dataclass(frozen=True)
+class MeasureValue:
+    """An indicator's measure for one unit: a number, an empty denominator, or why it cannot be computed."""
+
+    indicator: Indicator
+    state: State
+    value: float | None
+    inputs: dict[str, Any]
+    missing: tuple[str, ...] = ()
+
+
+def compute(measure: Measure, inputs: dict[str, Any]) -> tuple[State, float | None]:
+    """The measure from inputs known to be present and valid.
+
+    Rates are computed as numerator * scale / denominator in one float division: the result is the double
+    nearest the exact quotient, so a value exactly on a threshold (49 of 50 = 98%) compares as equal to it.
+    """
+    if measure.is_rate:
+        numerator, denominator = inputs[measure.numerator], inputs[measure.denominator]
+        if denominator == 0:
+            return "empty", None
+        return "value", numerator * RATE_SCALE[measure.kind] / denominator
+    value = inputs[measure.input]
+    return "value", float(value)
+
+
+def measure_unit(criteria: CriteriaSet, unit: Unit) -> list[MeasureValue]:
+    bad = {error.input for error in unit.errors}
+    out = []
+    for _, indicator in criteria.indicators:
+        names = indicator.measure.inputs
+        inputs = {name: unit.values.get(name) for name in names}
+        missing = tuple(name for name in names if inputs[name] is None and name not in bad)
+        if any(name in bad for name in names):
+            out.append(MeasureValue(indicator, "invalid", None, inputs))
+        elif missing:
+            out.append(MeasureValue(indicator, "missing", None, inputs, missing))
+        else:
+            state, value = compute(indicator.measure, inputs)
+            out.append(MeasureValue(indicator, state, value, inputs))
+    return out

@@ -1,0 +1,115 @@
+"""The result of evaluating a unit: data first. Every output format renders these models."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from engine.text import Text
+
+UnitStatus = Literal["recognized", "not_recognized", "incomplete", "invalid"]
+
+
+class IndicatorResult(BaseModel):
+    id: str
+    name: Text
+    inputs: dict[str, Any]
+    measure_kind: str
+    measure: float | None
+    measure_display: Text | None
+    state: Literal["scored", "empty_denominator", "missing", "invalid"]
+    band: Text | None
+    points: int | None
+    max_points: int
+    status: Literal["confirmed", "provisional"] | None
+    citation: str
+    missing_inputs: list[str] = []
+
+
+class CriterionResult(BaseModel):
+    number: int
+    name: Text
+    points: int
+    max_points: int
+    complete: bool
+    met: bool
+    indicators: list[IndicatorResult]
+
+
+class Gap(BaseModel):
+    criterion: int
+    indicator: str
+    indicator_name: Text
+    kind: Literal["band", "missing"]
+    current_points: int | None
+    next_points: int | None
+    points_gain: int | None
+    current_measure: Text | None
+    target: Text | None
+    input: str | None
+    current_value: Any = None
+    target_value: Any = None
+    change: int | None = None
+    message: Text
+    flips_decision: bool
+    status: Literal["confirmed", "provisional"] | None
+
+
+class Reason(BaseModel):
+    code: str
+    criterion: int | None = None
+    message: Text
+
+
+class ProvisionalUse(BaseModel):
+    indicator: str
+    band: Text
+    points: int
+    citation: str
+
+
+class UnitResult(BaseModel):
+    unit_code: str | None
+    unit_name: str | None
+    district: str | None
+    province: str | None
+    period: str | None
+    category: str | None
+    source: str
+    status: UnitStatus
+    total: int
+    max_total: int
+    threshold: int | None
+    shortfall: int | None
+    criteria: list[CriterionResult]
+    reasons: list[Reason]
+    gaps: list[Gap]
+    missing_inputs: list[str]
+    provisional: list[ProvisionalUse]
+    errors: list[Text]
+    ignored_inputs: list[str] = []
+
+
+class BatchResult(BaseModel):
+    criteria_id: str
+    criteria_source: str
+    criteria_digest: str
+    units: list[UnitResult]
+    file_errors: list[str] = []
+
+    def counts(self) -> dict[str, int]:
+        out = {"recognized": 0, "not_recognized": 0, "incomplete": 0, "invalid": 0}
+        for unit in self.units:
+            out[unit.status] += 1
+        return out
+
+
+def localise(value: Any, lang: str) -> Any:
+    """Replace every {vi, en} pair in dumped results by the text in one language."""
+    if isinstance(value, dict):
+        if set(value) == {"vi", "en"}:
+            return value[lang]
+        return {key: localise(item, lang) for key, item in value.items()}
+    if isinstance(value, list):
+        return [localise(item, lang) for item in value]
+    return value
