@@ -60,11 +60,20 @@ class Recognition(_Model):
     status: Status
 
 
+class UnitLabel(Text):
+    """What an input counts (trẻ em / children), with the English singular for "1 more child"."""
+
+    en_one: str | None = None
+
+    def for_count(self, count: int) -> Text:
+        return Text.of(self.vi, self.en_one if count == 1 and self.en_one else self.en)
+
+
 class InputDecl(_Model):
     name: Name
     type: Literal["text", "category", "yes_no", "count"]
     label: Text
-    unit: Text | None = None
+    unit: UnitLabel | None = None
     min: int | None = Field(default=None, ge=0)
     required: bool = False
 
@@ -170,10 +179,13 @@ class Indicator(_Model):
         worst = min(range(len(self.intervals)), key=lambda i: self.scoring.bands[i].points)
         return _sort_key(self.intervals[best]) >= _sort_key(self.intervals[worst])
 
-    def band_text(self, index: int) -> Text:
+    @cached_property
+    def band_texts(self) -> list[Text]:
         symbol = {"percent": "%", "per_1000": "‰"}.get(self.measure.kind, "")
-        band = self.scoring.bands[index]
-        return Text(vi=band.describe("vi", symbol), en=band.describe("en", symbol))
+        return [Text.of(band.describe("vi", symbol), band.describe("en", symbol)) for band in self.scoring.bands]
+
+    def band_text(self, index: int) -> Text:
+        return self.band_texts[index]
 
     def band_for(self, value: float) -> int:
         """Index of the band containing value (pure-Python twin of the compiled rules, used by gap analysis)."""
@@ -274,10 +286,11 @@ def load_criteria(path: str | Path | None = None) -> CriteriaSet:
 def check_consistency(cs: CriteriaSet) -> list[tuple[list, str]]:
     """Every rule the shape alone cannot express. Returns (path, message) pairs; empty when consistent."""
     problems: list[tuple[list, str]] = []
-    _unique(problems, ["inputs"], [d.name for d in cs.inputs], "input name")
-    _unique(problems, ["categories"], [c.id for c in cs.categories], "category id")
-    _unique(problems, ["criteria"], [c.number for c in cs.criteria], "criterion number")
-    _unique(problems, ["criteria"], [i.id for _, i in cs.indicators], "indicator id")
+    _unique(problems, [(["inputs", i, "name"], d.name) for i, d in enumerate(cs.inputs)], "input name")
+    _unique(problems, [(["categories", i, "id"], c.id) for i, c in enumerate(cs.categories)], "category id")
+    _unique(problems, [(["criteria", i, "number"], c.number) for i, c in enumerate(cs.criteria)], "criterion number")
+    _unique(problems, [(["criteria", ci, "indicators", ii, "id"], ind.id) for ci, c in enumerate(cs.criteria)
+                       for ii, ind in enumerate(c.indicators)], "indicator id")
     numbers = [c.number for c in cs.criteria]
     if numbers != list(range(1, len(numbers) + 1)):
         problems.append((["criteria"], f"criteria must be numbered 1..{len(numbers)} in order, found {numbers}"))
@@ -302,12 +315,14 @@ def check_consistency(cs: CriteriaSet) -> list[tuple[list, str]]:
     return problems
 
 
-def _unique(problems: list, path: list, values: list, what: str) -> None:
-    seen = set()
-    for index, value in enumerate(values):
-        if value in seen:
-            problems.append((path + [index], f"duplicate {what} {value!r}"))
-        seen.add(value)
+def _unique(problems: list, located: list[tuple[list, object]], what: str) -> None:
+    """Report each repeat of a value at its own path, naming where the value was first used."""
+    first: dict[object, list] = {}
+    for path, value in located:
+        if value in first:
+            problems.append((path, f"duplicate {what} {value!r} (first at {format_path(first[value])})"))
+        else:
+            first[value] = path
 
 
 def _check_measure(cs: CriteriaSet, m: Measure, path: list) -> list[tuple[list, str]]:
@@ -405,11 +420,14 @@ def _gap_between(a: Interval, b: Interval, kind: str) -> str | None:
         b_lo = _closed(b, kind, 0, None)[0]
         if b_lo == a_hi + 1:
             return None
-        return f"bands overlap or leave a gap between {a_hi} and {b_lo}"
-    if a.high is None or b.low is None or a.high != b.low:
-        return f"this band starts at {b.low}, the band below it ends at {a.high}: they must meet"
+        return (f"bands overlap: {_num(b_lo)} to {_num(a_hi)} is in both" if b_lo <= a_hi
+                else f"gap between bands: {_num(a_hi + 1)} to {_num(b_lo - 1)} match no band")
+    if a.high is None or b.low is None or a.high > b.low:
+        return f"bands overlap: this band starts at {_num(b.low)}, the band below it ends at {_num(a.high)}"
+    if a.high < b.low:
+        return f"gap between bands: values from {_num(a.high)} to {_num(b.low)} match no band"
     if a.high_inclusive and b.low_inclusive:
-        return f"both bands include {a.high}: use min on one and below on the other (or max and above)"
+        return f"bands overlap: both include {_num(a.high)}; use min on one and below on the other (or max and above)"
     if not a.high_inclusive and not b.low_inclusive:
-        return f"no band includes {a.high} itself"
+        return f"gap between bands: no band includes {_num(a.high)} itself"
     return None

@@ -50,7 +50,7 @@ def build_result(criteria: CriteriaSet, unit: Unit, measures: list[MeasureValue]
     missing = list(dict.fromkeys(name for m in measures for name in m.missing))
     if category is None and not any(e.input == "category" for e in unit.errors):
         missing.append("category")
-    errors = [Text(vi=f"{unit.where('vi')}: {e.message.render('vi')}", en=f"{unit.where('en')}: {e.message.render('en')}")
+    errors = [Text.of(f"{unit.where('vi')}: {e.message.render('vi')}", f"{unit.where('en')}: {e.message.render('en')}")
               for e in unit.errors]
     if errors:
         status, reasons = "invalid", [Reason(code="invalid", message=both("reason_invalid", {"count": len(errors)}))]
@@ -70,7 +70,7 @@ def build_result(criteria: CriteriaSet, unit: Unit, measures: list[MeasureValue]
         unit_code=values.get("unit_code"), unit_name=values.get("unit_name"), district=values.get("district"),
         province=values.get("province"), period=values.get("period"), category=values.get("category"),
         source=unit.record.where(), status=status, total=total, max_total=criteria.instrument.total_points,
-        threshold=threshold, shortfall=max(threshold - total, 0) if threshold is not None else None,
+        threshold=threshold, shortfall=max(threshold - total, 0) if decidable else None,
         criteria=criteria_results, reasons=reasons, gaps=gaps, missing_inputs=missing, provisional=provisional,
         errors=errors, ignored_inputs=unit.ignored,
     )

@@ -9,7 +9,7 @@ from engine.criteria import RATE_SCALE, CriteriaSet, Indicator
 from engine.measures import MeasureValue
 from engine.messages import both
 from engine.results import CriterionResult, Gap, IndicatorResult
-from engine.scoring import decide
+from engine.scoring import is_recognized
 from engine.text import Text
 
 
@@ -46,9 +46,9 @@ def needed_count(indicator: Indicator, band: int) -> int | None:
     return target if target >= 0 else None
 
 
-def unit_label(criteria: CriteriaSet, name: str) -> Text:
-    decl = criteria.input_by_name[name]
-    return decl.unit or Text(vi="đơn vị", en="units")
+def unit_label(criteria: CriteriaSet, name: str, count: int) -> Text:
+    unit = criteria.input_by_name[name].unit
+    return unit.for_count(count) if unit else Text.of("đơn vị", "unit" if count == 1 else "units")
 
 
 def band_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResult, criterion: int) -> Gap | None:
@@ -61,7 +61,6 @@ def band_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResu
     bound = indicator.band_text(target_band)
     name = indicator.measure.numerator if indicator.measure.is_rate else indicator.measure.input
     current = measure.inputs[name]
-    unit = unit_label(criteria, name)
     target = change = None
     if kind == "yes_no":
         target = True
@@ -84,7 +83,7 @@ def band_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResu
             params = {"count": abs(change), "numerator": name, "input": name, "current": current, "target": target,
                       "gain": gain}
             key = "gap_count" if kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
-            message = both(key, params, unit=unit, bound=bound)
+            message = both(key, params, unit=unit_label(criteria, name, abs(change)), bound=bound)
     return Gap(
         criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
         current_points=result.points, next_points=result.points + gain, points_gain=gain,
@@ -119,6 +118,6 @@ def find_gaps(criteria: CriteriaSet, measures: list[MeasureValue], criteria_resu
             if decidable and not recognized and gap.points_gain:
                 changed = dict(points)
                 changed[criterion.number] += gap.points_gain
-                gap.flips_decision = not decide(criteria, changed, threshold)
+                gap.flips_decision = is_recognized(criteria, changed, threshold)
             gaps.append(gap)
     return gaps

@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from engine.criteria import CriteriaSet, InputDecl
 from engine.messages import Message
-from engine.text import nfc
+from engine.text import Text, nfc
 
 # The spellings the spec accepts, plus có/không typed without diacritics (common on keyboards without Telex).
 YES = {"true", "yes", "1", "có", "co"}
@@ -264,14 +264,14 @@ def suggest(name: str, criteria: CriteriaSet) -> str | None:
 
 
 def check_duplicates(units: list[Unit]) -> None:
-    """A unit code appearing twice in one batch: both rows are named, the later one is marked invalid."""
-    first: dict[str, Unit] = {}
+    """A unit code appearing twice in one batch: which row is right is unknown, so both are invalid,
+    each naming the other."""
+    seen: dict[str, list[Unit]] = {}
     for unit in units:
-        code = unit.code
-        if code is None:
-            continue
-        if code in first:
-            unit.errors.append(DataError("unit_code", code, Message("duplicate_unit", {
-                "value": code, "other": first[code].record.where()})))
-        else:
-            first[code] = unit
+        if unit.code is not None:
+            seen.setdefault(unit.code, []).append(unit)
+    for code, same in seen.items():
+        for unit in same if len(same) > 1 else ():
+            others = [other.record for other in same if other is not unit]
+            place = Text.of(*("; ".join(r.where(lang) for r in others) for lang in ("vi", "en")))
+            unit.errors.append(DataError("unit_code", code, Message("duplicate_unit", {"value": code, "other": place})))

@@ -73,12 +73,13 @@ class Message:
     params: dict[str, Any] = field(default_factory=dict)
 
     def render(self, lang: str = "vi") -> str:
+        """The message in `lang`; a parameter given as Text (a name, a place) is taken in the same language."""
         vi, en = CATALOG[self.key]
-        return nfc((vi if lang == "vi" else en).format(**self.params))
+        params = {k: v(lang) if isinstance(v, Text) else v for k, v in self.params.items()}
+        return nfc((vi if lang == "vi" else en).format(**params))
 
 
 def both(key: str, params: dict[str, Any] | None = None, **localised: Text) -> Text:
-    """Render a message in both languages; `localised` parameters take each language's own wording."""
-    params = params or {}
-    return Text(**{lang: Message(key, {**params, **{k: getattr(v, lang) for k, v in localised.items()}}).render(lang)
-                   for lang in ("vi", "en")})
+    """Render a message in both languages; Text parameters take each language's own wording."""
+    message = Message(key, {**(params or {}), **localised})
+    return Text.of(message.render("vi"), message.render("en"))

@@ -31,7 +31,8 @@ def to_csv(batch: BatchResult, lang: str) -> str:
     writer.writerow(CSV_FIXED + [f"criterion_{n}" for n in numbers]
                     + ["reasons", "gaps", "missing_inputs", "provisional_rules", "errors", "source"])
     for unit in batch.units:
-        points = {c.number: c.points for c in unit.criteria}
+        # An unscored criterion is left blank: missing is not zero.
+        points = {c.number: c.points for c in unit.criteria if c.complete}
         writer.writerow([getattr(unit, name) if getattr(unit, name) is not None else "" for name in CSV_FIXED]
                         + [points.get(n, "") for n in numbers]
                         + ["; ".join(r.message(lang) for r in unit.reasons), len(unit.gaps),
@@ -50,8 +51,10 @@ def to_table(batch: BatchResult, lang: str, detail: bool | None = None) -> str:
     for unit in batch.units:
         name = f"{unit.unit_code or '?'} {unit.unit_name or ''}".strip()[:34]
         threshold = unit.threshold if unit.threshold is not None else "?"
+        # A total over partial data decides nothing: shown in brackets.
+        total = unit.total if unit.status in ("recognized", "not_recognized") else f"({unit.total})"
         zeros = ", ".join(str(c.number) for c in unit.criteria if c.complete and c.points == 0) or "-"
-        lines.append(f"{name:<34} {f'{unit.total}/{threshold}':>13}  "
+        lines.append(f"{name:<34} {f'{total}/{threshold}':>13}  "
                      f"{_say('status_' + unit.status, lang):<16} {zeros}")
     for unit in batch.units:
         lines += [""] + (_unit_detail(unit, lang) if detail else _unit_notes(unit, lang))

@@ -14,9 +14,9 @@ def display_measure(indicator: Indicator, value: float | None) -> Text | None:
         return None
     kind = indicator.measure.kind
     if kind == "yes_no":
-        return Text(vi="có", en="yes") if value else Text(vi="không", en="no")
+        return Text.of("có", "yes") if value else Text.of("không", "no")
     shown = str(int(value)) if kind == "count" else f"{value:.2f}{'%' if kind == 'percent' else '‰'}"
-    return Text(vi=shown, en=shown)
+    return Text.of(shown, shown)
 
 
 def indicator_result(measure: MeasureValue, band: int | None) -> IndicatorResult:
@@ -51,6 +51,12 @@ def criterion_results(criteria: CriteriaSet, indicators: list[IndicatorResult]) 
             indicators=mine,
         ))
     return out
+
+
+def is_recognized(criteria: CriteriaSet, points: dict[int, int], threshold: int) -> bool:
+    """The recognition condition for a unit with complete data (what `decide` explains when it fails)."""
+    minimum = criteria.recognition.min_points_per_criterion
+    return all(p >= minimum for p in points.values()) and sum(points.values()) >= threshold
 
 
 def decide(criteria: CriteriaSet, points: dict[int, int], threshold: int) -> list[Reason]:

@@ -1,0 +1,88 @@
+"""Synthetic areas for benchmarks: reproducible from a seed, plausible magnitudes, every outcome represented.
+
+    python bench/generate.py --units 10600 --seed 1 -o bench/out/national.csv
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from engine.criteria import load_criteria  # noqa: E402
+
+CATEGORIES = [("other", 0.62), ("mountain_island_disadvantaged", 0.3), ("urban_ward_central_city", 0.08)]
+
+
+def _share(rng: random.Random, total: int, low: float, high: float) -> int:
+    return min(total, max(0, round(total * rng.uniform(low, high))))
+
+
+def unit(rng: random.Random, index: int, provinces: int = 63, districts: int = 700) -> dict:
+    district = index % districts
+    province = district % provinces
+    children = rng.randint(600, 4500)
+    births = rng.randint(max(1, children // 60), max(2, children // 30))
+    under5 = births * 5
+    villages = rng.randint(6, 25)
+    good = rng.random() < 0.6  # most communes do well; the rest spread over every failure
+    row = {
+        "unit_code": f"{index + 1:05d}", "unit_name": f"Xã Thử Nghiệm {index + 1}",
+        "district": f"Huyện {district + 1}", "province": f"Tỉnh {province + 1}", "period": "2024",
+        "category": rng.choices([c for c, _ in CATEGORIES], [w for _, w in CATEGORIES])[0],
+        "staff_assigned": "có" if rng.random() < 0.97 else "không",
+        "villages_total": villages,
+        "villages_with_collaborator": villages if rng.random() < 0.85 else villages - rng.randint(1, 3),
+        "board_meets_regularly": "có" if rng.random() < 0.9 else "không",
+        "has_funding": "có" if rng.random() < 0.92 else "không",
+        "births": births, "births_registered": _share(rng, births, 0.93 if good else 0.85, 1.0),
+        "children_total": children,
+        "children_abused": rng.choice([0, 0, 0, 1, 2, 4]) if good else rng.randint(0, 8),
+        "children_offending": rng.choice([0, 0, 0, 1]) if good else rng.randint(0, 6),
+        "children_injured": rng.randint(0, 3) if good else rng.randint(0, 25),
+        "special_children": (sc := rng.randint(0, 80)), "special_children_supported": _share(rng, sc, 0.88, 1.0),
+        "protection_cases": (pc := rng.choice([0, 0, 0, 1, 2])),
+        "protection_cases_with_plan": pc if rng.random() < 0.9 else max(0, pc - 1),
+        "under1_total": births, "under1_fully_vaccinated": _share(rng, births, 0.9, 1.0),
+        "under5_weighed": under5, "under5_underweight": _share(rng, under5, 0.01, 0.16),
+        "under5_measured": under5, "under5_stunted": _share(rng, under5, 0.04, 0.28),
+        "checkup_due": (cd := children // 2), "checkup_done": _share(rng, cd, 0.7, 1.0),
+        "age5_total": (a5 := births), "age5_in_preschool": _share(rng, a5, 0.93, 1.0),
+        "primary_age_total": (pa := children // 3), "primary_age_in_school": _share(rng, pa, 0.94, 1.0),
+        "lower_secondary_age_total": (la := children // 4), "lower_secondary_age_in_school": _share(rng, la, 0.88, 1.0),
+        "children_forum_held": "có" if rng.random() < 0.85 else "không",
+        "children_clubs_active": "có" if rng.random() < 0.88 else "không",
+        "play_place": "có" if rng.random() < 0.8 else "không",
+        "activities_held": rng.choice([0, 1, 2, 2, 3, 4, 6]),
+        "survey_respondents": (sr := rng.randint(50, 400)), "survey_satisfied": _share(rng, sr, 0.6, 0.98),
+    }
+    roll = rng.random()
+    if roll < 0.02:
+        row[rng.choice(["births", "checkup_done", "activities_held", "category"])] = ""  # incomplete
+    elif roll < 0.03:
+        row["births_registered"] = births + 1  # invalid: numerator above denominator
+    elif roll < 0.035:
+        row["under1_total"] = "98,5"  # invalid: decimal comma
+    return row
+
+
+def write(path: Path, count: int, seed: int) -> None:
+    names = [decl.name for decl in load_criteria().inputs]
+    rng = random.Random(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=names)
+        writer.writeheader()
+        for index in range(count):
+            writer.writerow(unit(rng, index))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=10600)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("-o", "--output", type=Path, required=True)
+    args = parser.parse_args()
+    write(args.output, args.units, args.seed)
