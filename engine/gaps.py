@@ -51,45 +51,59 @@ def unit_label(criteria: CriteriaSet, name: str, count: int) -> Text:
     return unit.for_count(count) if unit else Text.of("đơn vị", "unit" if count == 1 else "units")
 
 
+def _target_value(measure: MeasureValue, band: int) -> int | bool | None:
+    """The input value closest to the current one that reaches `band` (None if that input cannot reach it)."""
+    indicator = measure.indicator
+    kind = indicator.measure.kind
+    if kind == "yes_no":
+        return True
+    if kind == "count":
+        return needed_count(indicator, band)
+    return needed_numerator(indicator, band, measure.inputs[indicator.measure.denominator])
+
+
+def _measure_of(measure: MeasureValue, value: int | bool) -> float:
+    """The measure once the input is changed to `value`: the same computation the rules see."""
+    m = measure.indicator.measure
+    if m.is_rate:
+        return value * RATE_SCALE[m.kind] / measure.inputs[m.denominator]
+    return float(value)
+
+
 def band_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResult, criterion: int) -> Gap | None:
     indicator = measure.indicator
-    target_band = next_band(indicator, result.points)
-    if target_band is None or measure.state != "value":
+    wanted = next_band(indicator, result.points)
+    if wanted is None or measure.state != "value":
         return None
-    gain = indicator.scoring.bands[target_band].points - result.points
-    kind = indicator.measure.kind
-    bound = indicator.band_text(target_band)
-    name = indicator.measure.numerator if indicator.measure.is_rate else indicator.measure.input
+    m = indicator.measure
+    name = m.numerator if m.is_rate else m.input
     current = measure.inputs[name]
-    target = change = None
-    if kind == "yes_no":
-        target = True
+    target = _target_value(measure, wanted)
+    if target is None:
+        return Gap(criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
+                   current_points=result.points, next_points=None, points_gain=None,
+                   current_measure=result.measure_display, target=indicator.band_text(wanted), input=name,
+                   current_value=current, message=both("gap_unreachable", {"numerator": name}),
+                   flips_decision=False, status=indicator.scoring.band_status(wanted))
+    # The smallest change that crosses the next band's edge can land beyond it (9 → 10 of 10 children
+    # jumps from 90% to 100%): points, wording and the flip are those of the band actually reached.
+    reached = indicator.band_for(_measure_of(measure, target))
+    gain = indicator.scoring.bands[reached].points - result.points
+    bound = indicator.band_text(reached)
+    change = None if m.kind == "yes_no" else target - current
+    if m.kind == "yes_no":
         message = both("gap_yes", {"input": name, "gain": gain})
     else:
-        if kind == "count":
-            target = needed_count(indicator, target_band)
-        else:
-            denominator = measure.inputs[indicator.measure.denominator]
-            target = needed_numerator(indicator, target_band, denominator)
-            if target is not None:
-                # Check the solved count against the same computation the rules see.
-                reached = indicator.band_for(target * RATE_SCALE[kind] / denominator)
-                assert indicator.scoring.bands[reached].points >= indicator.scoring.bands[target_band].points, (
-                    f"gap solver disagrees with the bands of indicator {indicator.id}")
-        if target is None:
-            message = both("gap_unreachable", {"numerator": name})
-        else:
-            change = target - current
-            params = {"count": abs(change), "numerator": name, "input": name, "current": current, "target": target,
-                      "gain": gain}
-            key = "gap_count" if kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
-            message = both(key, params, unit=unit_label(criteria, name, abs(change)), bound=bound)
+        params = {"count": abs(change), "numerator": name, "input": name, "current": current, "target": target,
+                  "gain": gain}
+        key = "gap_count" if m.kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
+        message = both(key, params, unit=unit_label(criteria, name, abs(change)), bound=bound)
     return Gap(
         criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
         current_points=result.points, next_points=result.points + gain, points_gain=gain,
         current_measure=result.measure_display, target=bound, input=name, current_value=current,
         target_value=target, change=change, message=message, flips_decision=False,
-        status=indicator.scoring.band_status(target_band),
+        status=indicator.scoring.band_status(reached),
     )
 
 

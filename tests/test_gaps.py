@@ -1,0 +1,158 @@
+"""Gap analysis: what it takes to reach the next band, and whether that alone flips the decision.
+
+Hand-computed cases pin the arithmetic; a property test checks, on random units, that applying each gap's
+change really reaches the promised points, that one count less does not, and that `flips_decision` is true
+exactly when that change alone makes the unit recognised.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from strategies import unit  # noqa: E402
+
+from engine.criteria import load_criteria  # noqa: E402
+from engine.evaluate import evaluate_units  # noqa: E402
+from engine.inputs import Record, validate_record  # noqa: E402
+
+CRITERIA = load_criteria()
+
+# A unit at full marks everywhere; each test spoils one thing.
+PERFECT = {
+    "unit_code": "G1", "category": "other", "staff_assigned": True, "villages_total": 10,
+    "villages_with_collaborator": 10, "board_meets_regularly": True, "has_funding": True, "births": 100,
+    "births_registered": 100, "children_total": 2000, "children_abused": 0, "children_offending": 0,
+    "children_injured": 0, "special_children": 20, "special_children_supported": 20, "protection_cases": 0,
+    "protection_cases_with_plan": 0, "under1_total": 100, "under1_fully_vaccinated": 100, "under5_weighed": 100,
+    "under5_underweight": 0, "under5_measured": 100, "under5_stunted": 0, "checkup_due": 100, "checkup_done": 100,
+    "age5_total": 100, "age5_in_preschool": 100, "primary_age_total": 100, "primary_age_in_school": 100,
+    "lower_secondary_age_total": 100, "lower_secondary_age_in_school": 100, "children_forum_held": True,
+    "children_clubs_active": True, "play_place": True, "activities_held": 3, "survey_respondents": 100,
+    "survey_satisfied": 100,
+}
+
+
+def evaluate(units: list[dict]):
+    validated = []
+    for number, data in enumerate(units, start=1):
+        checked = validate_record(CRITERIA, Record("gaps", "item", number, {"unit_code": f"G{number}", **data}))
+        assert not checked.errors, [e.message.render("en") for e in checked.errors]
+        validated.append(checked)
+    return list(evaluate_units(CRITERIA, validated))
+
+
+def gap_for(result, indicator: str):
+    found = [g for g in result.gaps if g.indicator == indicator]
+    assert len(found) == 1, result.gaps
+    return found[0]
+
+
+def points_of(result, indicator: str) -> int | None:
+    return next(i.points for c in result.criteria for i in c.indicators if i.id == indicator)
+
+
+def test_vaccination_two_children_short():
+    result = evaluate([{**PERFECT, "under1_fully_vaccinated": 96}])[0]
+    gap = gap_for(result, "7")
+    assert (gap.current_points, gap.next_points, gap.points_gain) == (30, 50, 20)
+    assert (gap.input, gap.current_value, gap.target_value, gap.change) == ("under1_fully_vaccinated", 96, 98, 2)
+    assert gap.message.en.startswith("2 more children needed")
+    assert gap.message.vi.startswith("cần thêm 2 trẻ em")
+    assert gap.status == "confirmed"  # the ≥ 98% band is confirmed in the published text
+    assert not gap.flips_decision      # 980 ≥ 850 already: recognised, nothing to flip
+    assert result.status == "recognized"
+
+
+def test_a_change_that_skips_a_band_reports_the_band_reached():
+    # 9 of 10 births registered = 90% (10 points). The next band (≥ 95%) needs 9.5 children: 10 of 10 = 100%,
+    # which is the top band: the gap promises its 50 points, not the 30 of the band it skipped.
+    result = evaluate([{**PERFECT, "births": 10, "births_registered": 9}])[0]
+    gap = gap_for(result, "2")
+    assert (gap.target_value, gap.change, gap.next_points, gap.points_gain) == (10, 1, 50, 40)
+    assert gap.target.en == "≥ 100%"
+    assert gap.message.en.startswith("1 more child needed")
+
+
+def test_rate_per_1000_needs_fewer_cases():
+    # 3 abused of 2000 = 1.5 per 1,000 (0 points); ≤ 1 per 1,000 (30 points) needs at most 2.
+    result = evaluate([{**PERFECT, "children_abused": 3}])[0]
+    gap = gap_for(result, "3")
+    assert (gap.current_points, gap.target_value, gap.change, gap.points_gain) == (0, 2, -1, 30)
+    assert gap.message.en.startswith("1 fewer child needed")
+    assert gap.message.vi.startswith("cần giảm 1 trẻ em")
+    assert result.status == "not_recognized" and gap.flips_decision  # 930 once criterion 3 is off zero
+
+
+def test_yes_no_and_count_gaps():
+    result = evaluate([{**PERFECT, "play_place": False, "activities_held": 0}])[0]
+    play, activities = gap_for(result, "12a"), gap_for(result, "12b")
+    assert (play.target_value, play.change, play.points_gain) == (True, None, 40)
+    assert (activities.target_value, activities.change, activities.points_gain) == (1, 1, 15)
+    assert activities.message.en.startswith("1 more activity needed")
+    assert result.criteria[11].points == 0 and result.status == "not_recognized"
+    assert play.flips_decision and activities.flips_decision
+
+
+def test_flip_only_when_enough():
+    # Urban ward (900): births 90% (10 of 50), injuries 2 per 1,000 (60 of 100), check-ups 70% (10 of 50),
+    # satisfaction 70% (30 of 50), one activity (15 of 35): 1000 - 40 - 40 - 40 - 20 - 20 = 840.
+    spoiled = {**PERFECT, "category": "urban_ward_central_city", "births_registered": 90, "children_injured": 4,
+               "checkup_done": 70, "survey_satisfied": 70, "activities_held": 1}
+    result = evaluate([spoiled])[0]
+    assert (result.status, result.total, result.shortfall) == ("not_recognized", 840, 60)
+    # The largest single gain is +40 (injuries): none is enough alone.
+    assert sorted(g.points_gain for g in result.gaps) == [20, 20, 20, 20, 40]
+    assert not any(g.flips_decision for g in result.gaps)
+    # 20 points short instead: every +20 or +40 gap flips it.
+    closer = evaluate([{**spoiled, "children_injured": 0}])[0]
+    assert (closer.status, closer.total) == ("not_recognized", 880)
+    assert closer.gaps and all(g.flips_decision for g in closer.gaps)
+
+
+def test_missing_input_is_a_gap_to_report():
+    data = {**PERFECT}
+    del data["checkup_done"]
+    result = evaluate([data])[0]
+    gap = gap_for(result, "9")
+    assert (gap.kind, gap.input, gap.points_gain, gap.flips_decision) == ("missing", "checkup_done", None, False)
+    assert "checkup_done" in gap.message.vi and "checkup_done" in gap.message.en
+
+
+def test_every_indicator_below_its_maximum_has_a_gap():
+    result = evaluate([{**PERFECT, "births_registered": 96, "children_injured": 20, "under5_stunted": 30}])[0]
+    below = {i.id for c in result.criteria for i in c.indicators if i.points < i.max_points}
+    assert below == {"2", "5", "8b"}
+    assert {g.indicator for g in result.gaps} == below
+
+
+@settings(max_examples=150, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(unit(), min_size=2, max_size=8))
+def test_applying_a_gap_reaches_its_points_minimally_and_flips_as_promised(units):
+    results = evaluate(units)
+    changed, one_short, checks = [], [], []
+    for data, result in zip(units, results):
+        for gap in result.gaps:
+            if gap.kind != "band" or gap.target_value is None:
+                continue
+            changed.append({**data, gap.input: gap.target_value})
+            checks.append((data, result, gap))
+    after = evaluate(changed) if changed else []
+    for (data, result, gap), new in zip(checks, after):
+        assert points_of(new, gap.indicator) == gap.next_points, (data, gap)
+        assert new.total == result.total + gap.points_gain
+        if result.status in ("recognized", "not_recognized"):
+            assert (result.status == "not_recognized" and new.status == "recognized") == gap.flips_decision, gap
+        else:
+            assert not gap.flips_decision
+        if gap.change is not None and abs(gap.change) > 1:
+            step = 1 if gap.change > 0 else -1
+            one_short.append(({**data, gap.input: gap.target_value - step}, gap))
+    if one_short:
+        for new, (_, gap) in zip(evaluate([d for d, _ in one_short]), one_short):
+            assert points_of(new, gap.indicator) == gap.current_points, gap
