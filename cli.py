@@ -1,28 +1,14 @@
 """cfc command line: parse, call the engine, render, set the exit code. Heavy imports happen inside commands."""
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 LANGS = click.Choice(["vi", "en"])
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-def write_atomically(path: Path, content: str) -> None:
-    """Write to a temporary file beside the target, then rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
 
 
 def _load(criteria_path: str | None):
@@ -50,32 +36,32 @@ def main() -> None:
 @click.option("--lang", type=LANGS, default="vi", show_default=True, help="Language of labels and messages.")
 @click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False), help="Criteria YAML (default: newest shipped).")
 @click.option("--detail/--no-detail", default=None, help="Per-indicator breakdown (default: only for one unit).")
-def evaluate(files, fmt, output, lang, criteria_path, detail):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: one per core for large batches).")
+def evaluate(files, fmt, output, lang, criteria_path, detail, jobs):
     """Evaluate units' self-assessment data (CSV, YAML or JSON).
 
-    Exit code: 0 every unit evaluated, 1 some unit has invalid data, 2 usage error or unreadable file."""
+    Exit code: 0 every unit evaluated, 1 some unit has invalid data, 2 usage error or unreadable file,
+    3 some unit could not be evaluated (its worker process died; the units are named)."""
     if output and any(Path(output).resolve() == Path(f).resolve() for f in files):
         raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
-    from engine.evaluate import evaluate_files
-    from engine import render
+    from engine import batch
+    from engine.atomic import atomic_text
 
     criteria = _load(criteria_path)
-    batch = evaluate_files(criteria, files)
-    if fmt == "json":
-        content = render.to_json(batch, lang)
-    elif fmt == "csv":
-        content = render.to_csv(batch, lang)
-    else:
-        content = render.to_table(batch, lang, detail)
-    if output:
-        write_atomically(Path(output), content)
-    else:
-        click.echo(content, nl=False)
-    for error in batch.file_errors:
+    plan = batch.plan(files)
+    show_progress = output is not None and sys.stderr.isatty() and plan.count > 20
+    bar = click.progressbar(length=plan.count, file=sys.stderr, label="cfc") if show_progress else nullcontext()
+    with (atomic_text(output) if output else nullcontext(sys.stdout)) as out, bar as progress:
+        summary = batch.run(plan, criteria, fmt, lang, out, detail=detail, jobs=jobs,
+                            progress=progress.update if show_progress else None)
+    for error in summary.file_errors + summary.not_evaluated:
         click.echo(f"error: {error}", err=True)
-    if batch.file_errors:
+    if summary.not_evaluated:
+        sys.exit(EXIT_ENGINE)
+    if summary.file_errors:
         sys.exit(EXIT_USAGE)
-    sys.exit(EXIT_INVALID if batch.counts()["invalid"] else EXIT_OK)
+    sys.exit(EXIT_INVALID if summary.counts["invalid"] else EXIT_OK)
 
 
 @main.group()

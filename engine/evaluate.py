@@ -7,7 +7,7 @@ from typing import Iterable, Iterator
 
 from engine.criteria import CriteriaSet
 from engine.gaps import find_gaps
-from engine.inputs import InputFileError, Unit, check_duplicates, read_records, validate_record
+from engine.inputs import InputFileError, Unit, find_duplicates, mark_duplicate, read_records, validate_record
 from engine.measures import MeasureValue, measure_unit
 from engine.messages import both
 from engine.results import BatchResult, ProvisionalUse, Reason, UnitResult
@@ -78,16 +78,14 @@ def build_result(criteria: CriteriaSet, unit: Unit, measures: list[MeasureValue]
 
 def load_units(criteria: CriteriaSet, paths: Iterable[str | Path]) -> tuple[list[Unit], list[str]]:
     """Validate every record of every readable file. Unreadable files are reported, never fatal to the rest."""
-    units, file_errors = [], []
+    records, file_errors = [], []
     for path in paths:
         try:
-            records = read_records(path)
+            records.extend(read_records(path))
         except InputFileError as error:
             file_errors.append(str(error))
-            continue
-        units.extend(validate_record(criteria, record) for record in records)
-    check_duplicates(units)
-    return units, file_errors
+    duplicates = find_duplicates(records)
+    return [validate_record(criteria, mark_duplicate(record, duplicates)) for record in records], file_errors
 
 
 def evaluate_files(criteria: CriteriaSet, paths: Iterable[str | Path]) -> BatchResult:

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional
+from typing import Annotated, Any, Iterable, Iterator, Optional
 
 import yaml
 from pydantic import BeforeValidator, ValidationError, create_model
@@ -33,24 +33,25 @@ class InputFileError(Exception):
 
 
 @dataclass
+class DataError:
+    input: str | None
+    value: Any
+    message: Message
+
+
+@dataclass
 class Record:
     source: str
     kind: str             # "row" for tables (spreadsheet numbering: the header is row 1), "item" in lists, "" alone
     number: int
     data: dict[str, Any]
+    problems: list[DataError] = field(default_factory=list)  # found before validation: extra cells, duplicates
 
     def where(self, lang: str = "en") -> str:
         if not self.kind:
             return self.source
         word = {"row": ("dòng", "row"), "item": ("mục", "item")}[self.kind][lang != "vi"]
         return f"{self.source} {word} {self.number}"
-
-
-@dataclass
-class DataError:
-    input: str | None
-    value: Any
-    message: Message
 
 
 @dataclass
@@ -77,25 +78,32 @@ class Unit:
 # ---------------------------------------------------------------- readers
 
 def read_records(path: str | Path) -> list[Record]:
+    return list(iter_records(path))
+
+
+def iter_records(path: str | Path) -> Iterator[Record]:
+    """Records one at a time (CSV is streamed: a national file never sits in memory whole).
+
+    Raises InputFileError when the file as a whole cannot be read; a bad row becomes a record with problems."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".yaml", ".yml", ".json"):
+        raise InputFileError(f"{path}: unsupported file type {suffix or '(none)'}; use .csv, .yaml, .yml or .json")
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise InputFileError(f"{path}: cannot read: {error.strerror or error}") from error
-    try:
-        text = raw.decode("utf-8-sig")  # Excel writes a byte-order mark before UTF-8 CSV
+        # utf-8-sig: Excel writes a byte-order mark before UTF-8 CSV
+        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+            if suffix == ".csv":
+                yield from _csv_records(str(path), handle)
+            else:
+                yield from _document_records(str(path), handle.read(), suffix)
     except UnicodeDecodeError as error:
         raise InputFileError(f"{path}: not UTF-8 text (byte {error.start}); save the file as UTF-8") from error
-    if suffix == ".csv":
-        return list(_csv_records(str(path), text))
-    if suffix in (".yaml", ".yml", ".json"):
-        return _document_records(str(path), text, suffix)
-    raise InputFileError(f"{path}: unsupported file type {suffix or '(none)'}; use .csv, .yaml, .yml or .json")
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot read: {error.strerror or error}") from error
 
 
-def _csv_records(source: str, text: str) -> Iterator[Record]:
-    reader = csv.reader(text.splitlines())
+def _csv_records(source: str, lines) -> Iterator[Record]:
+    reader = csv.reader(lines)
     header = next(reader, None)
     if not header:
         raise InputFileError(f"{source}: empty file (no header row)")
@@ -103,11 +111,12 @@ def _csv_records(source: str, text: str) -> Iterator[Record]:
     for number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue  # blank lines between blocks of units are common in hand-kept sheets
-        if len(row) > len(names) and any(cell.strip() for cell in row[len(names):]):
-            extra = [c for c in row[len(names):] if c.strip()]
-            raise InputFileError(f"{source} row {number}: {len(row)} cells but {len(names)} headers "
-                                 f"(extra values {extra!r}); is a value missing its column?")
-        yield Record(source, "row", number, {n: c for n, c in zip(names, row) if n})
+        record = Record(source, "row", number, {n: c for n, c in zip(names, row) if n})
+        extra = [cell for cell in row[len(names):] if cell.strip()]
+        if extra:
+            record.problems.append(DataError(None, extra, Message("extra_cells", {
+                "value": extra, "cells": len(row), "headers": len(names)})))
+        yield record
 
 
 def _document_records(source: str, text: str, suffix: str) -> list[Record]:
@@ -230,7 +239,7 @@ def validate_record(criteria: CriteriaSet, record: Record) -> Unit:
     data = {nfc(str(k)).strip(): v for k, v in record.data.items()}
     known = criteria.input_by_name
     ignored = [k for k in data if k not in known]
-    errors: list[DataError] = []
+    errors: list[DataError] = list(record.problems)
     values: dict[str, Any] = {}
     try:
         values = unit_model(criteria).model_validate({k: v for k, v in data.items() if k in known}).model_dump()
@@ -263,15 +272,38 @@ def suggest(name: str, criteria: CriteriaSet) -> str | None:
     return match[0] if match else None
 
 
-def check_duplicates(units: list[Unit]) -> None:
-    """A unit code appearing twice in one batch: which row is right is unknown, so both are invalid,
-    each naming the other."""
-    seen: dict[str, list[Unit]] = {}
-    for unit in units:
-        if unit.code is not None:
-            seen.setdefault(unit.code, []).append(unit)
-    for code, same in seen.items():
-        for unit in same if len(same) > 1 else ():
-            others = [other.record for other in same if other is not unit]
-            place = Text.of(*("; ".join(r.where(lang) for r in others) for lang in ("vi", "en")))
-            unit.errors.append(DataError("unit_code", code, Message("duplicate_unit", {"value": code, "other": place})))
+def unit_code_of(record: Record) -> str | None:
+    """The unit code as validation will read it (NFC, trimmed), without validating the rest of the record."""
+    if not isinstance(record.data, dict):
+        return None
+    raw = next((v for k, v in record.data.items() if nfc(str(k)).strip() == "unit_code"), None)
+    try:
+        return _text(raw)
+    except PydanticCustomError:
+        return None
+
+
+def find_duplicates(records: Iterable[Record]) -> dict[str, list[Record]]:
+    """Unit codes that appear more than once, with every record holding them. Keeps only the locations of
+    repeated codes (and, for the pass, the first location of each code): cheap on a national file."""
+    first: dict[str, Record] = {}
+    repeated: dict[str, list[Record]] = {}
+    for record in records:
+        code = unit_code_of(record)
+        if code is None:
+            continue
+        if code in first:
+            repeated.setdefault(code, [first[code]]).append(Record(record.source, record.kind, record.number, {}))
+        else:
+            first[code] = Record(record.source, record.kind, record.number, {})
+    return repeated
+
+
+def mark_duplicate(record: Record, duplicates: dict[str, list[Record]]) -> Record:
+    """Which of the repeated rows is right is unknown, so each is invalid, naming the others."""
+    code = unit_code_of(record)
+    if code in duplicates:
+        others = [r for r in duplicates[code] if (r.source, r.kind, r.number) != (record.source, record.kind, record.number)]
+        place = Text.of(*("; ".join(r.where(lang) for r in others) for lang in ("vi", "en")))
+        record.problems.append(DataError("unit_code", code, Message("duplicate_unit", {"value": code, "other": place})))
+    return record

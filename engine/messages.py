@@ -23,6 +23,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "numerator_above_denominator": ("{input} = {value!r} lớn hơn {denominator} = {denominator_value!r}",
                                     "{input} = {value!r} is greater than {denominator} = {denominator_value!r}"),
     "duplicate_unit": ("mã đơn vị {value!r} trùng với {other}", "unit code {value!r} duplicates {other}"),
+    "extra_cells": ("dòng có {cells} ô nhưng chỉ có {headers} tiêu đề cột (giá trị thừa {value!r}); có giá trị bị lệch cột?",
+                    "the row has {cells} cells but only {headers} headers (extra values {value!r}); is a value in the wrong column?"),
     "not_a_record": ("mục này không phải một đơn vị (cần các cặp tên: giá trị)",
                      "this item is not a unit (expected name: value pairs)"),
     # Reasons a unit is not recognised.

@@ -1,89 +1,154 @@
-"""Renderers: the same BatchResult as a terminal table, JSON or CSV, in Vietnamese or English."""
+"""Renderers: results as a terminal table, JSON or CSV, in Vietnamese or English.
+
+Each renderer works one unit at a time (head, one piece per unit, tail), so a national batch streams to its
+output without holding every result in memory. The whole-batch functions at the end wrap them.
+"""
 from __future__ import annotations
 
 import csv
 import io
 import json
+from dataclasses import dataclass, field
 
 from engine.messages import Message
 from engine.results import BatchResult, UnitResult, localise
+
+STATUSES = ("recognized", "not_recognized", "incomplete", "invalid")
 
 
 def _say(key: str, lang: str, **params) -> str:
     return Message(key, params).render(lang)
 
 
-def to_json(batch: BatchResult, lang: str) -> str:
-    data = localise(batch.model_dump(mode="json"), lang)
-    data["summary"] = batch.counts()
-    data["lang"] = lang
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+@dataclass
+class Summary:
+    """What the tail of an output needs: gathered while units stream past."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    provisional: int = 0
+    file_errors: list[str] = field(default_factory=list)
+    not_evaluated: list[str] = field(default_factory=list)
+
+    def add(self, status: str, provisional: int) -> None:
+        self.counts[status] += 1
+        self.provisional += provisional
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class Meta:
+    criteria_id: str
+    criteria_source: str
+    criteria_digest: str
+
+
+class JsonRenderer:
+    """{"criteria_id": ..., "units": [one unit per line], "summary": ..., "file_errors": [...]}"""
+
+    def __init__(self, lang: str, detail: bool = False):
+        self.lang = lang
+
+    def head(self, meta: Meta) -> str:
+        fields = json.dumps({"criteria_id": meta.criteria_id, "criteria_source": meta.criteria_source,
+                             "criteria_digest": meta.criteria_digest, "lang": self.lang}, ensure_ascii=False)
+        return fields[:-1] + ', "units": [\n'
+
+    def unit(self, result: UnitResult, index: int) -> str:
+        text = json.dumps(localise(result.model_dump(mode="json"), self.lang), ensure_ascii=False)
+        return (",\n" if index else "") + text
+
+    def tail(self, summary: Summary) -> str:
+        rest = json.dumps({"summary": summary.counts, "file_errors": summary.file_errors,
+                           "not_evaluated": summary.not_evaluated}, ensure_ascii=False)
+        return "\n], " + rest[1:] + "\n"
 
 
 CSV_FIXED = ["unit_code", "unit_name", "district", "province", "period", "category", "status", "total",
              "threshold", "shortfall"]
 
 
-def to_csv(batch: BatchResult, lang: str) -> str:
-    numbers = sorted({c.number for unit in batch.units for c in unit.criteria})
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_FIXED + [f"criterion_{n}" for n in numbers]
-                    + ["reasons", "gaps", "missing_inputs", "provisional_rules", "errors", "source"])
-    for unit in batch.units:
+class CsvRenderer:
+    """One row per unit: identity, decision, points per criterion (blank when unscored), reasons, gaps."""
+
+    def __init__(self, lang: str, detail: bool = False, numbers: range = range(1, 14)):
+        self.lang = lang
+        self.numbers = list(numbers)
+
+    def _row(self, cells: list) -> str:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(cells)
+        return out.getvalue()
+
+    def head(self, meta: Meta) -> str:
+        return self._row(CSV_FIXED + [f"criterion_{n}" for n in self.numbers]
+                         + ["reasons", "gaps", "missing_inputs", "provisional_rules", "errors", "source"])
+
+    def unit(self, result: UnitResult, index: int) -> str:
+        lang = self.lang
         # An unscored criterion is left blank: missing is not zero.
-        points = {c.number: c.points for c in unit.criteria if c.complete}
-        writer.writerow([getattr(unit, name) if getattr(unit, name) is not None else "" for name in CSV_FIXED]
-                        + [points.get(n, "") for n in numbers]
-                        + ["; ".join(r.message(lang) for r in unit.reasons), len(unit.gaps),
-                           " ".join(unit.missing_inputs), " ".join(p.indicator for p in unit.provisional),
-                           "; ".join(e(lang) for e in unit.errors), unit.source])
-    return out.getvalue()
+        points = {c.number: c.points for c in result.criteria if c.complete}
+        return self._row([getattr(result, name) if getattr(result, name) is not None else "" for name in CSV_FIXED]
+                         + [points.get(n, "") for n in self.numbers]
+                         + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
+                            " ".join(result.missing_inputs), " ".join(p.indicator for p in result.provisional),
+                            "; ".join(e(lang) for e in result.errors), result.source])
+
+    def tail(self, summary: Summary) -> str:
+        return ""
 
 
-def to_table(batch: BatchResult, lang: str, detail: bool | None = None) -> str:
-    """A summary line per unit, then what each unit lacks. One unit alone gets its full breakdown."""
-    detail = len(batch.units) == 1 if detail is None else detail
-    lines = []
-    header = (f"{_say('header_unit', lang):<34} {_say('header_total', lang):>13}  "
-              f"{_say('header_status', lang):<16} {_say('header_zero', lang)}")
-    lines += [header, "-" * len(header)]
-    for unit in batch.units:
-        name = f"{unit.unit_code or '?'} {unit.unit_name or ''}".strip()[:34]
-        threshold = unit.threshold if unit.threshold is not None else "?"
+class TableRenderer:
+    """For people at a terminal: a line per unit with what it lacks below it; one unit gets every indicator."""
+
+    def __init__(self, lang: str, detail: bool = False):
+        self.lang = lang
+        self.detail = detail
+
+    def head(self, meta: Meta) -> str:
+        lang = self.lang
+        header = (f"{_say('header_unit', lang):<34} {_say('header_total', lang):>13}  "
+                  f"{_say('header_status', lang):<16} {_say('header_zero', lang)}")
+        return f"{header}\n{'-' * len(header)}\n"
+
+    def unit(self, result: UnitResult, index: int) -> str:
+        lang = self.lang
+        name = f"{result.unit_code or '?'} {result.unit_name or ''}".strip()[:34]
+        threshold = result.threshold if result.threshold is not None else "?"
         # A total over partial data decides nothing: shown in brackets.
-        total = unit.total if unit.status in ("recognized", "not_recognized") else f"({unit.total})"
-        zeros = ", ".join(str(c.number) for c in unit.criteria if c.complete and c.points == 0) or "-"
-        lines.append(f"{name:<34} {f'{total}/{threshold}':>13}  "
-                     f"{_say('status_' + unit.status, lang):<16} {zeros}")
-    for unit in batch.units:
-        lines += [""] + (_unit_detail(unit, lang) if detail else _unit_notes(unit, lang))
-    counts = batch.counts()
-    lines += ["", _say("summary", lang, total=len(batch.units), **counts)]
-    provisional = sum(len(u.provisional) for u in batch.units)
-    if provisional:
-        lines.append(_say("provisional_note", lang, count=provisional))
-    for error in batch.file_errors:
-        lines.append(f"! {error}")
-    return "\n".join(lines) + "\n"
+        total = result.total if result.status in ("recognized", "not_recognized") else f"({result.total})"
+        zeros = ", ".join(str(c.number) for c in result.criteria if c.complete and c.points == 0) or "-"
+        lines = [f"{name:<34} {f'{total}/{threshold}':>13}  {_say('status_' + result.status, lang):<16} {zeros}"]
+        lines += _notes(result, lang)
+        if self.detail:
+            lines += [""] + _indicators(result, lang)
+        return "\n".join(lines) + "\n"
+
+    def tail(self, summary: Summary) -> str:
+        lines = ["", _say("summary", self.lang, total=summary.total, **summary.counts)]
+        if summary.provisional:
+            lines.append(_say("provisional_note", self.lang, count=summary.provisional))
+        lines += [f"! {error}" for error in summary.file_errors + summary.not_evaluated]
+        return "\n".join(lines) + "\n"
 
 
-def _unit_notes(unit: UnitResult, lang: str) -> list[str]:
-    if unit.status == "recognized" and not unit.gaps:
-        return []
-    lines = [f"{unit.unit_code or unit.source} {unit.unit_name or ''} — {_say('status_' + unit.status, lang)}"]
-    lines += [f"  ✗ {error(lang)}" for error in unit.errors]
-    lines += [f"  • {reason.message(lang)}" for reason in unit.reasons if reason.code != "invalid"]
+RENDERERS = {"json": JsonRenderer, "csv": CsvRenderer, "table": TableRenderer}
+
+
+def _notes(unit: UnitResult, lang: str) -> list[str]:
+    lines = [f"    ✗ {error(lang)}" for error in unit.errors]
+    lines += [f"    • {reason.message(lang)}" for reason in unit.reasons if reason.code != "invalid"]
     for gap in unit.gaps:
         mark = "*" if gap.status == "provisional" else ""
         flip = f"  {_say('flips', lang)}" if gap.flips_decision else ""
-        lines.append(f"  → [{gap.indicator}{mark}] {gap.message(lang)}{flip}")
+        lines.append(f"    → [{gap.indicator}{mark}] {gap.message(lang)}{flip}")
     return lines
 
 
-def _unit_detail(unit: UnitResult, lang: str) -> list[str]:
-    lines = _unit_notes(unit, lang) or [f"{unit.unit_code} {unit.unit_name or ''} — {_say('status_' + unit.status, lang)}"]
-    lines.append("")
+def _indicators(unit: UnitResult, lang: str) -> list[str]:
+    lines = []
     for criterion in unit.criteria:
         lines.append(f"{criterion.number:>2}. {criterion.name(lang)[:70]:<70} {criterion.points:>4}/{criterion.max_points}")
         for ind in criterion.indicators:
@@ -93,3 +158,28 @@ def _unit_detail(unit: UnitResult, lang: str) -> list[str]:
             points = "?" if ind.points is None else ind.points
             lines.append(f"    {ind.id:<4}{mark} {measure:>10}  {band[:48]:<48} {points:>4}/{ind.max_points}")
     return lines
+
+
+def render_batch(batch: BatchResult, fmt: str, lang: str, detail: bool | None = None) -> str:
+    """A whole BatchResult in one string (for small batches and tests; the CLI streams instead)."""
+    detail = len(batch.units) == 1 if detail is None else detail
+    renderer = RENDERERS[fmt](lang, detail)
+    summary = Summary(file_errors=list(batch.file_errors))
+    parts = [renderer.head(Meta(batch.criteria_id, batch.criteria_source, batch.criteria_digest))]
+    for index, unit in enumerate(batch.units):
+        parts.append(renderer.unit(unit, index))
+        summary.add(unit.status, len(unit.provisional))
+    parts.append(renderer.tail(summary))
+    return "".join(parts)
+
+
+def to_json(batch: BatchResult, lang: str) -> str:
+    return render_batch(batch, "json", lang)
+
+
+def to_csv(batch: BatchResult, lang: str) -> str:
+    return render_batch(batch, "csv", lang)
+
+
+def to_table(batch: BatchResult, lang: str, detail: bool | None = None) -> str:
+    return render_batch(batch, "table", lang, detail)
