@@ -38,7 +38,9 @@ def main() -> None:
 @click.option("--detail/--no-detail", default=None, help="Per-indicator breakdown (default: only for one unit).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per core for large batches).")
-def evaluate(files, fmt, output, lang, criteria_path, detail, jobs):
+@click.option("--set", "assignments", multiple=True, metavar="INPUT=VALUE",
+              help="What-if: re-score with this input changed and show what changes (repeatable).")
+def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments):
     """Evaluate units' self-assessment data (CSV, YAML or JSON).
 
     Exit code: 0 every unit evaluated, 1 some unit has invalid data, 2 usage error or unreadable file,
@@ -49,6 +51,8 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs):
     from engine.atomic import atomic_text
 
     criteria = _load(criteria_path)
+    if assignments:
+        _what_if(criteria, files, assignments, fmt, output, lang)
     plan = batch.plan(files)
     show_progress = output is not None and sys.stderr.isatty() and plan.count > 20
     bar = click.progressbar(length=plan.count, file=sys.stderr, label="cfc") if show_progress else nullcontext()
@@ -62,6 +66,38 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs):
     if summary.file_errors:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_INVALID if summary.counts["invalid"] else EXIT_OK)
+
+
+def _what_if(criteria, files, assignments, fmt, output, lang) -> None:
+    import json
+
+    from engine.atomic import atomic_text
+    from engine.results import localise
+    from engine.whatif import WhatIfError, compare, describe, parse_changes
+
+    try:
+        changes = parse_changes(criteria, assignments)
+    except WhatIfError as error:
+        raise click.UsageError(str(error)) from None
+    comparisons, file_errors = compare(criteria, files, changes)
+    if fmt == "json":
+        content = json.dumps({"changes": changes, "units": [
+            {"unit_code": c.after.unit_code, "before": localise(c.before.model_dump(mode="json"), lang),
+             "after": localise(c.after.model_dump(mode="json"), lang)} for c in comparisons],
+            "file_errors": file_errors}, ensure_ascii=False) + "\n"
+    elif fmt == "table":
+        content = "\n".join(line for c in comparisons for line in describe(c, changes, lang) + [""])
+    else:
+        raise click.UsageError("--set works with --format table or json")
+    if output:
+        with atomic_text(output) as handle:
+            handle.write(content)
+    else:
+        click.echo(content, nl=False)
+    for error in file_errors:
+        click.echo(f"error: {error}", err=True)
+    invalid = any(c.after.status == "invalid" for c in comparisons)
+    sys.exit(EXIT_USAGE if file_errors else EXIT_INVALID if invalid else EXIT_OK)
 
 
 @main.group()

@@ -454,3 +454,16 @@ def test_unknown_columns_are_listed_as_ignored(criteria, tmp_path):
     assert set(result.ignored_inputs) == {"ghi_chu", "birth_registered"}
     assert result.errors == []
     assert result.status == "not_recognized"
+
+
+def test_row_with_more_cells_than_headers_is_an_invalid_unit_not_a_lost_file(criteria, tmp_path):
+    path = write_csv(tmp_path / "units.csv", [valid_unit(unit_code="26701"), valid_unit(unit_code="26702"),
+                                              valid_unit(unit_code="26703")])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] += ",lạc cột"  # row 3 has one value more than there are headers
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first, bad, last = evaluate_files(criteria, [path]).units
+    assert first.status in DECIDED and last.status in DECIDED
+    assert bad.status == "invalid"
+    assert any("row 3" in e.en and "26702" in e.en and "lạc cột" in e.en for e in bad.errors), bad.errors
+    assert any("dòng 3" in e.vi and "lạc cột" in e.vi for e in bad.errors), bad.errors

@@ -1,0 +1,78 @@
+"""What-if: re-score units with some inputs changed and say what that changes, before a commune submits."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.criteria import CriteriaSet
+from engine.evaluate import evaluate_units
+from engine.inputs import InputFileError, find_duplicates, mark_duplicate, read_records, validate_record
+from engine.messages import Message
+from engine.results import UnitResult
+
+
+class WhatIfError(ValueError):
+    """A --set that names no declared input or is not written name=value."""
+
+
+def parse_changes(criteria: CriteriaSet, assignments: tuple[str, ...]) -> dict[str, str]:
+    changes = {}
+    for assignment in assignments:
+        name, sep, value = assignment.partition("=")
+        name = name.strip()
+        if not sep:
+            raise WhatIfError(f"--set {assignment!r}: write it as input=value, e.g. under1_fully_vaccinated=81")
+        if name not in criteria.input_by_name:
+            raise WhatIfError(f"--set {assignment!r}: {name!r} is not an input of {criteria.instrument.id}")
+        changes[name] = value.strip()
+    return changes
+
+
+@dataclass
+class Comparison:
+    before: UnitResult
+    after: UnitResult
+
+
+def compare(criteria: CriteriaSet, paths: list[str | Path], changes: dict[str, str]) -> tuple[list[Comparison], list[str]]:
+    """Each unit scored as given and with `changes` applied (the same validation applies to both)."""
+    records, file_errors = [], []
+    for path in paths:
+        try:
+            records.extend(read_records(path))
+        except InputFileError as error:
+            file_errors.append(str(error))
+    duplicates = find_duplicates(records)
+    records = [mark_duplicate(record, duplicates) for record in records]
+    changed = [type(r)(r.source, r.kind, r.number, {**r.data, **changes}, list(r.problems)) if isinstance(r.data, dict)
+               else r for r in records]
+    before = evaluate_units(criteria, [validate_record(criteria, r) for r in records])
+    after = evaluate_units(criteria, [validate_record(criteria, r) for r in changed])
+    return [Comparison(b, a) for b, a in zip(before, after)], file_errors
+
+
+def describe(comparison: Comparison, changes: dict[str, str], lang: str) -> list[str]:
+    """The changed inputs, then every criterion and indicator whose points moved, then the decision."""
+    before, after = comparison.before, comparison.after
+    status = {s: Message(f"status_{s}").render(lang) for s in (before.status, after.status)}
+    title = f"{after.unit_code or '?'} {after.unit_name or ''}".strip()
+    lines = [f"{title}: {before.total} → {after.total}  ({status[before.status]} → {status[after.status]})"]
+    old_inputs = {name: value for c in before.criteria for i in c.indicators for name, value in i.inputs.items()}
+    for name, value in changes.items():
+        lines.append(f"    {name}: {old_inputs.get(name, '?')} → {value}")
+    old_indicators = {i.id: i for c in before.criteria for i in c.indicators}
+    word = "tiêu chí" if lang == "vi" else "criterion"
+    for old_criterion, new_criterion in zip(before.criteria, after.criteria):
+        if old_criterion.points == new_criterion.points:
+            continue
+        lines.append(f"    {word} {new_criterion.number}: {old_criterion.points} → {new_criterion.points}")
+        for indicator in new_criterion.indicators:
+            old = old_indicators[indicator.id]
+            if old.points != indicator.points:
+                shown = lambda ind: ind.measure_display(lang) if ind.measure_display else "—"  # noqa: E731
+                points = lambda ind: "—" if ind.points is None else ind.points  # noqa: E731
+                lines.append(f"        {indicator.id}: {shown(old)} → {shown(indicator)}, "
+                             f"{points(old)} → {points(indicator)}")
+    lines += [f"    ✗ {error(lang)}" for error in after.errors]
+    lines += [f"    • {reason.message(lang)}" for reason in after.reasons if reason.code != "invalid"]
+    return lines
