@@ -8,6 +8,13 @@ from pathlib import Path
 from typing import Iterator, TextIO
 
 
+def _default_mode() -> int:
+    """The mode a plain open() would give a new file: 0666 less the process's umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path in the target's directory; on success it replaces `path` in one step.
@@ -21,6 +28,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, _default_mode())  # mkstemp makes the file private (0600); a result is for sharing
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -91,7 +91,7 @@ def plan(paths: Iterable[str | Path]) -> Plan:
     count, readable, file_errors, coded = 0, [], [], []
     for path in paths:
         try:
-            places = [Record(r.source, r.kind, r.number, {"unit_code": unit_code_of(r)}) for r in iter_records(path)]
+            places = [Record(r.source, r.kind, r.number, {"unit_code": unit_code_of(r)}, sheet=r.sheet) for r in iter_records(path)]
         except InputFileError as error:
             file_errors.append(str(error))
             continue

@@ -46,12 +46,24 @@ class Record:
     number: int
     data: dict[str, Any]
     problems: list[DataError] = field(default_factory=list)  # found before validation: extra cells, duplicates
+    sheet: str | None = None  # the workbook sheet a spreadsheet record came from
+    cells: dict[str, str] = field(default_factory=dict)  # spreadsheets: input → the cell holding it ("H7")
 
     def where(self, lang: str = "en") -> str:
+        place = self.source
+        if self.sheet is not None:
+            place += f" {'trang' if lang == 'vi' else 'sheet'} '{self.sheet}'"
         if not self.kind:
-            return self.source
+            return place
         word = {"row": ("dòng", "row"), "item": ("mục", "item")}[self.kind][lang != "vi"]
-        return f"{self.source} {word} {self.number}"
+        return f"{place} {word} {self.number}"
+
+    def location(self) -> "Record":
+        """The record's place without its content (kept by the duplicate pass)."""
+        return Record(self.source, self.kind, self.number, {}, sheet=self.sheet)
+
+    def same_place(self, other: "Record") -> bool:
+        return (self.source, self.sheet, self.kind, self.number) == (other.source, other.sheet, other.kind, other.number)
 
 
 @dataclass
@@ -77,6 +89,9 @@ class Unit:
 
 # ---------------------------------------------------------------- readers
 
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
 def read_records(path: str | Path) -> list[Record]:
     return list(iter_records(path))
 
@@ -87,8 +102,14 @@ def iter_records(path: str | Path) -> Iterator[Record]:
     Raises InputFileError when the file as a whole cannot be read; a bad row becomes a record with problems."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        from engine.xlsx_read import read_xlsx_records  # openpyxl loads only when a workbook is read
+
+        yield from read_xlsx_records(path)
+        return
     if suffix not in (".csv", ".yaml", ".yml", ".json"):
-        raise InputFileError(f"{path}: unsupported file type {suffix or '(none)'}; use .csv, .yaml, .yml or .json")
+        raise InputFileError(f"{path}: unsupported file type {suffix or '(none)'}; "
+                             f"use .csv, .xlsx, .yaml, .yml or .json")
     try:
         # utf-8-sig: Excel writes a byte-order mark before UTF-8 CSV
         with path.open("r", encoding="utf-8-sig", newline="") as handle:
@@ -263,7 +284,19 @@ def validate_record(criteria: CriteriaSet, record: Record) -> Unit:
         if num is not None and den is not None and num > den:
             errors.append(DataError(numerator, num, Message("numerator_above_denominator", {
                 "input": numerator, "value": num, "denominator": denominator, "denominator_value": den})))
+    if record.cells:
+        errors = [_at_cell(error, record.cells) for error in errors]
     return Unit(record, values, errors, ignored)
+
+
+def _at_cell(error: DataError, cells: dict[str, str]) -> DataError:
+    """A spreadsheet's error names the cell beside the input: "births (ô D17)" / "births (cell D17)"."""
+    cell = cells.get(error.input or "")
+    name = error.message.params.get("input")
+    if cell is None or not isinstance(name, str):
+        return error
+    params = {**error.message.params, "input": Text.of(f"{name} (ô {cell})", f"{name} (cell {cell})")}
+    return DataError(error.input, error.value, Message(error.message.key, params))
 
 
 def suggest(name: str, criteria: CriteriaSet) -> str | None:
@@ -293,9 +326,9 @@ def find_duplicates(records: Iterable[Record]) -> dict[str, list[Record]]:
         if code is None:
             continue
         if code in first:
-            repeated.setdefault(code, [first[code]]).append(Record(record.source, record.kind, record.number, {}))
+            repeated.setdefault(code, [first[code]]).append(record.location())
         else:
-            first[code] = Record(record.source, record.kind, record.number, {})
+            first[code] = record.location()
     return repeated
 
 
@@ -303,7 +336,7 @@ def mark_duplicate(record: Record, duplicates: dict[str, list[Record]]) -> Recor
     """Which of the repeated rows is right is unknown, so each is invalid, naming the others."""
     code = unit_code_of(record)
     if code in duplicates:
-        others = [r for r in duplicates[code] if (r.source, r.kind, r.number) != (record.source, record.kind, record.number)]
+        others = [r for r in duplicates[code] if not r.same_place(record)]
         place = Text.of(*("; ".join(r.where(lang) for r in others) for lang in ("vi", "en")))
         record.problems.append(DataError("unit_code", code, Message("duplicate_unit", {"value": code, "other": place})))
     return record

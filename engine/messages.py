@@ -25,6 +25,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "duplicate_unit": ("mã đơn vị {value!r} trùng với {other}", "unit code {value!r} duplicates {other}"),
     "extra_cells": ("dòng có {cells} ô nhưng chỉ có {headers} tiêu đề cột (giá trị thừa {value!r}); có giá trị bị lệch cột?",
                     "the row has {cells} cells but only {headers} headers (extra values {value!r}); is a value in the wrong column?"),
+    "formula_no_value": ("{name}: công thức ở trang '{sheet}' ô {cell} được lưu mà không có giá trị tính sẵn; "
+                         "mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi chấm lại (cfc không tự tính công thức)",
+                         "{name}: the formula in sheet '{sheet}' cell {cell} was saved without its computed value; "
+                         "open the file in Excel or LibreOffice, save it, and evaluate again (cfc never computes formulas)"),
     "not_a_record": ("mục này không phải một đơn vị (cần các cặp tên: giá trị)",
                      "this item is not a unit (expected name: value pairs)"),
     # Reasons a unit is not recognised.

@@ -1,0 +1,100 @@
+"""Who reviews, who recognises and who reports upward: configuration, never code.
+
+The 2025 reform abolished the district level and moved child affairs from the labour to the health sector,
+so the reviewing office and the recognising authority differ by place and by year. They come from a small
+YAML file (evaluations/board-config.example.yaml) and/or command-line options; what is not given prints as
+a bracketed placeholder to be filled in by hand, e.g. "[Cơ quan thẩm định]"."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from engine.text import nfc
+
+PLACEHOLDERS = {
+    "reviewing_office": "[Cơ quan thẩm định]",
+    "reviewing_office_parent": "",
+    "reviewing_office_signer": "[Chức danh người ký]",
+    "authority": "[Cơ quan có thẩm quyền công nhận]",
+    "authority_parent": "",
+    "authority_signer": "[Chức danh người ký]",
+    "area": "[Địa bàn]",
+    "period": "[Kỳ đánh giá]",
+    "place": "[Địa danh]",
+    "reporting_office": "[Cơ quan báo cáo]",
+    "reporting_office_parent": "",
+    "reporting_office_signer": "[Chức danh người ký]",
+    "report_recipient": "[Cơ quan nhận báo cáo]",
+}
+
+
+class BoardConfigError(ValueError):
+    pass
+
+
+class BoardConfig(BaseModel):
+    """Names printed on the appraisal report, the draft decision and the provincial summary. All optional."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    reviewing_office: str | None = None          # cơ quan thẩm định, e.g. "Phòng Văn hóa - Xã hội"
+    reviewing_office_parent: str | None = None   # cơ quan chủ quản, printed above it, e.g. "UBND tỉnh X"
+    reviewing_office_signer: str | None = None   # chức danh người ký báo cáo thẩm định, e.g. "Trưởng phòng"
+    authority: str | None = None                 # cơ quan công nhận, e.g. "Ủy ban nhân dân tỉnh X"
+    authority_parent: str | None = None
+    authority_signer: str | None = None          # e.g. "Chủ tịch"
+    area: str | None = None                      # địa bàn, e.g. "Thị xã Đoài Sơn, Hà Nội"
+    period: str | None = None                    # kỳ đánh giá, e.g. "2024"
+    place: str | None = None                     # địa danh on the date line, e.g. "Đoài Sơn"
+    # The provincial summary (báo cáo tổng hợp), reported upward:
+    reporting_office: str | None = None          # cơ quan lập báo cáo tổng hợp, e.g. "Sở Y tế"
+    reporting_office_parent: str | None = None   # e.g. "Ủy ban nhân dân tỉnh X"
+    reporting_office_signer: str | None = None   # e.g. "Giám đốc"
+    report_recipient: str | None = None          # nơi nhận báo cáo, e.g. "Bộ Y tế"
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text(cls, value):
+        if value is None:
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise ValueError("must be text")
+        value = nfc(value).strip()
+        return value or None
+
+    def merged(self, **overrides: str | None) -> "BoardConfig":
+        """Options given on the command line win over the file."""
+        given = {k: v for k, v in overrides.items() if v is not None and str(v).strip()}
+        return BoardConfig(**{**self.model_dump(), **given})
+
+    def get(self, name: str) -> str:
+        value = getattr(self, name)
+        return value if value else PLACEHOLDERS[name]
+
+
+def load_board_config(path: str | Path | None) -> BoardConfig:
+    if path is None:
+        return BoardConfig()
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise BoardConfigError(f"{path}: cannot read board config: {error}") from error
+    if data is None:
+        return BoardConfig()
+    if not isinstance(data, dict):
+        raise BoardConfigError(f"{path}: a board config is a mapping of names to text")
+    try:
+        return BoardConfig(**data)
+    except (ValidationError, TypeError) as error:
+        problems = []
+        if isinstance(error, ValidationError):
+            for e in error.errors():
+                where = ".".join(str(p) for p in e["loc"]) or "(top)"
+                problems.append(f"{where}: {'unknown key' if e['type'] == 'extra_forbidden' else e['msg']}")
+        else:
+            problems.append(str(error))
+        allowed = ", ".join(BoardConfig.model_fields)
+        raise BoardConfigError(f"{path}: " + "; ".join(problems) + f" (allowed keys: {allowed})") from error

@@ -1,0 +1,275 @@
+"""Read units from an .xlsx workbook: the cfc template (either sheet) or any table with a header row.
+
+Each sheet is read on its own and recognised by its content, not its name:
+
+- a *table*: a header row whose cells are input names or their labels (possibly two header rows, labels above
+  names, as in the template's "Nhiều đơn vị"), then one unit per row. Title rows above the header (merged or
+  not) are skipped: the header is the first row where most filled cells are known inputs.
+- a *form*: one unit, one input per row: a column of input names (or labels) and a value column, found by its
+  header "Giá trị" (else the column right of the names), as in the template's "Một đơn vị".
+
+Values are taken as stored: numbers stay numbers (12.0 becomes 12), text is NFC-normalised, dates become ISO
+text. Formulas are never evaluated: the value the spreadsheet program saved with the file is used; a formula
+saved without one (files written by scripts) is an error naming the sheet and cell. Every record knows its
+sheet and the cell of every value, so validation errors point at a cell.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from engine.criteria import CriteriaSet, load_criteria
+from engine.inputs import DataError, InputFileError, Record
+from engine.messages import Message
+from engine.text import nfc
+from engine.xlsx_layout import VALUE_HEADERS, header_index, header_key
+
+HEADER_SCAN_ROWS = 50     # a header row is looked for this far down (title and instruction rows above it)
+FORM_SCAN_ROWS = 500      # a form's column of input names is looked for in this many rows
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a <f> element in a worksheet part: the sheet has formulas
+
+
+@lru_cache(maxsize=4)
+def _default_criteria() -> CriteriaSet:
+    return load_criteria()
+
+
+def read_xlsx_records(path: str | Path, criteria: CriteriaSet | None = None) -> list[Record]:
+    """Every unit in every sheet, in sheet order then row order.
+
+    `criteria` gives the input names and labels that headers are matched against (default: the newest
+    shipped criteria file). A header that is neither is kept as written, so validation lists it as ignored,
+    and an input added to a criteria file is read by its name even when the default criteria lack it.
+    Raises InputFileError when the file is not a workbook or no sheet holds input names or labels.
+    """
+    path = Path(path)
+    source = str(path)
+    criteria = criteria or _default_criteria()
+    matcher = _Matcher(criteria)
+    formulas = _formula_cells(path, source) if _has_formulas(path, source) else {}
+    workbook = _open(path, source, data_only=True)
+    records: list[Record] = []
+    recognised = 0
+    try:
+        for sheet in workbook.worksheets:
+            if sheet.sheet_state == "veryHidden":
+                continue
+            grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+            found = _read_sheet(source, sheet.title, grid, formulas.get(sheet.title, set()), matcher)
+            if found is not None:
+                recognised += 1
+                records += found
+    finally:
+        workbook.close()
+    if not recognised:
+        raise InputFileError(f"{source}: no sheet has a header row of input names or labels (for example "
+                             f"unit_code, births) nor a column of them; generate a form with `cfc template`")
+    return records
+
+
+# ---------------------------------------------------------------- the workbook
+
+def _open(path: Path, source: str, data_only: bool):
+    try:
+        return load_workbook(path, read_only=True, data_only=data_only)
+    except OSError as error:
+        raise InputFileError(f"{source}: cannot read: {error.strerror or error}") from error
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as error:
+        raise InputFileError(f"{source}: not a readable .xlsx workbook ({error}); save it from Excel or "
+                             f"LibreOffice as .xlsx") from error
+
+
+def _has_formulas(path: Path, source: str) -> bool:
+    """Whether any worksheet holds a formula: only then is the workbook read a second time for formulas."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    if FORMULA_TAG.search(archive.read(name)):
+                        return True
+    except OSError as error:
+        raise InputFileError(f"{source}: cannot read: {error.strerror or error}") from error
+    except zipfile.BadZipFile as error:
+        raise InputFileError(f"{source}: not a readable .xlsx workbook ({error}); save it from Excel or "
+                             f"LibreOffice as .xlsx") from error
+    return False
+
+
+def _formula_cells(path: Path, source: str) -> dict[str, set[tuple[int, int]]]:
+    """(row, column) of every formula cell, per sheet title (1-based, as the spreadsheet numbers them)."""
+    workbook = _open(path, source, data_only=False)
+    found: dict[str, set[tuple[int, int]]] = {}
+    try:
+        for sheet in workbook.worksheets:
+            cells = found.setdefault(sheet.title, set())
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        cells.add((cell.row, cell.column))
+    finally:
+        workbook.close()
+    return found
+
+
+def cell_value(value: Any) -> Any:
+    """A stored cell value as the validators take it."""
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # Excel stores every number as a float: 12.0 is the count 12
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return value
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _ref(row: int, column: int) -> str:
+    return f"{get_column_letter(column)}{row}"
+
+
+# ---------------------------------------------------------------- headers
+
+class _Matcher:
+    def __init__(self, criteria: CriteriaSet):
+        self.names, self.labels = header_index(criteria)
+
+    def name(self, value: Any) -> str | None:
+        """The input a header cell holds by its exact name."""
+        return self.names.get(header_key(value)) if isinstance(value, str) else None
+
+    def input(self, value: Any) -> str | None:
+        """The input a header cell holds, by name or label."""
+        if not isinstance(value, str):
+            return None
+        key = header_key(value)
+        return self.names.get(key) or self.labels.get(key)
+
+
+def _row_score(row: list, matcher: _Matcher) -> int:
+    """How many distinct inputs a row names, when most of its filled cells are inputs; else 0."""
+    filled = [value for value in row if not _blank(value)]
+    inputs = {matcher.input(value) for value in filled} - {None}
+    return len(inputs) if len(inputs) >= 2 and 2 * len(inputs) >= len(filled) else 0
+
+
+def _column_scores(grid: list[list], matcher: _Matcher) -> tuple[int, int, int]:
+    """(column index, distinct inputs named, of which by exact name) of the best column of input names."""
+    best = (-1, 0, 0)
+    width = max((len(row) for row in grid[:FORM_SCAN_ROWS]), default=0)
+    for column in range(width):
+        cells = [row[column] for row in grid[:FORM_SCAN_ROWS] if column < len(row)]
+        by_name = {matcher.name(value) for value in cells} - {None}
+        any_kind = {matcher.input(value) for value in cells} - {None}
+        score = (len(by_name), len(any_kind))
+        if score > (best[2], best[1]):
+            best = (column, len(any_kind), len(by_name))
+    return best
+
+
+# ---------------------------------------------------------------- sheets
+
+def _read_sheet(source: str, title: str, grid: list[list], formulas: set[tuple[int, int]],
+                matcher: _Matcher) -> list[Record] | None:
+    """The sheet's records, or None when it holds neither a table nor a form of inputs."""
+    header_rows = [(index, _row_score(row, matcher)) for index, row in enumerate(grid[:HEADER_SCAN_ROWS])]
+    table_score = max((score for _, score in header_rows), default=0)
+    column, form_score, _ = _column_scores(grid, matcher)
+    if max(table_score, form_score) < 2:
+        return None
+    if form_score > table_score:
+        return _read_form(source, title, grid, formulas, matcher, column)
+    first = next(index for index, score in header_rows if score)
+    block = [first]
+    while block[-1] + 1 < len(grid) and _row_score(grid[block[-1] + 1], matcher):
+        block.append(block[-1] + 1)
+    return _read_table(source, title, grid, formulas, matcher, block)
+
+
+def _read_table(source: str, title: str, grid: list[list], formulas: set[tuple[int, int]], matcher: _Matcher,
+                block: list[int]) -> list[Record]:
+    primary = max(block, key=lambda i: (sum(1 for v in grid[i] if matcher.name(v)), -i))
+    width = max(len(grid[i]) for i in block)
+    columns: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for column in range(width):
+        cells = [grid[i][column] if column < len(grid[i]) else None for i in [primary] + block]
+        key = next((name for name in map(matcher.input, cells) if name), None)
+        if key is None:
+            key = next((nfc(str(v)).strip() for v in cells if not _blank(v)), None)
+        if key is None:
+            continue  # no header: notes beside the table are not data
+        if key in seen:
+            raise InputFileError(f"{source} sheet '{title}': columns {get_column_letter(seen[key] + 1)} and "
+                                 f"{get_column_letter(column + 1)} both hold {key}; delete one of them")
+        seen[key] = column
+        columns[column] = key
+    records = []
+    for index in range(block[-1] + 1, len(grid)):
+        row, number = grid[index], index + 1
+        values = {column: row[column] if column < len(row) else None for column in columns}
+        pending = {column for column in columns if (number, column + 1) in formulas and values[column] is None}
+        if all(_blank(v) for v in values.values()) and not pending:
+            continue  # blank rows between blocks of units
+        record = Record(source, "row", number, {}, sheet=title)
+        for column, key in columns.items():
+            record.cells[key] = _ref(number, column + 1)
+            record.data[key] = _take(record, key, values[column], column in pending, title)
+        records.append(record)
+    return records
+
+
+def _read_form(source: str, title: str, grid: list[list], formulas: set[tuple[int, int]], matcher: _Matcher,
+               key_column: int) -> list[Record]:
+    key_rows = [i for i, row in enumerate(grid) if key_column < len(row) and matcher.input(row[key_column])]
+    first = key_rows[0]
+    value_column = key_column + 1
+    wanted = {header_key(h) for h in VALUE_HEADERS}
+    for row in reversed(grid[:first]):
+        hits = [c for c, v in enumerate(row) if isinstance(v, str) and header_key(v) in wanted]
+        if hits:
+            value_column = hits[0]
+            break
+    if value_column == key_column:
+        raise InputFileError(f"{source} sheet '{title}': the value column and the column of input names are the "
+                             f"same ({get_column_letter(key_column + 1)})")
+    record = Record(source, "", 0, {}, sheet=title)
+    where: dict[str, int] = {}
+    filled = False
+    for index in range(first, len(grid)):
+        row, number = grid[index], index + 1
+        raw_key = row[key_column] if key_column < len(row) else None
+        if _blank(raw_key):
+            continue
+        value = row[value_column] if value_column < len(row) else None
+        pending = (number, value_column + 1) in formulas and value is None
+        key = matcher.input(raw_key) or nfc(str(raw_key)).strip()
+        if matcher.input(raw_key) is None and _blank(value) and not pending:
+            continue  # a note or sub-heading in the column of names, with nothing beside it
+        if key in where:
+            raise InputFileError(f"{source} sheet '{title}': {key} appears in rows {where[key]} and {number}; "
+                                 f"delete one of them")
+        where[key] = number
+        record.cells[key] = _ref(number, value_column + 1)
+        record.data[key] = _take(record, key, value, pending, title)
+        filled = filled or not _blank(value) or pending
+    return [record] if filled else []
+
+
+def _take(record: Record, key: str, value: Any, pending_formula: bool, title: str) -> Any:
+    """The value to validate; a formula saved without its value becomes a problem of the record."""
+    if pending_formula:
+        record.problems.append(DataError(key, None, Message("formula_no_value", {
+            "name": key, "sheet": title, "cell": record.cells[key]})))
+        return None
+    return cell_value(value)

@@ -1,0 +1,193 @@
+"""The .xlsx self-assessment form, generated from the criteria file's input declarations.
+
+Nothing here lists inputs by hand: add, rename or relabel an input in the criteria YAML, regenerate, and the
+form follows. Two sheets: one unit (a row per input, value in the "Giá trị" column) and many units (a row per
+unit: Vietnamese labels in row 1, input names in row 2, data from row 3). Both read back with
+engine.xlsx_read; the input names in the form are what the reader keys on.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from engine.atomic import atomic_path
+from engine.criteria import CriteriaSet, InputDecl
+from engine.xlsx_layout import (FIRST_DATA_ROW, LABEL_ROW, MANY_UNITS_SHEET, NAME_ROW, ONE_UNIT_HEADERS,
+                                ONE_UNIT_SHEET, YES_NO_CHOICES)
+
+MANY_ROWS = 2000          # rows of the many-units sheet that carry the validations
+LIST_SHEET = "_danh_muc"  # very hidden: long dropdown lists (an inline list is limited to 255 characters)
+
+TITLE = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+NAME_FONT = Font(size=8, color="808080")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def instructions(criteria: CriteriaSet) -> list[str]:
+    categories = "; ".join(f"{c.id} = {c.label.vi} (từ {c.threshold} điểm)" for c in criteria.categories)
+    return [
+        f"Bộ tiêu chí: {criteria.instrument.citation}.",
+        "Cách điền: ghi số liệu của kỳ đánh giá vào cột «Giá trị». Không sửa cột «Tên trường»: "
+        "phần mềm dùng tên trường để đọc số liệu.",
+        "Số đếm: số nguyên từ 0 trở lên, viết liền, không có dấu chấm hay dấu phẩy (ví dụ 1234).",
+        "Có/không: chọn «có» hoặc «không» trong danh sách.",
+        "Ô để trống là CHƯA CÓ số liệu (không phải 0): đơn vị sẽ bị xếp «Thiếu dữ liệu». Số liệu bằng 0 thì ghi 0.",
+        f"Loại đơn vị: chọn một mã — {categories}.",
+        "Dòng tô vàng là bắt buộc. Nhiều đơn vị: dùng trang «Nhiều đơn vị», mỗi đơn vị một dòng (từ dòng 3).",
+        "Chấm điểm: cfc evaluate <tên tệp>.xlsx",
+    ]
+
+
+def unit_text(decl: InputDecl) -> str:
+    if decl.type == "yes_no":
+        return "có/không"
+    if decl.type == "category":
+        return "mã loại đơn vị"
+    if decl.type == "count":
+        return decl.unit.vi if decl.unit else "số"
+    return ""
+
+
+class _Validations:
+    """One DataValidation per kind of input on a sheet, each collecting the cells or ranges it covers."""
+
+    def __init__(self, sheet: Worksheet, category_list: str):
+        self.sheet = sheet
+        self.category_list = category_list
+        self.by_key: dict[tuple, DataValidation] = {}
+
+    def add(self, decl: InputDecl, cells: str) -> None:
+        if decl.type == "yes_no":
+            key = ("yes_no",)
+            make = lambda: DataValidation(  # noqa: E731
+                type="list", formula1='"' + ",".join(YES_NO_CHOICES) + '"', allow_blank=True,
+                showErrorMessage=True, errorTitle="Giá trị không hợp lệ", error="Chọn «có» hoặc «không».")
+        elif decl.type == "category":
+            key = ("category",)
+            make = lambda: DataValidation(  # noqa: E731
+                type="list", formula1=self.category_list, allow_blank=True, showErrorMessage=True,
+                errorTitle="Loại đơn vị không hợp lệ", error="Chọn một mã loại đơn vị trong danh sách.")
+        elif decl.type == "count":
+            low = decl.min or 0
+            key = ("count", low)
+            make = lambda: DataValidation(  # noqa: E731
+                type="whole", operator="greaterThanOrEqual", formula1=str(low), allow_blank=True,
+                showErrorMessage=True, errorTitle="Số không hợp lệ",
+                error=f"Nhập số nguyên từ {low} trở lên, không có dấu chấm hay dấu phẩy.")
+        else:
+            return
+        if key not in self.by_key:
+            self.by_key[key] = make()
+            self.sheet.add_data_validation(self.by_key[key])
+        self.by_key[key].add(cells)
+
+
+def _category_list(workbook: Workbook, criteria: CriteriaSet) -> str:
+    inline = '"' + ",".join(c.id for c in criteria.categories) + '"'
+    if len(inline) <= 257:  # Excel's limit is 255 characters inside the quotes
+        return inline
+    sheet = workbook.create_sheet(LIST_SHEET)
+    sheet.sheet_state = "veryHidden"
+    for row, category in enumerate(criteria.categories, start=1):
+        sheet.cell(row, 1, category.id)
+    return f"'{LIST_SHEET}'!$A$1:$A${len(criteria.categories)}"
+
+
+def _number_format(decl: InputDecl) -> str | None:
+    # Text as text: a unit code typed as 09901 keeps its leading zero.
+    return {"text": "@", "category": "@", "count": "0"}.get(decl.type)
+
+
+def _fit_width_when_printed(sheet: Worksheet) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+
+
+def _one_unit_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: str) -> None:
+    width = len(ONE_UNIT_HEADERS)
+    sheet.cell(1, 1, "PHIẾU TỰ ĐÁNH GIÁ XÃ, PHƯỜNG, THỊ TRẤN PHÙ HỢP VỚI TRẺ EM").font = TITLE
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    row = 2
+    for line in instructions(criteria):
+        cell = sheet.cell(row, 1, line)
+        cell.alignment = WRAP
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        sheet.row_dimensions[row].height = 15 * math.ceil(len(line) / 120)  # merged cells do not grow by themselves
+        row += 1
+    row += 1
+    header_row = row
+    for column, text in enumerate(ONE_UNIT_HEADERS, start=1):
+        cell = sheet.cell(header_row, column, text)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    value_column = len(ONE_UNIT_HEADERS)
+    validations = _Validations(sheet, category_list)
+    for offset, decl in enumerate(criteria.inputs, start=1):
+        row = header_row + offset
+        label = sheet.cell(row, 1, decl.label.vi)
+        label.alignment = WRAP
+        sheet.cell(row, 2, unit_text(decl))
+        sheet.cell(row, 3, decl.name).font = NAME_FONT
+        value = sheet.cell(row, value_column)
+        if (fmt := _number_format(decl)) is not None:
+            value.number_format = fmt
+        if decl.required:
+            label.font = BOLD
+            for column in range(1, value_column + 1):
+                sheet.cell(row, column).fill = REQUIRED_FILL
+        validations.add(decl, value.coordinate)
+    for column, width_chars in zip("ABCD", (70, 18, 30, 22)):
+        sheet.column_dimensions[column].width = width_chars
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    _fit_width_when_printed(sheet)
+
+
+def _many_units_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: str) -> None:
+    validations = _Validations(sheet, category_list)
+    last = FIRST_DATA_ROW + MANY_ROWS - 1
+    for column, decl in enumerate(criteria.inputs, start=1):
+        letter = get_column_letter(column)
+        label = sheet.cell(LABEL_ROW, column, decl.label.vi)
+        label.font, label.fill, label.alignment = BOLD, REQUIRED_FILL if decl.required else HEADER_FILL, WRAP
+        sheet.cell(NAME_ROW, column, decl.name).font = NAME_FONT
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = 22 if decl.type in ("text", "category") else 16
+        if (fmt := _number_format(decl)) is not None:
+            dimension.number_format = fmt
+        validations.add(decl, f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
+    sheet.row_dimensions[LABEL_ROW].height = 75
+    sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 3)
+    _fit_width_when_printed(sheet)
+
+
+def build_template(criteria: CriteriaSet) -> Workbook:
+    workbook = Workbook()
+    one = workbook.active
+    one.title = ONE_UNIT_SHEET
+    many = workbook.create_sheet(MANY_UNITS_SHEET)
+    category_list = _category_list(workbook, criteria)
+    _one_unit_sheet(one, criteria, category_list)
+    _many_units_sheet(many, criteria, category_list)
+    workbook.properties.title = f"Phiếu tự đánh giá — {criteria.instrument.id}"
+    workbook.properties.creator = "cfc"
+    return workbook
+
+
+def write_template(criteria: CriteriaSet, path: str | Path) -> Path:
+    """Write the form to `path` atomically (a temporary file beside it, then a rename)."""
+    path = Path(path)
+    workbook = build_template(criteria)
+    with atomic_path(path) as tmp:
+        workbook.save(tmp)
+    return path

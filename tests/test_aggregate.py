@@ -1,0 +1,293 @@
+"""Provincial review: figures from a small hand-made set of results (two provinces, two periods), each
+worked out by hand below, then the CLI end to end on the sample area.
+
+Units (max points per criterion: 100 50 100 75 100 125 50 75 50 100 50 75 50 = 1,000):
+
+period  code  province  district   category  status          total  points off the maximum
+2023    A01   Tỉnh A    Huyện A1   other     recognized      980    c9 = 30
+2023    A02   Tỉnh A    Huyện A1   other     not_recognized  900    c3 = 0
+2023    A03   Tỉnh A    Huyện A2   other     incomplete      900    c5 = 50, c9 unscored (0 in its total)
+2023    A04   Tỉnh A    Huyện A2   mountain  recognized      960    c5 = 60
+2023    B01   Tỉnh B    Huyện B1   other     recognized      1000   -
+2023    B02   Tỉnh B    Huyện B1   other     invalid         900    c3 = 0 (an invalid unit: never counted)
+2024    A01   Tỉnh A    Huyện A1   other     recognized      1000   -
+2024    A02   Tỉnh A    Huyện A1   other     recognized      960    c3 = 60
+2024    A03   Tỉnh A    Huyện A2   other     not_recognized  900    c5 = 0
+2024    A04   Tỉnh A    Huyện A2   mountain  recognized      900    c2 = 30, c9 = 10, c13 = 10
+2024    B01   Tỉnh B    Huyện B1   other     recognized      1000   -
+2024    B02   Tỉnh B    Huyện B1   other     not_recognized  800    c3 = 0, c5 = 0
+2024    B03   Tỉnh B    Huyện B1   other     recognized      980    c9 = 30
+"""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from cli import main
+from engine.aggregate import (ALL_AREAS, PERIOD, PROVINCE, RATE, SHEETS, UNITS, AggregateError, aggregate,
+                              load_results, load_targets, summarise, units_needed)
+from engine.atomic import atomic_path
+from engine.criteria import load_criteria
+
+ROOT = Path(__file__).resolve().parent.parent
+MAX = [100, 50, 100, 75, 100, 125, 50, 75, 50, 100, 50, 75, 50]
+UNITS_TABLE = [
+    # period, code, province, district, category, status, {criterion: points}, unscored criteria
+    ("2023", "A01", "Tỉnh A", "Huyện A1", "other", "recognized", {9: 30}, ()),
+    ("2023", "A02", "Tỉnh A", "Huyện A1", "other", "not_recognized", {3: 0}, ()),
+    ("2023", "A03", "Tỉnh A", "Huyện A2", "other", "incomplete", {5: 50, 9: 0}, (9,)),
+    ("2023", "A04", "Tỉnh A", "Huyện A2", "mountain_island_disadvantaged", "recognized", {5: 60}, ()),
+    ("2023", "B01", "Tỉnh B", "Huyện B1", "other", "recognized", {}, ()),
+    ("2023", "B02", "Tỉnh B", "Huyện B1", "other", "invalid", {3: 0}, ()),
+    ("2024", "A01", "Tỉnh A", "Huyện A1", "other", "recognized", {}, ()),
+    ("2024", "A02", "Tỉnh A", "Huyện A1", "other", "recognized", {3: 60}, ()),
+    ("2024", "A03", "Tỉnh A", "Huyện A2", "other", "not_recognized", {5: 0}, ()),
+    ("2024", "A04", "Tỉnh A", "Huyện A2", "mountain_island_disadvantaged", "recognized", {2: 30, 9: 10, 13: 10}, ()),
+    ("2024", "B01", "Tỉnh B", "Huyện B1", "other", "recognized", {}, ()),
+    ("2024", "B02", "Tỉnh B", "Huyện B1", "other", "not_recognized", {3: 0, 5: 0}, ()),
+    ("2024", "B03", "Tỉnh B", "Huyện B1", "other", "recognized", {9: 30}, ()),
+]
+THRESHOLD = {"other": 850, "mountain_island_disadvantaged": 800}
+
+
+def unit_json(period, code, province, district, category, status, points, unscored) -> dict:
+    criteria = [{"number": n, "name": f"c{n}", "points": points.get(n, m), "max_points": m,
+                 "complete": n not in unscored, "met": True, "indicators": []} for n, m in enumerate(MAX, start=1)]
+    return {"unit_code": code, "unit_name": f"Xã {code}", "district": district, "province": province,
+            "period": period, "category": category, "source": "x", "status": status,
+            "total": sum(c["points"] for c in criteria), "max_total": 1000, "threshold": THRESHOLD[category],
+            "shortfall": None, "criteria": criteria, "reasons": [], "gaps": [], "missing_inputs": [],
+            "provisional": [], "errors": []}
+
+
+def write_json(path: Path, units: list[dict]) -> Path:
+    path.write_text(json.dumps({"criteria_id": "qd06-2019", "lang": "vi", "units": units,
+                                "summary": {}}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def write_results_csv(path: Path, units: list[dict]) -> Path:
+    """As `cfc evaluate --format csv` writes it: points per criterion, blank when unscored."""
+    fixed = ["unit_code", "unit_name", "district", "province", "period", "category", "status", "total",
+             "threshold", "shortfall"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(fixed + [f"criterion_{n}" for n in range(1, 14)] + ["reasons", "gaps", "source"])
+        for unit in units:
+            writer.writerow([unit[k] if unit[k] is not None else "" for k in fixed]
+                            + [c["points"] if c["complete"] else "" for c in unit["criteria"]] + ["", 0, "x"])
+    return path
+
+
+@pytest.fixture(scope="module")
+def criteria():
+    return load_criteria()
+
+
+@pytest.fixture()
+def files(tmp_path) -> list[Path]:
+    """2023 as JSON, 2024 as CSV: both readers feed the same tables."""
+    units = [unit_json(*row) for row in UNITS_TABLE]
+    totals = {u["unit_code"] + u["period"]: u["total"] for u in units}
+    assert totals == {"A012023": 980, "A022023": 900, "A032023": 900, "A042023": 960, "B012023": 1000,
+                      "B022023": 900, "A012024": 1000, "A022024": 960, "A032024": 900, "A042024": 900,
+                      "B012024": 1000, "B022024": 800, "B032024": 980}
+    return [write_json(tmp_path / "2023.json", [u for u in units if u["period"] == "2023"]),
+            write_results_csv(tmp_path / "2024.csv", [u for u in units if u["period"] == "2024"])]
+
+
+@pytest.fixture()
+def summary(files, criteria):
+    return summarise(load_results(files, criteria), criteria, "province")
+
+
+def rows(table, *columns) -> list[tuple]:
+    return [tuple(round(v, 2) if isinstance(v, float) else v for v in row)
+            for row in table[list(columns)].itertuples(index=False)]
+
+
+def test_by_area(summary):
+    table = summary.tables["area"]
+    assert rows(table, PERIOD, PROVINCE, UNITS, "Đạt chuẩn", "Không đạt", "Thiếu dữ liệu", "Dữ liệu lỗi", RATE) == [
+        ("2023", "Tỉnh A", 4, 2, 1, 1, 0, 50.0),
+        ("2023", "Tỉnh B", 2, 1, 0, 0, 1, 50.0),
+        ("2023", ALL_AREAS, 6, 3, 1, 1, 1, 50.0),
+        ("2024", "Tỉnh A", 4, 3, 1, 0, 0, 75.0),
+        ("2024", "Tỉnh B", 3, 2, 1, 0, 0, 66.67),
+        ("2024", ALL_AREAS, 7, 5, 2, 0, 0, 71.43),
+    ]
+
+
+def test_by_district(files, criteria):
+    table = summarise(load_results(files, criteria), criteria, "district").tables["area"]
+    assert rows(table, PERIOD, PROVINCE, "Huyện / khu vực", UNITS, "Đạt chuẩn", RATE) == [
+        ("2023", "Tỉnh A", "Huyện A1", 2, 1, 50.0),
+        ("2023", "Tỉnh A", "Huyện A2", 2, 1, 50.0),
+        ("2023", "Tỉnh B", "Huyện B1", 2, 1, 50.0),
+        ("2023", ALL_AREAS, ALL_AREAS, 6, 3, 50.0),
+        ("2024", "Tỉnh A", "Huyện A1", 2, 2, 100.0),
+        ("2024", "Tỉnh A", "Huyện A2", 2, 1, 50.0),
+        ("2024", "Tỉnh B", "Huyện B1", 3, 2, 66.67),
+        ("2024", ALL_AREAS, ALL_AREAS, 7, 5, 71.43),
+    ]
+
+
+def test_by_category(summary):
+    table = summary.tables["category"]
+    totals = table[table[PROVINCE] == ALL_AREAS]
+    assert rows(totals, PERIOD, "Loại đơn vị", UNITS, "Đạt chuẩn", "Thiếu dữ liệu", "Dữ liệu lỗi", RATE) == [
+        ("2023", "mountain_island_disadvantaged", 1, 1, 0, 0, 100.0),
+        ("2023", "other", 5, 2, 1, 1, 40.0),
+        ("2024", "mountain_island_disadvantaged", 1, 1, 0, 0, 100.0),
+        ("2024", "other", 6, 4, 0, 0, 66.67),
+    ]
+    b_2024 = table[(table[PROVINCE] == "Tỉnh B") & (table[PERIOD] == "2024")]
+    assert rows(b_2024, "Loại đơn vị", UNITS, "Đạt chuẩn") == [("other", 3, 2)]
+    assert set(table["Tên loại đơn vị"]) == {"Xã, phường, thị trấn còn lại",
+                                            "Xã, thị trấn thuộc miền núi, hải đảo; xã đặc biệt khó khăn"}
+
+
+def test_gap_to_the_national_targets(summary):
+    table = summary.tables["target"]
+    assert rows(table, PERIOD, PROVINCE, "Mục tiêu năm", "Mục tiêu (%)", "Chênh lệch (điểm %)",
+                "Số đơn vị cần đạt thêm") == [
+        ("2023", "Tỉnh A", 2025, 65.0, -15.0, 1),    # ceil(0.65 × 4) = 3, 2 recognised
+        ("2023", "Tỉnh A", 2030, 75.0, -25.0, 1),    # ceil(0.75 × 4) = 3
+        ("2023", "Tỉnh B", 2025, 65.0, -15.0, 1),    # ceil(0.65 × 2) = 2, 1 recognised
+        ("2023", "Tỉnh B", 2030, 75.0, -25.0, 1),
+        ("2023", ALL_AREAS, 2025, 65.0, -15.0, 1),   # ceil(0.65 × 6) = 4, 3 recognised
+        ("2023", ALL_AREAS, 2030, 75.0, -25.0, 2),   # ceil(0.75 × 6) = 5
+        ("2024", "Tỉnh A", 2025, 65.0, 10.0, 0),
+        ("2024", "Tỉnh A", 2030, 75.0, 0.0, 0),      # exactly on target
+        ("2024", "Tỉnh B", 2025, 65.0, 1.67, 0),     # ceil(0.65 × 3) = 2
+        ("2024", "Tỉnh B", 2030, 75.0, -8.33, 1),    # ceil(0.75 × 3) = 3
+        ("2024", ALL_AREAS, 2025, 65.0, 6.43, 0),    # ceil(0.65 × 7) = 5
+        ("2024", ALL_AREAS, 2030, 75.0, -3.57, 1),   # ceil(0.75 × 7) = 6
+    ]
+
+
+def test_targets_come_from_the_data_file_with_their_citation():
+    targets = load_targets()
+    assert [(t.year, t.percent) for t in targets.targets] == [(2025, 65), (2030, 75)]
+    assert "23/QĐ-TTg" in targets.citation and "07/01/2021" in targets.citation
+
+
+@pytest.mark.parametrize("recognised, units, percent, needed", [
+    (0, 20, 65, 13), (13, 20, 65, 0), (12, 20, 65, 1), (0, 100, 65, 65), (64, 100, 65, 1), (5, 7, 75, 1),
+    (0, 3, 100, 3), (0, 1, 0, 0)])
+def test_units_needed_is_exact_at_the_boundary(recognised, units, percent, needed):
+    assert units_needed(recognised, units, percent) == needed
+
+
+def test_criteria_failed(summary):
+    table = summary.tables["criteria"]
+    failing = table[table["Số đơn vị dưới điểm tối đa"] > 0]
+    # Decided units only: 2023 has 4 (A03 incomplete and B02 invalid are left out), 2024 has 7.
+    assert rows(failing, PERIOD, "Tiêu chí", "Số đơn vị được chấm", "Số đơn vị 0 điểm", "Số đơn vị dưới điểm tối đa",
+                "Tỷ lệ 0 điểm (%)", "Điểm trung bình") == [
+        ("2023", 3, 4, 1, 1, 25.0, 75.0),
+        ("2023", 5, 4, 0, 1, 0.0, 90.0),
+        ("2023", 9, 4, 0, 1, 0.0, 45.0),
+        ("2024", 2, 7, 0, 1, 0.0, 47.14),
+        ("2024", 3, 7, 1, 2, 14.29, 80.0),
+        ("2024", 5, 7, 2, 2, 28.57, 71.43),
+        ("2024", 9, 7, 0, 2, 0.0, 41.43),
+        ("2024", 13, 7, 0, 1, 0.0, 44.29),
+    ]
+    assert len(table) == 26 and set(table["Số đơn vị được chấm"]) == {4, 7}
+    assert table.loc[table["Tiêu chí"] == 3, "Tên tiêu chí"].iloc[0] == "Trẻ em bị xâm hại"
+
+
+def test_distribution_of_totals(summary):
+    table = summary.tables["totals"]
+    nonzero = table[table["Số đơn vị"] > 0]
+    assert rows(nonzero, PERIOD, "Khoảng tổng điểm", "Số đơn vị", "Đạt chuẩn", "Không đạt") == [
+        ("2023", "900–949", 1, 0, 1),      # A02 900
+        ("2023", "950–1000", 3, 3, 0),     # A01 980, A04 960, B01 1000
+        ("2024", "800–849", 1, 0, 1),      # B02 800
+        ("2024", "900–949", 2, 1, 1),      # A03 900, A04 900
+        ("2024", "950–1000", 4, 4, 0),     # A01, A02 960, B01, B03 980
+    ]
+    assert len(table) == 2 * 7
+
+
+def test_change_from_the_previous_period(summary):
+    table = summary.tables["change"]
+    assert rows(table, PROVINCE, PERIOD, "Kỳ trước", "Đạt chuẩn", "Đạt chuẩn kỳ trước", "Thay đổi số đơn vị đạt chuẩn",
+                "Thay đổi tỷ lệ (điểm %)") == [
+        ("Tỉnh A", "2024", "2023", 3, 2, 1, 25.0),
+        ("Tỉnh B", "2024", "2023", 2, 1, 1, 16.67),
+        (ALL_AREAS, "2024", "2023", 5, 3, 2, 21.43),
+    ]
+
+
+def test_no_change_row_without_a_previous_period(tmp_path, criteria):
+    units = [unit_json(*row) for row in UNITS_TABLE if row[0] == "2024" or row[2] == "Tỉnh A"]
+    path = write_json(tmp_path / "r.json", units)
+    table = summarise(load_results([path], criteria), criteria).tables["change"]
+    assert list(table[PROVINCE]) == ["Tỉnh A", ALL_AREAS]  # Tỉnh B has 2024 only
+
+
+def test_writes_workbook_and_charts(files, criteria, tmp_path):
+    out = tmp_path / "review"
+    summary, written = aggregate(files, out, criteria)
+    assert sorted(p.name for p in out.iterdir()) == ["criteria_failed.png", "recognition_by_area.png", "summary.xlsx"]
+    for path in written:
+        assert path.stat().st_size > 1000
+    assert (out / "recognition_by_area.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    workbook = load_workbook(out / "summary.xlsx")
+    assert workbook.sheetnames == list(SHEETS.values())
+    area = workbook[SHEETS["area"]]
+    header = [c.value for c in area[1]]
+    assert header[:3] == [PERIOD, PROVINCE, UNITS]
+    last = [c.value for c in area[area.max_row]]
+    assert last[:4] == ["2024", ALL_AREAS, 7, 5] and last[header.index(RATE)] == 71.43
+    notes = " ".join(str(c.value) for c in workbook[SHEETS["notes"]]["A"])
+    assert "23/QĐ-TTg" in notes and "không bao giờ được tính là đạt chuẩn" in notes
+
+
+def test_atomic_path_leaves_the_old_file_on_failure(tmp_path):
+    path = tmp_path / "summary.xlsx"
+    path.write_bytes(b"previous")
+    with pytest.raises(RuntimeError):
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(b"half")
+            raise RuntimeError("disk full")
+    assert path.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["summary.xlsx"]
+
+
+def test_bad_results_files_are_named(tmp_path, criteria, files):
+    inputs = tmp_path / "units.csv"
+    inputs.write_text("unit_code,births\n01,2\n", encoding="utf-8")
+    with pytest.raises(AggregateError, match=r"units\.csv: not a results file"):
+        load_results([inputs], criteria)
+    bad = write_json(tmp_path / "bad.json", [dict(unit_json(*UNITS_TABLE[0]), status="passed")])
+    with pytest.raises(AggregateError, match=r"bad\.json unit 1: status 'passed'"):
+        load_results([bad], criteria)
+    copy = tmp_path / "copy.json"
+    copy.write_text(files[0].read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(AggregateError, match=r"unit A01 \(period 2023\) is in .*2023\.json and .*copy\.json"):
+        load_results([files[0], copy], criteria)
+
+
+def test_cli_end_to_end_on_the_sample_area(tmp_path):
+    runner = CliRunner()
+    results = tmp_path / "results.json"
+    evaluated = runner.invoke(main, ["evaluate", str(ROOT / "evaluations" / "sample-area" / "units.csv"),
+                                     "--format", "json", "-o", str(results)])
+    assert evaluated.exit_code == 1, evaluated.output  # two units are invalid on purpose
+    out = tmp_path / "review"
+    result = runner.invoke(main, ["aggregate", str(results), "--output", str(out), "--by", "district"])
+    assert result.exit_code == 0, result.output
+    assert "Kỳ đánh giá 2024: 7/15 đơn vị đạt chuẩn (46.67%)" in result.output
+    area = load_workbook(out / "summary.xlsx")[SHEETS["area"]]
+    first = [c.value for c in area[2]]
+    assert first[:9] == ["2024", "Hà Nội", "Thị xã Đoài Sơn", 15, 7, 5, 1, 2, 46.67]
+    missing = runner.invoke(main, ["aggregate", str(tmp_path / "nope.json"), "--output", str(out)])
+    assert missing.exit_code == 2
