@@ -32,7 +32,9 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout.")
+@click.option("--output", "-o", type=click.Path(),
+              help="Write here (atomically) instead of stdout. A directory (existing, or a name without an "
+                   "extension) receives results.json, results.csv and results.xlsx.")
 @click.option("--lang", type=LANGS, default="vi", show_default=True, help="Language of labels and messages.")
 @click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False), help="Criteria YAML (default: newest shipped).")
 @click.option("--detail/--no-detail", default=None, help="Per-indicator breakdown (default: only for one unit).")
@@ -41,23 +43,27 @@ def main() -> None:
 @click.option("--set", "assignments", multiple=True, metavar="INPUT=VALUE",
               help="What-if: re-score with this input changed and show what changes (repeatable).")
 def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments):
-    """Evaluate units' self-assessment data (CSV, YAML or JSON).
+    """Evaluate units' self-assessment data (CSV, XLSX, YAML or JSON).
 
     Exit code: 0 every unit evaluated, 1 some unit has invalid data, 2 usage error or unreadable file,
     3 some unit could not be evaluated (its worker process died; the units are named)."""
-    if output and any(Path(output).resolve() == Path(f).resolve() for f in files):
-        raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
     from engine import batch
     from engine.atomic import atomic_text
+    from engine.results_dir import NAMES, DirectoryWriter
 
+    to_dir = output is not None and (Path(output).is_dir() or not Path(output).suffix)
+    targets = [Path(output) / name for name in NAMES] if to_dir else [Path(output)] if output else []
+    if any(t.resolve() == Path(f).resolve() for t in targets for f in files):
+        raise click.UsageError(f"--output {output} would overwrite an input file; refusing")
     criteria = _load(criteria_path)
     if assignments:
         _what_if(criteria, files, assignments, fmt, output, lang)
     plan = batch.plan(files)
     show_progress = output is not None and sys.stderr.isatty() and plan.count > 20
     bar = click.progressbar(length=plan.count, file=sys.stderr, label="cfc") if show_progress else nullcontext()
-    with (atomic_text(output) if output else nullcontext(sys.stdout)) as out, bar as progress:
-        summary = batch.run(plan, criteria, fmt, lang, out, detail=detail, jobs=jobs,
+    sink = DirectoryWriter(output) if to_dir else atomic_text(output) if output else nullcontext(sys.stdout)
+    with sink as out, bar as progress:
+        summary = batch.run(plan, criteria, "bundle" if to_dir else fmt, lang, out, detail=detail, jobs=jobs,
                             progress=progress.update if show_progress else None)
     for error in summary.file_errors + summary.not_evaluated:
         click.echo(f"error: {error}", err=True)

@@ -10,7 +10,7 @@ from engine.gaps import find_gaps
 from engine.inputs import InputFileError, Unit, find_duplicates, mark_duplicate, read_records, validate_record
 from engine.measures import MeasureValue, measure_unit
 from engine.messages import both
-from engine.results import BatchResult, ProvisionalUse, Reason, UnitResult
+from engine.results import BatchResult, ErrorDetail, ProvisionalUse, Reason, UnitResult
 from engine.rules import rules_for
 from engine.scoring import criterion_results, decide, indicator_result
 from engine.text import Text
@@ -73,6 +73,10 @@ def build_result(criteria: CriteriaSet, unit: Unit, measures: list[MeasureValue]
         threshold=threshold, shortfall=max(threshold - total, 0) if decidable else None,
         criteria=criteria_results, reasons=reasons, gaps=gaps, missing_inputs=missing, provisional=provisional,
         errors=errors, ignored_inputs=unit.ignored,
+        error_details=[ErrorDetail(input=e.input, value=e.value if isinstance(e.value, (str, int, float, bool)) or
+                                   e.value is None else str(e.value),
+                                   message=Text.of(e.message.render("vi"), e.message.render("en")))
+                       for e in unit.errors],
     )
 
 

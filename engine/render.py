@@ -134,7 +134,70 @@ class TableRenderer:
         return "\n".join(lines) + "\n"
 
 
-RENDERERS = {"json": JsonRenderer, "csv": CsvRenderer, "table": TableRenderer}
+class BundleRenderer:
+    """Everything `--output DIR` writes, rendered per unit in the workers: the JSON and CSV pieces, and the
+    rows of the workbook's three sheets (units, gaps, data errors)."""
+
+    HEADERS = {
+        "units": [("Mã đơn vị", "Unit code"), ("Tên đơn vị", "Unit name"), ("Huyện / khu vực", "District"),
+                  ("Tỉnh", "Province"), ("Kỳ", "Period"), ("Loại đơn vị", "Category"), ("Kết quả", "Result"),
+                  ("Tổng điểm", "Total"), ("Ngưỡng", "Threshold"), ("Còn thiếu", "Shortfall")]
+                 + [(f"TC {n}", f"C {n}") for n in range(1, 14)]
+                 + [("Lý do", "Reasons"), ("Số điểm cần cải thiện", "Gaps"), ("Số liệu còn thiếu", "Missing data"),
+                    ("Quy tắc tạm tính", "Provisional rules"), ("Nguồn", "Source")],
+        "gaps": [("Mã đơn vị", "Unit code"), ("Tên đơn vị", "Unit name"), ("Tiêu chí", "Criterion"),
+                 ("Chỉ tiêu", "Indicator"), ("Điểm hiện tại", "Points now"), ("Điểm nếu đạt", "Points if reached"),
+                 ("Tăng", "Gain"), ("Số liệu", "Input"), ("Hiện tại", "Now"), ("Cần đạt", "Needed"),
+                 ("Thay đổi", "Change"), ("Đủ để đạt chuẩn", "Flips the decision"),
+                 ("Quy tắc", "Rule status"), ("Nội dung", "What it takes")],
+        "errors": [("Mã đơn vị", "Unit code"), ("Nguồn", "Source"), ("Số liệu", "Input"), ("Giá trị", "Value"),
+                   ("Lỗi", "Error")],
+    }
+    SHEETS = {"units": ("Kết quả", "Results"), "gaps": ("Cần cải thiện", "Gaps"), "errors": ("Lỗi dữ liệu", "Data errors")}
+
+    def __init__(self, lang: str, detail: bool = False):
+        self.lang = lang
+        self.json = JsonRenderer(lang)
+        self.csv = CsvRenderer(lang)
+
+    def _pick(self, pair: tuple[str, str]) -> str:
+        return pair[0] if self.lang == "vi" else pair[1]
+
+    def head(self, meta: Meta) -> dict:
+        return {"json": self.json.head(meta), "csv": self.csv.head(meta),
+                "sheets": {self._pick(self.SHEETS[key]): [[self._pick(h) for h in headers]]
+                           for key, headers in self.HEADERS.items()}}
+
+    def unit(self, result: UnitResult, index: int) -> dict:
+        lang = self.lang
+        points = {c.number: c.points for c in result.criteria if c.complete}
+        status = _say("status_" + result.status, lang)
+        unit_row = ([result.unit_code, result.unit_name, result.district, result.province, result.period,
+                     result.category, status, result.total, result.threshold, result.shortfall]
+                    + [points.get(n) for n in range(1, 14)]
+                    + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
+                       " ".join(result.missing_inputs), " ".join(p.indicator for p in result.provisional),
+                       result.source])
+        yes, no = ("có", "không") if lang == "vi" else ("yes", "no")
+        gap_rows = [[result.unit_code, result.unit_name, g.criterion, g.indicator, g.current_points, g.next_points,
+                     g.points_gain, g.input, _cell(g.current_value), _cell(g.target_value), g.change,
+                     yes if g.flips_decision else no, g.status, g.message(lang)] for g in result.gaps]
+        error_rows = [[result.unit_code, result.source, e.input, _cell(e.value), e.message(lang)]
+                      for e in result.error_details]
+        sheets = {self._pick(self.SHEETS["units"]): [unit_row], self._pick(self.SHEETS["gaps"]): gap_rows,
+                  self._pick(self.SHEETS["errors"]): error_rows}
+        return {"json": self.json.unit(result, index), "csv": self.csv.unit(result, index), "sheets": sheets}
+
+    def tail(self, summary: Summary) -> dict:
+        return {"json": self.json.tail(summary), "csv": self.csv.tail(summary), "sheets": {}}
+
+
+def _cell(value):
+    """A value as a spreadsheet cell takes it: numbers stay numbers, the rest becomes text."""
+    return value if value is None or isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+RENDERERS = {"json": JsonRenderer, "csv": CsvRenderer, "table": TableRenderer, "bundle": BundleRenderer}
 
 
 def _notes(unit: UnitResult, lang: str) -> list[str]:

@@ -68,6 +68,14 @@ class ProvisionalUse(BaseModel):
     citation: str
 
 
+class ErrorDetail(BaseModel):
+    """A data error, structured: which input, the value given, and what is wrong with it."""
+
+    input: str | None
+    value: Any = None
+    message: Text
+
+
 class UnitResult(BaseModel):
     unit_code: str | None
     unit_name: str | None
@@ -87,6 +95,7 @@ class UnitResult(BaseModel):
     missing_inputs: list[str]
     provisional: list[ProvisionalUse]
     errors: list[Text]
+    error_details: list[ErrorDetail] = []
     ignored_inputs: list[str] = []
 
 

@@ -1,0 +1,50 @@
+"""`cfc evaluate FILES --output DIR`: results.json, results.csv and results.xlsx written in one pass.
+
+The workbook is streamed (openpyxl's write-only mode) and every file appears whole or not at all."""
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+
+from engine.atomic import atomic_path, atomic_text
+
+NAMES = ("results.json", "results.csv", "results.xlsx")
+
+
+class DirectoryWriter:
+    """Takes what BundleRenderer produces (head, one piece per unit, tail) and writes the three files."""
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+
+    def __enter__(self) -> "DirectoryWriter":
+        from openpyxl import Workbook
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._stack = ExitStack()
+        self._json = self._stack.enter_context(atomic_text(self.directory / "results.json"))
+        self._csv = self._stack.enter_context(atomic_text(self.directory / "results.csv"))
+        self._workbook = Workbook(write_only=True)
+        self._sheets = {}
+        return self
+
+    def write(self, piece: dict) -> None:
+        self._json.write(piece["json"])
+        self._csv.write(piece["csv"])
+        for name, rows in piece["sheets"].items():
+            if name not in self._sheets:
+                self._sheets[name] = self._workbook.create_sheet(name)
+            for row in rows:
+                self._sheets[name].append(row)
+
+    def __exit__(self, kind, error, trace) -> bool:
+        try:
+            if kind is None:
+                with atomic_path(self.directory / "results.xlsx") as tmp:
+                    self._workbook.save(tmp)
+            else:
+                for sheet in self._sheets.values():  # finish the sheets' temporary streams; nothing is saved
+                    sheet.close()
+        finally:
+            self._stack.__exit__(kind, error, trace)  # commits json and csv only when nothing failed
+        return False

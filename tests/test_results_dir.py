@@ -1,0 +1,93 @@
+"""cfc evaluate FILES --output DIR: results.json, results.csv and results.xlsx, whole or not at all."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from cli import main
+from engine import results_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = str(ROOT / "evaluations" / "sample-area" / "units.csv")
+
+
+def evaluate(*args):
+    return CliRunner().invoke(main, ["evaluate", *args])
+
+
+def test_a_board_batch_writes_three_files_that_agree(tmp_path):
+    out = tmp_path / "ket-qua"
+    result = evaluate(SAMPLE, "--output", str(out))
+    assert result.exit_code == 1  # two sample units have invalid data on purpose; the rest are scored
+    assert sorted(p.name for p in out.iterdir()) == ["results.csv", "results.json", "results.xlsx"]
+    assert (out / "results.csv").read_text(encoding="utf-8") == evaluate(SAMPLE, "--format", "csv").output
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert data == json.loads(evaluate(SAMPLE, "--format", "json").output)
+
+    workbook = load_workbook(out / "results.xlsx")
+    assert workbook.sheetnames == ["Kết quả", "Cần cải thiện", "Lỗi dữ liệu"]
+    units = list(workbook["Kết quả"].iter_rows(values_only=True))
+    assert units[0][:8] == ("Mã đơn vị", "Tên đơn vị", "Huyện / khu vực", "Tỉnh", "Kỳ", "Loại đơn vị", "Kết quả",
+                            "Tổng điểm")
+    assert [row[0] for row in units[1:]] == [u["unit_code"] for u in data["units"]]
+    assert [row[7] for row in units[1:]] == [u["total"] for u in data["units"]]
+    by_code = {row[0]: row for row in units[1:]}
+    assert by_code["09906"][6] == "Không đạt" and by_code["09906"][10 + 2] == 0  # criterion 3 at 0
+    assert by_code["09908"][10 + 8] is None  # unscored criterion 9 is blank, not 0
+    gaps = list(workbook["Cần cải thiện"].iter_rows(values_only=True))[1:]
+    assert len(gaps) == sum(len(u["gaps"]) for u in data["units"])
+    flips = {(row[0], row[3]) for row in gaps if row[11] == "có"}
+    assert flips == {(u["unit_code"], g["indicator"]) for u in data["units"] for g in u["gaps"] if g["flips_decision"]}
+    errors = list(workbook["Lỗi dữ liệu"].iter_rows(values_only=True))[1:]
+    assert sorted((row[0], row[2], row[3]) for row in errors) == [
+        ("09909", "age5_in_preschool", "98,5"), ("09913", "births_registered", 64)]
+
+
+def test_english_sheets(tmp_path):
+    evaluate(SAMPLE, "--output", str(tmp_path), "--lang", "en")
+    workbook = load_workbook(tmp_path / "results.xlsx")
+    assert workbook.sheetnames == ["Results", "Gaps", "Data errors"]
+
+
+def test_a_failure_leaves_earlier_results_untouched(tmp_path, monkeypatch):
+    for name in results_dir.NAMES:
+        (tmp_path / name).write_text("earlier results", encoding="utf-8")
+    calls = []
+
+    def fail_on_third_unit(self, piece):
+        calls.append(piece)
+        if len(calls) == 4:  # the head, then two units
+            raise RuntimeError("disk full")
+        return original(self, piece)
+
+    original = results_dir.DirectoryWriter.write
+    monkeypatch.setattr(results_dir.DirectoryWriter, "write", fail_on_third_unit)
+    result = evaluate(SAMPLE, "--output", str(tmp_path))
+    assert result.exit_code != 0 and isinstance(result.exception, RuntimeError)
+    for name in results_dir.NAMES:
+        assert (tmp_path / name).read_text(encoding="utf-8") == "earlier results"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(results_dir.NAMES)  # no temporary files left
+
+
+def test_refuses_to_overwrite_an_input_named_like_a_result(tmp_path):
+    data = tmp_path / "results.csv"
+    data.write_text(Path(SAMPLE).read_text(encoding="utf-8"), encoding="utf-8")
+    result = evaluate(str(data), "--output", str(tmp_path))
+    assert result.exit_code == 2 and "overwrite" in result.output
+    assert data.read_text(encoding="utf-8") == Path(SAMPLE).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_workers_write_the_same_files(tmp_path, jobs, monkeypatch):
+    from engine import batch
+
+    monkeypatch.setattr(batch, "CHUNK", 4)
+    evaluate(SAMPLE, "--output", str(tmp_path / jobs), "--jobs", jobs)
+    reference = tmp_path / "reference"
+    evaluate(SAMPLE, "--output", str(reference), "--jobs", "1")
+    for name in ("results.json", "results.csv"):
+        assert (tmp_path / jobs / name).read_bytes() == (reference / name).read_bytes()
