@@ -13,7 +13,7 @@ from engine.messages import both
 from engine.results import BatchResult, ErrorDetail, ProvisionalUse, Reason, UnitResult
 from engine.rules import rules_for
 from engine.scoring import criterion_results, decide, indicator_result
-from engine.text import Text
+from engine.text import Text, nfc
 
 BATCH = 500  # units matched per call into the rules: bounds memory, amortises the call
 
@@ -73,11 +73,17 @@ def build_result(criteria: CriteriaSet, unit: Unit, measures: list[MeasureValue]
         threshold=threshold, shortfall=max(threshold - total, 0) if decidable else None,
         criteria=criteria_results, reasons=reasons, gaps=gaps, missing_inputs=missing, provisional=provisional,
         errors=errors, ignored_inputs=unit.ignored,
-        error_details=[ErrorDetail(input=e.input, value=e.value if isinstance(e.value, (str, int, float, bool)) or
-                                   e.value is None else str(e.value),
+        error_details=[ErrorDetail(input=e.input, value=_shown(e.value),
                                    message=Text.of(e.message.render("vi"), e.message.render("en")))
                        for e in unit.errors],
     )
+
+
+def _shown(value):
+    """A value as given, fit to show: numbers as they are, text in NFC like every other output."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return nfc(str(value))
 
 
 def load_units(criteria: CriteriaSet, paths: Iterable[str | Path]) -> tuple[list[Unit], list[str]]:
