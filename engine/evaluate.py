@@ -7,7 +7,8 @@ from typing import Iterable, Iterator
 
 from engine.criteria import CriteriaSet
 from engine.gaps import find_gaps
-from engine.inputs import InputFileError, Unit, find_duplicates, mark_duplicate, read_records, validate_record
+from engine.inputs import (InputFileError, Record, Unit, find_duplicates, mark_duplicate, read_records,
+                           validate_record)
 from engine.measures import MeasureValue, measure_unit
 from engine.messages import both
 from engine.results import BatchResult, ErrorDetail, ProvisionalUse, Reason, UnitResult
@@ -86,8 +87,9 @@ def _shown(value):
     return nfc(str(value))
 
 
-def load_units(criteria: CriteriaSet, paths: Iterable[str | Path]) -> tuple[list[Unit], list[str]]:
-    """Validate every record of every readable file. Unreadable files are reported, never fatal to the rest."""
+def load_records(paths: Iterable[str | Path]) -> tuple[list[Record], list[str]]:
+    """Every record of every readable file, repeated unit codes marked. Unreadable files are reported,
+    never fatal to the rest."""
     records, file_errors = [], []
     for path in paths:
         try:
@@ -95,7 +97,12 @@ def load_units(criteria: CriteriaSet, paths: Iterable[str | Path]) -> tuple[list
         except InputFileError as error:
             file_errors.append(str(error))
     duplicates = find_duplicates(records)
-    return [validate_record(criteria, mark_duplicate(record, duplicates)) for record in records], file_errors
+    return [mark_duplicate(record, duplicates) for record in records], file_errors
+
+
+def load_units(criteria: CriteriaSet, paths: Iterable[str | Path]) -> tuple[list[Unit], list[str]]:
+    records, file_errors = load_records(paths)
+    return [validate_record(criteria, record) for record in records], file_errors
 
 
 def evaluate_files(criteria: CriteriaSet, paths: Iterable[str | Path]) -> BatchResult:

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.criteria import CriteriaSet
-from engine.evaluate import evaluate_units
-from engine.inputs import InputFileError, find_duplicates, mark_duplicate, read_records, validate_record
+from engine.evaluate import evaluate_units, load_records
+from engine.inputs import validate_record
 from engine.messages import Message
 from engine.results import UnitResult
 
@@ -36,14 +36,7 @@ class Comparison:
 
 def compare(criteria: CriteriaSet, paths: list[str | Path], changes: dict[str, str]) -> tuple[list[Comparison], list[str]]:
     """Each unit scored as given and with `changes` applied (the same validation applies to both)."""
-    records, file_errors = [], []
-    for path in paths:
-        try:
-            records.extend(read_records(path))
-        except InputFileError as error:
-            file_errors.append(str(error))
-    duplicates = find_duplicates(records)
-    records = [mark_duplicate(record, duplicates) for record in records]
+    records, file_errors = load_records(paths)
     changed = [type(r)(r.source, r.kind, r.number, {**r.data, **changes}, list(r.problems)) if isinstance(r.data, dict)
                else r for r in records]
     before = evaluate_units(criteria, [validate_record(criteria, r) for r in records])

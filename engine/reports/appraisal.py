@@ -15,7 +15,8 @@ from engine.reports.common import (DECIDED, criteria_note, input_label, period_p
                                    status_label, total_text, zero_criteria)
 from engine.reports.layout import (GREEN, GREY, RED, bullets, build_pdf, cell, data_table, esc, heading, hexcolor,
                                    key_value_table, markup, national_header, number, para, place_date_line,
-                                   recipients, signature_block, signature_row, spacer, table_style, vi_decimal)
+                                   recipients, report_opening, signature_block, signature_row, spacer, table_style,
+                                   vi_decimal)
 from engine.results import BatchResult, UnitResult
 
 
@@ -30,16 +31,10 @@ def appraisal_pdf(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig 
     period = period_phrase(board.get("period"))
     area = board.get("area")
 
-    story = [
-        national_header([office], "Số: ......../BC-......", place_date_line(board.get("place")),
-                        parent=board.reviewing_office_parent),
-        spacer(4),
-        para("BÁO CÁO THẨM ĐỊNH", "title"),
-        para(f"Kết quả đánh giá, đề nghị công nhận xã, phường, thị trấn phù hợp với trẻ em {period}", "subtitle"),
-        para(f"Địa bàn: {area}", "subtitle"),
-        spacer(2),
-        markup(f"Kính gửi: {esc(authority)}.", "center"),
-        spacer(3),
+    story = report_opening(
+        office, board.reviewing_office_parent, board.get("place"), "BÁO CÁO THẨM ĐỊNH",
+        f"Kết quả đánh giá, đề nghị công nhận xã, phường, thị trấn phù hợp với trẻ em {period}", area, authority,
+    ) + [
         para(f"Căn cứ {criteria.instrument.citation} {_lower_first(criteria.instrument.title.vi)}; trên cơ sở hồ sơ "
              f"tự đánh giá của {number(len(units))} xã, phường, thị trấn, {office} báo cáo kết quả thẩm định "
              "như sau:", "body"),

@@ -187,6 +187,21 @@ def national_header(issuer: list[str], document_number: str, place_date: str, pa
     return table
 
 
+def report_opening(office: str, parent: str | None, place: str, title: str, subject: str, area: str,
+                   recipient: str) -> list:
+    """The first lines every report shares: national header, title, subject, area and addressee."""
+    return [
+        national_header([office], "Số: ......../BC-......", place_date_line(place), parent=parent),
+        spacer(4),
+        para(title, "title"),
+        para(subject, "subtitle"),
+        para(f"Địa bàn: {area}", "subtitle"),
+        spacer(2),
+        markup(f"Kính gửi: {esc(recipient)}.", "center"),
+        spacer(3),
+    ]
+
+
 def place_date_line(place: str) -> str:
     """Date left blank to be filled in by hand: a report carries no timestamp of its own."""
     return f"{place}, ngày ...... tháng ...... năm ........"

@@ -14,25 +14,19 @@ from engine import aggregate as agg
 from engine.criteria import CriteriaSet
 from engine.reports.board import BoardConfig
 from engine.reports.common import period_phrase
-from engine.reports.layout import (GREY, GROUP_BG, WIDTH, bullets, build_pdf, cell, data_table, esc, heading,
-                                   key_value_table, markup, national_header, number, para, place_date_line,
-                                   recipients, signature_block, signature_row, spacer, vi_decimal)
+from engine.reports.layout import (GREY, GROUP_BG, WIDTH, bullets, build_pdf, cell, data_table, heading,
+                                   key_value_table, number, para, recipients, report_opening, signature_block,
+                                   signature_row, spacer, vi_decimal)
 
 
 def summary_pdf(summary: agg.Summary, criteria: CriteriaSet, board: BoardConfig | None = None) -> bytes:
     board = _complete(summary, board or BoardConfig())
     office, recipient = board.get("reporting_office"), board.get("report_recipient")
     area, period = board.get("area"), board.get("period")
-    story = [
-        national_header([office], "Số: ......../BC-......", place_date_line(board.get("place")),
-                        parent=board.reporting_office_parent),
-        spacer(4),
-        para("BÁO CÁO", "title"),
-        para(f"Kết quả xây dựng xã, phường, thị trấn phù hợp với trẻ em {period_phrase(period)}", "subtitle"),
-        para(f"Địa bàn: {area}", "subtitle"),
-        spacer(2),
-        markup(f"Kính gửi: {esc(recipient)}.", "center"),
-        spacer(3),
+    story = report_opening(
+        office, board.reporting_office_parent, board.get("place"), "BÁO CÁO",
+        f"Kết quả xây dựng xã, phường, thị trấn phù hợp với trẻ em {period_phrase(period)}", area, recipient,
+    ) + [
         para(f"Thực hiện {criteria.instrument.citation}, {office} tổng hợp kết quả đánh giá, công nhận xã, phường, "
              "thị trấn phù hợp với trẻ em trên địa bàn như sau:", "body"),
     ]
