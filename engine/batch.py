@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
 from engine.criteria import CriteriaSet, load_criteria
-from engine.inputs import (InputFileError, Record, find_duplicates, iter_records, mark_duplicate, unit_code_of,
+from engine.evaluate import evaluate_units
+from engine.inputs import (InputFileError, Record, group_duplicates, iter_records, mark_duplicate, unit_code_of,
                            validate_record)
 from engine.render import RENDERERS, Meta, Summary
 
@@ -55,8 +56,6 @@ def _setup(job: Job) -> None:
 
 
 def _evaluate_chunk(first_index: int, records: list[Record], in_worker: bool = True) -> list[Evaluated]:
-    from engine.evaluate import evaluate_units
-
     criteria: CriteriaSet = _STATE["criteria"]
     renderer = _STATE["renderer"]
     fault = os.environ.get(FAULT_ENV) if in_worker else None
@@ -88,17 +87,17 @@ class Plan:
 def plan(paths: Iterable[str | Path]) -> Plan:
     """Read every file once, keeping only each record's place and unit code. A file that fails part-way is
     left out whole (and reported), so no unit of it is half-evaluated."""
-    count, readable, file_errors, coded = 0, [], [], []
+    count, readable, file_errors, places = 0, [], [], []
     for path in paths:
         try:
-            places = [Record(r.source, r.kind, r.number, {"unit_code": unit_code_of(r)}, sheet=r.sheet) for r in iter_records(path)]
+            found = [(unit_code_of(record), record.location()) for record in iter_records(path)]
         except InputFileError as error:
             file_errors.append(str(error))
             continue
-        count += len(places)
+        count += len(found)
         readable.append(str(path))
-        coded.extend(place for place in places if place.data["unit_code"] is not None)
-    return Plan(count, find_duplicates(coded), readable, file_errors)
+        places.extend(found)
+    return Plan(count, group_duplicates(places), readable, file_errors)
 
 
 def _chunks(plan_: Plan) -> Iterator[tuple[int, list[Record]]]:
@@ -179,6 +178,5 @@ def _retry_alone(job: Job, chunk: tuple[int, list[Record]], summary: Summary) ->
         except BrokenProcessPool:
             pass
     for record in chunk[1]:
-        summary.not_evaluated.append(
-            f"{record.where()}: not evaluated, the worker process evaluating it died (unit "
-            f"{record.data.get('unit_code', '?') if isinstance(record.data, dict) else '?'})")
+        summary.not_evaluated.append(f"{record.where()}: not evaluated, the worker process evaluating it died "
+                                     f"(unit {unit_code_of(record) or '?'})")

@@ -317,18 +317,22 @@ def unit_code_of(record: Record) -> str | None:
 
 
 def find_duplicates(records: Iterable[Record]) -> dict[str, list[Record]]:
-    """Unit codes that appear more than once, with every record holding them. Keeps only the locations of
-    repeated codes (and, for the pass, the first location of each code): cheap on a national file."""
+    """Unit codes that appear more than once, with the place of every record holding them."""
+    return group_duplicates((unit_code_of(record), record.location()) for record in records)
+
+
+def group_duplicates(places: Iterable[tuple[str | None, Record]]) -> dict[str, list[Record]]:
+    """From (unit code, place) pairs: the codes seen more than once, with all their places. Keeps only places,
+    never records' content: cheap on a national file."""
     first: dict[str, Record] = {}
     repeated: dict[str, list[Record]] = {}
-    for record in records:
-        code = unit_code_of(record)
+    for code, place in places:
         if code is None:
             continue
         if code in first:
-            repeated.setdefault(code, [first[code]]).append(record.location())
+            repeated.setdefault(code, [first[code]]).append(place)
         else:
-            first[code] = record.location()
+            first[code] = place
     return repeated
 
 
