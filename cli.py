@@ -58,7 +58,7 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments)
     criteria = _load(criteria_path)
     if assignments:
         _what_if(criteria, files, assignments, fmt, output, lang)
-    plan = batch.plan(files)
+    plan = batch.plan(files, criteria)
     show_progress = output is not None and sys.stderr.isatty() and plan.count > 20
     bar = click.progressbar(length=plan.count, file=sys.stderr, label="cfc") if show_progress else nullcontext()
     sink = DirectoryWriter(output) if to_dir else atomic_text(output) if output else nullcontext(sys.stdout)

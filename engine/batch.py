@@ -82,26 +82,28 @@ class Plan:
     duplicates: dict[str, list[Record]]
     readable: list[str]
     file_errors: list[str]
+    criteria: CriteriaSet | None = None  # whose input names and labels workbook headers are matched against
 
 
-def plan(paths: Iterable[str | Path]) -> Plan:
+def plan(paths: Iterable[str | Path], criteria: CriteriaSet | None = None) -> Plan:
     """Read every file once, keeping only each record's place and unit code. A file that fails part-way is
     left out whole (and reported), so no unit of it is half-evaluated."""
     count, readable, file_errors, places = 0, [], [], []
     for path in paths:
         try:
-            found = [(unit_code_of(record), record.location()) for record in iter_records(path)]
+            found = [(unit_code_of(record), record.location()) for record in iter_records(path, criteria)]
         except InputFileError as error:
             file_errors.append(str(error))
             continue
         count += len(found)
         readable.append(str(path))
         places.extend(found)
-    return Plan(count, group_duplicates(places), readable, file_errors)
+    return Plan(count, group_duplicates(places), readable, file_errors, criteria)
 
 
 def _chunks(plan_: Plan) -> Iterator[tuple[int, list[Record]]]:
-    records = (mark_duplicate(record, plan_.duplicates) for path in plan_.readable for record in iter_records(path))
+    records = (mark_duplicate(record, plan_.duplicates)
+               for path in plan_.readable for record in iter_records(path, plan_.criteria))
     index = 0
     while chunk := list(islice(records, CHUNK)):
         yield index, chunk

@@ -87,13 +87,13 @@ def _shown(value):
     return nfc(str(value))
 
 
-def load_records(paths: Iterable[str | Path]) -> tuple[list[Record], list[str]]:
+def load_records(paths: Iterable[str | Path], criteria: CriteriaSet | None = None) -> tuple[list[Record], list[str]]:
     """Every record of every readable file, repeated unit codes marked. Unreadable files are reported,
     never fatal to the rest."""
     records, file_errors = [], []
     for path in paths:
         try:
-            records.extend(read_records(path))
+            records.extend(read_records(path, criteria))
         except InputFileError as error:
             file_errors.append(str(error))
     duplicates = find_duplicates(records)
@@ -101,7 +101,7 @@ def load_records(paths: Iterable[str | Path]) -> tuple[list[Record], list[str]]:
 
 
 def load_units(criteria: CriteriaSet, paths: Iterable[str | Path]) -> tuple[list[Unit], list[str]]:
-    records, file_errors = load_records(paths)
+    records, file_errors = load_records(paths, criteria)
     return [validate_record(criteria, record) for record in records], file_errors
 
 

@@ -92,20 +92,22 @@ class Unit:
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
-def read_records(path: str | Path) -> list[Record]:
-    return list(iter_records(path))
+def read_records(path: str | Path, criteria: CriteriaSet | None = None) -> list[Record]:
+    return list(iter_records(path, criteria))
 
 
-def iter_records(path: str | Path) -> Iterator[Record]:
+def iter_records(path: str | Path, criteria: CriteriaSet | None = None) -> Iterator[Record]:
     """Records one at a time (CSV is streamed: a national file never sits in memory whole).
 
-    Raises InputFileError when the file as a whole cannot be read; a bad row becomes a record with problems."""
+    `criteria` names the inputs whose names or labels a workbook's headers may use (default: the newest shipped
+    criteria file). Raises InputFileError when the file as a whole cannot be read; a bad row becomes a record
+    with problems."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
         from engine.xlsx_read import read_xlsx_records  # openpyxl loads only when a workbook is read
 
-        yield from read_xlsx_records(path)
+        yield from read_xlsx_records(path, criteria)
         return
     if suffix not in (".csv", ".yaml", ".yml", ".json"):
         raise InputFileError(f"{path}: unsupported file type {suffix or '(none)'}; "

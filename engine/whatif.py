@@ -36,7 +36,7 @@ class Comparison:
 
 def compare(criteria: CriteriaSet, paths: list[str | Path], changes: dict[str, str]) -> tuple[list[Comparison], list[str]]:
     """Each unit scored as given and with `changes` applied (the same validation applies to both)."""
-    records, file_errors = load_records(paths)
+    records, file_errors = load_records(paths, criteria)
     changed = [type(r)(r.source, r.kind, r.number, {**r.data, **changes}, list(r.problems)) if isinstance(r.data, dict)
                else r for r in records]
     before = evaluate_units(criteria, [validate_record(criteria, r) for r in records])
