@@ -441,7 +441,13 @@ def _area_label(row: pd.Series, keys: list[str]) -> str:
     return f"{row[keys[1]]}\n({row[keys[0]]})"
 
 
+MAX_AREAS_SHOWN = 80   # beyond this a chart of every area is unreadable: show the lowest ones
+LOWEST_SHOWN = 40
+
+
 def chart_recognition(summary: Summary, path: Path) -> Path:
+    """Horizontal bars, one row per area (the total first, then the lowest rates of the latest period at the
+    bottom), a bar per period, the national targets as vertical lines. Readable for 3 areas or 63."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -450,33 +456,41 @@ def chart_recognition(summary: Summary, path: Path) -> Path:
     areas = summary.tables["area"]
     keys = summary.keys
     periods = sorted(areas[PERIOD].unique(), key=_period_key)
-    labels = list(dict.fromkeys(_area_label(row, keys) for _, row in areas.iterrows()))
-    labels = [label for label in labels if label != ALL_AREAS] + [ALL_AREAS]
-    width = 0.8 / len(periods)
-    fig, ax = plt.subplots(figsize=(max(7.0, 1.0 + len(labels) * len(periods) * 0.55), 5.2))
+    latest = {_area_label(row, keys): row[RATE] for _, row in areas[areas[PERIOD] == periods[-1]].iterrows()}
+    labels = [label for label in dict.fromkeys(_area_label(row, keys) for _, row in areas.iterrows())
+              if label != ALL_AREAS]
+    labels.sort(key=lambda label: (-latest.get(label, -1.0), label))
+    title = "Tỷ lệ xã, phường, thị trấn đạt chuẩn phù hợp với trẻ em theo địa bàn"
+    if len(labels) > MAX_AREAS_SHOWN:
+        title += f"\n({LOWEST_SHOWN} địa bàn có tỷ lệ thấp nhất trong {len(labels)}; đủ cả trong summary.xlsx)"
+        labels = labels[-LOWEST_SHOWN:]
+    labels = [ALL_AREAS] + labels
+    height = 0.8 / len(periods)
+    fig, ax = plt.subplots(figsize=(9.0, 1.6 + 0.3 * len(labels) * max(1, len(periods) * 0.7)))
     for p, period in enumerate(periods):
-        these = areas[areas[PERIOD] == period]
-        rates = {_area_label(row, keys): row[RATE] for _, row in these.iterrows()}
-        xs = [i + (p - (len(periods) - 1) / 2) * width for i in range(len(labels))]
+        rates = {_area_label(row, keys): row[RATE] for _, row in areas[areas[PERIOD] == period].iterrows()}
+        ys = [i + (p - (len(periods) - 1) / 2) * height for i in range(len(labels))]
         values = [rates.get(label, float("nan")) for label in labels]
-        bars = ax.bar(xs, values, width * 0.95, label=f"{PERIOD} {period}")
+        bars = ax.barh(ys, values, height * 0.95, label=f"{PERIOD} {period}")
         for bar, value in zip(bars, values):
             if not math.isnan(value):
-                ax.annotate(f"{value:.1f}%", (bar.get_x() + bar.get_width() / 2, value), ha="center",
-                            va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
+                ax.annotate(f"{value:.1f}%", (value, bar.get_y() + bar.get_height() / 2), va="center",
+                            fontsize=7, xytext=(2, 0), textcoords="offset points")
     colors = ("#c0392b", "#8e44ad", "#2c3e50")
     for target, color in zip(summary.targets.targets, colors * 3):
-        ax.axhline(target.percent, color=color, linestyle="--", linewidth=1.2,
+        ax.axvline(target.percent, color=color, linestyle="--", linewidth=1.2,
                    label=f"Mục tiêu {target.year}: {target.percent:g}%")
-    ax.set_xticks(range(len(labels)), labels, fontsize=9)
-    ax.set_ylim(0, 105)
-    ax.set_ylabel(RATE)
-    ax.set_title("Tỷ lệ xã, phường, thị trấn đạt chuẩn phù hợp với trẻ em theo địa bàn")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.get_yticklabels()[0].set_fontweight("bold")
+    ax.set_ylim(len(labels) - 0.5, -0.5)  # the total on top, the lowest rates at the bottom
+    ax.set_xlim(0, 108)
+    ax.set_xlabel(RATE)
+    ax.set_title(title, fontsize=11)
+    ax.legend(fontsize=8, loc="lower right")
     footer = textwrap.fill(f"Mục tiêu: {summary.targets.citation}. {RATE} = đạt chuẩn / số đơn vị được đánh giá "
                            f"(kể cả đơn vị thiếu dữ liệu hoặc dữ liệu lỗi).", width=int(fig.get_figwidth() * 17))
-    fig.text(0.01, 0.01, footer, fontsize=7, color="#555555", va="bottom")
-    fig.tight_layout(rect=(0, 0.03 + 0.025 * footer.count("\n") + 0.03, 1, 1))
+    fig.text(0.01, 0.005, footer, fontsize=7, color="#555555", va="bottom")
+    fig.tight_layout(rect=(0, (0.3 + 0.12 * footer.count("\n")) / fig.get_figheight(), 1, 1))
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=120)
     plt.close(fig)
