@@ -70,7 +70,7 @@ def build_result(criteria: CriteriaSet, unit: Unit, measures: list[MeasureValue]
     return UnitResult(
         unit_code=values.get("unit_code"), unit_name=values.get("unit_name"), district=values.get("district"),
         province=values.get("province"), period=values.get("period"), category=values.get("category"),
-        source=unit.record.where(), status=status, total=total, max_total=criteria.instrument.total_points,
+        source=Text.of(unit.record.where("vi"), unit.record.where("en")), status=status, total=total, max_total=criteria.instrument.total_points,
         threshold=threshold, shortfall=max(threshold - total, 0) if decidable else None,
         criteria=criteria_results, reasons=reasons, gaps=gaps, missing_inputs=missing, provisional=provisional,
         errors=errors, ignored_inputs=unit.ignored,

@@ -94,7 +94,7 @@ class CsvRenderer:
                          + [points.get(n, "") for n in self.numbers]
                          + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
                             " ".join(result.missing_inputs), " ".join(p.indicator for p in result.provisional),
-                            "; ".join(e(lang) for e in result.errors), result.source])
+                            "; ".join(e(lang) for e in result.errors), result.source(lang)])
 
     def tail(self, summary: Summary) -> str:
         return ""
@@ -177,12 +177,12 @@ class BundleRenderer:
                     + [points.get(n) for n in range(1, 14)]
                     + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
                        " ".join(result.missing_inputs), " ".join(p.indicator for p in result.provisional),
-                       result.source])
+                       result.source(lang)])
         yes, no = ("có", "không") if lang == "vi" else ("yes", "no")
         gap_rows = [[result.unit_code, result.unit_name, g.criterion, g.indicator, g.current_points, g.next_points,
                      g.points_gain, g.input, _cell(g.current_value), _cell(g.target_value), g.change,
                      yes if g.flips_decision else no, g.status, g.message(lang)] for g in result.gaps]
-        error_rows = [[result.unit_code, result.source, e.input, _cell(e.value), e.message(lang)]
+        error_rows = [[result.unit_code, result.source(lang), e.input, _cell(e.value), e.message(lang)]
                       for e in result.error_details]
         sheets = {self._pick(self.SHEETS["units"]): [unit_row], self._pick(self.SHEETS["gaps"]): gap_rows,
                   self._pick(self.SHEETS["errors"]): error_rows}

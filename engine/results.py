@@ -83,7 +83,7 @@ class UnitResult(BaseModel):
     province: str | None
     period: str | None
     category: str | None
-    source: str
+    source: Text
     status: UnitStatus
     total: int
     max_total: int

@@ -45,6 +45,7 @@ def test_a_board_batch_writes_three_files_that_agree(tmp_path):
     errors = list(workbook["Lỗi dữ liệu"].iter_rows(values_only=True))[1:]
     assert sorted((row[0], row[2], row[3]) for row in errors) == [
         ("09909", "age5_in_preschool", "98,5"), ("09913", "births_registered", 64)]
+    assert sorted(row[1].rsplit(" ", 2)[1:] for row in errors) == [["dòng", "10"], ["dòng", "14"]]  # in Vietnamese
 
 
 def test_english_sheets(tmp_path):

@@ -33,7 +33,7 @@ def self_assessment_pdf(unit: UnitResult, criteria: CriteriaSet) -> bytes:
     story.append(signature_row(
         signature_block(["Người lập biểu"], "(Ký, ghi rõ họ tên)"),
         signature_block(["TM. Ủy ban nhân dân", "Chủ tịch"], "(Ký tên, đóng dấu)"),
-        lead=[spacer(2), para(criteria_note(criteria) + f" Nguồn số liệu: {unit.source}.", "note")],
+        lead=[spacer(2), para(criteria_note(criteria) + f" Nguồn số liệu: {unit.source.vi}.", "note")],
     ))
     footer = f"Báo cáo tự đánh giá — {unit.unit_code or ''} {name} — {period}"
     return build_pdf(story, title=f"Báo cáo tự đánh giá — {name} — {period}",
