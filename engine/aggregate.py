@@ -26,19 +26,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from engine.atomic import atomic_path
 from engine.criteria import CriteriaSet
+from engine.messages import Message
+from engine.results import DECIDED, STATUSES
 
 TARGETS_FILE = Path(__file__).resolve().parent / "data" / "targets.yaml"
 
-STATUSES = ("recognized", "not_recognized", "incomplete", "invalid")
-DECIDED = ("recognized", "not_recognized")
 
 # Vietnamese headers: the summary is read by provincial offices.
 PERIOD = "Kỳ đánh giá"
 PROVINCE = "Tỉnh, thành phố"
 DISTRICT = "Huyện / khu vực"
 UNITS = "Số đơn vị được đánh giá"
-STATUS_VI = {"recognized": "Đạt chuẩn", "not_recognized": "Không đạt", "incomplete": "Thiếu dữ liệu",
-             "invalid": "Dữ liệu lỗi"}
+STATUS_VI = {status: Message(f"status_{status}").render("vi") for status in STATUSES}
 RATE = "Tỷ lệ đạt chuẩn (%)"
 RATE_BEFORE = "Tỷ lệ đạt chuẩn kỳ trước (%)"
 ALL_AREAS = "Tổng cộng"

@@ -11,7 +11,7 @@ from engine.inputs import (InputFileError, Record, Unit, find_duplicates, mark_d
                            validate_record)
 from engine.measures import MeasureValue, measure_unit
 from engine.messages import both
-from engine.results import BatchResult, ErrorDetail, ProvisionalUse, Reason, UnitResult
+from engine.results import DECIDED, BatchResult, ErrorDetail, ProvisionalUse, Reason, UnitResult
 from engine.rules import rules_for
 from engine.scoring import criterion_results, decide, indicator_result
 from engine.text import Text, nfc
@@ -63,7 +63,7 @@ def build_result(criteria: CriteriaSet, unit: Unit, measures: list[MeasureValue]
     else:
         reasons = decide(criteria, {c.number: c.points for c in criteria_results}, threshold)
         status = "not_recognized" if reasons else "recognized"
-    decidable = status in ("recognized", "not_recognized")
+    decidable = status in DECIDED
     gaps = find_gaps(criteria, measures, criteria_results, threshold, decidable, status == "recognized")
     provisional = [ProvisionalUse(indicator=i.id, band=i.band, points=i.points, citation=i.citation)
                    for i in indicators if i.status == "provisional"]

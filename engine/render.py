@@ -11,9 +11,7 @@ import json
 from dataclasses import dataclass, field
 
 from engine.messages import Message
-from engine.results import BatchResult, UnitResult, localise
-
-STATUSES = ("recognized", "not_recognized", "incomplete", "invalid")
+from engine.results import DECIDED, STATUSES, BatchResult, UnitResult, localise
 
 
 def _say(key: str, lang: str, **params) -> str:
@@ -118,7 +116,7 @@ class TableRenderer:
         name = f"{result.unit_code or '?'} {result.unit_name or ''}".strip()[:34]
         threshold = result.threshold if result.threshold is not None else "?"
         # A total over partial data decides nothing: shown in brackets.
-        total = result.total if result.status in ("recognized", "not_recognized") else f"({result.total})"
+        total = result.total if result.status in DECIDED else f"({result.total})"
         zeros = ", ".join(str(c.number) for c in result.criteria if c.complete and c.points == 0) or "-"
         lines = [f"{name:<34} {f'{total}/{threshold}':>13}  {_say('status_' + result.status, lang):<16} {zeros}"]
         lines += _notes(result, lang)

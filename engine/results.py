@@ -1,13 +1,15 @@
 """The result of evaluating a unit: data first. Every output format renders these models."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel
 
 from engine.text import Text
 
 UnitStatus = Literal["recognized", "not_recognized", "incomplete", "invalid"]
+STATUSES: tuple[str, ...] = get_args(UnitStatus)
+DECIDED = ("recognized", "not_recognized")  # the statuses that carry a decision (complete, valid data)
 
 
 class IndicatorResult(BaseModel):
@@ -107,7 +109,7 @@ class BatchResult(BaseModel):
     file_errors: list[str] = []
 
     def counts(self) -> dict[str, int]:
-        out = {"recognized": 0, "not_recognized": 0, "incomplete": 0, "invalid": 0}
+        out = dict.fromkeys(STATUSES, 0)
         for unit in self.units:
             out[unit.status] += 1
         return out

@@ -83,8 +83,12 @@ def _open(path: Path, source: str, data_only: bool):
     except OSError as error:
         raise InputFileError(f"{source}: cannot read: {error.strerror or error}") from error
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as error:
-        raise InputFileError(f"{source}: not a readable .xlsx workbook ({error}); save it from Excel or "
-                             f"LibreOffice as .xlsx") from error
+        raise _not_a_workbook(source, error) from error
+
+
+def _not_a_workbook(source: str, error: Exception) -> InputFileError:
+    return InputFileError(f"{source}: not a readable .xlsx workbook ({error}); save it from Excel or LibreOffice "
+                          f"as .xlsx")
 
 
 def _has_formulas(path: Path, source: str) -> bool:
@@ -98,8 +102,7 @@ def _has_formulas(path: Path, source: str) -> bool:
     except OSError as error:
         raise InputFileError(f"{source}: cannot read: {error.strerror or error}") from error
     except zipfile.BadZipFile as error:
-        raise InputFileError(f"{source}: not a readable .xlsx workbook ({error}); save it from Excel or "
-                             f"LibreOffice as .xlsx") from error
+        raise _not_a_workbook(source, error) from error
     return False
 
 

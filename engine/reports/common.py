@@ -7,7 +7,7 @@ from pathlib import Path
 from engine.criteria import CriteriaSet
 from engine.messages import Message
 from engine.reports.layout import number, vi_decimal
-from engine.results import Gap, UnitResult
+from engine.results import DECIDED, Gap, UnitResult
 
 DECISION = {
     "recognized": "ĐẠT CHUẨN xã, phường, thị trấn phù hợp với trẻ em",
@@ -15,7 +15,6 @@ DECISION = {
     "incomplete": "CHƯA KẾT LUẬN ĐƯỢC: thiếu dữ liệu",
     "invalid": "CHƯA KẾT LUẬN ĐƯỢC: dữ liệu không hợp lệ",
 }
-DECIDED = ("recognized", "not_recognized")
 UNIT_PREFIXES = ("Xã ", "Phường ", "Thị trấn ", "Đặc khu ")
 
 
