@@ -12,7 +12,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
 
 
 def _load(criteria_path: str | None):
-    from engine.criteria import CriteriaError, load_criteria
+    from engine.rules.criteria import CriteriaError, load_criteria
 
     try:
         return load_criteria(criteria_path)
@@ -49,7 +49,7 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments)
     3 some unit could not be evaluated (its worker process died; the units are named)."""
     from engine import batch
     from engine.atomic import atomic_text
-    from engine.results_dir import NAMES, DirectoryWriter
+    from engine.results.directory import NAMES, DirectoryWriter
 
     to_dir = output is not None and (Path(output).is_dir() or not Path(output).suffix)
     targets = [Path(output) / name for name in NAMES] if to_dir else [Path(output)] if output else []
@@ -78,8 +78,8 @@ def _what_if(criteria, files, assignments, fmt, output, lang) -> None:
     import json
 
     from engine.atomic import atomic_text
-    from engine.results import localise
-    from engine.whatif import WhatIfError, compare, describe, parse_changes
+    from engine.results.model import localise
+    from engine.rules.whatif import WhatIfError, compare, describe, parse_changes
 
     try:
         changes = parse_changes(criteria, assignments)
@@ -116,7 +116,7 @@ def criteria():
 @click.option("--lang", type=LANGS, default="vi", show_default=True)
 def criteria_show(criteria_path, lang):
     """Print every criterion, indicator and band, with its status and citation."""
-    from engine.explain import describe_criteria
+    from engine.rules.explain import describe_criteria
 
     click.echo(describe_criteria(_load(criteria_path), lang), nl=False)
 
@@ -125,7 +125,7 @@ def criteria_show(criteria_path, lang):
 @click.argument("file", type=click.Path(dir_okay=False))
 def criteria_validate(file):
     """Check a criteria file; print every problem with its line and path. Exit 1 if any."""
-    from engine.criteria import CriteriaError, load_criteria
+    from engine.rules.criteria import CriteriaError, load_criteria
 
     try:
         cs = load_criteria(file)
@@ -148,7 +148,7 @@ def _report_inputs(files, output, criteria_path):
     """Refuse to overwrite an input, load the criteria, evaluate. Returns (criteria, batch)."""
     if any(Path(output).resolve() == Path(f).resolve() for f in files):
         raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
-    from engine.evaluate import evaluate_files
+    from engine.rules.evaluate import evaluate_files
 
     criteria = _load(criteria_path)
     return criteria, evaluate_files(criteria, files)
@@ -274,7 +274,7 @@ def template(output, criteria_path, force):
         raise click.UsageError(f"--output {output}: the form is an .xlsx file")
     if path.exists() and not force:
         raise click.UsageError(f"{output} exists (it may be a filled-in form); use --force to overwrite it")
-    from engine.xlsx_template import write_template
+    from engine.forms.template import write_template
 
     write_template(_load(criteria_path), path)
     click.echo(f"{path}")

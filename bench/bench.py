@@ -82,10 +82,11 @@ def engine_vs_reference(path: Path) -> tuple[float, float, float]:
     """In one process, on the same validated units: the engine's cost per unit (ms), the durable match alone
     per unit (ms), and the ratio of the engine's time to the pure-Python reference evaluator's."""
     import reference
-    from engine import rules
-    from engine.criteria import default_criteria_path, load_criteria
-    from engine.evaluate import evaluate_units
-    from engine.inputs import read_records, validate_record
+    from engine.rules import compile as rules
+    from engine.rules.criteria import default_criteria_path, load_criteria
+    from engine.rules.evaluate import evaluate_units
+    from engine.readers import read_records
+from engine.units.validate import validate_record
 
     criteria = load_criteria()
     units = [validate_record(criteria, record) for record in read_records(path)]

@@ -18,11 +18,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
-from engine.criteria import CriteriaSet, load_criteria
-from engine.evaluate import evaluate_units
-from engine.inputs import (InputFileError, Record, group_duplicates, iter_records, mark_duplicate, unit_code_of,
-                           validate_record)
-from engine.render import RENDERERS, Meta, Summary
+from engine.rules.criteria import CriteriaSet, load_criteria
+from engine.rules.evaluate import evaluate_units
+from engine.readers import iter_records
+from engine.readers.records import InputFileError, Record
+from engine.units.duplicates import group_duplicates, mark_duplicate, unit_code_of
+from engine.units.validate import validate_record
+from engine.results.render import RENDERERS, Meta, Summary
 
 CHUNK = 250            # units per task: large enough to amortise the hand-off, small enough to stream
 PARALLEL_FROM = 400    # below this many units a worker's start-up costs more than it saves

@@ -32,7 +32,7 @@ from cli import main
 from engine.aggregate import (ALL_AREAS, PERIOD, PROVINCE, RATE, SHEETS, UNITS, AggregateError, aggregate,
                               load_results, load_targets, summarise, units_needed)
 from engine.atomic import atomic_path
-from engine.criteria import load_criteria
+from engine.rules.criteria import load_criteria
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX = [100, 50, 100, 75, 100, 125, 50, 75, 50, 100, 50, 75, 50]

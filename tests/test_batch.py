@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from engine import batch
-from engine.criteria import load_criteria
+from engine.rules.criteria import load_criteria
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "evaluations" / "sample-area" / "units.csv"

@@ -27,9 +27,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.criteria import load_criteria
-from engine.evaluate import evaluate_units
-from engine.inputs import Record, validate_record
+from engine.rules.criteria import load_criteria
+from engine.rules.evaluate import evaluate_units
+from engine.readers.records import Record
+from engine.units.validate import validate_record
 
 CASES_DIR = Path(__file__).resolve().parent / "criteria"
 FILE_NAME = re.compile(r"criterion-(\d{2})\.yaml")

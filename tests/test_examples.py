@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.criteria import load_criteria
-from engine.evaluate import evaluate_files
+from engine.rules.criteria import load_criteria
+from engine.rules.evaluate import evaluate_files
 
 EVALUATIONS = Path(__file__).resolve().parents[1] / "evaluations"
 SAMPLE_CSV = EVALUATIONS / "sample-area" / "units.csv"

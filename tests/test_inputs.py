@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.criteria import load_criteria
-from engine.evaluate import evaluate_files
-from engine.inputs import InputFileError, read_records
+from engine.rules.criteria import load_criteria
+from engine.rules.evaluate import evaluate_files
+from engine.readers import read_records
+from engine.readers.records import InputFileError
 
 DECIDED = {"recognized", "not_recognized"}
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cli import main
-from engine import results_dir
+from engine.results import directory as results_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = str(ROOT / "evaluations" / "sample-area" / "units.csv")

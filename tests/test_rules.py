@@ -7,8 +7,8 @@ import threading
 import pytest
 import yaml
 
-from engine import rules
-from engine.criteria import default_criteria_path, load_criteria
+from engine.rules import compile as rules
+from engine.rules.criteria import default_criteria_path, load_criteria
 
 CRITERIA = load_criteria()
 

@@ -22,12 +22,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
 from cli import main
-from engine.criteria import load_criteria
-from engine.evaluate import evaluate_files
-from engine.inputs import InputFileError, read_records, validate_record
-from engine.xlsx_layout import MANY_UNITS_SHEET, ONE_UNIT_SHEET
-from engine.xlsx_read import read_xlsx_records
-from engine.xlsx_template import write_template
+from engine.rules.criteria import load_criteria
+from engine.rules.evaluate import evaluate_files
+from engine.readers import read_records
+from engine.readers.records import InputFileError
+from engine.units.validate import validate_record
+from engine.forms.layout import MANY_UNITS_SHEET, ONE_UNIT_SHEET
+from engine.readers.xlsx import read_xlsx_records
+from engine.forms.template import write_template
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = ROOT / "evaluations" / "sample-area" / "units.csv"
@@ -452,7 +454,7 @@ def test_workbook_saved_by_libreoffice_reads(criteria, csv_results):
 # ---------------------------------------------------------------- start-up cost
 
 def test_cold_start_imports_no_spreadsheet_libraries():
-    code = ("import sys, cli, engine.inputs, engine.evaluate; "
+    code = ("import sys, cli, engine.readers, engine.units.validate, engine.rules.evaluate; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'pandas', 'matplotlib'}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "[]"

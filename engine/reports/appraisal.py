@@ -9,7 +9,7 @@ from collections import Counter
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Table
 
-from engine.criteria import CriteriaSet
+from engine.rules.criteria import CriteriaSet
 from engine.reports.board import BoardConfig
 from engine.reports.common import (criteria_note, input_label, period_phrase,
                                    status_label, total_text, zero_criteria)
@@ -17,7 +17,7 @@ from engine.reports.layout import (GREEN, GREY, RED, bullets, build_pdf, cell, d
                                    key_value_table, markup, national_header, number, para, place_date_line,
                                    recipients, report_opening, signature_block, signature_row, spacer, table_style,
                                    vi_decimal)
-from engine.results import DECIDED, BatchResult, UnitResult
+from engine.results.model import DECIDED, BatchResult, UnitResult
 
 
 def appraisal_pdf(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | None = None) -> bytes:

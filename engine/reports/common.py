@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from engine.criteria import CriteriaSet
+from engine.rules.criteria import CriteriaSet
 from engine.messages import Message
 from engine.reports.layout import number, vi_decimal
-from engine.results import DECIDED, Gap, UnitResult
+from engine.results.model import DECIDED, Gap, UnitResult
 
 DECISION = {
     "recognized": "ĐẠT CHUẨN xã, phường, thị trấn phù hợp với trẻ em",

@@ -1,14 +1,14 @@
 """Báo cáo tự đánh giá: one unit's self-assessment, as the commune People's Committee submits it."""
 from __future__ import annotations
 
-from engine.criteria import CriteriaSet
+from engine.rules.criteria import CriteriaSet
 from engine.reports.common import (DECISION, category_label, criteria_note, gap_action,
                                    gaps_worst_first, input_label, period_phrase, place_of, total_text,
                                    zero_criteria)
 from engine.reports.layout import (GREEN, GROUP_BG, RED, bullets, build_pdf, cell, data_table, esc,
                                    heading, hexcolor, key_value_table, markup, national_header, number, para,
                                    place_date_line, signature_block, signature_row, spacer, vi_decimal)
-from engine.results import DECIDED, IndicatorResult, UnitResult
+from engine.results.model import DECIDED, IndicatorResult, UnitResult
 
 PROVISIONAL_MARK = "*"
 

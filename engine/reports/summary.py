@@ -11,7 +11,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import HRFlowable, Image, KeepTogether
 
 from engine import aggregate as agg
-from engine.criteria import CriteriaSet
+from engine.rules.criteria import CriteriaSet
 from engine.reports.board import BoardConfig
 from engine.reports.common import period_phrase
 from engine.reports.layout import (GREY, GROUP_BG, WIDTH, bullets, build_pdf, cell, data_table, heading,

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from engine.criteria import RATE_SCALE, CriteriaSet, Indicator, Measure
-from engine.inputs import Unit
+from engine.rules.criteria import RATE_SCALE, CriteriaSet, Indicator, Measure
+from engine.units.validate import Unit
 
 State = Literal["value", "empty", "missing", "invalid"]
 

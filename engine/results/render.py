@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 
 from engine.messages import Message
-from engine.results import DECIDED, STATUSES, BatchResult, UnitResult, localise
+from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise
 
 
 def _say(key: str, lang: str, **params) -> str:

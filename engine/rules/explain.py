@@ -1,7 +1,7 @@
 """A readable listing of a criteria set: what `cfc criteria show` prints."""
 from __future__ import annotations
 
-from engine.criteria import CriteriaSet
+from engine.rules.criteria import CriteriaSet
 
 
 def describe_criteria(cs: CriteriaSet, lang: str) -> str:

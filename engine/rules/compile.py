@@ -21,7 +21,7 @@ import json
 import threading
 from typing import Iterable
 
-from engine.criteria import CriteriaSet, Indicator
+from engine.rules.criteria import CriteriaSet, Indicator
 
 SESSION = "cfc"
 CHUNK = 2000

@@ -3,7 +3,7 @@
 Nothing here lists inputs by hand: add, rename or relabel an input in the criteria YAML, regenerate, and the
 form follows. Two sheets: one unit (a row per input, value in the "Giá trị" column) and many units (a row per
 unit: Vietnamese labels in row 1, input names in row 2, data from row 3). Both read back with
-engine.xlsx_read; the input names in the form are what the reader keys on.
+engine.readers.xlsx; the input names in the form are what the reader keys on.
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.atomic import atomic_path
-from engine.criteria import CriteriaSet, InputDecl
-from engine.xlsx_layout import (FIRST_DATA_ROW, LABEL_ROW, MANY_UNITS_SHEET, NAME_ROW, ONE_UNIT_HEADERS,
+from engine.rules.criteria import CriteriaSet, InputDecl
+from engine.forms.layout import (FIRST_DATA_ROW, LABEL_ROW, MANY_UNITS_SHEET, NAME_ROW, ONE_UNIT_HEADERS,
                                 ONE_UNIT_SHEET, YES_NO_CHOICES)
 
 MANY_ROWS = 2000          # rows of the many-units sheet that carry the validations

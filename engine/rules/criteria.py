@@ -18,7 +18,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from engine.text import Text, nfc
-from engine.yaml_lines import format_path, line_of
+from engine.rules.yaml_lines import format_path, line_of
 
 Status = Literal["confirmed", "provisional"]
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -245,7 +245,7 @@ class CriteriaError(Exception):
 
 def default_criteria_path() -> Path:
     """The newest criteria file shipped with cfc (files are named by effective date, so names sort by date)."""
-    here = Path(__file__).resolve().parent.parent / "criteria"
+    here = Path(__file__).resolve().parents[2] / "criteria"
     files = sorted(here.glob("*.yaml"))
     if not files:
         raise FileNotFoundError(f"no criteria files in {here}")

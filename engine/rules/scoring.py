@@ -1,10 +1,10 @@
 """Points, totals and the recognition decision, from the bands the rules matched. Plain Python."""
 from __future__ import annotations
 
-from engine.criteria import CriteriaSet, Indicator
-from engine.measures import MeasureValue
+from engine.rules.criteria import CriteriaSet, Indicator
+from engine.rules.measures import MeasureValue
 from engine.messages import both
-from engine.results import CriterionResult, IndicatorResult, Reason
+from engine.results.model import CriterionResult, IndicatorResult, Reason
 from engine.text import Text
 
 

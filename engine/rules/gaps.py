@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from engine.criteria import RATE_SCALE, CriteriaSet, Indicator
-from engine.measures import MeasureValue
+from engine.rules.criteria import RATE_SCALE, CriteriaSet, Indicator
+from engine.rules.measures import MeasureValue
 from engine.messages import both
-from engine.results import CriterionResult, Gap, IndicatorResult
-from engine.scoring import is_recognized
+from engine.results.model import CriterionResult, Gap, IndicatorResult
+from engine.rules.scoring import is_recognized
 from engine.text import Text
 
 

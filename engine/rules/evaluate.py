@@ -5,15 +5,17 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from engine.criteria import CriteriaSet
-from engine.gaps import find_gaps
-from engine.inputs import (InputFileError, Record, Unit, find_duplicates, mark_duplicate, read_records,
-                           validate_record)
-from engine.measures import MeasureValue, measure_unit
+from engine.rules.criteria import CriteriaSet
+from engine.rules.gaps import find_gaps
+from engine.readers import read_records
+from engine.readers.records import InputFileError, Record
+from engine.units.duplicates import find_duplicates, mark_duplicate
+from engine.units.validate import Unit, validate_record
+from engine.rules.measures import MeasureValue, measure_unit
 from engine.messages import both
-from engine.results import DECIDED, BatchResult, ErrorDetail, ProvisionalUse, Reason, UnitResult
-from engine.rules import rules_for
-from engine.scoring import criterion_results, decide, indicator_result
+from engine.results.model import DECIDED, BatchResult, ErrorDetail, ProvisionalUse, Reason, UnitResult
+from engine.rules.compile import rules_for
+from engine.rules.scoring import criterion_results, decide, indicator_result
 from engine.text import Text, nfc
 
 BATCH = 500  # units matched per call into the rules: bounds memory, amortises the call

@@ -25,11 +25,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.atomic import atomic_path
-from engine.criteria import CriteriaSet
+from engine.rules.criteria import CriteriaSet
 from engine.messages import Message
-from engine.results import DECIDED, STATUSES
+from engine.results.model import DECIDED, STATUSES
 
-TARGETS_FILE = Path(__file__).resolve().parent / "data" / "targets.yaml"
+TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "targets.yaml"
 
 
 # Vietnamese headers: the summary is read by provincial offices.

@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.criteria import CriteriaSet
-from engine.evaluate import evaluate_units, load_records
-from engine.inputs import validate_record
+from engine.rules.criteria import CriteriaSet
+from engine.rules.evaluate import evaluate_units, load_records
+from engine.units.validate import validate_record
 from engine.messages import Message
-from engine.results import UnitResult
+from engine.results.model import UnitResult
 
 
 class WhatIfError(ValueError):

@@ -26,11 +26,11 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from engine.criteria import CriteriaSet, load_criteria
-from engine.inputs import DataError, InputFileError, Record
+from engine.rules.criteria import CriteriaSet, load_criteria
+from engine.readers.records import DataError, InputFileError, Record
 from engine.messages import Message
 from engine.text import nfc
-from engine.xlsx_layout import VALUE_HEADERS, header_index, header_key
+from engine.forms.layout import VALUE_HEADERS, header_index, header_key
 
 HEADER_SCAN_ROWS = 50     # a header row is looked for this far down (title and instruction rows above it)
 FORM_SCAN_ROWS = 500      # a form's column of input names is looked for in this many rows

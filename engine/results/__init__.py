@@ -1,0 +1,1 @@
+"""Results: one model (plain data) and its renderers: terminal table, JSON, CSV, the results directory."""

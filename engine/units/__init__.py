@@ -1,0 +1,1 @@
+"""Units: records → typed Unit values (from the criteria's input declarations) or data errors."""
