@@ -11,14 +11,29 @@ LANGS = click.Choice(["vi", "en"])
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
 
 
-def _load(criteria_path: str | None):
-    from engine.rules.criteria import CriteriaError, load_criteria
+CRITERIA_HELP = ("Criteria YAML file, or a directory of them: each unit is then scored by the set in force on the "
+                 "last day of its period (default: the shipped criteria/).")
+
+
+def criteria_option(command):
+    """--criteria, the same for every command that takes it."""
+    return click.option("--criteria", "criteria_path", type=click.Path(), help=CRITERIA_HELP)(command)
+
+
+def _library(criteria_path: str | None):
+    from engine.rules.criteria import CriteriaError
+    from engine.rules.versions import CriteriaLibrary
 
     try:
-        return load_criteria(criteria_path)
+        return CriteriaLibrary.load(criteria_path)
     except CriteriaError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_USAGE)
+
+
+def _load(criteria_path: str | None):
+    """The one set a command works with: the file given, or the current set of a directory."""
+    return _library(criteria_path).current()
 
 
 @click.group()
@@ -36,7 +51,7 @@ def main() -> None:
               help="Write here (atomically) instead of stdout. A directory (existing, or a name without an "
                    "extension) receives results.json, results.csv and results.xlsx.")
 @click.option("--lang", type=LANGS, default="vi", show_default=True, help="Language of labels and messages.")
-@click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False), help="Criteria YAML (default: newest shipped).")
+@criteria_option
 @click.option("--detail/--no-detail", default=None, help="Per-indicator breakdown (default: only for one unit).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per core for large batches).")
@@ -55,15 +70,15 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments)
     targets = [Path(output) / name for name in NAMES] if to_dir else [Path(output)] if output else []
     if any(t.resolve() == Path(f).resolve() for t in targets for f in files):
         raise click.UsageError(f"--output {output} would overwrite an input file; refusing")
-    criteria = _load(criteria_path)
+    library = _library(criteria_path)
     if assignments:
-        _what_if(criteria, files, assignments, fmt, output, lang)
-    plan = batch.plan(files, criteria)
+        _what_if(_for_files(library, files), files, assignments, fmt, output, lang)
+    plan = batch.plan(files, library.current())
     show_progress = output is not None and sys.stderr.isatty() and plan.count > 20
     bar = click.progressbar(length=plan.count, file=sys.stderr, label="cfc") if show_progress else nullcontext()
     sink = DirectoryWriter(output) if to_dir else atomic_text(output) if output else nullcontext(sys.stdout)
     with sink as out, bar as progress:
-        summary = batch.run(plan, criteria, "bundle" if to_dir else fmt, lang, out, detail=detail, jobs=jobs,
+        summary = batch.run(plan, library, "bundle" if to_dir else fmt, lang, out, detail=detail, jobs=jobs,
                             progress=progress.update if show_progress else None)
     for error in summary.file_errors + summary.not_evaluated:
         click.echo(f"error: {error}", err=True)
@@ -72,6 +87,18 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments)
     if summary.file_errors:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_INVALID if summary.counts["invalid"] else EXIT_OK)
+
+
+def _for_files(library, files):
+    """The one set scoring the units of these files (what-if compares units under one set)."""
+    from engine.rules.evaluate import load_records
+    from engine.rules.versions import PERIOD_INPUT, PeriodError
+
+    records, _ = load_records(files, library.current())
+    try:
+        return library.for_periods(r.data.get(PERIOD_INPUT) for r in records if isinstance(r.data, dict))
+    except (PeriodError, ValueError) as error:
+        raise click.UsageError(str(error)) from None
 
 
 def _what_if(criteria, files, assignments, fmt, output, lang) -> None:
@@ -112,29 +139,41 @@ def criteria():
 
 
 @criteria.command("show")
-@click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False), help="Criteria YAML (default: newest shipped).")
-@click.option("--lang", type=LANGS, default="vi", show_default=True)
-def criteria_show(criteria_path, lang):
-    """Print every criterion, indicator and band, with its status and citation."""
-    from engine.rules.explain import describe_criteria
+@criteria_option
+@click.option("--lang", type=LANGS, default="vi", show_default=True, help="Language of labels and messages.")
+@click.option("--provisional", is_flag=True,
+              help="Only the provisional bands, with the points they carry and their total (to check against the "
+                   "official text and correct in the YAML).")
+def criteria_show(criteria_path, lang, provisional):
+    """Print every criterion, indicator and band, with its status (confirmed or provisional) and citation.
+    With a directory, first the sets it holds and the days each is in force."""
+    from engine.rules.explain import describe_criteria, describe_provisional, describe_versions
 
-    click.echo(describe_criteria(_load(criteria_path), lang), nl=False)
+    library = _library(criteria_path)
+    current = library.current()
+    if not library.explicit:
+        click.echo(describe_versions(list(library.sets), current, lang), nl=False)
+    click.echo((describe_provisional if provisional else describe_criteria)(current, lang), nl=False)
 
 
 @criteria.command("validate")
-@click.argument("file", type=click.Path(dir_okay=False))
-def criteria_validate(file):
-    """Check a criteria file; print every problem with its line and path. Exit 1 if any."""
-    from engine.rules.criteria import CriteriaError, load_criteria
+@click.argument("path", type=click.Path())
+def criteria_validate(path):
+    """Check a criteria file, or a directory of them (also that no two are in force on the same day); print
+    every problem with its line and path. Exit 1 if any."""
+    from engine.rules.criteria import CriteriaError
+    from engine.rules.versions import CriteriaLibrary
 
     try:
-        cs = load_criteria(file)
+        library = CriteriaLibrary.load(path)
     except CriteriaError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_INVALID)
-    provisional = sum(1 for _, i in cs.indicators for b in range(len(i.scoring.bands)) if i.scoring.band_status(b) == "provisional")
-    click.echo(f"OK {file}: {len(cs.criteria)} criteria, {len(cs.indicators)} indicators, "
-               f"{cs.instrument.total_points} points, {provisional} provisional band(s)")
+    for cs in library.sets:
+        provisional = sum(1 for _, i in cs.indicators for b in range(len(i.scoring.bands))
+                          if i.scoring.band_status(b) == "provisional")
+        click.echo(f"OK {cs.source}: {cs.instrument.id}, {len(cs.criteria)} criteria, {len(cs.indicators)} "
+                   f"indicators, {cs.instrument.total_points} points, {provisional} provisional band(s)")
 
 
 @main.group()
@@ -145,13 +184,16 @@ def report():
 
 
 def _report_inputs(files, output, criteria_path):
-    """Refuse to overwrite an input, load the criteria, evaluate. Returns (criteria, batch)."""
+    """Refuse to overwrite an input, load the criteria, evaluate each unit by its period's set. Returns
+    (the set that scored the units, batch): a document speaks of one set."""
     if any(Path(output).resolve() == Path(f).resolve() for f in files):
         raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
-    from engine.rules.evaluate import evaluate_files
+    from engine.rules.versions import evaluate_paths
 
-    criteria = _load(criteria_path)
-    return criteria, evaluate_files(criteria, files)
+    try:
+        return evaluate_paths(_library(criteria_path), files)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
 
 
 def _report_exit(batch, units) -> None:
@@ -166,7 +208,7 @@ def _report_exit(batch, units) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--unit", "unit_code", help="Unit code (mã đơn vị); optional when the file holds one unit.")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="PDF to write (atomically).")
-@click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False), help="Criteria YAML (default: newest shipped).")
+@criteria_option
 def report_self_assessment(file, unit_code, output, criteria_path):
     """Báo cáo tự đánh giá of one unit: points per criterion, decision, gaps, missing data, signatures."""
     from engine.reports import write_pdf
@@ -200,7 +242,7 @@ def report_self_assessment(file, unit_code, output, criteria_path):
 @click.option("--authority", help="Cơ quan có thẩm quyền công nhận (overrides the config file).")
 @click.option("--area", help="Địa bàn (default: the units' common district and province).")
 @click.option("--period", help="Kỳ đánh giá (default: the units' period).")
-@click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False), help="Criteria YAML (default: newest shipped).")
+@criteria_option
 def report_appraisal(files, output, config_path, reviewing_office, authority, area, period, criteria_path):
     """Báo cáo thẩm định of a batch: summary, list proposed for recognition, units not recognised and why,
     data problems, and a draft recognition decision. Names not given print as [placeholders]."""
@@ -231,8 +273,7 @@ def report_appraisal(files, output, config_path, reviewing_office, authority, ar
 @click.option("--recipient", help="Cơ quan nhận báo cáo (overrides report_recipient of the config file).")
 @click.option("--area", help="Địa bàn (default: the provinces in the results).")
 @click.option("--period", help="Kỳ báo cáo (default: the periods in the results).")
-@click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False),
-              help="Criteria YAML the results were scored with (default: newest shipped).")
+@criteria_option
 def report_summary(results, output, by, config_path, issuer, recipient, area, period, criteria_path):
     """Báo cáo tổng hợp for the level above: results of `cfc evaluate --format json|csv` (as for
     `cfc aggregate`) by area, against the national target, the criteria failed most, with charts."""
@@ -262,7 +303,7 @@ def report_summary(results, output, by, config_path, issuer, recipient, area, pe
 @main.command()
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default="phieu-tu-danh-gia.xlsx", show_default=True,
               help="Where to write the form (.xlsx, written atomically).")
-@click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False), help="Criteria YAML (default: newest shipped).")
+@criteria_option
 @click.option("--force", is_flag=True, help="Overwrite an existing file (it may hold a filled-in form).")
 def template(output, criteria_path, force):
     """Write the .xlsx self-assessment form generated from the criteria file.
@@ -286,8 +327,7 @@ def template(output, criteria_path, force):
               help="Directory for summary.xlsx and the charts (PNG).")
 @click.option("--by", type=click.Choice(["province", "district"]), default="province", show_default=True,
               help="Areas compared in the tables and the chart.")
-@click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False),
-              help="Criteria YAML the results were scored with (default: newest shipped).")
+@criteria_option
 def aggregate(results, output, by, criteria_path):
     """Combine result files of `cfc evaluate --format json|csv` (several areas, several periods).
 

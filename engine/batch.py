@@ -18,12 +18,11 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
-from engine.rules.criteria import CriteriaSet, load_criteria
-from engine.rules.evaluate import evaluate_units
+from engine.rules.criteria import CriteriaSet
+from engine.rules.versions import CriteriaLibrary, evaluate_records
 from engine.readers import iter_records
 from engine.readers.records import InputFileError, Record
 from engine.units.duplicates import group_duplicates, mark_duplicate, unit_code_of
-from engine.units.validate import validate_record
 from engine.results.render import RENDERERS, Meta, Summary
 
 CHUNK = 250            # units per task: large enough to amortise the hand-off, small enough to stream
@@ -53,19 +52,17 @@ _STATE: dict = {}
 
 def _setup(job: Job) -> None:
     _STATE["job"] = job
-    _STATE["criteria"] = load_criteria(job.criteria_path)
+    _STATE["library"] = CriteriaLibrary.load(job.criteria_path)  # a file, or a directory: a set per period
     _STATE["renderer"] = RENDERERS[job.fmt](job.lang, job.detail)
 
 
 def _evaluate_chunk(first_index: int, records: list[Record], in_worker: bool = True) -> list[Evaluated]:
-    criteria: CriteriaSet = _STATE["criteria"]
     renderer = _STATE["renderer"]
     fault = os.environ.get(FAULT_ENV) if in_worker else None
-    units = [validate_record(criteria, record) for record in records]
-    if fault and any(unit.code == fault for unit in units):
+    if fault and any(unit_code_of(record) == fault for record in records):
         os._exit(70)
     return [Evaluated(result.status, len(result.provisional), renderer.unit(result, first_index + offset))
-            for offset, result in enumerate(evaluate_units(criteria, units))]
+            for offset, result in enumerate(evaluate_records(_STATE["library"], records))]
 
 
 def _worker_chunk(job: Job, first_index: int, records: list[Record]) -> list[Evaluated]:
@@ -112,11 +109,12 @@ def _chunks(plan_: Plan) -> Iterator[tuple[int, list[Record]]]:
         index += len(chunk)
 
 
-def run(plan_: Plan, criteria: CriteriaSet, fmt: str, lang: str, out: TextIO, detail: bool | None = None,
+def run(plan_: Plan, criteria: CriteriaSet | CriteriaLibrary, fmt: str, lang: str, out: TextIO, detail: bool | None = None,
         jobs: int | None = None, progress: Callable[[int], None] | None = None) -> Summary:
     """Evaluate every unit the plan found, writing the rendered output to `out`. Returns the summary.
 
     jobs: worker processes (None: one per core for batches of PARALLEL_FROM units or more, else in-process)."""
+    criteria = CriteriaLibrary.of(criteria)
     detail = plan_.count == 1 if detail is None else detail
     job = Job(criteria.source, fmt, lang, detail)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
@@ -125,7 +123,7 @@ def run(plan_: Plan, criteria: CriteriaSet, fmt: str, lang: str, out: TextIO, de
         workers = 1
     renderer = RENDERERS[fmt](lang, detail)
     summary = Summary(file_errors=plan_.file_errors)
-    out.write(renderer.head(Meta(criteria.instrument.id, criteria.source, criteria.digest)))
+    out.write(renderer.head(Meta(criteria.id, criteria.source, criteria.digest)))
     results = _in_process(job, plan_) if workers == 1 else _in_workers(job, plan_, workers, summary)
     for evaluated in results:
         out.write(evaluated.text)

@@ -29,6 +29,12 @@ CATALOG: dict[str, tuple[str, str]] = {
                          "mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi chấm lại (cfc không tự tính công thức)",
                          "{name}: the formula in sheet '{sheet}' cell {cell} was saved without its computed value; "
                          "open the file in Excel or LibreOffice, save it, and evaluate again (cfc never computes formulas)"),
+    "period_format": ("{input} = {value!r}: không đọc được kỳ đánh giá; ghi theo một trong các dạng {formats}",
+                      "{input} = {value!r}: unknown period format; write one of {formats}"),
+    "period_no_criteria": ("{input} = {value!r}: không có bộ tiêu chí nào có hiệu lực vào ngày cuối kỳ {day} "
+                           "(các bộ tiêu chí: {sets})",
+                           "{input} = {value!r}: no criteria set is in force on {day}, the period's last day "
+                           "(criteria sets: {sets})"),
     "not_a_record": ("mục này không phải một đơn vị (cần các cặp tên: giá trị)",
                      "this item is not a unit (expected name: value pairs)"),
     # Reasons a unit is not recognised.
@@ -57,6 +63,20 @@ CATALOG: dict[str, tuple[str, str]] = {
     "header_status": ("Kết quả", "Result"),
     "header_zero": ("Tiêu chí 0 điểm", "Criteria at 0"),
     "criteria_file": ("Bộ tiêu chí: {title} ({citation})", "Criteria: {title} ({citation})"),
+    # Criteria listings (cfc criteria show).
+    "band_confirmed": ("đã xác nhận", "confirmed"),
+    "band_provisional": ("TẠM TÍNH", "PROVISIONAL"),
+    "in_force_from": ("hiệu lực từ {effective}", "in force from {effective}"),
+    "in_force_between": ("hiệu lực từ {effective} đến hết {until}", "in force from {effective} to {until}"),
+    "versions_header": ("Các bộ tiêu chí trong thư mục (mỗi đơn vị được chấm theo bộ có hiệu lực vào ngày cuối kỳ):",
+                        "Criteria sets in this directory (each unit is scored by the set in force on its period's last day):"),
+    "versions_current": ("* bộ đang có hiệu lực, trình bày dưới đây: {id}", "* the set in force today, shown below: {id}"),
+    "provisional_totals": ("{bands} mức tạm tính ở {indicators} chỉ tiêu, tổng {points} điểm; tối đa {at_stake}/{total} "
+                           "điểm của một đơn vị phụ thuộc vào các mức này. Hội đồng có văn bản gốc sửa trực tiếp trong "
+                           "tệp tiêu chí, rồi chạy cfc criteria validate.",
+                           "{bands} provisional bands in {indicators} indicators, carrying {points} points in all; up to "
+                           "{at_stake} of a unit's {total} points depend on them. A board holding the official text "
+                           "corrects them in the criteria file, then runs cfc criteria validate."),
     # Gaps.
     "gap_rate_more": ("cần thêm {count} {unit} ({numerator}: {current} → {target}) để đạt {bound} (+{gain} điểm)",
                       "{count} more {unit} needed ({numerator}: {current} → {target}) to reach {bound} (+{gain} points)"),

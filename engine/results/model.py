@@ -78,6 +78,14 @@ class ErrorDetail(BaseModel):
     message: Text
 
 
+class CriteriaSetRef(BaseModel):
+    """Which criteria set scored a unit: its instrument id, the day it took effect, the sha256 of its file."""
+
+    id: str
+    effective: str
+    digest: str
+
+
 class UnitResult(BaseModel):
     unit_code: str | None
     unit_name: str | None
@@ -99,6 +107,7 @@ class UnitResult(BaseModel):
     errors: list[Text]
     error_details: list[ErrorDetail] = []
     ignored_inputs: list[str] = []
+    criteria_set: CriteriaSetRef | None = None  # None: no set scored it (its period picks none)
 
 
 class BatchResult(BaseModel):

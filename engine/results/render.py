@@ -82,7 +82,7 @@ class CsvRenderer:
 
     def head(self, meta: Meta) -> str:
         return self._row(CSV_FIXED + [f"criterion_{n}" for n in self.numbers]
-                         + ["reasons", "gaps", "missing_inputs", "provisional_rules", "errors", "source"])
+                         + ["reasons", "gaps", "missing_inputs", "provisional_rules", "errors", "source", "criteria_set"])
 
     def unit(self, result: UnitResult, index: int) -> str:
         lang = self.lang
@@ -92,7 +92,8 @@ class CsvRenderer:
                          + [points.get(n, "") for n in self.numbers]
                          + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
                             " ".join(result.missing_inputs), " ".join(p.indicator for p in result.provisional),
-                            "; ".join(e(lang) for e in result.errors), result.source(lang)])
+                            "; ".join(e(lang) for e in result.errors), result.source(lang),
+                            criteria_set_cell(result)])
 
     def tail(self, summary: Summary) -> str:
         return ""
@@ -142,7 +143,7 @@ class BundleRenderer:
                   ("Tổng điểm", "Total"), ("Ngưỡng", "Threshold"), ("Còn thiếu", "Shortfall")]
                  + [(f"TC {n}", f"C {n}") for n in range(1, 14)]
                  + [("Lý do", "Reasons"), ("Số điểm cần cải thiện", "Gaps"), ("Số liệu còn thiếu", "Missing data"),
-                    ("Quy tắc tạm tính", "Provisional rules"), ("Nguồn", "Source")],
+                    ("Quy tắc tạm tính", "Provisional rules"), ("Nguồn", "Source"), ("Bộ tiêu chí", "Criteria set")],
         "gaps": [("Mã đơn vị", "Unit code"), ("Tên đơn vị", "Unit name"), ("Tiêu chí", "Criterion"),
                  ("Chỉ tiêu", "Indicator"), ("Điểm hiện tại", "Points now"), ("Điểm nếu đạt", "Points if reached"),
                  ("Tăng", "Gain"), ("Số liệu", "Input"), ("Hiện tại", "Now"), ("Cần đạt", "Needed"),
@@ -175,7 +176,7 @@ class BundleRenderer:
                     + [points.get(n) for n in range(1, 14)]
                     + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
                        " ".join(result.missing_inputs), " ".join(p.indicator for p in result.provisional),
-                       result.source(lang)])
+                       result.source(lang), criteria_set_cell(result)])
         yes, no = ("có", "không") if lang == "vi" else ("yes", "no")
         gap_rows = [[result.unit_code, result.unit_name, g.criterion, g.indicator, g.current_points, g.next_points,
                      g.points_gain, g.input, _cell(g.current_value), _cell(g.target_value), g.change,
@@ -188,6 +189,12 @@ class BundleRenderer:
 
     def tail(self, summary: Summary) -> dict:
         return {"json": self.json.tail(summary), "csv": self.csv.tail(summary), "sheets": {}}
+
+
+def criteria_set_cell(result: UnitResult) -> str:
+    """The set that scored a unit, in one cell: id@effective and the start of its file's sha256."""
+    ref = result.criteria_set
+    return "" if ref is None else f"{ref.id}@{ref.effective} sha256:{ref.digest[:12]}"
 
 
 def _cell(value):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from engine.text import Text, nfc
 from engine.rules.yaml_lines import format_path, line_of
@@ -44,8 +44,19 @@ class Instrument(_Model):
     title: Text
     citation: Str
     effective: dt.date
+    # Last day the set is in force (inclusive); None: until a later set replaces it. engine/rules/versions.py
+    # picks, for each unit, the set in force on the last day of its period.
+    valid_until: dt.date | None = None
     replaces: Str | None = None
     total_points: int = Field(gt=0)
+
+    @field_validator("valid_until")
+    @classmethod
+    def _not_before_effective(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        effective = info.data.get("effective")
+        if value is not None and effective is not None and value < effective:
+            raise ValueError(f"valid_until {value.isoformat()} is before effective {effective.isoformat()}")
+        return value
 
 
 class Category(_Model):
@@ -198,6 +209,8 @@ class Indicator(_Model):
 class Criterion(_Model):
     number: int = Field(ge=1)
     name: Text
+    # The criterion as the instrument words it, as far as that wording is confirmed (see docs/legal-basis.md).
+    text: Text | None = None
     max_points: int = Field(ge=0)
     citation: Str
     indicators: list[Indicator] = Field(min_length=1)

@@ -1,0 +1,229 @@
+"""Criteria sets over time: which set scores a unit of a given period.
+
+A legal instrument is in force from `instrument.effective` to `instrument.valid_until` (inclusive; open when
+absent). `--criteria` names a file or a directory:
+
+- a directory (the shipped criteria/ by default) is a library: each unit is scored by the set in force on the
+  LAST DAY of its period (2024 → 2024-12-31, 2024-H1 → 2024-06-30, 2024-Q3 → 2024-09-30, 2024-06-30 → itself).
+  A unit without a period is scored by the current set (`CriteriaLibrary.current`). A period cfc cannot read,
+  or one on whose last day no set is in force, is a data error of that unit naming the period. Two sets in
+  force on the same day are a criteria error, found when the directory is loaded. A directory is one scope:
+  a province's pilot variant lives in a directory of its own, passed with --criteria.
+- a file is the user's explicit choice: it scores every unit, whatever its period.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from engine.messages import Message
+from engine.readers.records import DataError, Record
+from engine.results.model import BatchResult, CriteriaSetRef, UnitResult
+from engine.rules.criteria import CriteriaError, CriteriaSet, load_criteria
+from engine.rules.evaluate import evaluate_units, load_records
+from engine.units.validate import validate_record
+
+SHIPPED = Path(__file__).resolve().parents[2] / "criteria"
+PERIOD_INPUT = "period"  # the identity input naming a unit's evaluation period
+PERIOD_FORMATS = "2024, 2024-H1, 2024-H2, 2024-Q1 … 2024-Q4, 2024-06-30"
+
+# Each accepted spelling of a period and the last day of the period it names.
+_PERIODS: list[tuple[re.Pattern, Any]] = [
+    (re.compile(r"(\d{4})"), lambda y: dt.date(int(y), 12, 31)),
+    (re.compile(r"(\d{4})-H([12])", re.I), lambda y, h: _month_end(int(y), 6 * int(h))),
+    (re.compile(r"(\d{4})-Q([1-4])", re.I), lambda y, q: _month_end(int(y), 3 * int(q))),
+    (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), lambda y, m, d: dt.date(int(y), int(m), int(d))),
+]
+
+
+class PeriodError(ValueError):
+    """A period cfc cannot read, or one on whose last day no criteria set is in force. `key` names the
+    message in engine/messages.py; `params` fills it."""
+
+    def __init__(self, key: str, **params: Any):
+        self.key = key
+        self.params = params
+        super().__init__(Message(key, {"input": PERIOD_INPUT, **params}).render("en"))
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period_end(period: Any) -> dt.date:
+    """The last day of a period as units write it. Raises PeriodError for anything else."""
+    if isinstance(period, dt.datetime):
+        return period.date()
+    if isinstance(period, dt.date):
+        return period
+    if isinstance(period, float) and period.is_integer():  # a year typed into a spreadsheet cell: 2024.0
+        period = int(period)
+    if isinstance(period, int) and not isinstance(period, bool):
+        period = str(period)
+    if isinstance(period, str):
+        text = period.strip()
+        for pattern, last_day in _PERIODS:
+            if match := pattern.fullmatch(text):
+                try:
+                    return last_day(*match.groups())
+                except ValueError:  # 2024-02-30: the right shape, no such day
+                    break
+    raise PeriodError("period_format", value=period, formats=PERIOD_FORMATS)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def reference(criteria: CriteriaSet) -> CriteriaSetRef:
+    return CriteriaSetRef(id=criteria.instrument.id, effective=criteria.instrument.effective.isoformat(),
+                          digest=criteria.digest)
+
+
+def _span(criteria: CriteriaSet) -> str:
+    until = criteria.instrument.valid_until
+    return f"{criteria.instrument.effective.isoformat()} – {until.isoformat() if until else '…'}"
+
+
+@dataclass(frozen=True)
+class CriteriaLibrary:
+    source: str                      # the file or directory it was loaded from
+    sets: tuple[CriteriaSet, ...]    # by effective date
+    explicit: bool                   # one file: it scores every unit, whatever the period
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "CriteriaLibrary":
+        """A file or a directory of criteria files (default: the shipped criteria/). Raises CriteriaError."""
+        path = Path(path) if path is not None else SHIPPED
+        if not path.is_dir():
+            return cls(str(path), (load_criteria(path),), explicit=True)
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".yaml", ".yml"))
+        if not files:
+            raise CriteriaError(str(path), [("(directory)", None, "no criteria files (*.yaml) in this directory")])
+        sets = tuple(sorted((load_criteria(file) for file in files), key=lambda cs: cs.instrument.effective))
+        problems = _conflicts(sets)
+        if problems:
+            raise CriteriaError(str(path), problems)
+        return cls(str(path), sets, explicit=False)
+
+    @classmethod
+    def of(cls, criteria: "CriteriaSet | CriteriaLibrary") -> "CriteriaLibrary":
+        """A library as given, or a single loaded set as an explicit one-file library."""
+        if isinstance(criteria, CriteriaLibrary):
+            return criteria
+        return cls(criteria.source, (criteria,), explicit=True)
+
+    @property
+    def id(self) -> str:
+        return ", ".join(cs.instrument.id for cs in self.sets)
+
+    @property
+    def digest(self) -> str:
+        if len(self.sets) == 1:
+            return self.sets[0].digest
+        return hashlib.sha256(" ".join(cs.digest for cs in self.sets).encode()).hexdigest()
+
+    def in_force(self, day: dt.date) -> list[CriteriaSet]:
+        return [cs for cs in self.sets if cs.instrument.effective <= day
+                and (cs.instrument.valid_until is None or day <= cs.instrument.valid_until)]
+
+    def current(self, today: dt.date | None = None) -> CriteriaSet:
+        """The set in force today; if none is, the last to take effect before today (the law last in force);
+        if every set is still to come, the first. What scores a unit without a period, and what the commands
+        working on one set (template, criteria show, reports, aggregate) use by default."""
+        today = today or dt.date.today()
+        if self.explicit:
+            return self.sets[0]
+        if found := self.in_force(today):
+            return found[0]
+        past = [cs for cs in self.sets if cs.instrument.effective <= today]
+        return past[-1] if past else self.sets[0]
+
+    def for_period(self, period: Any, today: dt.date | None = None) -> CriteriaSet:
+        """The set that scores a unit of this period. Raises PeriodError (a data error of the unit)."""
+        if self.explicit:
+            return self.sets[0]
+        if _blank(period):
+            return self.current(today)
+        day = period_end(period)
+        found = self.in_force(day)
+        if not found:
+            raise PeriodError("period_no_criteria", value=period, day=day.isoformat(),
+                              sets="; ".join(f"{cs.instrument.id} ({_span(cs)})" for cs in self.sets))
+        return found[0]
+
+    def for_periods(self, periods: Iterable[Any]) -> CriteriaSet:
+        """The one set scoring all these periods (for documents about a batch). Raises PeriodError for a
+        period that picks no set, ValueError when the periods need different sets."""
+        chosen = {cs.digest: cs for cs in (self.for_period(p) for p in periods)}
+        if len(chosen) > 1:
+            raise ValueError("the units' periods fall under different criteria sets ("
+                             + ", ".join(f"{cs.instrument.id} from {cs.instrument.effective}" for cs in chosen.values())
+                             + "); evaluate each period separately or choose one file with --criteria FILE")
+        return next(iter(chosen.values()), self.current())
+
+
+def _conflicts(sets: tuple[CriteriaSet, ...]) -> list[tuple[str, int | None, str]]:
+    """Every pair of sets in force on a common day, with the days they share and how to end the overlap."""
+    problems = []
+    for index, a in enumerate(sets):
+        for b in sets[index + 1:]:  # b takes effect on or after a
+            a_end, b_end = a.instrument.valid_until or dt.date.max, b.instrument.valid_until or dt.date.max
+            first, last = b.instrument.effective, min(a_end, b_end)
+            if first > last:
+                continue
+            shared = f"from {first.isoformat()}" + ("" if last == dt.date.max else f" to {last.isoformat()}")
+            fix = (f"end the earlier one with valid_until: {(first - dt.timedelta(days=1)).isoformat()}"
+                   if a.instrument.effective < first else "they take effect on the same day; keep one")
+            problems.append(("instrument", None, f"{Path(a.source).name} ({a.instrument.id}, {_span(a)}) and "
+                                                 f"{Path(b.source).name} ({b.instrument.id}, {_span(b)}) are both "
+                                                 f"in force {shared}: {fix}"))
+    return problems
+
+
+def evaluate_records(library: CriteriaLibrary, records: list[Record]) -> list[UnitResult]:
+    """Each record validated and scored by the set of its period, results in input order. A unit whose
+    period picks no set is validated against the current set, reported invalid, and names no set."""
+    groups: dict[str, tuple[CriteriaSet | None, list[int], list]] = {}
+    for index, record in enumerate(records):
+        period = record.data.get(PERIOD_INPUT)
+        try:
+            criteria, problem = library.for_period(period), None
+        except PeriodError as error:
+            criteria = library.current()
+            problem = DataError(PERIOD_INPUT, period, Message(error.key, {"input": PERIOD_INPUT, **error.params}))
+        unit = validate_record(criteria, record)
+        if problem:
+            unit.errors.append(problem)
+        key = criteria.digest if problem is None else "unscored:" + criteria.digest
+        group = groups.setdefault(key, (criteria, [], []))
+        group[1].append(index)
+        group[2].append(unit)
+    results: list[UnitResult | None] = [None] * len(records)
+    for key, (criteria, indices, units) in groups.items():
+        ref = None if key.startswith("unscored:") else reference(criteria)
+        for index, result in zip(indices, evaluate_units(criteria, units)):
+            result.criteria_set = ref
+            results[index] = result
+    return results
+
+
+def evaluate_paths(library: CriteriaLibrary, paths: Iterable[str | Path]) -> tuple[CriteriaSet, BatchResult]:
+    """Every unit of these files scored by its period's set, for a document about them; returns the one set
+    that scored them (the current set when none was scored). Raises ValueError when their periods need
+    different sets: one document speaks of one set."""
+    records, file_errors = load_records(paths, library.current())
+    units = evaluate_records(library, records)
+    used = {unit.criteria_set.digest for unit in units if unit.criteria_set is not None}
+    if len(used) > 1:
+        names = sorted({f"{u.criteria_set.id} ({u.criteria_set.effective})" for u in units if u.criteria_set})
+        raise ValueError(f"these units' periods fall under different criteria sets ({', '.join(names)}); "
+                         f"evaluate each period separately or choose one file with --criteria FILE")
+    criteria = next((cs for cs in library.sets if cs.digest in used), library.current())
+    return criteria, BatchResult(criteria_id=criteria.instrument.id, criteria_source=criteria.source,
+                                 criteria_digest=criteria.digest, units=units, file_errors=file_errors)
