@@ -2,7 +2,7 @@
 
 Deliberately naive: raw dicts from yaml.safe_load, exact arithmetic with fractions.Fraction, one loop over
 the bands. It imports nothing from `engine` and shares none of its code. Semantics follow the spec
-(/work/shared/spec/qd06-2019.md, sections 2 and 4):
+(docs/legal-basis.md, §2 and §4):
 
 - percent = 100 * numerator / denominator, per_1000 = 1000 * numerator / denominator, both exact;
 - thresholds compared exactly (the YAML number read as Fraction(str(x)), so 0.5 is exactly 1/2);

@@ -16,8 +16,8 @@ A case may instead expect the inputs to be rejected as invalid data (spec sectio
         criterion: 1
         invalid: [villages_total]   # the inputs that must carry a validation error; nothing is evaluated
 
-Expected numbers come from the spec (/work/shared/spec/qd06-2019.md, section 3), never from running the engine.
-The inputs are those of section 6; every case is evaluated as one unit of category `other`.
+Expected numbers come from the facts table of docs/legal-basis.md (§3), never from running the engine.
+The inputs are those of docs/data-dictionary.md; every case is evaluated as one unit of category `other`.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The shipped example data (evaluations/) gives the outcomes its comments and README promise.
 
-The expected points below were worked out by hand from the bands in the spec (shared/spec/qd06-2019.md,
-section 3) and the thresholds in section 2, not copied from the engine's output. For an invalid or incomplete
+The expected points below were worked out by hand from the bands in the legal basis (docs/legal-basis.md,
+§3) and the thresholds in §2, not copied from the engine's output. For an invalid or incomplete
 unit the total is the sum of the indicators that could be scored (an unscored indicator adds nothing).
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every error must name, in Vietnamese and in English, where the unit came from (file and row), the unit's
 code, the input and the offending value. Missing data is never read as zero. A bad row never stops the
-rest of a file from being evaluated. (Spec: shared/spec/qd06-2019.md sections 4 and 6.)
+rest of a file from being evaluated. (Law: docs/legal-basis.md §4; inputs: docs/data-dictionary.md.)
 """
 from __future__ import annotations
 

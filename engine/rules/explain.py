@@ -24,6 +24,8 @@ def describe_criteria(cs: CriteriaSet, lang: str) -> str:
     for criterion in cs.criteria:
         lines.append(f"{criterion.number:>2}. {criterion.name(lang)} — {criterion.max_points} "
                      f"{'điểm' if vi else 'points'}   [{criterion.citation}]")
+        if criterion.text:
+            lines.append(f"    « {criterion.text(lang)} »")
         for indicator in criterion.indicators:
             m = indicator.measure
             how = m.input if not m.is_rate else f"{m.numerator} / {m.denominator} ({m.kind}; "\

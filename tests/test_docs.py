@@ -1,0 +1,64 @@
+"""Documentation that cannot go stale (in the style of sqlite-utils' test_docs.py): docs/ is regenerated from
+the criteria files and the commands' --help and compared; every command has help text and is documented."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import click
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("docs_generate", ROOT / "docs" / "generate.py")
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
+
+COMMANDS = [(ctx.command_path, command) for ctx, command in generate.commands()]
+
+
+def test_docs_are_up_to_date():
+    assert generate.stale() == [], "docs/ is out of date: run python docs/generate.py"
+
+
+def test_the_check_notices_a_stale_document(tmp_path, monkeypatch):
+    """The freshness check compares content: a hand edit inside a generated file is caught."""
+    original = generate.DOCS
+    for name in ("legal-basis.md", "data-dictionary.md", "cli.md"):
+        (tmp_path / name).write_text((original / name).read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(generate, "DOCS", tmp_path)
+    assert generate.stale() == []
+    dictionary = tmp_path / "data-dictionary.md"
+    dictionary.write_text(dictionary.read_text(encoding="utf-8").replace("indicator 1a", "indicator 1b"), encoding="utf-8")
+    assert generate.stale() == [dictionary]
+
+
+def test_every_command_is_found():
+    paths = [path for path, _ in COMMANDS]
+    assert {"cfc evaluate", "cfc criteria show", "cfc criteria validate", "cfc template", "cfc aggregate",
+            "cfc report appraisal"} <= set(paths)
+
+
+@pytest.mark.parametrize("path, command", COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_every_command_has_help(path, command):
+    assert command.help and command.help.strip(), f"{path} has no help text"
+
+
+@pytest.mark.parametrize("path, command", COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_every_command_is_documented(path, command):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    cli = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert f"## {path}\n" in cli or path in readme, f"{path} is in neither README.md nor docs/cli.md"
+
+
+def test_the_data_dictionary_names_every_input_and_its_use():
+    from engine.rules.versions import CriteriaLibrary
+
+    text = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    for cs in CriteriaLibrary.load().sets:
+        for decl in cs.inputs:
+            assert f"| `{decl.name}` | {decl.label.vi} |" in text
+        for _, indicator in cs.indicators:
+            for name in indicator.measure.inputs:
+                row = next(line for line in text.splitlines() if line.startswith(f"| `{name}` |"))
+                used_by = row.rsplit("|", 2)[1].strip().removeprefix("indicator ").split(", ")
+                assert indicator.id in used_by, (name, row)
