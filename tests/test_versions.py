@@ -242,3 +242,13 @@ def test_criteria_validate_reports_overlapping_sets(tmp_path):
     write_set(folder / "b.yaml", id="qd-2030", effective=dt.date(2026, 1, 1))
     result = run("criteria", "validate", folder)
     assert result.exit_code == 1 and "both in force from 2026-01-01" in result.output
+
+
+def test_a_period_of_any_shape_is_a_data_error_not_a_crash(tmp_path, two_versions):
+    data = units_file(tmp_path, [[2024], {"year": 2024}, "2025"])
+    result = run("evaluate", data, "--criteria", two_versions, "--format", "json", "--lang", "en")
+    assert result.exit_code == 1
+    units = json.loads(result.stdout)["units"]
+    assert [u["status"] for u in units[:2]] == ["invalid", "invalid"]
+    assert all(any(d["input"] == "period" for d in u["error_details"]) for u in units[:2])
+    assert units[2]["criteria_set"]["id"] == "qd06-2019"

@@ -190,13 +190,17 @@ def evaluate_records(library: CriteriaLibrary, records: list[Record]) -> list[Un
     """Each record validated and scored by the set of its period, results in input order. A unit whose
     period picks no set is validated against the current set, reported invalid, and names no set."""
     groups: dict[str, tuple[CriteriaSet | None, list[int], list]] = {}
+    chosen: dict[str, tuple[CriteriaSet, Message | None]] = {}  # by repr(period): a batch holds few periods
     for index, record in enumerate(records):
-        period = record.data.get(PERIOD_INPUT)
-        try:
-            criteria, problem = library.for_period(period), None
-        except PeriodError as error:
-            criteria = library.current()
-            problem = DataError(PERIOD_INPUT, period, Message(error.key, {"input": PERIOD_INPUT, **error.params}))
+        period = record.data.get(PERIOD_INPUT) if isinstance(record.data, dict) else None
+        key = repr(period)  # a period may be any value a file holds, a list included: repr is hashable
+        if key not in chosen:
+            try:
+                chosen[key] = library.for_period(period), None
+            except PeriodError as error:
+                chosen[key] = library.current(), Message(error.key, {"input": PERIOD_INPUT, **error.params})
+        criteria, message = chosen[key]
+        problem = None if message is None else DataError(PERIOD_INPUT, period, message)
         unit = validate_record(criteria, record)
         if problem:
             unit.errors.append(problem)
