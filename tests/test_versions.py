@@ -252,3 +252,17 @@ def test_a_period_of_any_shape_is_a_data_error_not_a_crash(tmp_path, two_version
     assert [u["status"] for u in units[:2]] == ["invalid", "invalid"]
     assert all(any(d["input"] == "period" for d in u["error_details"]) for u in units[:2])
     assert units[2]["criteria_set"]["id"] == "qd06-2019"
+
+
+def test_what_if_on_units_of_two_sets_is_refused(tmp_path, two_versions):
+    data = units_file(tmp_path, ["2025", "2026"])
+    result = run("evaluate", data, "--criteria", two_versions, "--set", "activities_held=3")
+    assert result.exit_code == 2
+    assert "qd06-2019 (2019-01-03)" in result.output and "qd-2030 (2026-01-01)" in result.output
+
+
+def test_what_if_uses_the_set_of_the_units_period(tmp_path, two_versions):
+    data = units_file(tmp_path, ["2026"])
+    result = run("evaluate", data, "--criteria", two_versions, "--set", "activities_held=1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["units"][0]["after"]["threshold"] == NEW_OTHER_THRESHOLD

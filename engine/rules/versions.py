@@ -158,14 +158,17 @@ class CriteriaLibrary:
         return found[0]
 
     def for_periods(self, periods: Iterable[Any]) -> CriteriaSet:
-        """The one set scoring all these periods (for documents about a batch). Raises PeriodError for a
-        period that picks no set, ValueError when the periods need different sets."""
+        """The one set scoring all these periods (what-if compares units under one set). Raises PeriodError
+        for a period that picks no set, ValueError when the periods need different sets."""
         chosen = {cs.digest: cs for cs in (self.for_period(p) for p in periods)}
         if len(chosen) > 1:
-            raise ValueError("the units' periods fall under different criteria sets ("
-                             + ", ".join(f"{cs.instrument.id} from {cs.instrument.effective}" for cs in chosen.values())
-                             + "); evaluate each period separately or choose one file with --criteria FILE")
+            raise ValueError(_mixed(f"{cs.instrument.id} ({cs.instrument.effective})" for cs in chosen.values()))
         return next(iter(chosen.values()), self.current())
+
+
+def _mixed(names: Iterable[str]) -> str:
+    return (f"these units' periods fall under different criteria sets ({', '.join(sorted(set(names)))}); "
+            f"evaluate each period separately or choose one file with --criteria FILE")
 
 
 def _conflicts(sets: tuple[CriteriaSet, ...]) -> list[tuple[str, int | None, str]]:
@@ -225,9 +228,7 @@ def evaluate_paths(library: CriteriaLibrary, paths: Iterable[str | Path]) -> tup
     units = evaluate_records(library, records)
     used = {unit.criteria_set.digest for unit in units if unit.criteria_set is not None}
     if len(used) > 1:
-        names = sorted({f"{u.criteria_set.id} ({u.criteria_set.effective})" for u in units if u.criteria_set})
-        raise ValueError(f"these units' periods fall under different criteria sets ({', '.join(names)}); "
-                         f"evaluate each period separately or choose one file with --criteria FILE")
+        raise ValueError(_mixed(f"{u.criteria_set.id} ({u.criteria_set.effective})" for u in units if u.criteria_set))
     criteria = next((cs for cs in library.sets if cs.digest in used), library.current())
     return criteria, BatchResult(criteria_id=criteria.instrument.id, criteria_source=criteria.source,
                                  criteria_digest=criteria.digest, units=units, file_errors=file_errors)
