@@ -91,13 +91,11 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments)
 
 def _for_files(library, files):
     """The one set scoring the units of these files (what-if compares units under one set)."""
-    from engine.rules.evaluate import load_records
-    from engine.rules.versions import PERIOD_INPUT, PeriodError
+    from engine.rules.versions import set_for_paths
 
-    records, _ = load_records(files, library.current())
     try:
-        return library.for_periods(r.data.get(PERIOD_INPUT) for r in records if isinstance(r.data, dict))
-    except (PeriodError, ValueError) as error:
+        return set_for_paths(library, files)
+    except ValueError as error:  # a period that picks no set, or periods under different sets
         raise click.UsageError(str(error)) from None
 
 

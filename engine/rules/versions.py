@@ -220,6 +220,12 @@ def evaluate_records(library: CriteriaLibrary, records: list[Record]) -> list[Un
     return results
 
 
+def set_for_paths(library: CriteriaLibrary, paths: Iterable[str | Path]) -> CriteriaSet:
+    """The one set scoring every unit of these files. Raises PeriodError or ValueError as for_periods."""
+    records, _ = load_records(paths, library.current())
+    return library.for_periods(r.data.get(PERIOD_INPUT) for r in records if isinstance(r.data, dict))
+
+
 def evaluate_paths(library: CriteriaLibrary, paths: Iterable[str | Path]) -> tuple[CriteriaSet, BatchResult]:
     """Every unit of these files scored by its period's set, for a document about them; returns the one set
     that scored them (the current set when none was scored). Raises ValueError when their periods need
