@@ -14,9 +14,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from engine.readers.safe_yaml import CriteriaLoader, YamlProblem, load_yaml
 from engine.text import Text, nfc
 from engine.rules.yaml_lines import format_path, line_of
 
@@ -36,7 +36,8 @@ RATE_SCALE = {"percent": 100, "per_1000": 1000}
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    # NaN and infinity are never a bound or a number of points: rejected with the path and line.
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True, allow_inf_nan=False)
 
 
 class Instrument(_Model):
@@ -261,10 +262,13 @@ def load_criteria(path: str | Path | None = None) -> CriteriaSet:
     except (OSError, UnicodeDecodeError) as error:
         raise CriteriaError(source, [("(file)", None, f"cannot read: {error}")]) from error
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise CriteriaError(source, [("(file)", mark.line + 1 if mark else None, f"not valid YAML: {error}")]) from error
+        data = load_yaml(text, CriteriaLoader)
+    except YamlProblem as error:
+        raise CriteriaError(source, [("(file)", error.line, f"not valid YAML: {error.message}")]) from None
+    repeated = _repeated_keys(data)
+    if repeated:
+        raise CriteriaError(source, [("(file)", line, f"key {key!r} is written twice in the same mapping")
+                                     for key, line in repeated])
     if not isinstance(data, dict):
         raise CriteriaError(source, [("(top level)", 1, "expected a mapping with instrument, categories, ...")])
     # Top-level keys starting with x- hold YAML anchors shared by several rules (as in OpenAPI); not rules.
@@ -281,6 +285,16 @@ def load_criteria(path: str | Path | None = None) -> CriteriaSet:
     if problems:
         raise CriteriaError(source, problems)
     return criteria.model_copy(update={"source": source, "digest": hashlib.sha256(raw_bytes).hexdigest()})
+
+
+def _repeated_keys(value) -> list[tuple[str, int | None]]:
+    """(key, line) of every key written twice in one mapping, anywhere in the document (YAML would keep the last
+    silently, and a band's bound could change without anyone seeing it)."""
+    found = list(getattr(value, "repeated", []))
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for child in children:
+        found += _repeated_keys(child)
+    return found
 
 
 def check_consistency(cs: CriteriaSet) -> list[tuple[list, str]]:
