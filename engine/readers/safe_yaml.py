@@ -161,8 +161,9 @@ def load_yaml(text: str, loader: type[_BoundedLoader] = TextLoader) -> Any:
     """One YAML document, bounded. Raises YamlProblem for anything that is not usable YAML."""
     if len(text) > limits.MAX_DOCUMENT_BYTES:
         raise YamlProblem(f"larger than {limits.MAX_DOCUMENT_BYTES // (1024 * 1024)} MB")
-    instance = loader(text)
+    instance = None
     try:
+        instance = loader(text)
         node = instance.get_single_node()
         if node is None:
             return None
@@ -174,6 +175,9 @@ def load_yaml(text: str, loader: type[_BoundedLoader] = TextLoader) -> Any:
         mark = error.problem_mark or error.context_mark
         problem = " ".join(str(part) for part in (error.context, error.problem) if part)
         raise YamlProblem(problem or str(error), _line(mark)) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow (NUL, other controls)
+        line = text[:error.position].count("\n") + 1
+        raise YamlProblem(f"character U+{error.character:04X} is not allowed in YAML text", line) from None
     except yaml.YAMLError as error:
         raise YamlProblem(str(error)) from None
     except (ValueError, OverflowError, TypeError) as error:  # a constructor given a value it cannot build
@@ -181,4 +185,5 @@ def load_yaml(text: str, loader: type[_BoundedLoader] = TextLoader) -> Any:
     except RecursionError:
         raise YamlProblem("nested too deeply") from None
     finally:
-        instance.dispose()
+        if instance is not None:
+            instance.dispose()

@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -54,28 +56,14 @@ def read_xlsx_records(path: str | Path, criteria: CriteriaSet | None = None) -> 
     criteria = criteria or default_criteria()
     matcher = _Matcher(criteria)
     _check_size(path, source)
-    workbook = _open(path, source, data_only=True)
     hidden = read_options().hidden_sheets
     records: list[Record] = []
     recognised = []
-    try:
-        extents = {sheet.title: _extent(path, source, sheet) for sheet in workbook.worksheets}
-        formulas = _formula_cells(path, source, extents) if _has_formulas(path, source) else {}
-        for sheet in workbook.worksheets:
-            if sheet.sheet_state != "visible" and not (hidden and sheet.sheet_state == "hidden"):
-                if sheet.sheet_state == "hidden":
-                    warn(source, Text.of(f"trang '{sheet.title}'", f"sheet '{sheet.title}'"), "hidden_sheet")
-                continue  # veryHidden: a program's own lists (the template's dropdown values), never data
-            rows, columns = extents[sheet.title]
-            if not rows:
-                continue
-            grid = [list(row) for row in sheet.iter_rows(max_row=rows, max_col=columns, values_only=True)]
-            found = _read_sheet(source, sheet.title, grid, formulas.get(sheet.title, set()), matcher)
-            if found is not None:
-                recognised.append(sheet.title)
-                records += found
-    finally:
-        workbook.close()
+    for title, grid, formulas in _sheets(path, source, hidden):
+        found = _read_sheet(source, title, grid, formulas, matcher)
+        if found is not None:
+            recognised.append(title)
+            records += found
     if not recognised:
         raise InputFileError(f"{source}: no sheet has a header row of input names or labels (for example "
                              f"unit_code, births) nor a column of them; generate a form with `cfc template`")
@@ -88,6 +76,39 @@ def read_xlsx_records(path: str | Path, criteria: CriteriaSet | None = None) -> 
 
 # ---------------------------------------------------------------- the workbook
 
+# What openpyxl, zipfile and the XML parsers raise on a damaged workbook (a flipped byte, a truncated copy):
+# all mean the same thing to the user.
+BROKEN = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, ValueError, TypeError, IndexError,
+          AttributeError, SyntaxError, EOFError, OverflowError, struct.error, NotImplementedError)
+
+
+def _sheets(path: Path, source: str, hidden: bool) -> list[tuple[str, list[list], set[tuple[int, int]]]]:
+    """(title, rows of values, formula cells) of every sheet to read. Everything openpyxl does happens here, so
+    that a damaged workbook is one clear error whatever part of it is damaged."""
+    try:
+        workbook = _open(path, source, data_only=True)
+        try:
+            extents = {sheet.title: _extent(path, source, sheet) for sheet in workbook.worksheets}
+            formulas = _formula_cells(path, source, extents) if _has_formulas(path, source) else {}
+            out = []
+            for sheet in workbook.worksheets:
+                if sheet.sheet_state != "visible" and not (hidden and sheet.sheet_state == "hidden"):
+                    if sheet.sheet_state == "hidden":
+                        warn(source, Text.of(f"trang '{sheet.title}'", f"sheet '{sheet.title}'"), "hidden_sheet")
+                    continue  # veryHidden: a program's own lists (the template's dropdown values), never data
+                rows, columns = extents[sheet.title]
+                if rows:
+                    grid = [list(row) for row in sheet.iter_rows(max_row=rows, max_col=columns, values_only=True)]
+                    out.append((sheet.title, grid, formulas.get(sheet.title, set())))
+            return out
+        finally:
+            workbook.close()
+    except OSError as error:
+        raise InputFileError(f"{source}: cannot read: {error.strerror or error}") from error
+    except BROKEN as error:
+        raise _not_a_workbook(source, error) from error
+
+
 def _open(path: Path, source: str, data_only: bool):
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
@@ -98,7 +119,8 @@ def _open(path: Path, source: str, data_only: bool):
 
 
 def _not_a_workbook(source: str, error: Exception) -> InputFileError:
-    return InputFileError(f"{source}: not a readable .xlsx workbook ({error}); save it from Excel or LibreOffice "
+    detail = str(error)[:limits.SHOWN_CHARS] or type(error).__name__
+    return InputFileError(f"{source}: not a readable .xlsx workbook ({detail}); save it from Excel or LibreOffice "
                           f"as .xlsx")
 
 
