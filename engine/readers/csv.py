@@ -103,14 +103,16 @@ class _Prefixed(io.RawIOBase):
 
 def _parse_line(text: str, delimiter: str) -> tuple[list[str], bool]:
     """One physical line alone: (cells, balanced). A line whose quotes do not balance is read with quotes as
-    ordinary characters, so nothing after the quote is lost."""
+    ordinary characters, so nothing after the quote is lost. A cell beyond the csv module's field limit is cut
+    at the delimiters as written (validation then names it as too long)."""
     try:
         return next(csv.reader([text], delimiter=delimiter, strict=True), []), True
-    except csv.Error:
-        pass
+    except csv.Error as error:
+        if "field limit" in str(error):
+            return text.rstrip("\r\n").split(delimiter), True
     try:
         return next(csv.reader([text], delimiter=delimiter, quoting=csv.QUOTE_NONE), []), False
-    except csv.Error:  # a cell beyond the csv module's field limit
+    except csv.Error:
         return text.rstrip("\r\n").split(delimiter), False
 
 

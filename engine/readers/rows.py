@@ -36,8 +36,9 @@ def skipped_kind(data: dict[str, Any]) -> str | None:
     code, name = filled.get("unit_code"), filled.get("unit_name")
     if code is not None and _words(code) in TOTAL_WORDS:
         return "totals"
-    if code is None and name is not None and (_words(name) in TOTAL_WORDS or _words(name).startswith("tổng cộng")):
-        return "totals"
+    if code is None and any(isinstance(v, str) and (_words(v) in TOTAL_WORDS or _words(v).startswith("tổng cộng"))
+                            for v in filled.values()):
+        return "totals"  # the label may sit in the name column or in one that is not an input (STT)
     if code is None and name is None and all(_numeric(value) for value in filled.values()):
         return "totals"  # sums with no unit: a totals row whose label sits in a column that is not an input
     if len(filled) == 1:
