@@ -60,19 +60,25 @@ def check_file_target(path: str | Path) -> Path:
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder")
-    if path.exists() and not path.is_file():
-        raise OutputError(f"cannot write {path}: not a regular file (a device or pipe); leave -o out to print "
+    if _device(path) or (path.exists() and not path.is_file()):
+        raise OutputError(f"cannot write {path}: it is a device or pipe, not a file; leave -o out to print "
                           f"to the screen")
     _check_parent(path)
-    return path
+    return Path(os.path.realpath(path)) if path.is_symlink() else path  # replace the file a link points to
+
+
+def _device(path: Path) -> bool:
+    """/dev/stdout and the like: renaming a file over them would replace the device entry itself."""
+    real = os.path.realpath(path)
+    return real.startswith(("/dev/", "/proc/")) or str(path).startswith(("/dev/", "/proc/"))
 
 
 def check_directory_target(path: str | Path) -> Path:
     if str(path).strip() == "":
         raise OutputError("the output folder name is empty")
     path = Path(path)
-    if path.exists() and not path.is_dir():
-        what = "it is a file, not a folder" if path.is_file() else "it is a device or pipe, not a folder"
+    if _device(path) or (path.exists() and not path.is_dir()):
+        what = "it is a file, not a folder" if path.is_file() and not _device(path) else "it is a device or pipe, not a folder"
         raise OutputError(f"cannot write into {path}: {what}; leave -o out to print to the screen")
     _check_parent(path)
     return path
