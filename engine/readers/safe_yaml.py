@@ -138,6 +138,16 @@ class CriteriaLoader(_BoundedLoader):
 CriteriaLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
 
 
+def _decimal_int(loader, node) -> int:
+    text = loader.construct_scalar(node).replace("_", "")
+    if len(text.lstrip("+-")) > limits.MAX_DIGITS:
+        raise YamlProblem(f"the number {text[:20]}… has {len(text.lstrip('+-'))} digits", _line(node))
+    return int(text, 10)  # base 10 always: 0o17 and 0x1F are not numbers here
+
+
+CriteriaLoader.add_constructor("tag:yaml.org,2002:int", _decimal_int)
+
+
 def _expanded_size(node, sizes: dict[int, int | None]) -> int:
     """How many values the node becomes once every alias is expanded (what a consumer walks)."""
     key = id(node)

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, ValidationError
 
 from engine.readers.safe_yaml import CriteriaLoader, YamlProblem, load_yaml
 from engine.text import Text, nfc
@@ -23,6 +23,9 @@ from engine.rules.yaml_lines import format_path, line_of
 Status = Literal["confirmed", "provisional"]
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Str = Annotated[str, AfterValidator(lambda s: nfc(s).strip())]
+# Bounds and points are numbers as written: "95" (quoted), yes/true or a date are refused, not converted.
+Number = Annotated[float, Strict()]
+Whole = Annotated[int, Strict()]
 
 # The range each kind of measure can take; a band set must cover it exactly. None: no upper limit.
 DOMAINS: dict[str, tuple[float, float | None]] = {
@@ -46,17 +49,17 @@ class Instrument(_Model):
     citation: Str
     effective: dt.date
     replaces: Str | None = None
-    total_points: int = Field(gt=0)
+    total_points: Whole = Field(gt=0)
 
 
 class Category(_Model):
     id: Name
     label: Text
-    threshold: int = Field(ge=0)
+    threshold: Whole = Field(ge=0)
 
 
 class Recognition(_Model):
-    min_points_per_criterion: int = Field(ge=0)
+    min_points_per_criterion: Whole = Field(ge=0)
     citation: Str
     status: Status
 
@@ -75,7 +78,7 @@ class InputDecl(_Model):
     type: Literal["text", "category", "yes_no", "count"]
     label: Text
     unit: UnitLabel | None = None
-    min: int | None = Field(default=None, ge=0)
+    min: Whole | None = Field(default=None, ge=0)
     required: bool = False
 
 
@@ -114,13 +117,13 @@ class Interval:
 
 
 class Band(_Model):
-    min: float | None = None
-    above: float | None = None
-    max: float | None = None
-    below: float | None = None
-    equals: float | None = None
+    min: Number | None = None
+    above: Number | None = None
+    max: Number | None = None
+    below: Number | None = None
+    equals: Number | None = None
     is_: bool | None = Field(default=None, alias="is")
-    points: int = Field(ge=0)
+    points: Whole = Field(ge=0)
     status: Status | None = None
     note: Text | None = None
 
@@ -165,7 +168,7 @@ class Scoring(_Model):
 class Indicator(_Model):
     id: Str
     name: Text
-    max_points: int = Field(ge=0)
+    max_points: Whole = Field(ge=0)
     measure: Measure
     scoring: Scoring
 
@@ -197,9 +200,9 @@ class Indicator(_Model):
 
 
 class Criterion(_Model):
-    number: int = Field(ge=1)
+    number: Whole = Field(ge=1)
     name: Text
-    max_points: int = Field(ge=0)
+    max_points: Whole = Field(ge=0)
     citation: Str
     indicators: list[Indicator] = Field(min_length=1)
 
