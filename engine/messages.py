@@ -51,6 +51,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "skipped_totals": ("dòng tổng cộng (không có mã đơn vị): bỏ qua, không tính là đơn vị",
                        "totals row (no unit code): skipped, not counted as a unit"),
     "skipped_notes": ("dòng ghi chú: bỏ qua", "notes row: skipped"),
+    "multiline_row": ("là một dòng dữ liệu: một ô trong ngoặc kép có xuống dòng",
+                      "are one row: a quoted cell holds line breaks"),
     "rows_above_header": ("dòng tiêu đề phía trên hàng tiêu đề cột (dòng {header}): bỏ qua",
                           "title rows above the header row (line {header}): skipped"),
     "unknown_column": ("cột {column!r} không phải số liệu nào của bộ tiêu chí: bỏ qua{hint}",

@@ -244,3 +244,29 @@ def test_cli_evaluate_names_each_unreadable_file_prints_warnings_and_exits_2():
     for name in UNREADABLE:
         assert f"error: {fixture(name)}: " in result.stderr
     assert "warning: " + fixture("totals-rows.xlsx") + " sheet 'Huyện Đoài Sơn' row 7: totals row" in result.stderr
+
+
+def test_a_quoted_cell_with_a_line_break_is_one_unit_and_said(tmp_path):
+    header, good = (FIXTURES / "good.csv").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "multiline.csv"
+    path.write_text("\n".join([header, good.replace("Xã Tốt", '"Xã Tốt\n(thôn 1)"'), good.replace("00801", "00802")])
+                    + "\n", encoding="utf-8")
+    with reading() as read:
+        records = read_records(path)
+    assert [(r.number, r.data["unit_code"]) for r in records] == [(2, "00801"), (4, "00802")]
+    assert records[0].data["unit_name"] == "Xã Tốt\n(thôn 1)"
+    assert [w.render("en") for w in read.warnings.values()] == [
+        f"{path} lines 2–3: are one row: a quoted cell holds line breaks"]
+
+
+def test_cli_hidden_sheets_option_reads_them():
+    result = CliRunner().invoke(main, ["evaluate", fixture("hidden-sheet.xlsx"), "--hidden-sheets", "--format", "json"])
+    assert [u["unit_code"] for u in json.loads(result.stdout)["units"]] == ["02001", "02002"]
+    assert "trang ẩn" not in result.stderr
+
+
+def test_stderr_never_receives_control_characters(tmp_path):
+    path = tmp_path / "x\x1b[2Jy.csv"
+    path.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", str(path)])
+    assert result.exit_code == 2 and "\x1b" not in result.stderr and "x\\x1b[2Jy.csv" in result.stderr

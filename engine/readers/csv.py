@@ -216,6 +216,9 @@ def _rows(source: str, lines: _Lines, delimiter: str, header: _Header) -> Iterat
                 found = [(number, *_parse_line(text, delimiter)) for number, text in lines.taken]
             else:
                 found = [(lines.taken[0][0] if lines.taken else lines.number, row, True)]
+                if len(lines.taken) > 1:  # said, so that a quote closing far away cannot hide rows unseen
+                    first, last = lines.taken[0][0], lines.taken[-1][0]
+                    warn(source, Text.of(f"dòng {first}–{last}", f"lines {first}–{last}"), "multiline_row")
         for number, row, balanced in found:
             if second_header_allowed and header.score(row):
                 second_header_allowed = False  # the template's names under its labels: a second header row
