@@ -172,3 +172,12 @@ def test_errors_unrelated_to_the_output_are_not_disguised(tmp_path):
         with atomic_path(tmp_path / "no" / "x.pdf"):
             pass
     assert list(tmp_path.iterdir()) == []
+
+
+def test_control_characters_in_names_do_not_break_the_results_workbook(tmp_path):
+    from openpyxl import load_workbook
+
+    result = cfc("evaluate", FIXTURES / "control-characters.csv", "-o", tmp_path / "results")
+    assert result.exit_code == 1  # the unit with a NUL in a count is invalid; the workbook is still written
+    sheet = load_workbook(tmp_path / "results" / "results.xlsx").worksheets[0]
+    assert sheet["B2"].value == "Xã \\x1b[2J\\x1b[31mĐỏ\\x1b[0m"

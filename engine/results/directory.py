@@ -5,12 +5,22 @@ beside DIR, which takes DIR's place only when all three are complete (engine.ato
 is all new or all old, never a new results.json beside an old results.xlsx."""
 from __future__ import annotations
 
+import re
 from contextlib import ExitStack
 from pathlib import Path
 
 from engine.atomic import atomic_directory
 
 NAMES = ("results.json", "results.csv", "results.xlsx")
+# Characters an .xlsx cell cannot hold (XML 1.0 forbids most control characters): a unit name read from a file
+# may carry them; they are written as visible escapes (\x1b) instead of failing the whole workbook.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _cell(value):
+    if isinstance(value, str) and _ILLEGAL.search(value):
+        return _ILLEGAL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
+    return value
 
 
 class DirectoryWriter:
@@ -37,7 +47,7 @@ class DirectoryWriter:
             if name not in self._sheets:
                 self._sheets[name] = self._workbook.create_sheet(name)
             for row in rows:
-                self._sheets[name].append(row)
+                self._sheets[name].append([_cell(value) for value in row])
 
     def __exit__(self, kind, error, trace) -> bool:
         try:
