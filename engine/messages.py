@@ -59,7 +59,6 @@ CATALOG: dict[str, tuple[str, str]] = {
                        "column {column!r} is not an input of the criteria file: ignored{hint}"),
     "hidden_sheet": ("trang ẩn: không đọc (dùng --hidden-sheets để đọc cả trang ẩn)",
                      "hidden sheet: not read (use --hidden-sheets to read hidden sheets too)"),
-    "sheet_not_table": ("trang không có hàng tiêu đề số liệu: không đọc", "no header row of inputs: sheet not read"),
     # Reasons a unit is not recognised.
     "reason_zero": ("Tiêu chí {number} ({name}) đạt 0 điểm", "Criterion {number} ({name}) scores 0 points"),
     "reason_below_min": ("Tiêu chí {number} ({name}) chỉ đạt {points} điểm, cần từ {min} điểm",

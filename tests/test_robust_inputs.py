@@ -270,3 +270,18 @@ def test_stderr_never_receives_control_characters(tmp_path):
     path.write_text("", encoding="utf-8")
     result = CliRunner().invoke(main, ["evaluate", str(path)])
     assert result.exit_code == 2 and "\x1b" not in result.stderr and "x\\x1b[2Jy.csv" in result.stderr
+
+
+def test_gigantic_shared_strings_are_refused_before_loading(monkeypatch):
+    from engine.readers import limits
+
+    monkeypatch.setattr(limits, "MAX_SHARED_STRINGS", 100)  # the fixture's shared strings are a few kB
+    with pytest.raises(InputFileError, match=r"too large to read: xl/sharedStrings.xml unpacks to"):
+        read_records(FIXTURES.parent / "sample-area-saved-by-libreoffice.xlsx")
+
+
+def test_nul_in_yaml_is_refused_naming_the_line(tmp_path):
+    path = tmp_path / "unit.yaml"
+    path.write_text("unit_code: '00901'\nunit_name: Xã\x00 Nul\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="line 2: not valid YAML: character U\\+0000 is not allowed"):
+        read_records(path)
