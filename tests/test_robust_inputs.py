@@ -285,3 +285,13 @@ def test_nul_in_yaml_is_refused_naming_the_line(tmp_path):
     path.write_text("unit_code: '00901'\nunit_name: Xã\x00 Nul\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="line 2: not valid YAML: character U\\+0000 is not allowed"):
         read_records(path)
+
+
+def test_csv_header_with_more_unknown_columns_than_inputs(tmp_path):
+    path = tmp_path / "export.csv"
+    extra = ",".join(f"cột {i}" for i in range(8))
+    path.write_text(f"unit_code,unit_name,category,{extra}\n00901,Xã A,other,{','.join('x' * 8)}\n", encoding="utf-8")
+    with reading() as read:
+        [record] = read_records(path)
+    assert record.data["unit_code"] == "00901"
+    assert len(read.warnings) == 8  # every unknown column said once

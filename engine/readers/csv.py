@@ -125,10 +125,10 @@ class _Header:
         return self.names.get(key) or self.labels.get(key)
 
     def score(self, cells: list[str]) -> int:
-        """Distinct inputs a row names, when at least half of its filled cells are inputs (else 0)."""
-        filled = [c for c in cells if c.strip()]
-        found = {self.input(c) for c in filled} - {None}
-        return len(found) if len(found) >= 2 and 2 * len(found) >= len(filled) else 0
+        """Distinct inputs a row names, when it names at least two (else 0). Unlike a workbook's, a CSV header
+        may hold more unknown columns than inputs (an export with the office's own columns): all are warned."""
+        found = {self.input(c) for c in cells if c.strip()} - {None}
+        return len(found) if len(found) >= 2 else 0
 
     def suggest(self, cell: str) -> str | None:
         key = header_key(cell)
