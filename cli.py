@@ -11,6 +11,38 @@ LANGS = click.Choice(["vi", "en"])
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
 
 
+def _err(text: str) -> None:
+    """A line on stderr; control characters in names read from files are shown as escapes, never obeyed."""
+    from engine.text import printable
+
+    click.echo(printable(str(text)), err=True)
+
+
+def _warnings(options, lang: str) -> None:
+    """Rows skipped and columns ignored by the readers: said once each, so nothing is dropped unseen."""
+    word = "cảnh báo" if lang == "vi" else "warning"
+    for warning in (options.warnings or {}).values():
+        _err(f"{word}: {warning.render(lang)}")
+
+
+class _Cfc(click.Group):
+    """Every command: an output that cannot be written is one line and exit 2, never a traceback."""
+
+    def invoke(self, ctx):
+        from engine.atomic import PLACE_ERRORS, OutputError
+
+        try:
+            return super().invoke(ctx)
+        except OutputError as error:
+            _err(f"error: {error}")
+            sys.exit(EXIT_USAGE)
+        except OSError as error:
+            if error.errno not in PLACE_ERRORS:
+                raise
+            _err(f"error: {error.filename or ''}: {error.strerror or error}")
+            sys.exit(EXIT_USAGE)
+
+
 CRITERIA_HELP = ("Criteria YAML file, or a directory of them: each unit is then scored by the set in force on the "
                  "last day of its period (default: the shipped criteria/).")
 
@@ -27,7 +59,7 @@ def _library(criteria_path: str | None):
     try:
         return CriteriaLibrary.load(criteria_path)
     except CriteriaError as error:
-        click.echo(str(error), err=True)
+        _err(str(error))
         sys.exit(EXIT_USAGE)
 
 
@@ -36,7 +68,7 @@ def _load(criteria_path: str | None):
     return _library(criteria_path).current()
 
 
-@click.group()
+@click.group(cls=_Cfc)
 @click.version_option(package_name="cfc")
 def main() -> None:
     """cfc — chấm điểm xã, phường, thị trấn phù hợp với trẻ em (QĐ 06/QĐ-TTg ngày 03/01/2019).
@@ -57,31 +89,37 @@ def main() -> None:
               help="Worker processes (default: one per core for large batches).")
 @click.option("--set", "assignments", multiple=True, metavar="INPUT=VALUE",
               help="What-if: re-score with this input changed and show what changes (repeatable).")
-def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments):
+@click.option("--hidden-sheets", is_flag=True, help="Read hidden workbook sheets too (default: skipped, with a warning).")
+def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments, hidden_sheets):
     """Evaluate units' self-assessment data (CSV, XLSX, YAML or JSON).
 
     Exit code: 0 every unit evaluated, 1 some unit has invalid data, 2 usage error or unreadable file,
     3 some unit could not be evaluated (its worker process died; the units are named)."""
     from engine import batch
-    from engine.atomic import atomic_text
+    from engine.atomic import atomic_text, check_directory_target, check_file_target
+    from engine.readers.records import reading
     from engine.results.directory import NAMES, DirectoryWriter
 
     to_dir = output is not None and (Path(output).is_dir() or not Path(output).suffix)
+    if output is not None:  # before any work: a national batch must not run for nothing
+        (check_directory_target if to_dir else check_file_target)(output)
     targets = [Path(output) / name for name in NAMES] if to_dir else [Path(output)] if output else []
     if any(t.resolve() == Path(f).resolve() for t in targets for f in files):
         raise click.UsageError(f"--output {output} would overwrite an input file; refusing")
     library = _library(criteria_path)
-    if assignments:
-        _what_if(_for_files(library, files), files, assignments, fmt, output, lang)
-    plan = batch.plan(files, library.current())
-    show_progress = output is not None and sys.stderr.isatty() and plan.count > 20
-    bar = click.progressbar(length=plan.count, file=sys.stderr, label="cfc") if show_progress else nullcontext()
-    sink = DirectoryWriter(output) if to_dir else atomic_text(output) if output else nullcontext(sys.stdout)
-    with sink as out, bar as progress:
-        summary = batch.run(plan, library, "bundle" if to_dir else fmt, lang, out, detail=detail, jobs=jobs,
-                            progress=progress.update if show_progress else None)
+    with reading(hidden_sheets=hidden_sheets) as options:
+        if assignments:
+            _what_if(_for_files(library, files), files, assignments, fmt, output, lang)
+        plan = batch.plan(files, library.current())
+        _warnings(options, lang)
+        show_progress = output is not None and sys.stderr.isatty() and plan.count > 20
+        bar = click.progressbar(length=plan.count, file=sys.stderr, label="cfc") if show_progress else nullcontext()
+        sink = DirectoryWriter(output) if to_dir else atomic_text(output) if output else nullcontext(sys.stdout)
+        with sink as out, bar as progress:
+            summary = batch.run(plan, library, "bundle" if to_dir else fmt, lang, out, detail=detail, jobs=jobs,
+                                progress=progress.update if show_progress else None)
     for error in summary.file_errors + summary.not_evaluated:
-        click.echo(f"error: {error}", err=True)
+        _err(f"error: {error}")
     if summary.not_evaluated:
         sys.exit(EXIT_ENGINE)
     if summary.file_errors:
@@ -125,8 +163,11 @@ def _what_if(criteria, files, assignments, fmt, output, lang) -> None:
             handle.write(content)
     else:
         click.echo(content, nl=False)
+    from engine.readers.records import read_options
+
+    _warnings(read_options(), lang)
     for error in file_errors:
-        click.echo(f"error: {error}", err=True)
+        _err(f"error: {error}")
     invalid = any(c.after.status == "invalid" for c in comparisons)
     sys.exit(EXIT_USAGE if file_errors else EXIT_INVALID if invalid else EXIT_OK)
 
@@ -165,7 +206,7 @@ def criteria_validate(path):
     try:
         library = CriteriaLibrary.load(path)
     except CriteriaError as error:
-        click.echo(str(error), err=True)
+        _err(str(error))
         sys.exit(EXIT_INVALID)
     for cs in library.sets:
         provisional = sum(1 for _, i in cs.indicators for b in range(len(i.scoring.bands))
@@ -184,19 +225,26 @@ def report():
 def _report_inputs(files, output, criteria_path):
     """Refuse to overwrite an input, load the criteria, evaluate each unit by its period's set. Returns
     (the set that scored the units, batch): a document speaks of one set."""
-    if any(Path(output).resolve() == Path(f).resolve() for f in files):
-        raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
+    from engine.atomic import check_file_target
+    from engine.readers.records import reading
     from engine.rules.versions import evaluate_paths
 
-    try:
-        return evaluate_paths(_library(criteria_path), files)
-    except ValueError as error:
-        raise click.UsageError(str(error)) from None
+    check_file_target(output)
+    if any(Path(output).resolve() == Path(f).resolve() for f in files):
+        raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
+    library = _library(criteria_path)
+    with reading() as options:
+        try:
+            result = evaluate_paths(library, files)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+    _warnings(options, "vi")
+    return result
 
 
 def _report_exit(batch, units) -> None:
     for error in batch.file_errors:
-        click.echo(f"error: {error}", err=True)
+        _err(f"error: {error}")
     if batch.file_errors:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_INVALID if any(u.status == "invalid" for u in units) else EXIT_OK)
@@ -226,7 +274,7 @@ def report_self_assessment(file, unit_code, output, criteria_path):
             raise click.UsageError(f"no unit {unit_code!r} in {file}")
         unit = found[0]
     write_pdf(output, self_assessment_pdf(unit, criteria))
-    click.echo(f"{output}: {unit.unit_code} {unit.unit_name or ''}".rstrip(), err=True)
+    _err(f"{output}: {unit.unit_code} {unit.unit_name or ''}".rstrip())
     _report_exit(batch, [unit])
 
 
@@ -256,7 +304,7 @@ def report_appraisal(files, output, config_path, reviewing_office, authority, ar
     criteria, batch = _report_inputs(files, output, criteria_path)
     write_pdf(output, appraisal_pdf(batch, criteria, board))
     counts = batch.counts()
-    click.echo(f"{output}: {len(batch.units)} units, {counts['recognized']} proposed for recognition", err=True)
+    _err(f"{output}: {len(batch.units)} units, {counts['recognized']} proposed for recognition")
     _report_exit(batch, batch.units)
 
 
@@ -275,6 +323,9 @@ def report_appraisal(files, output, config_path, reviewing_office, authority, ar
 def report_summary(results, output, by, config_path, issuer, recipient, area, period, criteria_path):
     """Báo cáo tổng hợp for the level above: results of `cfc evaluate --format json|csv` (as for
     `cfc aggregate`) by area, against the national target, the criteria failed most, with charts."""
+    from engine.atomic import check_file_target
+
+    check_file_target(output)
     if any(Path(output).resolve() == Path(f).resolve() for f in results):
         raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
     from engine.aggregate import AggregateError, load_results, summarise
@@ -291,10 +342,10 @@ def report_summary(results, output, by, config_path, issuer, recipient, area, pe
     try:
         summary = summarise(load_results(results, criteria), criteria, by, sources=[Path(r).name for r in results])
     except AggregateError as error:
-        click.echo(f"error: {error}", err=True)
+        _err(f"error: {error}")
         sys.exit(EXIT_USAGE)
     write_pdf(output, summary_pdf(summary, criteria, board))
-    click.echo(str(output), err=True)
+    _err(str(output))
 
 
 
@@ -308,7 +359,9 @@ def template(output, criteria_path, force):
 
     Sheet "Một đơn vị": one unit, a row per input. Sheet "Nhiều đơn vị": a row per unit. Fill either, then
     run `cfc evaluate FILE.xlsx`."""
-    path = Path(output)
+    from engine.atomic import check_file_target
+
+    path = check_file_target(output)
     if path.suffix.lower() != ".xlsx":
         raise click.UsageError(f"--output {output}: the form is an .xlsx file")
     if path.exists() and not force:
@@ -333,12 +386,15 @@ def aggregate(results, output, by, criteria_path):
     period, units) and two charts into OUTPUT. Exit code: 0 done, 2 a results file cannot be used."""
     from engine.aggregate import ALL_AREAS, PERIOD, RATE, STATUS_VI, UNITS, AggregateError
     from engine.aggregate import aggregate as run_aggregate
+    from engine.atomic import check_directory_target
+
+    check_directory_target(output)
 
     criteria = _load(criteria_path)
     try:
         summary, written = run_aggregate(results, output, criteria, by)
     except AggregateError as error:
-        click.echo(f"error: {error}", err=True)
+        _err(f"error: {error}")
         sys.exit(EXIT_USAGE)
     areas = summary.tables["area"]
     for _, row in areas[areas[summary.keys[0]] == ALL_AREAS].iterrows():

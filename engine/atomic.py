@@ -1,18 +1,110 @@
-"""Write a file so that a reader never sees half of it: into a temporary file beside the target, then rename."""
+"""Write outputs so that a reader never sees half of one, and say in one line why an output cannot be written.
+
+A file goes into a temporary file beside the target, then is renamed over it. A directory of results goes into
+a temporary directory beside it, which then takes its place: the set is all new or all old. New files get the
+mode a plain open() would give (0666 less the umask), not mkstemp's private 0600: results are for sharing.
+Every failure to write (missing folder, a file where a folder should be, no permission, read-only or full disk,
+an empty name, a device such as /dev/stdout) is an OutputError naming the path; the target is left as it was.
+"""
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import Iterable, Iterator, TextIO
+
+# errno values that mean "this place cannot take the output" (as opposed to a bug in cfc)
+PLACE_ERRORS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC,
+                errno.EDQUOT, errno.EFBIG, errno.ENAMETOOLONG, errno.EEXIST, errno.EXDEV, errno.EBUSY,
+                errno.ETXTBSY, errno.EIO}
 
 
-def _default_mode() -> int:
-    """The mode a plain open() would give a new file: 0666 less the process's umask."""
+class OutputError(Exception):
+    """An output cannot be written; the message is one line naming the path and why."""
+
+
+def _reason(error: OSError) -> str:
+    return {
+        errno.ENOENT: "the folder does not exist",
+        errno.ENOTDIR: "a part of the path is a file, not a folder",
+        errno.EISDIR: "it is a folder",
+        errno.EACCES: "no permission to write there",
+        errno.EPERM: "no permission to write there",
+        errno.EROFS: "the place is read-only",
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exceeded",
+        errno.EFBIG: "the file would be too large for the disk",
+        errno.ENAMETOOLONG: "the name is too long",
+    }.get(error.errno, error.strerror or str(error))
+
+
+def output_error(path: str | Path, error: OSError) -> OutputError:
+    return OutputError(f"cannot write {path}: {_reason(error)}")
+
+
+def _default_mode(directory: bool = False) -> int:
+    """The mode a plain open() (or mkdir) would give: 0666 (0777) less the process's umask."""
     mask = os.umask(0)
     os.umask(mask)
-    return 0o666 & ~mask
+    return (0o777 if directory else 0o666) & ~mask
+
+
+def check_file_target(path: str | Path) -> Path:
+    """Refuse, before any work, a file output that cannot be written: an empty name, a folder, a device or pipe
+    (-o /dev/stdout: leave -o out instead), a missing folder or a file where the folder should be."""
+    if str(path).strip() == "":
+        raise OutputError("the output name is empty; give a file name, or leave -o out to print to the screen")
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder")
+    if _device(path) or (path.exists() and not path.is_file()):
+        raise OutputError(f"cannot write {path}: it is a device or pipe, not a file; leave -o out to print "
+                          f"to the screen")
+    _check_parent(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path  # replace the file a link points to
+
+
+def _device(path: Path) -> bool:
+    """/dev/stdout and the like: renaming a file over them would replace the device entry itself."""
+    real = os.path.realpath(path)
+    return real.startswith(("/dev/", "/proc/")) or str(path).startswith(("/dev/", "/proc/"))
+
+
+def check_directory_target(path: str | Path) -> Path:
+    if str(path).strip() == "":
+        raise OutputError("the output folder name is empty")
+    path = Path(path)
+    if _device(path) or (path.exists() and not path.is_dir()):
+        what = "it is a file, not a folder" if path.is_file() and not _device(path) else "it is a device or pipe, not a folder"
+        raise OutputError(f"cannot write into {path}: {what}; leave -o out to print to the screen")
+    _check_parent(path)
+    return path
+
+
+def _check_parent(path: Path) -> None:
+    parent = path.absolute().parent
+    if not parent.exists():
+        raise OutputError(f"cannot write {path}: the folder {parent} does not exist")
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {path}: {parent} is a file, not a folder")
+
+
+@contextmanager
+def _as_output_errors(path: Path, tmp: str | Path | None = None) -> Iterator[None]:
+    """OSErrors about the place become one-line OutputErrors naming the target: those of a write on an open
+    handle (no file name: a full disk) and those naming the target or its temporary copy. Anything else (a
+    missing font file, say) is not about the output and is left as it is."""
+    try:
+        yield
+    except OSError as error:
+        name = None if error.filename is None else str(Path(str(error.filename)).absolute())
+        ours = [str(path.absolute())] + ([str(Path(tmp).absolute())] if tmp else [])
+        if error.errno in PLACE_ERRORS and (name is None or any(name.startswith(p) for p in ours)):
+            raise output_error(path, error) from error
+        raise
 
 
 @contextmanager
@@ -22,14 +114,15 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     The temporary name keeps the target's suffix, so writers that choose a format by extension (openpyxl,
     matplotlib) write the right one. On any failure the temporary file is removed and the target is untouched.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
-    os.close(fd)
+    path = check_file_target(path)
+    with _as_output_errors(path, path.parent):
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
+        os.close(fd)
     try:
-        yield Path(tmp)
-        os.chmod(tmp, _default_mode())  # mkstemp makes the file private (0600); a result is for sharing
-        os.replace(tmp, path)
+        with _as_output_errors(path, tmp):
+            yield Path(tmp)
+            os.chmod(tmp, _default_mode())  # mkstemp makes the file private (0600); a result is for sharing
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -40,5 +133,45 @@ def atomic_text(path: str | Path) -> Iterator[TextIO]:
     """A UTF-8 text handle (newlines written as given) whose content replaces `path` only when the block
     completes without an exception."""
     with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+        with _as_output_errors(Path(path), tmp), open(tmp, "w", encoding="utf-8", newline="") as handle:
             yield handle
+
+
+@contextmanager
+def atomic_directory(path: str | Path, names: Iterable[str]) -> Iterator[Path]:
+    """Yield a temporary directory to write the files `names` into; on success it becomes `path`.
+
+    When `path` is new, or holds nothing but earlier copies of `names`, the temporary directory is renamed into
+    its place (the old one is renamed aside first and removed after): the set is all new or all old. When the
+    folder also holds other files (the user's own), they are kept: the new files are written beside them into a
+    temporary folder inside it, then renamed over the old ones one by one only once all are complete.
+    """
+    path = check_directory_target(path)
+    names = set(names)
+    own = path.is_dir() and any(entry.name not in names and not entry.name.startswith(".cfc-")
+                                for entry in path.iterdir())
+    with _as_output_errors(path, path.absolute().parent):
+        tmp = Path(tempfile.mkdtemp(dir=path if own else path.absolute().parent,
+                                    prefix=".cfc-" if own else f".{path.name}.", suffix=".tmp"))
+        os.chmod(tmp, _default_mode(directory=True))
+    try:
+        with _as_output_errors(path, path.absolute().parent):
+            yield tmp
+            if own:
+                for entry in sorted(tmp.iterdir()):
+                    os.replace(entry, path / entry.name)
+                tmp.rmdir()
+            elif not path.exists():
+                os.rename(tmp, path)
+            else:
+                old = Path(tempfile.mkdtemp(dir=path.absolute().parent, prefix=f".{path.name}.", suffix=".old"))
+                os.rename(path, old / path.name)
+                try:
+                    os.rename(tmp, path)
+                except BaseException:
+                    os.rename(old / path.name, path)
+                    raise
+                shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

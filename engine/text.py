@@ -1,6 +1,7 @@
 """Bilingual text: every user-facing string exists in Vietnamese and English, normalised to NFC."""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -11,6 +12,20 @@ LANGUAGES = ("vi", "en")
 def nfc(value: str) -> str:
     """Vietnamese typed on different systems arrives composed or decomposed; compare and print only NFC."""
     return unicodedata.normalize("NFC", value)
+
+
+# C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the invisible marks that reorder
+# or hide text (bidirectional overrides, zero-width characters, line separators).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: str, keep: str = "\n") -> str:
+    """Text safe to print on a terminal: every control character (except those in `keep`) is shown as an escape
+    such as \\x1b, so a name read from a file cannot move the cursor, recolour or clear the screen, or hide
+    what follows it. Applied at the output edge only (terminal table, messages on stderr); data is never
+    altered."""
+    return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else m.group().encode("unicode_escape").decode("ascii"),
+                       text)
 
 
 class Text(BaseModel):

@@ -229,6 +229,7 @@ def test_table_for_one_not_recognised_unit(tmp_path):
 
 def test_output_writes_the_file(tmp_path, valid_batch):
     target = tmp_path / "out" / "result.json"
+    target.parent.mkdir()  # a missing folder is an error (tests/test_robust_outputs.py), never created silently
     result = run("evaluate", valid_batch, "--format", "json", "--output", target)
     assert result.exit_code == 0
     assert target.exists()

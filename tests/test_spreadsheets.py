@@ -234,10 +234,11 @@ def test_one_unit_sheet_gives_the_csv_results(template, criteria, rows, csv_resu
             assert error.vi.startswith(f"{path} trang '{ONE_UNIT_SHEET}', đơn vị 09913: births_registered (ô {cell})")
 
 
-def test_empty_template_has_no_units(template, criteria):
-    assert read_records(template) == []
+def test_empty_template_is_an_error_naming_the_file(template, criteria):
+    with pytest.raises(InputFileError, match="no units to evaluate"):
+        read_records(template)
     batch = evaluate_files(criteria, [template])
-    assert batch.file_errors == [] and batch.units == []
+    assert batch.units == [] and len(batch.file_errors) == 1 and str(template) in batch.file_errors[0]
 
 
 def test_errors_name_file_sheet_row_cell_input_and_value(filled, criteria):

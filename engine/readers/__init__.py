@@ -1,47 +1,81 @@
 """Readers: a file's bytes → records with their source (file, sheet, row). Each file type has its module;
 `iter_records` picks one by the file's suffix. A bad row becomes a record with problems, a file that cannot be
-read at all raises InputFileError."""
+read at all raises InputFileError, a row skipped or a column ignored is a warning (records.warn).
+
+The file-type modules are imported when a file of their type is read: the criteria loader imports the safe YAML
+reader from this package, and must not pull in the readers that need criteria."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from engine.readers.csv import csv_records
-from engine.readers.documents import document_records
+from engine.readers import limits
 from engine.readers.records import InputFileError, Record
-from engine.rules.criteria import CriteriaSet
+
+if TYPE_CHECKING:
+    from engine.rules.criteria import CriteriaSet
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+SUFFIXES = (".csv", ".yaml", ".yml", ".json") + XLSX_SUFFIXES
 
 
-def read_records(path: str | Path, criteria: CriteriaSet | None = None) -> list[Record]:
+@lru_cache(maxsize=4)
+def default_criteria() -> "CriteriaSet":
+    from engine.rules.criteria import load_criteria
+
+    return load_criteria()
+
+
+def read_records(path: str | Path, criteria: "CriteriaSet | None" = None) -> list[Record]:
     return list(iter_records(path, criteria))
 
 
-def iter_records(path: str | Path, criteria: CriteriaSet | None = None) -> Iterator[Record]:
+def iter_records(path: str | Path, criteria: "CriteriaSet | None" = None) -> Iterator[Record]:
     """Records one at a time (CSV is streamed: a national file never sits in memory whole).
 
-    `criteria` names the inputs whose names or labels a workbook's headers may use (default: the newest shipped
-    criteria file). Raises InputFileError when the file as a whole cannot be read; a bad row becomes a record
-    with problems."""
+    `criteria` names the inputs whose names or labels headers may use (default: the newest shipped criteria
+    file). Raises InputFileError when the file as a whole cannot be read, or holds no unit; a bad row becomes a
+    record with problems."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputFileError(f"{path}: unsupported file type {suffix or '(none)'}; "
+                             f"use .csv, .xlsx, .yaml, .yml or .json")
+    criteria = criteria or default_criteria()
+    if path.is_dir():
+        raise InputFileError(f"{path}: is a folder, not a file")
     if suffix in XLSX_SUFFIXES:
         from engine.readers.xlsx import read_xlsx_records  # openpyxl loads only when a workbook is read
 
         yield from read_xlsx_records(path, criteria)
         return
-    if suffix not in (".csv", ".yaml", ".yml", ".json"):
-        raise InputFileError(f"{path}: unsupported file type {suffix or '(none)'}; "
-                             f"use .csv, .xlsx, .yaml, .yml or .json")
     try:
-        # utf-8-sig: Excel writes a byte-order mark before UTF-8 CSV
-        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        with path.open("rb") as handle:
             if suffix == ".csv":
-                yield from csv_records(str(path), handle)
+                from engine.readers.csv import csv_records
+
+                yield from csv_records(str(path), handle, criteria)
             else:
-                yield from document_records(str(path), handle.read(), suffix)
-    except UnicodeDecodeError as error:
-        raise InputFileError(f"{path}: not UTF-8 text (byte {error.start}); save the file as UTF-8") from error
+                from engine.readers.documents import document_records
+
+                yield from document_records(str(path), _document_text(str(path), handle), suffix)
     except OSError as error:
         raise InputFileError(f"{path}: cannot read: {error.strerror or error}") from error
+
+
+def _document_text(source: str, handle) -> str:
+    data = handle.read(limits.MAX_DOCUMENT_BYTES + 1)
+    if len(data) > limits.MAX_DOCUMENT_BYTES:
+        raise InputFileError(f"{source}: larger than {limits.MAX_DOCUMENT_BYTES // (1024 * 1024)} MB; "
+                             f"split it into several files")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise InputFileError(f"{source}: line {line} is not {encoding.upper()[:6]} text; save the file as "
+                             f"UTF-8") from None

@@ -1,26 +1,259 @@
-"""CSV: one unit per row under a header row of input names."""
+"""CSV: one unit per row under a header row of input names or labels.
+
+Read as written, and never silently differently:
+- the text is UTF-8 (a byte-order mark is skipped) or UTF-16 with its byte-order mark (Excel's "Unicode
+  text"); a line that is not valid text names its line;
+- the delimiter (comma, semicolon, tab) is the one under which the header names the most inputs; Excel's
+  `sep=;` first line is honoured;
+- headers match input names or the template's labels (Vietnamese or English), case-insensitively; a column
+  named twice is an error naming both columns; an unknown column is warned once, with the closest name;
+- title rows above the header are skipped with a warning, and so is a second header row (the template's
+  labels above names);
+- a quote that does not close must not swallow the rows after it: a record that spans lines without making a
+  row as wide as the header (or spans more than MAX_CSV_RECORD_LINES) is re-read line by line, and the line
+  with the unbalanced quote is a unit with a data error naming the line;
+- blank, totals and notes rows are skipped with a warning naming the row; every other line is a unit.
+"""
 from __future__ import annotations
 
 import csv
-from typing import Iterator
+import difflib
+import io
+from itertools import chain
+from typing import IO, Iterator
 
+from engine.forms.layout import header_index, header_key
 from engine.messages import Message
-from engine.readers.records import DataError, InputFileError, Record
-from engine.text import nfc
+from engine.readers import limits
+from engine.readers.records import DataError, InputFileError, Record, row_place, warn
+from engine.readers.rows import column_letter, skipped_kind
+from engine.rules.criteria import CriteriaSet
+from engine.text import Text, nfc
+
+DELIMITERS = (",", ";", "\t")
+HEADER_SCAN_LINES = 10
 
 
-def csv_records(source: str, lines) -> Iterator[Record]:
-    reader = csv.reader(lines)
-    header = next(reader, None)
-    if not header:
+class _Runaway(Exception):
+    """A record took more lines than any real cell spans: an unbalanced quote."""
+
+
+class _Lines:
+    """Physical lines, numbered, remembering which ones the current record took."""
+
+    def __init__(self, lines: Iterator[str]):
+        self._lines = lines
+        self.number = 0
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if len(self.taken) >= limits.MAX_CSV_RECORD_LINES:
+            raise _Runaway
+        text = next(self._lines)
+        self.number += 1
+        self.taken.append((self.number, text))
+        return text
+
+
+def decoded_lines(source: str, handle: IO[bytes]) -> Iterator[str]:
+    """Text lines (line endings kept) of a UTF-8 or UTF-16 file; a line that cannot be decoded is an error
+    naming it."""
+    start = handle.read(4)
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = io.TextIOWrapper(io.BufferedReader(_Prefixed(start, handle)), encoding="utf-16", newline="")
+        try:
+            yield from text
+        except UnicodeDecodeError:
+            raise InputFileError(f"{source}: not valid UTF-16 text; save the file as CSV UTF-8") from None
+        return
+    rest = iter(handle)
+    first = start + next(rest, b"")
+    if b"\x00" in first:
+        raise InputFileError(f"{source}: holds NUL bytes (a binary file, or UTF-16 without a byte-order mark); "
+                             f"save the table as CSV UTF-8")
+    for number, raw in enumerate(chain([first], rest), start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # Excel writes a byte-order mark before UTF-8 CSV
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputFileError(f"{source}: line {number} is not UTF-8 text (byte {error.start + 1} of the line: "
+                                 f"{raw[error.start:error.start + 1]!r}); save the file as CSV UTF-8") from None
+
+
+class _Prefixed(io.RawIOBase):
+    """A binary stream with bytes already read put back in front."""
+
+    def __init__(self, prefix: bytes, rest: IO[bytes]):
+        self._prefix, self._rest = prefix, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._prefix or self._rest.read(len(buffer))
+        self._prefix = self._prefix[len(data):] if self._prefix else b""
+        data = data[:len(buffer)]
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _parse_line(text: str, delimiter: str) -> tuple[list[str], bool]:
+    """One physical line alone: (cells, balanced). A line whose quotes do not balance is read with quotes as
+    ordinary characters, so nothing after the quote is lost. A cell beyond the csv module's field limit is cut
+    at the delimiters as written (validation then names it as too long)."""
+    try:
+        return next(csv.reader([text], delimiter=delimiter, strict=True), []), True
+    except csv.Error as error:
+        if "field limit" in str(error):
+            return text.rstrip("\r\n").split(delimiter), True
+    try:
+        return next(csv.reader([text], delimiter=delimiter, quoting=csv.QUOTE_NONE), []), False
+    except csv.Error:
+        return text.rstrip("\r\n").split(delimiter), False
+
+
+class _Header:
+    def __init__(self, criteria: CriteriaSet):
+        self.names, self.labels = header_index(criteria)
+
+    def input(self, cell: str) -> str | None:
+        key = header_key(cell)
+        return self.names.get(key) or self.labels.get(key)
+
+    def score(self, cells: list[str]) -> int:
+        """Distinct inputs a row names, when it names at least two (else 0). Unlike a workbook's, a CSV header
+        may hold more unknown columns than inputs (an export with the office's own columns): all are warned."""
+        found = {self.input(c) for c in cells if c.strip()} - {None}
+        return len(found) if len(found) >= 2 else 0
+
+    def suggest(self, cell: str) -> str | None:
+        key = header_key(cell)
+        match = difflib.get_close_matches(key, list(self.names) + list(self.labels), n=1, cutoff=0.75)
+        return (self.names.get(match[0]) or self.labels.get(match[0])) if match else None
+
+
+def _choose_delimiter(lines: list[str], header: _Header) -> tuple[str, int | None]:
+    """(delimiter, index of the header line among `lines`) by which delimiter makes a header of most inputs."""
+    best = (0, 0, ",", None)
+    for delimiter in DELIMITERS:
+        for index, text in enumerate(lines):
+            cells, _ = _parse_line(text, delimiter)
+            score = header.score(cells)
+            if score and (score, -index) > (best[0], best[1]):
+                best = (score, -index, delimiter, index)
+                break
+    return best[2], best[3]
+
+
+def csv_records(source: str, handle: IO[bytes], criteria: CriteriaSet) -> Iterator[Record]:
+    header = _Header(criteria)
+    raw = decoded_lines(source, handle)
+    first = [text for _, text in zip(range(HEADER_SCAN_LINES), raw)]
+    if not any(text.strip() for text in first):
         raise InputFileError(f"{source}: empty file (no header row)")
-    names = [nfc(h).strip() for h in header]
-    for number, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue  # blank lines between blocks of units are common in hand-kept sheets
-        record = Record(source, "row", number, {n: c for n, c in zip(names, row) if n})
-        extra = [cell for cell in row[len(names):] if cell.strip()]
-        if extra:
-            record.problems.append(DataError(None, extra, Message("extra_cells", {
-                "value": extra, "cells": len(row), "headers": len(names)})))
-        yield record
+    skip = 0
+    forced = None
+    if first[0].strip().lower().startswith("sep=") and len(first[0].strip()) == 5:
+        forced, skip = first[0].strip()[4], 1  # Excel's hint line: sep=;
+    delimiter, at = _choose_delimiter(first[skip:], header)
+    delimiter = forced or delimiter
+    if at is None:
+        shown = nfc(first[skip].strip())[:limits.SHOWN_CHARS]
+        raise InputFileError(f"{source}: no header row of input names or labels (for example unit_code, births) "
+                             f"in the first {HEADER_SCAN_LINES} lines; line {skip + 1} reads {shown!r}")
+    at += skip
+    if at > skip:
+        warn(source, Text.of(f"dòng {skip + 1}–{at}", f"lines {skip + 1}–{at}"), "rows_above_header", header=at + 1)
+    lines = _Lines(chain(first[at:], raw))
+    lines.number = at
+    yield from _rows(source, lines, delimiter, header)
+
+
+def _columns(source: str, cells: list[str], header: _Header) -> list[str | None]:
+    """Each column's key: the input it names, the header as written when unknown, None when blank."""
+    keys: list[str | None] = []
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        name = header.input(cell)
+        key = name or (nfc(cell).strip() or None)
+        if key is not None:
+            if key in seen:
+                raise InputFileError(f"{source}: columns {column_letter(seen[key])} ({nfc(cells[seen[key]]).strip()!r}) "
+                                     f"and {column_letter(index)} ({nfc(cell).strip()!r}) both hold {key}; "
+                                     f"delete one of them")
+            seen[key] = index
+            if name is None:
+                close = header.suggest(cell)
+                hint = Text.of(f" (có phải {close}?)", f" (did you mean {close}?)") if close else ""
+                warn(source, Text.of(f"cột {column_letter(index)}", f"column {column_letter(index)}"),
+                     "unknown_column", column=key[:limits.SHOWN_CHARS], hint=hint)
+        keys.append(key)
+    return keys
+
+
+def _rows(source: str, lines: _Lines, delimiter: str, header: _Header) -> Iterator[Record]:
+    cells, _ = _parse_line(next(lines), delimiter)
+    keys = _columns(source, cells, header)
+    reader = csv.reader(lines, delimiter=delimiter)
+    units = skipped = 0
+    blank_run: list[int] = []
+    second_header_allowed = True
+    while True:
+        lines.taken = []
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except (_Runaway, csv.Error):
+            reader = csv.reader(lines, delimiter=delimiter)  # a fresh parser: the failed record's lines re-read
+            found = [(number, *_parse_line(text, delimiter)) for number, text in lines.taken]
+        else:
+            if len(lines.taken) > 1 and len(row) != len(keys):
+                found = [(number, *_parse_line(text, delimiter)) for number, text in lines.taken]
+            else:
+                found = [(lines.taken[0][0] if lines.taken else lines.number, row, True)]
+                if len(lines.taken) > 1:  # said, so that a quote closing far away cannot hide rows unseen
+                    first, last = lines.taken[0][0], lines.taken[-1][0]
+                    warn(source, Text.of(f"dòng {first}–{last}", f"lines {first}–{last}"), "multiline_row")
+        for number, row, balanced in found:
+            if second_header_allowed and header.score(row):
+                second_header_allowed = False  # the template's names under its labels: a second header row
+                continue
+            second_header_allowed = False
+            data = {key: cell for key, cell in zip(keys, row) if key is not None}
+            kind = skipped_kind(data) if balanced else None
+            if kind == "blank" and not any(cell.strip() for cell in row):
+                blank_run.append(number)
+                continue
+            if blank_run:
+                _warn_blank(source, blank_run)
+                skipped += len(blank_run)
+                blank_run = []
+            if kind is not None and kind != "blank":
+                warn(source, row_place(number), f"skipped_{kind}")
+                skipped += 1
+                continue
+            record = Record(source, "row", number, data)
+            if not balanced:
+                record.problems.append(DataError(None, None, Message("unbalanced_quote", {"line": number})))
+            extra = [cell for key, cell in zip(keys, row) if key is None and cell.strip()]
+            extra += [cell for cell in row[len(keys):] if cell.strip()]
+            if extra:
+                record.problems.append(DataError(None, extra, Message("extra_cells", {
+                    "value": extra, "cells": len(row), "headers": sum(1 for k in keys if k)})))
+            units += 1
+            yield record
+    if not units:
+        why = (f"all {skipped} rows under the header were skipped (blank, totals or notes rows)" if skipped
+               else "no rows under the header")
+        raise InputFileError(f"{source}: no units to evaluate: {why}")
+
+
+def _warn_blank(source: str, numbers: list[int]) -> None:
+    place = (row_place(numbers[0]) if len(numbers) == 1 else
+             Text.of(f"dòng {numbers[0]}–{numbers[-1]}", f"rows {numbers[0]}–{numbers[-1]}"))
+    warn(source, place, "skipped_blank")

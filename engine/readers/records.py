@@ -2,10 +2,13 @@
 wrong with it. Readers make records; units/ validates them."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from engine.messages import Message
+from engine.text import Text
 
 
 class InputFileError(Exception):
@@ -44,3 +47,58 @@ class Record:
 
     def same_place(self, other: "Record") -> bool:
         return (self.source, self.sheet, self.kind, self.number) == (other.source, other.sheet, other.kind, other.number)
+
+
+# ---------------------------------------------------------------- warnings and reading options
+
+@dataclass(frozen=True)
+class ReadWarning:
+    """Something a reader skipped or ignored that the user must hear about (a totals row, an unknown column,
+    a hidden sheet). Not an error: every unit is still evaluated or named in an error."""
+
+    source: str
+    place: Any  # Text ("dòng 7" / "row 7") or "" for the whole file
+    message: Message
+
+    def render(self, lang: str = "vi") -> str:
+        place = self.place(lang) if callable(self.place) else self.place
+        return f"{self.source}{' ' + place if place else ''}: {self.message.render(lang)}"
+
+
+@dataclass
+class ReadOptions:
+    hidden_sheets: bool = False               # read hidden workbook sheets too
+    warnings: dict[tuple, ReadWarning] | None = None  # None: nobody listens, warnings are dropped
+
+
+_OPTIONS: ContextVar[ReadOptions] = ContextVar("cfc_read_options", default=ReadOptions())
+
+
+@contextmanager
+def reading(hidden_sheets: bool = False) -> Iterator[ReadOptions]:
+    """Within the block, readers use these options and gather their warnings (each once, however many times
+    a file is read: a batch reads every file twice) in `options.warnings`."""
+    options = ReadOptions(hidden_sheets, {})
+    token = _OPTIONS.set(options)
+    try:
+        yield options
+    finally:
+        _OPTIONS.reset(token)
+
+
+def read_options() -> ReadOptions:
+    return _OPTIONS.get()
+
+
+def warn(source: str, place: Any, key: str, **params: Any) -> None:
+    warning = ReadWarning(source, place, Message(key, params))
+    sink = _OPTIONS.get().warnings
+    if sink is not None:
+        sink.setdefault((source, warning.render("en")), warning)
+
+
+def row_place(number: int, sheet: str | None = None) -> Text:
+    """ "trang 'X' dòng 7" / "sheet 'X' row 7" """
+    vi = (f"trang '{sheet}' " if sheet is not None else "") + f"dòng {number}"
+    en = (f"sheet '{sheet}' " if sheet is not None else "") + f"row {number}"
+    return Text.of(vi, en)

@@ -16,9 +16,11 @@ sheet and the cell of every value, so validation errors point at a cell.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+import struct
 import zipfile
-from functools import lru_cache
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -26,20 +28,19 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from engine.rules.criteria import CriteriaSet, load_criteria
-from engine.readers.records import DataError, InputFileError, Record
+from engine.rules.criteria import CriteriaSet
+from engine.readers import default_criteria, limits
+from engine.readers.records import DataError, InputFileError, Record, read_options, row_place, warn
+from engine.readers.rows import skipped_kind
 from engine.messages import Message
-from engine.text import nfc
+from engine.text import Text, nfc
 from engine.forms.layout import VALUE_HEADERS, header_index, header_key
 
 HEADER_SCAN_ROWS = 50     # a header row is looked for this far down (title and instruction rows above it)
 FORM_SCAN_ROWS = 500      # a form's column of input names is looked for in this many rows
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a <f> element in a worksheet part: the sheet has formulas
-
-
-@lru_cache(maxsize=4)
-def _default_criteria() -> CriteriaSet:
-    return load_criteria()
+CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
 
 
 def read_xlsx_records(path: str | Path, criteria: CriteriaSet | None = None) -> list[Record]:
@@ -52,30 +53,61 @@ def read_xlsx_records(path: str | Path, criteria: CriteriaSet | None = None) -> 
     """
     path = Path(path)
     source = str(path)
-    criteria = criteria or _default_criteria()
+    criteria = criteria or default_criteria()
     matcher = _Matcher(criteria)
-    formulas = _formula_cells(path, source) if _has_formulas(path, source) else {}
-    workbook = _open(path, source, data_only=True)
+    _check_size(path, source)
+    hidden = read_options().hidden_sheets
     records: list[Record] = []
-    recognised = 0
-    try:
-        for sheet in workbook.worksheets:
-            if sheet.sheet_state == "veryHidden":
-                continue
-            grid = [list(row) for row in sheet.iter_rows(values_only=True)]
-            found = _read_sheet(source, sheet.title, grid, formulas.get(sheet.title, set()), matcher)
-            if found is not None:
-                recognised += 1
-                records += found
-    finally:
-        workbook.close()
+    recognised = []
+    for title, grid, formulas in _sheets(path, source, hidden):
+        found = _read_sheet(source, title, grid, formulas, matcher)
+        if found is not None:
+            recognised.append(title)
+            records += found
     if not recognised:
         raise InputFileError(f"{source}: no sheet has a header row of input names or labels (for example "
                              f"unit_code, births) nor a column of them; generate a form with `cfc template`")
+    if not records:
+        sheets = ", ".join(f"'{title}'" for title in recognised)
+        raise InputFileError(f"{source}: no units to evaluate: the header or form on sheet {sheets} has no filled "
+                             f"unit under it")
     return records
 
 
 # ---------------------------------------------------------------- the workbook
+
+# What openpyxl, zipfile and the XML parsers raise on a damaged workbook (a flipped byte, a truncated copy):
+# all mean the same thing to the user.
+BROKEN = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, ValueError, TypeError, IndexError,
+          AttributeError, SyntaxError, EOFError, OverflowError, struct.error, NotImplementedError)
+
+
+def _sheets(path: Path, source: str, hidden: bool) -> list[tuple[str, list[list], set[tuple[int, int]]]]:
+    """(title, rows of values, formula cells) of every sheet to read. Everything openpyxl does happens here, so
+    that a damaged workbook is one clear error whatever part of it is damaged."""
+    try:
+        workbook = _open(path, source, data_only=True)
+        try:
+            extents = {sheet.title: _extent(path, source, sheet) for sheet in workbook.worksheets}
+            formulas = _formula_cells(path, source, extents) if _has_formulas(path, source) else {}
+            out = []
+            for sheet in workbook.worksheets:
+                if sheet.sheet_state != "visible" and not (hidden and sheet.sheet_state == "hidden"):
+                    if sheet.sheet_state == "hidden":
+                        warn(source, Text.of(f"trang '{sheet.title}'", f"sheet '{sheet.title}'"), "hidden_sheet")
+                    continue  # veryHidden: a program's own lists (the template's dropdown values), never data
+                rows, columns = extents[sheet.title]
+                if rows:
+                    grid = [list(row) for row in sheet.iter_rows(max_row=rows, max_col=columns, values_only=True)]
+                    out.append((sheet.title, grid, formulas.get(sheet.title, set())))
+            return out
+        finally:
+            workbook.close()
+    except OSError as error:
+        raise InputFileError(f"{source}: cannot read: {error.strerror or error}") from error
+    except BROKEN as error:
+        raise _not_a_workbook(source, error) from error
+
 
 def _open(path: Path, source: str, data_only: bool):
     try:
@@ -87,8 +119,78 @@ def _open(path: Path, source: str, data_only: bool):
 
 
 def _not_a_workbook(source: str, error: Exception) -> InputFileError:
-    return InputFileError(f"{source}: not a readable .xlsx workbook ({error}); save it from Excel or LibreOffice "
+    detail = str(error)[:limits.SHOWN_CHARS] or type(error).__name__
+    return InputFileError(f"{source}: not a readable .xlsx workbook ({detail}); save it from Excel or LibreOffice "
                           f"as .xlsx")
+
+
+def _check_size(path: Path, source: str) -> None:
+    """Refuse a workbook whose parts would take more memory than any real form before anything is parsed: the
+    sizes come from the zip directory (reads are cut at the sizes declared there)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except OSError as error:
+        raise InputFileError(f"{source}: cannot read: {error.strerror or error}") from error
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise _not_a_workbook(source, error) from error
+    mb = 1024 * 1024
+    total = sum(info.file_size for info in infos)
+    if total > limits.MAX_XLSX_UNCOMPRESSED:
+        raise _too_large(source, f"its parts unpack to {total // mb:,} MB (limit {limits.MAX_XLSX_UNCOMPRESSED // mb} MB)")
+    for info in infos:
+        limit = limits.MAX_SHARED_STRINGS if info.filename.endswith("sharedStrings.xml") else limits.MAX_XLSX_PART
+        if info.file_size > limit:
+            raise _too_large(source, f"{info.filename} unpacks to {info.file_size // mb:,} MB (limit {limit // mb} MB)")
+        if (info.file_size > limits.RATIO_CHECKED_FROM
+                and info.file_size > limits.MAX_COMPRESSION_RATIO * max(info.compress_size, 1)):
+            raise _too_large(source, f"{info.filename} is compressed {info.file_size // max(info.compress_size, 1):,} "
+                                     f"to 1 (a zip bomb?)")
+
+
+def _too_large(source: str, why: str) -> InputFileError:
+    return InputFileError(f"{source}: workbook too large to read: {why}; a self-assessment workbook is far "
+                          f"smaller: save only the sheets of units")
+
+
+def _extent(path: Path, source: str, sheet) -> tuple[int, int]:
+    """(rows, columns) up to the last cell holding anything, read from the sheet's XML before openpyxl builds
+    any row: a styled empty cell at XFD1048576 (common after formatting whole columns) does not count; a value
+    there is an error. (0, 0) for an empty sheet."""
+    part = getattr(sheet, "_worksheet_path", None)
+    rows = columns = 0
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+            tail = b""
+            while chunk := stream.read(1024 * 1024):
+                data = tail + chunk
+                cut = data.rfind(b"<")
+                data, tail = data[:cut], data[cut:]
+                for match in CELL_TAG.finditer(data):
+                    attributes = match.group(1)
+                    if attributes.endswith(b"/"):
+                        continue  # <c r="B2" s="3"/>: formatting only
+                    ref = CELL_REF.search(attributes)
+                    if ref is None:  # no position: cells follow one another, the sheet cannot be sparse-huge
+                        return sheet.max_row or 0, sheet.max_column or 0
+                    rows = max(rows, int(ref.group(2)))
+                    columns = max(columns, _column_number(ref.group(1).decode()))
+    except (KeyError, zipfile.BadZipFile, OSError) as error:
+        raise _not_a_workbook(source, error) from error
+    if rows > limits.MAX_SHEET_ROWS or columns > limits.MAX_SHEET_COLUMNS \
+            or rows * columns > limits.MAX_SHEET_CELLS:
+        raise InputFileError(f"{source} sheet '{sheet.title}': holds cells up to {_ref(rows, columns)}, beyond what "
+                             f"cfc reads ({limits.MAX_SHEET_ROWS:,} rows, {limits.MAX_SHEET_COLUMNS:,} columns, "
+                             f"{limits.MAX_SHEET_CELLS:,} cells); delete the far cells or copy the table to a "
+                             f"new sheet")
+    return rows, columns
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
 
 
 def _has_formulas(path: Path, source: str) -> bool:
@@ -106,14 +208,17 @@ def _has_formulas(path: Path, source: str) -> bool:
     return False
 
 
-def _formula_cells(path: Path, source: str) -> dict[str, set[tuple[int, int]]]:
+def _formula_cells(path: Path, source: str, extents: dict[str, tuple[int, int]]) -> dict[str, set[tuple[int, int]]]:
     """(row, column) of every formula cell, per sheet title (1-based, as the spreadsheet numbers them)."""
     workbook = _open(path, source, data_only=False)
     found: dict[str, set[tuple[int, int]]] = {}
     try:
         for sheet in workbook.worksheets:
             cells = found.setdefault(sheet.title, set())
-            for row in sheet.iter_rows():
+            rows, columns = extents.get(sheet.title, (0, 0))
+            if not rows:
+                continue
+            for row in sheet.iter_rows(max_row=rows, max_col=columns):
                 for cell in row:
                     if cell.data_type == "f":
                         cells.add((cell.row, cell.column))
@@ -157,6 +262,11 @@ class _Matcher:
             return None
         key = header_key(value)
         return self.names.get(key) or self.labels.get(key)
+
+    def suggest(self, value: str) -> str | None:
+        """The input a header that matches none most likely meant (for the unknown-column warning)."""
+        match = difflib.get_close_matches(header_key(value), list(self.names) + list(self.labels), n=1, cutoff=0.75)
+        return (self.names.get(match[0]) or self.labels.get(match[0])) if match else None
 
 
 def _row_score(row: list, matcher: _Matcher) -> int:
@@ -210,6 +320,12 @@ def _read_table(source: str, title: str, grid: list[list], formulas: set[tuple[i
         key = next((name for name in map(matcher.input, cells) if name), None)
         if key is None:
             key = next((nfc(str(v)).strip() for v in cells if not _blank(v)), None)
+            if key is not None:
+                close = matcher.suggest(key)
+                hint = Text.of(f" (có phải {close}?)", f" (did you mean {close}?)") if close else ""
+                where = get_column_letter(column + 1)
+                warn(source, Text.of(f"trang '{title}' cột {where}", f"sheet '{title}' column {where}"),
+                     "unknown_column", column=key[:limits.SHOWN_CHARS], hint=hint)
         if key is None:
             continue  # no header: notes beside the table are not data
         if key in seen:
@@ -218,18 +334,35 @@ def _read_table(source: str, title: str, grid: list[list], formulas: set[tuple[i
         seen[key] = column
         columns[column] = key
     records = []
+    blank_run: list[int] = []
     for index in range(block[-1] + 1, len(grid)):
         row, number = grid[index], index + 1
         values = {column: row[column] if column < len(row) else None for column in columns}
         pending = {column for column in columns if (number, column + 1) in formulas and values[column] is None}
-        if all(_blank(v) for v in values.values()) and not pending:
-            continue  # blank rows between blocks of units
+        kind = None if pending else skipped_kind({key: cell_value(values[column]) for column, key in columns.items()})
+        if kind == "blank":
+            blank_run.append(number)  # warned only when a unit follows: trailing empty rows are not spacers
+            continue
+        if blank_run:
+            _warn_rows(source, title, blank_run, "skipped_blank")
+            blank_run = []
+        if kind is not None:
+            _warn_rows(source, title, [number], f"skipped_{kind}")
+            continue
         record = Record(source, "row", number, {}, sheet=title)
         for column, key in columns.items():
             record.cells[key] = _ref(number, column + 1)
             record.data[key] = _take(record, key, values[column], column in pending, title)
         records.append(record)
     return records
+
+
+def _warn_rows(source: str, title: str, numbers: list[int], key: str) -> None:
+    if len(numbers) == 1:
+        place = row_place(numbers[0], title)
+    else:
+        place = Text.of(f"trang '{title}' dòng {numbers[0]}–{numbers[-1]}", f"sheet '{title}' rows {numbers[0]}–{numbers[-1]}")
+    warn(source, place, key)
 
 
 def _read_form(source: str, title: str, grid: list[list], formulas: set[tuple[int, int]], matcher: _Matcher,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from engine.messages import Message
 from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise
+from engine.text import printable
 
 
 def _say(key: str, lang: str, **params) -> str:
@@ -123,14 +124,14 @@ class TableRenderer:
         lines += _notes(result, lang)
         if self.detail:
             lines += [""] + _indicators(result, lang)
-        return "\n".join(lines) + "\n"
+        return "\n".join(printable(line, keep="") for line in lines) + "\n"  # names never drive the terminal
 
     def tail(self, summary: Summary) -> str:
         lines = ["", _say("summary", self.lang, total=summary.total, **summary.counts)]
         if summary.provisional:
             lines.append(_say("provisional_note", self.lang, count=summary.provisional))
         lines += [f"! {error}" for error in summary.file_errors + summary.not_evaluated]
-        return "\n".join(lines) + "\n"
+        return "\n".join(printable(line, keep="") for line in lines) + "\n"
 
 
 class BundleRenderer:

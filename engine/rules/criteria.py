@@ -14,15 +14,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, Strict, ValidationError, ValidationInfo,
+                      field_validator)
 
+from engine.readers.safe_yaml import CriteriaLoader, YamlProblem, load_yaml
 from engine.text import Text, nfc
 from engine.rules.yaml_lines import format_path, line_of
 
 Status = Literal["confirmed", "provisional"]
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Str = Annotated[str, AfterValidator(lambda s: nfc(s).strip())]
+# Bounds and points are numbers as written: "95" (quoted), yes/true or a date are refused, not converted.
+Number = Annotated[float, Strict()]
+Whole = Annotated[int, Strict()]
 
 # The range each kind of measure can take; a band set must cover it exactly. None: no upper limit.
 DOMAINS: dict[str, tuple[float, float | None]] = {
@@ -36,7 +40,8 @@ RATE_SCALE = {"percent": 100, "per_1000": 1000}
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    # NaN and infinity are never a bound or a number of points: rejected with the path and line.
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True, allow_inf_nan=False)
 
 
 class Instrument(_Model):
@@ -48,7 +53,7 @@ class Instrument(_Model):
     # picks, for each unit, the set in force on the last day of its period.
     valid_until: dt.date | None = None
     replaces: Str | None = None
-    total_points: int = Field(gt=0)
+    total_points: Whole = Field(gt=0)
 
     @field_validator("valid_until")
     @classmethod
@@ -62,11 +67,11 @@ class Instrument(_Model):
 class Category(_Model):
     id: Name
     label: Text
-    threshold: int = Field(ge=0)
+    threshold: Whole = Field(ge=0)
 
 
 class Recognition(_Model):
-    min_points_per_criterion: int = Field(ge=0)
+    min_points_per_criterion: Whole = Field(ge=0)
     citation: Str
     status: Status
 
@@ -85,7 +90,7 @@ class InputDecl(_Model):
     type: Literal["text", "category", "yes_no", "count"]
     label: Text
     unit: UnitLabel | None = None
-    min: int | None = Field(default=None, ge=0)
+    min: Whole | None = Field(default=None, ge=0)
     required: bool = False
 
 
@@ -124,13 +129,13 @@ class Interval:
 
 
 class Band(_Model):
-    min: float | None = None
-    above: float | None = None
-    max: float | None = None
-    below: float | None = None
-    equals: float | None = None
+    min: Number | None = None
+    above: Number | None = None
+    max: Number | None = None
+    below: Number | None = None
+    equals: Number | None = None
     is_: bool | None = Field(default=None, alias="is")
-    points: int = Field(ge=0)
+    points: Whole = Field(ge=0)
     status: Status | None = None
     note: Text | None = None
 
@@ -175,7 +180,7 @@ class Scoring(_Model):
 class Indicator(_Model):
     id: Str
     name: Text
-    max_points: int = Field(ge=0)
+    max_points: Whole = Field(ge=0)
     measure: Measure
     scoring: Scoring
 
@@ -207,11 +212,11 @@ class Indicator(_Model):
 
 
 class Criterion(_Model):
-    number: int = Field(ge=1)
+    number: Whole = Field(ge=1)
     name: Text
     # The criterion as the instrument words it, as far as that wording is confirmed (see docs/legal-basis.md).
     text: Text | None = None
-    max_points: int = Field(ge=0)
+    max_points: Whole = Field(ge=0)
     citation: Str
     indicators: list[Indicator] = Field(min_length=1)
 
@@ -274,10 +279,13 @@ def load_criteria(path: str | Path | None = None) -> CriteriaSet:
     except (OSError, UnicodeDecodeError) as error:
         raise CriteriaError(source, [("(file)", None, f"cannot read: {error}")]) from error
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise CriteriaError(source, [("(file)", mark.line + 1 if mark else None, f"not valid YAML: {error}")]) from error
+        data = load_yaml(text, CriteriaLoader)
+    except YamlProblem as error:
+        raise CriteriaError(source, [("(file)", error.line, f"not valid YAML: {error.message}")]) from None
+    repeated = _repeated_keys(data)
+    if repeated:
+        raise CriteriaError(source, [("(file)", line, f"key {key!r} is written twice in the same mapping")
+                                     for key, line in repeated])
     if not isinstance(data, dict):
         raise CriteriaError(source, [("(top level)", 1, "expected a mapping with instrument, categories, ...")])
     # Top-level keys starting with x- hold YAML anchors shared by several rules (as in OpenAPI); not rules.
@@ -294,6 +302,16 @@ def load_criteria(path: str | Path | None = None) -> CriteriaSet:
     if problems:
         raise CriteriaError(source, problems)
     return criteria.model_copy(update={"source": source, "digest": hashlib.sha256(raw_bytes).hexdigest()})
+
+
+def _repeated_keys(value) -> list[tuple[str, int | None]]:
+    """(key, line) of every key written twice in one mapping, anywhere in the document (YAML would keep the last
+    silently, and a band's bound could change without anyone seeing it)."""
+    found = list(getattr(value, "repeated", []))
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for child in children:
+        found += _repeated_keys(child)
+    return found
 
 
 def check_consistency(cs: CriteriaSet) -> list[tuple[list, str]]:

@@ -1,6 +1,7 @@
 """Find the line of a path inside a YAML document, so that errors point at the place a person must edit."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Sequence
 
 import yaml
@@ -8,9 +9,8 @@ import yaml
 
 def line_of(text: str, path: Sequence[str | int]) -> int | None:
     """1-based line of the deepest node along `path` that exists in `text`, or None if the text is unparsable."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    node = _compose(text)
+    if node is False:
         return None
     line = node.start_mark.line + 1 if node is not None else None
     for step in path:
@@ -20,6 +20,15 @@ def line_of(text: str, path: Sequence[str | int]) -> int | None:
         node = child
         line = node.start_mark.line + 1
     return line
+
+
+@lru_cache(maxsize=2)
+def _compose(text: str):
+    """The document's node tree, composed once for all the problems of one file (False if unparsable)."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return False
 
 
 def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:

@@ -6,6 +6,7 @@ it is read, checked and reported here without code changes. Missing stays missin
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Optional
@@ -13,13 +14,16 @@ from typing import Annotated, Any, Optional
 from pydantic import BeforeValidator, ValidationError, create_model
 from pydantic_core import PydanticCustomError
 
+from engine.forms.layout import header_key
 from engine.messages import Message
+from engine.readers import limits
 from engine.readers.records import DataError, Record
 from engine.rules.criteria import CriteriaSet, InputDecl
 from engine.text import Text, nfc
 
-# The spellings the spec accepts, plus có/không typed without diacritics (common on keyboards without Telex).
-YES = {"true", "yes", "1", "có", "co"}
+# The spellings the spec accepts, plus có/không typed without diacritics (common on keyboards without Telex)
+# and "x", the tick officials put in a yes/no column.
+YES = {"true", "yes", "1", "có", "co", "x"}
 NO = {"false", "no", "0", "không", "khong"}
 BLANK = {"", "-"}
 
@@ -53,31 +57,58 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() in BLANK)
 
 
+DIGITS = re.compile(r"[+-]?[0-9]+", re.ASCII)
+WHOLE_DECIMAL = re.compile(r"[+-]?[0-9]+\.0+", re.ASCII)   # "12.0": how some spreadsheets export whole numbers
+SEPARATED = re.compile(r"[+-]?[0-9]+([.,][0-9]+)+", re.ASCII)
+DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9:.]+)?|[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}"
+                  r"|[0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?", re.ASCII)
+
+
+def _checked_text(value: str) -> str:
+    """A text value fit to read: no NUL, not longer than any real value."""
+    if "\x00" in value:
+        raise _fail("nul_character", value)
+    if len(value) > limits.MAX_CELL_CHARS:
+        raise _fail("too_long", value, length=len(value), limit=limits.MAX_CELL_CHARS)
+    return value
+
+
 def _count(decl: InputDecl):
     def parse(value: Any) -> int | None:
         if _blank(value):
             return None
-        if isinstance(value, bool):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise _fail("not_whole_number", value)
-        if isinstance(value, int):
-            number = value
-        elif isinstance(value, float):
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise _fail("not_a_number", value)
             if not value.is_integer():
                 raise _fail("fractional_count", value)
+            if abs(value) >= 10 ** limits.MAX_DIGITS:
+                raise _fail("number_too_large", value, digits=limits.MAX_DIGITS)
             number = int(value)
-        elif isinstance(value, str):
-            text = value.strip()
-            if re.fullmatch(r"[+-]?\d+", text):
-                number = int(text)
-            elif re.fullmatch(r"[+-]?\d+\.0+", text):  # "12.0": how some spreadsheets export whole numbers
-                number = int(text.split(".")[0])
-            elif re.fullmatch(r"[+-]?\d+([.,]\d+)+", text):
+        elif isinstance(value, int):
+            number = value
+        else:
+            text = _checked_text(value).strip()
+            if any(not c.isascii() and c.isdigit() for c in text):
+                raise _fail("non_ascii_digits", value)
+            if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+                raise _fail("not_a_number", value)
+            if DIGITS.fullmatch(text) or WHOLE_DECIMAL.fullmatch(text):
+                whole = text.split(".")[0]
+                if len(whole.lstrip("+-")) > limits.MAX_DIGITS:
+                    raise _fail("number_too_large", value, digits=limits.MAX_DIGITS)
+                number = int(whole)
+            elif DATE.fullmatch(text):
+                raise _fail("date_not_count", value)
+            elif SEPARATED.fullmatch(text):
                 key = "fractional_count" if re.fullmatch(r"[+-]?\d+\.\d+", text) and len(text.split(".")[1]) != 3 else "decimal_comma"
                 raise _fail(key, value)
             else:
                 raise _fail("not_whole_number", value)
-        else:
-            raise _fail("not_whole_number", value)
+        if abs(number) >= 10 ** limits.MAX_DIGITS:
+            raise _fail("number_too_large", value, digits=limits.MAX_DIGITS)
         if number < 0:
             raise _fail("negative_count", value)
         if decl.min is not None and number < decl.min:
@@ -94,7 +125,7 @@ def _yes_no(value: Any) -> bool | None:
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
-        word = nfc(value).strip().lower()
+        word = nfc(_checked_text(value)).strip().casefold()
         if word in YES:
             return True
         if word in NO:
@@ -107,17 +138,26 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise _fail("not_text", value)
-    return nfc(str(value)).strip()
+    return nfc(_checked_text(str(value))).strip()
 
 
-def _category(allowed: tuple[str, ...]):
+def _category(categories) -> Any:
+    """A category by its id or by its label in either language (case-insensitive, NFC): officials type the
+    label they read in the decision, "Xã, phường, thị trấn còn lại"."""
+    known: dict[str, str] = {}
+    for category in categories:
+        for name in (category.id, category.label.vi, category.label.en):
+            known.setdefault(header_key(name), category.id)
+    allowed = ", ".join(c.id for c in categories)
+
     def parse(value: Any) -> str | None:
         text = _text(value)
         if text is None:
             return None
-        if text.lower() not in allowed:
-            raise _fail("unknown_category", value, allowed=", ".join(allowed))
-        return text.lower()
+        found = known.get(header_key(text))
+        if found is None:
+            raise _fail("unknown_category", value, allowed=allowed)
+        return found
     return parse
 
 
@@ -133,8 +173,7 @@ def unit_model(criteria: CriteriaSet):
 
 
 def _build_unit_model(criteria: CriteriaSet):
-    allowed = tuple(c.id for c in criteria.categories)
-    parsers = {"count": None, "yes_no": _yes_no, "text": _text, "category": _category(allowed)}
+    parsers = {"count": None, "yes_no": _yes_no, "text": _text, "category": _category(criteria.categories)}
     fields = {}
     for decl in criteria.inputs:
         parser = _count(decl) if decl.type == "count" else parsers[decl.type]
@@ -145,7 +184,7 @@ def _build_unit_model(criteria: CriteriaSet):
 def validate_record(criteria: CriteriaSet, record: Record) -> Unit:
     if not isinstance(record.data, dict):
         return Unit(record, {d.name: None for d in criteria.inputs},
-                    [DataError(None, record.data, Message("not_a_record"))])
+                    [DataError(None, shown_value(record.data), Message("not_a_record"))])
     data = {nfc(str(k)).strip(): v for k, v in record.data.items()}
     known = criteria.input_by_name
     ignored = [k for k in data if k not in known]
@@ -158,7 +197,7 @@ def validate_record(criteria: CriteriaSet, record: Record) -> Unit:
         for item in error.errors():
             name = item["loc"][0]
             ctx = dict(item.get("ctx") or {})
-            value = ctx.pop("value", item.get("input"))
+            value = shown_value(ctx.pop("value", item.get("input")))
             errors.append(DataError(name, value, Message(item["type"], {"input": name, "value": value, **ctx})))
             bad[name] = None
         # Keep every good value: re-validate without the bad ones so nothing valid is lost.
@@ -176,6 +215,16 @@ def validate_record(criteria: CriteriaSet, record: Record) -> Unit:
     if record.cells:
         errors = [_at_cell(error, record.cells) for error in errors]
     return Unit(record, values, errors, ignored)
+
+
+def shown_value(value: Any) -> Any:
+    """A bad value as an error quotes it: short values whole, long text cut with its length said, lists and
+    mappings by what they are (a hostile file must not make an error message megabytes long)."""
+    if isinstance(value, str) and len(value) > limits.SHOWN_CHARS:
+        return f"{value[:limits.SHOWN_CHARS]}… ({len(value):,} characters)"
+    if isinstance(value, (list, tuple, set, dict)):
+        return f"<{type(value).__name__} of {len(value)}>"
+    return value
 
 
 def _at_cell(error: DataError, cells: dict[str, str]) -> DataError:

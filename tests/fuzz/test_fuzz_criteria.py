@@ -1,0 +1,90 @@
+"""Fuzz the criteria loader: the shipped criteria file with any value changed (NaN, infinity, text, huge or
+negative numbers, lists, missing keys) or its text damaged. Either `load_criteria` refuses it with a
+CriteriaError, or every unit evaluates without error: no file `cfc criteria validate` accepts may crash
+`cfc evaluate` later."""
+from __future__ import annotations
+
+import copy
+import math
+
+import yaml
+from hypothesis import given, strategies as st
+
+from engine.rules.compile import compile_ruleset, empty_band
+from engine.rules.criteria import CriteriaError, load_criteria
+from engine.rules.evaluate import build_result
+from engine.rules.measures import measure_unit
+from engine.readers.records import Record
+from engine.units.validate import validate_record
+
+from fuzz_support import ROOT, UNIT, examples
+
+SHIPPED = next((ROOT / "criteria").glob("qd06-*.yaml"))
+TEXT = SHIPPED.read_text(encoding="utf-8")
+DATA = yaml.safe_load(TEXT)
+REPLACEMENTS = st.sampled_from([math.nan, math.inf, -math.inf, "abc", "95", -1, 0, 1, 10**30, 1e300, 0.5, True,
+                                False, None, [], {}, [1, 2], "1:30", "056", "", "yes"])
+UNITS = [dict(UNIT), {**UNIT, "births": "0", "births_registered": "0", "villages_total": "1",
+                      "villages_with_collaborator": "0", "survey_respondents": "0", "survey_satisfied": "0"},
+         {k: (v if k in ("unit_code", "category") else "") for k, v in UNIT.items()}]
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _paths(child, path + (key,))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _paths(child, path + (index,))
+
+
+PATHS = [p for p in _paths(DATA) if p]
+
+
+def _check_accepted(tmp_path_factory, text: str) -> None:
+    path = tmp_path_factory.mktemp("criteria") / "criteria.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        criteria = load_criteria(path)
+    except CriteriaError as error:
+        assert str(path) in str(error)
+        return
+    compile_ruleset(criteria)
+    for _, indicator in criteria.indicators:
+        if indicator.measure.is_rate:
+            empty_band(indicator)
+    for number, values in enumerate(UNITS):
+        unit = validate_record(criteria, Record(str(path), "item", number + 1, dict(values)))
+        measures = measure_unit(criteria, unit)
+        bands = [indicator.band_for(m.value) if m.state == "value" else
+                 (empty_band(indicator) if m.state == "empty" else None)
+                 for (_, indicator), m in zip(criteria.indicators, measures)]
+        build_result(criteria, unit, measures, bands).model_dump(mode="json")
+
+
+@examples(25, share=0.05)
+@given(changes=st.lists(st.tuples(st.sampled_from(PATHS), REPLACEMENTS | st.floats() | st.integers()), min_size=1,
+                        max_size=3))
+def test_values_changed(tmp_path_factory, changes):
+    data = copy.deepcopy(DATA)
+    for path, value in changes:
+        parent = data
+        try:
+            for step in path[:-1]:
+                parent = parent[step]
+            parent[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    _check_accepted(tmp_path_factory, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
+@examples(25, share=0.05)
+@given(edits=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 8), st.text(max_size=6)),
+                      min_size=1, max_size=4))
+def test_text_damaged(tmp_path_factory, edits):
+    text = TEXT
+    for where, cut, insert in edits:
+        at = int(where * len(text))
+        text = text[:at] + insert + text[at + cut:]
+    _check_accepted(tmp_path_factory, text)
