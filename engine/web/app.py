@@ -21,6 +21,7 @@ MAX_BODY = 10_000_000  # bytes: a filled workbook is ~30 KB, a district's CSV we
 
 ROUTES = [
     Route("/", pages.check_page, methods=["GET"]),
+    Route("/favicon.ico", pages.no_icon, methods=["GET"]),
     Route("/upload", pages.upload, methods=["POST"]),
     Route("/board/{board_id}", pages.board_page, methods=["GET"]),
     Route("/board/{board_id}/unit/{index:int}", pages.board_unit_page, methods=["GET"]),

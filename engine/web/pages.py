@@ -84,6 +84,11 @@ async def board_unit_page(request: Request) -> Response:
                   several=len(upload.units) > 1, source=upload.results[index].source(lang_of(request)))
 
 
+async def no_icon(request: Request) -> Response:
+    """Browsers ask for an icon on every page; answering "none" keeps their consoles free of errors."""
+    return Response(status_code=204)
+
+
 async def not_found(request: Request, exc: Exception | None) -> Response:
     return render(request, "message.html", 404, message=Message("web_not_found").render(lang_of(request)))
 

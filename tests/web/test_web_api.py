@@ -164,6 +164,13 @@ def test_post_from_another_site_is_refused(client, unit_inputs):
     response = client.post("/api/history", json={"inputs": unit_inputs}, headers={"Origin": "http://evil.example"})
     assert response.status_code == 403
     assert client.post("/api/evaluate", json=unit_inputs, headers={"Origin": "http://testserver"}).status_code == 200
+    # A sandboxed or file:// page posts with "Origin: null": refused too.
+    assert client.post("/download/data.csv", data={}, headers={"Origin": "null"}).status_code == 403
+
+
+def test_form_posts_from_the_page_keep_their_origin(client):
+    # "Referrer-Policy: no-referrer" would make the browser send "Origin: null" with the page's own forms.
+    assert client.get("/").headers["referrer-policy"] == "same-origin"
 
 
 # ---------------------------------------------------------------- the page
