@@ -387,6 +387,7 @@ def serve(host, port, db, criteria_path):
     import uvicorn
 
     from engine.history import History
+    from engine.messages import Message
     from engine.web.app import create_app
     from engine.web.security import is_loopback
 
@@ -394,10 +395,10 @@ def serve(host, port, db, criteria_path):
     app = create_app(_load(criteria_path), History(db), token=token)
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-    click.echo(f"cfc serve: {address}")
-    if token:
-        click.echo("Mã truy cập (token) ở trên: chỉ đưa cho người được phép. / Share the token only with people "
-                   "allowed to use this server.")
+    for lang in ("vi", "en"):
+        click.echo(Message("web_serving", {"address": address}).render(lang))
+        if token:
+            click.echo(Message("web_token_note").render(lang))
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

@@ -140,6 +140,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "web_not_found": ("Không tìm thấy trang này (bảng kết quả chỉ được giữ trong khi cfc serve đang chạy)",
                       "Page not found (results tables are kept only while cfc serve runs)"),
     "web_forbidden_origin": ("Yêu cầu từ trang khác bị từ chối", "Request from another site refused"),
+    "web_serving": ("cfc serve: mở {address} trong trình duyệt (Ctrl+C để dừng)",
+                    "cfc serve: open {address} in a browser (Ctrl+C to stop)"),
+    "web_token_note": ("Địa chỉ trên có mã truy cập: chỉ đưa cho người được phép dùng máy chủ này.",
+                       "The address above carries an access token: share it only with people allowed to use this server."),
     "web_token_required": ("Cần mã truy cập: mở địa chỉ có ?token=... mà cfc serve in ra khi khởi động",
                            "An access token is needed: open the address with ?token=... that cfc serve printed at start"),
     # Gaps.
