@@ -143,6 +143,33 @@ def test_commune_types_its_data_and_sees_the_decision_change(server, browser, sh
     assert times and times[-1] < 2000
     browser.save_screenshot(str(shots / "03-recognised.png"))
 
+    # The improvement plan (UnitResult.plan, added by the engine): shown when the result carries one, as the
+    # contract shapes it; absent until then (the box stays hidden, as just above).
+    assert not browser.find_element(By.ID, "plan-box").is_displayed() or before.model_dump().get("plan")
+    browser.execute_script("""
+        window.cfcFetch = window.fetch;
+        window.fetch = function (url, options) {
+            return window.cfcFetch(url, options).then(function (response) {
+                if (!String(url).startsWith('/api/evaluate')) return response;
+                return response.json().then(function (unit) {
+                    unit.plan = {reaches_recognition: false,
+                        changes: [{input: 'births_registered', label: '<b>Khai sinh</b>', from: 45, to: 46,
+                                   points: 20, criterion: 2, indicator: '2'}],
+                        blocked_by: [{criterion: 3, indicator: '3', reason: 'Sự việc đã xảy ra'}]};
+                    return new Response(JSON.stringify(unit), {status: response.status});
+                });
+            });
+        };""")
+    field.send_keys(Keys.BACK_SPACE, "1")
+    wait_for(browser, lambda: browser.find_element(By.ID, "plan-box").is_displayed())
+    assert text(browser, "plan-summary") == "Các việc xã có thể làm trong kỳ chưa đủ để đạt chuẩn:"
+    assert text(browser, "plan-changes") == "<b>Khai sinh</b>: 45 → 46 (+20 điểm, tiêu chí 2)"  # as text
+    assert "Sự việc đã xảy ra" in text(browser, "plan-blocked")
+    browser.save_screenshot(str(shots / "03b-plan.png"))
+    browser.execute_script("window.fetch = window.cfcFetch;")  # the page's own answers again
+    field.send_keys(Keys.BACK_SPACE, "2")
+    wait_for(browser, lambda: not browser.find_element(By.ID, "plan-box").is_displayed())
+
     # Save, then save again: the page asks before replacing.
     browser.find_element(By.ID, "save").click()
     wait_for(browser, lambda: text(browser, "save-message").startswith("Đã lưu 09916 kỳ 2024"))
