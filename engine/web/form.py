@@ -29,7 +29,6 @@ class Field:
     help: list[str]
     required: bool
     choices: list[tuple[str, str]] = field(default_factory=list)  # (value, label) for selects
-    min: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def _field(criteria: CriteriaSet, decl: InputDecl, used_by: list[str], lang: str
     if used_by:
         help_lines.append(_say("web_used_by", lang, indicators="; ".join(used_by)))
     unit = decl.unit(lang) if decl.unit is not None else None
-    return Field(decl.name, decl.type, decl.label(lang), unit, help_lines, decl.required, choices, decl.min or 0)
+    return Field(decl.name, decl.type, decl.label(lang), unit, help_lines, decl.required, choices)
 
 
 _GROUPS: dict[tuple[str, str], list[Group]] = {}

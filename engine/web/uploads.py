@@ -15,6 +15,7 @@ from engine.readers.records import InputFileError
 from engine.results.model import BatchResult, UnitResult
 from engine.rules.criteria import CriteriaSet
 from engine.rules.evaluate import evaluate_units
+from engine.text import nfc
 from engine.units.duplicates import find_duplicates, mark_duplicate
 from engine.units.validate import Unit, validate_record
 from engine.web.form import form_value
@@ -39,8 +40,8 @@ class Upload:
         data = self.units[index].record.data
         if not isinstance(data, dict):
             return {}
-        known = criteria.input_by_name
-        return {str(k).strip(): form_value(v) for k, v in data.items() if str(k).strip() in known}
+        values = {nfc(str(k)).strip(): form_value(v) for k, v in data.items()}
+        return {name: value for name, value in values.items() if name in criteria.input_by_name}
 
 
 def safe_name(name: str | None) -> str:

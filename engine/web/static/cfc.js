@@ -168,8 +168,8 @@
   }
 
   function shown(value) {
-    if (value === true) return S.web_yes || "có";
-    if (value === false) return S.web_no || "không";
+    if (value === true) return say("web_yes");
+    if (value === false) return say("web_no");
     return value;
   }
 
