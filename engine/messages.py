@@ -133,6 +133,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "web_back_board": ("← Bảng kết quả", "← Results table"),
     "web_file_from": ("Số liệu từ {source}", "Data from {source}"),
     "web_no_units": ("{file}: tệp không có đơn vị nào", "{file}: the file holds no unit"),
+    "web_unreadable_file": ("{file}: không đọc được tệp ({error})", "{file}: cannot read the file ({error})"),
     "web_no_file": ("Chưa chọn tệp", "No file chosen"),
     "web_too_large": ("Nội dung gửi lên quá lớn (tối đa {limit})", "The upload is too large (at most {limit})"),
     "web_not_json": ("Nội dung gửi lên không phải JSON hợp lệ", "The request body is not valid JSON"),

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import zipfile
 
 import pytest
 from click.testing import CliRunner
@@ -253,6 +254,36 @@ def test_upload_of_an_unreadable_file_names_it(client):
     assert "notes.txt" in response.text and "unsupported file type" in response.text
     broken = client.post("/upload", files={"file": ("broken.xlsx", b"PK\x03\x04 not really")})
     assert broken.status_code == 200 and "broken.xlsx" in broken.text
+    # A zip whose XML is broken: the workbook reader fails with its own error (a ParseError), still no 500.
+    corrupt = _zip_of({"[Content_Types].xml": b"<nope", "xl/workbook.xml": b"\x00"})
+    answer = client.post("/upload", files={"file": ("hỏng.xlsx", corrupt)})
+    assert answer.status_code == 200 and "hỏng.xlsx: cannot read the file" in answer.text
+
+
+def _zip_of(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(suffix=st.sampled_from([".csv", ".xlsx", ".CSV", ".json", ".yaml", ""]),
+       content=st.binary(max_size=400) | st.text(max_size=400).map(str.encode)
+       | st.just(_zip_of({"[Content_Types].xml": b"<nope", "xl/workbook.xml": b"\x00"})))
+def test_fuzzed_uploads_never_give_a_500(client, suffix, content):
+    response = client.post("/upload", files={"file": (f"f{suffix}", content)})
+    assert response.status_code == 200
+    assert "Traceback" not in response.text and "cfc-upload-" not in response.text
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=JSON_VALUES.map(lambda v: json.dumps(v).encode())
+       | st.fixed_dictionaries({"inputs": st.dictionaries(st.sampled_from(INPUT_NAMES), JSON_VALUES, max_size=8),
+                                "replace": JSON_VALUES}).map(lambda v: json.dumps(v).encode()))
+def test_fuzzed_saves_never_give_a_500(client, body):
+    assert client.post("/api/history", content=body).status_code in (201, 400, 409, 422)
 
 
 def test_upload_without_a_file_is_400(client):
