@@ -58,6 +58,8 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
     targets = [Path(output) / name for name in NAMES] if to_dir else [Path(output)] if output else []
     if any(t.resolve() == Path(f).resolve() for t in targets for f in files):
         raise click.UsageError(f"--output {output} would overwrite an input file; refusing")
+    if save and assignments:
+        raise click.UsageError("--save keeps evaluations as they are; it cannot be combined with --set (what-if)")
     criteria = _load(criteria_path)
     if assignments:
         _what_if(criteria, files, assignments, fmt, output, lang)

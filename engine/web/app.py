@@ -33,7 +33,7 @@ ROUTES = [
     Route("/download/appraisal.pdf", downloads.form_appraisal, methods=["POST"]),
     Route("/api/evaluate", api.evaluate, methods=["POST"]),
     Route("/api/history", api.save, methods=["POST"]),
-    Route("/api/history/{unit_code}", api.unit_history, methods=["GET"]),
+    Route("/api/history/{unit_code:path}", api.unit_history, methods=["GET"]),
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
 ]
 

@@ -376,3 +376,10 @@ def test_history_of_a_unit_side_by_side(client, unit_inputs):
     changed = [c for c in history["criteria"] if c["changes"][1]]
     assert changed and all(c["changes"][0] is None for c in history["criteria"])
     assert client.get("/api/history/nobody").json()["periods"] == []
+
+
+def test_history_of_a_unit_code_with_a_slash(client, unit_inputs):
+    unit_inputs["unit_code"] = "09/916"
+    assert client.post("/api/history", json={"inputs": unit_inputs}).status_code == 201
+    periods = client.get("/api/history/09%2F916").json()["periods"]
+    assert [p["period"] for p in periods] == ["2024"]

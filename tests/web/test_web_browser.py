@@ -244,3 +244,9 @@ def test_board_uploads_a_form_and_an_area(server, browser, shots, criteria, unit
     first.click()
     wait_for(browser, lambda: text(browser, "status-label") not in ("", "Enter data to see the score."))
     browser.save_screenshot(str(shots / "07-board-unit.png"))
+    # Emptying every field brings back the page as it first opened, not the last result.
+    browser.execute_script("""
+        document.querySelectorAll('#unit-form input, #unit-form select').forEach(function (f) { f.value = ''; });
+        document.getElementById('in-unit_code').dispatchEvent(new Event('input', {bubbles: true}));""")
+    wait_for(browser, lambda: text(browser, "status-label") == "Enter data to see the score.")
+    assert text(browser, "points-1") == "—/100" and text(browser, "total") == ""

@@ -130,6 +130,14 @@ def test_history_export_csv(tmp_path, history, criteria, unit_inputs):
     assert run("history").exit_code == 2  # neither a unit nor --export
 
 
+def test_what_if_results_are_never_saved(tmp_path):
+    db = tmp_path / "h.sqlite3"
+    single = ROOT / "evaluations" / "single-unit.yaml"
+    result = run("evaluate", single, "--save", "--db", db, "--set", "activities_held=2")
+    assert result.exit_code == 2 and "--set" in result.output
+    assert not db.exists()
+
+
 def test_serve_binds_loopback_by_default_and_needs_a_token_elsewhere(tmp_path):
     serve = next(c for c in main.commands["serve"].params if c.name == "host")
     assert serve.default == "127.0.0.1"

@@ -51,8 +51,8 @@
 
     function evaluate() {
       const inputs = formInputs();
-      if (!anyValue(inputs)) return;
       if (pending) pending.abort();
+      if (!anyValue(inputs)) { showNothing(); return; }
       pending = new AbortController();
       fetch("/api/evaluate" + query, {
         method: "POST", headers: {"Content-Type": "application/json"},
@@ -91,6 +91,22 @@
       document.getElementById("confirm").hidden = true;
     });
     if (anyValue(formInputs())) evaluate();
+  }
+
+  // Every field emptied: back to the page as it first opened, not the last result.
+  function showNothing() {
+    document.getElementById("decision").className = "decision status-none";
+    document.getElementById("status-label").textContent = say("web_waiting");
+    ["total", "threshold"].forEach(function (id) { document.getElementById(id).textContent = ""; });
+    document.querySelectorAll("#criteria-table tr").forEach(function (row) {
+      row.className = "";
+      row.querySelector(".fill").style.width = "0";
+      row.querySelector(".points").textContent = "—/" + row.dataset.max;
+    });
+    showFieldErrors([]);
+    ["reasons", "gaps", "errors"].forEach(function (id) { fill(document.getElementById(id), []); });
+    showPlan(null);
+    document.getElementById("provisional").hidden = true;
   }
 
   function show(unit) {
