@@ -37,8 +37,10 @@ async def evaluate(request: Request) -> Response:
 
 async def save(request: Request) -> Response:
     ok, body = await json_body(request)
-    if not ok or not isinstance(body, dict):
+    if not ok:
         return _not_json(request)
+    if not isinstance(body, dict):
+        return JSONResponse({"error": say(request, "web_not_save_request")}, status_code=422)
     criteria, history, lang = request.app.state.criteria, request.app.state.history, lang_of(request)
     unit, result = evaluate_one(criteria, body.get("inputs"))
     try:

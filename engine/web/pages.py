@@ -16,11 +16,11 @@ from engine.web.params import lang_of
 from engine.web.uploads import read_upload
 
 # The sentences the page's script writes itself (results, plan, history), handed over as JSON data.
-SCRIPT_STRINGS = ["web_points", "web_threshold", "web_no_threshold", "web_waiting", "web_unscored", "web_reasons",
-                  "web_errors", "web_gaps", "web_no_gaps", "web_plan", "web_plan_reaches", "web_plan_short",
-                  "web_plan_change", "web_plan_blocked", "web_history_none", "web_replace", "web_cancel",
-                  "history_criterion", "history_total", "header_status", "flips", "provisional_note", "web_yes", "web_no"] + [
-                  f"status_{s}" for s in STATUSES]
+SCRIPT_STRINGS = [
+    "web_points", "web_threshold", "web_no_threshold", "web_waiting", "web_unscored", "web_plan_reaches",
+    "web_plan_short", "web_plan_change", "web_plan_blocked", "web_history_none", "web_yes", "web_no",
+    "history_criterion", "history_total", "header_status", "flips", "provisional_note",
+] + [f"status_{status}" for status in STATUSES]
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
