@@ -394,7 +394,7 @@ def serve(host, port, db, criteria_path):
     from engine.web.security import is_loopback
 
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
-    app = create_app(_load(criteria_path), History(db), token=token)
+    app = create_app(_load(criteria_path), History(db), token=token, loopback_only=token is None)
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     for lang in ("vi", "en"):

@@ -146,6 +146,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                     "cfc serve: open {address} in a browser (Ctrl+C to stop)"),
     "web_token_note": ("Địa chỉ trên có mã truy cập: chỉ đưa cho người được phép dùng máy chủ này.",
                        "The address above carries an access token: share it only with people allowed to use this server."),
+    "web_forbidden_host": ("Máy chủ này chỉ trả lời địa chỉ của chính máy này (127.0.0.1, localhost)",
+                           "This server answers only its own computer's address (127.0.0.1, localhost)"),
     "web_token_required": ("Cần mã truy cập: mở địa chỉ có ?token=... mà cfc serve in ra khi khởi động",
                            "An access token is needed: open the address with ?token=... that cfc serve printed at start"),
     # Gaps.

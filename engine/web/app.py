@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 from engine.history import History
 from engine.rules.criteria import CriteriaSet
 from engine.web import api, downloads, pages
-from engine.web.security import BodyLimit, SameOrigin, SecurityHeaders, TokenGate
+from engine.web.security import BodyLimit, LoopbackHost, SameOrigin, SecurityHeaders, TokenGate
 from engine.web.uploads import Boards
 
 HERE = Path(__file__).parent
@@ -38,13 +38,15 @@ ROUTES = [
 ]
 
 
-def create_app(criteria: CriteriaSet, history: History, token: str | None = None,
+def create_app(criteria: CriteriaSet, history: History, token: str | None = None, loopback_only: bool = False,
                max_body: int = MAX_BODY) -> Starlette:
-    """The application for one criteria set and one history file. `token`: required from every request
-    (the server is bound beyond this computer)."""
+    """The application for one criteria set and one history file. `token`: required from every request (the
+    server is bound beyond this computer). `loopback_only`: refuse requests not addressed to this computer."""
     middleware = [Middleware(SecurityHeaders)]
     if token is not None:
         middleware.append(Middleware(TokenGate, token=token))
+    if loopback_only:
+        middleware.append(Middleware(LoopbackHost))
     middleware += [Middleware(SameOrigin), Middleware(BodyLimit, limit=max_body)]
     app = Starlette(routes=ROUTES, middleware=middleware,
                     exception_handlers={404: pages.not_found, 405: pages.not_found, 400: pages.bad_request})

@@ -1,6 +1,6 @@
 """What keeps the local server safe: security headers (a Content-Security-Policy that allows only the page's
-own script and style), a limit on request bodies (413), an access token when bound beyond this computer, and
-refusal of form posts from other sites. Each is a small pure-ASGI middleware so it also covers errors."""
+own script and style), a limit on request bodies (413), an access token when bound beyond this computer (and,
+when not, only requests addressed to this computer), and refusal of form posts from other sites. Each is a small pure-ASGI middleware so it also covers errors."""
 from __future__ import annotations
 
 import hmac
@@ -120,6 +120,23 @@ class SameOrigin:
             origin = headers.get("origin")
             if origin is not None and origin.split("://", 1)[-1] != headers.get("host", ""):
                 return await _send_plain(send, 403, "web_forbidden_origin", _lang(scope))
+        await self.app(scope, receive, send)
+
+
+class LoopbackHost:
+    """Bound to this computer: answer only requests addressed to it (localhost, 127.0.0.1, [::1]). A page whose
+    domain is re-pointed at 127.0.0.1 (DNS rebinding) sends its own name as Host and is refused."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = Headers(scope=scope).get("host", "")
+            # "[::1]:8000" → "::1", "localhost:8000" → "localhost"
+            name = host[1:host.find("]")] if host.startswith("[") else host.split(":", 1)[0]
+            if not is_loopback(name):
+                return await _send_plain(send, 403, "web_forbidden_host", _lang(scope))
         await self.app(scope, receive, send)
 
 

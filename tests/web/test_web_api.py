@@ -160,6 +160,15 @@ def test_token_in_the_address_once_then_a_cookie(criteria, history):
     assert client.post("/api/evaluate", json={"unit_code": "1"}).json()["status"] == "incomplete"
 
 
+@pytest.mark.parametrize("address, status", [("http://127.0.0.1:8000", 200), ("http://localhost:8000", 200),
+                                             ("http://[::1]:8000", 200), ("http://rebound.example:8000", 403),
+                                             ("http://127.0.0.1.evil.example", 403)])
+def test_bound_to_this_computer_answers_only_its_own_address(criteria, history, address, status):
+    client = TestClient(create_app(criteria, history, loopback_only=True), base_url=address)
+    assert client.get("/").status_code == status
+    assert client.post("/api/evaluate", json={"unit_code": "1"}).status_code in ((200,) if status == 200 else (403,))
+
+
 def test_post_from_another_site_is_refused(client, unit_inputs):
     response = client.post("/api/history", json={"inputs": unit_inputs}, headers={"Origin": "http://evil.example"})
     assert response.status_code == 403

@@ -38,7 +38,8 @@ def _free_port() -> int:
 @pytest.fixture()
 def server(criteria, history):
     port = _free_port()
-    config = uvicorn.Config(create_app(criteria, history), host="127.0.0.1", port=port, log_level="warning")
+    app = create_app(criteria, history, loopback_only=True)  # as `cfc serve` runs by default
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
