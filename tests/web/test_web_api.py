@@ -232,7 +232,7 @@ def test_upload_of_several_units_gives_the_board_table(client, tmp_path):
     assert 'id="status-filter"' in page
     # Escaped: the name is shown as text, never as markup.
     assert "<script>alert" not in page
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &#39;Hòa&#39; &amp; &#34;Sơn&#34;" in page
     # Errors name the file the person chose (without its folders), never the temporary copy.
     assert "cfc-upload-" not in page and "/etc/" not in page
     link = re.search(r'href="(/board/[^"]+/unit/0)"', page).group(1)
