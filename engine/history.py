@@ -200,9 +200,13 @@ def _signed(change: int | None) -> str:
 def format_comparison(comparison: Comparison, lang: str) -> str:
     """The terminal table of `cfc history UNIT_CODE`: a column per period, the change beside each number."""
     say = lambda key, **p: Message(key, p).render(lang)  # noqa: E731
-    width = 14
-    head = f"{say('history_criterion'):<44}" + "".join(f"{s.period:>{width}}" for s in comparison.periods)
-    lines = [head, "-" * len(head)]
+    statuses = [say("status_" + s.result.get("status", "invalid")) for s in comparison.periods]
+    width = max([12] + [len(text) + 2 for text in statuses])
+    label_width = 52
+
+    def label(text: str) -> str:
+        shown = f"{text[:label_width - 3]}…" if len(text) > label_width - 1 else text
+        return f"{shown:<{label_width}}"
 
     def cells(values: list[int | None], changes: list[int | None]) -> str:
         out = ""
@@ -213,15 +217,14 @@ def format_comparison(comparison: Comparison, lang: str) -> str:
             out += f"{text:>{width}}"
         return out
 
+    head = label(say("history_criterion")) + "".join(f"{s.period:>{width}}" for s in comparison.periods)
+    lines = [head, "-" * len(head)]
     for row in comparison.criteria:
-        label = f"{row.number:>2}. {row.name.get(lang, row.name.get('vi'))}"[:43]
-        lines.append(f"{label:<44}" + cells(row.points, row.changes))
+        lines.append(label(f"{row.number:>2}. {row.name.get(lang, row.name.get('vi'))}") + cells(row.points, row.changes))
     lines.append("-" * len(head))
-    lines.append(f"{say('history_total'):<44}" + cells(comparison.totals, comparison.total_changes))
-    status = "".join(f"{say('status_' + s.result.get('status', 'invalid')):>{width}}" for s in comparison.periods)
-    lines.append(f"{say('header_status'):<44}" + status)
-    criteria_sets = {(s.criteria_id, s.criteria_digest) for s in comparison.periods}
-    if len(criteria_sets) > 1:
+    lines.append(label(say("history_total")) + cells(comparison.totals, comparison.total_changes))
+    lines.append(label(say("header_status")) + "".join(f"{text:>{width}}" for text in statuses))
+    if len({(s.criteria_id, s.criteria_digest) for s in comparison.periods}) > 1:
         lines.append(say("history_criteria_differ"))
     return "\n".join(lines) + "\n"
 

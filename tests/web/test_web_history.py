@@ -69,6 +69,8 @@ def test_periods_side_by_side(history, criteria, unit_inputs):
     assert all(row.changes[0] is None for row in comparison.criteria)
     table = format_comparison(comparison, "en")
     assert "2023" in table and "2024" in table and f"(+{comparison.total_changes[1]})" in table
+    assert re.search(r"^Result +Not recognised +Recognised$", table, re.M)  # columns never run together
+    assert len({len(line) for line in table.splitlines()}) == 1  # every row as wide as the header
 
 
 def test_unscored_criterion_is_not_a_zero(history, criteria, unit_inputs):
