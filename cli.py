@@ -90,7 +90,10 @@ def main() -> None:
 @click.option("--set", "assignments", multiple=True, metavar="INPUT=VALUE",
               help="What-if: re-score with this input changed and show what changes (repeatable).")
 @click.option("--hidden-sheets", is_flag=True, help="Read hidden workbook sheets too (default: skipped, with a warning).")
-def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments, hidden_sheets):
+@click.option("--save", is_flag=True, help="Keep each valid unit's result in the history (see `cfc history`).")
+@click.option("--db", type=click.Path(dir_okay=False), help="History file for --save (default: in the user's data directory).")
+@click.option("--yes", "-y", is_flag=True, help="With --save: replace a unit and period saved before without asking.")
+def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments, hidden_sheets, save, db, yes):
     """Evaluate units' self-assessment data (CSV, XLSX, YAML or JSON).
 
     Exit code: 0 every unit evaluated, 1 some unit has invalid data, 2 usage error or unreadable file,
@@ -106,6 +109,8 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
     targets = [Path(output) / name for name in NAMES] if to_dir else [Path(output)] if output else []
     if any(t.resolve() == Path(f).resolve() for t in targets for f in files):
         raise click.UsageError(f"--output {output} would overwrite an input file; refusing")
+    if save and assignments:
+        raise click.UsageError("--save keeps evaluations as they are; it cannot be combined with --set (what-if)")
     library = _library(criteria_path)
     with reading(hidden_sheets=hidden_sheets) as options:
         if assignments:
@@ -120,6 +125,8 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
                                 progress=progress.update if show_progress else None)
     for error in summary.file_errors + summary.not_evaluated:
         _err(f"error: {error}")
+    if save:
+        _save(_for_files(library, files), files, db, yes, lang)
     if summary.not_evaluated:
         sys.exit(EXIT_ENGINE)
     if summary.file_errors:
@@ -135,6 +142,36 @@ def _for_files(library, files):
         return set_for_paths(library, files)
     except ValueError as error:  # a period that picks no set, or periods under different sets
         raise click.UsageError(str(error)) from None
+
+
+def _save(criteria, files, db, yes, lang) -> None:
+    """cfc evaluate --save: keep each valid unit in the history; a unit and period saved before is replaced
+    only when the user agrees (or gave --yes). Messages go to stderr: stdout holds the results."""
+    from engine.history import AlreadySaved, History, NotSavable
+    from engine.messages import Message
+    from engine.rules.evaluate import evaluate_units, load_units
+
+    history = History(db)
+    units, _ = load_units(criteria, files)
+    for unit, result in zip(units, evaluate_units(criteria, units)):
+        try:
+            saved = history.save(criteria, result, unit.values)
+        except NotSavable as error:
+            click.echo(error.message.render(lang), err=True)
+            continue
+        except AlreadySaved as error:
+            old = error.saved
+            params = {"unit": old.unit_code, "period": old.period, "saved_at": old.saved_at}
+            try:
+                replace = yes or click.confirm(Message("history_exists", params).render(lang), err=True)
+            except click.Abort:  # no answer (stdin closed): keep what was saved
+                replace = False
+            if not replace:
+                click.echo(Message("history_kept", params).render(lang), err=True)
+                continue
+            saved = history.save(criteria, result, unit.values, replace=True)
+        click.echo(Message("history_saved", {"unit": saved.unit_code, "period": saved.period,
+                                             "path": history.path}).render(lang), err=True)
 
 
 def _what_if(criteria, files, assignments, fmt, output, lang) -> None:
@@ -402,6 +439,64 @@ def aggregate(results, output, by, criteria_path):
                    f"({row[RATE]:.2f}%)")
     for path in written:
         click.echo(str(path))
+
+
+@main.command()
+@click.argument("unit_code", required=False)
+@click.option("--export", "export_path", type=click.Path(dir_okay=False),
+              help="Write the saved evaluations (of UNIT_CODE, or all) to this CSV file (atomically).")
+@click.option("--db", type=click.Path(dir_okay=False), help="History file (default: in the user's data directory).")
+@click.option("--lang", type=LANGS, default="vi", show_default=True)
+def history(unit_code, export_path, db, lang):
+    """Saved evaluations (cfc evaluate --save, the web page's Save button): UNIT_CODE's periods side by side
+    with the change per criterion, or --export FILE.csv. Exit code 1 when nothing is saved for UNIT_CODE."""
+    from engine.atomic import atomic_text
+    from engine.history import History, compare, export_csv, format_comparison
+    from engine.messages import Message
+
+    if not unit_code and not export_path:
+        raise click.UsageError("give a UNIT_CODE, or --export FILE.csv")
+    store = History(db)
+    rows = store.periods(unit_code.strip()) if unit_code else list(store.all())
+    if export_path:
+        with atomic_text(export_path) as handle:
+            count = export_csv(rows, handle)
+        click.echo(Message("history_exported", {"count": count, "path": export_path}).render(lang), err=True)
+        return
+    if not rows:
+        click.echo(Message("history_empty", {"unit": unit_code, "path": store.path}).render(lang), err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(format_comparison(compare(rows), lang), nl=False)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Any address other than this computer's own needs the printed token.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--db", type=click.Path(dir_okay=False), help="History file (default: in the user's data directory).")
+@click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False), help="Criteria YAML (default: newest shipped).")
+def serve(host, port, db, criteria_path):
+    """The self-check page in the browser: a form generated from the criteria, the score, the decision and the
+    plan updating as you type, uploads, documents and the saved history. Stop with Ctrl+C."""
+    import secrets
+
+    import uvicorn
+
+    from engine.history import History
+    from engine.messages import Message
+    from engine.web.app import create_app
+    from engine.web.security import is_loopback
+
+    token = None if is_loopback(host) else secrets.token_urlsafe(24)
+    app = create_app(_load(criteria_path), History(db), token=token, loopback_only=token is None)
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    for lang in ("vi", "en"):
+        click.echo(Message("web_serving", {"address": address}).render(lang))
+        if token:
+            click.echo(Message("web_token_note").render(lang))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
 
 if __name__ == "__main__":
     main()

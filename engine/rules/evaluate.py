@@ -13,7 +13,7 @@ from engine.units.duplicates import find_duplicates, mark_duplicate
 from engine.units.validate import Unit, validate_record
 from engine.rules.measures import MeasureValue, measure_unit
 from engine.messages import both
-from engine.results.model import DECIDED, BatchResult, ErrorDetail, ProvisionalUse, Reason, UnitResult
+from engine.results.model import DECIDED, BatchResult, CriteriaSetRef, ErrorDetail, ProvisionalUse, Reason, UnitResult
 from engine.rules.compile import rules_for
 from engine.rules.scoring import criterion_results, decide, indicator_result
 from engine.text import Text, nfc
@@ -24,8 +24,17 @@ BATCH = 500  # units matched per call into the rules: bounds memory, amortises t
 def evaluate_units(criteria: CriteriaSet, units: Iterable[Unit]) -> Iterator[UnitResult]:
     """Results in input order. Units go through the rules in batches, so memory stays flat for any count."""
     units = iter(units)
+    scored_by = criteria_set_ref(criteria)
     while batch := list(islice(units, BATCH)):
-        yield from _evaluate_batch(criteria, batch)
+        for result in _evaluate_batch(criteria, batch):
+            result.criteria_set = scored_by
+            yield result
+
+
+def criteria_set_ref(criteria: CriteriaSet) -> CriteriaSetRef:
+    """Which set scored a unit, as its result records it."""
+    return CriteriaSetRef(id=criteria.instrument.id, effective=criteria.instrument.effective.isoformat(),
+                          digest=criteria.digest)
 
 
 def _evaluate_batch(criteria: CriteriaSet, units: list[Unit]) -> list[UnitResult]:

@@ -23,7 +23,7 @@ from typing import Any, Iterable
 
 from engine.messages import Message
 from engine.readers.records import DataError, Record
-from engine.results.model import BatchResult, CriteriaSetRef, UnitResult
+from engine.results.model import BatchResult, UnitResult
 from engine.rules.criteria import CriteriaError, CriteriaSet, load_criteria
 from engine.rules.evaluate import evaluate_units, load_records
 from engine.units.validate import validate_record
@@ -78,11 +78,6 @@ def period_end(period: Any) -> dt.date:
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def reference(criteria: CriteriaSet) -> CriteriaSetRef:
-    return CriteriaSetRef(id=criteria.instrument.id, effective=criteria.instrument.effective.isoformat(),
-                          digest=criteria.digest)
 
 
 def _span(criteria: CriteriaSet) -> str:
@@ -213,9 +208,10 @@ def evaluate_records(library: CriteriaLibrary, records: list[Record]) -> list[Un
         group[2].append(unit)
     results: list[UnitResult | None] = [None] * len(records)
     for key, (criteria, indices, units) in groups.items():
-        ref = None if key.startswith("unscored:") else reference(criteria)
+        unscored = key.startswith("unscored:")
         for index, result in zip(indices, evaluate_units(criteria, units)):
-            result.criteria_set = ref
+            if unscored:  # validated against the current set only to report its errors: no set scored it
+                result.criteria_set = None
             results[index] = result
     return results
 

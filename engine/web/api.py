@@ -1,0 +1,68 @@
+"""The JSON API (used by the page, documented in the README):
+
+    POST /api/evaluate            one unit's inputs {name: value} → the unit object of `cfc evaluate --format json`
+                                  (200; 422 when the data is invalid, with error_details as in the CLI)
+    POST /api/history             {"inputs": {...}, "replace": false} → save (201); 409 when the unit and period
+                                  are saved already (ask, then send "replace": true); 422 when it cannot be saved
+    GET  /api/history/{unit_code} the unit's saved periods side by side, with the change per criterion
+
+`?lang=en` gives English text (Vietnamese by default). A body that is not JSON gets 400.
+"""
+from __future__ import annotations
+
+import json
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from engine.history import AlreadySaved, NotSavable, compare, comparison_json
+from engine.messages import Message
+from engine.web.form import evaluate_one, unit_json
+from engine.web.params import json_body, lang_of, say
+
+
+def _not_json(request: Request) -> JSONResponse:
+    return JSONResponse({"error": say(request, "web_not_json")}, status_code=400)
+
+
+async def evaluate(request: Request) -> Response:
+    ok, data = await json_body(request)
+    if not ok:
+        return _not_json(request)
+    _, result = evaluate_one(request.app.state.criteria, data)
+    status = 422 if result.status == "invalid" else 200
+    return Response(unit_json(result, lang_of(request)), status_code=status, media_type="application/json")
+
+
+async def save(request: Request) -> Response:
+    ok, body = await json_body(request)
+    if not ok:
+        return _not_json(request)
+    if not isinstance(body, dict):
+        return JSONResponse({"error": say(request, "web_not_save_request")}, status_code=422)
+    criteria, history, lang = request.app.state.criteria, request.app.state.history, lang_of(request)
+    unit, result = evaluate_one(criteria, body.get("inputs"))
+    try:
+        saved = await run_in_threadpool(history.save, criteria, result, unit.values, body.get("replace") is True)
+    except NotSavable as error:
+        return JSONResponse({"error": error.message.render(lang), "unit": _unit_object(result, lang)},
+                            status_code=422)
+    except AlreadySaved as error:
+        old = error.saved
+        return JSONResponse({"error": Message("history_exists", {"unit": old.unit_code, "period": old.period,
+                                                                  "saved_at": old.saved_at}).render(lang),
+                             "unit_code": old.unit_code, "period": old.period, "saved_at": old.saved_at},
+                            status_code=409)
+    return JSONResponse({"message": say(request, "web_saved", unit=saved.unit_code, period=saved.period),
+                         "unit_code": saved.unit_code, "period": saved.period, "saved_at": saved.saved_at},
+                        status_code=201)
+
+
+def _unit_object(result, lang: str) -> dict:
+    return json.loads(unit_json(result, lang))
+
+
+async def unit_history(request: Request) -> Response:
+    periods = await run_in_threadpool(request.app.state.history.periods, request.path_params["unit_code"])
+    return JSONResponse(comparison_json(compare(periods), lang_of(request)))

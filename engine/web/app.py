@@ -1,0 +1,58 @@
+"""`cfc serve`: the Starlette application. Every route is in ROUTES below; the handlers live in pages (HTML),
+api (JSON) and downloads (files). Safety layers wrap the whole application (engine/web/security.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from engine.history import History
+from engine.rules.criteria import CriteriaSet
+from engine.web import api, downloads, pages
+from engine.web.security import BodyLimit, LoopbackHost, SameOrigin, SecurityHeaders, TokenGate
+from engine.web.uploads import Boards
+
+HERE = Path(__file__).parent
+MAX_BODY = 10_000_000  # bytes: a filled workbook is ~30 KB, a district's CSV well under 1 MB
+
+ROUTES = [
+    Route("/", pages.check_page, methods=["GET"]),
+    Route("/favicon.ico", pages.no_icon, methods=["GET"]),
+    Route("/upload", pages.upload, methods=["POST"]),
+    Route("/board/{board_id}", pages.board_page, methods=["GET"]),
+    Route("/board/{board_id}/unit/{index:int}", pages.board_unit_page, methods=["GET"]),
+    Route("/board/{board_id}/appraisal.pdf", downloads.board_appraisal, methods=["GET"]),
+    Route("/board/{board_id}/file", downloads.board_file, methods=["GET"]),
+    Route("/template.xlsx", downloads.blank_template, methods=["GET"]),
+    Route("/download/data.csv", downloads.form_data, methods=["POST"]),
+    Route("/download/self-assessment.pdf", downloads.form_self_assessment, methods=["POST"]),
+    Route("/download/appraisal.pdf", downloads.form_appraisal, methods=["POST"]),
+    Route("/api/evaluate", api.evaluate, methods=["POST"]),
+    Route("/api/history", api.save, methods=["POST"]),
+    Route("/api/history/{unit_code:path}", api.unit_history, methods=["GET"]),
+    Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+]
+
+
+def create_app(criteria: CriteriaSet, history: History, token: str | None = None, loopback_only: bool = False,
+               max_body: int = MAX_BODY) -> Starlette:
+    """The application for one criteria set and one history file. `token`: required from every request (the
+    server is bound beyond this computer). `loopback_only`: refuse requests not addressed to this computer."""
+    middleware = [Middleware(SecurityHeaders)]
+    if token is not None:
+        middleware.append(Middleware(TokenGate, token=token))
+    if loopback_only:
+        middleware.append(Middleware(LoopbackHost))
+    middleware += [Middleware(SameOrigin), Middleware(BodyLimit, limit=max_body)]
+    app = Starlette(routes=ROUTES, middleware=middleware,
+                    exception_handlers={404: pages.not_found, 405: pages.not_found, 400: pages.bad_request})
+    app.state.criteria = criteria
+    app.state.history = history
+    app.state.boards = Boards()
+    app.state.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
+                                      autoescape=select_autoescape(default=True, default_for_string=True))
+    return app

@@ -1,0 +1,95 @@
+"""Files the page offers: the blank form, the data typed in, and the documents (the report functions of
+engine/reports, called as `cfc report` calls them)."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from engine.forms.template import build_template
+from engine.reports.appraisal import appraisal_pdf
+from engine.reports.self_assessment import self_assessment_pdf
+from engine.results.model import BatchResult
+from engine.web.form import evaluate_one
+from engine.web.pages import not_found
+from engine.web.params import form_fields
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(content: bytes, name: str, media_type: str) -> Response:
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", name) or "cfc"
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return Response(content, media_type=media_type, headers={"content-disposition": disposition})
+
+
+def _unit_file_name(inputs: dict[str, str], suffix: str) -> str:
+    code = re.sub(r"[^\w.-]", "_", (inputs.get("unit_code") or "").strip())[:40]
+    period = re.sub(r"[^\w.-]", "_", (inputs.get("period") or "").strip())[:20]
+    return "-".join(part for part in (suffix, code, period) if part)
+
+
+async def blank_template(request: Request) -> Response:
+    def build() -> bytes:
+        out = io.BytesIO()
+        build_template(request.app.state.criteria).save(out)
+        return out.getvalue()
+
+    return _attachment(await run_in_threadpool(build), "phieu-tu-danh-gia.xlsx", XLSX)
+
+
+def _known(request: Request, fields: dict[str, str]) -> dict[str, str]:
+    known = request.app.state.criteria.input_by_name
+    return {name: value for name, value in fields.items() if name in known}
+
+
+async def form_data(request: Request) -> Response:
+    """The data typed into the form as a one-row CSV that `cfc evaluate` reads back."""
+    inputs = _known(request, await form_fields(request))
+    names = [decl.name for decl in request.app.state.criteria.inputs]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerow([inputs.get(name, "") for name in names])
+    # A byte-order mark so that Excel opens the Vietnamese text as UTF-8.
+    return _attachment(("\ufeff" + out.getvalue()).encode("utf-8"), _unit_file_name(inputs, "so-lieu") + ".csv",
+                       "text/csv; charset=utf-8")
+
+
+async def form_self_assessment(request: Request) -> Response:
+    criteria = request.app.state.criteria
+    inputs = _known(request, await form_fields(request))
+    _, result = evaluate_one(criteria, inputs)
+    pdf = await run_in_threadpool(self_assessment_pdf, result, criteria)
+    return _attachment(pdf, _unit_file_name(inputs, "bao-cao-tu-danh-gia") + ".pdf", "application/pdf")
+
+
+async def form_appraisal(request: Request) -> Response:
+    criteria = request.app.state.criteria
+    inputs = _known(request, await form_fields(request))
+    _, result = evaluate_one(criteria, inputs)
+    batch = BatchResult(criteria_id=criteria.instrument.id, criteria_source=criteria.source,
+                        criteria_digest=criteria.digest, units=[result])
+    pdf = await run_in_threadpool(appraisal_pdf, batch, criteria)
+    return _attachment(pdf, _unit_file_name(inputs, "bao-cao-tham-dinh") + ".pdf", "application/pdf")
+
+
+async def board_appraisal(request: Request) -> Response:
+    criteria = request.app.state.criteria
+    upload = request.app.state.boards.get(request.path_params["board_id"])
+    if upload is None:
+        return await not_found(request, None)
+    pdf = await run_in_threadpool(appraisal_pdf, upload.batch(criteria), criteria)
+    return _attachment(pdf, "bao-cao-tham-dinh.pdf", "application/pdf")
+
+
+async def board_file(request: Request) -> Response:
+    upload = request.app.state.boards.get(request.path_params["board_id"])
+    if upload is None:
+        return await not_found(request, None)
+    return _attachment(upload.content, upload.file_name, "application/octet-stream")

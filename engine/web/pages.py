@@ -1,0 +1,97 @@
+"""The HTML pages: the self-check form (empty, or filled from an uploaded unit) and a board's results table.
+Templates are autoescaped: no value a person typed or uploaded is ever inserted as HTML."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from engine.messages import CATALOG, Message
+from engine.results.model import STATUSES
+from engine.web.form import form_groups
+from engine.web.params import lang_of
+from engine.web.uploads import read_upload
+
+# The sentences the page's script writes itself (results, plan, history), handed over as JSON data.
+SCRIPT_STRINGS = [
+    "web_points", "web_threshold", "web_no_threshold", "web_waiting", "web_unscored", "web_plan_reaches",
+    "web_plan_short", "web_plan_change", "web_plan_blocked", "web_history_none", "web_yes", "web_no",
+    "history_criterion", "history_total", "header_status", "flips", "provisional_note",
+] + [f"status_{status}" for status in STATUSES]
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    other = "en" if lang == "vi" else "vi"
+    page = request.app.state.templates.get_template(template).render(
+        lang=lang, say=lambda key, **params: Message(key, params).render(lang),
+        switch_url=request.url.path + "?" + urlencode({**request.query_params, "lang": other}),
+        lang_query="?lang=en" if lang == "en" else "", criteria=request.app.state.criteria, **context)
+    return HTMLResponse(page, status_code=status)
+
+
+def _strings(lang: str) -> dict[str, str]:
+    return {key: CATALOG[key][0 if lang == "vi" else 1] for key in SCRIPT_STRINGS}
+
+
+def _check(request: Request, values: dict[str, str], status: int = 200, **context: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    return render(request, "check.html", status, groups=form_groups(request.app.state.criteria, lang),
+                  values=values, strings=_strings(lang), **context)
+
+
+async def check_page(request: Request) -> Response:
+    return _check(request, {})
+
+
+async def upload(request: Request) -> Response:
+    """A filled form or a CSV: one unit fills the form, several make a board's results table."""
+    async with request.form(max_files=1, max_fields=10) as form:
+        file = form.get("file")
+        if file is None or isinstance(file, str) or not file.filename:
+            return _check(request, {}, 400, upload_error=Message("web_no_file").render(lang_of(request)))
+        content = await file.read()
+        name = file.filename
+    result = await run_in_threadpool(read_upload, request.app.state.criteria, name, content)
+    board_id = request.app.state.boards.add(result)
+    lang = "?lang=en" if lang_of(request) == "en" else ""
+    if len(result.units) == 1 and not result.file_errors:
+        return RedirectResponse(f"/board/{board_id}/unit/0{lang}", status_code=303)
+    return RedirectResponse(f"/board/{board_id}{lang}", status_code=303)
+
+
+async def board_page(request: Request) -> Response:
+    board_id = request.path_params["board_id"]
+    upload = request.app.state.boards.get(board_id)
+    if upload is None:
+        return await not_found(request, None)
+    criteria = request.app.state.criteria
+    no_units = [] if upload.units or upload.file_errors else [
+        Message("web_no_units", {"file": upload.file_name}).render(lang_of(request))]
+    return render(request, "board.html", board_id=board_id, upload=upload, statuses=STATUSES,
+                  numbers=[c.number for c in criteria.criteria], file_errors=upload.file_errors + no_units)
+
+
+async def board_unit_page(request: Request) -> Response:
+    board_id, index = request.path_params["board_id"], request.path_params["index"]
+    upload = request.app.state.boards.get(board_id)
+    if upload is None or not 0 <= index < len(upload.units):
+        return await not_found(request, None)
+    return _check(request, upload.form_values(request.app.state.criteria, index), board_id=board_id,
+                  several=len(upload.units) > 1, source=upload.results[index].source(lang_of(request)))
+
+
+async def no_icon(request: Request) -> Response:
+    """Browsers ask for an icon on every page; answering "none" keeps their consoles free of errors."""
+    return Response(status_code=204)
+
+
+async def not_found(request: Request, exc: Exception | None) -> Response:
+    return render(request, "message.html", 404, message=Message("web_not_found").render(lang_of(request)))
+
+
+async def bad_request(request: Request, exc: Exception | None) -> Response:
+    return render(request, "message.html", 400, message=Message("web_bad_request").render(lang_of(request)))

@@ -1,0 +1,289 @@
+// cfc serve: the page's only script. It sends the form to /api/evaluate as the person types and shows the
+// result; it saves to /api/history and shows the saved periods; on a board's table it sorts and filters.
+// Every value from the server or the person is written with textContent, never as HTML.
+"use strict";
+
+(function () {
+  const DEBOUNCE_MS = 120;
+  const lang = document.documentElement.lang === "en" ? "en" : "vi";
+  const query = "?lang=" + lang;
+  const stringsNode = document.getElementById("cfc-strings");
+  const S = stringsNode ? JSON.parse(stringsNode.textContent) : {};
+
+  function say(key, params) {
+    return (S[key] || key).replace(/\{(\w+)\}/g, function (whole, name) {
+      return params && Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole;
+    });
+  }
+
+  function el(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function fill(list, items) {
+    list.replaceChildren.apply(list, items);
+    const box = list.closest("section");
+    if (box) box.hidden = items.length === 0;
+  }
+
+  // ------------------------------------------------------------------ the self-check form
+
+  const form = document.getElementById("unit-form");
+  if (form) setUpForm(form);
+
+  function formInputs() {
+    const inputs = {};
+    new FormData(form).forEach(function (value, name) { inputs[name] = value; });
+    return inputs;
+  }
+
+  function anyValue(inputs) {
+    return Object.keys(inputs).some(function (name) { return inputs[name] !== ""; });
+  }
+
+  function setUpForm() {
+    let timer = null;
+    let pending = null;
+    let shownHistoryFor = null;
+
+    function evaluate() {
+      const inputs = formInputs();
+      if (pending) pending.abort();
+      if (!anyValue(inputs)) { showNothing(); return; }
+      pending = new AbortController();
+      fetch("/api/evaluate" + query, {
+        method: "POST", headers: {"Content-Type": "application/json"},
+        body: JSON.stringify(inputs), signal: pending.signal,
+      }).then(function (response) {
+        return response.status === 200 || response.status === 422 ? response.json() : null;
+      }).then(function (unit) {
+        if (!unit) return;
+        show(unit);
+        if (unit.unit_code && unit.unit_code !== shownHistoryFor) {
+          shownHistoryFor = unit.unit_code;
+          loadHistory(unit.unit_code);
+        }
+        document.body.dataset.updates = String(Number(document.body.dataset.updates || 0) + 1);
+        document.dispatchEvent(new CustomEvent("cfc:updated"));
+      }).catch(function (error) {
+        if (error.name !== "AbortError") throw error;
+      });
+    }
+
+    form.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(evaluate, DEBOUNCE_MS);
+    });
+    form.addEventListener("change", function () {
+      clearTimeout(timer);
+      timer = setTimeout(evaluate, DEBOUNCE_MS);
+    });
+    // Enter in a field must not download a document: only the download buttons submit the form.
+    form.addEventListener("submit", function (event) {
+      if (!event.submitter) event.preventDefault();
+    });
+    document.getElementById("save").addEventListener("click", function () { save(false); });
+    document.getElementById("confirm-yes").addEventListener("click", function () { save(true); });
+    document.getElementById("confirm-no").addEventListener("click", function () {
+      document.getElementById("confirm").hidden = true;
+    });
+    if (anyValue(formInputs())) evaluate();
+  }
+
+  // Every field emptied: back to the page as it first opened, not the last result.
+  function showNothing() {
+    document.getElementById("decision").className = "decision status-none";
+    document.getElementById("status-label").textContent = say("web_waiting");
+    ["total", "threshold"].forEach(function (id) { document.getElementById(id).textContent = ""; });
+    document.querySelectorAll("#criteria-table tr").forEach(function (row) {
+      row.className = "";
+      row.querySelector(".fill").style.width = "0";
+      row.querySelector(".points").textContent = "—/" + row.dataset.max;
+    });
+    showFieldErrors([]);
+    ["reasons", "gaps", "errors"].forEach(function (id) { fill(document.getElementById(id), []); });
+    showPlan(null);
+    document.getElementById("provisional").hidden = true;
+  }
+
+  function show(unit) {
+    const decided = unit.status === "recognized" || unit.status === "not_recognized";
+    const decision = document.getElementById("decision");
+    decision.className = "decision status-" + unit.status;
+    document.getElementById("status-label").textContent = say("status_" + unit.status);
+    document.getElementById("total").textContent =
+      (decided ? unit.total : "(" + unit.total + ")") + "/" + unit.max_total + " " + say("web_points");
+    document.getElementById("threshold").textContent = unit.threshold === null
+      ? say("web_no_threshold") : say("web_threshold", {threshold: unit.threshold});
+
+    unit.criteria.forEach(function (criterion) {
+      const row = document.getElementById("criterion-" + criterion.number);
+      if (!row) return;
+      const points = document.getElementById("points-" + criterion.number);
+      points.textContent = (criterion.complete ? criterion.points : "—") + "/" + criterion.max_points;
+      row.className = !criterion.complete ? "unscored" : criterion.met ? "met" : "unmet";
+      row.title = criterion.complete ? "" : say("web_unscored");
+      const share = criterion.max_points ? criterion.points / criterion.max_points : 0;
+      row.querySelector(".fill").style.width = Math.round(100 * share) + "%";
+    });
+
+    showFieldErrors(unit.error_details || []);
+    fill(document.getElementById("reasons"), unit.reasons
+      .filter(function (r) { return r.code !== "invalid"; })
+      .map(function (r) { return el("li", r.message); }));
+    fill(document.getElementById("gaps"), unit.gaps.map(function (gap) {
+      const item = el("li", "[" + gap.indicator + "] " + gap.message);
+      if (gap.flips_decision) item.appendChild(el("strong", " " + say("flips"), "flips"));
+      item.dataset.indicator = gap.indicator;
+      return item;
+    }));
+    showPlan(unit.plan);
+    const provisional = document.getElementById("provisional");
+    provisional.hidden = !unit.provisional.length;
+    provisional.textContent = say("provisional_note", {count: unit.provisional.length});
+  }
+
+  function showFieldErrors(details) {
+    form.querySelectorAll(".field-error").forEach(function (node) {
+      node.hidden = true;
+      node.textContent = "";
+    });
+    form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
+    const general = [];
+    details.forEach(function (detail) {
+      const slot = detail.input && document.getElementById("error-" + detail.input);
+      if (!slot) { general.push(el("li", detail.message)); return; }
+      slot.textContent = slot.textContent ? slot.textContent + "; " + detail.message : detail.message;
+      slot.hidden = false;
+      const field = document.getElementById("in-" + detail.input);
+      if (field) field.setAttribute("aria-invalid", "true");
+    });
+    fill(document.getElementById("errors"), general);
+  }
+
+  function showPlan(plan) {
+    const box = document.getElementById("plan-box");
+    if (!plan) { box.hidden = true; return; }
+    box.hidden = !(plan.changes.length || plan.blocked_by.length);
+    document.getElementById("plan-summary").textContent =
+      plan.reaches_recognition ? say("web_plan_reaches") : say("web_plan_short");
+    const changes = document.getElementById("plan-changes");
+    changes.replaceChildren.apply(changes, plan.changes.map(function (change) {
+      return el("li", say("web_plan_change", {label: change.label, from_: shown(change.from), to: shown(change.to),
+                                              points: change.points, criterion: change.criterion}));
+    }));
+    const blocked = document.getElementById("plan-blocked");
+    blocked.replaceChildren.apply(blocked, plan.blocked_by.length
+      ? [el("li", say("web_plan_blocked"), "blocked-title")].concat(plan.blocked_by.map(function (block) {
+          return el("li", block.reason);
+        }))
+      : []);
+  }
+
+  function shown(value) {
+    if (value === true) return say("web_yes");
+    if (value === false) return say("web_no");
+    return value;
+  }
+
+  // ------------------------------------------------------------------ saving and the saved periods
+
+  function save(replace) {
+    const message = document.getElementById("save-message");
+    const confirmBox = document.getElementById("confirm");
+    fetch("/api/history" + query, {
+      method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({inputs: formInputs(), replace: replace}),
+    }).then(function (response) {
+      return response.json().then(function (body) { return {status: response.status, body: body}; });
+    }).then(function (answer) {
+      confirmBox.hidden = answer.status !== 409;
+      if (answer.status === 409) {
+        document.getElementById("confirm-text").textContent = answer.body.error;
+        message.textContent = "";
+        return;
+      }
+      message.textContent = answer.body.message || answer.body.error;
+      message.className = answer.status === 201 ? "ok" : "error";
+      if (answer.status === 201) loadHistory(answer.body.unit_code);
+    });
+  }
+
+  function loadHistory(unitCode) {
+    fetch("/api/history/" + encodeURIComponent(unitCode) + query)
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (history) { if (history) showHistory(history); });
+  }
+
+  function signed(change) {
+    return change === null || change === 0 ? "" : (change > 0 ? " (+" + change + ")" : " (" + change + ")");
+  }
+
+  function showHistory(history) {
+    const holder = document.getElementById("history");
+    if (!history.periods.length) {
+      holder.replaceChildren(el("p", say("web_history_none"), "note"));
+      return;
+    }
+    const table = el("table", null, "history");
+    const head = el("tr");
+    head.appendChild(el("th", say("history_criterion")));
+    history.periods.forEach(function (p) { head.appendChild(el("th", p.period)); });
+    table.appendChild(el("thead")).appendChild(head);
+    const body = table.appendChild(el("tbody"));
+
+    function row(label, values, changes, className) {
+      const tr = el("tr", null, className);
+      tr.appendChild(el("th", label));
+      values.forEach(function (value, i) {
+        const cell = el("td", (value === null ? "—" : value) + signed(changes[i]), "num");
+        if (changes[i] > 0) cell.classList.add("up");
+        if (changes[i] < 0) cell.classList.add("down");
+        tr.appendChild(cell);
+      });
+      body.appendChild(tr);
+    }
+    history.criteria.forEach(function (c) { row(c.number + ". " + c.name, c.points, c.changes); });
+    row(say("history_total"), history.totals, history.total_changes, "total");
+    const status = el("tr", null, "status");
+    status.appendChild(el("th", say("header_status")));
+    history.periods.forEach(function (p) { status.appendChild(el("td", p.status_label, "status-" + p.status)); });
+    body.appendChild(status);
+    holder.replaceChildren(table);
+  }
+
+  // ------------------------------------------------------------------ a board's results table
+
+  const board = document.getElementById("board-table");
+  if (board) setUpBoard(board);
+
+  function setUpBoard(table) {
+    const body = table.tBodies[0];
+    const filter = document.getElementById("status-filter");
+    filter.addEventListener("change", function () {
+      Array.prototype.forEach.call(body.rows, function (tr) {
+        tr.hidden = filter.value !== "" && tr.dataset.status !== filter.value;
+      });
+    });
+    table.querySelectorAll("th").forEach(function (th, column) {
+      const button = th.querySelector("button.sort");
+      if (!button) return;
+      button.addEventListener("click", function () {
+        const ascending = th.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("th").forEach(function (other) { other.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        const numeric = th.dataset.type === "number";
+        const rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          const x = a.cells[column].dataset.value, y = b.cells[column].dataset.value;
+          const order = numeric ? Number(x) - Number(y) : x.localeCompare(y, lang);
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (tr) { body.appendChild(tr); });
+      });
+    });
+  }
+})();

@@ -1,0 +1,97 @@
+"""Uploaded files: read with the CLI's own readers (a temporary file with the upload's suffix), validated and
+scored like `cfc evaluate`, and kept in memory as a board's results table while the server runs."""
+from __future__ import annotations
+
+import re
+import secrets
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+from engine.messages import Message
+from engine.readers import iter_records
+from engine.readers.records import InputFileError
+from engine.results.model import BatchResult, UnitResult
+from engine.rules.criteria import CriteriaSet
+from engine.rules.evaluate import evaluate_units
+from engine.text import nfc
+from engine.units.duplicates import find_duplicates, mark_duplicate
+from engine.units.validate import Unit, validate_record
+from engine.web.form import form_value
+
+KEEP_BOARDS = 20  # uploads kept for their results table; the oldest is forgotten first
+
+
+@dataclass
+class Upload:
+    file_name: str
+    content: bytes
+    units: list[Unit] = field(default_factory=list)
+    results: list[UnitResult] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+
+    def batch(self, criteria: CriteriaSet) -> BatchResult:
+        return BatchResult(criteria_id=criteria.instrument.id, criteria_source=criteria.source,
+                           criteria_digest=criteria.digest, units=self.results, file_errors=self.file_errors)
+
+    def form_values(self, criteria: CriteriaSet, index: int) -> dict[str, str]:
+        """What the unit's file row said, as the form shows it: a bad value stays visible beside its error."""
+        data = self.units[index].record.data
+        if not isinstance(data, dict):
+            return {}
+        values = {nfc(str(k)).strip(): form_value(v) for k, v in data.items()}
+        return {name: value for name, value in values.items() if name in criteria.input_by_name}
+
+
+def safe_name(name: str | None) -> str:
+    """The upload's own file name, without any directory, fit to name it in messages and on disk."""
+    base = PurePath((name or "").replace("\\", "/")).name
+    base = re.sub(r"[\x00-\x1f/]", "", base).strip() or "upload"
+    return base[:120]
+
+
+def read_upload(criteria: CriteriaSet, file_name: str | None, content: bytes) -> Upload:
+    name = safe_name(file_name)
+    upload = Upload(name, content)
+    with tempfile.TemporaryDirectory(prefix="cfc-upload-") as folder:
+        path = Path(folder) / ("upload" + Path(name).suffix.lower())
+        path.write_bytes(content)
+        try:
+            records = list(iter_records(path, criteria))
+        except InputFileError as error:
+            upload.file_errors.append(str(error).replace(str(path), name))
+            return upload
+        except Exception as error:  # noqa: BLE001 — a reader's own failure on a corrupt file (e.g. broken XML
+            # inside an .xlsx) must not become a 500: the person learns the file cannot be read.
+            upload.file_errors.append(Message("web_unreadable_file", {"file": name, "error": error}).render("en"))
+            return upload
+    for record in records:
+        record.source = name  # messages name the file the person chose, not the temporary copy
+    duplicates = find_duplicates(records)
+    upload.units = [validate_record(criteria, mark_duplicate(record, duplicates)) for record in records]
+    upload.results = list(evaluate_units(criteria, upload.units))
+    return upload
+
+
+class Boards:
+    """The uploads of this server's run, by a random id (an id is the only way to reach one)."""
+
+    def __init__(self, keep: int = KEEP_BOARDS):
+        self.keep = keep
+        self._items: OrderedDict[str, Upload] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, upload: Upload) -> str:
+        board_id = secrets.token_urlsafe(9)
+        with self._lock:
+            self._items[board_id] = upload
+            while len(self._items) > self.keep:
+                self._items.popitem(last=False)
+        return board_id
+
+    def get(self, board_id: str) -> Upload | None:
+        with self._lock:
+            return self._items.get(board_id)
+
