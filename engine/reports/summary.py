@@ -163,7 +163,7 @@ def _change(summary: agg.Summary) -> list:
     recognised = agg.STATUS_VI["recognized"]
     rows = [[cell(_area_name(row, keys)), cell(f"{row['Kỳ trước']} → {row[agg.PERIOD]}"),
              cell(f"{number(int(row[f'{recognised} kỳ trước']))} → {number(int(row[recognised]))}", "cell_right"),
-             cell(f"{_pct(row[f'{agg.RATE} kỳ trước'])} → {_pct(row[agg.RATE])}", "cell_right"),
+             cell(f"{_pct(row[agg.RATE_BEFORE])} → {_pct(row[agg.RATE])}", "cell_right"),
              cell(_signed(row["Thay đổi tỷ lệ (điểm %)"]), "cell_right")] for _, row in frame.iterrows()]
     return out + [table(["Địa bàn", "Kỳ", "Số đơn vị đạt chuẩn", "Tỷ lệ đạt chuẩn", "Thay đổi (điểm %)"], rows,
                         [50, 30, 30, 32, 23], shaded=_total_rows(frame, keys[0]))]

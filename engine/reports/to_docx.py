@@ -35,13 +35,20 @@ def render_docx(doc: d.Document) -> bytes:
     for block in doc.blocks:
         _block(out, block)
     props = out.core_properties
-    props.title, props.subject, props.author, props.last_modified_by = nfc(doc.title), nfc(doc.subject), "cfc", "cfc"
+    props.title, props.subject = _property(doc.title), _property(doc.subject)
+    props.author = props.last_modified_by = "cfc"
     props.created = props.modified = props.last_printed = FIXED_DATE
     props.revision = 1
     props.language = "vi-VN"
     buffer = io.BytesIO()
     out.save(buffer)
     return _fixed_zip(buffer.getvalue())
+
+
+def _property(text: str) -> str:
+    """Core properties hold at most 255 characters (a 1,500-character unit name is shown in full in the body)."""
+    text = nfc(text)
+    return text if len(text) <= 255 else text[:254] + "…"
 
 
 def _fixed_zip(data: bytes) -> bytes:
