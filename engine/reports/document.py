@@ -98,6 +98,7 @@ class Table:
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (row, first column, last column)
     keep: list[tuple[int, int]] = field(default_factory=list)        # rows first..last kept on one page
     grid: bool = True
+    compact: bool = False  # narrow cell padding: many narrow columns (the annex of points per criterion)
 
 
 @dataclass
@@ -223,7 +224,7 @@ def table(header: list[str], rows: list[list], weights: list[float], *, small: b
     """Header texts become bold centred cells; plain values in rows become cells."""
     head_style, body_style = ("small_head", "small") if small else ("cell_head", "cell")
     body = [[v if isinstance(v, (Para, list)) or v is None else cell(v, body_style) for v in row] for row in rows]
-    return Table([cell(h, head_style) for h in header], body, weights, **kw)
+    return Table([cell(h, head_style) for h in header], body, weights, compact=small, **kw)
 
 
 def key_values(pairs: list[tuple[str, object]], key_mm: float = 50) -> KeyValues:

@@ -92,9 +92,10 @@ def _data_table(t: d.Table) -> RLTable:
     body = ([[_para(h) for h in t.header]] if t.header else []) + [[_cell(v) for v in row] for row in t.rows]
     widths = [WIDTH * w / sum(t.weights) for w in t.weights]
     table = RLTable(body, colWidths=widths, repeatRows=offset, splitByRow=1, splitInRow=1, spaceAfter=5)
+    padding = 1.5 if t.compact else 3
     commands = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
     if t.grid:
