@@ -389,3 +389,44 @@ def test_summary_for_two_periods_and_63_provinces(criteria, national_results, tm
     pages = PdfReader(tmp_path / "tong-hop.pdf").pages
     images = [x.get_object() for page in pages for x in page["/Resources"].get("/XObject", {}).values()]
     assert len(images) == 2
+
+
+# ---------------------------------------------------------------- font and signer
+
+
+def _os2_family_class(program: bytes) -> int:
+    """The IBM font family class (high byte of sFamilyClass in the OS/2 table) of an embedded TrueType program."""
+    tables = int.from_bytes(program[4:6], "big")
+    for i in range(tables):
+        record = program[12 + 16 * i: 28 + 16 * i]
+        if record[:4] == b"OS/2":
+            offset = int.from_bytes(record[8:12], "big")
+            return program[offset + 30]
+    raise AssertionError("no OS/2 table")
+
+
+def test_pdf_fonts_are_embedded_serif_faces(criteria, board, area):
+    reader = PdfReader(io.BytesIO(render(appraisal.document(area, criteria, board), ".pdf")))
+    seen = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object() \
+                if "/DescendantFonts" in font else font["/FontDescriptor"].get_object()
+            seen.add(re.sub(r"^/[A-Z]{6}\+", "", str(font["/BaseFont"])))
+            assert "/FontFile2" in descriptor  # the TrueType program is in the file
+            family_class = _os2_family_class(descriptor["/FontFile2"].get_object().get_data())
+            assert 1 <= family_class <= 7, (font["/BaseFont"], family_class)  # IBM font class: serif (8 = sans)
+    assert seen == {"LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic", "LiberationSerif-BoldItalic"}
+
+
+def test_docx_names_times_new_roman(criteria, single):
+    document = docx.Document(io.BytesIO(render(self_assessment.document(single, criteria), ".docx")))
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    section = document.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.left_margin.mm) == 30
+
+
+def test_signer_name_under_the_signature(criteria, board, area):
+    text = " ".join(pdf_pages(render(appraisal.document(area, criteria, board), ".pdf")))
+    assert "TRƯỞNG PHÒNG (Ký, ghi rõ họ tên, đóng dấu) Nguyễn Văn An" in text

@@ -51,7 +51,8 @@ def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | Non
     footnote = provisional_footnote(units)
     blocks.append(Signatures(
         recipients([f"{authority};", "Lưu: VT."]),
-        signature_block([board.get("reviewing_office_signer")], "(Ký, ghi rõ họ tên, đóng dấu)"),
+        signature_block([board.get("reviewing_office_signer")], "(Ký, ghi rõ họ tên, đóng dấu)",
+                        board.get("reviewing_office_signer_name")),
         lead=[proposal[-1]] + ([spacer(2), para(footnote, "footnote")] if footnote else []),
     ))
     blocks += [spacer(3), para(criteria_note(criteria), "note"), PageBreak()]

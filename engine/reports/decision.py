@@ -63,7 +63,7 @@ def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | Non
     footnote = provisional_footnote(recognized)
     blocks.append(Signatures(
         recipients(["Như Điều 3;", "Lưu: VT."]),
-        signature_block([signer], "(Ký tên, đóng dấu)"),
+        signature_block([signer], "(Ký tên, đóng dấu)", board.get("authority_signer_name")),
         lead=[spacer(1), para(footnote, "footnote")] if footnote else [],
     ))
     return Document(blocks, title=f"Dự thảo quyết định công nhận — {board.get('area')} — {board.get('period')}",

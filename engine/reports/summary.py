@@ -40,7 +40,8 @@ def document(summary: agg.Summary, criteria: CriteriaSet, board: BoardConfig | N
     blocks += [heading("GHI CHÚ VỀ SỐ LIỆU"), *bullets([vi_decimal(n) for n in summary.notes], "footnote")]
     blocks.append(Signatures(
         recipients([f"{recipient};", "Lưu: VT."]),
-        signature_block([board.get("reporting_office_signer")], "(Ký, ghi rõ họ tên, đóng dấu)"),
+        signature_block([board.get("reporting_office_signer")], "(Ký, ghi rõ họ tên, đóng dấu)",
+                        board.get("reporting_office_signer_name")),
     ))
     invalid = int(summary.tables["area"][agg.STATUS_VI["invalid"]].sum()) > 0
     return Document(blocks, title=f"Báo cáo tổng hợp — {area} — {period}",

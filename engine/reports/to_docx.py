@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.table import _Cell
 
 from engine.reports import document as d
 from engine.reports.fonts import DOCX_FONT
@@ -252,7 +253,8 @@ def _new_table(out, columns: int, widths: list, grid: bool, padding: int = 0):
 
 
 def _row(table, values: list, widths: list, shade: str | None = None):
-    cells = table.add_row().cells
+    # the row's own cells: python-docx's row.cells walks the whole table each time (quadratic in rows)
+    cells = [_Cell(tc, table) for tc in table.add_row()._tr.tc_lst]
     for cell, value, width in zip(cells, values, widths):
         cell.width = width
         _content(cell, value)
