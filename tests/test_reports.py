@@ -172,7 +172,7 @@ def test_appraisal_has_every_unit_and_the_board_names(area_pdf, area):
     for expected in [
         "BÁO CÁO THẨM ĐỊNH", "ỦY BAN NHÂN DÂN THỊ XÃ ĐOÀI SƠN", "PHÒNG VĂN HÓA - XÃ HỘI",
         "Kính gửi: Ủy ban nhân dân thị xã Đoài Sơn.", "Địa bàn: Thị xã Đoài Sơn, Hà Nội",
-        "Số đơn vị thẩm định 15", "Đề nghị công nhận (đạt chuẩn) 7 (46,7%)",
+        "Số đơn vị thẩm định 15", "Đề nghị công nhận (đạt chuẩn) (*) 7 (46,7%)",
         "Tiêu chí đạt 0 điểm tiêu chí 3: 1 đơn vị; tiêu chí 5: 1 đơn vị",
         "6 09906 Xã Hồng Phong 880 850 3 Không đạt", "8 09908 Xã Phú Hòa (950) 850 — Thiếu dữ liệu",
         "TRƯỞNG PHÒNG", "Nơi nhận: - Ủy ban nhân dân thị xã Đoài Sơn; - Lưu: VT.",

@@ -216,6 +216,8 @@ def test_one_footnote_for_provisional_bands_in_every_document(criteria, board, a
             data = render(doc, fmt)
             text = " ".join(pdf_pages(data)) if fmt == ".pdf" else docx_text(data)
             assert text.count("có dùng mức chấm điểm tạm tính (chưa đối chiếu được với văn bản gốc)") == 1, doc.title
+            assert text.count("(*)") == 2, doc.title  # the mark in the text and the footnote's own
+            assert "Đề nghị công nhận (đạt chuẩn) (*)" in text or "năm 2024 (*):" in text
             assert "provisional" not in text and "TẠM TÍNH" not in text
 
 
@@ -223,7 +225,7 @@ def test_no_footnote_when_nothing_rests_on_provisional_bands(criteria, area):
     units = [u.model_copy(update={"provisional": []}) for u in area.units if u.status == "recognized"]
     batch = area.model_copy(update={"units": units})
     text = " ".join(pdf_pages(render(decision.document(batch, criteria), ".pdf")))
-    assert "tạm tính" not in text
+    assert "tạm tính" not in text and "(*)" not in text
 
 
 # ---------------------------------------------------------------- annex and results/difficulties

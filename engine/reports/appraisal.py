@@ -10,9 +10,9 @@ from collections import Counter
 
 from engine.reports import findings
 from engine.reports.board import BoardConfig
-from engine.reports.common import (criteria_note, data_checksum, input_label, period_phrase,
-                                   provisional_footnote, reasons, status_label, total_text, unit_errors, watermark,
-                                   zero_criteria)
+from engine.reports.common import (PROVISIONAL_MARK, criteria_note, data_checksum, input_label, period_phrase,
+                                   provisional_footnote, reasons, status_label, total_text, unit_errors,
+                                   watermark, zero_criteria)
 from engine.reports.document import (GREEN, GREY, RED, Document, PageBreak, Signatures, bullets, cell, coloured,
                                      esc, heading, key_values, markup, number, para, percent, recipients,
                                      report_opening, signature_block, spacer, table)
@@ -39,7 +39,8 @@ def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | Non
              f"{criteria.instrument.title.vi[1:]}; trên cơ sở hồ sơ tự đánh giá của {number(len(units))} xã, "
              f"phường, thị trấn, {office} báo cáo kết quả thẩm định như sau:", "body"),
     ]
-    blocks += _overview(batch, criteria)
+    footnote = provisional_footnote(units)
+    blocks += _overview(batch, marked=footnote is not None)
     blocks += _summary_table(units, several_areas)
     blocks += _recognized_list(recognized, criteria)
     blocks += _rejected_list(rejected, criteria)
@@ -48,7 +49,6 @@ def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | Non
     blocks += findings.section("VI. KẾT QUẢ ĐẠT ĐƯỢC, KHÓ KHĂN, BẤT CẬP", achieved, difficulties)
     proposal = _proposal(board, recognized, rejected, problems)
     blocks += proposal[:-1]  # the last paragraph goes with the signature: it never stands alone
-    footnote = provisional_footnote(units)
     blocks.append(Signatures(
         recipients([f"{authority};", "Lưu: VT."]),
         signature_block([board.get("reviewing_office_signer")], "(Ký, ghi rõ họ tên, đóng dấu)",
@@ -98,7 +98,8 @@ def _name_cell(unit: UnitResult, with_area: bool):
     return markup(f'{esc(unit_name(unit))}<br/><font color="{GREY}">{esc(area)}</font>', "cell")
 
 
-def _overview(batch: BatchResult, criteria: CriteriaSet) -> list:
+def _overview(batch: BatchResult, marked: bool) -> list:
+    """The counts; `marked`: the decisions rest partly on provisional bands (the footnote's mark)."""
     total = len(batch.units)
     counts = batch.counts()
 
@@ -107,7 +108,7 @@ def _overview(batch: BatchResult, criteria: CriteriaSet) -> list:
 
     pairs = [
         ("Số đơn vị thẩm định", number(total)),
-        ("Đề nghị công nhận (đạt chuẩn)", share(counts["recognized"])),
+        ("Đề nghị công nhận (đạt chuẩn)" + (f" {PROVISIONAL_MARK}" if marked else ""), share(counts["recognized"])),
         ("Không đạt chuẩn", share(counts["not_recognized"])),
         ("Thiếu dữ liệu", share(counts["incomplete"])),
         ("Dữ liệu không hợp lệ", share(counts["invalid"])),

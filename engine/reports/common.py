@@ -148,9 +148,10 @@ def provisional_footnote(units: list[UnitResult]) -> str | None:
     dependent = sum(1 for u in units if u.provisional)
     whose = "Kết quả trên" if len(units) == 1 else f"Kết quả của {number(dependent)} đơn vị"
     listed = "; ".join(names[k] for k in sorted(names, key=_indicator_order))
+    what = f"Điểm đánh dấu {PROVISIONAL_MARK}" if len(units) == 1 else "Các kết quả này"
     return (f"{PROVISIONAL_MARK} {whose} có dùng mức chấm điểm tạm tính (chưa đối chiếu được với văn bản gốc) "
-            f"cho các chỉ tiêu: {listed}. Điểm đánh dấu {PROVISIONAL_MARK} có thể thay đổi khi cơ quan có thẩm "
-            "quyền xác nhận hoặc điều chỉnh các mức này; đề nghị đối chiếu trước khi ký.")
+            f"cho các chỉ tiêu: {listed}. {what} có thể thay đổi khi cơ quan có thẩm quyền xác nhận hoặc điều "
+            "chỉnh các mức này; đề nghị đối chiếu trước khi ký.")
 
 
 def _indicator_order(indicator: str) -> tuple[int, str]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from engine.reports.appraisal import complete, recognized_rows
 from engine.reports.board import BoardConfig
-from engine.reports.common import data_checksum, lower_first, period_phrase, provisional_footnote, watermark
+from engine.reports.common import (PROVISIONAL_MARK, data_checksum, lower_first, period_phrase, provisional_footnote,
+                                   watermark)
 from engine.reports.document import (Document, NationalHeader, Signatures, esc, markup, number, para,
                                      place_date_line, recipients, signature_block, spacer, table, upper)
 from engine.results.model import BatchResult
@@ -45,10 +46,12 @@ def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | Non
         para("QUYẾT ĐỊNH:", "subtitle"),
         spacer(2),
     ]
+    footnote = provisional_footnote(recognized)
+    mark = f" {PROVISIONAL_MARK}" if footnote else ""
     if recognized:
         blocks += [
             markup(f"<b>Điều 1.</b> Công nhận {number(len(recognized))} xã, phường, thị trấn sau đây đạt tiêu chuẩn "
-                   f"xã, phường, thị trấn phù hợp với trẻ em {esc(period)}:", "body"),
+                   f"xã, phường, thị trấn phù hợp với trẻ em {esc(period)}{mark}:", "body"),
             table(["TT", "Mã đơn vị", "Đơn vị", "Huyện / khu vực", "Tỉnh, thành phố", "Điểm / ngưỡng"],
                   recognized_rows(recognized), [10, 17, 45, 38, 33, 22]),
         ]
@@ -60,7 +63,6 @@ def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | Non
                "dân các xã, phường, thị trấn có tên tại Điều 1 và các cơ quan, đơn vị có liên quan chịu trách nhiệm "
                "thi hành Quyết định này./.", "body"),
     ]
-    footnote = provisional_footnote(recognized)
     blocks.append(Signatures(
         recipients(["Như Điều 3;", "Lưu: VT."]),
         signature_block([signer], "(Ký tên, đóng dấu)", board.get("authority_signer_name")),
