@@ -161,6 +161,17 @@ def _document_format(output) -> None:
         raise click.UsageError(str(error))
 
 
+def _write_document(output, doc) -> None:
+    """Render and write atomically; a place that cannot be written is one line and exit 2, never a traceback."""
+    from engine.reports import write
+
+    try:
+        write(output, doc)
+    except OSError as error:
+        click.echo(f"error: cannot write {output}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
 def _board(config_path, **overrides):
     from engine.reports.board import BoardConfigError, load_board_config
 
@@ -198,7 +209,6 @@ def _report_exit(batch, units) -> None:
 def report_self_assessment(file, unit_code, output, config_path, criteria_path):
     """Báo cáo tự đánh giá of one unit: points per criterion, decision, what to fix, the plan, missing data,
     the commune's proposal, Người lập biểu and the chairperson's signature, Nơi nhận."""
-    from engine.reports import write
     from engine.reports.self_assessment import document
 
     board = _board(config_path)
@@ -215,18 +225,16 @@ def report_self_assessment(file, unit_code, output, config_path, criteria_path):
         if not found:
             raise click.UsageError(f"no unit {unit_code!r} in {file}")
         unit = found[0]
-    write(output, document(unit, criteria, board))
+    _write_document(output, document(unit, criteria, board))
     click.echo(f"{output}: {unit.unit_code} {unit.unit_name or ''}".rstrip(), err=True)
     _report_exit(batch, [unit])
 
 
 def _batch_document(module, files, output, config_path, criteria_path, **overrides):
     """Appraisal and decision: evaluate the files, build the document, write it. Returns the batch."""
-    from engine.reports import write
-
     board = _board(config_path, **overrides)
     criteria, batch = _report_inputs(files, output, criteria_path)
-    write(output, module.document(batch, criteria, board))
+    _write_document(output, module.document(batch, criteria, board))
     return batch
 
 
@@ -273,7 +281,6 @@ def report_summary(results, output, by, config_path, issuer, recipient, area, pe
     if any(Path(output).resolve() == Path(f).resolve() for f in results):
         raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
     from engine.aggregate import AggregateError, load_results, summarise
-    from engine.reports import write
     from engine.reports.summary import document
 
     board = _board(config_path, reporting_office=issuer, report_recipient=recipient, area=area, period=period)
@@ -283,7 +290,7 @@ def report_summary(results, output, by, config_path, issuer, recipient, area, pe
     except AggregateError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_USAGE)
-    write(output, document(summary, criteria, board))
+    _write_document(output, document(summary, criteria, board))
     click.echo(str(output), err=True)
 
 

@@ -432,3 +432,14 @@ def test_docx_names_times_new_roman(criteria, single):
 def test_signer_name_under_the_signature(criteria, board, area):
     text = " ".join(pdf_pages(render(appraisal.document(area, criteria, board), ".pdf")))
     assert "TRƯỞNG PHÒNG (Ký, ghi rõ họ tên, đóng dấu) Nguyễn Văn An" in text
+
+
+def test_unwritable_output_is_one_line_and_exit_2(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    for command in (["self-assessment", SINGLE], ["appraisal", AREA], ["decision", AREA]):
+        result = CliRunner().invoke(main, ["report", *command, "-o", str(blocker / "out.docx")])
+        assert result.exit_code == 2, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert f"error: cannot write {blocker / 'out.docx'}" in result.output
+    assert list(tmp_path.iterdir()) == [blocker]  # nothing half-written
