@@ -443,3 +443,14 @@ def test_unwritable_output_is_one_line_and_exit_2(tmp_path):
         assert result.exception is None or isinstance(result.exception, SystemExit)
         assert f"error: cannot write {blocker / 'out.docx'}" in result.output
     assert list(tmp_path.iterdir()) == [blocker]  # nothing half-written
+
+
+def test_docx_identical_across_processes(criteria, board, single, tmp_path):
+    """Another process (other hash seed) writes the same .docx bytes."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "tu-danh-gia.docx"
+    subprocess.run([sys.executable, str(ROOT / "cli.py"), "report", "self-assessment", SINGLE, "-o", str(out),
+                    "--config", BOARD], check=True, cwd=ROOT, capture_output=True)
+    assert out.read_bytes() == render(self_assessment.document(single, criteria, board), ".docx")
