@@ -39,7 +39,8 @@ class Style:
 
 
 STYLES: dict[str, Style] = {
-    "body": Style(13, 17, align="justify", space_after=4, first_line=0),
+    # ND 30: a paragraph's first line indented 1 to 1.27 cm, at least 6 pt between paragraphs
+    "body": Style(13, 17, align="justify", space_after=6, first_line=28.35),
     "bullet": Style(13, 17, align="justify", space_after=2, indent=14),
     "title": Style(14, 18, bold=True, align="center", space_before=10),
     "subtitle": Style(13, 17, bold=True, align="center"),
@@ -208,13 +209,6 @@ def percent(value: float | None, digits: int = 1) -> str:
 
 def upper(text: str) -> str:
     return nfc(text).upper()
-
-
-def plain_text(source: str) -> str:
-    """The text of a piece of markup, for tests and for checks of glyphs."""
-    from html import unescape
-
-    return unescape(re.sub(r"<br\s*/?>", "\n", re.sub(r"<(?!br)[^>]+>", "", source)))
 
 
 # ---------------------------------------------------------------- building blocks
