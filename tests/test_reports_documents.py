@@ -388,9 +388,20 @@ def test_summary_for_two_periods_and_63_provinces(criteria, national_results, tm
         assert "So với kỳ 2023, tỷ lệ đạt chuẩn" in text
         assert re.search(r"\d+,\d{2}%", text) and not re.search(r"\d+\.\d{2}%", text)  # decimal comma
         assert WATERMARK_INVALID in text  # the sample rows include units with invalid data
-    pages = PdfReader(tmp_path / "tong-hop.pdf").pages
-    images = [x.get_object() for page in pages for x in page["/Resources"].get("/XObject", {}).values()]
-    assert len(images) == 2
+    # 63 areas: three recognition charts of at most 25 areas (each fits a page), then the criteria chart
+    assert _images(tmp_path / "tong-hop.pdf") == 4
+    assert len(docx.Document(tmp_path / "tong-hop.docx").inline_shapes) == 4
+    out = tmp_path / "huyen.pdf"
+    result = CliRunner().invoke(main, ["report", "summary", str(national_results), "-o", str(out), "--by", "district"])
+    assert result.exit_code == 0, result.output
+    assert "75 địa bàn có tỷ lệ đạt chuẩn thấp nhất trong 126 địa bàn" in " ".join(pdf_pages(out.read_bytes()))
+    assert _images(out) == 4
+
+
+def _images(path) -> int:
+    """Images drawn in a PDF (soft masks are part of their image)."""
+    return sum(1 for page in PdfReader(path).pages for x in page["/Resources"].get("/XObject", {}).values()
+               if x.get_object()["/Subtype"] == "/Image")
 
 
 # ---------------------------------------------------------------- font and signer

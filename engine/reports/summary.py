@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from engine import aggregate as agg
@@ -119,7 +120,34 @@ def _targets(summary: agg.Summary) -> list:
             para(f"Mục tiêu ({targets.measure}): {goals} ({targets.citation}).", "body"),
             table(["Kỳ", "Địa bàn", "Tỷ lệ đạt chuẩn", "Mục tiêu", "Chênh lệch (điểm %)", "Số đơn vị cần đạt thêm"],
                   rows, [14, 55, 22, 24, 25, 25], shaded=_total_rows(frame, keys[0])),
-            _chart(agg.chart_recognition, summary)]
+            *_area_charts(summary)]
+
+
+CHART_AREAS = 25     # areas per recognition chart: bars and labels stay readable on an A4 page
+CHART_MOST = 75      # beyond this, the charts show the lowest rates (every area is in the tables)
+
+
+def _area_charts(summary: agg.Summary) -> list:
+    """The recognition-rate chart, split into charts of at most CHART_AREAS areas (highest rates first), each
+    with the total for reference; past CHART_MOST areas only the lowest CHART_MOST are drawn, and a line says so."""
+    frame, keys = summary.tables["area"], summary.keys
+    area_of = lambda row: tuple(row[k] for k in keys)  # noqa: E731
+    periods = list(dict.fromkeys(frame[agg.PERIOD]))
+    latest = {area_of(row): row[agg.RATE] for _, row in frame[frame[agg.PERIOD] == periods[-1]].iterrows()}
+    areas = sorted({area_of(row) for _, row in frame.iterrows() if row[keys[0]] != agg.ALL_AREAS},
+                   key=lambda a: (-latest.get(a, -1.0), a))
+    if len(areas) <= CHART_AREAS:
+        return [_chart(agg.chart_recognition, summary)]
+    out = []
+    if len(areas) > CHART_MOST:
+        out.append(para(f"Biểu đồ dưới đây thể hiện {CHART_MOST} địa bàn có tỷ lệ đạt chuẩn thấp nhất trong "
+                        f"{number(len(areas))} địa bàn (số liệu đầy đủ ở các bảng trên).", "note"))
+        areas = areas[-CHART_MOST:]
+    for start in range(0, len(areas), CHART_AREAS):
+        chunk = set(areas[start:start + CHART_AREAS])
+        rows = frame[[area_of(row) in chunk or row[keys[0]] == agg.ALL_AREAS for _, row in frame.iterrows()]]
+        out.append(_chart(agg.chart_recognition, replace(summary, tables={**summary.tables, "area": rows})))
+    return out
 
 
 def _criteria(summary: agg.Summary) -> list:
