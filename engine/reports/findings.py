@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from engine.reports.common import input_label, zero_criteria
-from engine.reports.document import heading, number, para, percent
-from engine.reports import document as d
+from engine.reports.document import bullets, heading, number, para, percent, vi_decimal
 from engine.results.model import DECIDED, UnitResult
 from engine.rules.criteria import CriteriaSet
 
@@ -20,9 +19,9 @@ EDIT_NOTE = ("Nội dung mục này do phần mềm tổng hợp từ số liệ
 
 
 def section(title: str, achieved: list[str], difficulties: list[str]) -> list:
-    return [heading(title), para("1. Kết quả đạt được", "heading"), *d.bullets(achieved or ["(Chưa có.)"]),
+    return [heading(title), para("1. Kết quả đạt được", "heading"), *bullets(achieved or ["(Chưa có.)"]),
             para("2. Khó khăn, bất cập", "heading"),
-            *d.bullets(difficulties or ["Không phát hiện khó khăn, bất cập nào từ số liệu."]),
+            *bullets(difficulties or ["Không phát hiện khó khăn, bất cập nào từ số liệu."]),
             para(EDIT_NOTE, "note")]
 
 
@@ -58,7 +57,7 @@ def from_units(units: list[UnitResult], criteria: CriteriaSet, targets=None) -> 
     if short:
         mean = sum(u.shortfall for u in short) / len(short)
         difficulties.append(f"{number(len(short))} đơn vị không có tiêu chí 0 điểm nhưng tổng điểm dưới ngưỡng "
-                            f"(thiếu bình quân {d.vi_decimal(f'{mean:.1f}')} điểm).")
+                            f"(thiếu bình quân {vi_decimal(f'{mean:.1f}')} điểm).")
     missing = Counter(n for u in units for n in u.missing_inputs)
     if missing:
         difficulties.append("Số liệu còn thiếu nhiều nhất: " + _counted(missing, lambda n: input_label(criteria, n))
@@ -119,7 +118,7 @@ def from_summary(summary, criteria: CriteriaSet) -> tuple[list[str], list[str]]:
             delta = row["Thay đổi tỷ lệ (điểm %)"]
             word = "tăng" if delta > 0 else "giảm" if delta < 0 else "không đổi"
             achieved.append(f"So với kỳ {row['Kỳ trước']}, tỷ lệ đạt chuẩn {word}"
-                            + (f" {d.vi_decimal(f'{abs(delta):.2f}')} điểm phần trăm." if delta else "."))
+                            + (f" {vi_decimal(f'{abs(delta):.2f}')} điểm phần trăm." if delta else "."))
     criteria_table = summary.tables["criteria"]
     if not criteria_table.empty:
         now = criteria_table[criteria_table[agg.PERIOD] == latest]
