@@ -300,6 +300,8 @@ def _national_header(out, h: d.NationalHeader) -> None:
 def _signatures(out, s: d.Signatures) -> None:
     for block in s.lead:
         _block(out, block, keep_with_next=True)
+    gap = out.add_paragraph()  # room above the signatures, as in the PDF
+    gap.paragraph_format.space_after, gap.paragraph_format.keep_with_next = Mm(3), True
     widths = [int(TEXT_WIDTH * 0.45), int(TEXT_WIDTH * 0.55)]
     table = _new_table(out, 2, widths, grid=False)
     _row(table, [s.left or None, s.right], widths)
