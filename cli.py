@@ -254,18 +254,56 @@ def criteria_validate(path):
 
 @main.group()
 def report():
-    """Printable PDF documents in Vietnamese (báo cáo tự đánh giá, báo cáo thẩm định, báo cáo tổng hợp).
+    """Văn bản in và sửa được (PDF hoặc .docx, theo đuôi tên tệp -o): báo cáo tự đánh giá, báo cáo thẩm định,
+    dự thảo quyết định công nhận, báo cáo tổng hợp.
 
-    Exit code: 0 PDF written, 1 PDF written but some unit has invalid data, 2 usage error or unreadable file."""
+    Printable and editable documents in Vietnamese (-o NAME.pdf or NAME.docx). Exit code: 0 written, 1 written
+    but some unit has invalid data (the document then carries a DỰ THẢO watermark), 2 usage error or
+    unreadable file."""
+
+
+DOCUMENT_HELP = "Document to write (atomically): NAME.pdf or NAME.docx."
+CONFIG_HELP = ("Board YAML: reviewing office, recognising authority, signers, area, period, place "
+               "(see evaluations/board-config.example.yaml).")
+
+
+def _document_format(output) -> None:
+    from engine.reports import FormatError, output_format
+
+    try:
+        output_format(output)
+    except FormatError as error:
+        raise click.UsageError(str(error))
+
+
+def _write_document(output, doc) -> None:
+    """Render and write atomically; a place that cannot be written is one line and exit 2, never a traceback."""
+    from engine.reports import write
+
+    try:
+        write(output, doc)
+    except OSError as error:
+        click.echo(f"error: cannot write {output}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _board(config_path, **overrides):
+    from engine.reports.board import BoardConfigError, load_board_config
+
+    try:
+        return load_board_config(config_path).merged(**overrides)
+    except BoardConfigError as error:
+        raise click.UsageError(str(error))
 
 
 def _report_inputs(files, output, criteria_path):
-    """Refuse to overwrite an input, load the criteria, evaluate each unit by its period's set. Returns
+    """Check the output name, refuse to overwrite an input, evaluate each unit by its period's set. Returns
     (the set that scored the units, batch): a document speaks of one set."""
     from engine.atomic import check_file_target
     from engine.readers.records import reading
     from engine.rules.versions import evaluate_paths
 
+    _document_format(output)
     check_file_target(output)
     if any(Path(output).resolve() == Path(f).resolve() for f in files):
         raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
@@ -290,13 +328,15 @@ def _report_exit(batch, units) -> None:
 @report.command("self-assessment")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--unit", "unit_code", help="Unit code (mã đơn vị); optional when the file holds one unit.")
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="PDF to write (atomically).")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help=DOCUMENT_HELP)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True), help=CONFIG_HELP)
 @criteria_option
-def report_self_assessment(file, unit_code, output, criteria_path):
-    """Báo cáo tự đánh giá of one unit: points per criterion, decision, gaps, missing data, signatures."""
-    from engine.reports import write_pdf
-    from engine.reports.self_assessment import self_assessment_pdf
+def report_self_assessment(file, unit_code, output, config_path, criteria_path):
+    """Báo cáo tự đánh giá of one unit: points per criterion, decision, what to fix, the plan, missing data,
+    the commune's proposal, Người lập biểu and the chairperson's signature, Nơi nhận."""
+    from engine.reports.self_assessment import document
 
+    board = _board(config_path)
     criteria, batch = _report_inputs([file], output, criteria_path)
     if batch.file_errors:
         _report_exit(batch, [])
@@ -310,17 +350,23 @@ def report_self_assessment(file, unit_code, output, criteria_path):
         if not found:
             raise click.UsageError(f"no unit {unit_code!r} in {file}")
         unit = found[0]
-    write_pdf(output, self_assessment_pdf(unit, criteria))
+    _write_document(output, document(unit, criteria, board))
     _err(f"{output}: {unit.unit_code} {unit.unit_name or ''}".rstrip())
     _report_exit(batch, [unit])
 
 
+def _batch_document(module, files, output, config_path, criteria_path, **overrides):
+    """Appraisal and decision: evaluate the files, build the document, write it. Returns the batch."""
+    board = _board(config_path, **overrides)
+    criteria, batch = _report_inputs(files, output, criteria_path)
+    _write_document(output, module.document(batch, criteria, board))
+    return batch
+
+
 @report.command("appraisal")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="PDF to write (atomically).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
-              help="Board YAML: reviewing office, recognising authority, signers, area, period, place "
-                   "(see evaluations/board-config.example.yaml).")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help=DOCUMENT_HELP)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True), help=CONFIG_HELP)
 @click.option("--reviewing-office", help="Cơ quan thẩm định (overrides the config file).")
 @click.option("--authority", help="Cơ quan có thẩm quyền công nhận (overrides the config file).")
 @click.option("--area", help="Địa bàn (default: the units' common district and province).")
@@ -328,18 +374,12 @@ def report_self_assessment(file, unit_code, output, criteria_path):
 @criteria_option
 def report_appraisal(files, output, config_path, reviewing_office, authority, area, period, criteria_path):
     """Báo cáo thẩm định of a batch: summary, list proposed for recognition, units not recognised and why,
-    data problems, and a draft recognition decision. Names not given print as [placeholders]."""
-    from engine.reports import write_pdf
-    from engine.reports.appraisal import appraisal_pdf
-    from engine.reports.board import BoardConfigError, load_board_config
+    data problems, results and difficulties, proposal, and an annex of every unit's points per criterion.
+    Names not given print as [placeholders]."""
+    from engine.reports import appraisal
 
-    try:
-        board = load_board_config(config_path).merged(reviewing_office=reviewing_office, authority=authority,
-                                                      area=area, period=period)
-    except BoardConfigError as error:
-        raise click.UsageError(str(error))
-    criteria, batch = _report_inputs(files, output, criteria_path)
-    write_pdf(output, appraisal_pdf(batch, criteria, board))
+    batch = _batch_document(appraisal, files, output, config_path, criteria_path, reviewing_office=reviewing_office,
+                            authority=authority, area=area, period=period)
     counts = batch.counts()
     _err(f"{output}: {len(batch.units)} units, {counts['recognized']} proposed for recognition")
     _report_exit(batch, batch.units)
@@ -347,7 +387,7 @@ def report_appraisal(files, output, config_path, reviewing_office, authority, ar
 
 @report.command("summary")
 @click.argument("results", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="PDF to write (atomically).")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help=DOCUMENT_HELP)
 @click.option("--by", type=click.Choice(["province", "district"]), default="province", show_default=True,
               help="Areas compared in the tables and the chart.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
@@ -359,31 +399,46 @@ def report_appraisal(files, output, config_path, reviewing_office, authority, ar
 @criteria_option
 def report_summary(results, output, by, config_path, issuer, recipient, area, period, criteria_path):
     """Báo cáo tổng hợp for the level above: results of `cfc evaluate --format json|csv` (as for
-    `cfc aggregate`) by area, against the national target, the criteria failed most, with charts."""
+    `cfc aggregate`), one period or several, by area, against the national target, the criteria failed most,
+    results and difficulties, with charts."""
     from engine.atomic import check_file_target
 
+    _document_format(output)
     check_file_target(output)
     if any(Path(output).resolve() == Path(f).resolve() for f in results):
         raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
     from engine.aggregate import AggregateError, load_results, summarise
-    from engine.reports import write_pdf
-    from engine.reports.board import BoardConfigError, load_board_config
-    from engine.reports.summary import summary_pdf
+    from engine.reports.summary import document
 
-    try:
-        board = load_board_config(config_path).merged(reporting_office=issuer, report_recipient=recipient,
-                                                      area=area, period=period)
-    except BoardConfigError as error:
-        raise click.UsageError(str(error))
+    board = _board(config_path, reporting_office=issuer, report_recipient=recipient, area=area, period=period)
     criteria = _load(criteria_path)
     try:
         summary = summarise(load_results(results, criteria), criteria, by, sources=[Path(r).name for r in results])
     except AggregateError as error:
         _err(f"error: {error}")
         sys.exit(EXIT_USAGE)
-    write_pdf(output, summary_pdf(summary, criteria, board))
+    _write_document(output, document(summary, criteria, board))
     _err(str(output))
 
+
+@report.command("decision")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help=DOCUMENT_HELP)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True), help=CONFIG_HELP)
+@click.option("--reviewing-office", help="Cơ quan thẩm định (overrides the config file).")
+@click.option("--authority", help="Cơ quan có thẩm quyền công nhận (overrides the config file).")
+@click.option("--area", help="Địa bàn (default: the units' common district and province).")
+@click.option("--period", help="Kỳ đánh giá (default: the units' period).")
+@criteria_option
+def report_decision(files, output, config_path, reviewing_office, authority, area, period, criteria_path):
+    """Dự thảo quyết định công nhận: the recognised units only, with Căn cứ, Điều 1-3, Nơi nhận and the
+    signer of the recognising authority."""
+    from engine.reports import decision
+
+    batch = _batch_document(decision, files, output, config_path, criteria_path, reviewing_office=reviewing_office,
+                            authority=authority, area=area, period=period)
+    _err(f"{output}: {batch.counts()['recognized']} units recognised")
+    _report_exit(batch, batch.units)
 
 
 @main.command()
@@ -474,7 +529,7 @@ def history(unit_code, export_path, db, lang):
               help="Address to listen on. Any address other than this computer's own needs the printed token.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--db", type=click.Path(dir_okay=False), help="History file (default: in the user's data directory).")
-@click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False), help="Criteria YAML (default: newest shipped).")
+@criteria_option
 def serve(host, port, db, criteria_path):
     """The self-check page in the browser: a form generated from the criteria, the score, the decision and the
     plan updating as you type, uploads, documents and the saved history. Stop with Ctrl+C."""

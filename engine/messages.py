@@ -169,6 +169,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "web_download_data": ("Số liệu đã nhập (.csv)", "The data entered (.csv)"),
     "web_download_self_assessment": ("Báo cáo tự đánh giá (PDF)", "Self-assessment report (PDF)"),
     "web_download_appraisal": ("Báo cáo thẩm định (PDF)", "Appraisal report (PDF)"),
+    "web_download_docx": (".docx để sửa trước khi ký", ".docx to amend before signing"),
+    "web_download_decision": ("Dự thảo quyết định công nhận (PDF)", "Draft recognition decision (PDF)"),
     "web_download_file": ("Tệp đã tải lên", "The uploaded file"),
     "web_board_title": ("Kết quả {count} đơn vị — {file}", "Results of {count} units — {file}"),
     "web_filter": ("Lọc theo kết quả", "Filter by result"),

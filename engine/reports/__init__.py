@@ -1,28 +1,47 @@
-"""Printable PDF documents in Vietnamese (reportlab): the procedure of QĐ 06/QĐ-TTg runs on paper.
+"""Printable documents in Vietnamese, after Nghị định 30/2020/NĐ-CP, as PDF or as editable .docx.
 
-    self_assessment_pdf(unit, criteria)           báo cáo tự đánh giá of one commune
-    appraisal_pdf(batch, criteria, board)         báo cáo thẩm định of a batch, with a draft decision
+    self_assessment.document(unit, criteria, board)   báo cáo tự đánh giá of one commune
+    appraisal.document(batch, criteria, board)        báo cáo thẩm định of a batch, with an annex of points
+    decision.document(batch, criteria, board)         dự thảo quyết định công nhận (recognised units only)
+    summary.document(summary, criteria, board)        báo cáo tổng hợp for the level above
 
-Every function returns the PDF as bytes; identical input gives identical bytes. write_pdf() puts them on disk
-atomically. Modules: fonts (embedded DejaVu Sans), layout (A4 page, styles, blocks), board (who reviews and who
-recognises: configuration), common (shared wording), one module per document.
+Each builds one engine.reports.document.Document; render() turns it into PDF (to_pdf) or .docx (to_docx)
+bytes, identical for identical input, and write() puts them on disk atomically, the format chosen by the
+file's extension. Other modules: fonts (embedded Liberation Serif), board (who reviews, recognises, reports:
+configuration), common (wording shared by the documents), findings (results and difficulties from the data).
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from engine.atomic import atomic_path
 
-def write_pdf(path: str | Path, data: bytes) -> None:
-    """Write beside the target, then rename: a reader never sees half a PDF."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+FORMATS = (".pdf", ".docx")
+
+
+class FormatError(ValueError):
+    """The output name does not end in a format cfc writes."""
+
+
+def output_format(path: str | Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise FormatError(f"{path}: a document is written as .pdf or .docx (choose by the file name)")
+    return suffix
+
+
+def render(doc, fmt: str) -> bytes:
+    if fmt == ".docx":
+        from engine.reports.to_docx import render_docx
+
+        return render_docx(doc)
+    from engine.reports.to_pdf import render_pdf
+
+    return render_pdf(doc)
+
+
+def write(path: str | Path, doc) -> None:
+    """Render in the format the file name asks for and write it atomically: a reader never sees half a file."""
+    data = render(doc, output_format(path))
+    with atomic_path(path) as tmp:
+        Path(tmp).write_bytes(data)

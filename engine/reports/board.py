@@ -27,6 +27,10 @@ PLACEHOLDERS = {
     "reporting_office_parent": "",
     "reporting_office_signer": "[Chức danh người ký]",
     "report_recipient": "[Cơ quan nhận báo cáo]",
+    # names under the signatures: left blank to be typed or written when not given
+    "reviewing_office_signer_name": "",
+    "authority_signer_name": "",
+    "reporting_office_signer_name": "",
 }
 
 
@@ -52,6 +56,10 @@ class BoardConfig(BaseModel):
     reporting_office_parent: str | None = None   # e.g. "Ủy ban nhân dân tỉnh X"
     reporting_office_signer: str | None = None   # e.g. "Giám đốc"
     report_recipient: str | None = None          # nơi nhận báo cáo, e.g. "Bộ Y tế"
+    # Họ và tên người ký, printed under each signature (optional):
+    reviewing_office_signer_name: str | None = None
+    authority_signer_name: str | None = None
+    reporting_office_signer_name: str | None = None
 
     @field_validator("*", mode="before")
     @classmethod

@@ -1,13 +1,15 @@
-"""Wording and ordering shared by the reports: decisions, labels of inputs and categories, gap actions."""
+"""Wording and ordering shared by the documents: decisions, labels of inputs and categories, gap actions,
+the watermark, the provisional-band footnote and the data checksum."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from pathlib import Path
 
-from engine.rules.criteria import CriteriaSet
 from engine.messages import Message
-from engine.reports.layout import number, vi_decimal
+from engine.reports.document import WATERMARK_INVALID, number, vi_decimal
 from engine.results.model import DECIDED, Gap, UnitResult
+from engine.rules.criteria import CriteriaSet
 
 DECISION = {
     "recognized": "ĐẠT CHUẨN xã, phường, thị trấn phù hợp với trẻ em",
@@ -16,6 +18,7 @@ DECISION = {
     "invalid": "CHƯA KẾT LUẬN ĐƯỢC: dữ liệu không hợp lệ",
 }
 UNIT_PREFIXES = ("Xã ", "Phường ", "Thị trấn ", "Đặc khu ")
+PROVISIONAL_MARK = "(*)"
 
 
 def status_label(status: str) -> str:
@@ -34,6 +37,30 @@ def input_label(criteria: CriteriaSet, name: str) -> str:
     return decl.label.vi if decl else name
 
 
+def readable(criteria: CriteriaSet, text: str) -> str:
+    """A message with every input's field name replaced by its Vietnamese label: an official reads
+    "Số trẻ em được đăng ký khai sinh = '98,5'", never "births_registered = '98,5'"."""
+    names = sorted(criteria.input_by_name, key=len, reverse=True)
+    if not names:
+        return text
+    pattern = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, names)) + r")(?![\w])")
+    return pattern.sub(lambda m: input_label(criteria, m.group(1)), text)
+
+
+def unit_errors(criteria: CriteriaSet, unit: UnitResult) -> list[str]:
+    """A unit's data errors without the file path they start with (a document travels; the path means nothing
+    on paper), inputs named by their label."""
+    if unit.error_details:
+        return [readable(criteria, detail.message.vi) for detail in unit.error_details]
+    source = unit.source.vi
+    return [readable(criteria, e.vi.split(": ", 1)[1] if e.vi.startswith(source) and ": " in e.vi else e.vi)
+            for e in unit.errors]
+
+
+def reasons(criteria: CriteriaSet, unit: UnitResult) -> list[str]:
+    return [readable(criteria, r.message.vi) for r in unit.reasons]
+
+
 def period_phrase(period: str) -> str:
     """'năm 2024' for a year, 'kỳ 6 tháng đầu năm 2024' for anything else."""
     return f"năm {period}" if re.fullmatch(r"\d{4}", period or "") else f"kỳ {period}"
@@ -47,6 +74,10 @@ def place_of(unit_name: str | None) -> str:
         if unit_name.startswith(prefix) and len(unit_name) > len(prefix):
             return unit_name[len(prefix):]
     return unit_name
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def total_text(unit: UnitResult) -> str:
@@ -68,7 +99,7 @@ def gaps_worst_first(gaps: list[Gap]) -> list[Gap]:
 def gap_action(criteria: CriteriaSet, gap: Gap) -> str:
     """What it takes to close a gap, in words an official reads: the input's label, not its field name."""
     if gap.points_gain is None or gap.input is None:
-        return vi_decimal(gap.message.vi)
+        return vi_decimal(readable(criteria, gap.message.vi))
     label = input_label(criteria, gap.input)
     target = vi_decimal(gap.target.vi) if gap.target else ""
     if gap.change is None:  # yes/no
@@ -80,10 +111,49 @@ def gap_action(criteria: CriteriaSet, gap: Gap) -> str:
             f"({verb} {number(abs(gap.change))} {unit}), đạt mức {target}")
 
 
-def file_name(source: str) -> str:
-    return Path(source).name if source else ""
-
-
 def criteria_note(criteria: CriteriaSet) -> str:
-    return (f"Bộ tiêu chí: {criteria.instrument.citation} (tệp {file_name(criteria.source)}, "
-            f"mã kiểm tra {criteria.digest[:12]}).")
+    """Which rules were applied, by citation and checksum (no file path: the document travels)."""
+    return f"Bộ tiêu chí: {criteria.instrument.citation} (mã kiểm tra {criteria.digest[:12]})."
+
+
+def data_checksum(units: list[UnitResult]) -> str:
+    """A short checksum of the data scored (every input of every unit), for the footer: two copies of a
+    document built from the same figures carry the same code."""
+    digest = hashlib.sha256()
+    for unit in units:
+        inputs = {name: value for c in unit.criteria for ind in c.indicators for name, value in ind.inputs.items()}
+        record = [unit.unit_code, unit.unit_name, unit.period, unit.category, sorted(inputs.items(), key=str),
+                  [e.vi for e in unit.errors]]
+        digest.update(json.dumps(record, ensure_ascii=False, default=str).encode("utf-8"))
+    return digest.hexdigest()[:10]
+
+
+def watermark(units: list[UnitResult]) -> str | None:
+    """A document resting on data with errors must not look like a good one."""
+    return WATERMARK_INVALID if any(u.status == "invalid" for u in units) else None
+
+
+def provisional_footnote(units: list[UnitResult]) -> str | None:
+    """One footnote, in plain words, when a result rests on scoring levels not yet checked against the
+    official text; None when none does."""
+    names: dict[str, str] = {}
+    for unit in units:
+        for use in unit.provisional:
+            for criterion in unit.criteria:
+                for ind in criterion.indicators:
+                    if ind.id == use.indicator:
+                        names.setdefault(ind.id, ind.name.vi)
+    if not names:
+        return None
+    dependent = sum(1 for u in units if u.provisional)
+    whose = "Kết quả trên" if len(units) == 1 else f"Kết quả của {number(dependent)} đơn vị"
+    listed = "; ".join(names[k] for k in sorted(names, key=_indicator_order))
+    what = f"Điểm đánh dấu {PROVISIONAL_MARK}" if len(units) == 1 else "Các kết quả này"
+    return (f"{PROVISIONAL_MARK} {whose} có dùng mức chấm điểm tạm tính (chưa đối chiếu được với văn bản gốc) "
+            f"cho các chỉ tiêu: {listed}. {what} có thể thay đổi khi cơ quan có thẩm quyền xác nhận hoặc điều "
+            "chỉnh các mức này; đề nghị đối chiếu trước khi ký.")
+
+
+def _indicator_order(indicator: str) -> tuple[int, str]:
+    digits = re.match(r"\d+", indicator)
+    return (int(digits.group()) if digits else 0, indicator)

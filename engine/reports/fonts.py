@@ -1,53 +1,47 @@
-"""The one font family of every report: DejaVu Sans, which has every Vietnamese glyph, embedded as a subset.
+"""The one font family of every document: Liberation Serif 2.1, metric-compatible with Times New Roman (the
+font of Vietnamese administrative documents) and drawing every Vietnamese glyph, embedded as a subset.
 
-The TTF files come with matplotlib (a project dependency), so `pip install .` installs them: nothing to set
-up by hand, no system font assumed. They are found through matplotlib.get_data_path(), which does not import
-pyplot or start a plotting backend.
-"""
+The four TTF files and their licence (SIL Open Font License 1.1) ship inside the package, in fonts/ beside
+this module: pip cannot install system fonts, and no font on the machine is assumed. .docx files name
+"Times New Roman" instead (Word has it; LibreOffice substitutes Liberation Serif with the same metrics)."""
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
-REGULAR, BOLD, ITALIC, BOLD_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DejaVuSans-BoldOblique"
-FAMILY = "DejaVuSans"
-_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf",
-          ITALIC: "DejaVuSans-Oblique.ttf", BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf"}
+FAMILY = "LiberationSerif"
+REGULAR, BOLD, ITALIC, BOLD_ITALIC = ("LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic",
+                                      "LiberationSerif-BoldItalic")
+DOCX_FONT = "Times New Roman"
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+_FILES = {REGULAR: "LiberationSerif-Regular.ttf", BOLD: "LiberationSerif-Bold.ttf",
+          ITALIC: "LiberationSerif-Italic.ttf", BOLD_ITALIC: "LiberationSerif-BoldItalic.ttf"}
 
 
 class FontError(RuntimeError):
-    """The font files are not where matplotlib keeps them: the installation is broken."""
+    """A font file is missing from the package: the installation is broken."""
 
 
-def font_dir() -> Path:
-    import matplotlib
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+def face(bold: bool, italic: bool) -> str:
+    return {(False, False): REGULAR, (True, False): BOLD, (False, True): ITALIC, (True, True): BOLD_ITALIC}[
+        (bold, italic)]
 
 
 @lru_cache(maxsize=None)
 def register_fonts() -> str:
-    """Register the family with reportlab (once per process) and return its name for styles.
-
-    <b> and <i> in paragraphs map to the bold and oblique faces; a missing oblique face falls back to the
-    upright one (the reports only use it for date lines and notes)."""
+    """Register the four faces with reportlab (once per process); <b> and <i> map to them."""
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    directory = font_dir()
-    paths = {name: directory / file for name, file in _FILES.items()}
-    for required in (REGULAR, BOLD):
-        if not paths[required].is_file():
-            raise FontError(f"font file not found: {paths[required]} (reinstall matplotlib)")
-    for name, path in paths.items():
+    for name, file in _FILES.items():
+        path = FONT_DIR / file
         if not path.is_file():
-            path = paths[BOLD if name == BOLD_ITALIC else REGULAR]
+            raise FontError(f"font file not found: {path} (reinstall cfc)")
         pdfmetrics.registerFont(TTFont(name, str(path)))
-    addMapping(FAMILY, 0, 0, REGULAR)
-    addMapping(FAMILY, 1, 0, BOLD)
-    addMapping(FAMILY, 0, 1, ITALIC)
-    addMapping(FAMILY, 1, 1, BOLD_ITALIC)
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(FAMILY, bold, italic, face(bool(bold), bool(italic)))
     return FAMILY
 
 

@@ -25,12 +25,14 @@ ROUTES = [
     Route("/upload", pages.upload, methods=["POST"]),
     Route("/board/{board_id}", pages.board_page, methods=["GET"]),
     Route("/board/{board_id}/unit/{index:int}", pages.board_unit_page, methods=["GET"]),
-    Route("/board/{board_id}/appraisal.pdf", downloads.board_appraisal, methods=["GET"]),
+    *[Route(f"/board/{{board_id}}/{document}.{fmt}", downloads.board_document, methods=["GET"])
+      for document in downloads.BOARD_DOCUMENTS for fmt in downloads.DOCUMENT_TYPES],
     Route("/board/{board_id}/file", downloads.board_file, methods=["GET"]),
     Route("/template.xlsx", downloads.blank_template, methods=["GET"]),
     Route("/download/data.csv", downloads.form_data, methods=["POST"]),
-    Route("/download/self-assessment.pdf", downloads.form_self_assessment, methods=["POST"]),
-    Route("/download/appraisal.pdf", downloads.form_appraisal, methods=["POST"]),
+    *[Route(f"/download/{name}.{fmt}", endpoint, methods=["POST"])
+      for name, endpoint in (("self-assessment", downloads.form_self_assessment),
+                             ("appraisal", downloads.form_appraisal)) for fmt in downloads.DOCUMENT_TYPES],
     Route("/api/evaluate", api.evaluate, methods=["POST"]),
     Route("/api/history", api.save, methods=["POST"]),
     Route("/api/history/{unit_code:path}", api.unit_history, methods=["GET"]),

@@ -12,14 +12,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from engine.forms.template import build_template
-from engine.reports.appraisal import appraisal_pdf
-from engine.reports.self_assessment import self_assessment_pdf
+from engine.reports import appraisal, decision, render, self_assessment
+from engine.reports.board import BoardConfig
 from engine.results.model import BatchResult
 from engine.web.form import evaluate_one
 from engine.web.pages import not_found
 from engine.web.params import form_fields
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The documents come as PDF to print or .docx to amend before signing, as `cfc report -o NAME.pdf|.docx`.
+DOCUMENT_TYPES = {"pdf": "application/pdf",
+                  "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def _attachment(content: bytes, name: str, media_type: str) -> Response:
@@ -61,31 +64,53 @@ async def form_data(request: Request) -> Response:
                        "text/csv; charset=utf-8")
 
 
+def _asked(request: Request) -> tuple[str, str]:
+    """(document, format) from the address's last part, "appraisal.docx": the routes list each pair."""
+    document, fmt = request.url.path.rsplit("/", 1)[1].split(".")
+    return document, fmt
+
+
+async def _document(build, fmt: str, name: str) -> Response:
+    """Build a document (engine/reports) off the event loop and send it in the format the address asks for."""
+    content = await run_in_threadpool(lambda: render(build(), "." + fmt))
+    return _attachment(content, f"{name}.{fmt}", DOCUMENT_TYPES[fmt])
+
+
+def _form_batch(criteria, inputs: dict[str, str]) -> BatchResult:
+    _, result = evaluate_one(criteria, inputs)
+    return BatchResult(criteria_id=criteria.instrument.id, criteria_source=criteria.source,
+                       criteria_digest=criteria.digest, units=[result])
+
+
 async def form_self_assessment(request: Request) -> Response:
     criteria = request.app.state.criteria
     inputs = _known(request, await form_fields(request))
     _, result = evaluate_one(criteria, inputs)
-    pdf = await run_in_threadpool(self_assessment_pdf, result, criteria)
-    return _attachment(pdf, _unit_file_name(inputs, "bao-cao-tu-danh-gia") + ".pdf", "application/pdf")
+    return await _document(lambda: self_assessment.document(result, criteria, BoardConfig()),
+                           _asked(request)[1], _unit_file_name(inputs, "bao-cao-tu-danh-gia"))
 
 
 async def form_appraisal(request: Request) -> Response:
     criteria = request.app.state.criteria
     inputs = _known(request, await form_fields(request))
-    _, result = evaluate_one(criteria, inputs)
-    batch = BatchResult(criteria_id=criteria.instrument.id, criteria_source=criteria.source,
-                        criteria_digest=criteria.digest, units=[result])
-    pdf = await run_in_threadpool(appraisal_pdf, batch, criteria)
-    return _attachment(pdf, _unit_file_name(inputs, "bao-cao-tham-dinh") + ".pdf", "application/pdf")
+    batch = _form_batch(criteria, inputs)
+    return await _document(lambda: appraisal.document(batch, criteria, BoardConfig()),
+                           _asked(request)[1], _unit_file_name(inputs, "bao-cao-tham-dinh"))
 
 
-async def board_appraisal(request: Request) -> Response:
+BOARD_DOCUMENTS = {"appraisal": (appraisal, "bao-cao-tham-dinh"), "decision": (decision, "du-thao-quyet-dinh")}
+
+
+async def board_document(request: Request) -> Response:
+    """The board's appraisal or draft decision for the units of an uploaded file."""
     criteria = request.app.state.criteria
     upload = request.app.state.boards.get(request.path_params["board_id"])
     if upload is None:
         return await not_found(request, None)
-    pdf = await run_in_threadpool(appraisal_pdf, upload.batch(criteria), criteria)
-    return _attachment(pdf, "bao-cao-tham-dinh.pdf", "application/pdf")
+    document, fmt = _asked(request)
+    module, name = BOARD_DOCUMENTS[document]
+    batch = upload.batch(criteria)
+    return await _document(lambda: module.document(batch, criteria, BoardConfig()), fmt, name)
 
 
 async def board_file(request: Request) -> Response:
