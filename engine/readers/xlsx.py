@@ -132,7 +132,7 @@ def _check_size(path: Path, source: str) -> None:
             infos = archive.infolist()
     except OSError as error:
         raise InputFileError(f"{source}: cannot read: {error.strerror or error}") from error
-    except (zipfile.BadZipFile, ValueError) as error:
+    except BROKEN as error:
         raise _not_a_workbook(source, error) from error
     mb = 1024 * 1024
     total = sum(info.file_size for info in infos)
