@@ -215,6 +215,8 @@ def test_hidden_sheets_are_read_only_when_asked():
     ("zip-bomb.xlsx", "workbook too large to read: xl/media/padding.bin is compressed"),
     ("corrupt.xlsx", "not a readable .xlsx workbook"),
     ("unsupported-zip-version.xlsx", r"not a readable .xlsx workbook \(zip file version"),  # found by the fuzz suite
+    ("encrypted-part.xlsx", r"not a readable .xlsx workbook \(File .* is encrypted"),  # likewise
+    ("password-protected.xlsx", "a password-protected workbook or an old .xls file"),
 ])
 def test_workbooks_too_large_or_damaged_are_refused_before_loading(name, why):
     with pytest.raises(InputFileError, match=why):
