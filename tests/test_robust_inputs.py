@@ -214,6 +214,9 @@ def test_hidden_sheets_are_read_only_when_asked():
     ("far-cell.xlsx", "holds cells up to XFD1048576, beyond what cfc reads"),
     ("zip-bomb.xlsx", "workbook too large to read: xl/media/padding.bin is compressed"),
     ("corrupt.xlsx", "not a readable .xlsx workbook"),
+    ("unsupported-zip-version.xlsx", r"not a readable .xlsx workbook \(zip file version"),  # found by the fuzz suite
+    ("encrypted-part.xlsx", r"not a readable .xlsx workbook \(File .* is encrypted"),  # likewise
+    ("password-protected.xlsx", "a password-protected workbook or an old .xls file"),
 ])
 def test_workbooks_too_large_or_damaged_are_refused_before_loading(name, why):
     with pytest.raises(InputFileError, match=why):
@@ -295,3 +298,13 @@ def test_csv_header_with_more_unknown_columns_than_inputs(tmp_path):
         [record] = read_records(path)
     assert record.data["unit_code"] == "00901"
     assert len(read.warnings) == 8  # every unknown column said once
+
+
+def test_a_quote_left_open_at_the_end_of_the_file_is_named(tmp_path):
+    # found by the fuzz suite: the last line, a lone quote, was read as a blank row and dropped unseen
+    header, good = (FIXTURES / "good.csv").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "open-quote.csv"
+    path.write_text(f'{header}\n{good}\n"\n', encoding="utf-8")
+    records = read_records(path)
+    assert [r.number for r in records] == [2, 3]
+    assert [p.message.key for p in records[1].problems] == ["unbalanced_quote"]

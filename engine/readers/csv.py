@@ -210,23 +210,26 @@ def _rows(source: str, lines: _Lines, delimiter: str, header: _Header) -> Iterat
             break
         except (_Runaway, csv.Error):
             reader = csv.reader(lines, delimiter=delimiter)  # a fresh parser: the failed record's lines re-read
-            found = [(number, *_parse_line(text, delimiter)) for number, text in lines.taken]
+            found = [(number, *_parse_line(text, delimiter), text) for number, text in lines.taken]
         else:
-            if len(lines.taken) > 1 and len(row) != len(keys):
-                found = [(number, *_parse_line(text, delimiter)) for number, text in lines.taken]
+            text = "".join(text for _, text in lines.taken)
+            # A well-formed record has an even number of quotes; one spanning lines must also be as wide as the
+            # header. Otherwise a quote is unbalanced: each line is read alone.
+            if text.count('"') % 2 or (len(lines.taken) > 1 and len(row) != len(keys)):
+                found = [(number, *_parse_line(text, delimiter), text) for number, text in lines.taken]
             else:
-                found = [(lines.taken[0][0] if lines.taken else lines.number, row, True)]
+                found = [(lines.taken[0][0] if lines.taken else lines.number, row, True, text)]
                 if len(lines.taken) > 1:  # said, so that a quote closing far away cannot hide rows unseen
                     first, last = lines.taken[0][0], lines.taken[-1][0]
                     warn(source, Text.of(f"dòng {first}–{last}", f"lines {first}–{last}"), "multiline_row")
-        for number, row, balanced in found:
+        for number, row, balanced, text in found:
             if second_header_allowed and header.score(row):
                 second_header_allowed = False  # the template's names under its labels: a second header row
                 continue
             second_header_allowed = False
             data = {key: cell for key, cell in zip(keys, row) if key is not None}
             kind = skipped_kind(data) if balanced else None
-            if kind == "blank" and not any(cell.strip() for cell in row):
+            if kind == "blank" and not text.strip():  # blank as written: a lone quote is not a blank line
                 blank_run.append(number)
                 continue
             if blank_run:

@@ -77,9 +77,10 @@ def read_xlsx_records(path: str | Path, criteria: CriteriaSet | None = None) -> 
 # ---------------------------------------------------------------- the workbook
 
 # What openpyxl, zipfile and the XML parsers raise on a damaged workbook (a flipped byte, a truncated copy):
-# all mean the same thing to the user.
+# all mean the same thing to the user (zipfile raises RuntimeError for a part marked encrypted).
 BROKEN = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, ValueError, TypeError, IndexError,
-          AttributeError, SyntaxError, EOFError, OverflowError, struct.error, NotImplementedError)
+          AttributeError, SyntaxError, EOFError, OverflowError, struct.error, NotImplementedError, RuntimeError)
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a password-protected workbook, or an old .xls
 
 
 def _sheets(path: Path, source: str, hidden: bool) -> list[tuple[str, list[list], set[tuple[int, int]]]]:
@@ -128,11 +129,15 @@ def _check_size(path: Path, source: str) -> None:
     """Refuse a workbook whose parts would take more memory than any real form before anything is parsed: the
     sizes come from the zip directory (reads are cut at the sizes declared there)."""
     try:
+        with path.open("rb") as handle:
+            if handle.read(len(OLE_SIGNATURE)) == OLE_SIGNATURE:
+                raise InputFileError(f"{source}: a password-protected workbook or an old .xls file; remove the "
+                                     f"password (or open it and save as .xlsx), then evaluate again")
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except OSError as error:
         raise InputFileError(f"{source}: cannot read: {error.strerror or error}") from error
-    except (zipfile.BadZipFile, ValueError) as error:
+    except BROKEN as error:
         raise _not_a_workbook(source, error) from error
     mb = 1024 * 1024
     total = sum(info.file_size for info in infos)
