@@ -1,0 +1,118 @@
+"""The two charts of the summary (PNG): recognition rate by area, criteria failed most."""
+from __future__ import annotations
+
+import math
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+from engine.aggregate.tables import ALL_AREAS, PERIOD, RATE, Summary, _period_key
+from engine.atomic import atomic_path
+
+CHART_AREA = "recognition_by_area.png"
+CHART_CRITERIA = "criteria_failed.png"
+
+def _area_label(row: pd.Series, keys: list[str]) -> str:
+    if len(keys) == 1 or row[keys[0]] == ALL_AREAS:
+        return str(row[keys[0]])
+    return f"{row[keys[1]]}\n({row[keys[0]]})"
+
+
+MAX_AREAS_SHOWN = 80   # beyond this a chart of every area is unreadable: show the lowest ones
+LOWEST_SHOWN = 40
+
+
+def chart_recognition(summary: Summary, path: Path) -> Path:
+    """Horizontal bars, one row per area (the total first, then the lowest rates of the latest period at the
+    bottom), a bar per period, the national targets as vertical lines. Readable for 3 areas or 63."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    areas = summary.tables["area"]
+    keys = summary.keys
+    periods = sorted(areas[PERIOD].unique(), key=_period_key)
+    latest = {_area_label(row, keys): row[RATE] for _, row in areas[areas[PERIOD] == periods[-1]].iterrows()}
+    labels = [label for label in dict.fromkeys(_area_label(row, keys) for _, row in areas.iterrows())
+              if label != ALL_AREAS]
+    labels.sort(key=lambda label: (-latest.get(label, -1.0), label))
+    title = "Tỷ lệ xã, phường, thị trấn đạt chuẩn phù hợp với trẻ em theo địa bàn"
+    if len(labels) > MAX_AREAS_SHOWN:
+        title += f"\n({LOWEST_SHOWN} địa bàn có tỷ lệ thấp nhất trong {len(labels)}; đủ cả trong summary.xlsx)"
+        labels = labels[-LOWEST_SHOWN:]
+    labels = [ALL_AREAS] + labels
+    height = 0.8 / len(periods)
+    fig, ax = plt.subplots(figsize=(9.0, 1.6 + 0.3 * len(labels) * max(1, len(periods) * 0.7)))
+    for p, period in enumerate(periods):
+        rates = {_area_label(row, keys): row[RATE] for _, row in areas[areas[PERIOD] == period].iterrows()}
+        ys = [i + (p - (len(periods) - 1) / 2) * height for i in range(len(labels))]
+        values = [rates.get(label, float("nan")) for label in labels]
+        bars = ax.barh(ys, values, height * 0.95, label=f"{PERIOD} {period}")
+        for bar, value in zip(bars, values):
+            if not math.isnan(value):
+                ax.annotate(f"{value:.1f}%", (value, bar.get_y() + bar.get_height() / 2), va="center",
+                            fontsize=7, xytext=(2, 0), textcoords="offset points")
+    colors = ("#c0392b", "#8e44ad", "#2c3e50")
+    for target, color in zip(summary.targets.targets, colors * 3):
+        ax.axvline(target.percent, color=color, linestyle="--", linewidth=1.2,
+                   label=f"Mục tiêu {target.year}: {target.percent:g}%")
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.get_yticklabels()[0].set_fontweight("bold")
+    ax.set_ylim(len(labels) - 0.5, -0.5)  # the total on top, the lowest rates at the bottom
+    ax.set_xlim(0, 108)
+    ax.set_xlabel(RATE)
+    ax.set_title(title, fontsize=11)
+    ax.legend(fontsize=8, loc="lower right")
+    footer = textwrap.fill(f"Mục tiêu: {summary.targets.citation}. {RATE} = đạt chuẩn / số đơn vị được đánh giá "
+                           f"(kể cả đơn vị thiếu dữ liệu hoặc dữ liệu lỗi).", width=int(fig.get_figwidth() * 17))
+    fig.text(0.01, 0.005, footer, fontsize=7, color="#555555", va="bottom")
+    fig.tight_layout(rect=(0, (0.3 + 0.12 * footer.count("\n")) / fig.get_figheight(), 1, 1))
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=120)
+    plt.close(fig)
+    return path
+
+
+def chart_criteria(summary: Summary, path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = summary.tables["criteria"]
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    if table.empty:
+        ax.text(0.5, 0.5, "Không có đơn vị nào đã có kết luận", ha="center", va="center")
+        ax.set_axis_off()
+        period = ""
+    else:
+        period = sorted(table[PERIOD].unique(), key=_period_key)[-1]
+        latest = table[table[PERIOD] == period].copy()
+        latest["partial"] = latest["Số đơn vị dưới điểm tối đa"] - latest["Số đơn vị 0 điểm"]
+        latest = latest.sort_values(["Số đơn vị 0 điểm", "Số đơn vị dưới điểm tối đa", "Tiêu chí"],
+                                    ascending=[True, True, False])
+        names = [f"{n}. {textwrap.shorten(name, 48, placeholder='…')}"
+                 for n, name in zip(latest["Tiêu chí"], latest["Tên tiêu chí"])]
+        ax.barh(names, latest["Số đơn vị 0 điểm"], color="#c0392b", label="0 điểm")
+        ax.barh(names, latest["partial"], left=latest["Số đơn vị 0 điểm"], color="#f0b27a",
+                label="có điểm nhưng dưới điểm tối đa")
+        scored = int(latest["Số đơn vị được chấm"].max())
+        for y, (below, zero) in enumerate(zip(latest["Số đơn vị dưới điểm tối đa"], latest["Số đơn vị 0 điểm"])):
+            if below:
+                ax.annotate(f"{below}" + (f" (0 điểm: {zero})" if zero else ""), (below, y), xytext=(3, 0),
+                            textcoords="offset points", va="center", fontsize=8)
+        ax.set_xlim(0, max(scored, 1) * 1.08)
+        ax.set_xlabel(f"Số đơn vị (trên {scored} đơn vị đã có kết luận: đạt chuẩn hoặc không đạt)")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.legend(fontsize=8, loc="lower right")
+        ax.tick_params(axis="y", labelsize=8)
+    ax.set_title(f"Tiêu chí không đạt điểm tối đa — {PERIOD.lower()} {period}".rstrip())
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=120)
+    plt.close(fig)
+    return path
+
+

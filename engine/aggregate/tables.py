@@ -1,0 +1,248 @@
+"""The summary tables, computed from loaded results: by area, by category, against the national targets,
+criteria failed, distribution of totals, change from the previous period, the list of units."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Iterable
+
+import pandas as pd
+
+from engine.aggregate.load import Results, Targets, load_targets
+from engine.messages import Message
+from engine.results.model import DECIDED, STATUSES
+from engine.rules.criteria import CriteriaSet
+
+# Vietnamese headers: the summary is read by provincial offices.
+PERIOD = "Kỳ đánh giá"
+PROVINCE = "Tỉnh, thành phố"
+DISTRICT = "Huyện / khu vực"
+UNITS = "Số đơn vị được đánh giá"
+STATUS_VI = {status: Message(f"status_{status}").render("vi") for status in STATUSES}
+RATE = "Tỷ lệ đạt chuẩn (%)"
+RATE_BEFORE = "Tỷ lệ đạt chuẩn kỳ trước (%)"
+ALL_AREAS = "Tổng cộng"
+NO_PROVINCE, NO_DISTRICT, NO_CATEGORY = "(không rõ tỉnh)", "(không có huyện)", "(chưa khai báo)"
+
+SHEETS = {
+    "area": "Theo địa bàn",
+    "category": "Theo loại đơn vị",
+    "target": "Mục tiêu quốc gia",
+    "criteria": "Tiêu chí",
+    "totals": "Phân bố tổng điểm",
+    "change": "So với kỳ trước",
+    "units": "Danh sách đơn vị",
+    "notes": "Ghi chú",
+}
+
+# Bins of the distribution of totals (left-inclusive): display only, so kept here rather than in data.
+TOTAL_EDGES = (700, 750, 800, 850, 900, 950)
+
+
+# ---------------------------------------------------------------- tables
+
+def _period_key(period: str) -> tuple:
+    """Natural order: 2023 < 2024-H1 < 2024 < ... by the numbers in the text, then the text."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", period or "") if p), period or ""
+
+
+def _with_areas(units: pd.DataFrame, by: str) -> tuple[pd.DataFrame, list[str]]:
+    frame = units.copy()
+    frame[PERIOD] = frame["period"].fillna("(không rõ kỳ)")
+    frame[PROVINCE] = frame["province"].fillna(NO_PROVINCE)
+    keys = [PROVINCE]
+    if by == "district":
+        frame[DISTRICT] = frame["district"].fillna(NO_DISTRICT)
+        keys.append(DISTRICT)
+    return frame, keys
+
+
+def _counts(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Units per status, total and recognition rate for each group of `keys`."""
+    table = (frame.groupby(keys)["status"].value_counts().unstack(fill_value=0)
+             .reindex(columns=list(STATUSES), fill_value=0))
+    table.columns = [STATUS_VI[s] for s in STATUSES]
+    table.insert(0, UNITS, table.sum(axis=1))
+    table[RATE] = table[STATUS_VI["recognized"]] / table[UNITS] * 100
+    return table.reset_index()
+
+
+def _sort(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    order = {p: i for i, p in enumerate(sorted(frame[PERIOD].unique(), key=_period_key))}
+    sort_keys = [frame[PERIOD].map(order)] + [frame[k].eq(ALL_AREAS) for k in keys[:1]] + [frame[k] for k in keys]
+    index = sorted(range(len(frame)), key=lambda i: tuple(s.iloc[i] for s in sort_keys))
+    return frame.iloc[index].reset_index(drop=True)
+
+
+def by_area(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per period and area, then a "Tổng cộng" row per period."""
+    areas = _counts(frame, [PERIOD] + keys)
+    totals = _counts(frame, [PERIOD])
+    for key in keys:
+        totals[key] = ALL_AREAS
+    return _sort(pd.concat([areas, totals[areas.columns]], ignore_index=True), keys)
+
+
+def by_category(frame: pd.DataFrame, keys: list[str], criteria: CriteriaSet) -> pd.DataFrame:
+    frame = frame.assign(**{"Loại đơn vị": frame["category"].fillna(NO_CATEGORY)})
+    cat_keys = ["Loại đơn vị"]
+    areas = _counts(frame, [PERIOD] + keys + cat_keys)
+    totals = _counts(frame, [PERIOD] + cat_keys)
+    for key in keys:
+        totals[key] = ALL_AREAS
+    table = _sort(pd.concat([areas, totals[areas.columns]], ignore_index=True), keys)
+    labels = {c.id: c.label.vi for c in criteria.categories}
+    table.insert(table.columns.get_loc("Loại đơn vị") + 1, "Tên loại đơn vị",
+                 table["Loại đơn vị"].map(labels).fillna(""))
+    return table
+
+
+def units_needed(recognised: int, units: int, percent: float) -> int:
+    """Further units to recognise so that recognised / units reaches percent (exact: no float rounding)."""
+    return max(0, math.ceil(Fraction(str(percent)) * units / 100) - recognised)
+
+
+def target_gaps(areas: pd.DataFrame, keys: list[str], targets: Targets) -> pd.DataFrame:
+    rows = []
+    recognised = STATUS_VI["recognized"]
+    for _, row in areas.iterrows():
+        for target in targets.targets:
+            rows.append({PERIOD: row[PERIOD], **{k: row[k] for k in keys}, UNITS: row[UNITS],
+                         recognised: row[recognised], RATE: row[RATE],
+                         "Mục tiêu năm": target.year, "Mục tiêu (%)": target.percent,
+                         "Chênh lệch (điểm %)": row[RATE] - target.percent,
+                         "Số đơn vị cần đạt thêm": units_needed(int(row[recognised]), int(row[UNITS]), target.percent)})
+    return pd.DataFrame(rows)
+
+
+def criteria_table(frame: pd.DataFrame, scores: pd.DataFrame, criteria: CriteriaSet) -> pd.DataFrame:
+    decided = frame[frame["status"].isin(DECIDED)]
+    scored = scores[scores["complete"]].merge(decided[[PERIOD]], left_on="unit", right_index=True)
+    names = {c.number: c.name.vi for c in criteria.criteria}
+    columns = [PERIOD, "Tiêu chí", "Tên tiêu chí", "Điểm tối đa", "Số đơn vị được chấm", "Số đơn vị 0 điểm",
+               "Tỷ lệ 0 điểm (%)", "Số đơn vị dưới điểm tối đa", "Tỷ lệ dưới điểm tối đa (%)", "Điểm trung bình"]
+    if scored.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = scored.groupby([PERIOD, "number"])
+    table = pd.DataFrame({
+        "Điểm tối đa": grouped["max_points"].max(),
+        "Số đơn vị được chấm": grouped.size(),
+        "Số đơn vị 0 điểm": grouped["points"].apply(lambda p: int((p == 0).sum())),
+        "Số đơn vị dưới điểm tối đa": scored.assign(below=scored["points"] < scored["max_points"])
+                                             .groupby([PERIOD, "number"])["below"].sum().astype(int),
+        "Điểm trung bình": grouped["points"].mean(),
+    }).reset_index().rename(columns={"number": "Tiêu chí"})
+    table["Tên tiêu chí"] = table["Tiêu chí"].map(names).fillna("")
+    table["Tỷ lệ 0 điểm (%)"] = table["Số đơn vị 0 điểm"] / table["Số đơn vị được chấm"] * 100
+    table["Tỷ lệ dưới điểm tối đa (%)"] = table["Số đơn vị dưới điểm tối đa"] / table["Số đơn vị được chấm"] * 100
+    return _sort(table[columns], [])
+
+
+def total_bins(max_total: int = 1000) -> tuple[list[float], list[str]]:
+    edges = [-math.inf, *TOTAL_EDGES, math.inf]
+    labels = [f"dưới {TOTAL_EDGES[0]}"]
+    labels += [f"{low}–{high - 1}" for low, high in zip(TOTAL_EDGES, TOTAL_EDGES[1:])]
+    labels.append(f"{TOTAL_EDGES[-1]}–{max_total}")
+    return edges, labels
+
+
+def totals_table(frame: pd.DataFrame) -> pd.DataFrame:
+    decided = frame[frame["status"].isin(DECIDED)]
+    edges, labels = total_bins()
+    rows = []
+    for period in sorted(decided[PERIOD].unique(), key=_period_key):
+        these = decided[decided[PERIOD] == period]
+        bins = pd.cut(these["total"], bins=edges, labels=labels, right=False)
+        for label in labels:
+            inside = these[bins == label]
+            rows.append({PERIOD: period, "Khoảng tổng điểm": label, "Số đơn vị": len(inside),
+                         STATUS_VI["recognized"]: int((inside["status"] == "recognized").sum()),
+                         STATUS_VI["not_recognized"]: int((inside["status"] == "not_recognized").sum())})
+    return pd.DataFrame(rows, columns=[PERIOD, "Khoảng tổng điểm", "Số đơn vị", STATUS_VI["recognized"],
+                                       STATUS_VI["not_recognized"]])
+
+
+def change_table(areas: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Each area's period against the area's previous period in the data, where both exist."""
+    recognised = STATUS_VI["recognized"]
+    rows = []
+    for area, group in areas.groupby(keys, sort=False):
+        area = area if isinstance(area, tuple) else (area,)
+        group = group.sort_values(PERIOD, key=lambda s: s.map(_period_key))
+        for (_, before), (_, now) in zip(group.iloc[:-1].iterrows(), group.iloc[1:].iterrows()):
+            rows.append({**dict(zip(keys, area)), PERIOD: now[PERIOD], "Kỳ trước": before[PERIOD],
+                         UNITS: now[UNITS], f"{UNITS} kỳ trước": before[UNITS],
+                         recognised: now[recognised], f"{recognised} kỳ trước": before[recognised],
+                         "Thay đổi số đơn vị đạt chuẩn": now[recognised] - before[recognised],
+                         RATE: now[RATE], RATE_BEFORE: before[RATE],
+                         "Thay đổi tỷ lệ (điểm %)": now[RATE] - before[RATE]})
+    columns = keys + [PERIOD, "Kỳ trước", UNITS, f"{UNITS} kỳ trước", recognised, f"{recognised} kỳ trước",
+                      "Thay đổi số đơn vị đạt chuẩn", RATE, RATE_BEFORE, "Thay đổi tỷ lệ (điểm %)"]
+    table = pd.DataFrame(rows, columns=columns)
+    return _sort(table, keys) if len(table) else table
+
+
+def units_table(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    table = pd.DataFrame({
+        PERIOD: frame[PERIOD], **{k: frame[k] for k in keys},
+        "Mã đơn vị": frame["unit_code"], "Tên đơn vị": frame["unit_name"], "Loại đơn vị": frame["category"],
+        "Kết quả": frame["status"].map(STATUS_VI), "Tổng điểm": frame["total"], "Ngưỡng": frame["threshold"],
+        "Tệp kết quả": frame["source"] + " (" + frame["where"] + ")",
+    })
+    return _sort(table, keys)
+
+
+# ---------------------------------------------------------------- the whole review
+
+@dataclass
+class Summary:
+    tables: dict[str, pd.DataFrame]   # keys of SHEETS
+    keys: list[str]                   # the area columns: [province] or [province, district]
+    targets: Targets
+    notes: list[str]
+
+
+def summarise(results: Results, criteria: CriteriaSet, by: str = "province",
+              targets: Targets | None = None, sources: Iterable[str] = ()) -> Summary:
+    if by not in ("province", "district"):
+        raise ValueError(f"by must be province or district, not {by!r}")
+    targets = targets or load_targets()
+    frame, keys = _with_areas(results.units, by)
+    areas = by_area(frame, keys)
+    notes = _notes(results, criteria, targets, list(sources), by)
+    tables = {
+        "area": areas,
+        "category": by_category(frame, keys, criteria),
+        "target": target_gaps(areas, keys, targets),
+        "criteria": criteria_table(frame, results.scores, criteria),
+        "totals": totals_table(frame),
+        "change": change_table(areas, keys),
+        "units": units_table(frame, keys),
+        "notes": pd.DataFrame({"Ghi chú": notes}),
+    }
+    return Summary(tables, keys, targets, notes)
+
+
+def _notes(results: Results, criteria: CriteriaSet, targets: Targets, sources: list[str], by: str) -> list[str]:
+    notes = [
+        f"Tệp kết quả: {', '.join(sources) or '(không rõ)'}.",
+        f"Tổng hợp theo {'tỉnh, thành phố' if by == 'province' else 'huyện / khu vực'}.",
+        f"{RATE} = số đơn vị đạt chuẩn / số đơn vị được đánh giá × 100. Đơn vị thiếu dữ liệu và đơn vị có dữ liệu "
+        f"lỗi được đếm riêng, tính vào số đơn vị được đánh giá và không bao giờ được tính là đạt chuẩn.",
+        "Thống kê tiêu chí và phân bố tổng điểm chỉ tính các đơn vị đã có kết luận (đạt chuẩn hoặc không đạt): "
+        "tổng điểm của đơn vị thiếu dữ liệu hoặc dữ liệu lỗi chỉ cộng các chỉ tiêu chấm được.",
+        f"Mục tiêu quốc gia ({targets.measure}): "
+        + "; ".join(f"{t.percent:g}% vào năm {t.year}" for t in targets.targets) + f" — {targets.citation}.",
+        "Tỷ lệ là trên các đơn vị có trong tệp kết quả, không phải trên toàn bộ đơn vị hành chính của địa bàn.",
+        f"Bộ tiêu chí dùng cho tên tiêu chí, tên loại đơn vị và điểm tối đa (tệp CSV): {criteria.instrument.citation}.",
+        "Số liệu tỷ lệ được làm tròn 2 chữ số thập phân khi hiển thị.",
+    ]
+    other = sorted(results.criteria_ids - {criteria.instrument.id})
+    if other:
+        notes.append(f"Cảnh báo: tệp kết quả được chấm theo bộ tiêu chí khác ({', '.join(other)}); "
+                     f"tên tiêu chí lấy theo {criteria.instrument.id}.")
+    return notes
+
+
