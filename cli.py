@@ -1,6 +1,7 @@
 """cfc command line: parse, call the engine, render, set the exit code. Heavy imports happen inside commands."""
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -9,6 +10,39 @@ import click
 
 LANGS = click.Choice(["vi", "en"])
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
+
+
+def _ui_lang(argv: list[str]) -> str:
+    """The language of help and usage errors, known before click parses anything: --lang on the command line,
+    else the CFC_LANG environment variable, else Vietnamese."""
+    for index, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            return "en" if arg.split("=", 1)[1] == "en" else "vi"
+        if arg == "--lang" and index + 1 < len(argv):
+            return "en" if argv[index + 1] == "en" else "vi"
+    return "en" if os.environ.get("CFC_LANG", "").strip().lower() == "en" else "vi"
+
+
+UI_LANG = _ui_lang(sys.argv[1:])
+
+
+def H(vi: str, en: str) -> str:
+    """Help text in the language of the session (help is printed before options are parsed)."""
+    return en if UI_LANG == "en" else vi
+
+
+def _say(key: str, lang: str | None = None, **params) -> str:
+    from engine.messages import Message
+
+    return Message(key, params).render(lang or UI_LANG)
+
+
+LANG_OPTION = click.option("--lang", type=LANGS, default="vi", show_default=True, envvar="CFC_LANG",
+                           help=H("Ngôn ngữ của nhãn và thông báo (hoặc biến môi trường CFC_LANG).",
+                                  "Language of labels and messages (or the CFC_LANG environment variable)."))
+CRITERIA_OPTION = click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False),
+                               help=H("Tệp bộ tiêu chí YAML (mặc định: tệp mới nhất đi kèm).",
+                                      "Criteria YAML (default: newest shipped)."))
 
 
 def _load(criteria_path: str | None):
@@ -29,44 +63,92 @@ def main() -> None:
     Scores child-friendly communes under Decision 06/QĐ-TTg of 03/01/2019."""
 
 
-@main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(),
-              help="Write here (atomically) instead of stdout. A directory (existing, or a name without an "
-                   "extension) receives results.json, results.csv and results.xlsx.")
-@click.option("--lang", type=LANGS, default="vi", show_default=True, help="Language of labels and messages.")
-@click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False), help="Criteria YAML (default: newest shipped).")
-@click.option("--detail/--no-detail", default=None, help="Per-indicator breakdown (default: only for one unit).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: one per core for large batches).")
-@click.option("--set", "assignments", multiple=True, metavar="INPUT=VALUE",
-              help="What-if: re-score with this input changed and show what changes (repeatable).")
-def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments):
+FORMATS_BY_SUFFIX = {".json": "json", ".csv": "people-csv", ".xlsx": "xlsx"}
+
+
+def _output_format(fmt: str | None, output: str | None) -> str:
+    """What to write: --format when given, else the -o file's extension (.json, .csv for people, .xlsx), else
+    the terminal table. A --format that contradicts the extension is refused rather than guessed."""
+    suffix = Path(output).suffix.lower() if output else ""
+    implied = FORMATS_BY_SUFFIX.get(suffix)
+    if fmt is None:
+        return implied or "table"
+    if implied and implied != fmt and not (fmt == "csv" and implied == "people-csv"):
+        raise click.UsageError(_say("format_contradicts_suffix", fmt=fmt, output=output))
+    if fmt == "xlsx" and not output:
+        raise click.UsageError(_say("xlsx_needs_output"))
+    return fmt
+
+
+@main.command(help=H(
+    """Chấm điểm số liệu tự đánh giá của các đơn vị (CSV, XLSX, YAML hoặc JSON).
+
+    Kết quả: bảng trên màn hình; -o TỆP chọn định dạng theo phần mở rộng (.xlsx bảng tính, .csv cho Excel
+    có BOM và tiêu đề tiếng Việt, .json); --format csv là định dạng CSV cho máy (ổn định, xem README);
+    -o THƯ_MỤC ghi results.json, results.csv và results.xlsx.
+
+    Mã thoát: 0 mọi đơn vị đã được chấm, 1 có đơn vị dữ liệu lỗi, 2 dùng sai lệnh hoặc tệp không đọc được,
+    3 có đơn vị chưa chấm được (tiến trình chấm bị dừng; các đơn vị được nêu tên).""",
     """Evaluate units' self-assessment data (CSV, XLSX, YAML or JSON).
 
+    Output: a table on the terminal; -o FILE picks the format by its extension (.xlsx workbook, .csv for
+    Excel with a BOM and headers in --lang, .json); --format csv is the machine CSV (stable, see README);
+    -o DIRECTORY writes results.json, results.csv and results.xlsx.
+
     Exit code: 0 every unit evaluated, 1 some unit has invalid data, 2 usage error or unreadable file,
-    3 some unit could not be evaluated (its worker process died; the units are named)."""
+    3 some unit could not be evaluated (its worker process died; the units are named)."""))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default=None,
+              help=H("Định dạng (mặc định: theo phần mở rộng của -o, nếu không thì bảng). csv: định dạng cho máy.",
+                     "Format (default: from the -o extension, else table). csv: the machine format."))
+@click.option("--output", "-o", type=click.Path(),
+              help=H("Ghi vào đây (trọn vẹn hoặc không ghi gì) thay vì màn hình. Một thư mục (có sẵn, hoặc tên "
+                     "không có phần mở rộng) nhận results.json, results.csv và results.xlsx.",
+                     "Write here (atomically) instead of stdout. A directory (existing, or a name without an "
+                     "extension) receives results.json, results.csv and results.xlsx."))
+@LANG_OPTION
+@CRITERIA_OPTION
+@click.option("--detail/--no-detail", default=None,
+              help=H("Chi tiết từng chỉ tiêu (mặc định: chỉ khi có một đơn vị).",
+                     "Per-indicator breakdown (default: only for one unit)."))
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help=H("Số tiến trình chấm song song (mặc định: một cho mỗi nhân với lô lớn).",
+                     "Worker processes (default: one per core for large batches)."))
+@click.option("--set", "assignments", multiple=True, metavar="INPUT=VALUE",
+              help=H("Giả định: chấm lại với số liệu này thay đổi và cho biết kết quả thay đổi thế nào (lặp lại được).",
+                     "What-if: re-score with this input changed and show what changes (repeatable)."))
+def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments):
     from engine import batch
     from engine.atomic import atomic_text
-    from engine.results.directory import NAMES, DirectoryWriter
+    from engine.results.directory import NAMES, DirectoryWriter, SpreadsheetWriter
 
     to_dir = output is not None and (Path(output).is_dir() or not Path(output).suffix)
+    fmt = "bundle" if to_dir else _output_format(fmt, output)
     targets = [Path(output) / name for name in NAMES] if to_dir else [Path(output)] if output else []
     if any(t.resolve() == Path(f).resolve() for t in targets for f in files):
-        raise click.UsageError(f"--output {output} would overwrite an input file; refusing")
+        raise click.UsageError(_say("output_is_input", output=output))
     criteria = _load(criteria_path)
     if assignments:
         _what_if(criteria, files, assignments, fmt, output, lang)
     plan = batch.plan(files, criteria)
     show_progress = output is not None and sys.stderr.isatty() and plan.count > 20
     bar = click.progressbar(length=plan.count, file=sys.stderr, label="cfc") if show_progress else nullcontext()
-    sink = DirectoryWriter(output) if to_dir else atomic_text(output) if output else nullcontext(sys.stdout)
+    if to_dir:
+        sink = DirectoryWriter(output)
+    elif fmt in ("xlsx", "people-csv"):
+        sink = SpreadsheetWriter(output)
+    else:
+        sink = atomic_text(output) if output else nullcontext(sys.stdout)
+    renderer = "sheets" if fmt in ("xlsx", "people-csv") else fmt
     with sink as out, bar as progress:
-        summary = batch.run(plan, criteria, "bundle" if to_dir else fmt, lang, out, detail=detail, jobs=jobs,
+        summary = batch.run(plan, criteria, renderer, lang, out, detail=detail, jobs=jobs,
                             progress=progress.update if show_progress else None)
+    if output:
+        for path in getattr(sink, "written", [Path(output)]):
+            click.echo(_say("written", lang, path=path))
+        click.echo(_say("summary", lang, total=summary.total, **summary.counts))
     for error in summary.file_errors + summary.not_evaluated:
-        click.echo(f"error: {error}", err=True)
+        click.echo(_say("error_line", lang, error=error), err=True)
     if summary.not_evaluated:
         sys.exit(EXIT_ENGINE)
     if summary.file_errors:

@@ -68,6 +68,15 @@ CATALOG: dict[str, tuple[str, str]] = {
     "gap_unreachable": ("không thể đạt mức tiếp theo chỉ bằng cách thay đổi {numerator}",
                         "the next band cannot be reached by changing {numerator} alone"),
     "gap_missing": ("cần báo cáo số liệu: {inputs}", "data to report: {inputs}"),
+    # The command line.
+    "written": ("Đã ghi {path}", "Wrote {path}"),
+    "error_line": ("lỗi: {error}", "error: {error}"),
+    "output_is_input": ("--output {output} sẽ ghi đè lên một tệp đầu vào; không thực hiện",
+                        "--output {output} would overwrite an input file; refusing"),
+    "format_contradicts_suffix": ("--format {fmt} không khớp với phần mở rộng của {output}; bỏ --format để chọn "
+                                  "theo phần mở rộng", "--format {fmt} does not match the extension of {output}; "
+                                  "leave out --format to choose by the extension"),
+    "xlsx_needs_output": ("--format xlsx cần -o TỆP.xlsx", "--format xlsx needs -o FILE.xlsx"),
 }
 
 
@@ -89,3 +98,25 @@ def both(key: str, params: dict[str, Any] | None = None, **localised: Text) -> T
     """Render a message in both languages; Text parameters take each language's own wording."""
     message = Message(key, {**(params or {}), **localised})
     return Text.of(message.render("vi"), message.render("en"))
+
+
+def number(value: int | float | None, lang: str = "vi") -> str:
+    """A whole number as the reader writes it: 10.600 in Vietnamese, 10,600 in English."""
+    if value is None:
+        return "—"
+    text = f"{round(value):,}"
+    return text.replace(",", ".") if lang == "vi" else text
+
+
+def decimal(value: float | None, lang: str = "vi", digits: int = 2) -> str:
+    """A decimal with the reader's separators: 1.234,56 in Vietnamese, 1,234.56 in English."""
+    if value is None or value != value:  # None or NaN: nothing to show
+        return "—"
+    text = f"{value:,.{digits}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+
+
+def percent(value: float | None, lang: str = "vi", digits: int = 2) -> str:
+    """97,83% in Vietnamese, 97.83% in English."""
+    shown = decimal(value, lang, digits)
+    return shown if shown == "—" else shown + "%"
