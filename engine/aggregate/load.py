@@ -13,6 +13,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.results.cells import csv_unsafe
 from engine.results.model import STATUSES
 from engine.rules.criteria import CriteriaSet
 
@@ -81,7 +82,7 @@ def _unit_row(path: Path, where: str, raw: dict) -> dict:
     row = {"source": str(path), "where": where}
     for key in ("unit_code", "unit_name", "province", "district", "period", "category"):
         value = raw.get(key)
-        row[key] = None if value in (None, "") else str(value).strip()
+        row[key] = None if value in (None, "") else csv_unsafe(str(value).strip())
     row["status"] = status
     row["total"] = _int(path, where, "total", raw.get("total"))
     threshold = raw.get("threshold")
