@@ -213,3 +213,12 @@ def test_output_prints_what_it_wrote_and_the_counts(tmp_path):
 def test_cfc_lang_environment_variable_chooses_english():
     result = run("evaluate", SAMPLE, env={"CFC_LANG": "en"})
     assert "Recognised" in result.stdout and "Đạt chuẩn" not in result.stdout
+
+
+def test_template_is_byte_identical_and_prints_its_header_on_every_page(tmp_path):
+    assert run("template", "-o", tmp_path / "a.xlsx").exit_code == 0
+    time.sleep(2.1)
+    assert run("template", "-o", tmp_path / "b.xlsx").exit_code == 0
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    many = load_workbook(tmp_path / "a.xlsx")["Nhiều đơn vị"]
+    assert many.print_title_rows == "$1:$2"
