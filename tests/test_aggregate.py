@@ -208,10 +208,10 @@ def test_distribution_of_totals(summary):
     nonzero = table[table["Số đơn vị"] > 0]
     assert rows(nonzero, PERIOD, "Khoảng tổng điểm", "Số đơn vị", "Đạt chuẩn", "Không đạt") == [
         ("2023", "900–949", 1, 0, 1),      # A02 900
-        ("2023", "950–1000", 3, 3, 0),     # A01 980, A04 960, B01 1000
+        ("2023", "950–1.000", 3, 3, 0),     # A01 980, A04 960, B01 1000
         ("2024", "800–849", 1, 0, 1),      # B02 800
         ("2024", "900–949", 2, 1, 1),      # A03 900, A04 900
-        ("2024", "950–1000", 4, 4, 0),     # A01, A02 960, B01, B03 980
+        ("2024", "950–1.000", 4, 4, 0),     # A01, A02 960, B01, B03 980
     ]
     assert len(table) == 2 * 7
 
@@ -272,7 +272,7 @@ def test_bad_results_files_are_named(tmp_path, criteria, files):
         load_results([bad], criteria)
     copy = tmp_path / "copy.json"
     copy.write_text(files[0].read_text(encoding="utf-8"), encoding="utf-8")
-    with pytest.raises(AggregateError, match=r"unit A01 \(period 2023\) is in .*2023\.json and .*copy\.json"):
+    with pytest.raises(AggregateError, match=r"unit A01 \(period 2023\) is in .*2023\.json \(unit 1\) and .*copy\.json \(unit 1\)"):
         load_results([files[0], copy], criteria)
 
 

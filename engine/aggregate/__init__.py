@@ -16,9 +16,9 @@ from typing import Iterable
 from engine.aggregate.charts import CHART_AREA, CHART_CRITERIA, chart_criteria, chart_recognition
 from engine.aggregate.load import (AggregateError, Results, Target, Targets, load_results, load_targets)
 from engine.aggregate.tables import (ALL_AREAS, DISTRICT, NO_CATEGORY, NO_DISTRICT, NO_PROVINCE, PERIOD, PROVINCE,
-                                     RATE, RATE_BEFORE, SHEETS, STATUS_VI, TOTAL_EDGES, UNITS, Summary, by_area,
+                                     RATE, RATE_BEFORE, SHEETS, STATUS_VI, UNITS, Summary, by_area,
                                      by_category, change_table, criteria_table, summarise, target_gaps,
-                                     total_bins, totals_table, units_needed, units_table)
+                                     total_bins, totals_table, unit_change_table, units_needed, units_table)
 from engine.aggregate.workbook import write_workbook
 from engine.results.model import DECIDED, STATUSES
 from engine.rules.criteria import CriteriaSet
@@ -26,9 +26,9 @@ from engine.rules.criteria import CriteriaSet
 # The public names, re-exported so that reports and the CLI do not depend on how this package is split.
 __all__ = ["AggregateError", "ALL_AREAS", "CHART_AREA", "CHART_CRITERIA", "DECIDED", "DISTRICT", "NO_CATEGORY",
            "NO_DISTRICT", "NO_PROVINCE", "PERIOD", "PROVINCE", "RATE", "RATE_BEFORE", "Results", "SHEETS",
-           "STATUSES", "STATUS_VI", "Summary", "TOTAL_EDGES", "Target", "Targets", "UNITS", "aggregate", "by_area",
+           "STATUSES", "STATUS_VI", "Summary", "Target", "Targets", "UNITS", "aggregate", "by_area",
            "by_category", "change_table", "chart_criteria", "chart_recognition", "criteria_table", "load_results",
-           "load_targets", "summarise", "target_gaps", "total_bins", "totals_table", "units_needed", "units_table",
+           "load_targets", "summarise", "target_gaps", "total_bins", "totals_table", "unit_change_table", "units_needed", "units_table",
            "write_workbook"]
 
 

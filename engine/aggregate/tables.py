@@ -11,7 +11,7 @@ from typing import Iterable
 import pandas as pd
 
 from engine.aggregate.load import Results, Targets, load_targets
-from engine.messages import Message
+from engine.messages import Message, number
 from engine.results.model import DECIDED, STATUSES
 from engine.rules.criteria import CriteriaSet
 
@@ -33,12 +33,10 @@ SHEETS = {
     "criteria": "Tiêu chí",
     "totals": "Phân bố tổng điểm",
     "change": "So với kỳ trước",
+    "unit_change": "Đơn vị so với kỳ trước",
     "units": "Danh sách đơn vị",
     "notes": "Ghi chú",
 }
-
-# Bins of the distribution of totals (left-inclusive): display only, so kept here rather than in data.
-TOTAL_EDGES = (700, 750, 800, 850, 900, 950)
 
 
 # ---------------------------------------------------------------- tables
@@ -140,21 +138,29 @@ def criteria_table(frame: pd.DataFrame, scores: pd.DataFrame, criteria: Criteria
     return _sort(table[columns], [])
 
 
-def total_bins(max_total: int = 1000) -> tuple[list[float], list[str]]:
-    edges = [-math.inf, *TOTAL_EDGES, math.inf]
-    labels = [f"dưới {TOTAL_EDGES[0]}"]
-    labels += [f"{low}–{high - 1}" for low, high in zip(TOTAL_EDGES, TOTAL_EDGES[1:])]
-    labels.append(f"{TOTAL_EDGES[-1]}–{max_total}")
-    return edges, labels
+def total_edges(criteria: CriteriaSet) -> list[int]:
+    """Edges of the distribution of totals, from the criteria file: every category's threshold, and steps of 5%
+    of the maximum from 70% to 95% (700, 750, ... 950 for 1,000 points)."""
+    total = criteria.instrument.total_points
+    steps = {round(total * percent / 100) for percent in range(70, 100, 5)}
+    return sorted(steps | {c.threshold for c in criteria.categories if 0 < c.threshold <= total})
 
 
-def totals_table(frame: pd.DataFrame) -> pd.DataFrame:
+def total_bins(criteria: CriteriaSet) -> tuple[list[float], list[str]]:
+    edges = total_edges(criteria)
+    labels = [f"dưới {number(edges[0])}"]
+    labels += [f"{number(low)}–{number(high - 1)}" for low, high in zip(edges, edges[1:])]
+    labels.append(f"{number(edges[-1])}–{number(criteria.instrument.total_points)}")
+    return [-math.inf, *edges, math.inf], labels
+
+
+def totals_table(frame: pd.DataFrame, criteria: CriteriaSet) -> pd.DataFrame:
     decided = frame[frame["status"].isin(DECIDED)]
-    edges, labels = total_bins()
+    edges, labels = total_bins(criteria)
     rows = []
     for period in sorted(decided[PERIOD].unique(), key=_period_key):
         these = decided[decided[PERIOD] == period]
-        bins = pd.cut(these["total"], bins=edges, labels=labels, right=False)
+        bins = pd.cut(these["total"].astype(float), bins=edges, labels=labels, right=False)
         for label in labels:
             inside = these[bins == label]
             rows.append({PERIOD: period, "Khoảng tổng điểm": label, "Số đơn vị": len(inside),
@@ -184,11 +190,49 @@ def change_table(areas: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return _sort(table, keys) if len(table) else table
 
 
-def units_table(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+CHANGE_WORDS = {(True, False): "mới đạt chuẩn", (False, True): "không còn đạt chuẩn", (True, True): "vẫn đạt chuẩn",
+                (False, False): "vẫn chưa đạt chuẩn"}
+
+
+def unit_change_table(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Each commune against its own previous period in the data (by unit code): result and total then and
+    now, and what changed. A commune found in one period only has no row."""
+    columns = keys + ["Mã đơn vị", "Tên đơn vị", PERIOD, "Kỳ trước", "Kết quả kỳ trước", "Kết quả",
+                      "Tổng điểm kỳ trước", "Tổng điểm", "Thay đổi tổng điểm", "Biến động"]
+    coded = frame.dropna(subset=["unit_code"])
+    coded = coded[coded["unit_code"].duplicated(keep=False)]
+    if coded.empty:
+        return pd.DataFrame(columns=columns)
+    order = {p: i for i, p in enumerate(sorted(coded[PERIOD].unique(), key=_period_key))}
+    coded = coded.assign(_order=coded[PERIOD].map(order)).sort_values(["unit_code", "_order"], kind="stable")
+    before = coded.groupby("unit_code", sort=False).shift(1)
+    pairs = coded[before[PERIOD].notna()]
+    before = before.loc[pairs.index]
+    decided_now, decided_then = pairs["status"].isin(DECIDED), before["status"].isin(DECIDED)
+    # A total is compared only when both periods have a decision: a partial sum is not a score.
+    change = (pairs["total"] - before["total"]).where(decided_now & decided_then)
+    movement = [CHANGE_WORDS[(now == "recognized", then == "recognized")]
+                for now, then in zip(pairs["status"], before["status"])]
+    table = pd.DataFrame({
+        **{k: pairs[k] for k in keys}, "Mã đơn vị": pairs["unit_code"], "Tên đơn vị": pairs["unit_name"],
+        PERIOD: pairs[PERIOD], "Kỳ trước": before[PERIOD], "Kết quả kỳ trước": before["status"].map(STATUS_VI),
+        "Kết quả": pairs["status"].map(STATUS_VI),
+        "Tổng điểm kỳ trước": before["total"].where(decided_then), "Tổng điểm": pairs["total"].where(decided_now),
+        "Thay đổi tổng điểm": change, "Biến động": movement,
+    }, columns=columns)
+    return _sort(table.reset_index(drop=True), keys)
+
+
+def units_table(frame: pd.DataFrame, keys: list[str], criteria: CriteriaSet) -> pd.DataFrame:
+    labels = {c.id: c.label.vi for c in criteria.categories}
+    decided = frame["status"].isin(DECIDED)
     table = pd.DataFrame({
         PERIOD: frame[PERIOD], **{k: frame[k] for k in keys},
-        "Mã đơn vị": frame["unit_code"], "Tên đơn vị": frame["unit_name"], "Loại đơn vị": frame["category"],
-        "Kết quả": frame["status"].map(STATUS_VI), "Tổng điểm": frame["total"], "Ngưỡng": frame["threshold"],
+        "Mã đơn vị": frame["unit_code"], "Tên đơn vị": frame["unit_name"],
+        "Loại đơn vị": frame["category"].map(lambda c: labels.get(c, c) if c else NO_CATEGORY),
+        # an undecided unit (incomplete or invalid data) has no total to show: its sum is not a score
+        "Kết quả": frame["status"].map(STATUS_VI), "Tổng điểm": frame["total"].where(decided),
+        "Ngưỡng": frame["threshold"],
         "Tệp kết quả": frame["source"] + " (" + frame["where"] + ")",
     })
     return _sort(table, keys)
@@ -217,9 +261,10 @@ def summarise(results: Results, criteria: CriteriaSet, by: str = "province",
         "category": by_category(frame, keys, criteria),
         "target": target_gaps(areas, keys, targets),
         "criteria": criteria_table(frame, results.scores, criteria),
-        "totals": totals_table(frame),
+        "totals": totals_table(frame, criteria),
         "change": change_table(areas, keys),
-        "units": units_table(frame, keys),
+        "unit_change": unit_change_table(frame, keys),
+        "units": units_table(frame, keys, criteria),
         "notes": pd.DataFrame({"Ghi chú": notes}),
     }
     return Summary(tables, keys, targets, notes)
@@ -238,7 +283,13 @@ def _notes(results: Results, criteria: CriteriaSet, targets: Targets, sources: l
         "Tỷ lệ là trên các đơn vị có trong tệp kết quả, không phải trên toàn bộ đơn vị hành chính của địa bàn.",
         f"Bộ tiêu chí dùng cho tên tiêu chí, tên loại đơn vị và điểm tối đa (tệp CSV): {criteria.instrument.citation}.",
         "Số liệu tỷ lệ được làm tròn 2 chữ số thập phân khi hiển thị.",
+        f"Phân bố tổng điểm: các khoảng theo ngưỡng của từng loại đơn vị và theo từng 5% của tổng điểm tối đa "
+        f"({number(criteria.instrument.total_points)} điểm).",
     ]
+    if results.mixed_criteria:
+        notes.append("Cảnh báo: các đơn vị được chấm theo các bộ tiêu chí khác nhau ("
+                     + "; ".join(results.mixed_criteria) + "); kết quả được tổng hợp chung theo yêu cầu "
+                     "(--allow-mixed-criteria) nên không hoàn toàn so sánh được với nhau.")
     other = sorted(results.criteria_ids - {criteria.instrument.id})
     if other:
         notes.append(f"Cảnh báo: tệp kết quả được chấm theo bộ tiêu chí khác ({', '.join(other)}); "
