@@ -40,6 +40,10 @@ def _say(key: str, lang: str | None = None, **params) -> str:
 LANG_OPTION = click.option("--lang", type=LANGS, default="vi", show_default=True, envvar="CFC_LANG",
                            help=H("Ngôn ngữ của nhãn và thông báo (hoặc biến môi trường CFC_LANG).",
                                   "Language of labels and messages (or the CFC_LANG environment variable)."))
+ALLOW_MIXED_OPTION = click.option(
+    "--allow-mixed-criteria", "allow_mixed", is_flag=True,
+    help=H("Vẫn tổng hợp khi các đơn vị được chấm theo các bộ tiêu chí khác nhau (báo cáo ghi rõ điều này).",
+           "Combine units scored by different criteria sets anyway (the summary says so)."))
 CRITERIA_OPTION = click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False),
                                help=H("Tệp bộ tiêu chí YAML (mặc định: tệp mới nhất đi kèm).",
                                       "Criteria YAML (default: newest shipped)."))
@@ -315,7 +319,8 @@ def report_appraisal(files, output, config_path, reviewing_office, authority, ar
 @click.option("--period", help="Kỳ báo cáo (default: the periods in the results).")
 @click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False),
               help="Criteria YAML the results were scored with (default: newest shipped).")
-def report_summary(results, output, by, config_path, issuer, recipient, area, period, criteria_path):
+@ALLOW_MIXED_OPTION
+def report_summary(results, output, by, config_path, issuer, recipient, area, period, criteria_path, allow_mixed):
     """Báo cáo tổng hợp for the level above: results of `cfc evaluate --format json|csv` (as for
     `cfc aggregate`) by area, against the national target, the criteria failed most, with charts."""
     if any(Path(output).resolve() == Path(f).resolve() for f in results):
@@ -332,9 +337,10 @@ def report_summary(results, output, by, config_path, issuer, recipient, area, pe
         raise click.UsageError(str(error))
     criteria = _load(criteria_path)
     try:
-        summary = summarise(load_results(results, criteria), criteria, by, sources=[Path(r).name for r in results])
+        summary = summarise(load_results(results, criteria, allow_mixed), criteria, by,
+                            sources=[Path(r).name for r in results])
     except AggregateError as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(_say("error_line", error=error.render(UI_LANG)), err=True)
         sys.exit(EXIT_USAGE)
     write_pdf(output, summary_pdf(summary, criteria, board))
     click.echo(str(output), err=True)
@@ -362,34 +368,44 @@ def template(output, criteria_path, force):
     click.echo(f"{path}")
 
 
-@main.command()
-@click.argument("results", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
-@click.option("--output", "-o", required=True, type=click.Path(file_okay=False),
-              help="Directory for summary.xlsx and the charts (PNG).")
-@click.option("--by", type=click.Choice(["province", "district"]), default="province", show_default=True,
-              help="Areas compared in the tables and the chart.")
-@click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False),
-              help="Criteria YAML the results were scored with (default: newest shipped).")
-def aggregate(results, output, by, criteria_path):
-    """Combine result files of `cfc evaluate --format json|csv` (several areas, several periods).
+@main.command(help=H(
+    """Tổng hợp các tệp kết quả của `cfc evaluate` (.json, .csv cho máy hoặc cho người; nhiều địa bàn, nhiều kỳ).
+
+    Ghi summary.xlsx (theo địa bàn, theo loại đơn vị, mục tiêu quốc gia, tiêu chí, phân bố tổng điểm, so với
+    kỳ trước theo địa bàn và theo từng đơn vị, danh sách đơn vị) và hai biểu đồ vào THƯ_MỤC. Một tệp đưa vào
+    hai lần, hoặc một đơn vị cùng kỳ có ở hai tệp, là lỗi. Mã thoát: 0 xong, 2 có tệp kết quả không dùng được.""",
+    """Combine result files of `cfc evaluate` (.json, machine or people's .csv; several areas and periods).
 
     Writes summary.xlsx (by area, by category, national targets, criteria, totals, change from the previous
-    period, units) and two charts into OUTPUT. Exit code: 0 done, 2 a results file cannot be used."""
+    period by area and by commune, units) and two charts into OUTPUT. A file given twice, or one unit and
+    period in two files, is an error. Exit code: 0 done, 2 a results file cannot be used."""))
+@click.argument("results", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option("--output", "-o", required=True, type=click.Path(file_okay=False),
+              help=H("Thư mục ghi summary.xlsx và các biểu đồ (PNG).", "Directory for summary.xlsx and the charts (PNG)."))
+@click.option("--by", type=click.Choice(["province", "district"]), default="province", show_default=True,
+              help=H("Địa bàn so sánh trong các bảng và biểu đồ.", "Areas compared in the tables and the chart."))
+@click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False),
+              help=H("Bộ tiêu chí YAML đã dùng để chấm (mặc định: tệp mới nhất đi kèm).",
+                     "Criteria YAML the results were scored with (default: newest shipped)."))
+@ALLOW_MIXED_OPTION
+def aggregate(results, output, by, criteria_path, allow_mixed):
     from engine.aggregate import ALL_AREAS, PERIOD, RATE, STATUS_VI, UNITS, AggregateError
     from engine.aggregate import aggregate as run_aggregate
+    from engine.messages import number, percent
 
     criteria = _load(criteria_path)
     try:
-        summary, written = run_aggregate(results, output, criteria, by)
+        summary, written = run_aggregate(results, output, criteria, by, allow_mixed=allow_mixed)
     except AggregateError as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(_say("error_line", error=error.render(UI_LANG)), err=True)
         sys.exit(EXIT_USAGE)
     areas = summary.tables["area"]
     for _, row in areas[areas[summary.keys[0]] == ALL_AREAS].iterrows():
-        click.echo(f"{PERIOD} {row[PERIOD]}: {row[STATUS_VI['recognized']]}/{row[UNITS]} đơn vị đạt chuẩn "
-                   f"({row[RATE]:.2f}%)")
+        click.echo(_say("agg_period_line", period=row[PERIOD], recognised=number(row[STATUS_VI["recognized"]], UI_LANG),
+                        units=number(row[UNITS], UI_LANG), rate=percent(row[RATE], UI_LANG)))
     for path in written:
-        click.echo(str(path))
+        click.echo(_say("written", path=path))
+
 
 if __name__ == "__main__":
     main()

@@ -285,7 +285,7 @@ def test_cli_end_to_end_on_the_sample_area(tmp_path):
     out = tmp_path / "review"
     result = runner.invoke(main, ["aggregate", str(results), "--output", str(out), "--by", "district"])
     assert result.exit_code == 0, result.output
-    assert "Kỳ đánh giá 2024: 7/15 đơn vị đạt chuẩn (46.67%)" in result.output
+    assert "Kỳ đánh giá 2024: 7/15 đơn vị đạt chuẩn (46,67%)" in result.output
     area = load_workbook(out / "summary.xlsx")[SHEETS["area"]]
     first = [c.value for c in area[2]]
     assert first[:9] == ["2024", "Hà Nội", "Thị xã Đoài Sơn", 15, 7, 5, 1, 2, 46.67]

@@ -33,10 +33,10 @@ __all__ = ["AggregateError", "ALL_AREAS", "CHART_AREA", "CHART_CRITERIA", "DECID
 
 
 def aggregate(paths: Iterable[str | Path], output: str | Path, criteria: CriteriaSet, by: str = "province",
-              targets_path: str | Path | None = None) -> tuple[Summary, list[Path]]:
+              targets_path: str | Path | None = None, allow_mixed: bool = False) -> tuple[Summary, list[Path]]:
     """Read the results, compute every table, write summary.xlsx and the two charts into `output`."""
     paths = [Path(p) for p in paths]
-    results = load_results(paths, criteria)
+    results = load_results(paths, criteria, allow_mixed)
     summary = summarise(results, criteria, by, load_targets(targets_path), [str(p) for p in paths])
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)

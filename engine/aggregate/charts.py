@@ -9,6 +9,7 @@ import pandas as pd
 
 from engine.aggregate.tables import ALL_AREAS, PERIOD, RATE, Summary, _period_key
 from engine.atomic import atomic_path
+from engine.messages import number, percent
 
 CHART_AREA = "recognition_by_area.png"
 CHART_CRITERIA = "criteria_failed.png"
@@ -30,6 +31,7 @@ def chart_recognition(summary: Summary, path: Path) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     areas = summary.tables["area"]
     keys = summary.keys
@@ -52,16 +54,17 @@ def chart_recognition(summary: Summary, path: Path) -> Path:
         bars = ax.barh(ys, values, height * 0.95, label=f"{PERIOD} {period}")
         for bar, value in zip(bars, values):
             if not math.isnan(value):
-                ax.annotate(f"{value:.1f}%", (value, bar.get_y() + bar.get_height() / 2), va="center",
+                ax.annotate(percent(value, "vi", 1), (value, bar.get_y() + bar.get_height() / 2), va="center",
                             fontsize=7, xytext=(2, 0), textcoords="offset points")
     colors = ("#c0392b", "#8e44ad", "#2c3e50")
     for target, color in zip(summary.targets.targets, colors * 3):
         ax.axvline(target.percent, color=color, linestyle="--", linewidth=1.2,
-                   label=f"Mục tiêu {target.year}: {target.percent:g}%")
+                   label=f"Mục tiêu {target.year}: {percent(target.percent, 'vi', 0)}")
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.get_yticklabels()[0].set_fontweight("bold")
     ax.set_ylim(len(labels) - 0.5, -0.5)  # the total on top, the lowest rates at the bottom
     ax.set_xlim(0, 108)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: number(x)))
     ax.set_xlabel(RATE)
     ax.set_title(title, fontsize=11)
     ax.legend(fontsize=8, loc="lower right")
@@ -80,9 +83,11 @@ def chart_criteria(summary: Summary, path: Path) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     table = summary.tables["criteria"]
-    fig, ax = plt.subplots(figsize=(9, 5.5))
+    count = len(summary.tables["criteria"]["Tiêu chí"].unique()) if not summary.tables["criteria"].empty else 1
+    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.48 * count))
     if table.empty:
         ax.text(0.5, 0.5, "Không có đơn vị nào đã có kết luận", ha="center", va="center")
         ax.set_axis_off()
@@ -93,7 +98,8 @@ def chart_criteria(summary: Summary, path: Path) -> Path:
         latest["partial"] = latest["Số đơn vị dưới điểm tối đa"] - latest["Số đơn vị 0 điểm"]
         latest = latest.sort_values(["Số đơn vị 0 điểm", "Số đơn vị dưới điểm tối đa", "Tiêu chí"],
                                     ascending=[True, True, False])
-        names = [f"{n}. {textwrap.shorten(name, 48, placeholder='…')}"
+        # whole names, wrapped: a criterion is never cut short
+        names = [textwrap.fill(f"{n}. {name}", 52)
                  for n, name in zip(latest["Tiêu chí"], latest["Tên tiêu chí"])]
         ax.barh(names, latest["Số đơn vị 0 điểm"], color="#c0392b", label="0 điểm")
         ax.barh(names, latest["partial"], left=latest["Số đơn vị 0 điểm"], color="#f0b27a",
@@ -101,10 +107,11 @@ def chart_criteria(summary: Summary, path: Path) -> Path:
         scored = int(latest["Số đơn vị được chấm"].max())
         for y, (below, zero) in enumerate(zip(latest["Số đơn vị dưới điểm tối đa"], latest["Số đơn vị 0 điểm"])):
             if below:
-                ax.annotate(f"{below}" + (f" (0 điểm: {zero})" if zero else ""), (below, y), xytext=(3, 0),
+                ax.annotate(number(below) + (f" (0 điểm: {number(zero)})" if zero else ""), (below, y), xytext=(3, 0),
                             textcoords="offset points", va="center", fontsize=8)
         ax.set_xlim(0, max(scored, 1) * 1.08)
-        ax.set_xlabel(f"Số đơn vị (trên {scored} đơn vị đã có kết luận: đạt chuẩn hoặc không đạt)")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: number(x)))
+        ax.set_xlabel(f"Số đơn vị (trên {number(scored)} đơn vị đã có kết luận: đạt chuẩn hoặc không đạt)")
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.legend(fontsize=8, loc="lower right")
         ax.tick_params(axis="y", labelsize=8)

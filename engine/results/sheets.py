@@ -24,6 +24,7 @@ from engine.results.cells import is_formula_like
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="top")
+WRAP = Alignment(wrap_text=True, vertical="top")
 # The date written into docProps/core.xml and on every zip entry: identical input gives identical bytes.
 FIXED_TIMESTAMP = "2000-01-01T00:00:00Z"
 FIXED_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
