@@ -20,6 +20,7 @@ def _area_label(row: pd.Series, keys: list[str]) -> str:
     return f"{row[keys[1]]}\n({row[keys[0]]})"
 
 
+MAX_HEIGHT = 13.0     # inches: a chart never taller than an A4 page's text area (at 9 inches wide)
 MAX_AREAS_SHOWN = 80   # beyond this a chart of every area is unreadable: show the lowest ones
 LOWEST_SHOWN = 40
 
@@ -46,21 +47,30 @@ def chart_recognition(summary: Summary, path: Path) -> Path:
         labels = labels[-LOWEST_SHOWN:]
     labels = [ALL_AREAS] + labels
     height = 0.8 / len(periods)
-    fig, ax = plt.subplots(figsize=(9.0, 1.6 + 0.3 * len(labels) * max(1, len(periods) * 0.7)))
+    # At most the height of an A4 page's text area (9 × 13 inches keeps its proportions), so the chart prints
+    # on one page whether it shows 3 areas or 63; the rows get thinner and the labels smaller, not cut.
+    row = min(0.3 * max(1, len(periods) * 0.7), (MAX_HEIGHT - 1.9) / len(labels))
+    font = max(5.5, min(8.0, row * 72 * 0.55))
+    crowded = len(labels) * len(periods) > 60  # then only the latest period's bars carry their figure
+    fig, ax = plt.subplots(figsize=(9.0, 1.9 + row * len(labels)))
     for p, period in enumerate(periods):
         rates = {_area_label(row, keys): row[RATE] for _, row in areas[areas[PERIOD] == period].iterrows()}
         ys = [i + (p - (len(periods) - 1) / 2) * height for i in range(len(labels))]
         values = [rates.get(label, float("nan")) for label in labels]
         bars = ax.barh(ys, values, height * 0.95, label=f"{PERIOD} {period}")
+        if crowded and period != periods[-1]:
+            continue
         for bar, value in zip(bars, values):
             if not math.isnan(value):
                 ax.annotate(percent(value, "vi", 1), (value, bar.get_y() + bar.get_height() / 2), va="center",
-                            fontsize=7, xytext=(2, 0), textcoords="offset points")
+                            fontsize=min(font, 7), xytext=(2, 0), textcoords="offset points")
     colors = ("#c0392b", "#8e44ad", "#2c3e50")
     for target, color in zip(summary.targets.targets, colors * 3):
         ax.axvline(target.percent, color=color, linestyle="--", linewidth=1.2,
                    label=f"Mục tiêu {target.year}: {percent(target.percent, 'vi', 0)}")
-    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_yticks(range(len(labels)), labels, fontsize=font)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
     ax.get_yticklabels()[0].set_fontweight("bold")
     ax.set_ylim(len(labels) - 0.5, -0.5)  # the total on top, the lowest rates at the bottom
     ax.set_xlim(0, 108)

@@ -68,9 +68,14 @@ def _counts(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def _sort(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Periods in natural order, then the areas (the "Tổng cộng" row last), stable otherwise."""
     order = {p: i for i, p in enumerate(sorted(frame[PERIOD].unique(), key=_period_key))}
-    sort_keys = [frame[PERIOD].map(order)] + [frame[k].eq(ALL_AREAS) for k in keys[:1]] + [frame[k] for k in keys]
-    index = sorted(range(len(frame)), key=lambda i: tuple(s.iloc[i] for s in sort_keys))
+    sort_keys = pd.DataFrame({"_period": frame[PERIOD].map(order).to_numpy()})
+    for i, key in enumerate(keys[:1]):
+        sort_keys[f"_total{i}"] = frame[key].eq(ALL_AREAS).to_numpy()
+    for i, key in enumerate(keys):
+        sort_keys[f"_key{i}"] = frame[key].astype(str).to_numpy()
+    index = sort_keys.sort_values(list(sort_keys.columns), kind="stable").index
     return frame.iloc[index].reset_index(drop=True)
 
 
