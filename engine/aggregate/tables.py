@@ -24,6 +24,7 @@ STATUS_VI = {status: Message(f"status_{status}").render("vi") for status in STAT
 RATE = "Tỷ lệ đạt chuẩn (%)"
 RATE_BEFORE = "Tỷ lệ đạt chuẩn kỳ trước (%)"
 ALL_AREAS = "Tổng cộng"
+NO_PERIOD = "(không rõ kỳ)"  # listed after the named periods, and never compared with them
 NO_PROVINCE, NO_DISTRICT, NO_CATEGORY = "(không rõ tỉnh)", "(không có huyện)", "(chưa khai báo)"
 
 SHEETS = {
@@ -42,13 +43,22 @@ SHEETS = {
 # ---------------------------------------------------------------- tables
 
 def _period_key(period: str) -> tuple:
-    """Natural order: 2023 < 2024-H1 < 2024 < ... by the numbers in the text, then the text."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", period or "") if p), period or ""
+    """Periods in the order they end: 2024-H1 (30/06/2024) < 2024 and 2024-H2 (31/12/2024) < 2025-03-31;
+    other names in natural order after them (numbers as numbers), the unknown period last."""
+    period = period or ""
+    if period == NO_PERIOD:
+        return (2,), period
+    if match := re.fullmatch(r"(\d{4})(?:-H([12]))?", period):
+        half = match.group(2)
+        return (0, int(match.group(1)), 6 if half == "1" else 12, 30 if half == "1" else 31), period
+    if match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", period):
+        return (0, *map(int, match.groups())), period
+    return (1, *((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", period) if p)), period
 
 
 def _with_areas(units: pd.DataFrame, by: str) -> tuple[pd.DataFrame, list[str]]:
     frame = units.copy()
-    frame[PERIOD] = frame["period"].fillna("(không rõ kỳ)")
+    frame[PERIOD] = frame["period"].fillna(NO_PERIOD)
     frame[PROVINCE] = frame["province"].fillna(NO_PROVINCE)
     keys = [PROVINCE]
     if by == "district":
@@ -179,6 +189,7 @@ def change_table(areas: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Each area's period against the area's previous period in the data, where both exist."""
     recognised = STATUS_VI["recognized"]
     rows = []
+    areas = areas[areas[PERIOD] != NO_PERIOD]  # units without a period have no "previous" one
     for area, group in areas.groupby(keys, sort=False):
         area = area if isinstance(area, tuple) else (area,)
         group = group.sort_values(PERIOD, key=lambda s: s.map(_period_key))
@@ -205,6 +216,7 @@ def unit_change_table(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     columns = keys + ["Mã đơn vị", "Tên đơn vị", PERIOD, "Kỳ trước", "Kết quả kỳ trước", "Kết quả",
                       "Tổng điểm kỳ trước", "Tổng điểm", "Thay đổi tổng điểm", "Biến động"]
     coded = frame.dropna(subset=["unit_code"])
+    coded = coded[(coded[PERIOD] != NO_PERIOD)]  # units without a period have no "previous" one
     coded = coded[coded["unit_code"].duplicated(keep=False)]
     if coded.empty:
         return pd.DataFrame(columns=columns)
