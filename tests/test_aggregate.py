@@ -462,3 +462,11 @@ def test_summary_workbook_is_finished_and_safe(tmp_path, criteria):
     assert invalid and all(row[header.index("Tổng điểm")] is None for row in invalid)
     rates = workbook[SHEETS["area"]]
     assert isinstance(rates.cell(2, [c.value for c in rates[1]].index(RATE) + 1).value, (int, float))
+
+
+def test_summary_report_over_two_periods(files, tmp_path):
+    """cfc report summary used to crash on results of two periods (a column named two ways)."""
+    out = tmp_path / "tong-hop.pdf"
+    result = CliRunner().invoke(main, ["report", "summary", *map(str, files), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:5] == b"%PDF-"
