@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from engine.aggregate.tables import SHEETS, Summary
+from engine.results.cells import is_formula_like
 
 # Columns holding a rate, a difference of rates or a mean: two decimals. Others are counts or text.
 DECIMAL_WORDS = ("(%)", "(điểm %)", "Điểm trung bình")
@@ -41,13 +42,19 @@ def write_workbook(summary: Summary, path: Path) -> Path:
         for column in shown.columns:
             if any(word in str(column) for word in DECIMAL_WORDS):
                 shown[column] = pd.to_numeric(shown[column]).round(2)
+        # Rows holding formula-like text, found column by column (a national list has tens of thousands of rows)
+        risky = pd.Series(False, index=shown.index)
+        for column in shown.columns:
+            if shown[column].dtype == object:
+                risky |= shown[column].map(is_formula_like)
         # Python values, blanks as None: what openpyxl writes as numbers, text or an empty cell
-        for values in shown.astype(object).where(shown.notna(), None).to_numpy().tolist():
+        values_by_row = shown.astype(object).where(shown.notna(), None).to_numpy().tolist()
+        for values, wrap in zip(values_by_row, risky.tolist()):
             if key == "notes":
                 cell = WriteOnlyCell(sheet, values[0])
                 cell.alignment = look.WRAP
                 values = [cell]
-            sheet.append(look.safe_row(sheet, values))
+            sheet.append(look.safe_row(sheet, values) if wrap or key == "notes" else values)
         look.set_filter(sheet, len(columns), len(table) + 1)
     workbook.properties.title = "Tổng hợp kết quả đánh giá xã, phường, thị trấn phù hợp với trẻ em"
     return look.save_workbook(workbook, path)
