@@ -45,7 +45,7 @@ def write_workbook(summary: Summary, path: Path) -> Path:
         # Rows holding formula-like text, found column by column (a national list has tens of thousands of rows)
         risky = pd.Series(False, index=shown.index)
         for column in shown.columns:
-            if shown[column].dtype == object:
+            if not pd.api.types.is_numeric_dtype(shown[column]):
                 risky |= shown[column].map(is_formula_like)
         # Python values, blanks as None: what openpyxl writes as numbers, text or an empty cell
         values_by_row = shown.astype(object).where(shown.notna(), None).to_numpy().tolist()
