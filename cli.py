@@ -59,12 +59,16 @@ def _load(criteria_path: str | None):
         sys.exit(EXIT_USAGE)
 
 
-@click.group()
+@click.group(help=H(
+    """cfc — chấm điểm xã, phường, thị trấn phù hợp với trẻ em (Quyết định 06/QĐ-TTg ngày 03/01/2019).
+
+    Trợ giúp và thông báo bằng tiếng Việt; tiếng Anh với --lang en hoặc biến môi trường CFC_LANG=en.""",
+    """cfc — scores child-friendly communes under Decision 06/QĐ-TTg of 03/01/2019.
+
+    Help and messages in Vietnamese by default; English with --lang en or the CFC_LANG=en environment variable."""))
 @click.version_option(package_name="cfc")
 def main() -> None:
-    """cfc — chấm điểm xã, phường, thị trấn phù hợp với trẻ em (QĐ 06/QĐ-TTg ngày 03/01/2019).
-
-    Scores child-friendly communes under Decision 06/QĐ-TTg of 03/01/2019."""
+    pass
 
 
 FORMATS_BY_SUFFIX = {".json": "json", ".csv": "people-csv", ".xlsx": "xlsx"}
@@ -125,6 +129,7 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments)
     from engine import batch
     from engine.atomic import atomic_text
     from engine.results.directory import NAMES, DirectoryWriter, SpreadsheetWriter
+    from engine.results.render import summary_line
 
     to_dir = output is not None and (Path(output).is_dir() or not Path(output).suffix)
     fmt = "bundle" if to_dir else _output_format(fmt, output)
@@ -150,7 +155,7 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments)
     if output:
         for path in getattr(sink, "written", [Path(output)]):
             click.echo(_say("written", lang, path=path))
-        click.echo(_say("summary", lang, total=summary.total, **summary.counts))
+        click.echo(summary_line(summary, lang))
     for error in summary.file_errors + summary.not_evaluated:
         click.echo(_say("error_line", lang, error=error), err=True)
     if summary.not_evaluated:
@@ -192,16 +197,17 @@ def _what_if(criteria, files, assignments, fmt, output, lang) -> None:
     sys.exit(EXIT_USAGE if file_errors else EXIT_INVALID if invalid else EXIT_OK)
 
 
-@main.group()
+@main.group(help=H("Xem và kiểm tra tệp bộ tiêu chí.", "Inspect and check criteria files."))
 def criteria():
-    """Inspect and check criteria files."""
+    pass
 
 
 @criteria.command("show")
 @click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False), help="Criteria YAML (default: newest shipped).")
 @click.option("--lang", type=LANGS, default="vi", show_default=True)
 def criteria_show(criteria_path, lang):
-    """Print every criterion, indicator and band, with its status and citation."""
+    """In mọi tiêu chí, chỉ tiêu và mức điểm, kèm trạng thái và căn cứ. / Print every criterion, indicator and
+    band, with its status and citation."""
     from engine.rules.explain import describe_criteria
 
     click.echo(describe_criteria(_load(criteria_path), lang), nl=False)
@@ -210,7 +216,8 @@ def criteria_show(criteria_path, lang):
 @criteria.command("validate")
 @click.argument("file", type=click.Path(dir_okay=False))
 def criteria_validate(file):
-    """Check a criteria file; print every problem with its line and path. Exit 1 if any."""
+    """Kiểm tra một tệp bộ tiêu chí; in mọi lỗi kèm dòng và vị trí; mã thoát 1 nếu có lỗi. / Check a criteria
+    file; print every problem with its line and path. Exit 1 if any."""
     from engine.rules.criteria import CriteriaError, load_criteria
 
     try:
@@ -223,11 +230,15 @@ def criteria_validate(file):
                f"{cs.instrument.total_points} points, {provisional} provisional band(s)")
 
 
-@main.group()
-def report():
-    """Printable PDF documents in Vietnamese (báo cáo tự đánh giá, báo cáo thẩm định, báo cáo tổng hợp).
+@main.group(help=H(
+    """Văn bản in được (PDF) bằng tiếng Việt: báo cáo tự đánh giá, báo cáo thẩm định, báo cáo tổng hợp.
 
-    Exit code: 0 PDF written, 1 PDF written but some unit has invalid data, 2 usage error or unreadable file."""
+    Mã thoát: 0 đã ghi, 1 đã ghi nhưng có đơn vị dữ liệu lỗi, 2 dùng sai lệnh hoặc tệp không đọc được.""",
+    """Printable PDF documents in Vietnamese (self-assessment, appraisal, summary reports).
+
+    Exit code: 0 PDF written, 1 PDF written but some unit has invalid data, 2 usage error or unreadable file."""))
+def report():
+    pass
 
 
 def _report_inputs(files, output, criteria_path):
@@ -347,16 +358,21 @@ def report_summary(results, output, by, config_path, issuer, recipient, area, pe
 
 
 
-@main.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default="phieu-tu-danh-gia.xlsx", show_default=True,
-              help="Where to write the form (.xlsx, written atomically).")
-@click.option("--criteria", "criteria_path", type=click.Path(dir_okay=False), help="Criteria YAML (default: newest shipped).")
-@click.option("--force", is_flag=True, help="Overwrite an existing file (it may hold a filled-in form).")
-def template(output, criteria_path, force):
+@main.command(help=H(
+    """Ghi phiếu tự đánh giá (.xlsx) lập từ tệp bộ tiêu chí.
+
+    Trang "Một đơn vị": một đơn vị, mỗi số liệu một dòng. Trang "Nhiều đơn vị": mỗi đơn vị một dòng. Điền một
+    trong hai trang rồi chạy `cfc evaluate TỆP.xlsx`.""",
     """Write the .xlsx self-assessment form generated from the criteria file.
 
     Sheet "Một đơn vị": one unit, a row per input. Sheet "Nhiều đơn vị": a row per unit. Fill either, then
-    run `cfc evaluate FILE.xlsx`."""
+    run `cfc evaluate FILE.xlsx`."""))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default="phieu-tu-danh-gia.xlsx", show_default=True,
+              help=H("Nơi ghi phiếu (.xlsx, trọn vẹn hoặc không ghi gì).", "Where to write the form (.xlsx, written atomically)."))
+@CRITERIA_OPTION
+@click.option("--force", is_flag=True, help=H("Ghi đè tệp đã có (có thể là phiếu đã điền).",
+                                              "Overwrite an existing file (it may hold a filled-in form)."))
+def template(output, criteria_path, force):
     path = Path(output)
     if path.suffix.lower() != ".xlsx":
         raise click.UsageError(f"--output {output}: the form is an .xlsx file")

@@ -222,3 +222,27 @@ def test_template_is_byte_identical_and_prints_its_header_on_every_page(tmp_path
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
     many = load_workbook(tmp_path / "a.xlsx")["Nhiều đơn vị"]
     assert many.print_title_rows == "$1:$2"
+
+
+def test_help_is_vietnamese_by_default_and_english_on_request():
+    import subprocess
+    import sys
+
+    def help_of(*args, env=None):
+        import os
+
+        return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args, "--help"], capture_output=True, text=True,
+                              env={**os.environ, "CFC_LANG": "", **(env or {})}, cwd=ROOT).stdout
+
+    assert "Chấm điểm số liệu tự đánh giá" in help_of("evaluate")
+    assert "Evaluate units' self-assessment data" in help_of("evaluate", "--lang", "en")
+    assert "Evaluate units' self-assessment data" in help_of("evaluate", env={"CFC_LANG": "en"})
+    assert "Tổng hợp các tệp kết quả" in help_of("aggregate")
+
+
+def test_summary_line_uses_the_readers_thousands_separator():
+    from engine.results.render import Summary, summary_line
+
+    summary = Summary(counts={"recognized": 6129, "not_recognized": 4079, "incomplete": 223, "invalid": 169})
+    assert summary_line(summary, "vi").startswith("Tổng hợp: 10.600 đơn vị — 6.129 đạt chuẩn")
+    assert summary_line(summary, "en").startswith("Summary: 10,600 units — 6,129 recognised")

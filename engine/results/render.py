@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from engine.messages import Message
+from engine.messages import Message, number
 from engine.results.cells import csv_safe
 from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise
 
@@ -59,6 +59,12 @@ class Summary:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+
+def summary_line(summary: Summary, lang: str) -> str:
+    """"Tổng hợp: 10.600 đơn vị — 6.129 đạt chuẩn, ..." with the reader's thousands separator."""
+    counts = {status: number(count, lang) for status, count in summary.counts.items()}
+    return _say("summary", lang, total=number(summary.total, lang), **counts)
 
 
 @dataclass
@@ -183,7 +189,7 @@ class TableRenderer:
         return "\n".join(lines) + "\n"
 
     def tail(self, summary: Summary) -> str:
-        lines = ["", _say("summary", self.lang, total=summary.total, **summary.counts)]
+        lines = ["", summary_line(summary, self.lang)]
         if summary.provisional:
             lines.append(_say("provisional_note", self.lang, count=summary.provisional))
         lines += [f"! {error}" for error in summary.file_errors + summary.not_evaluated]
