@@ -58,6 +58,9 @@ def load_targets(path: str | Path | None = None) -> Targets:
 
 # ---------------------------------------------------------------- reading results
 
+SCORE_COLUMNS = ("unit", "number", "points", "max_points", "complete")
+
+
 @dataclass
 class Results:
     units: pd.DataFrame    # one row per unit: source, where, unit_code, unit_name, province, district, period,
@@ -71,7 +74,8 @@ def load_results(paths: Iterable[str | Path], criteria: CriteriaSet, allow_mixed
     """Units and criterion points from result files. `criteria` gives each criterion's maximum for CSV results
     (which hold points only) and the names of criteria and categories."""
     units: list[dict] = []
-    scores: list[dict] = []
+    # one list per column (not a dict per score): a national pair of periods has a quarter of a million scores
+    scores: dict[str, list] = {name: [] for name in SCORE_COLUMNS}
     ids: set[str] = set()
     seen: dict[Path, Path] = {}
     for path in map(Path, paths):
@@ -92,7 +96,7 @@ def load_results(paths: Iterable[str | Path], criteria: CriteriaSet, allow_mixed
     frame = pd.DataFrame(units)
     _check_cross_file_duplicates(frame)
     mixed = _check_criteria_sets(frame, allow_mixed)
-    score_frame = pd.DataFrame(scores, columns=["unit", "number", "points", "max_points", "complete"])
+    score_frame = pd.DataFrame(scores, columns=list(SCORE_COLUMNS))
     return Results(frame, score_frame, ids, mixed)
 
 
@@ -133,7 +137,12 @@ def _int(path: Path, where: str, name: str, value) -> int:
     return int(number)
 
 
-def _read_json(path: Path, units: list[dict], scores: list[dict]) -> str | None:
+def _add_score(scores: dict[str, list], unit: int, number: int, points: int, max_points: int, complete: bool) -> None:
+    for name, value in zip(SCORE_COLUMNS, (unit, number, points, max_points, complete)):
+        scores[name].append(value)
+
+
+def _read_json(path: Path, units: list[dict], scores: dict[str, list]) -> str | None:
     try:
         data = json.loads(path.read_bytes())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -148,8 +157,8 @@ def _read_json(path: Path, units: list[dict], scores: list[dict]) -> str | None:
         units.append(_unit_row(path, where, raw, file_set))
         unit = len(units) - 1
         for criterion in raw["criteria"]:
-            scores.append({"unit": unit, "number": int(criterion["number"]), "points": int(criterion["points"]),
-                           "max_points": int(criterion["max_points"]), "complete": bool(criterion["complete"])})
+            _add_score(scores, unit, int(criterion["number"]), int(criterion["points"]),
+                       int(criterion["max_points"]), bool(criterion["complete"]))
     return data.get("criteria_id")
 
 
@@ -167,7 +176,7 @@ def _people_values(criteria: CriteriaSet) -> dict[str, dict[str, str]]:
     return {"status": statuses, "category": categories}
 
 
-def _read_csv(path: Path, criteria: CriteriaSet, units: list[dict], scores: list[dict]) -> None:
+def _read_csv(path: Path, criteria: CriteriaSet, units: list[dict], scores: dict[str, list]) -> None:
     maxima = {c.number: c.max_points for c in criteria.criteria}
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -193,9 +202,8 @@ def _read_csv(path: Path, criteria: CriteriaSet, units: list[dict], scores: list
                 for index, number in numbers.items():
                     cell = cells[index].strip() if index < len(cells) else ""
                     # A blank cell is an unscored criterion: missing, never 0.
-                    scores.append({"unit": unit, "number": number,
-                                   "points": _int(path, where, keys[index], cell) if cell else 0,
-                                   "max_points": maxima[number], "complete": bool(cell)})
+                    points = int(cell) if cell.isascii() and cell.isdigit() else _int(path, where, keys[index], cell) if cell else 0
+                    _add_score(scores, unit, number, points, maxima[number], bool(cell))
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise AggregateError("agg_cannot_read", path=str(path), error=str(error)) from error
     return None
