@@ -445,7 +445,8 @@ def test_summary_workbook_is_finished_and_safe(tmp_path, criteria):
     aggregate([path], tmp_path / "a", criteria)
     time.sleep(2.1)
     aggregate([path], tmp_path / "b", criteria)
-    assert (tmp_path / "a" / "summary.xlsx").read_bytes() == (tmp_path / "b" / "summary.xlsx").read_bytes()
+    for name in ("summary.xlsx", "recognition_by_area.png", "criteria_failed.png"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     workbook = load_workbook(tmp_path / "a" / "summary.xlsx")
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A2" and sheet.print_title_rows == "$1:$1", sheet.title
