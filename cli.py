@@ -1,6 +1,7 @@
 """cfc command line: parse, call the engine, render, set the exit code. Heavy imports happen inside commands."""
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -9,6 +10,40 @@ import click
 
 LANGS = click.Choice(["vi", "en"])
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
+
+
+def _ui_lang(argv: list[str]) -> str:
+    """The language of help and usage errors, known before click parses anything: --lang on the command line,
+    else the CFC_LANG environment variable, else Vietnamese."""
+    for index, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            return "en" if arg.split("=", 1)[1] == "en" else "vi"
+        if arg == "--lang" and index + 1 < len(argv):
+            return "en" if argv[index + 1] == "en" else "vi"
+    return "en" if os.environ.get("CFC_LANG", "").strip().lower() == "en" else "vi"
+
+
+UI_LANG = _ui_lang(sys.argv[1:])
+
+
+def H(vi: str, en: str) -> str:
+    """Help text in the language of the session (help is printed before options are parsed)."""
+    return en if UI_LANG == "en" else vi
+
+
+def _say(key: str, lang: str | None = None, **params) -> str:
+    from engine.messages import Message
+
+    return Message(key, params).render(lang or UI_LANG)
+
+
+LANG_OPTION = click.option("--lang", type=LANGS, default="vi", show_default=True, envvar="CFC_LANG",
+                           help=H("Ngôn ngữ của nhãn và thông báo (hoặc biến môi trường CFC_LANG).",
+                                  "Language of labels and messages (or the CFC_LANG environment variable)."))
+ALLOW_MIXED_OPTION = click.option(
+    "--allow-mixed-criteria", "allow_mixed", is_flag=True,
+    help=H("Vẫn tổng hợp khi các đơn vị được chấm theo các bộ tiêu chí khác nhau (báo cáo ghi rõ điều này).",
+           "Combine units scored by different criteria sets anyway (the summary says so)."))
 
 
 def _err(text: str) -> None:
@@ -43,8 +78,10 @@ class _Cfc(click.Group):
             sys.exit(EXIT_USAGE)
 
 
-CRITERIA_HELP = ("Criteria YAML file, or a directory of them: each unit is then scored by the set in force on the "
-                 "last day of its period (default: the shipped criteria/).")
+CRITERIA_HELP = H("Tệp bộ tiêu chí YAML, hoặc một thư mục các tệp: mỗi đơn vị được chấm theo bộ có hiệu lực vào "
+                  "ngày cuối kỳ đánh giá của đơn vị (mặc định: thư mục criteria/ đi kèm).",
+                  "Criteria YAML file, or a directory of them: each unit is then scored by the set in force on the "
+                  "last day of its period (default: the shipped criteria/).")
 
 
 def criteria_option(command):
@@ -68,47 +105,97 @@ def _load(criteria_path: str | None):
     return _library(criteria_path).current()
 
 
-@click.group(cls=_Cfc)
+@click.group(cls=_Cfc, help=H(
+    """cfc — chấm điểm xã, phường, thị trấn phù hợp với trẻ em (Quyết định 06/QĐ-TTg ngày 03/01/2019).
+
+    Trợ giúp và thông báo bằng tiếng Việt; tiếng Anh với --lang en hoặc biến môi trường CFC_LANG=en.""",
+    """cfc — scores child-friendly communes under Decision 06/QĐ-TTg of 03/01/2019.
+
+    Help and messages in Vietnamese by default; English with --lang en or the CFC_LANG=en environment variable."""))
 @click.version_option(package_name="cfc")
 def main() -> None:
-    """cfc — chấm điểm xã, phường, thị trấn phù hợp với trẻ em (QĐ 06/QĐ-TTg ngày 03/01/2019).
-
-    Scores child-friendly communes under Decision 06/QĐ-TTg of 03/01/2019."""
+    pass
 
 
-@main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(),
-              help="Write here (atomically) instead of stdout. A directory (existing, or a name without an "
-                   "extension) receives results.json, results.csv and results.xlsx.")
-@click.option("--lang", type=LANGS, default="vi", show_default=True, help="Language of labels and messages.")
-@criteria_option
-@click.option("--detail/--no-detail", default=None, help="Per-indicator breakdown (default: only for one unit).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: one per core for large batches).")
-@click.option("--set", "assignments", multiple=True, metavar="INPUT=VALUE",
-              help="What-if: re-score with this input changed and show what changes (repeatable).")
-@click.option("--hidden-sheets", is_flag=True, help="Read hidden workbook sheets too (default: skipped, with a warning).")
-@click.option("--save", is_flag=True, help="Keep each valid unit's result in the history (see `cfc history`).")
-@click.option("--db", type=click.Path(dir_okay=False), help="History file for --save (default: in the user's data directory).")
-@click.option("--yes", "-y", is_flag=True, help="With --save: replace a unit and period saved before without asking.")
-def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments, hidden_sheets, save, db, yes):
+FORMATS_BY_SUFFIX = {".json": "json", ".csv": "people-csv", ".xlsx": "xlsx"}
+
+
+def _output_format(fmt: str | None, output: str | None) -> str:
+    """What to write: --format when given, else the -o file's extension (.json, .csv for people, .xlsx), else
+    the terminal table. A --format that contradicts the extension is refused rather than guessed."""
+    suffix = Path(output).suffix.lower() if output else ""
+    implied = FORMATS_BY_SUFFIX.get(suffix)
+    if fmt is None:
+        return implied or "table"
+    if implied and implied != fmt and not (fmt == "csv" and implied == "people-csv"):
+        raise click.UsageError(_say("format_contradicts_suffix", fmt=fmt, output=output))
+    if fmt == "xlsx" and not output:
+        raise click.UsageError(_say("xlsx_needs_output"))
+    return fmt
+
+
+@main.command(help=H(
+    """Chấm điểm số liệu tự đánh giá của các đơn vị (CSV, XLSX, YAML hoặc JSON).
+
+    Kết quả: bảng trên màn hình; -o TỆP chọn định dạng theo phần mở rộng (.xlsx bảng tính, .csv cho Excel
+    có BOM và tiêu đề tiếng Việt, .json); --format csv là định dạng CSV cho máy (ổn định, xem README);
+    -o THƯ_MỤC ghi results.json, results.csv và results.xlsx.
+
+    Mã thoát: 0 mọi đơn vị đã được chấm, 1 có đơn vị dữ liệu lỗi, 2 dùng sai lệnh hoặc tệp không đọc được,
+    3 có đơn vị chưa chấm được (tiến trình chấm bị dừng; các đơn vị được nêu tên).""",
     """Evaluate units' self-assessment data (CSV, XLSX, YAML or JSON).
 
+    Output: a table on the terminal; -o FILE picks the format by its extension (.xlsx workbook, .csv for
+    Excel with a BOM and headers in --lang, .json); --format csv is the machine CSV (stable, see README);
+    -o DIRECTORY writes results.json, results.csv and results.xlsx.
+
     Exit code: 0 every unit evaluated, 1 some unit has invalid data, 2 usage error or unreadable file,
-    3 some unit could not be evaluated (its worker process died; the units are named)."""
+    3 some unit could not be evaluated (its worker process died; the units are named)."""))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default=None,
+              help=H("Định dạng (mặc định: theo phần mở rộng của -o, nếu không thì bảng). csv: định dạng cho máy.",
+                     "Format (default: from the -o extension, else table). csv: the machine format."))
+@click.option("--output", "-o", type=click.Path(),
+              help=H("Ghi vào đây (trọn vẹn hoặc không ghi gì) thay vì màn hình. Một thư mục (có sẵn, hoặc tên "
+                     "không có phần mở rộng) nhận results.json, results.csv và results.xlsx.",
+                     "Write here (atomically) instead of stdout. A directory (existing, or a name without an "
+                     "extension) receives results.json, results.csv and results.xlsx."))
+@LANG_OPTION
+@criteria_option
+@click.option("--detail/--no-detail", default=None,
+              help=H("Chi tiết từng chỉ tiêu (mặc định: chỉ khi có một đơn vị).",
+                     "Per-indicator breakdown (default: only for one unit)."))
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help=H("Số tiến trình chấm song song (mặc định: một cho mỗi nhân với lô lớn).",
+                     "Worker processes (default: one per core for large batches)."))
+@click.option("--set", "assignments", multiple=True, metavar="INPUT=VALUE",
+              help=H("Giả định: chấm lại với số liệu này thay đổi và cho biết kết quả thay đổi thế nào (lặp lại được).",
+                     "What-if: re-score with this input changed and show what changes (repeatable)."))
+@click.option("--hidden-sheets", is_flag=True,
+              help=H("Đọc cả các trang tính bị ẩn (mặc định: bỏ qua, có cảnh báo).",
+                     "Read hidden workbook sheets too (default: skipped, with a warning)."))
+@click.option("--save", is_flag=True, help=H("Lưu kết quả của mỗi đơn vị hợp lệ vào lịch sử (xem `cfc history`).",
+                                             "Keep each valid unit's result in the history (see `cfc history`)."))
+@click.option("--db", type=click.Path(dir_okay=False),
+              help=H("Tệp lịch sử cho --save (mặc định: trong thư mục dữ liệu của người dùng).",
+                     "History file for --save (default: in the user's data directory)."))
+@click.option("--yes", "-y", is_flag=True,
+              help=H("Với --save: thay thế kết quả đã lưu của cùng đơn vị và kỳ mà không hỏi.",
+                     "With --save: replace a unit and period saved before without asking."))
+def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments, hidden_sheets, save, db, yes):
     from engine import batch
     from engine.atomic import atomic_text, check_directory_target, check_file_target
     from engine.readers.records import reading
-    from engine.results.directory import NAMES, DirectoryWriter
+    from engine.results.directory import NAMES, DirectoryWriter, SpreadsheetWriter
+    from engine.results.render import summary_line
 
     to_dir = output is not None and (Path(output).is_dir() or not Path(output).suffix)
+    fmt = "bundle" if to_dir else _output_format(fmt, output)
     if output is not None:  # before any work: a national batch must not run for nothing
         (check_directory_target if to_dir else check_file_target)(output)
     targets = [Path(output) / name for name in NAMES] if to_dir else [Path(output)] if output else []
     if any(t.resolve() == Path(f).resolve() for t in targets for f in files):
-        raise click.UsageError(f"--output {output} would overwrite an input file; refusing")
+        raise click.UsageError(_say("output_is_input", output=output))
     if save and assignments:
         raise click.UsageError("--save keeps evaluations as they are; it cannot be combined with --set (what-if)")
     library = _library(criteria_path)
@@ -119,12 +206,22 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
         _warnings(options, lang)
         show_progress = output is not None and sys.stderr.isatty() and plan.count > 20
         bar = click.progressbar(length=plan.count, file=sys.stderr, label="cfc") if show_progress else nullcontext()
-        sink = DirectoryWriter(output) if to_dir else atomic_text(output) if output else nullcontext(sys.stdout)
+        if to_dir:
+            sink = DirectoryWriter(output)
+        elif fmt in ("xlsx", "people-csv"):
+            sink = SpreadsheetWriter(output)
+        else:
+            sink = atomic_text(output) if output else nullcontext(sys.stdout)
+        renderer = "sheets" if fmt in ("xlsx", "people-csv") else fmt
         with sink as out, bar as progress:
-            summary = batch.run(plan, library, "bundle" if to_dir else fmt, lang, out, detail=detail, jobs=jobs,
+            summary = batch.run(plan, library, renderer, lang, out, detail=detail, jobs=jobs,
                                 progress=progress.update if show_progress else None)
+    if output:
+        for path in getattr(sink, "written", [Path(output)]):
+            click.echo(_say("written", lang, path=path))
+        click.echo(summary_line(summary, lang))
     for error in summary.file_errors + summary.not_evaluated:
-        _err(f"error: {error}")
+        _err(_say("error_line", lang, error=error))
     if save:
         _save(_for_files(library, files), files, db, yes, lang)
     if summary.not_evaluated:
@@ -209,14 +306,14 @@ def _what_if(criteria, files, assignments, fmt, output, lang) -> None:
     sys.exit(EXIT_USAGE if file_errors else EXIT_INVALID if invalid else EXIT_OK)
 
 
-@main.group()
+@main.group(help=H("Xem và kiểm tra tệp bộ tiêu chí.", "Inspect and check criteria files."))
 def criteria():
-    """Inspect and check criteria files."""
+    pass
 
 
 @criteria.command("show")
 @criteria_option
-@click.option("--lang", type=LANGS, default="vi", show_default=True, help="Language of labels and messages.")
+@LANG_OPTION
 @click.option("--provisional", is_flag=True,
               help="Only the provisional bands, with the points they carry and their total (to check against the "
                    "official text and correct in the YAML).")
@@ -397,7 +494,8 @@ def report_appraisal(files, output, config_path, reviewing_office, authority, ar
 @click.option("--area", help="Địa bàn (default: the provinces in the results).")
 @click.option("--period", help="Kỳ báo cáo (default: the periods in the results).")
 @criteria_option
-def report_summary(results, output, by, config_path, issuer, recipient, area, period, criteria_path):
+@ALLOW_MIXED_OPTION
+def report_summary(results, output, by, config_path, issuer, recipient, area, period, criteria_path, allow_mixed):
     """Báo cáo tổng hợp for the level above: results of `cfc evaluate --format json|csv` (as for
     `cfc aggregate`), one period or several, by area, against the national target, the criteria failed most,
     results and difficulties, with charts."""
@@ -413,9 +511,10 @@ def report_summary(results, output, by, config_path, issuer, recipient, area, pe
     board = _board(config_path, reporting_office=issuer, report_recipient=recipient, area=area, period=period)
     criteria = _load(criteria_path)
     try:
-        summary = summarise(load_results(results, criteria), criteria, by, sources=[Path(r).name for r in results])
+        summary = summarise(load_results(results, criteria, allow_mixed), criteria, by,
+                            sources=[Path(r).name for r in results])
     except AggregateError as error:
-        _err(f"error: {error}")
+        _err(_say("error_line", error=error.render(UI_LANG)))
         sys.exit(EXIT_USAGE)
     _write_document(output, document(summary, criteria, board))
     _err(str(output))
@@ -441,16 +540,21 @@ def report_decision(files, output, config_path, reviewing_office, authority, are
     _report_exit(batch, batch.units)
 
 
-@main.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default="phieu-tu-danh-gia.xlsx", show_default=True,
-              help="Where to write the form (.xlsx, written atomically).")
-@criteria_option
-@click.option("--force", is_flag=True, help="Overwrite an existing file (it may hold a filled-in form).")
-def template(output, criteria_path, force):
+@main.command(help=H(
+    """Ghi phiếu tự đánh giá (.xlsx) lập từ tệp bộ tiêu chí.
+
+    Trang "Một đơn vị": một đơn vị, mỗi số liệu một dòng. Trang "Nhiều đơn vị": mỗi đơn vị một dòng. Điền một
+    trong hai trang rồi chạy `cfc evaluate TỆP.xlsx`.""",
     """Write the .xlsx self-assessment form generated from the criteria file.
 
     Sheet "Một đơn vị": one unit, a row per input. Sheet "Nhiều đơn vị": a row per unit. Fill either, then
-    run `cfc evaluate FILE.xlsx`."""
+    run `cfc evaluate FILE.xlsx`."""))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default="phieu-tu-danh-gia.xlsx", show_default=True,
+              help=H("Nơi ghi phiếu (.xlsx, trọn vẹn hoặc không ghi gì).", "Where to write the form (.xlsx, written atomically)."))
+@criteria_option
+@click.option("--force", is_flag=True, help=H("Ghi đè tệp đã có (có thể là phiếu đã điền).",
+                                              "Overwrite an existing file (it may hold a filled-in form)."))
+def template(output, criteria_path, force):
     from engine.atomic import check_file_target
 
     path = check_file_target(output)
@@ -464,36 +568,44 @@ def template(output, criteria_path, force):
     click.echo(f"{path}")
 
 
-@main.command()
-@click.argument("results", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
-@click.option("--output", "-o", required=True, type=click.Path(file_okay=False),
-              help="Directory for summary.xlsx and the charts (PNG).")
-@click.option("--by", type=click.Choice(["province", "district"]), default="province", show_default=True,
-              help="Areas compared in the tables and the chart.")
-@criteria_option
-def aggregate(results, output, by, criteria_path):
-    """Combine result files of `cfc evaluate --format json|csv` (several areas, several periods).
+@main.command(help=H(
+    """Tổng hợp các tệp kết quả của `cfc evaluate` (.json, .csv cho máy hoặc cho người; nhiều địa bàn, nhiều kỳ).
+
+    Ghi summary.xlsx (theo địa bàn, theo loại đơn vị, mục tiêu quốc gia, tiêu chí, phân bố tổng điểm, so với
+    kỳ trước theo địa bàn và theo từng đơn vị, danh sách đơn vị) và hai biểu đồ vào THƯ_MỤC. Một tệp đưa vào
+    hai lần, hoặc một đơn vị cùng kỳ có ở hai tệp, là lỗi. Mã thoát: 0 xong, 2 có tệp kết quả không dùng được.""",
+    """Combine result files of `cfc evaluate` (.json, machine or people's .csv; several areas and periods).
 
     Writes summary.xlsx (by area, by category, national targets, criteria, totals, change from the previous
-    period, units) and two charts into OUTPUT. Exit code: 0 done, 2 a results file cannot be used."""
+    period by area and by commune, units) and two charts into OUTPUT. A file given twice, or one unit and
+    period in two files, is an error. Exit code: 0 done, 2 a results file cannot be used."""))
+@click.argument("results", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option("--output", "-o", required=True, type=click.Path(file_okay=False),
+              help=H("Thư mục ghi summary.xlsx và các biểu đồ (PNG).", "Directory for summary.xlsx and the charts (PNG)."))
+@click.option("--by", type=click.Choice(["province", "district"]), default="province", show_default=True,
+              help=H("Địa bàn so sánh trong các bảng và biểu đồ.", "Areas compared in the tables and the chart."))
+@criteria_option
+@ALLOW_MIXED_OPTION
+def aggregate(results, output, by, criteria_path, allow_mixed):
     from engine.aggregate import ALL_AREAS, PERIOD, RATE, STATUS_VI, UNITS, AggregateError
     from engine.aggregate import aggregate as run_aggregate
     from engine.atomic import check_directory_target
+    from engine.messages import number, percent
 
     check_directory_target(output)
 
     criteria = _load(criteria_path)
     try:
-        summary, written = run_aggregate(results, output, criteria, by)
+        summary, written = run_aggregate(results, output, criteria, by, allow_mixed=allow_mixed)
     except AggregateError as error:
-        _err(f"error: {error}")
+        _err(_say("error_line", error=error.render(UI_LANG)))
         sys.exit(EXIT_USAGE)
     areas = summary.tables["area"]
     for _, row in areas[areas[summary.keys[0]] == ALL_AREAS].iterrows():
-        click.echo(f"{PERIOD} {row[PERIOD]}: {row[STATUS_VI['recognized']]}/{row[UNITS]} đơn vị đạt chuẩn "
-                   f"({row[RATE]:.2f}%)")
+        click.echo(_say("agg_period_line", period=row[PERIOD], recognised=number(row[STATUS_VI["recognized"]], UI_LANG),
+                        units=number(row[UNITS], UI_LANG), rate=percent(row[RATE], UI_LANG)))
     for path in written:
-        click.echo(str(path))
+        click.echo(_say("written", path=path))
 
 
 @main.command()

@@ -123,7 +123,7 @@ def run(plan_: Plan, criteria: CriteriaSet | CriteriaLibrary, fmt: str, lang: st
         workers = 1
     renderer = RENDERERS[fmt](lang, detail)
     summary = Summary(file_errors=plan_.file_errors)
-    out.write(renderer.head(Meta(criteria.id, criteria.source, criteria.digest)))
+    out.write(renderer.head(Meta(criteria.id, criteria.source, criteria.digest, criteria.current())))
     results = _in_process(job, plan_) if workers == 1 else _in_workers(job, plan_, workers, summary)
     for evaluated in results:
         out.write(evaluated.text)

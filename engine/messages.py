@@ -211,6 +211,49 @@ CATALOG: dict[str, tuple[str, str]] = {
     "gap_unreachable": ("không thể đạt mức tiếp theo chỉ bằng cách thay đổi {numerator}",
                         "the next band cannot be reached by changing {numerator} alone"),
     "gap_missing": ("cần báo cáo số liệu: {inputs}", "data to report: {inputs}"),
+    # The command line.
+    "written": ("Đã ghi {path}", "Wrote {path}"),
+    "error_line": ("lỗi: {error}", "error: {error}"),
+    "output_is_input": ("--output {output} sẽ ghi đè lên một tệp đầu vào; không thực hiện",
+                        "--output {output} would overwrite an input file; refusing"),
+    "format_contradicts_suffix": ("--format {fmt} không khớp với phần mở rộng của {output}; bỏ --format để chọn "
+                                  "theo phần mở rộng", "--format {fmt} does not match the extension of {output}; "
+                                  "leave out --format to choose by the extension"),
+    "xlsx_needs_output": ("--format xlsx cần -o TỆP.xlsx", "--format xlsx needs -o FILE.xlsx"),
+    # Combining result files (cfc aggregate, cfc report summary).
+    "agg_not_results_file": ("{path}: không phải tệp kết quả; dùng tệp .json hoặc .csv do `cfc evaluate` ghi",
+                             "{path}: not a results file; use the .json or .csv written by `cfc evaluate`"),
+    "agg_cannot_read": ("{path}: không đọc được: {error}", "{path}: cannot read: {error}"),
+    "agg_no_units_list": ("{path}: không phải tệp kết quả (không có danh sách \"units\"); ghi bằng "
+                          "`cfc evaluate --format json`", "{path}: not a results file (no \"units\" list); write one "
+                          "with `cfc evaluate --format json`"),
+    "agg_not_unit": ("{path} {where}: không phải kết quả của một đơn vị (không có danh sách \"criteria\")",
+                     "{path} {where}: not a unit result (no \"criteria\" list)"),
+    "agg_bad_status": ("{path} {where}: kết quả {value!r} không phải một trong {allowed}",
+                       "{path} {where}: status {value!r} is not one of {allowed}"),
+    "agg_not_number": ("{path} {where}: {name} = {value!r} không phải số", "{path} {where}: {name} = {value!r} is not a number"),
+    "agg_not_whole": ("{path} {where}: {name} = {value!r} không phải số nguyên",
+                      "{path} {where}: {name} = {value!r} is not a whole number"),
+    "agg_csv_columns": ("{path}: không phải tệp kết quả (thiếu cột mã đơn vị, kết quả hoặc tổng điểm); ghi bằng "
+                        "`cfc evaluate --format csv` hoặc `-o TỆP.csv`", "{path}: not a results file (needs columns "
+                        "unit_code, status, total); write one with `cfc evaluate --format csv` or `-o FILE.csv`"),
+    "agg_unknown_criteria": ("{path}: tiêu chí {numbers} không có trong {criteria}",
+                             "{path}: criteria {numbers} are not in {criteria}"),
+    "agg_no_units": ("các tệp kết quả không có đơn vị nào", "no units in the results files"),
+    "agg_same_file": ("{path} được đưa vào hai lần (cũng là {other}): mỗi đơn vị sẽ bị đếm hai lần; mỗi tệp chỉ "
+                      "đưa vào một lần", "{path} is given twice (also as {other}): every unit would be counted "
+                      "twice; give each file once"),
+    "agg_duplicate_unit": ("đơn vị {code} (kỳ {period}) có ở {first} và ở {second}: sẽ bị đếm hai lần ({count} "
+                           "đơn vị như vậy); mỗi đơn vị mỗi kỳ chỉ đưa vào một lần",
+                           "unit {code} (period {period}) is in {first} and {second}: it would be counted twice "
+                           "({count} such unit(s)); aggregate each file once"),
+    "agg_mixed_criteria": ("các đơn vị được chấm theo các bộ tiêu chí khác nhau nên không so sánh được: {sets}. "
+                           "Chấm lại theo cùng một bộ tiêu chí, hoặc thêm --allow-mixed-criteria để vẫn tổng hợp "
+                           "(báo cáo sẽ ghi rõ điều này)",
+                           "units were scored by different criteria sets and cannot be compared: {sets}. Score them "
+                           "by one set, or add --allow-mixed-criteria to combine them anyway (the summary says so)"),
+    "agg_period_line": ("Kỳ đánh giá {period}: {recognised}/{units} đơn vị đạt chuẩn ({rate})",
+                        "Period {period}: {recognised}/{units} units recognised ({rate})"),
 }
 
 
@@ -232,3 +275,25 @@ def both(key: str, params: dict[str, Any] | None = None, **localised: Text) -> T
     """Render a message in both languages; Text parameters take each language's own wording."""
     message = Message(key, {**(params or {}), **localised})
     return Text.of(message.render("vi"), message.render("en"))
+
+
+def number(value: int | float | None, lang: str = "vi") -> str:
+    """A whole number as the reader writes it: 10.600 in Vietnamese, 10,600 in English."""
+    if value is None:
+        return "—"
+    text = f"{round(value):,}"
+    return text.replace(",", ".") if lang == "vi" else text
+
+
+def decimal(value: float | None, lang: str = "vi", digits: int = 2) -> str:
+    """A decimal with the reader's separators: 1.234,56 in Vietnamese, 1,234.56 in English."""
+    if value is None or value != value:  # None or NaN: nothing to show
+        return "—"
+    text = f"{value:,.{digits}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+
+
+def percent(value: float | None, lang: str = "vi", digits: int = 2) -> str:
+    """97,83% in Vietnamese, 97.83% in English."""
+    shown = decimal(value, lang, digits)
+    return shown if shown == "—" else shown + "%"

@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import csv
 import json
+import time
 from pathlib import Path
+
+import pandas as pd
 
 import pytest
 from click.testing import CliRunner
@@ -208,10 +211,10 @@ def test_distribution_of_totals(summary):
     nonzero = table[table["Số đơn vị"] > 0]
     assert rows(nonzero, PERIOD, "Khoảng tổng điểm", "Số đơn vị", "Đạt chuẩn", "Không đạt") == [
         ("2023", "900–949", 1, 0, 1),      # A02 900
-        ("2023", "950–1000", 3, 3, 0),     # A01 980, A04 960, B01 1000
+        ("2023", "950–1.000", 3, 3, 0),     # A01 980, A04 960, B01 1000
         ("2024", "800–849", 1, 0, 1),      # B02 800
         ("2024", "900–949", 2, 1, 1),      # A03 900, A04 900
-        ("2024", "950–1000", 4, 4, 0),     # A01, A02 960, B01, B03 980
+        ("2024", "950–1.000", 4, 4, 0),     # A01, A02 960, B01, B03 980
     ]
     assert len(table) == 2 * 7
 
@@ -272,7 +275,7 @@ def test_bad_results_files_are_named(tmp_path, criteria, files):
         load_results([bad], criteria)
     copy = tmp_path / "copy.json"
     copy.write_text(files[0].read_text(encoding="utf-8"), encoding="utf-8")
-    with pytest.raises(AggregateError, match=r"unit A01 \(period 2023\) is in .*2023\.json and .*copy\.json"):
+    with pytest.raises(AggregateError, match=r"unit A01 \(period 2023\) is in .*2023\.json \(unit 1\) and .*copy\.json \(unit 1\)"):
         load_results([files[0], copy], criteria)
 
 
@@ -285,9 +288,186 @@ def test_cli_end_to_end_on_the_sample_area(tmp_path):
     out = tmp_path / "review"
     result = runner.invoke(main, ["aggregate", str(results), "--output", str(out), "--by", "district"])
     assert result.exit_code == 0, result.output
-    assert "Kỳ đánh giá 2024: 7/15 đơn vị đạt chuẩn (46.67%)" in result.output
+    assert "Kỳ đánh giá 2024: 7/15 đơn vị đạt chuẩn (46,67%)" in result.output
     area = load_workbook(out / "summary.xlsx")[SHEETS["area"]]
     first = [c.value for c in area[2]]
     assert first[:9] == ["2024", "Hà Nội", "Thị xã Đoài Sơn", 15, 7, 5, 1, 2, 46.67]
     missing = runner.invoke(main, ["aggregate", str(tmp_path / "nope.json"), "--output", str(out)])
     assert missing.exit_code == 2
+
+
+# ---------------------------------------------------------------- combining safely (issue: nothing counted twice)
+
+def test_the_same_file_given_twice_is_an_error_naming_it(files, criteria):
+    other_spelling = files[0].parent / "." / files[0].name
+    with pytest.raises(AggregateError, match=r"2023\.json is given twice \(also as .*2023\.json\)"):
+        load_results([files[0], files[1], other_spelling], criteria)
+
+
+def test_the_same_unit_in_a_csv_and_a_json_names_both_rows(files, criteria, tmp_path):
+    units = [unit_json(*row) for row in UNITS_TABLE if row[0] == "2024"]
+    again = write_json(tmp_path / "again.json", units[2:3])  # A03 of 2024, also row 4 of 2024.csv
+    with pytest.raises(AggregateError) as caught:
+        load_results([files[1], again], criteria)
+    assert "A03" in str(caught.value) and "2024.csv (row 4)" in str(caught.value)
+    assert "again.json (unit 1)" in str(caught.value)
+    assert "có ở" in caught.value.render("vi")
+
+
+def test_units_scored_by_different_criteria_sets_are_refused_unless_allowed(files, criteria, tmp_path):
+    units = [unit_json(*row) for row in UNITS_TABLE if row[0] == "2024"]
+    pilot = tmp_path / "pilot.json"
+    pilot.write_text(json.dumps({"criteria_id": "qd06-2019-pilot14", "units": units}, ensure_ascii=False),
+                     encoding="utf-8")
+    with pytest.raises(AggregateError, match=r"different criteria sets.*qd06-2019-pilot14: .*pilot\.json"):
+        load_results([files[0], pilot], criteria)
+    results = load_results([files[0], pilot], criteria, allow_mixed=True)
+    notes = summarise(results, criteria).notes
+    assert any("bộ tiêu chí khác nhau" in note and "--allow-mixed-criteria" in note for note in notes)
+
+
+def test_a_units_own_criteria_set_wins_over_the_files(files, criteria, tmp_path):
+    """Once results record per unit which set scored it, a file mixing two sets is refused too."""
+    units = [unit_json(*row) for row in UNITS_TABLE if row[0] == "2024"]
+    units[0]["criteria_set"] = {"id": "qd06-2019", "effective": "2019-01-03", "digest": "a" * 64}
+    units[1]["criteria_set"] = {"id": "qd06-2019", "effective": "2019-01-03", "digest": "b" * 64}
+    path = write_json(tmp_path / "mixed.json", units)
+    with pytest.raises(AggregateError, match=r"qd06-2019 \(aaaaaaaaaaaa\).*qd06-2019 \(bbbbbbbbbbbb\)"):
+        load_results([path], criteria)
+
+
+# ---------------------------------------------------------------- periods
+
+def test_change_per_commune(summary):
+    table = summary.tables["unit_change"]
+    got = {row["Mã đơn vị"]: (row["Kỳ trước"], row[PERIOD], row["Kết quả kỳ trước"], row["Kết quả"],
+                              row["Thay đổi tổng điểm"], row["Biến động"]) for _, row in table.iterrows()}
+    assert set(got) == {"A01", "A02", "A03", "A04", "B01", "B02"}  # B03 has 2024 only
+    assert got["A02"] == ("2023", "2024", "Không đạt", "Đạt chuẩn", 60, "mới đạt chuẩn")
+    assert got["A03"][2:4] == ("Thiếu dữ liệu", "Không đạt") and pd.isna(got["A03"][4])  # no score to compare
+    assert got["A04"][4:] == (-60, "vẫn đạt chuẩn")
+    assert got["B02"][5] == "vẫn chưa đạt chuẩn"
+
+
+def test_three_periods_blank_and_mixed_period_names(tmp_path, criteria):
+    rows = [("2023", "A01", "Tỉnh A", "Huyện A1", "other", "not_recognized", {3: 0}, ()),
+            ("2024-H1", "A01", "Tỉnh A", "Huyện A1", "other", "recognized", {}, ()),
+            ("2024", "A01", "Tỉnh A", "Huyện A1", "other", "recognized", {9: 30}, ()),
+            (None, "A02", "Tỉnh A", "Huyện A1", "other", "recognized", {}, ())]
+    path = write_json(tmp_path / "r.json", [unit_json(*row) for row in rows])
+    summary = summarise(load_results([path], criteria), criteria)
+    assert list(summary.tables["area"][PERIOD].unique()) == ["2023", "2024-H1", "2024", "(không rõ kỳ)"]
+    change = summary.tables["unit_change"]
+    assert list(zip(change["Kỳ trước"], change[PERIOD])) == [("2023", "2024-H1"), ("2024-H1", "2024")]
+    assert list(change["Thay đổi tổng điểm"]) == [100, -20]  # 900 → 1000 → 980 (c9 at 30 of 50)
+
+
+# ---------------------------------------------------------------- the whole country
+
+def test_sixty_three_provinces_two_periods(tmp_path, criteria):
+    units = []
+    for period in ("2024", "2025"):
+        for index in range(63 * 4):
+            status = "recognized" if (index + (period == "2025")) % 3 else "not_recognized"
+            units.append(unit_json(period, f"{index:05d}", f"Tỉnh {index % 63 + 1}", f"Huyện {index % 200}", "other",
+                                   status, {} if status == "recognized" else {3: 0}, ()))
+    path = write_json(tmp_path / "national.json", units)
+    out = tmp_path / "review"
+    summary, _ = aggregate([path], out, criteria)
+    area = summary.tables["area"]
+    assert area[PROVINCE].nunique() == 64 and len(area) == 2 * 64  # 63 provinces and the total, per period
+    assert len(summary.tables["change"]) == 64
+    assert len(summary.tables["unit_change"]) == 63 * 4
+    from PIL import Image
+
+    with Image.open(out / "recognition_by_area.png") as image:
+        width, height = image.size
+    assert height / width <= 13 / 9 + 0.01  # fits an A4 page's text area
+
+
+def test_score_bins_follow_the_criteria_file():
+    from engine.aggregate import total_bins
+    from engine.rules.criteria import load_criteria as load
+
+    _, labels = total_bins(load())
+    assert labels == ["dưới 700", "700–749", "750–799", "800–849", "850–899", "900–949", "950–1.000"]
+    _, labels = total_bins(load(ROOT / "tests" / "fixtures" / "criteria" / "with-14th-criterion.yaml"))
+    assert labels[-1] == "998–1.050" and "800–839" in labels  # 5% steps of 1,050 and the thresholds
+
+
+def test_a_14th_criterion_in_the_aggregate(tmp_path):
+    fourteen = load_criteria(ROOT / "tests" / "fixtures" / "criteria" / "with-14th-criterion.yaml")
+    units = [unit_json(*row) for row in UNITS_TABLE if row[0] == "2024"]
+    for unit in units:
+        unit["criteria"].append({"number": 14, "name": "c14", "points": 0 if unit["unit_code"] == "A01" else 50,
+                                 "max_points": 50, "complete": True, "met": True, "indicators": []})
+    path = write_results_csv_n(tmp_path / "r.csv", units, 14)
+    summary = summarise(load_results([path], fourteen), fourteen)
+    row = summary.tables["criteria"].query("`Tiêu chí` == 14").iloc[0]
+    assert row["Tên tiêu chí"] == "Hội đồng trẻ em cấp xã (thí điểm)" and row["Số đơn vị 0 điểm"] == 1
+    assert row["Điểm tối đa"] == 50
+
+
+def write_results_csv_n(path: Path, units: list[dict], count: int) -> Path:
+    fixed = ["unit_code", "unit_name", "district", "province", "period", "category", "status", "total",
+             "threshold", "shortfall"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(fixed + [f"criterion_{n}" for n in range(1, count + 1)])
+        for unit in units:
+            writer.writerow([unit[k] if unit[k] is not None else "" for k in fixed]
+                            + [c["points"] if c["complete"] else "" for c in unit["criteria"]])
+    return path
+
+
+def test_aggregate_reads_the_csv_for_people(tmp_path, criteria):
+    """results.csv of --output DIR (Vietnamese headers and labels, a BOM, no total for invalid units)."""
+    runner = CliRunner()
+    out = tmp_path / "ket-qua"
+    runner.invoke(main, ["evaluate", str(ROOT / "evaluations" / "sample-area" / "units.csv"), "-o", str(out)])
+    people = load_results([out / "results.csv"], criteria)
+    machine_path = tmp_path / "machine.csv"
+    runner.invoke(main, ["evaluate", str(ROOT / "evaluations" / "sample-area" / "units.csv"), "--format", "csv",
+                         "-o", str(machine_path)])
+    machine = load_results([machine_path], criteria)
+    columns = ["unit_code", "status", "category", "threshold"]
+    assert people.units[columns].equals(machine.units[columns])
+    decided = machine.units["status"].isin(["recognized", "not_recognized"])
+    assert list(people.units["total"][decided]) == list(machine.units["total"][decided])
+    assert people.units["total"][~decided].isna().all()
+    assert people.scores.equals(machine.scores)
+
+
+def test_summary_workbook_is_finished_and_safe(tmp_path, criteria):
+    units = [unit_json(*row) for row in UNITS_TABLE]
+    units[0]["unit_name"] = '=HYPERLINK("http://example.com","x")'
+    path = write_json(tmp_path / "r.json", units)
+    aggregate([path], tmp_path / "a", criteria)
+    time.sleep(2.1)
+    aggregate([path], tmp_path / "b", criteria)
+    for name in ("summary.xlsx", "recognition_by_area.png", "criteria_failed.png"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    workbook = load_workbook(tmp_path / "a" / "summary.xlsx")
+    for sheet in workbook.worksheets:
+        assert sheet.freeze_panes == "A2" and sheet.print_title_rows == "$1:$1", sheet.title
+        assert sheet.page_setup.orientation == "landscape" and sheet.auto_filter.ref.startswith("A1:")
+        assert sheet.cell(1, 1).font.b
+    listed = workbook[SHEETS["units"]]
+    header = [c.value for c in listed[1]]
+    cells = {row[header.index("Mã đơn vị")].value: row for row in listed.iter_rows(min_row=2)}
+    name = next(row[header.index("Tên đơn vị")] for row in listed.iter_rows(min_row=2)
+                if str(row[header.index("Tên đơn vị")].value).startswith("=HYPERLINK"))
+    assert name.data_type == "s" and name.quotePrefix
+    assert cells["A04"][header.index("Loại đơn vị")].value == "Xã, thị trấn thuộc miền núi, hải đảo; xã đặc biệt khó khăn"
+    invalid = [row for row in listed.iter_rows(min_row=2, values_only=True) if row[header.index("Kết quả")] == "Dữ liệu lỗi"]
+    assert invalid and all(row[header.index("Tổng điểm")] is None for row in invalid)
+    rates = workbook[SHEETS["area"]]
+    assert isinstance(rates.cell(2, [c.value for c in rates[1]].index(RATE) + 1).value, (int, float))
+
+
+def test_summary_report_over_two_periods(files, tmp_path):
+    """cfc report summary used to crash on results of two periods (a column named two ways)."""
+    out = tmp_path / "tong-hop.pdf"
+    result = CliRunner().invoke(main, ["report", "summary", *map(str, files), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:5] == b"%PDF-"

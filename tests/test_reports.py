@@ -406,4 +406,4 @@ def test_provincial_summary(criteria, results_json, tmp_path):
     text = text_of(out.read_bytes())
     assert "SỞ Y TẾ TỈNH X" in text and "[Chức danh người ký]".upper() in text
     result = CliRunner().invoke(main, ["report", "summary", AREA, "-o", str(out)])
-    assert result.exit_code == 2 and "not a results file" in result.output
+    assert result.exit_code == 2 and "không phải tệp kết quả" in result.output  # Vietnamese by default

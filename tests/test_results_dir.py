@@ -24,17 +24,22 @@ def test_a_board_batch_writes_three_files_that_agree(tmp_path):
     result = evaluate(SAMPLE, "--output", str(out))
     assert result.exit_code == 1  # two sample units have invalid data on purpose; the rest are scored
     assert sorted(p.name for p in out.iterdir()) == ["results.csv", "results.json", "results.xlsx"]
-    assert (out / "results.csv").read_text(encoding="utf-8") == evaluate(SAMPLE, "--format", "csv").output
+    people_csv = tmp_path / "ket-qua.csv"
+    assert evaluate(SAMPLE, "-o", str(people_csv)).exit_code == 1
+    assert (out / "results.csv").read_bytes() == people_csv.read_bytes()  # the CSV for people, as -o NAME.csv
+    assert (out / "results.csv").read_bytes().startswith(b"\xef\xbb\xbfM\xc3\xa3 \xc4\x91\xc6\xa1n v\xe1\xbb\x8b,")
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert data == json.loads(evaluate(SAMPLE, "--format", "json").output)
 
     workbook = load_workbook(out / "results.xlsx")
-    assert workbook.sheetnames == ["Kết quả", "Cần cải thiện", "Lỗi dữ liệu"]
+    assert workbook.sheetnames == ["Kết quả", "Cần cải thiện", "Lỗi dữ liệu", "Bộ tiêu chí"]
     units = list(workbook["Kết quả"].iter_rows(values_only=True))
     assert units[0][:8] == ("Mã đơn vị", "Tên đơn vị", "Huyện / khu vực", "Tỉnh", "Kỳ", "Loại đơn vị", "Kết quả",
                             "Tổng điểm")
     assert [row[0] for row in units[1:]] == [u["unit_code"] for u in data["units"]]
-    assert [row[7] for row in units[1:]] == [u["total"] for u in data["units"]]
+    # an undecided unit (incomplete or invalid data) shows no total: its partial sum is not a score
+    assert [row[7] for row in units[1:]] == [u["total"] if u["status"] in ("recognized", "not_recognized") else None
+                                             for u in data["units"]]
     by_code = {row[0]: row for row in units[1:]}
     assert by_code["09906"][6] == "Không đạt" and by_code["09906"][10 + 2] == 0  # criterion 3 at 0
     assert by_code["09908"][10 + 8] is None  # unscored criterion 9 is blank, not 0
@@ -44,14 +49,15 @@ def test_a_board_batch_writes_three_files_that_agree(tmp_path):
     assert flips == {(u["unit_code"], g["indicator"]) for u in data["units"] for g in u["gaps"] if g["flips_decision"]}
     errors = list(workbook["Lỗi dữ liệu"].iter_rows(values_only=True))[1:]
     assert sorted((row[0], row[2], row[3]) for row in errors) == [
-        ("09909", "age5_in_preschool", "98,5"), ("09913", "births_registered", 64)]
+        ("09909", "Số trẻ em 5 tuổi đi học mẫu giáo", "98,5"),  # the input's label from the criteria file
+        ("09913", "Số trẻ em được đăng ký khai sinh đúng quy định", 64)]
     assert sorted(row[1].rsplit(" ", 2)[1:] for row in errors) == [["dòng", "10"], ["dòng", "14"]]  # in Vietnamese
 
 
 def test_english_sheets(tmp_path):
     evaluate(SAMPLE, "--output", str(tmp_path), "--lang", "en")
     workbook = load_workbook(tmp_path / "results.xlsx")
-    assert workbook.sheetnames == ["Results", "Gaps", "Data errors"]
+    assert workbook.sheetnames == ["Results", "Gaps", "Data errors", "Criteria"]
 
 
 def test_a_failure_leaves_earlier_results_untouched(tmp_path, monkeypatch):

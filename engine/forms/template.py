@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from engine.atomic import atomic_path
+from engine.results.sheets import save_workbook
 from engine.rules.criteria import CriteriaSet, InputDecl
 from engine.forms.layout import (FIRST_DATA_ROW, LABEL_ROW, MANY_UNITS_SHEET, NAME_ROW, ONE_UNIT_HEADERS,
                                 ONE_UNIT_SHEET, YES_NO_CHOICES)
@@ -150,6 +150,7 @@ def _one_unit_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: str)
     for column, width_chars in zip("ABCD", (70, 18, 30, 22)):
         sheet.column_dimensions[column].width = width_chars
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
     _fit_width_when_printed(sheet)
 
 
@@ -168,6 +169,7 @@ def _many_units_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: st
         validations.add(decl, f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
     sheet.row_dimensions[LABEL_ROW].height = 75
     sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 3)
+    sheet.print_title_rows = f"{LABEL_ROW}:{NAME_ROW}"
     _fit_width_when_printed(sheet)
 
 
@@ -186,8 +188,4 @@ def build_template(criteria: CriteriaSet) -> Workbook:
 
 def write_template(criteria: CriteriaSet, path: str | Path) -> Path:
     """Write the form to `path` atomically (a temporary file beside it, then a rename)."""
-    path = Path(path)
-    workbook = build_template(criteria)
-    with atomic_path(path) as tmp:
-        workbook.save(tmp)
-    return path
+    return save_workbook(build_template(criteria), path)  # atomic, and the same bytes for the same criteria

@@ -1,64 +1,171 @@
-"""`cfc evaluate FILES --output DIR`: results.json, results.csv and results.xlsx written in one pass.
+"""Writers for the spreadsheet-shaped results: `cfc evaluate FILES --output DIR` (results.json, results.csv and
+results.xlsx written in one pass) and `-o NAME.xlsx` / `-o NAME.csv`.
 
-The workbook is streamed (openpyxl's write-only mode). The three files are written into a temporary directory
-beside DIR, which takes DIR's place only when all three are complete (engine.atomic.atomic_directory): the set
-is all new or all old, never a new results.json beside an old results.xlsx."""
+They take what SheetsRenderer produces (a head, one piece per unit, a tail). The workbook is streamed
+(openpyxl's write-only mode), looks finished (results/sheets.py), keeps input text from ever becoming a
+formula, and is byte-identical for identical input. `--output DIR`'s three files are written into a temporary
+directory beside DIR, which takes DIR's place only when all three are complete (engine.atomic.atomic_directory):
+the set is all new or all old, never a new results.json beside an old results.xlsx. A single file appears whole
+or not at all."""
 from __future__ import annotations
 
-import re
+import csv
 from contextlib import ExitStack
 from pathlib import Path
 
-from engine.atomic import atomic_directory
+from engine.atomic import atomic_directory, atomic_path, atomic_text
+from engine.results.cells import csv_safe
 
 NAMES = ("results.json", "results.csv", "results.xlsx")
-# Characters an .xlsx cell cannot hold (XML 1.0 forbids most control characters): a unit name read from a file
-# may carry them; they are written as visible escapes (\x1b) instead of failing the whole workbook.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _cell(value):
-    if isinstance(value, str) and _ILLEGAL.search(value):
-        return _ILLEGAL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
-    return value
+class _Rows:
+    """The rows of the results workbook and of the people's CSV, with codes replaced by the criteria file's
+    labels (the head says which columns hold categories or input names)."""
+
+    def __init__(self, xlsx: bool, csv_handle=None):
+        self.workbook = None
+        if xlsx:
+            from openpyxl import Workbook
+
+            self.workbook = Workbook(write_only=True)
+        self.csv = csv.writer(csv_handle, lineterminator="\r\n") if csv_handle is not None else None
+        self.sheets: dict = {}
+        self.specs: dict = {}
+        self.counts: dict[str, int] = {}
+        self.labels: dict = {}
+        self.csv_sheet = None
+        self.criteria_id = None
+
+    def head(self, piece: dict) -> None:
+        from engine.results import sheets as look
+
+        self.labels = piece["labels"]
+        self.csv_sheet = piece["csv_sheet"]
+        self.criteria_id = piece["criteria_id"]
+        for name, spec in piece["sheets"].items():
+            self.specs[name] = spec
+            self.counts[name] = 1
+            if self.workbook is not None:
+                sheet = self.workbook.create_sheet(name)
+                look.set_widths(sheet, spec["widths"])
+                look.finish_layout(sheet, len(spec["header"]))  # views go first in a streamed sheet
+                sheet.append(look.header_row(sheet, spec["header"]))
+                self.sheets[name] = sheet
+        if self.csv is not None:
+            self.csv.writerow([csv_safe(label) for label in piece["sheets"][self.csv_sheet]["header"]])
+        for name, spec in piece["sheets"].items():
+            self.rows(name, spec["rows"])
+
+    def rows(self, name: str, rows: list[list]) -> None:
+        from engine.results import sheets as look
+
+        translate = self.specs[name]["translate"]
+        for row in rows:
+            row = list(row)
+            for index, kind in translate.items():
+                row[index] = self._label(kind, row[index])
+            if name == self.csv_sheet and row[-1] is None:
+                row[-1] = self.criteria_id  # results written before each unit recorded its criteria set
+            self.counts[name] += 1
+            if self.workbook is not None:
+                self.sheets[name].append(look.safe_row(self.sheets[name], row))
+            if self.csv is not None and name == self.csv_sheet:
+                self.csv.writerow(["" if cell is None else csv_safe(cell) for cell in row])
+
+    def _label(self, kind: str, value):
+        mapping = self.labels.get(kind, {})
+        if isinstance(value, (list, tuple)):
+            return "; ".join(mapping.get(item, item) for item in value) or None
+        return mapping.get(value, value) if value is not None else None
+
+    def save(self, path: Path) -> None:
+        from engine.results import sheets as look
+
+        for name, sheet in self.sheets.items():
+            look.set_filter(sheet, len(self.specs[name]["header"]), self.counts[name])
+        self.workbook.save(path)
+        path.write_bytes(look.reproducible(path.read_bytes()))
+
+    def discard(self) -> None:
+        for sheet in self.sheets.values():  # finish the sheets' temporary streams; nothing is saved
+            sheet.close()
 
 
 class DirectoryWriter:
-    """Takes what BundleRenderer produces (head, one piece per unit, tail) and writes the three files."""
+    """results.json, results.csv (for people: UTF-8 with a BOM, labels in --lang) and results.xlsx."""
 
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
+        self.written = [self.directory / name for name in NAMES]
 
     def __enter__(self) -> "DirectoryWriter":
-        from openpyxl import Workbook
-
         self._stack = ExitStack()
         self._tmp = self._stack.enter_context(atomic_directory(self.directory, NAMES))
         self._json = self._stack.enter_context(open(self._tmp / "results.json", "w", encoding="utf-8", newline=""))
-        self._csv = self._stack.enter_context(open(self._tmp / "results.csv", "w", encoding="utf-8", newline=""))
-        self._workbook = Workbook(write_only=True)
-        self._sheets = {}
+        csv_handle = self._stack.enter_context(open(self._tmp / "results.csv", "w", encoding="utf-8", newline=""))
+        csv_handle.write("\ufeff")  # the BOM: Excel reads the file as UTF-8 (Vietnamese intact)
+        self._rows = _Rows(xlsx=True, csv_handle=csv_handle)
+        self._started = False
         return self
 
     def write(self, piece: dict) -> None:
         self._json.write(piece["json"])
-        self._csv.write(piece["csv"])
+        if not self._started:
+            self._started = True
+            self._rows.head(piece)
+            return
         for name, rows in piece["sheets"].items():
-            if name not in self._sheets:
-                self._sheets[name] = self._workbook.create_sheet(name)
-            for row in rows:
-                self._sheets[name].append([_cell(value) for value in row])
+            self._rows.rows(name, rows)
 
     def __exit__(self, kind, error, trace) -> bool:
         try:
             if kind is None:
-                self._workbook.save(self._tmp / "results.xlsx")
+                self._rows.save(self._tmp / "results.xlsx")
             else:
-                for sheet in self._sheets.values():  # finish the sheets' temporary streams; nothing is saved
-                    sheet.close()
+                self._rows.discard()
         except BaseException as failure:
             if not self._stack.__exit__(type(failure), failure, failure.__traceback__):
                 raise
             return False
         self._stack.__exit__(kind, error, trace)  # the directory takes DIR's place only when nothing failed
+        return False
+
+
+class SpreadsheetWriter:
+    """`-o NAME.xlsx` (the results workbook) or `-o NAME.csv` (its results sheet, for people)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.xlsx = self.path.suffix.lower() == ".xlsx"
+        self.written = [self.path]
+
+    def __enter__(self) -> "SpreadsheetWriter":
+        self._stack = ExitStack()
+        handle = None
+        if not self.xlsx:
+            handle = self._stack.enter_context(atomic_text(self.path))
+            handle.write("\ufeff")
+        self._rows = _Rows(xlsx=self.xlsx, csv_handle=handle)
+        self._started = False
+        return self
+
+    def write(self, piece: dict) -> None:
+        if not self._started:
+            self._started = True
+            self._rows.head(piece)
+            return
+        for name, rows in piece["sheets"].items():
+            self._rows.rows(name, rows)
+
+    def __exit__(self, kind, error, trace) -> bool:
+        try:
+            if self.xlsx:
+                if kind is None:
+                    with atomic_path(self.path) as tmp:
+                        self._rows.save(tmp)
+                else:
+                    self._rows.discard()
+        finally:
+            self._stack.__exit__(kind, error, trace)
         return False

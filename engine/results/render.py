@@ -1,22 +1,47 @@
-"""Renderers: results as a terminal table, JSON or CSV, in Vietnamese or English.
+"""Renderers: results as a terminal table, JSON, CSV or spreadsheet rows, in Vietnamese or English.
 
 Each renderer works one unit at a time (head, one piece per unit, tail), so a national batch streams to its
 output without holding every result in memory. The whole-batch functions at the end wrap them.
+
+Every column that depends on the law comes from the criteria file: one column per criterion it defines, named
+by its number, so a criteria file with a 14th criterion gets a 14th column without a change here.
+
+Two CSV formats:
+- `--format csv` is the machine format: stable English column names (unit_code, ..., criterion_1 ...
+  criterion_N, ...), status and category codes, UTF-8 without a BOM. Documented in README.md.
+- the CSV for people (`-o NAME.csv`, and results.csv of `--output DIR`) has the columns of the workbook's
+  results sheet, in --lang, with labels instead of codes, UTF-8 with a BOM so that Excel reads it as UTF-8.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
+import textwrap
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from engine.messages import Message
+from engine.messages import Message, number
+from engine.results.cells import csv_safe
 from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise
 from engine.text import printable
+
+if TYPE_CHECKING:
+    from engine.rules.criteria import CriteriaSet
 
 
 def _say(key: str, lang: str, **params) -> str:
     return Message(key, params).render(lang)
+
+
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def _decimal_comma(text: str, lang: str) -> str:
+    """Measures and bands in Vietnamese take a decimal comma: 97.83% → 97,83%, ≤ 0.5‰ → ≤ 0,5‰."""
+    return _DECIMAL_POINT.sub(",", text) if lang == "vi" else text
 
 
 @dataclass
@@ -37,11 +62,30 @@ class Summary:
         return sum(self.counts.values())
 
 
+def summary_line(summary: Summary, lang: str) -> str:
+    """"Tổng hợp: 10.600 đơn vị — 6.129 đạt chuẩn, ..." with the reader's thousands separator."""
+    counts = {status: number(count, lang) for status, count in summary.counts.items()}
+    return _say("summary", lang, total=number(summary.total, lang), **counts)
+
+
 @dataclass
 class Meta:
     criteria_id: str
     criteria_source: str
     criteria_digest: str
+    criteria: CriteriaSet | None = None
+
+    def criteria_set(self) -> CriteriaSet:
+        """The criteria the batch was scored with: given, or loaded again from its file."""
+        return self.criteria if self.criteria is not None else _load_criteria(self.criteria_source,
+                                                                              self.criteria_digest)
+
+
+@lru_cache(maxsize=4)
+def _load_criteria(source: str, digest: str) -> CriteriaSet:
+    from engine.rules.criteria import load_criteria
+
+    return load_criteria(source or None)
 
 
 class JsonRenderer:
@@ -67,41 +111,56 @@ class JsonRenderer:
 
 CSV_FIXED = ["unit_code", "unit_name", "district", "province", "period", "category", "status", "total",
              "threshold", "shortfall"]
+CSV_AFTER = ["reasons", "gaps", "missing_inputs", "provisional_rules", "errors", "source", "criteria_set"]
+
+
+def _criterion_points(result: UnitResult) -> list[int | None]:
+    """Points per criterion in the criteria file's order; None where a criterion could not be scored (missing
+    is not zero)."""
+    return [c.points if c.complete else None for c in result.criteria]
+
+
+def criteria_set_cell(result: UnitResult) -> str | None:
+    """The set that scored a unit, in one cell: id@effective and the start of its file's sha256."""
+    ref = result.criteria_set
+    return None if ref is None else f"{ref.id}@{ref.effective} sha256:{ref.digest[:12]}"
 
 
 class CsvRenderer:
-    """One row per unit: identity, decision, points per criterion (blank when unscored), reasons, gaps."""
+    """The machine format: one row per unit, identity, decision, points per criterion (blank when unscored),
+    reasons, gaps. Column names and codes stay stable across versions; text cells are CSV-injection safe."""
 
-    def __init__(self, lang: str, detail: bool = False, numbers: range = range(1, 14)):
+    def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
-        self.numbers = list(numbers)
 
     def _row(self, cells: list) -> str:
         out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerow(cells)
+        csv.writer(out, lineterminator="\n").writerow([csv_safe(cell) for cell in cells])
         return out.getvalue()
 
     def head(self, meta: Meta) -> str:
-        return self._row(CSV_FIXED + [f"criterion_{n}" for n in self.numbers]
-                         + ["reasons", "gaps", "missing_inputs", "provisional_rules", "errors", "source", "criteria_set"])
+        numbers = [c.number for c in meta.criteria_set().criteria]
+        return self._row(CSV_FIXED + [f"criterion_{n}" for n in numbers] + CSV_AFTER)
 
     def unit(self, result: UnitResult, index: int) -> str:
         lang = self.lang
-        # An unscored criterion is left blank: missing is not zero.
-        points = {c.number: c.points for c in result.criteria if c.complete}
         return self._row([getattr(result, name) if getattr(result, name) is not None else "" for name in CSV_FIXED]
-                         + [points.get(n, "") for n in self.numbers]
+                         + ["" if p is None else p for p in _criterion_points(result)]
                          + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
                             " ".join(result.missing_inputs), " ".join(p.indicator for p in result.provisional),
                             "; ".join(e(lang) for e in result.errors), result.source(lang),
-                            criteria_set_cell(result)])
+                            criteria_set_cell(result) or ""])
 
     def tail(self, summary: Summary) -> str:
         return ""
 
 
+NAME_WIDTH = 34
+
+
 class TableRenderer:
-    """For people at a terminal: a line per unit with what it lacks below it; one unit gets every indicator."""
+    """For people at a terminal: a line per unit with what it lacks below it; one unit gets every indicator.
+    Nothing is cut short: a long name takes its own line."""
 
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
@@ -109,93 +168,167 @@ class TableRenderer:
 
     def head(self, meta: Meta) -> str:
         lang = self.lang
-        header = (f"{_say('header_unit', lang):<34} {_say('header_total', lang):>13}  "
+        header = (f"{_say('header_unit', lang):<{NAME_WIDTH}} {_say('header_total', lang):>13}  "
                   f"{_say('header_status', lang):<16} {_say('header_zero', lang)}")
         return f"{header}\n{'-' * len(header)}\n"
 
     def unit(self, result: UnitResult, index: int) -> str:
         lang = self.lang
-        name = f"{result.unit_code or '?'} {result.unit_name or ''}".strip()[:34]
+        name = f"{result.unit_code or '?'} {result.unit_name or ''}".strip()
         threshold = result.threshold if result.threshold is not None else "?"
         # A total over partial data decides nothing: shown in brackets.
         total = result.total if result.status in DECIDED else f"({result.total})"
         zeros = ", ".join(str(c.number) for c in result.criteria if c.complete and c.points == 0) or "-"
-        lines = [f"{name:<34} {f'{total}/{threshold}':>13}  {_say('status_' + result.status, lang):<16} {zeros}"]
+        lines = []
+        if len(name) > NAME_WIDTH:
+            lines.append(name)
+            name = ""
+        lines.append(f"{name:<{NAME_WIDTH}} {f'{total}/{threshold}':>13}  "
+                     f"{_say('status_' + result.status, lang):<16} {zeros}")
         lines += _notes(result, lang)
         if self.detail:
             lines += [""] + _indicators(result, lang)
         return "\n".join(printable(line, keep="") for line in lines) + "\n"  # names never drive the terminal
 
     def tail(self, summary: Summary) -> str:
-        lines = ["", _say("summary", self.lang, total=summary.total, **summary.counts)]
+        lines = ["", summary_line(summary, self.lang)]
         if summary.provisional:
             lines.append(_say("provisional_note", self.lang, count=summary.provisional))
         lines += [f"! {error}" for error in summary.file_errors + summary.not_evaluated]
         return "\n".join(printable(line, keep="") for line in lines) + "\n"
 
 
-class BundleRenderer:
-    """Everything `--output DIR` writes, rendered per unit in the workers: the JSON and CSV pieces, and the
-    rows of the workbook's three sheets (units, gaps, data errors)."""
+# ---------------------------------------------------------------- spreadsheet rows
 
-    HEADERS = {
-        "units": [("Mã đơn vị", "Unit code"), ("Tên đơn vị", "Unit name"), ("Huyện / khu vực", "District"),
-                  ("Tỉnh", "Province"), ("Kỳ", "Period"), ("Loại đơn vị", "Category"), ("Kết quả", "Result"),
-                  ("Tổng điểm", "Total"), ("Ngưỡng", "Threshold"), ("Còn thiếu", "Shortfall")]
-                 + [(f"TC {n}", f"C {n}") for n in range(1, 14)]
-                 + [("Lý do", "Reasons"), ("Số điểm cần cải thiện", "Gaps"), ("Số liệu còn thiếu", "Missing data"),
-                    ("Quy tắc tạm tính", "Provisional rules"), ("Nguồn", "Source"), ("Bộ tiêu chí", "Criteria set")],
-        "gaps": [("Mã đơn vị", "Unit code"), ("Tên đơn vị", "Unit name"), ("Tiêu chí", "Criterion"),
-                 ("Chỉ tiêu", "Indicator"), ("Điểm hiện tại", "Points now"), ("Điểm nếu đạt", "Points if reached"),
-                 ("Tăng", "Gain"), ("Số liệu", "Input"), ("Hiện tại", "Now"), ("Cần đạt", "Needed"),
-                 ("Thay đổi", "Change"), ("Đủ để đạt chuẩn", "Flips the decision"),
-                 ("Quy tắc", "Rule status"), ("Nội dung", "What it takes")],
-        "errors": [("Mã đơn vị", "Unit code"), ("Nguồn", "Source"), ("Số liệu", "Input"), ("Giá trị", "Value"),
-                   ("Lỗi", "Error")],
-    }
-    SHEETS = {"units": ("Kết quả", "Results"), "gaps": ("Cần cải thiện", "Gaps"), "errors": ("Lỗi dữ liệu", "Data errors")}
+@dataclass(frozen=True)
+class Column:
+    key: str
+    vi: str
+    en: str
+    width: float
+    translate: str | None = None  # "category" or "input": the sink replaces codes by the criteria file's labels
+
+    def label(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+UNIT_BEFORE = [
+    Column("unit_code", "Mã đơn vị", "Unit code", 11), Column("unit_name", "Tên đơn vị", "Unit name", 26),
+    Column("district", "Huyện / khu vực", "District", 18), Column("province", "Tỉnh", "Province", 16),
+    Column("period", "Kỳ", "Period", 9), Column("category", "Loại đơn vị", "Category", 28, "category"),
+    Column("status", "Kết quả", "Result", 14), Column("total", "Tổng điểm", "Total", 9),
+    Column("threshold", "Ngưỡng", "Threshold", 9), Column("shortfall", "Còn thiếu", "Shortfall", 9)]
+UNIT_AFTER = [
+    Column("reasons", "Lý do", "Reasons", 60), Column("gaps", "Số chỉ tiêu cần cải thiện", "Indicators to improve", 12),
+    Column("missing_inputs", "Số liệu còn thiếu", "Missing data", 36, "input"),
+    Column("provisional", "Chỉ tiêu chấm theo thang tạm tính", "Indicators scored on provisional bands", 16),
+    Column("source", "Nguồn", "Source", 24), Column("criteria_set", "Bộ tiêu chí", "Criteria set", 14)]
+GAP_COLUMNS = [
+    Column("unit_code", "Mã đơn vị", "Unit code", 11), Column("unit_name", "Tên đơn vị", "Unit name", 26),
+    Column("criterion", "Tiêu chí", "Criterion", 8), Column("indicator", "Chỉ tiêu", "Indicator", 8),
+    Column("current_points", "Điểm hiện tại", "Points now", 9),
+    Column("next_points", "Điểm nếu đạt", "Points if reached", 9), Column("gain", "Tăng", "Gain", 7),
+    Column("input", "Số liệu", "Input", 36, "input"), Column("now", "Hiện tại", "Now", 9),
+    Column("needed", "Cần đạt", "Needed", 9), Column("change", "Thay đổi", "Change", 9),
+    Column("flips", "Đủ để đạt chuẩn", "Flips the decision", 10),
+    Column("rule_status", "Thang điểm", "Band status", 12), Column("message", "Nội dung", "What it takes", 70)]
+ERROR_COLUMNS = [
+    Column("unit_code", "Mã đơn vị", "Unit code", 11), Column("source", "Nguồn", "Source", 24),
+    Column("input", "Số liệu", "Input", 36, "input"), Column("value", "Giá trị", "Value", 14),
+    Column("error", "Lỗi", "Error", 80)]
+CRITERIA_COLUMNS = [
+    Column("number", "Tiêu chí", "Criterion", 8), Column("name", "Tên tiêu chí", "Name", 80),
+    Column("max_points", "Điểm tối đa", "Maximum points", 10), Column("citation", "Căn cứ", "Citation", 30)]
+SHEETS = {"units": ("Kết quả", "Results"), "gaps": ("Cần cải thiện", "Gaps"), "errors": ("Lỗi dữ liệu", "Data errors"),
+          "criteria": ("Bộ tiêu chí", "Criteria")}
+BAND_STATUS = {"confirmed": ("đã đối chiếu", "confirmed"), "provisional": ("tạm tính", "provisional")}
+
+
+def unit_columns(criteria: CriteriaSet) -> list[Column]:
+    """The results sheet's columns: identity and decision, one per criterion of the file, then the reasons."""
+    return (UNIT_BEFORE
+            + [Column(f"criterion_{c.number}", f"TC {c.number}", f"C {c.number}", 7) for c in criteria.criteria]
+            + UNIT_AFTER)
+
+
+class SheetsRenderer:
+    """Rows of the results workbook (results, gaps, data errors, the criteria), and with `with_json` the JSON
+    pieces too: everything `--output DIR` writes. The people's CSV is the results sheet.
+
+    Rows hold category and input codes where the criteria file has labels; the head tells the writer which
+    columns to translate and how (the workers that render units do not hold the criteria file)."""
+
+    with_json = True
 
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
-        self.json = JsonRenderer(lang)
-        self.csv = CsvRenderer(lang)
+        self.json = JsonRenderer(lang) if self.with_json else None
 
     def _pick(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.lang == "vi" else pair[1]
 
+    def _sheet(self, columns: list[Column], rows: list | None = None) -> dict:
+        return {"header": [c.label(self.lang) for c in columns], "widths": [c.width for c in columns],
+                "translate": {i: c.translate for i, c in enumerate(columns) if c.translate}, "rows": rows or []}
+
     def head(self, meta: Meta) -> dict:
-        return {"json": self.json.head(meta), "csv": self.csv.head(meta),
-                "sheets": {self._pick(self.SHEETS[key]): [[self._pick(h) for h in headers]]
-                           for key, headers in self.HEADERS.items()}}
+        criteria = meta.criteria_set()
+        lang = self.lang
+        criteria_rows = [[c.number, c.name(lang), c.max_points, c.citation] for c in criteria.criteria]
+        sheets = {self._pick(SHEETS["units"]): self._sheet(unit_columns(criteria)),
+                  self._pick(SHEETS["gaps"]): self._sheet(GAP_COLUMNS),
+                  self._pick(SHEETS["errors"]): self._sheet(ERROR_COLUMNS),
+                  self._pick(SHEETS["criteria"]): self._sheet(CRITERIA_COLUMNS, criteria_rows)}
+        labels = {"category": {c.id: c.label(lang) for c in criteria.categories},
+                  "input": {d.name: d.label(lang) for d in criteria.inputs}}
+        piece = {"sheets": sheets, "labels": labels, "csv_sheet": self._pick(SHEETS["units"]),
+                 "criteria_id": criteria.instrument.id}
+        if self.json:
+            piece["json"] = self.json.head(meta)
+        return piece
 
     def unit(self, result: UnitResult, index: int) -> dict:
         lang = self.lang
-        points = {c.number: c.points for c in result.criteria if c.complete}
+        decided = result.status in DECIDED
         status = _say("status_" + result.status, lang)
+        # An undecided unit (incomplete or invalid data) has no total to show: its sum covers only part of
+        # the criteria, and a number in the total column would read as a score.
         unit_row = ([result.unit_code, result.unit_name, result.district, result.province, result.period,
-                     result.category, status, result.total, result.threshold, result.shortfall]
-                    + [points.get(n) for n in range(1, 14)]
+                     result.category, status, result.total if decided else None, result.threshold,
+                     result.shortfall if decided else None]
+                    + _criterion_points(result)
                     + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
-                       " ".join(result.missing_inputs), " ".join(p.indicator for p in result.provisional),
+                       list(result.missing_inputs), ", ".join(p.indicator for p in result.provisional),
                        result.source(lang), criteria_set_cell(result)])
         yes, no = ("có", "không") if lang == "vi" else ("yes", "no")
         gap_rows = [[result.unit_code, result.unit_name, g.criterion, g.indicator, g.current_points, g.next_points,
                      g.points_gain, g.input, _cell(g.current_value), _cell(g.target_value), g.change,
-                     yes if g.flips_decision else no, g.status, g.message(lang)] for g in result.gaps]
+                     yes if g.flips_decision else no, self._pick(BAND_STATUS[g.status]) if g.status else None,
+                     g.message(lang)] for g in result.gaps]
         error_rows = [[result.unit_code, result.source(lang), e.input, _cell(e.value), e.message(lang)]
                       for e in result.error_details]
-        sheets = {self._pick(self.SHEETS["units"]): [unit_row], self._pick(self.SHEETS["gaps"]): gap_rows,
-                  self._pick(self.SHEETS["errors"]): error_rows}
-        return {"json": self.json.unit(result, index), "csv": self.csv.unit(result, index), "sheets": sheets}
+        sheets = {self._pick(SHEETS["units"]): [unit_row], self._pick(SHEETS["gaps"]): gap_rows,
+                  self._pick(SHEETS["errors"]): error_rows}
+        piece = {"sheets": sheets}
+        if self.json:
+            piece["json"] = self.json.unit(result, index)
+        return piece
 
     def tail(self, summary: Summary) -> dict:
-        return {"json": self.json.tail(summary), "csv": self.csv.tail(summary), "sheets": {}}
+        piece = {"sheets": {}}
+        if self.json:
+            piece["json"] = self.json.tail(summary)
+        return piece
 
 
-def criteria_set_cell(result: UnitResult) -> str:
-    """The set that scored a unit, in one cell: id@effective and the start of its file's sha256."""
-    ref = result.criteria_set
-    return "" if ref is None else f"{ref.id}@{ref.effective} sha256:{ref.digest[:12]}"
+class BundleRenderer(SheetsRenderer):
+    """`--output DIR`: results.json, results.csv (for people) and results.xlsx."""
+
+
+class SpreadsheetRenderer(SheetsRenderer):
+    """`-o NAME.xlsx` or `-o NAME.csv`: the sheets alone."""
+
+    with_json = False
 
 
 def _cell(value):
@@ -203,7 +336,8 @@ def _cell(value):
     return value if value is None or isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
 
-RENDERERS = {"json": JsonRenderer, "csv": CsvRenderer, "table": TableRenderer, "bundle": BundleRenderer}
+RENDERERS = {"json": JsonRenderer, "csv": CsvRenderer, "table": TableRenderer, "bundle": BundleRenderer,
+             "sheets": SpreadsheetRenderer}
 
 
 def _notes(unit: UnitResult, lang: str) -> list[str]:
@@ -212,29 +346,42 @@ def _notes(unit: UnitResult, lang: str) -> list[str]:
     for gap in unit.gaps:
         mark = "*" if gap.status == "provisional" else ""
         flip = f"  {_say('flips', lang)}" if gap.flips_decision else ""
-        lines.append(f"    → [{gap.indicator}{mark}] {gap.message(lang)}{flip}")
+        lines.append(f"    → [{gap.indicator}{mark}] {_decimal_comma(gap.message(lang), lang)}{flip}")
     return lines
 
 
+NAME_COLUMN = 70
+BAND_COLUMN = 48
+
+
 def _indicators(unit: UnitResult, lang: str) -> list[str]:
+    """Every criterion and indicator; a name or band longer than its column wraps onto the next lines."""
     lines = []
     for criterion in unit.criteria:
-        lines.append(f"{criterion.number:>2}. {criterion.name(lang)[:70]:<70} {criterion.points:>4}/{criterion.max_points}")
+        # A criterion that could not be scored shows "?": its partial sum is not its score.
+        points = criterion.points if criterion.complete else "?"
+        name = textwrap.wrap(criterion.name(lang), NAME_COLUMN) or [""]
+        lines.append(f"{criterion.number:>2}. {name[0]:<{NAME_COLUMN}} {f'{points}/{criterion.max_points}':>9}")
+        lines += [f"    {more}" for more in name[1:]]
         for ind in criterion.indicators:
             mark = "*" if ind.status == "provisional" else " "
             measure = ind.measure_display(lang) if ind.measure_display else ("0/0" if ind.state == "empty_denominator" else "—")
             band = ind.band(lang) if ind.band else ", ".join(ind.missing_inputs) or ind.state
+            band_lines = textwrap.wrap(_decimal_comma(band, lang), BAND_COLUMN) or [""]
             points = "?" if ind.points is None else ind.points
-            lines.append(f"    {ind.id:<4}{mark} {measure:>10}  {band[:48]:<48} {points:>4}/{ind.max_points}")
+            lines.append(f"    {ind.id:<4}{mark} {_decimal_comma(measure, lang):>10}  {band_lines[0]:<{BAND_COLUMN}} "
+                         f"{f'{points}/{ind.max_points}':>9}")
+            lines += [f"{'':<22}{more}" for more in band_lines[1:]]
     return lines
 
 
-def render_batch(batch: BatchResult, fmt: str, lang: str, detail: bool | None = None) -> str:
+def render_batch(batch: BatchResult, fmt: str, lang: str, detail: bool | None = None,
+                 criteria: CriteriaSet | None = None) -> str:
     """A whole BatchResult in one string (for small batches and tests; the CLI streams instead)."""
     detail = len(batch.units) == 1 if detail is None else detail
     renderer = RENDERERS[fmt](lang, detail)
     summary = Summary(file_errors=list(batch.file_errors))
-    parts = [renderer.head(Meta(batch.criteria_id, batch.criteria_source, batch.criteria_digest))]
+    parts = [renderer.head(Meta(batch.criteria_id, batch.criteria_source, batch.criteria_digest, criteria))]
     for index, unit in enumerate(batch.units):
         parts.append(renderer.unit(unit, index))
         summary.add(unit.status, len(unit.provisional))
@@ -246,8 +393,8 @@ def to_json(batch: BatchResult, lang: str) -> str:
     return render_batch(batch, "json", lang)
 
 
-def to_csv(batch: BatchResult, lang: str) -> str:
-    return render_batch(batch, "csv", lang)
+def to_csv(batch: BatchResult, lang: str, criteria: CriteriaSet | None = None) -> str:
+    return render_batch(batch, "csv", lang, criteria=criteria)
 
 
 def to_table(batch: BatchResult, lang: str, detail: bool | None = None) -> str:

@@ -1,0 +1,316 @@
+"""The summary tables, computed from loaded results: by area, by category, against the national targets,
+criteria failed, distribution of totals, change from the previous period, the list of units."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Iterable
+
+import pandas as pd
+
+from engine.aggregate.load import Results, Targets, load_targets
+from engine.messages import Message, number
+from engine.results.model import DECIDED, STATUSES
+from engine.rules.criteria import CriteriaSet
+
+# Vietnamese headers: the summary is read by provincial offices.
+PERIOD = "Kỳ đánh giá"
+PROVINCE = "Tỉnh, thành phố"
+DISTRICT = "Huyện / khu vực"
+UNITS = "Số đơn vị được đánh giá"
+STATUS_VI = {status: Message(f"status_{status}").render("vi") for status in STATUSES}
+RATE = "Tỷ lệ đạt chuẩn (%)"
+RATE_BEFORE = f"{RATE} kỳ trước"  # named like the other "... kỳ trước" columns (the summary report reads it so)
+ALL_AREAS = "Tổng cộng"
+NO_PERIOD = "(không rõ kỳ)"  # listed after the named periods, and never compared with them
+NO_PROVINCE, NO_DISTRICT, NO_CATEGORY = "(không rõ tỉnh)", "(không có huyện)", "(chưa khai báo)"
+
+SHEETS = {
+    "area": "Theo địa bàn",
+    "category": "Theo loại đơn vị",
+    "target": "Mục tiêu quốc gia",
+    "criteria": "Tiêu chí",
+    "totals": "Phân bố tổng điểm",
+    "change": "So với kỳ trước",
+    "unit_change": "Đơn vị so với kỳ trước",
+    "units": "Danh sách đơn vị",
+    "notes": "Ghi chú",
+}
+
+
+# ---------------------------------------------------------------- tables
+
+def _period_key(period: str) -> tuple:
+    """Periods in the order they end: 2024-H1 (30/06/2024) < 2024 and 2024-H2 (31/12/2024) < 2025-03-31;
+    other names in natural order after them (numbers as numbers), the unknown period last."""
+    period = period or ""
+    if period == NO_PERIOD:
+        return (2,), period
+    if match := re.fullmatch(r"(\d{4})(?:-H([12]))?", period):
+        half = match.group(2)
+        return (0, int(match.group(1)), 6 if half == "1" else 12, 30 if half == "1" else 31), period
+    if match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", period):
+        return (0, *map(int, match.groups())), period
+    return (1, *((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", period) if p)), period
+
+
+def _with_areas(units: pd.DataFrame, by: str) -> tuple[pd.DataFrame, list[str]]:
+    frame = units.copy()
+    frame[PERIOD] = frame["period"].fillna(NO_PERIOD)
+    frame[PROVINCE] = frame["province"].fillna(NO_PROVINCE)
+    keys = [PROVINCE]
+    if by == "district":
+        frame[DISTRICT] = frame["district"].fillna(NO_DISTRICT)
+        keys.append(DISTRICT)
+    return frame, keys
+
+
+def _counts(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Units per status, total and recognition rate for each group of `keys`."""
+    table = (frame.groupby(keys)["status"].value_counts().unstack(fill_value=0)
+             .reindex(columns=list(STATUSES), fill_value=0))
+    table.columns = [STATUS_VI[s] for s in STATUSES]
+    table.insert(0, UNITS, table.sum(axis=1))
+    table[RATE] = table[STATUS_VI["recognized"]] / table[UNITS] * 100
+    return table.reset_index()
+
+
+def _sort(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Periods in natural order, then the areas (the "Tổng cộng" row last), stable otherwise."""
+    order = {p: i for i, p in enumerate(sorted(frame[PERIOD].unique(), key=_period_key))}
+    sort_keys = pd.DataFrame({"_period": frame[PERIOD].map(order).to_numpy()})
+    for i, key in enumerate(keys[:1]):
+        sort_keys[f"_total{i}"] = frame[key].eq(ALL_AREAS).to_numpy()
+    for i, key in enumerate(keys):
+        sort_keys[f"_key{i}"] = frame[key].astype(str).to_numpy()
+    index = sort_keys.sort_values(list(sort_keys.columns), kind="stable").index
+    return frame.iloc[index].reset_index(drop=True)
+
+
+def by_area(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per period and area, then a "Tổng cộng" row per period."""
+    areas = _counts(frame, [PERIOD] + keys)
+    totals = _counts(frame, [PERIOD])
+    for key in keys:
+        totals[key] = ALL_AREAS
+    return _sort(pd.concat([areas, totals[areas.columns]], ignore_index=True), keys)
+
+
+def by_category(frame: pd.DataFrame, keys: list[str], criteria: CriteriaSet) -> pd.DataFrame:
+    frame = frame.assign(**{"Loại đơn vị": frame["category"].fillna(NO_CATEGORY)})
+    cat_keys = ["Loại đơn vị"]
+    areas = _counts(frame, [PERIOD] + keys + cat_keys)
+    totals = _counts(frame, [PERIOD] + cat_keys)
+    for key in keys:
+        totals[key] = ALL_AREAS
+    table = _sort(pd.concat([areas, totals[areas.columns]], ignore_index=True), keys)
+    labels = {c.id: c.label.vi for c in criteria.categories}
+    table.insert(table.columns.get_loc("Loại đơn vị") + 1, "Tên loại đơn vị",
+                 table["Loại đơn vị"].map(labels).fillna(""))
+    return table
+
+
+def units_needed(recognised: int, units: int, percent: float) -> int:
+    """Further units to recognise so that recognised / units reaches percent (exact: no float rounding)."""
+    return max(0, math.ceil(Fraction(str(percent)) * units / 100) - recognised)
+
+
+def target_gaps(areas: pd.DataFrame, keys: list[str], targets: Targets) -> pd.DataFrame:
+    rows = []
+    recognised = STATUS_VI["recognized"]
+    for _, row in areas.iterrows():
+        for target in targets.targets:
+            rows.append({PERIOD: row[PERIOD], **{k: row[k] for k in keys}, UNITS: row[UNITS],
+                         recognised: row[recognised], RATE: row[RATE],
+                         "Mục tiêu năm": target.year, "Mục tiêu (%)": target.percent,
+                         "Chênh lệch (điểm %)": row[RATE] - target.percent,
+                         "Số đơn vị cần đạt thêm": units_needed(int(row[recognised]), int(row[UNITS]), target.percent)})
+    return pd.DataFrame(rows)
+
+
+def criteria_table(frame: pd.DataFrame, scores: pd.DataFrame, criteria: CriteriaSet) -> pd.DataFrame:
+    decided = frame[frame["status"].isin(DECIDED)]
+    scored = scores[scores["complete"]].merge(decided[[PERIOD]], left_on="unit", right_index=True)
+    names = {c.number: c.name.vi for c in criteria.criteria}
+    columns = [PERIOD, "Tiêu chí", "Tên tiêu chí", "Điểm tối đa", "Số đơn vị được chấm", "Số đơn vị 0 điểm",
+               "Tỷ lệ 0 điểm (%)", "Số đơn vị dưới điểm tối đa", "Tỷ lệ dưới điểm tối đa (%)", "Điểm trung bình"]
+    if scored.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = scored.groupby([PERIOD, "number"])
+    table = pd.DataFrame({
+        "Điểm tối đa": grouped["max_points"].max(),
+        "Số đơn vị được chấm": grouped.size(),
+        "Số đơn vị 0 điểm": grouped["points"].apply(lambda p: int((p == 0).sum())),
+        "Số đơn vị dưới điểm tối đa": scored.assign(below=scored["points"] < scored["max_points"])
+                                             .groupby([PERIOD, "number"])["below"].sum().astype(int),
+        "Điểm trung bình": grouped["points"].mean(),
+    }).reset_index().rename(columns={"number": "Tiêu chí"})
+    table["Tên tiêu chí"] = table["Tiêu chí"].map(names).fillna("")
+    table["Tỷ lệ 0 điểm (%)"] = table["Số đơn vị 0 điểm"] / table["Số đơn vị được chấm"] * 100
+    table["Tỷ lệ dưới điểm tối đa (%)"] = table["Số đơn vị dưới điểm tối đa"] / table["Số đơn vị được chấm"] * 100
+    return _sort(table[columns], [])
+
+
+def total_edges(criteria: CriteriaSet) -> list[int]:
+    """Edges of the distribution of totals, from the criteria file: every category's threshold, and steps of 5%
+    of the maximum from 70% to 95% (700, 750, ... 950 for 1,000 points)."""
+    total = criteria.instrument.total_points
+    steps = {round(total * percent / 100) for percent in range(70, 100, 5)}
+    return sorted(steps | {c.threshold for c in criteria.categories if 0 < c.threshold <= total})
+
+
+def total_bins(criteria: CriteriaSet) -> tuple[list[float], list[str]]:
+    edges = total_edges(criteria)
+    labels = [f"dưới {number(edges[0])}"]
+    labels += [f"{number(low)}–{number(high - 1)}" for low, high in zip(edges, edges[1:])]
+    labels.append(f"{number(edges[-1])}–{number(criteria.instrument.total_points)}")
+    return [-math.inf, *edges, math.inf], labels
+
+
+def totals_table(frame: pd.DataFrame, criteria: CriteriaSet) -> pd.DataFrame:
+    decided = frame[frame["status"].isin(DECIDED)]
+    edges, labels = total_bins(criteria)
+    rows = []
+    for period in sorted(decided[PERIOD].unique(), key=_period_key):
+        these = decided[decided[PERIOD] == period]
+        bins = pd.cut(these["total"].astype(float), bins=edges, labels=labels, right=False)
+        for label in labels:
+            inside = these[bins == label]
+            rows.append({PERIOD: period, "Khoảng tổng điểm": label, "Số đơn vị": len(inside),
+                         STATUS_VI["recognized"]: int((inside["status"] == "recognized").sum()),
+                         STATUS_VI["not_recognized"]: int((inside["status"] == "not_recognized").sum())})
+    return pd.DataFrame(rows, columns=[PERIOD, "Khoảng tổng điểm", "Số đơn vị", STATUS_VI["recognized"],
+                                       STATUS_VI["not_recognized"]])
+
+
+def change_table(areas: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Each area's period against the area's previous period in the data, where both exist."""
+    recognised = STATUS_VI["recognized"]
+    rows = []
+    areas = areas[areas[PERIOD] != NO_PERIOD]  # units without a period have no "previous" one
+    for area, group in areas.groupby(keys, sort=False):
+        area = area if isinstance(area, tuple) else (area,)
+        group = group.sort_values(PERIOD, key=lambda s: s.map(_period_key))
+        for (_, before), (_, now) in zip(group.iloc[:-1].iterrows(), group.iloc[1:].iterrows()):
+            rows.append({**dict(zip(keys, area)), PERIOD: now[PERIOD], "Kỳ trước": before[PERIOD],
+                         UNITS: now[UNITS], f"{UNITS} kỳ trước": before[UNITS],
+                         recognised: now[recognised], f"{recognised} kỳ trước": before[recognised],
+                         "Thay đổi số đơn vị đạt chuẩn": now[recognised] - before[recognised],
+                         RATE: now[RATE], RATE_BEFORE: before[RATE],
+                         "Thay đổi tỷ lệ (điểm %)": now[RATE] - before[RATE]})
+    columns = keys + [PERIOD, "Kỳ trước", UNITS, f"{UNITS} kỳ trước", recognised, f"{recognised} kỳ trước",
+                      "Thay đổi số đơn vị đạt chuẩn", RATE, RATE_BEFORE, "Thay đổi tỷ lệ (điểm %)"]
+    table = pd.DataFrame(rows, columns=columns)
+    return _sort(table, keys) if len(table) else table
+
+
+CHANGE_WORDS = {(True, False): "mới đạt chuẩn", (False, True): "không còn đạt chuẩn", (True, True): "vẫn đạt chuẩn",
+                (False, False): "vẫn chưa đạt chuẩn"}
+
+
+def unit_change_table(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Each commune against its own previous period in the data (by unit code): result and total then and
+    now, and what changed. A commune found in one period only has no row."""
+    columns = keys + ["Mã đơn vị", "Tên đơn vị", PERIOD, "Kỳ trước", "Kết quả kỳ trước", "Kết quả",
+                      "Tổng điểm kỳ trước", "Tổng điểm", "Thay đổi tổng điểm", "Biến động"]
+    coded = frame.dropna(subset=["unit_code"])
+    coded = coded[(coded[PERIOD] != NO_PERIOD)]  # units without a period have no "previous" one
+    coded = coded[coded["unit_code"].duplicated(keep=False)]
+    if coded.empty:
+        return pd.DataFrame(columns=columns)
+    order = {p: i for i, p in enumerate(sorted(coded[PERIOD].unique(), key=_period_key))}
+    coded = coded.assign(_order=coded[PERIOD].map(order)).sort_values(["unit_code", "_order"], kind="stable")
+    before = coded.groupby("unit_code", sort=False).shift(1)
+    pairs = coded[before[PERIOD].notna()]
+    before = before.loc[pairs.index]
+    decided_now, decided_then = pairs["status"].isin(DECIDED), before["status"].isin(DECIDED)
+    # A total is compared only when both periods have a decision: a partial sum is not a score.
+    change = (pairs["total"] - before["total"]).where(decided_now & decided_then)
+    movement = [CHANGE_WORDS[(now == "recognized", then == "recognized")]
+                for now, then in zip(pairs["status"], before["status"])]
+    table = pd.DataFrame({
+        **{k: pairs[k] for k in keys}, "Mã đơn vị": pairs["unit_code"], "Tên đơn vị": pairs["unit_name"],
+        PERIOD: pairs[PERIOD], "Kỳ trước": before[PERIOD], "Kết quả kỳ trước": before["status"].map(STATUS_VI),
+        "Kết quả": pairs["status"].map(STATUS_VI),
+        "Tổng điểm kỳ trước": before["total"].where(decided_then), "Tổng điểm": pairs["total"].where(decided_now),
+        "Thay đổi tổng điểm": change, "Biến động": movement,
+    }, columns=columns)
+    return _sort(table.reset_index(drop=True), keys)
+
+
+def units_table(frame: pd.DataFrame, keys: list[str], criteria: CriteriaSet) -> pd.DataFrame:
+    labels = {c.id: c.label.vi for c in criteria.categories}
+    decided = frame["status"].isin(DECIDED)
+    table = pd.DataFrame({
+        PERIOD: frame[PERIOD], **{k: frame[k] for k in keys},
+        "Mã đơn vị": frame["unit_code"], "Tên đơn vị": frame["unit_name"],
+        "Loại đơn vị": frame["category"].map(lambda c: labels.get(c, c) if c else NO_CATEGORY),
+        # an undecided unit (incomplete or invalid data) has no total to show: its sum is not a score
+        "Kết quả": frame["status"].map(STATUS_VI), "Tổng điểm": frame["total"].where(decided),
+        "Ngưỡng": frame["threshold"],
+        "Tệp kết quả": frame["source"] + " (" + frame["where"] + ")",
+    })
+    return _sort(table, keys)
+
+
+# ---------------------------------------------------------------- the whole review
+
+@dataclass
+class Summary:
+    tables: dict[str, pd.DataFrame]   # keys of SHEETS
+    keys: list[str]                   # the area columns: [province] or [province, district]
+    targets: Targets
+    notes: list[str]
+
+
+def summarise(results: Results, criteria: CriteriaSet, by: str = "province",
+              targets: Targets | None = None, sources: Iterable[str] = ()) -> Summary:
+    if by not in ("province", "district"):
+        raise ValueError(f"by must be province or district, not {by!r}")
+    targets = targets or load_targets()
+    frame, keys = _with_areas(results.units, by)
+    areas = by_area(frame, keys)
+    notes = _notes(results, criteria, targets, list(sources), by)
+    tables = {
+        "area": areas,
+        "category": by_category(frame, keys, criteria),
+        "target": target_gaps(areas, keys, targets),
+        "criteria": criteria_table(frame, results.scores, criteria),
+        "totals": totals_table(frame, criteria),
+        "change": change_table(areas, keys),
+        "unit_change": unit_change_table(frame, keys),
+        "units": units_table(frame, keys, criteria),
+        "notes": pd.DataFrame({"Ghi chú": notes}),
+    }
+    return Summary(tables, keys, targets, notes)
+
+
+def _notes(results: Results, criteria: CriteriaSet, targets: Targets, sources: list[str], by: str) -> list[str]:
+    notes = [
+        f"Tệp kết quả: {', '.join(sources) or '(không rõ)'}.",
+        f"Tổng hợp theo {'tỉnh, thành phố' if by == 'province' else 'huyện / khu vực'}.",
+        f"{RATE} = số đơn vị đạt chuẩn / số đơn vị được đánh giá × 100. Đơn vị thiếu dữ liệu và đơn vị có dữ liệu "
+        f"lỗi được đếm riêng, tính vào số đơn vị được đánh giá và không bao giờ được tính là đạt chuẩn.",
+        "Thống kê tiêu chí và phân bố tổng điểm chỉ tính các đơn vị đã có kết luận (đạt chuẩn hoặc không đạt): "
+        "tổng điểm của đơn vị thiếu dữ liệu hoặc dữ liệu lỗi chỉ cộng các chỉ tiêu chấm được.",
+        f"Mục tiêu quốc gia ({targets.measure}): "
+        + "; ".join(f"{t.percent:g}% vào năm {t.year}" for t in targets.targets) + f" — {targets.citation}.",
+        "Tỷ lệ là trên các đơn vị có trong tệp kết quả, không phải trên toàn bộ đơn vị hành chính của địa bàn.",
+        f"Bộ tiêu chí dùng cho tên tiêu chí, tên loại đơn vị và điểm tối đa (tệp CSV): {criteria.instrument.citation}.",
+        "Số liệu tỷ lệ được làm tròn 2 chữ số thập phân khi hiển thị.",
+        f"Phân bố tổng điểm: các khoảng theo ngưỡng của từng loại đơn vị và theo từng 5% của tổng điểm tối đa "
+        f"({number(criteria.instrument.total_points)} điểm).",
+    ]
+    if results.mixed_criteria:
+        notes.append("Cảnh báo: các đơn vị được chấm theo các bộ tiêu chí khác nhau ("
+                     + "; ".join(results.mixed_criteria) + "); kết quả được tổng hợp chung theo yêu cầu "
+                     "(--allow-mixed-criteria) nên không hoàn toàn so sánh được với nhau.")
+    other = sorted(results.criteria_ids - {criteria.instrument.id})
+    if other:
+        notes.append(f"Cảnh báo: tệp kết quả được chấm theo bộ tiêu chí khác ({', '.join(other)}); "
+                     f"tên tiêu chí lấy theo {criteria.instrument.id}.")
+    return notes
+
+
