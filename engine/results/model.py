@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from engine.text import Text
 
@@ -42,7 +42,9 @@ class Gap(BaseModel):
     criterion: int
     indicator: str
     indicator_name: Text
-    kind: Literal["band", "missing"]
+    # band: a better band within reach of an action input; missing: data to report; event: the indicator counts
+    # past events, so the gap says which band the count falls in and what the criterion prevents (never "fewer").
+    kind: Literal["band", "missing", "event"]
     current_points: int | None
     next_points: int | None
     points_gain: int | None
@@ -78,6 +80,35 @@ class ErrorDetail(BaseModel):
     message: Text
 
 
+class PlanChange(BaseModel):
+    """One change to an action input: set `input` from `from_` to `to` (JSON keys "from"/"to")."""
+
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True, validate_by_alias=True)
+    input: str
+    label: Text
+    from_: bool | int = Field(alias="from")
+    to: bool | int
+    points: int
+    criterion: int
+    indicator: str
+
+
+class PlanBlock(BaseModel):
+    """Why no plan reaches recognition: a criterion (and indicator) that changes to action inputs cannot fix."""
+
+    criterion: int
+    indicator: str | None
+    reason: Text
+
+
+class Plan(BaseModel):
+    """The fewest changes to action inputs that together reach recognition (see engine/rules/plan.py)."""
+
+    reaches_recognition: bool
+    changes: list[PlanChange]
+    blocked_by: list[PlanBlock]
+
+
 class UnitResult(BaseModel):
     unit_code: str | None
     unit_name: str | None
@@ -99,6 +130,8 @@ class UnitResult(BaseModel):
     errors: list[Text]
     error_details: list[ErrorDetail] = []
     ignored_inputs: list[str] = []
+    # None for invalid data or an unknown category (nothing to plan against).
+    plan: Plan | None = None
 
 
 class BatchResult(BaseModel):

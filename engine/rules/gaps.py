@@ -1,16 +1,38 @@
-"""What it takes to reach the next band of each indicator below its maximum, and whether that alone flips
-the decision. Counts are solved exactly (fractions), then checked against the band the value would match."""
+"""What it takes to reach the next band of each indicator below its maximum, and whether that alone flips the
+decision. Counts are solved exactly (fractions); the band a candidate value reaches, and whether the unit would
+then be recognised, are asked of the same rules that scored the unit.
+
+An indicator that counts past events (its input has role `event`) never gets "fewer needed": its gap says
+which band the count falls in and what the criterion is about preventing.
+"""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from fractions import Fraction
 
+from engine.messages import both
+from engine.results.model import Gap, IndicatorResult
+from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
 from engine.rules.criteria import RATE_SCALE, CriteriaSet, Indicator
 from engine.rules.measures import MeasureValue
-from engine.messages import both
-from engine.results.model import CriterionResult, Gap, IndicatorResult
-from engine.rules.scoring import is_recognized
+from engine.rules.scoring import decide_unit
 from engine.text import Text
+
+
+@dataclass
+class Scored:
+    """A unit as the rules scored it: what gaps and plans start from."""
+
+    measures: list[MeasureValue]
+    decisions: list[BandDecision]   # per indicator, in criteria order
+    errors: int
+    category: str | None
+    decision: UnitDecision
+
+    @property
+    def points(self) -> list[int | None]:
+        return [d.points for d in self.decisions]
 
 
 def next_band(indicator: Indicator, current_points: int) -> int | None:
@@ -51,45 +73,74 @@ def unit_label(criteria: CriteriaSet, name: str, count: int) -> Text:
     return unit.for_count(count) if unit else Text.of("đơn vị", "unit" if count == 1 else "units")
 
 
-def _target_value(measure: MeasureValue, band: int) -> int | bool | None:
+def target_value(measure: MeasureValue, band: int) -> int | bool | None:
     """The input value closest to the current one that reaches `band` (None if that input cannot reach it)."""
     indicator = measure.indicator
     kind = indicator.measure.kind
     if kind == "yes_no":
-        return True
+        return bool(indicator.scoring.bands[band].is_)
     if kind == "count":
         return needed_count(indicator, band)
     return needed_numerator(indicator, band, measure.inputs[indicator.measure.denominator])
 
 
-def _measure_of(measure: MeasureValue, value: int | bool) -> float:
-    """The measure once the input is changed to `value`: the same computation the rules see."""
+def measure_of(measure: MeasureValue, value: int | bool) -> float:
+    """The measure once the measured input is changed to `value`: the same computation the rules see."""
     m = measure.indicator.measure
     if m.is_rate:
         return value * RATE_SCALE[m.kind] / measure.inputs[m.denominator]
     return float(value)
 
 
-def band_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResult, criterion: int) -> Gap | None:
+def candidates(measure: MeasureValue, current_points: int) -> list[int | bool]:
+    """Every input value that is the closest way into some better band (what gaps and plans ask about)."""
+    indicator = measure.indicator
+    out = []
+    for band, spec in enumerate(indicator.scoring.bands):
+        if spec.points > current_points:
+            target = target_value(measure, band)
+            if target is not None and target not in out:
+                out.append(target)
+    return out
+
+
+def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResult, criterion: int) -> Gap:
+    indicator = measure.indicator
+    name = indicator.measured_input
+    params = {"current": measure.inputs[name], "points": result.points, "max": result.max_points}
+    message = both("gap_event", params, label=criteria.input_by_name[name].label,
+                   measure=result.measure_display or Text.of("0/0", "0/0"), band=result.band,
+                   prevention=indicator.prevention)
+    return Gap.model_construct(
+        criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="event",
+        current_points=result.points, next_points=None, points_gain=None, current_measure=result.measure_display,
+        target=None, input=name, current_value=measure.inputs[name], target_value=None, change=None,
+        message=message, flips_decision=False, status=result.status)
+
+
+def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure: MeasureValue,
+             result: IndicatorResult, criterion: int) -> Gap | None:
     indicator = measure.indicator
     wanted = next_band(indicator, result.points)
     if wanted is None or measure.state != "value":
         return None
     m = indicator.measure
-    name = m.numerator if m.is_rate else m.input
+    name = indicator.measured_input
     current = measure.inputs[name]
-    target = _target_value(measure, wanted)
+    target = target_value(measure, wanted)
     if target is None:
-        return Gap(criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
-                   current_points=result.points, next_points=None, points_gain=None,
-                   current_measure=result.measure_display, target=indicator.band_text(wanted), input=name,
-                   current_value=current, message=both("gap_unreachable", {"numerator": name}),
-                   flips_decision=False, status=indicator.scoring.band_status(wanted))
+        return Gap.model_construct(
+            criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
+            current_points=result.points, next_points=None, points_gain=None,
+            current_measure=result.measure_display, target=indicator.band_text(wanted), input=name,
+            current_value=current, target_value=None, change=None,
+            message=both("gap_unreachable", {"numerator": name}),
+            flips_decision=False, status=indicator.scoring.band_status(wanted))
     # The smallest change that crosses the next band's edge can land beyond it (9 → 10 of 10 children
-    # jumps from 90% to 100%): points, wording and the flip are those of the band actually reached.
-    reached = indicator.band_for(_measure_of(measure, target))
-    gain = indicator.scoring.bands[reached].points - result.points
-    bound = indicator.band_text(reached)
+    # jumps from 90% to 100%): points, wording and the flip are those of the band the rules say it reaches.
+    reached = rules.bands([(position, "value", measure_of(measure, target))])[0]
+    gain = reached.points - result.points
+    bound = indicator.band_text(reached.band)
     change = None if m.kind == "yes_no" else target - current
     if m.kind == "yes_no":
         message = both("gap_yes", {"input": name, "gain": gain})
@@ -98,40 +149,43 @@ def band_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResu
                   "gain": gain}
         key = "gap_count" if m.kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
         message = both(key, params, unit=unit_label(criteria, name, abs(change)), bound=bound)
-    return Gap(
+    return Gap.model_construct(
         criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
         current_points=result.points, next_points=result.points + gain, points_gain=gain,
         current_measure=result.measure_display, target=bound, input=name, current_value=current,
         target_value=target, change=change, message=message, flips_decision=False,
-        status=indicator.scoring.band_status(reached),
+        status=indicator.scoring.band_status(reached.band),
     )
 
 
-def find_gaps(criteria: CriteriaSet, measures: list[MeasureValue], criteria_results: list[CriterionResult],
-              threshold: int | None, decidable: bool, recognized: bool) -> list[Gap]:
-    """Every indicator below its maximum, and every indicator that lacks data, in criterion order."""
+def find_gaps(criteria: CriteriaSet, rules: CompiledRules, scored: Scored,
+              results: list[IndicatorResult], numbers: list[int]) -> list[Gap]:
+    """Every indicator below its maximum, and every indicator that lacks data, in criterion order.
+    `results` and `numbers` are per indicator (its result and its criterion's number)."""
     gaps: list[Gap] = []
-    points = {c.number: c.points for c in criteria_results}
-    position = 0
-    for criterion in criteria_results:
-        for result in criterion.indicators:
-            measure = measures[position]
-            position += 1
-            if result.state == "missing":
-                message = both("gap_missing", {"inputs": ", ".join(result.missing_inputs)})
-                gaps.append(Gap(criterion=criterion.number, indicator=result.id, indicator_name=result.name,
-                                kind="missing", current_points=None, next_points=None, points_gain=None,
-                                current_measure=None, target=None, input=", ".join(result.missing_inputs),
-                                message=message, flips_decision=False, status=None))
-                continue
-            if result.points is None or result.points >= result.max_points:
-                continue
-            gap = band_gap(criteria, measure, result, criterion.number)
-            if gap is None:
-                continue
-            if decidable and not recognized and gap.points_gain:
-                changed = dict(points)
-                changed[criterion.number] += gap.points_gain
-                gap.flips_decision = is_recognized(criteria, changed, threshold)
-            gaps.append(gap)
+    not_recognized = scored.decision.status == "not_recognized"
+    for position, (measure, result, number) in enumerate(zip(scored.measures, results, numbers)):
+        if result.state == "missing":
+            message = both("gap_missing", {"inputs": ", ".join(result.missing_inputs)})
+            gaps.append(Gap.model_construct(
+                criterion=number, indicator=result.id, indicator_name=result.name, kind="missing",
+                current_points=None, next_points=None, points_gain=None, current_measure=None, target=None,
+                input=", ".join(result.missing_inputs), current_value=None, target_value=None, change=None,
+                message=message, flips_decision=False, status=None))
+            continue
+        if result.points is None or result.points >= result.max_points:
+            continue
+        role = criteria.input_by_name[measure.indicator.measured_input].role
+        if role == "event":
+            gaps.append(event_gap(criteria, measure, result, number))
+            continue
+        gap = band_gap(criteria, rules, position, measure, result, number)
+        if gap is None:
+            continue
+        if not_recognized and gap.points_gain:
+            points = scored.points
+            points[position] = gap.next_points
+            gap.flips_decision = decide_unit(rules, criteria, points, scored.errors, scored.category)[1].status \
+                == "recognized"
+        gaps.append(gap)
     return gaps
