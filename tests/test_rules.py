@@ -156,30 +156,44 @@ def test_memo_asks_durable_once_per_distinct_value(monkeypatch):
     assert [d.points for d in first] == [30, 30, 10] and [d.points for d in again] == [10, 30]
 
 
+def facts_left(compiled) -> list:
+    import json
+    import durable_rules_engine
+    return json.loads(durable_rules_engine.get_facts(compiled.handle(), rules.SESSION))
+
+
 def test_no_fact_outlives_a_call():
     compiled = rules.rules_for(CRITERIA)
     compiled.bands([(0, "value", 1.0), (10, "value", 97.0)])
     compiled.units([(0, 0, "other", 1000, 0)])
-    assert rules._host().get_facts(compiled.name, rules.SESSION) == []
+    assert facts_left(compiled) == []
 
 
-def test_the_host_starts_no_background_threads():
+def test_no_background_threads():
     before = threading.active_count()
     rules.CompiledRules(CRITERIA, memo=False).bands([(0, "value", 1.0)])
-    assert rules._host() is rules._host()
     assert threading.active_count() == before
 
 
-def test_an_exception_inside_an_action_is_raised_not_swallowed(monkeypatch):
-    class Exploding(list):
-        def append(self, item):
-            raise RuntimeError("boom in action")
-
+def test_a_fact_no_rule_matches_is_an_error_and_the_others_leave_nothing_pending():
     compiled = rules.CompiledRules(CRITERIA, memo=False)
-    monkeypatch.setattr(rules, "_SINK", Exploding())
-    with pytest.raises(rules.EngineError, match="boom in action"):
-        compiled.bands([(0, "value", 1.0)])
+    with pytest.raises(rules.EngineError, match="matched no rule"):
+        compiled.bands([(0, "value", 1.0), (0, "value", 2.0)])  # a yes/no measure of 2: no band
+    # The matched fact's action was drained: the next call sees only its own facts.
+    assert compiled.bands([(10, "value", 97.0)]) == [rules.BandDecision(1, 30)]
+    assert facts_left(compiled) == []
+
+
+def test_a_failure_while_reading_fired_rules_is_raised_and_the_session_stays_clean(monkeypatch):
+    compiled = rules.CompiledRules(CRITERIA, memo=False)
+
+    def explode(message):
+        raise RuntimeError("boom while reading")
+
+    monkeypatch.setattr(rules, "read_fired", explode)
+    with pytest.raises(rules.EngineError, match="boom while reading"):
+        compiled.bands([(0, "value", 1.0), (10, "value", 97.0)])
     monkeypatch.undo()
     # The session is clean afterwards: the next call works and leaves nothing behind.
     assert compiled.bands([(0, "value", 0.0)]) == [rules.BandDecision(1, 0)]
-    assert rules._host().get_facts(compiled.name, rules.SESSION) == []
+    assert facts_left(compiled) == []

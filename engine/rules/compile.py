@@ -17,26 +17,31 @@ Decisions are memoised per (layer, fact values) for the life of the process: dur
 value once (most counts repeat across a batch) and gaps and plans, which post candidate values through the
 same calls, mostly hit the memo.
 
-Everything about durable's known behaviour is handled here:
+durable is driven through its C core (durable_rules_engine), not its Python Host: the host runs every fired
+rule through a Python closure that serialises the session state and re-parses each message (measured: three
+times the cost of the facts themselves). Here a call asserts a chunk of facts, walks the fired rules with
+start_action_for_state / complete_and_start_action, reading only each rule's name and the fact's id, and
+retracts the chunk. Everything about durable's known behaviour is handled here:
 
 - facts carry only typed values (str ids, floats) and a `kind`, and every fact carries every field the rules
   of its kind test (no rule tests whether a field is absent); facts stay small: durable's cost per fact grows
   with its size (padding every fact with every field of every kind doubled it, measured);
 - one fixed session id; facts are retracted after every call, so no state outlives a call;
-- one host per process, started without its background dispatch threads (we dispatch synchronously and
-  check that every fact got its decision inside the call, so those threads would only race with us);
-- ruleset names are a hash of their content, registered once per process;
-- exceptions swallowed into the returned state are cleared from the session and raised; one lock per call;
-- batches are chunked: past ~10,000 pending actions the engine completes only part of a batch
-  synchronously and leaves the rest to the dispatch threads (measured: 533 of 20,000).
+- no Host: no background dispatch or timer threads, nothing runs outside our own call;
+- ruleset names are a hash of their content, created once per process;
+- a fact no rule matches, a fact two rules match, or a failure while reading the fired rules raises
+  EngineError, after every queued action is completed and the chunk retracted (the session stays clean);
+  one lock per call (the C core is not thread-safe);
+- facts are posted in chunks of at most CHUNK (past ~10,000 pending actions durable's host completed only
+  part of a batch synchronously; chunks keep every call far from that).
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Sequence
 
 from engine.rules.criteria import CriteriaSet, Indicator
@@ -45,9 +50,7 @@ SESSION = "cfc"
 CHUNK = 2000
 MEMO_LIMIT = 500_000  # decisions kept per layer; past it the memo starts again (bounded memory at any size)
 _LOCK = threading.Lock()
-_HOST = None
-_REGISTERED: set[str] = set()
-_SINK: list[tuple[str, Any]] = []
+_HANDLES: dict[str, int] = {}  # ruleset name -> durable's handle, created once per process
 
 # Criterion outcomes and unit statuses, as the rules name them.
 CRITERION_OUTCOMES = ("met", "zero", "below_minimum", "unscored")
@@ -69,19 +72,6 @@ class BandDecision:
 class UnitDecision:
     status: str            # invalid, incomplete, recognized, not_recognized
     below_threshold: bool  # the total is below the category's threshold (a reason when not recognised)
-
-
-def _host():
-    global _HOST
-    if _HOST is None:
-        from durable import engine as durable_engine
-
-        class QuietHost(durable_engine.Host):
-            def _run(self):  # no timer/dispatch threads: every action runs inside our own call
-                pass
-
-        _HOST = QuietHost()
-    return _HOST
 
 
 def _interval_conditions(indicator: Indicator, band_index: int) -> list[dict]:
@@ -167,14 +157,10 @@ class CompiledRules:
         self._memos: dict[str, dict] = {"indicator": {}, "criterion": {}, "unit": {}}
         self._ids = [indicator.id for _, indicator in criteria.indicators]
 
-    def _register(self):
-        if self.name in _REGISTERED:
-            return
-        definition = copy.deepcopy(self.definition)
-        for rule_name, rule in definition.items():
-            rule["run"] = _recorder(rule_name)
-        _host().register_rulesets({self.name: definition})
-        _REGISTERED.add(self.name)
+    def handle(self) -> int:
+        if self.name not in _HANDLES:
+            _HANDLES[self.name] = _core().create_ruleset(self.name, json.dumps(self.definition))
+        return _HANDLES[self.name]
 
     # ------------------------------------------------------------------ the three questions
 
@@ -216,11 +202,11 @@ class CompiledRules:
         return [memo[item] for item in items]
 
     # Gaps and plans ask about units one candidate at a time. A miss on a decidable unit (no errors, nothing
-    # unscored) asks the rules about its whole row at once: every total for that category and number of
-    # criteria not met, one durable call instead of one per candidate. Criteria likewise: every points value.
+    # unscored) asks the rules about its whole row at once: every total a unit can score, for that category
+    # and number of criteria not met — one durable call instead of one per candidate. Criteria likewise.
     def _unit_rows(self, unknown: list[tuple]) -> list[tuple]:
         rows = {(c, n) for e, u, c, _, n in unknown if e == 0 and u == 0}
-        totals = range(self.criteria.instrument.total_points + 1)
+        totals = self.totals
         expanded = [(0, 0, c, t, n) for c, n in rows for t in totals]
         return list(dict.fromkeys(unknown + [i for i in expanded if i not in self._memos["unit"]]))
 
@@ -231,24 +217,29 @@ class CompiledRules:
 
     _ROWS = {"unit": _unit_rows, "criterion": _criterion_rows}
 
+    @cached_property
+    def totals(self) -> list[int]:
+        """Every total a unit can score: sums of one band's points per indicator (201 values for 2019)."""
+        sums = {0}
+        for _, indicator in self.criteria.indicators:
+            points = {band.points for band in indicator.scoring.bands}
+            sums = {total + p for total in sums for p in points}
+        return sorted(sums)
+
     def _post(self, bodies: list[dict]) -> list:
-        """Assert the facts, collect the one decision each must get, retract them."""
+        """Assert the facts, read the one rule each fires, retract them."""
+        core = _core()
         decisions: list = [None] * len(bodies)
         with _LOCK:
-            self._register()
-            host = _host()
+            handle = self.handle()
             for start in range(0, len(bodies), CHUNK):
                 chunk = [{**body, "sid": SESSION, "id": str(start + offset)}
                          for offset, body in enumerate(bodies[start:start + CHUNK])]
-                _SINK.clear()
+                text = json.dumps(chunk)
                 try:
-                    _check_state(host, self.name, host.assert_facts(self.name, chunk))
-                    fired = list(_SINK)
-                except _not_handled() as error:  # durable's word for facts no rule matched
-                    raise EngineError(f"fact(s) matched no rule: {str(error)[:300]}") from None
+                    fired = _fire(core, handle, text)
                 finally:
-                    _SINK.clear()
-                    _check_state(host, self.name, host.retract_facts(self.name, chunk))
+                    core.retract_facts(handle, text)
                 for fact_id, rule_name in fired:
                     index = int(fact_id)
                     if decisions[index] is not None:
@@ -260,26 +251,36 @@ class CompiledRules:
         return decisions
 
 
-def _not_handled() -> type[Exception]:
-    from durable.engine import MessageNotHandledException
-    return MessageNotHandledException
+def _core():
+    import durable_rules_engine
+    return durable_rules_engine
 
 
-def _recorder(rule_name: str):
-    # durable treats an action with two parameters as asynchronous (the second is a completion callback),
-    # so the action must take exactly one: the rule is bound by the closure, not by a default argument.
-    def record(c):
-        _SINK.append((c.m.id, rule_name))
-    return record
+def _fire(core, handle: int, text: str) -> list[tuple[str, str]]:
+    """(fact id, rule name) for every rule the asserted facts fire. durable queues one action per fired rule;
+    each is read and completed in turn, all of them even after a failure, so nothing is left pending."""
+    # The code is 1 when some fact matched no rule; the others' actions are queued all the same, so they are
+    # always drained (and the unmatched facts reported by the caller).
+    _, state = core.assert_facts(handle, text)
+    fired, failure = [], None
+    action = core.start_action_for_state(handle, state)
+    message = action[1] if action else None
+    while message:
+        if failure is None:
+            try:
+                fired.append(read_fired(message))
+            except Exception as error:  # keep draining: an action left pending would reach the next call
+                failure = error
+        message = core.complete_and_start_action(handle, state)
+    if failure is not None:
+        raise EngineError(f"reading a fired rule from durable_rules failed: {failure}") from failure
+    return fired
 
 
-def _check_state(host, name: str, state) -> None:
-    """durable reports an action's exception only inside the returned state, and keeps it there: every later
-    call on the session would report it again. Clear it from the session, then raise it."""
-    if isinstance(state, dict) and "exception" in state:
-        error = state.pop("exception")
-        host.update_state(name, state)
-        raise EngineError(f"a rule action failed inside durable_rules: {error}")
+def read_fired(message: str) -> tuple[str, str]:
+    """durable's message for one fired rule: {"rule name": {"m": fact}} -> (fact id, rule name)."""
+    (rule_name, matched), = json.loads(message).items()
+    return matched["m"]["id"], rule_name
 
 
 _COMPILED: dict[str, CompiledRules] = {}

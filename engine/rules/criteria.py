@@ -227,6 +227,15 @@ class CriteriaSet(_Model):
         return [(criterion, indicator) for criterion in self.criteria for indicator in criterion.indicators]
 
     @cached_property
+    def criterion_spans(self) -> list[tuple[int, int]]:
+        """Each criterion's (start, end) slice of the per-indicator list `indicators`."""
+        spans, start = [], 0
+        for criterion in self.criteria:
+            spans.append((start, start + len(criterion.indicators)))
+            start += len(criterion.indicators)
+        return spans
+
+    @cached_property
     def rate_pairs(self) -> list[tuple[str, str]]:
         """(numerator, denominator) pairs: a numerator above its denominator is invalid data."""
         return list(dict.fromkeys(

@@ -1,6 +1,8 @@
 """The pipeline: validated units → measures → durable rules → points, decision, gaps → results."""
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -8,7 +10,7 @@ from typing import Iterable, Iterator
 from engine.messages import both
 from engine.readers import read_records
 from engine.readers.records import InputFileError, Record
-from engine.results.model import DECIDED, BatchResult, ErrorDetail, ProvisionalUse, Reason, UnitResult
+from engine.results.model import BatchResult, DECIDED, ErrorDetail, ProvisionalUse, Reason, UnitResult, construct
 from engine.rules.compile import CompiledRules, rules_for
 from engine.rules.criteria import CriteriaSet
 from engine.rules.gaps import Scored, candidates, find_gaps, measure_of
@@ -26,7 +28,23 @@ def evaluate_units(criteria: CriteriaSet, units: Iterable[Unit]) -> Iterator[Uni
     """Results in input order. Units go through the rules in batches, so memory stays flat for any count."""
     units = iter(units)
     while batch := list(islice(units, BATCH)):
-        yield from _evaluate_batch(criteria, batch)
+        with _collector_paused():
+            results = _evaluate_batch(criteria, batch)
+        yield from results
+
+
+@contextmanager
+def _collector_paused():
+    """A batch allocates hundreds of thousands of small acyclic objects; Python's cyclic collector would
+    otherwise walk every live object (memo included) many times per batch. Reference counting frees all of
+    it; the collector runs again as soon as the batch is built."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _evaluate_batch(criteria: CriteriaSet, units: list[Unit]) -> list[UnitResult]:
@@ -85,13 +103,13 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, unit: Unit, scored
               for e in unit.errors]
     status = scored.decision.status
     if status == "invalid":
-        reasons = [Reason.model_construct(code="invalid", criterion=None,
+        reasons = [construct(Reason, code="invalid", criterion=None,
                                           message=both("reason_invalid", {"count": len(errors)}))]
     elif status == "incomplete":
-        reasons = [Reason.model_construct(code="missing", criterion=None,
+        reasons = [construct(Reason, code="missing", criterion=None,
                                           message=both("reason_missing", {"inputs": ", ".join(missing)}))]
         if category is None:
-            reasons.append(Reason.model_construct(code="missing_category", criterion=None,
+            reasons.append(construct(Reason, code="missing_category", criterion=None,
                                                   message=both("reason_missing_category")))
     elif status == "not_recognized":
         reasons = reasons_not_recognized(criteria, criteria_results, outcomes, scored.decision, threshold)
@@ -99,9 +117,9 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, unit: Unit, scored
         reasons = []
     decidable = status in DECIDED
     gaps = find_gaps(criteria, rules, scored, indicators, numbers)
-    provisional = [ProvisionalUse.model_construct(indicator=i.id, band=i.band, points=i.points, citation=i.citation)
+    provisional = [construct(ProvisionalUse, indicator=i.id, band=i.band, points=i.points, citation=i.citation)
                    for i in indicators if i.status == "provisional"]
-    return UnitResult.model_construct(
+    return construct(UnitResult, 
         unit_code=values.get("unit_code"), unit_name=values.get("unit_name"), district=values.get("district"),
         province=values.get("province"), period=values.get("period"), category=values.get("category"),
         source=Text.of(unit.record.where("vi"), unit.record.where("en")), status=status, total=total,
@@ -109,7 +127,7 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, unit: Unit, scored
         shortfall=max(threshold - total, 0) if decidable else None,
         criteria=criteria_results, reasons=reasons, gaps=gaps, missing_inputs=missing, provisional=provisional,
         errors=errors, ignored_inputs=unit.ignored,
-        error_details=[ErrorDetail.model_construct(input=e.input, value=_shown(e.value),
+        error_details=[construct(ErrorDetail, input=e.input, value=_shown(e.value),
                                                    message=Text.of(e.message.render("vi"), e.message.render("en")))
                        for e in unit.errors],
         plan=make_plan(criteria, rules, scored, numbers),

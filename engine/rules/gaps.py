@@ -7,12 +7,11 @@ which band the count falls in and what the criterion is about preventing.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 from engine.messages import both
-from engine.results.model import Gap, IndicatorResult
+from engine.results.model import Gap, IndicatorResult, construct
 from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
 from engine.rules.criteria import RATE_SCALE, CriteriaSet, Indicator
 from engine.rules.measures import MeasureValue
@@ -41,30 +40,41 @@ def next_band(indicator: Indicator, current_points: int) -> int | None:
     return min(better)[1] if better else None
 
 
-def _bound(indicator: Indicator, band: int) -> tuple[Fraction, bool]:
-    """The edge of `band` a worse value must cross: its low edge if higher is better, else its high edge."""
-    interval = indicator.intervals[band]
-    if indicator.higher_is_better:
-        return Fraction(str(interval.low)), interval.low_inclusive
-    return Fraction(str(interval.high)), interval.high_inclusive
+# By (id of the indicator, band); the indicator is kept alongside so its id is never reused by another.
+_EDGES: dict[tuple[int, int], tuple[Indicator, tuple[int, int, bool]]] = {}
+
+
+def _bound(indicator: Indicator, band: int) -> tuple[int, int, bool]:
+    """The edge of `band` a worse value must cross — its low edge if higher is better, else its high edge —
+    as an exact fraction (numerator, denominator) read from the YAML's decimal, and whether it is inclusive."""
+    key = (id(indicator), band)
+    known = _EDGES.get(key)
+    if known is None:
+        interval = indicator.intervals[band]
+        value, inclusive = ((interval.low, interval.low_inclusive) if indicator.higher_is_better
+                            else (interval.high, interval.high_inclusive))
+        exact = Fraction(str(value))
+        known = _EDGES[key] = (indicator, (exact.numerator, exact.denominator, inclusive))
+    return known[1]
 
 
 def needed_numerator(indicator: Indicator, band: int, denominator: int) -> int | None:
-    """The numerator closest to the current one that puts the rate inside `band`; None if out of reach."""
-    edge, inclusive = _bound(indicator, band)
-    exact = edge * denominator / RATE_SCALE[indicator.measure.kind]
+    """The numerator closest to the current one that puts the rate inside `band`; None if out of reach.
+    Exact integer arithmetic: the edge count is top / bottom = edge * denominator / scale."""
+    p, q, inclusive = _bound(indicator, band)
+    top, bottom = p * denominator, q * RATE_SCALE[indicator.measure.kind]
     if indicator.higher_is_better:
-        target = math.ceil(exact) if inclusive else math.floor(exact) + 1
+        target = -(-top // bottom) if inclusive else top // bottom + 1      # ceil, or the next whole above
     else:
-        target = math.floor(exact) if inclusive else math.ceil(exact) - 1
+        target = top // bottom if inclusive else -(-top // bottom) - 1     # floor, or the next whole below
     return target if 0 <= target <= denominator else None
 
 
 def needed_count(indicator: Indicator, band: int) -> int | None:
-    edge, inclusive = _bound(indicator, band)
+    p, q, inclusive = _bound(indicator, band)
     if indicator.higher_is_better:
-        return math.ceil(edge) if inclusive else math.floor(edge) + 1
-    target = math.floor(edge) if inclusive else math.ceil(edge) - 1
+        return -(-p // q) if inclusive else p // q + 1
+    target = p // q if inclusive else -(-p // q) - 1
     return target if target >= 0 else None
 
 
@@ -111,7 +121,7 @@ def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorRes
     message = both("gap_event", params, label=criteria.input_by_name[name].label,
                    measure=result.measure_display or Text.of("0/0", "0/0"), band=result.band,
                    prevention=indicator.prevention)
-    return Gap.model_construct(
+    return construct(Gap, 
         criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="event",
         current_points=result.points, next_points=None, points_gain=None, current_measure=result.measure_display,
         target=None, input=name, current_value=measure.inputs[name], target_value=None, change=None,
@@ -129,7 +139,7 @@ def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure
     current = measure.inputs[name]
     target = target_value(measure, wanted)
     if target is None:
-        return Gap.model_construct(
+        return construct(Gap, 
             criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
             current_points=result.points, next_points=None, points_gain=None,
             current_measure=result.measure_display, target=indicator.band_text(wanted), input=name,
@@ -149,7 +159,7 @@ def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure
                   "gain": gain}
         key = "gap_count" if m.kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
         message = both(key, params, unit=unit_label(criteria, name, abs(change)), bound=bound)
-    return Gap.model_construct(
+    return construct(Gap, 
         criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
         current_points=result.points, next_points=result.points + gain, points_gain=gain,
         current_measure=result.measure_display, target=bound, input=name, current_value=current,
@@ -167,7 +177,7 @@ def find_gaps(criteria: CriteriaSet, rules: CompiledRules, scored: Scored,
     for position, (measure, result, number) in enumerate(zip(scored.measures, results, numbers)):
         if result.state == "missing":
             message = both("gap_missing", {"inputs": ", ".join(result.missing_inputs)})
-            gaps.append(Gap.model_construct(
+            gaps.append(construct(Gap, 
                 criterion=number, indicator=result.id, indicator_name=result.name, kind="missing",
                 current_points=None, next_points=None, points_gain=None, current_measure=None, target=None,
                 input=", ".join(result.missing_inputs), current_value=None, target_value=None, change=None,

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.messages import both
-from engine.results.model import Plan, PlanBlock, PlanChange
+from engine.results.model import Plan, PlanBlock, PlanChange, construct
 from engine.rules.compile import CompiledRules
 from engine.rules.criteria import CriteriaSet
 from engine.rules.gaps import Scored, candidates, measure_of
@@ -80,9 +80,9 @@ def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored
 
 class _Search:
     """Branch and bound over the inputs (largest possible gain first): take one of an input's options or
-    leave it, pruning a branch when it already costs as much as the best plan found, or when even its
-    remaining inputs' best gains cannot reach the threshold, or when a criterion the rules say is not met has
-    no input left that could raise it. A node whose total reaches the threshold is asked of the rules."""
+    leave it, pruning a branch when it already costs as much as the best plan found, when even its remaining
+    inputs' best gains cannot reach the threshold, or when a criterion the rules say is not met has no input
+    left that could raise it. Criterion sums and outcomes are kept up to date change by change."""
 
     def __init__(self, criteria: CriteriaSet, rules: CompiledRules, scored: Scored, groups: list[list[Option]],
                  criterion_of: list[int]):
@@ -91,53 +91,71 @@ class _Search:
         self.prefix = [0]
         for group in groups:
             self.prefix.append(self.prefix[-1] + group[-1].gain)
-        # The last group that can still raise each criterion (by its index in criteria order).
+        # Each option's gains per criterion, and the last group that can still raise each criterion.
+        self.criterion_gains: dict[int, tuple[tuple[int, int], ...]] = {}
         self.last_group = [-1] * len(criteria.criteria)
         for index, group in enumerate(groups):
-            for position, _ in group[-1].gains:
-                self.last_group[criterion_of[position]] = index
+            for option in group:
+                gains: dict[int, int] = {}
+                for position, gain in option.gains:
+                    gains[criterion_of[position]] = gains.get(criterion_of[position], 0) + gain
+                    self.last_group[criterion_of[position]] = index
+                self.criterion_gains[id(option)] = tuple(gains.items())
         self.criterion_of = criterion_of
+        self.outcome_of: dict[int, bool] = {}  # criterion points -> met, as the rules say
         self.best: tuple[int, int] | None = None
         self.best_choice: list[Option] = []
         self.nodes = 0
 
-    def _outcomes(self, points: list[int]) -> list[str]:
+    def met(self, points: int) -> bool:
+        known = self.outcome_of.get(points)
+        if known is None:
+            known = self.outcome_of[points] = self.rules.criteria_outcomes([(True, points)])[0] == "met"
+        return known
+
+    def run(self, points: list[int]) -> None:
         sums = [0] * len(self.criteria.criteria)
         for position, value in enumerate(points):
             sums[self.criterion_of[position]] += value
-        return self.rules.criteria_outcomes([(True, total) for total in sums])
-
-    def run(self, points: list[int]) -> None:
+        self.sums = sums
+        self.unmet = {c for c, total in enumerate(sums) if not self.met(total)}
         self._visit(0, points, sum(points), 0, 0, [])
+
+    def _apply(self, option: Option, points: list[int], sign: int) -> None:
+        for position, gain in option.gains:
+            points[position] += sign * gain
+        for criterion, gain in self.criterion_gains[id(option)]:
+            self.sums[criterion] += sign * gain
+            if self.met(self.sums[criterion]):
+                self.unmet.discard(criterion)
+            else:
+                self.unmet.add(criterion)
 
     def _visit(self, index: int, points: list[int], total: int, changes: int, effort: int,
                chosen: list[Option]) -> None:
         self.nodes += 1
         if self.nodes > SEARCH_BUDGET or (self.best is not None and (changes, effort) >= self.best):
             return
-        if total >= self.threshold:
-            outcomes, decision = decide_unit(self.rules, self.criteria, points, self.scored.errors,
-                                             self.scored.category)
+        # The compiled rules recognise no unit with a criterion not met or a total under its category's
+        # threshold; only a node past both is asked for the unit's decision.
+        if total >= self.threshold and not self.unmet:
+            decision = decide_unit(self.rules, self.criteria, points, self.scored.errors, self.scored.category)[1]
             if decision.status == "recognized":
                 self.best, self.best_choice = (changes, effort), list(chosen)
                 return  # any further change would only cost more
-        else:
-            outcomes = self._outcomes(points)
         if index == len(self.groups):
             return
         more = len(self.groups) - index if self.best is None else self.best[0] - changes
         if more <= 0 or total + self.prefix[min(index + more, len(self.groups))] - self.prefix[index] < self.threshold:
             return
-        if any(outcome != "met" and self.last_group[c] < index for c, outcome in enumerate(outcomes)):
+        if any(self.last_group[c] < index for c in self.unmet):
             return
         for option in self.groups[index]:
-            for position, gain in option.gains:
-                points[position] += gain
+            self._apply(option, points, 1)
             chosen.append(option)
             self._visit(index + 1, points, total + option.gain, changes + 1, effort + option.effort, chosen)
             chosen.pop()
-            for position, gain in option.gains:
-                points[position] -= gain
+            self._apply(option, points, -1)
         self._visit(index + 1, points, total, changes, effort, chosen)
 
 
@@ -148,13 +166,13 @@ def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbe
     if status == "invalid" or scored.category is None:
         return None
     if status == "recognized":
-        return Plan.model_construct(reaches_recognition=True, changes=[], blocked_by=[])
+        return construct(Plan, reaches_recognition=True, changes=[], blocked_by=[])
     if status == "incomplete":
-        blocks = [PlanBlock.model_construct(
+        blocks = [construct(PlanBlock, 
             criterion=number, indicator=m.indicator.id,
             reason=both("plan_block_missing", inputs=_labels(criteria, m.missing)))
             for m, number in zip(scored.measures, numbers) if m.state == "missing"]
-        return Plan.model_construct(reaches_recognition=False, changes=[], blocked_by=blocks)
+        return construct(Plan, reaches_recognition=False, changes=[], blocked_by=blocks)
     options = options_by_input(criteria, rules, scored)
     groups = sorted(options.values(), key=lambda group: -group[-1].gain)
     points = [p or 0 for p in scored.points]
@@ -164,14 +182,14 @@ def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbe
             best_points[position] += gain
     outcomes, decision = decide_unit(rules, criteria, best_points, scored.errors, scored.category)
     if decision.status != "recognized":
-        return Plan.model_construct(reaches_recognition=False, changes=[],
+        return construct(Plan, reaches_recognition=False, changes=[],
                                     blocked_by=_blocks(criteria, scored, numbers, best_points, outcomes))
     criterion_index = {criterion.number: index for index, criterion in enumerate(criteria.criteria)}
     search = _Search(criteria, rules, scored, groups, [criterion_index[number] for number in numbers])
     search.run(list(points))
     chosen = search.best_choice if search.best is not None else [group[-1] for group in groups]
     changes = [_change(criteria, scored, numbers, option) for option in sorted(chosen, key=lambda o: (o.effort, -o.gain))]
-    return Plan.model_construct(reaches_recognition=True, changes=changes, blocked_by=[])
+    return construct(Plan, reaches_recognition=True, changes=changes, blocked_by=[])
 
 
 def _labels(criteria: CriteriaSet, names) -> Text:
@@ -182,7 +200,7 @@ def _labels(criteria: CriteriaSet, names) -> Text:
 def _change(criteria: CriteriaSet, scored: Scored, numbers: list[int], option: Option) -> PlanChange:
     position = max(option.gains, key=lambda g: g[1])[0]
     measure = scored.measures[position]
-    return PlanChange.model_construct(
+    return construct(PlanChange, 
         input=option.input, label=criteria.input_by_name[option.input].label,
         from_=measure.inputs[option.input], to=option.target, points=option.gain,
         criterion=numbers[position], indicator=measure.indicator.id)
@@ -207,7 +225,7 @@ def _blocks(criteria: CriteriaSet, scored: Scored, numbers: list[int], best_poin
         params = {"number": number, "indicator": indicator.id, "lost": indicator.max_points - best_points[position],
                   "best": best_total, "threshold": threshold}
         key = "plan_block_zero" if number in unmet else "plan_block_short"
-        blocks.append(PlanBlock.model_construct(criterion=number, indicator=indicator.id,
+        blocks.append(construct(PlanBlock, criterion=number, indicator=indicator.id,
                                                 reason=both(key, params, why=why, name=indicator.name)))
     return blocks
 

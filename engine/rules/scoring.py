@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from engine.messages import both
-from engine.results.model import CriterionResult, IndicatorResult, Reason
+from engine.results.model import CriterionResult, IndicatorResult, Reason, construct
 from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
 from engine.rules.criteria import CriteriaSet, Indicator
 from engine.rules.measures import MeasureValue
@@ -56,7 +56,7 @@ def indicator_result(measure: MeasureValue, decision: BandDecision) -> Indicator
     indicator = measure.indicator
     scoring = indicator.scoring
     band = decision.band
-    return IndicatorResult.model_construct(
+    return construct(IndicatorResult, 
         id=indicator.id, name=indicator.name, inputs=measure.inputs, measure_kind=indicator.measure.kind,
         measure=measure.value, measure_display=display_measure(indicator, measure.value),
         state=RESULT_STATE[measure.state],
@@ -69,11 +69,13 @@ def indicator_result(measure: MeasureValue, decision: BandDecision) -> Indicator
 
 def criterion_sums(criteria: CriteriaSet, points: Sequence[int | None]) -> list[tuple[bool, int]]:
     """(every indicator scored, points) per criterion, from per-indicator points in criteria order."""
-    out, position = [], 0
-    for criterion in criteria.criteria:
-        mine = points[position:position + len(criterion.indicators)]
-        position += len(criterion.indicators)
-        out.append((None not in mine, sum(p for p in mine if p is not None)))
+    out = []
+    for start, end in criteria.criterion_spans:
+        mine = points[start:end]
+        if None in mine:
+            out.append((False, sum(p for p in mine if p is not None)))
+        else:
+            out.append((True, sum(mine)))
     return out
 
 
@@ -95,7 +97,7 @@ def criterion_results(criteria: CriteriaSet, indicators: list[IndicatorResult],
     for criterion, outcome in zip(criteria.criteria, outcomes):
         mine = indicators[position:position + len(criterion.indicators)]
         position += len(criterion.indicators)
-        out.append(CriterionResult.model_construct(
+        out.append(construct(CriterionResult, 
             number=criterion.number, name=criterion.name, points=sum(i.points or 0 for i in mine),
             max_points=criterion.max_points, complete=outcome != "unscored", met=outcome == "met",
             indicators=mine,
@@ -111,17 +113,17 @@ def reasons_not_recognized(criteria: CriteriaSet, results: list[CriterionResult]
     minimum = criteria.recognition.min_points_per_criterion
     for result, outcome in zip(results, outcomes):
         if outcome == "zero":
-            reasons.append(Reason.model_construct(
+            reasons.append(construct(Reason, 
                 code="zero_criterion", criterion=result.number,
                 message=both("reason_zero", {"number": result.number}, name=result.name)))
     for result, outcome in zip(results, outcomes):
         if outcome == "below_minimum":
             params = {"number": result.number, "points": result.points, "min": minimum}
-            reasons.append(Reason.model_construct(code="criterion_below_minimum", criterion=result.number,
+            reasons.append(construct(Reason, code="criterion_below_minimum", criterion=result.number,
                                                   message=both("reason_below_min", params, name=result.name)))
     if decision.below_threshold:
         total = sum(r.points for r in results)
         params = {"total": total, "threshold": threshold, "shortfall": threshold - total}
-        reasons.append(Reason.model_construct(code="below_threshold", criterion=None,
+        reasons.append(construct(Reason, code="below_threshold", criterion=None,
                                               message=both("reason_shortfall", params)))
     return reasons

@@ -1,8 +1,8 @@
 """The engine alone, beside the reference scorer: µs per unit from validated units to results (scores,
 decision, reasons, gaps and the improvement plan), and the same units through tests/reference.py.
 
-    python bench/engine.py                  # 2,000 generated units, best of 3 runs
-    python bench/engine.py --units 10600 --runs 1
+    python bench/engine_speed.py                  # 2,000 generated units, best of 3 runs
+    python bench/engine_speed.py --units 10600 --runs 1
 
 Both run in this one process on the same validated units; the ratio is engine time / reference time. The
 engine is warmed on a few units first (ruleset registered) but its memo starts empty in every run, as in a
