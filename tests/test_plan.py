@@ -185,3 +185,15 @@ def test_applying_a_plan_reaches_recognition_with_no_spare_change(units):
     if spare:
         for after in evaluate([{k: v for k, v in d.items() if k != "unit_code"} for d in spare]):
             assert after.status != "recognized"
+
+
+def test_results_built_from_plain_data_validate_as_their_models():
+    # The engine builds results without pydantic's validation (engine/results/model.py construct): every
+    # field must be there with a value of its declared type, which validating the dump checks.
+    from engine.results.model import UnitResult
+    data = [PERFECT, {**PERFECT, "play_place": False, "activities_held": 0}, {**PERFECT, "children_injured": 20},
+            {k: v for k, v in PERFECT.items() if k != "checkup_done"}, {**PERFECT, "births_registered": 101}]
+    for result in evaluate(data):
+        dumped = result.model_dump(mode="json")
+        assert UnitResult.model_validate(dumped).model_dump(mode="json") == dumped
+        assert set(result.__dict__) == set(UnitResult.model_fields)

@@ -186,6 +186,20 @@ class CompiledRules:
             "kind": "unit", "errors": float(item[0]), "unscored": float(item[1]), "category": item[2] or "",
             "total": float(item[3]), "not_met": float(item[4])})
 
+    def band_of(self, position: int, value: float) -> BandDecision:
+        """bands() for one measure value (gaps and plans ask one candidate at a time)."""
+        known = self._memos["indicator"].get((position, "value", value)) if self.memo else None
+        return known or self.bands([(position, "value", value)])[0]
+
+    def criterion_outcome(self, complete: bool, points: int) -> str:
+        known = self._memos["criterion"].get((complete, points)) if self.memo else None
+        return known or self.criteria_outcomes([(complete, points)])[0]
+
+    def unit(self, errors: int, unscored: int, category: str | None, total: int, not_met: int) -> UnitDecision:
+        item = (errors, unscored, category, total, not_met)
+        known = self._memos["unit"].get(item) if self.memo else None
+        return known or self.units([item])[0]
+
     # ------------------------------------------------------------------ asking durable
 
     def _ask(self, layer: str, items: Sequence[tuple], fact) -> list:

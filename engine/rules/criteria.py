@@ -236,6 +236,20 @@ class CriteriaSet(_Model):
         return spans
 
     @cached_property
+    def criterion_index_of(self) -> list[int]:
+        """For each indicator (by position in `indicators`), the index of its criterion."""
+        return [index for index, (start, end) in enumerate(self.criterion_spans) for _ in range(start, end)]
+
+    @cached_property
+    def action_positions(self) -> dict[str, list[int]]:
+        """Each action input and the indicators (by position in `indicators`) whose measure it moves."""
+        out: dict[str, list[int]] = {}
+        for position, (_, indicator) in enumerate(self.indicators):
+            if self.input_by_name[indicator.measured_input].role == "action":
+                out.setdefault(indicator.measured_input, []).append(position)
+        return out
+
+    @cached_property
     def rate_pairs(self) -> list[tuple[str, str]]:
         """(numerator, denominator) pairs: a numerator above its denominator is invalid data."""
         return list(dict.fromkeys(

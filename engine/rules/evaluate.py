@@ -64,8 +64,9 @@ def _evaluate_batch(criteria: CriteriaSet, units: list[Unit]) -> list[UnitResult
         facts.append((len(unit.errors), sum(1 for d in unit_decisions if d.points is None), _category(criteria, unit),
                       sum(points for _, points in unit_sums), sum(1 for o in unit_outcomes if o != "met")))
     unit_decisions = rules.units(facts)
-    scored = [Scored(m, d, len(unit.errors), _category(criteria, unit), decision)
-              for unit, m, d, decision in zip(units, measures, per_unit, unit_decisions)]
+    scored = [Scored(m, d, len(unit.errors), _category(criteria, unit), decision, unit_sums, unit_outcomes, fact)
+              for unit, m, d, decision, unit_sums, unit_outcomes, fact
+              in zip(units, measures, per_unit, unit_decisions, sums, per_unit_outcomes, facts)]
     _ask_candidates(rules, scored)
     return [build_result(criteria, rules, unit, s, o) for unit, s, o in zip(units, scored, per_unit_outcomes)]
 
@@ -117,8 +118,7 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, unit: Unit, scored
         reasons = []
     decidable = status in DECIDED
     gaps = find_gaps(criteria, rules, scored, indicators, numbers)
-    provisional = [construct(ProvisionalUse, indicator=i.id, band=i.band, points=i.points, citation=i.citation)
-                   for i in indicators if i.status == "provisional"]
+    provisional = [_provisional(i) for i in indicators if i.status == "provisional"]
     return construct(UnitResult, 
         unit_code=values.get("unit_code"), unit_name=values.get("unit_name"), district=values.get("district"),
         province=values.get("province"), period=values.get("period"), category=values.get("category"),
@@ -132,6 +132,21 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, unit: Unit, scored
                        for e in unit.errors],
         plan=make_plan(criteria, rules, scored, numbers),
     )
+
+
+_PROVISIONAL: dict[tuple, ProvisionalUse] = {}
+
+
+def _provisional(result) -> ProvisionalUse:
+    """The provisional rule an indicator's points rest on: the same few for every unit, built once each."""
+    key = (result.id, result.band.vi, result.band.en, result.points, result.citation)
+    use = _PROVISIONAL.get(key)
+    if use is None:
+        if len(_PROVISIONAL) > 10_000:
+            _PROVISIONAL.clear()
+        use = _PROVISIONAL[key] = construct(ProvisionalUse, indicator=result.id, band=result.band,
+                                            points=result.points, citation=result.citation)
+    return use
 
 
 def _shown(value):

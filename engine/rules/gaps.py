@@ -15,7 +15,6 @@ from engine.results.model import Gap, IndicatorResult, construct
 from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
 from engine.rules.criteria import RATE_SCALE, CriteriaSet, Indicator
 from engine.rules.measures import MeasureValue
-from engine.rules.scoring import decide_unit
 from engine.text import Text
 
 
@@ -28,10 +27,22 @@ class Scored:
     errors: int
     category: str | None
     decision: UnitDecision
+    sums: list[tuple[bool, int]]    # per criterion: (every indicator scored, points), as asked of the rules
+    outcomes: list[str]             # per criterion, as the rules decided
+    fact: tuple                     # (errors, unscored, category, total, criteria not met), as asked
 
     @property
     def points(self) -> list[int | None]:
         return [d.points for d in self.decisions]
+
+    def decision_if(self, rules: CompiledRules, criterion: int, gain: int) -> UnitDecision:
+        """The rules' decision were one criterion (by index) to gain `gain` points: only that criterion's
+        outcome is asked again, then the unit's."""
+        complete, points = self.sums[criterion]
+        outcome = rules.criterion_outcome(complete, points + gain)
+        errors, unscored, category, total, not_met = self.fact
+        not_met += (outcome != "met") - (self.outcomes[criterion] != "met")
+        return rules.unit(errors, unscored, category, total + gain, not_met)
 
 
 def next_band(indicator: Indicator, current_points: int) -> int | None:
@@ -148,7 +159,7 @@ def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure
             flips_decision=False, status=indicator.scoring.band_status(wanted))
     # The smallest change that crosses the next band's edge can land beyond it (9 → 10 of 10 children
     # jumps from 90% to 100%): points, wording and the flip are those of the band the rules say it reaches.
-    reached = rules.bands([(position, "value", measure_of(measure, target))])[0]
+    reached = rules.band_of(position, measure_of(measure, target))
     gain = reached.points - result.points
     bound = indicator.band_text(reached.band)
     change = None if m.kind == "yes_no" else target - current
@@ -193,9 +204,7 @@ def find_gaps(criteria: CriteriaSet, rules: CompiledRules, scored: Scored,
         if gap is None:
             continue
         if not_recognized and gap.points_gain:
-            points = scored.points
-            points[position] = gap.next_points
-            gap.flips_decision = decide_unit(rules, criteria, points, scored.errors, scored.category)[1].status \
-                == "recognized"
+            criterion_index = criteria.criterion_index_of[position]
+            gap.flips_decision = scored.decision_if(rules, criterion_index, gap.points_gain).status == "recognized"
         gaps.append(gap)
     return gaps

@@ -41,33 +41,28 @@ class Option:
     target: int | bool
     effort: int
     gains: tuple[tuple[int, int], ...]  # (indicator position, points gained)
-
-    @property
-    def gain(self) -> int:
-        return sum(g for _, g in self.gains)
+    gain: int                           # their sum
 
 
 def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored) -> dict[str, list[Option]]:
     """Every candidate change of every action input that gains points, cheapest first, dominated ones dropped."""
-    by_input: dict[str, list[int]] = {}
-    for position, measure in enumerate(scored.measures):
-        name = measure.indicator.measured_input
-        if measure.state == "value" and criteria.input_by_name[name].role == "action":
-            by_input.setdefault(name, []).append(position)
     out: dict[str, list[Option]] = {}
-    for name, positions in by_input.items():
+    for name, all_positions in criteria.action_positions.items():
+        positions = [p for p in all_positions if scored.measures[p].state == "value"]
+        if not positions:
+            continue
         current = scored.measures[positions[0]].inputs[name]
         targets = list(dict.fromkeys(t for p in positions
                                      for t in candidates(scored.measures[p], scored.decisions[p].points)))
-        asked = [(p, "value", measure_of(scored.measures[p], t)) for t in targets for p in positions]
-        reached = iter(rules.bands(asked))
         options = []
         for target in targets:
-            gains = tuple((p, next(reached).points - scored.decisions[p].points) for p in positions)
-            effort = 1 if isinstance(target, bool) else abs(target - current)
-            option = Option(name, target, effort, tuple(g for g in gains if g[1]))
-            if option.gain > 0:
-                options.append(option)
+            gains = tuple((p, rules.band_of(p, measure_of(scored.measures[p], target)).points
+                           - scored.decisions[p].points) for p in positions)
+            gains = tuple(g for g in gains if g[1])
+            gain = sum(g for _, g in gains)
+            if gain > 0:
+                effort = 1 if isinstance(target, bool) else abs(target - current)
+                options.append(Option(name, target, effort, gains, gain))
         options.sort(key=lambda o: (o.effort, -o.gain))
         kept = []
         for option in options:  # a costlier option must bring more points, or it is never worth choosing
@@ -110,7 +105,7 @@ class _Search:
     def met(self, points: int) -> bool:
         known = self.outcome_of.get(points)
         if known is None:
-            known = self.outcome_of[points] = self.rules.criteria_outcomes([(True, points)])[0] == "met"
+            known = self.outcome_of[points] = self.rules.criterion_outcome(True, points) == "met"
         return known
 
     def run(self, points: list[int]) -> None:

@@ -56,10 +56,10 @@ def indicator_result(measure: MeasureValue, decision: BandDecision) -> Indicator
     indicator = measure.indicator
     scoring = indicator.scoring
     band = decision.band
-    return construct(IndicatorResult, 
-        id=indicator.id, name=indicator.name, inputs=measure.inputs, measure_kind=indicator.measure.kind,
-        measure=measure.value, measure_display=display_measure(indicator, measure.value),
-        state=RESULT_STATE[measure.state],
+    return construct(
+        IndicatorResult, id=indicator.id, name=indicator.name, inputs=measure.inputs,
+        measure_kind=indicator.measure.kind, measure=measure.value,
+        measure_display=display_measure(indicator, measure.value), state=RESULT_STATE[measure.state],
         band=band_wording(indicator, measure.state, band) if band is not None else None,
         points=decision.points, max_points=indicator.max_points,
         status=scoring.band_status(band) if band is not None else None, citation=scoring.citation,
@@ -82,7 +82,7 @@ def criterion_sums(criteria: CriteriaSet, points: Sequence[int | None]) -> list[
 def decide_unit(rules: CompiledRules, criteria: CriteriaSet, points: Sequence[int | None], errors: int,
                 category: str | None) -> tuple[list[str], UnitDecision]:
     """Ask the rules about a unit given its per-indicator points: each criterion's outcome, then the unit's
-    decision. Used for the unit as given, for a gap's change and for a plan's candidates alike."""
+    decision (what a plan candidate is checked against)."""
     sums = criterion_sums(criteria, points)
     outcomes = rules.criteria_outcomes(sums)
     unscored = sum(1 for p in points if p is None)
