@@ -145,7 +145,7 @@ class _Search:
             return
         if any(self.last_group[c] < index for c in self.unmet):
             return
-        for option in self.groups[index]:
+        for option in reversed(self.groups[index]):  # the largest gain first: few-change plans are found early
             self._apply(option, points, 1)
             chosen.append(option)
             self._visit(index + 1, points, total + option.gain, changes + 1, effort + option.effort, chosen)
