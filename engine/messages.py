@@ -117,6 +117,11 @@ class Message:
 
 
 def both(key: str, params: dict[str, Any] | None = None, **localised: Text) -> Text:
-    """Render a message in both languages; Text parameters take each language's own wording."""
-    message = Message(key, {**(params or {}), **localised})
-    return Text.of(message.render("vi"), message.render("en"))
+    """Render a message in both languages; Text parameters take each language's own wording. (The engine
+    words every reason and gap with this, so it formats directly: Text.of normalises each language once.)"""
+    vi, en = CATALOG[key]
+    merged = {**(params or {}), **localised}
+    if not any(isinstance(value, Text) for value in merged.values()):
+        return Text.of(vi.format(**merged), en.format(**merged))
+    return Text.of(vi.format(**{k: v.vi if isinstance(v, Text) else v for k, v in merged.items()}),
+                   en.format(**{k: v.en if isinstance(v, Text) else v for k, v in merged.items()}))

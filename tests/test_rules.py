@@ -197,3 +197,13 @@ def test_a_failure_while_reading_fired_rules_is_raised_and_the_session_stays_cle
     # The session is clean afterwards: the next call works and leaves nothing behind.
     assert compiled.bands([(0, "value", 0.0)]) == [rules.BandDecision(1, 0)]
     assert facts_left(compiled) == []
+
+
+def test_a_fired_rule_is_read_from_durable_message_text_as_json_would_read_it():
+    import json
+    messages = ['{"indicator 10 band 2":{"m":{"kind": "measure", "indicator": "7", "value": 94.0, "sid": "cfc", "id": "4"}}}',
+                '{"unit other recognized":{"m":{"kind": "unit", "category": "other", "sid": "cfc", "id": "12"}}}',
+                '{"criterion met": {"m": {"id": "3", "points": 1.0}}}']  # not in the asserted order: parsed
+    for message in messages:
+        (name, matched), = json.loads(message).items()
+        assert rules.read_fired(message) == (matched["m"]["id"], name)

@@ -291,8 +291,18 @@ def _fire(core, handle: int, text: str) -> list[tuple[str, str]]:
     return fired
 
 
+_ID = '"id": "'
+
+
 def read_fired(message: str) -> tuple[str, str]:
-    """durable's message for one fired rule: {"rule name": {"m": fact}} -> (fact id, rule name)."""
+    """durable's message for one fired rule: {"rule name": {"m": fact}} -> (fact id, rule name).
+
+    The fact comes back as the JSON we asserted, `"id"` last (see _post), so both are sliced from the text;
+    anything else is parsed as JSON."""
+    end = message.find('":')
+    start = message.rfind(_ID)
+    if message.startswith('{"') and message.endswith('"}}}') and end > 2 and start > end:
+        return message[start + len(_ID):-4], message[2:end]
     (rule_name, matched), = json.loads(message).items()
     return matched["m"]["id"], rule_name
 

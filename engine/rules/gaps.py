@@ -89,9 +89,19 @@ def needed_count(indicator: Indicator, band: int) -> int | None:
     return target if target >= 0 else None
 
 
+_UNIT_LABELS: dict[tuple[int, str, bool], tuple[CriteriaSet, Text]] = {}
+
+
 def unit_label(criteria: CriteriaSet, name: str, count: int) -> Text:
-    unit = criteria.input_by_name[name].unit
-    return unit.for_count(count) if unit else Text.of("đơn vị", "unit" if count == 1 else "units")
+    """What the input counts, singular or plural (built once per input; the criteria set is kept alongside so
+    its id is never reused)."""
+    key = (id(criteria), name, count == 1)
+    known = _UNIT_LABELS.get(key)
+    if known is None:
+        unit = criteria.input_by_name[name].unit
+        label = unit.for_count(count) if unit else Text.of("đơn vị", "unit" if count == 1 else "units")
+        known = _UNIT_LABELS[key] = (criteria, label)
+    return known[1]
 
 
 def target_value(measure: MeasureValue, band: int) -> int | bool | None:
