@@ -207,3 +207,13 @@ def test_a_fired_rule_is_read_from_durable_message_text_as_json_would_read_it():
     for message in messages:
         (name, matched), = json.loads(message).items()
         assert rules.read_fired(message) == (matched["m"]["id"], name)
+
+
+def test_a_full_memo_starts_again_and_answers_the_same(monkeypatch):
+    monkeypatch.setattr(rules, "MEMO_LIMIT", 3)
+    compiled = rules.CompiledRules(CRITERIA)
+    items = [(10, "value", float(v)) for v in (89, 90, 94, 95, 97, 98, 100)]
+    first = compiled.bands(items)
+    again = compiled.bands(items[::-1] + items)  # the memo is cleared on the way; every answer still given
+    assert [d.points for d in first] == [0, 10, 10, 30, 30, 50, 50]
+    assert again == first[::-1] + first

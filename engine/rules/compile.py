@@ -206,12 +206,12 @@ class CompiledRules:
         if not self.memo:
             return self._post([fact(item) for item in items])
         memo = self._memos[layer]
+        if len(memo) > MEMO_LIMIT:  # cleared before looking: every item asked now is answered below
+            memo.clear()
         unknown = list(dict.fromkeys(item for item in items if item not in memo))
         if unknown and layer in self._ROWS:
             unknown = self._ROWS[layer](self, unknown)
         if unknown:
-            if len(memo) + len(unknown) > MEMO_LIMIT:
-                memo.clear()
             memo.update(zip(unknown, self._post([fact(item) for item in unknown])))
         return [memo[item] for item in items]
 

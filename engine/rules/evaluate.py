@@ -119,16 +119,17 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, unit: Unit, scored
     decidable = status in DECIDED
     gaps = find_gaps(criteria, rules, scored, indicators, numbers)
     provisional = [_provisional(i) for i in indicators if i.status == "provisional"]
-    return construct(UnitResult, 
-        unit_code=values.get("unit_code"), unit_name=values.get("unit_name"), district=values.get("district"),
-        province=values.get("province"), period=values.get("period"), category=values.get("category"),
+    return construct(
+        UnitResult, unit_code=values.get("unit_code"), unit_name=values.get("unit_name"),
+        district=values.get("district"), province=values.get("province"), period=values.get("period"),
+        category=values.get("category"),
         source=Text.of(unit.record.where("vi"), unit.record.where("en")), status=status, total=total,
         max_total=criteria.instrument.total_points, threshold=threshold,
         shortfall=max(threshold - total, 0) if decidable else None,
         criteria=criteria_results, reasons=reasons, gaps=gaps, missing_inputs=missing, provisional=provisional,
         errors=errors, ignored_inputs=unit.ignored,
         error_details=[construct(ErrorDetail, input=e.input, value=_shown(e.value),
-                                                   message=Text.of(e.message.render("vi"), e.message.render("en")))
+                                 message=Text.of(e.message.render("vi"), e.message.render("en")))
                        for e in unit.errors],
         plan=make_plan(criteria, rules, scored, numbers),
     )

@@ -142,8 +142,8 @@ def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorRes
     message = both("gap_event", params, label=criteria.input_by_name[name].label,
                    measure=result.measure_display or Text.of("0/0", "0/0"), band=result.band,
                    prevention=indicator.prevention)
-    return construct(Gap, 
-        criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="event",
+    return construct(
+        Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="event",
         current_points=result.points, next_points=None, points_gain=None, current_measure=result.measure_display,
         target=None, input=name, current_value=measure.inputs[name], target_value=None, change=None,
         message=message, flips_decision=False, status=result.status)
@@ -160,8 +160,8 @@ def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure
     current = measure.inputs[name]
     target = target_value(measure, wanted)
     if target is None:
-        return construct(Gap, 
-            criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
+        return construct(
+            Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
             current_points=result.points, next_points=None, points_gain=None,
             current_measure=result.measure_display, target=indicator.band_text(wanted), input=name,
             current_value=current, target_value=None, change=None,
@@ -180,8 +180,8 @@ def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure
                   "gain": gain}
         key = "gap_count" if m.kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
         message = both(key, params, unit=unit_label(criteria, name, abs(change)), bound=bound)
-    return construct(Gap, 
-        criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
+    return construct(
+        Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
         current_points=result.points, next_points=result.points + gain, points_gain=gain,
         current_measure=result.measure_display, target=bound, input=name, current_value=current,
         target_value=target, change=change, message=message, flips_decision=False,
@@ -198,8 +198,8 @@ def find_gaps(criteria: CriteriaSet, rules: CompiledRules, scored: Scored,
     for position, (measure, result, number) in enumerate(zip(scored.measures, results, numbers)):
         if result.state == "missing":
             message = both("gap_missing", {"inputs": ", ".join(result.missing_inputs)})
-            gaps.append(construct(Gap, 
-                criterion=number, indicator=result.id, indicator_name=result.name, kind="missing",
+            gaps.append(construct(
+                Gap, criterion=number, indicator=result.id, indicator_name=result.name, kind="missing",
                 current_points=None, next_points=None, points_gain=None, current_measure=None, target=None,
                 input=", ".join(result.missing_inputs), current_value=None, target_value=None, change=None,
                 message=message, flips_decision=False, status=None))

@@ -163,8 +163,8 @@ def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbe
     if status == "recognized":
         return construct(Plan, reaches_recognition=True, changes=[], blocked_by=[])
     if status == "incomplete":
-        blocks = [construct(PlanBlock, 
-            criterion=number, indicator=m.indicator.id,
+        blocks = [construct(
+            PlanBlock, criterion=number, indicator=m.indicator.id,
             reason=both("plan_block_missing", inputs=_labels(criteria, m.missing)))
             for m, number in zip(scored.measures, numbers) if m.state == "missing"]
         return construct(Plan, reaches_recognition=False, changes=[], blocked_by=blocks)
@@ -178,12 +178,13 @@ def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbe
     outcomes, decision = decide_unit(rules, criteria, best_points, scored.errors, scored.category)
     if decision.status != "recognized":
         return construct(Plan, reaches_recognition=False, changes=[],
-                                    blocked_by=_blocks(criteria, scored, numbers, best_points, outcomes))
+                         blocked_by=_blocks(criteria, scored, numbers, best_points, outcomes))
     criterion_index = {criterion.number: index for index, criterion in enumerate(criteria.criteria)}
     search = _Search(criteria, rules, scored, groups, [criterion_index[number] for number in numbers])
     search.run(list(points))
     chosen = search.best_choice if search.best is not None else [group[-1] for group in groups]
-    changes = [_change(criteria, scored, numbers, option) for option in sorted(chosen, key=lambda o: (o.effort, -o.gain))]
+    cheapest_first = sorted(chosen, key=lambda option: (option.effort, -option.gain))
+    changes = [_change(criteria, scored, numbers, option) for option in cheapest_first]
     return construct(Plan, reaches_recognition=True, changes=changes, blocked_by=[])
 
 
@@ -195,8 +196,8 @@ def _labels(criteria: CriteriaSet, names) -> Text:
 def _change(criteria: CriteriaSet, scored: Scored, numbers: list[int], option: Option) -> PlanChange:
     position = max(option.gains, key=lambda g: g[1])[0]
     measure = scored.measures[position]
-    return construct(PlanChange, 
-        input=option.input, label=criteria.input_by_name[option.input].label,
+    return construct(
+        PlanChange, input=option.input, label=criteria.input_by_name[option.input].label,
         from_=measure.inputs[option.input], to=option.target, points=option.gain,
         criterion=numbers[position], indicator=measure.indicator.id)
 

@@ -97,8 +97,8 @@ def criterion_results(criteria: CriteriaSet, indicators: list[IndicatorResult],
     for criterion, outcome in zip(criteria.criteria, outcomes):
         mine = indicators[position:position + len(criterion.indicators)]
         position += len(criterion.indicators)
-        out.append(construct(CriterionResult, 
-            number=criterion.number, name=criterion.name, points=sum(i.points or 0 for i in mine),
+        out.append(construct(
+            CriterionResult, number=criterion.number, name=criterion.name, points=sum(i.points or 0 for i in mine),
             max_points=criterion.max_points, complete=outcome != "unscored", met=outcome == "met",
             indicators=mine,
         ))
@@ -113,17 +113,17 @@ def reasons_not_recognized(criteria: CriteriaSet, results: list[CriterionResult]
     minimum = criteria.recognition.min_points_per_criterion
     for result, outcome in zip(results, outcomes):
         if outcome == "zero":
-            reasons.append(construct(Reason, 
-                code="zero_criterion", criterion=result.number,
+            reasons.append(construct(
+                Reason, code="zero_criterion", criterion=result.number,
                 message=both("reason_zero", {"number": result.number}, name=result.name)))
     for result, outcome in zip(results, outcomes):
         if outcome == "below_minimum":
             params = {"number": result.number, "points": result.points, "min": minimum}
             reasons.append(construct(Reason, code="criterion_below_minimum", criterion=result.number,
-                                                  message=both("reason_below_min", params, name=result.name)))
+                                     message=both("reason_below_min", params, name=result.name)))
     if decision.below_threshold:
         total = sum(r.points for r in results)
         params = {"total": total, "threshold": threshold, "shortfall": threshold - total}
         reasons.append(construct(Reason, code="below_threshold", criterion=None,
-                                              message=both("reason_shortfall", params)))
+                                 message=both("reason_shortfall", params)))
     return reasons
