@@ -78,42 +78,11 @@ def timed(command: list[str]) -> tuple[float, int, int]:
     return elapsed, peak // 1024, process.returncode
 
 
-def engine_vs_reference(path: Path) -> tuple[float, float, float]:
-    """In one process, on the same validated units: the engine's cost per unit (ms), the durable match alone
-    per unit (ms), and the ratio of the engine's time to the pure-Python reference evaluator's."""
-    import reference
-    from engine.rules import compile as rules
-    from engine.rules.criteria import default_criteria_path, load_criteria
-    from engine.rules.evaluate import evaluate_units
-    from engine.readers import read_records
-from engine.units.validate import validate_record
-
-    criteria = load_criteria()
-    units = [validate_record(criteria, record) for record in read_records(path)]
-    units = [unit for unit in units if not unit.errors]
-    matched = [0.0]
-    original = rules.CompiledRules.match
-
-    def timed_match(self, items):
-        start = time.perf_counter()
-        try:
-            return original(self, items)
-        finally:
-            matched[0] += time.perf_counter() - start
-
-    list(evaluate_units(criteria, units[:10]))  # warm: ruleset registered, models built
-    rules.CompiledRules.match = timed_match
-    start = time.perf_counter()
-    list(evaluate_units(criteria, units))
-    engine_time = time.perf_counter() - start
-    rules.CompiledRules.match = original
-    raw = reference.load(default_criteria_path())
-    start = time.perf_counter()
-    for unit in units:
-        reference.evaluate(raw, unit.values)
-    reference_time = time.perf_counter() - start
-    n = len(units)
-    return engine_time / n * 1000, matched[0] / n * 1000, engine_time / reference_time
+def engine_vs_reference(units: int, seed: int) -> dict[str, float]:
+    """In one process, on the same validated units: the engine's CPU time per unit (scores, decision, gaps and
+    plan), the part of it in durable_rules, and the ratio to the pure-Python reference evaluator."""
+    from bench.engine_speed import measure
+    return measure(units, runs=1, seed=seed)
 
 
 def main() -> None:
@@ -142,12 +111,11 @@ def main() -> None:
                 print(f"{size:>8} {jobs:>4} {elapsed:>8.2f} {size / elapsed:>8.0f} {peak:>8}  {code}", flush=True)
             same = (tmp / f"results-{size}-1.{args.format}").read_bytes() == (tmp / f"results-{size}-2.{args.format}").read_bytes()
             print(f"{'':>8} 1 and 2 jobs give identical output: {same}")
-        sample = tmp / "units-engine.csv"
-        write(sample, 2000, args.seed)
-        per_unit, durable, ratio = engine_vs_reference(sample)
+        figures = engine_vs_reference(2000, args.seed)
         print()
-        print(f"engine, in one process, 2,000 units: {per_unit:.2f} ms per unit, of which durable_rules "
-              f"matching {durable:.2f} ms; engine time / reference evaluator time = {ratio:.1f}")
+        print(f"engine, in one process, 2,000 units: {figures['engine_us']:.0f} µs per unit (CPU), of which "
+              f"durable_rules {figures['durable_us']:.0f} µs; engine time / reference evaluator time = "
+              f"{figures['ratio']:.1f}")
 
 
 if __name__ == "__main__":

@@ -254,6 +254,37 @@ CATALOG: dict[str, tuple[str, str]] = {
                            "by one set, or add --allow-mixed-criteria to combine them anyway (the summary says so)"),
     "agg_period_line": ("Kỳ đánh giá {period}: {recognised}/{units} đơn vị đạt chuẩn ({rate})",
                         "Period {period}: {recognised}/{units} units recognised ({rate})"),
+    "gap_event": ("{label}: {current} ({measure}), thuộc mức {band}: {points}/{max} điểm. Đây là số sự việc đã "
+                  "xảy ra, không phải con số để giảm trên báo cáo; tiêu chí này hướng tới {prevention}",
+                  "{label}: {current} ({measure}), in the band {band}: {points} of {max} points. This counts events "
+                  "that happened, not a number to report lower; the criterion is about {prevention}"),
+    # Improvement plans.
+    "plan_heading": ("Kế hoạch để đạt chuẩn", "Plan to reach recognition"),
+    "plan_recognized": ("đã đạt chuẩn, không cần thay đổi", "already recognised, nothing to change"),
+    "plan_change": ("{label}: {from_} → {to} (+{points} điểm, tiêu chí {criterion})",
+                    "{label}: {from_} → {to} (+{points} points, criterion {criterion})"),
+    "plan_blocked": ("Chưa thể đạt chuẩn trong kỳ này:", "Cannot be recognised this period:"),
+    "plan_block_missing": ("chưa có số liệu {inputs}: cần báo cáo đủ trước khi lập kế hoạch",
+                           "no data for {inputs}: report it before planning"),
+    "plan_block_zero": ("Tiêu chí {number} vẫn không đạt dù thực hiện mọi thay đổi có thể — chỉ tiêu {indicator} "
+                        "({name}): {why}",
+                        "Criterion {number} stays unmet even with every possible change — indicator {indicator} "
+                        "({name}): {why}"),
+    "plan_block_short": ("Dù thực hiện mọi thay đổi có thể, tổng điểm chỉ đạt {best}, dưới ngưỡng {threshold}; chỉ "
+                         "tiêu {indicator} ({name}) mất {lost} điểm: {why}",
+                         "Even with every possible change the total reaches only {best}, below the threshold of "
+                         "{threshold}; indicator {indicator} ({name}) loses {lost} points: {why}"),
+    "plan_why_event": ("{label} = {current}, thuộc mức {band}; đây là sự việc đã xảy ra, không thay đổi được bằng "
+                       "công việc trong kỳ — tiêu chí hướng tới {prevention}",
+                       "{label} = {current}, in the band {band}; these are events that happened, not something "
+                       "this period's work can change — the criterion is about {prevention}"),
+    "plan_why_empty": ("mẫu số {denominator} bằng 0 nên chỉ tiêu được tính {points} điểm theo quy định; thay đổi "
+                       "tử số không có tác dụng",
+                       "its denominator {denominator} is 0, so it scores {points} points by the rules; changing "
+                       "the numerator cannot help"),
+    "plan_why_unreachable": ("{label} = {current}, thuộc mức {band}; không thể đạt mức cao hơn chỉ bằng cách thay "
+                             "đổi số liệu này",
+                             "{label} = {current}, in the band {band}; no value of this input reaches a better band"),
 }
 
 
@@ -272,9 +303,14 @@ class Message:
 
 
 def both(key: str, params: dict[str, Any] | None = None, **localised: Text) -> Text:
-    """Render a message in both languages; Text parameters take each language's own wording."""
-    message = Message(key, {**(params or {}), **localised})
-    return Text.of(message.render("vi"), message.render("en"))
+    """Render a message in both languages; Text parameters take each language's own wording. (The engine
+    words every reason and gap with this, so it formats directly: Text.of normalises each language once.)"""
+    vi, en = CATALOG[key]
+    merged = {**(params or {}), **localised}
+    if not any(isinstance(value, Text) for value in merged.values()):
+        return Text.of(vi.format(**merged), en.format(**merged))
+    return Text.of(vi.format(**{k: v.vi if isinstance(v, Text) else v for k, v in merged.items()}),
+                   en.format(**{k: v.en if isinstance(v, Text) else v for k, v in merged.items()}))
 
 
 def number(value: int | float | None, lang: str = "vi") -> str:

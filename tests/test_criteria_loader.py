@@ -370,3 +370,58 @@ activities_held: 1
 survey_respondents: 200
 survey_satisfied: 150
 """
+
+
+# ---------------------------------------------------------------- input roles
+
+def _input(data, name) -> dict:
+    return next(decl for decl in data["inputs"] if decl["name"] == name)
+
+
+def test_every_measured_input_of_the_shipped_files_has_a_sensible_role():
+    for path in (SHIPPED, SHIPPED.parent.parent / "tests" / "fixtures" / "criteria" / "with-14th-criterion.yaml"):
+        cs = load_criteria(path)
+        for _, indicator in cs.indicators:
+            assert cs.input_by_name[indicator.measured_input].role in ("action", "event"), indicator.id
+            if indicator.measure.is_rate:
+                assert cs.input_by_name[indicator.measure.denominator].role in ("context", "event"), indicator.id
+    cs = load_criteria(SHIPPED)
+    assert {d.name for d in cs.inputs if d.role == "event"} == {
+        "children_abused", "children_offending", "children_injured", "protection_cases"}
+    assert cs.input_by_name["births_registered"].role == "action" and cs.input_by_name["births"].role == "context"
+
+
+def test_a_numerator_cannot_be_context(tmp_path):
+    path = mutated(tmp_path, lambda d: _input(d, "births_registered").update(role="context"))
+    error = rejected(path, r"inputs\[\d+\]\.role")
+    assert "must have role action or event" in str(error)
+
+
+def test_a_denominator_cannot_be_an_action(tmp_path):
+    # A plan must never "improve" a rate by changing who is counted.
+    path = mutated(tmp_path, lambda d: _input(d, "births").update(role="action"))
+    assert "must have role context or event" in str(rejected(path, r"inputs\[\d+\]\.role"))
+
+
+def test_a_name_or_category_is_context(tmp_path):
+    path = mutated(tmp_path, lambda d: _input(d, "category").update(role="action"))
+    assert "its role is context" in str(rejected(path, r"inputs\[\d+\]\.role"))
+
+
+def test_an_unknown_role_is_rejected(tmp_path):
+    rejected(mutated(tmp_path, lambda d: _input(d, "births_registered").update(role="target")),
+             r"inputs\[\d+\]\.role")
+
+
+def test_an_event_indicator_says_what_it_prevents(tmp_path):
+    def drop(data):
+        del data["criteria"][2]["indicators"][0]["prevention"]
+    error = rejected(mutated(tmp_path, drop), r"criteria\[2\]\.indicators\[0\]")
+    assert "prevention" in str(error)
+
+
+def test_role_defaults_to_context_for_an_input_no_measure_counts(tmp_path):
+    def add(data):
+        data["inputs"].append({"name": "trainings_held", "type": "count",
+                               "label": {"vi": "Số buổi tập huấn", "en": "Trainings held"}})
+    assert load_criteria(mutated(tmp_path, add)).input_by_name["trainings_held"].role == "context"

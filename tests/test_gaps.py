@@ -78,14 +78,27 @@ def test_a_change_that_skips_a_band_reports_the_band_reached():
     assert gap.message.en.startswith("1 more child needed")
 
 
-def test_rate_per_1000_needs_fewer_cases():
-    # 3 abused of 2000 = 1.5 per 1,000 (0 points); ≤ 1 per 1,000 (30 points) needs at most 2.
+def test_past_events_are_never_asked_lower():
+    # 3 abused of 2000 = 1.5 per 1,000 (0 points). A count of abuse cases is not a target to report lower: the
+    # gap says which band it falls in and what the criterion prevents, and promises no points.
     result = evaluate([{**PERFECT, "children_abused": 3}])[0]
     gap = gap_for(result, "3")
-    assert (gap.current_points, gap.target_value, gap.change, gap.points_gain) == (0, 2, -1, 30)
-    assert gap.message.en.startswith("1 fewer child needed")
-    assert gap.message.vi.startswith("cần giảm 1 trẻ em")
-    assert result.status == "not_recognized" and gap.flips_decision  # 930 once criterion 3 is off zero
+    assert (gap.kind, gap.current_points, gap.points_gain, gap.target_value, gap.change) == ("event", 0, None, None, None)
+    assert (gap.input, gap.current_value, gap.flips_decision) == ("children_abused", 3, False)
+    assert "> 1‰" in gap.message.vi and "phòng ngừa" in gap.message.vi and "giảm" not in gap.message.vi.split(".")[0]
+    assert "fewer" not in gap.message.en and "preventing the abuse of children" in gap.message.en
+    assert gap.message.en.startswith("Children abused: 3 (1.50‰), in the band > 1‰: 0 of 100 points.")
+    assert result.status == "not_recognized"
+    # No plan can change it: the plan names criterion 3 and why.
+    assert not result.plan.reaches_recognition and result.plan.changes == []
+    assert [(b.criterion, b.indicator) for b in result.plan.blocked_by] == [(3, "3")]
+
+
+def test_an_event_band_short_of_the_maximum_is_explained_too():
+    result = evaluate([{**PERFECT, "children_injured": 4}])[0]  # 2 per 1,000: 60 of 100
+    gap = gap_for(result, "5")
+    assert (gap.kind, gap.current_points) == ("event", 60)
+    assert "> 1‰ và ≤ 3‰: 60/100 điểm" in gap.message.vi
 
 
 def test_yes_no_and_count_gaps():
@@ -105,8 +118,9 @@ def test_flip_only_when_enough():
                "checkup_done": 70, "survey_satisfied": 70, "activities_held": 1}
     result = evaluate([spoiled])[0]
     assert (result.status, result.total, result.shortfall) == ("not_recognized", 840, 60)
-    # The largest single gain is +40 (injuries): none is enough alone.
-    assert sorted(g.points_gain for g in result.gaps) == [20, 20, 20, 20, 40]
+    # Injuries are past events: explained, never a gain. Every other gap is +20: none is enough alone.
+    assert sorted(g.points_gain for g in result.gaps if g.kind == "band") == [20, 20, 20, 20]
+    assert [g.indicator for g in result.gaps if g.kind == "event"] == ["5"]
     assert not any(g.flips_decision for g in result.gaps)
     # 20 points short instead: every +20 or +40 gap flips it.
     closer = evaluate([{**spoiled, "children_injured": 0}])[0]
@@ -138,6 +152,8 @@ def test_applying_a_gap_reaches_its_points_minimally_and_flips_as_promised(units
     changed, one_short, checks = [], [], []
     for data, result in zip(units, results):
         for gap in result.gaps:
+            if gap.kind == "band":
+                assert CRITERIA.input_by_name[gap.input].role == "action", gap  # never "fewer" past events
             if gap.kind != "band" or gap.target_value is None:
                 continue
             changed.append({**data, gap.input: gap.target_value})

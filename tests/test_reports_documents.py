@@ -9,7 +9,6 @@ import re
 import unicodedata
 import zipfile
 from pathlib import Path
-from types import SimpleNamespace
 
 import docx
 import pytest
@@ -20,7 +19,7 @@ from cli import main
 from engine.reports import FormatError, appraisal, decision, output_format, render, self_assessment, summary
 from engine.reports.board import load_board_config
 from engine.reports.document import WATERMARK_INVALID
-from engine.results.model import UnitResult
+from engine.results.model import Plan, PlanBlock, PlanChange
 from engine.rules.criteria import load_criteria
 from engine.rules.evaluate import evaluate_files
 from engine.text import Text
@@ -316,26 +315,22 @@ def test_documents_render_for_any_unit(criteria, odd_units):
 
 
 def test_plan_section_when_the_result_carries_one(criteria, single):
-    change = SimpleNamespace(input="activities_held", label=Text(vi="Số hoạt động văn hóa, thể thao", en="Activities"),
-                             from_=1, to=2, points=25, criterion=12, indicator="12b")
-    switch = SimpleNamespace(input="play_place", label=Text(vi="Có điểm vui chơi", en="Play place"), from_=False,
-                             to=True, points=10, criterion=12, indicator="12a")
-    block = SimpleNamespace(criterion=3, indicator="3", reason=Text(vi="số vụ đã xảy ra không thay đổi được", en="x"))
-
-    class WithPlan(UnitResult):
-        plan: object = None
-
-    reaching = WithPlan(**single.model_dump(), plan=SimpleNamespace(reaches_recognition=True,
-                                                                    changes=[change, switch], blocked_by=[]))
+    change = PlanChange(input="activities_held", label=Text(vi="Số hoạt động văn hóa, thể thao", en="Activities"),
+                        **{"from": 1}, to=2, points=25, criterion=12, indicator="12b")
+    switch = PlanChange(input="play_place", label=Text(vi="Có điểm vui chơi", en="Play place"), **{"from": False},
+                        to=True, points=10, criterion=12, indicator="12a")
+    block = PlanBlock(criterion=3, indicator="3", reason=Text(vi="số vụ đã xảy ra không thay đổi được", en="x"))
+    reaching = single.model_copy(update={"plan": Plan(reaches_recognition=True, changes=[change, switch],
+                                                      blocked_by=[])})
     text = " ".join(pdf_pages(render(self_assessment.document(reaching, criteria), ".pdf")))
     section = text[text.index("KẾ HOẠCH ĐỂ ĐẠT CHUẨN"):text.index("SỐ LIỆU CÒN THIẾU")]
     assert "thì đơn vị đạt chuẩn" in section
     assert "Số hoạt động văn hóa, thể thao: 1 → 2 +25" in section and "Có điểm vui chơi: không → có +10" in section
-    blocked = WithPlan(**single.model_dump(), plan=SimpleNamespace(reaches_recognition=False, changes=[],
-                                                                   blocked_by=[block]))
-    text = " ".join(pdf_pages(render(self_assessment.document(blocked, criteria), ".docx" and ".pdf")))
+    blocked = single.model_copy(update={"plan": Plan(reaches_recognition=False, changes=[], blocked_by=[block])})
+    text = " ".join(pdf_pages(render(self_assessment.document(blocked, criteria), ".pdf")))
     assert "Tiêu chí 3, chỉ tiêu 3: số vụ đã xảy ra không thay đổi được" in text
-    assert "KẾ HOẠCH" not in " ".join(pdf_pages(render(self_assessment.document(single, criteria), ".pdf")))
+    without = single.model_copy(update={"plan": None})
+    assert "KẾ HOẠCH" not in " ".join(pdf_pages(render(self_assessment.document(without, criteria), ".pdf")))
 
 
 # ---------------------------------------------------------------- bytes

@@ -1,31 +1,58 @@
-"""engine/rules.py: the compiled durable_rules ruleset and the ways around durable's known traps."""
+"""engine/rules/compile.py: the compiled durable_rules ruleset and the ways around durable's known traps."""
 from __future__ import annotations
 
 import random
+import sys
 import threading
+from fractions import Fraction
+from pathlib import Path
 
 import pytest
 import yaml
 
-from engine.rules import compile as rules
-from engine.rules.criteria import default_criteria_path, load_criteria
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import reference  # noqa: E402
+
+from engine.rules import compile as rules  # noqa: E402
+from engine.rules.criteria import default_criteria_path, load_criteria  # noqa: E402
 
 CRITERIA = load_criteria()
+RAW_INDICATORS = [ind for c in reference.load(default_criteria_path())["criteria"] for ind in c["indicators"]]
 
 
-def test_one_rule_per_band_and_one_per_empty_denominator_all_from_the_yaml():
-    definition = rules.compile_ruleset(CRITERIA)
+def reference_band(position: int, value: float) -> int:
+    """The band the reference evaluator's matcher puts a value in (yes/no values as booleans)."""
+    raw = RAW_INDICATORS[position]
+    value = bool(value) if raw["measure"]["kind"] == "yes_no" else Fraction(value)
+    found = [i for i, band in enumerate(raw["scoring"]["bands"]) if reference.band_contains(band, value)]
+    assert len(found) == 1, (raw["id"], value, found)
+    return found[0]
+
+
+def test_one_rule_per_band_per_empty_denominator_per_outcome_all_from_the_yaml():
+    definition, decides = rules.compile_ruleset(CRITERIA)
     bands = sum(len(ind.scoring.bands) for _, ind in CRITERIA.indicators)
     rates = sum(1 for _, ind in CRITERIA.indicators if ind.measure.is_rate)
-    assert len(definition) == bands + rates
-    # Conditions carry only typed values: strings for kind/indicator, floats for bounds.
+    # + unscored, 4 criterion outcomes, invalid, 2 incomplete, and 3 decisions per category
+    assert len(definition) == bands + rates + 1 + 4 + 3 + 3 * len(CRITERIA.categories)
+    assert set(definition) == set(decides)
+    # Conditions carry only typed values: strings for kind/indicator/category, floats for numbers.
     for rule in definition.values():
         for condition in rule["all"][0]["m"]["$and"]:
             for key, value in condition.items():
                 if key.startswith("$"):
                     assert all(isinstance(v, float) for v in value.values()), condition
                 else:
-                    assert isinstance(value, str), condition
+                    assert isinstance(value, float if key in ("complete", "points", "errors", "unscored",
+                                                              "not_met") else str), condition
+
+
+def test_each_category_threshold_is_compiled_into_its_rules():
+    definition, _ = rules.compile_ruleset(CRITERIA)
+    for category in CRITERIA.categories:
+        conditions = definition[f"unit {category.id} recognized"]["all"][0]["m"]["$and"]
+        assert {"category": category.id} in conditions
+        assert {"$gte": {"total": float(category.threshold)}} in conditions
 
 
 def test_ruleset_name_follows_content(tmp_path):
@@ -50,41 +77,143 @@ def test_large_batches_match_every_fact_like_the_bands_say():
                  "percent": lambda: rng.choice([0.0, 90.0, 95.0, 98.0, 100.0, rng.uniform(0, 100)]),
                  "per_1000": lambda: rng.choice([0.0, 0.5, 1.0, 3.0, 5.0, rng.uniform(0, 10)])}[kind]()
         items.append((position, "value", value))
-    bands = rules.rules_for(CRITERIA).match(items)
-    assert bands == [CRITERIA.indicators[p][1].band_for(v) for p, _, v in items]
+    fresh = rules.CompiledRules(CRITERIA, memo=False)  # every fact goes to durable, none to the memo
+    decisions = fresh.bands(items)
+    assert [d.band for d in decisions] == [reference_band(p, v) for p, _, v in items]
+    assert [d.points for d in decisions] == [CRITERIA.indicators[p][1].scoring.bands[reference_band(p, v)].points
+                                             for p, _, v in items]
+    assert rules.rules_for(CRITERIA).bands(items) == decisions  # the memoised answers are the same
 
 
 def test_empty_denominator_scores_by_the_declared_policy():
     positions = [p for p, (_, ind) in enumerate(CRITERIA.indicators) if ind.measure.is_rate]
-    bands = rules.rules_for(CRITERIA).match([(p, "empty", None) for p in positions])
-    for position, band in zip(positions, bands):
+    decisions = rules.rules_for(CRITERIA).bands([(p, "empty", None) for p in positions])
+    for position, decision in zip(positions, decisions):
         indicator = CRITERIA.indicators[position][1]
         assert indicator.measure.empty_denominator == "full_points"
-        assert indicator.scoring.bands[band].points == indicator.max_points
+        assert decision.points == indicator.max_points
+        assert indicator.scoring.bands[decision.band].points == indicator.max_points
+
+
+def test_a_missing_input_leaves_the_indicator_unscored():
+    assert rules.rules_for(CRITERIA).bands([(0, "unscored", None), (5, "unscored", None)]) == \
+        [rules.BandDecision(None, None)] * 2
+
+
+def test_criterion_outcomes():
+    minimum = CRITERIA.recognition.min_points_per_criterion
+    assert minimum == 1
+    asked = [(True, 0), (True, 1), (True, 100), (False, 0), (False, 80)]
+    for compiled in (rules.rules_for(CRITERIA), rules.CompiledRules(CRITERIA, memo=False)):
+        assert compiled.criteria_outcomes(asked) == ["zero", "met", "met", "unscored", "unscored"]
+
+
+def test_a_minimum_per_criterion_above_one_gives_below_minimum(tmp_path):
+    data = yaml.safe_load(default_criteria_path().read_text(encoding="utf-8"))
+    data["recognition"]["min_points_per_criterion"] = 20
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    compiled = rules.CompiledRules(load_criteria(edited))
+    assert compiled.criteria_outcomes([(True, 0), (True, 15), (True, 19), (True, 20)]) == \
+        ["zero", "below_minimum", "below_minimum", "met"]
+
+
+@pytest.mark.parametrize("memo", [True, False])
+def test_each_recognition_condition(memo):
+    compiled = rules.CompiledRules(CRITERIA, memo=memo)
+    asked = {
+        # (errors, unscored, category, total, criteria not met): status, below the threshold
+        (0, 0, "other", 850, 0): ("recognized", False),                       # exactly the threshold
+        (0, 0, "other", 849, 0): ("not_recognized", True),                    # one point short
+        (0, 0, "other", 1000, 1): ("not_recognized", False),                  # a criterion not met
+        (0, 0, "other", 800, 2): ("not_recognized", True),                    # both
+        (0, 0, "urban_ward_central_city", 899, 0): ("not_recognized", True),  # thresholds per category
+        (0, 0, "urban_ward_central_city", 900, 0): ("recognized", False),
+        (0, 0, "mountain_island_disadvantaged", 800, 0): ("recognized", False),
+        (0, 0, "mountain_island_disadvantaged", 799, 0): ("not_recognized", True),
+        (0, 1, "other", 1000, 0): ("incomplete", False),                      # an indicator unscored
+        (0, 0, None, 1000, 0): ("incomplete", False),                         # no category
+        (2, 0, "other", 1000, 0): ("invalid", False),                         # data errors win
+        (1, 3, None, 0, 5): ("invalid", False),
+    }
+    got = compiled.units(list(asked))
+    assert [(d.status, d.below_threshold) for d in got] == list(asked.values())
+
+
+def test_an_unknown_category_is_decided_by_no_rule():
+    with pytest.raises(rules.EngineError, match="matched no rule"):
+        rules.CompiledRules(CRITERIA, memo=False).units([(0, 0, "atlantis", 900, 0)])
+
+
+def test_memo_asks_durable_once_per_distinct_value(monkeypatch):
+    compiled = rules.CompiledRules(CRITERIA)
+    posted = []
+    original = compiled._post
+    monkeypatch.setattr(compiled, "_post", lambda bodies: posted.append(len(bodies)) or original(bodies))
+    first = compiled.bands([(10, "value", 97.0), (10, "value", 97.0), (10, "value", 91.0)])
+    again = compiled.bands([(10, "value", 91.0), (10, "value", 97.0)])
+    assert posted == [2]  # two distinct values, one call; the second question is answered from the memo
+    assert [d.points for d in first] == [30, 30, 10] and [d.points for d in again] == [10, 30]
+
+
+def facts_left(compiled) -> list:
+    import json
+    import durable_rules_engine
+    return json.loads(durable_rules_engine.get_facts(compiled.handle(), rules.SESSION))
 
 
 def test_no_fact_outlives_a_call():
     compiled = rules.rules_for(CRITERIA)
-    compiled.match([(0, "value", 1.0), (10, "value", 97.0)])
-    assert rules._host().get_facts(compiled.name, rules.SESSION) == []
+    compiled.bands([(0, "value", 1.0), (10, "value", 97.0)])
+    compiled.units([(0, 0, "other", 1000, 0)])
+    assert facts_left(compiled) == []
 
 
-def test_the_host_starts_no_background_threads():
+def test_no_background_threads():
     before = threading.active_count()
-    rules.rules_for(CRITERIA).match([(0, "value", 1.0)])
-    assert rules._host() is rules._host()
+    rules.CompiledRules(CRITERIA, memo=False).bands([(0, "value", 1.0)])
     assert threading.active_count() == before
 
 
-def test_an_exception_inside_an_action_is_raised_not_swallowed(monkeypatch):
-    class Exploding(list):
-        def append(self, item):
-            raise RuntimeError("boom in action")
+def test_a_fact_no_rule_matches_is_an_error_and_the_others_leave_nothing_pending():
+    compiled = rules.CompiledRules(CRITERIA, memo=False)
+    with pytest.raises(rules.EngineError, match="matched no rule"):
+        compiled.bands([(0, "value", 1.0), (0, "value", 2.0)])  # a yes/no measure of 2: no band
+    # The matched fact's action was drained: the next call sees only its own facts.
+    assert compiled.bands([(10, "value", 97.0)]) == [rules.BandDecision(1, 30)]
+    assert facts_left(compiled) == []
 
-    monkeypatch.setattr(rules, "_SINK", Exploding())
-    with pytest.raises(rules.EngineError, match="boom in action"):
-        rules.rules_for(CRITERIA).match([(0, "value", 1.0)])
+
+def test_a_failure_while_reading_fired_rules_is_raised_and_the_session_stays_clean(monkeypatch):
+    compiled = rules.CompiledRules(CRITERIA, memo=False)
+
+    def explode(message):
+        raise RuntimeError("boom while reading")
+
+    monkeypatch.setattr(rules, "read_fired", explode)
+    with pytest.raises(rules.EngineError, match="boom while reading"):
+        compiled.bands([(0, "value", 1.0), (10, "value", 97.0)])
     monkeypatch.undo()
     # The session is clean afterwards: the next call works and leaves nothing behind.
-    assert rules.rules_for(CRITERIA).match([(0, "value", 0.0)]) == [1]
-    assert rules._host().get_facts(rules.rules_for(CRITERIA).name, rules.SESSION) == []
+    assert compiled.bands([(0, "value", 0.0)]) == [rules.BandDecision(1, 0)]
+    assert facts_left(compiled) == []
+
+
+def test_a_fired_rule_is_read_from_durable_message_text_as_json_would_read_it():
+    import json
+    messages = ['{"indicator 10 band 2":{"m":{"kind": "measure", "indicator": "7", "value": 94.0, "sid": "cfc", "id": "4"}}}',
+                '{"unit other recognized":{"m":{"kind": "unit", "category": "other", "sid": "cfc", "id": "12"}}}',
+                '{"criterion met": {"m": {"id": "3", "points": 1.0}}}']  # not in the asserted order: parsed
+    for message in messages:
+        (name, matched), = json.loads(message).items()
+        assert rules.read_fired(message) == (matched["m"]["id"], name)
+
+
+def test_a_full_memo_starts_again_and_answers_the_same(monkeypatch):
+    monkeypatch.setattr(rules, "MEMO_LIMIT", 3)
+    compiled = rules.CompiledRules(CRITERIA)
+    items = [(10, "value", float(v)) for v in (89, 90, 94, 95, 97, 98, 100)]
+    first = compiled.bands(items)
+    again = compiled.bands(items[::-1] + items)  # the memo is cleared on the way; every answer still given
+    assert [d.points for d in first] == [0, 10, 10, 30, 30, 50, 50]
+    assert again == first[::-1] + first

@@ -3,13 +3,36 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from engine.text import Text
 
 UnitStatus = Literal["recognized", "not_recognized", "incomplete", "invalid"]
 STATUSES: tuple[str, ...] = get_args(UnitStatus)
 DECIDED = ("recognized", "not_recognized")  # the statuses that carry a decision (complete, valid data)
+
+
+_SET = object.__setattr__
+_FIELDS_SET: dict[type, frozenset[str]] = {}
+
+
+def construct(cls: type[BaseModel], **values: Any) -> Any:
+    """A result model from values the engine computed itself, every field given (or defaulted): what model_construct
+    does, without its per-field alias and default handling (a national batch builds millions of these; this
+    halves the engine's time). Nothing is validated here: the values come from the criteria file and the
+    rules, and every output is written through the models' serialisers."""
+    model = cls.__new__(cls)
+    fields = _FIELDS_SET.get(cls)
+    if fields is None:
+        fields = _FIELDS_SET[cls] = frozenset(cls.model_fields)
+    if len(values) != len(fields):  # a field added with a default since this call was written: its default
+        for name in fields - values.keys():
+            values[name] = cls.model_fields[name].get_default(call_default_factory=True)
+    _SET(model, "__dict__", values)
+    _SET(model, "__pydantic_fields_set__", set(fields))
+    _SET(model, "__pydantic_extra__", None)
+    _SET(model, "__pydantic_private__", None)
+    return model
 
 
 class IndicatorResult(BaseModel):
@@ -42,7 +65,9 @@ class Gap(BaseModel):
     criterion: int
     indicator: str
     indicator_name: Text
-    kind: Literal["band", "missing"]
+    # band: a better band within reach of an action input; missing: data to report; event: the indicator counts
+    # past events, so the gap says which band the count falls in and what the criterion prevents (never "fewer").
+    kind: Literal["band", "missing", "event"]
     current_points: int | None
     next_points: int | None
     points_gain: int | None
@@ -86,6 +111,35 @@ class CriteriaSetRef(BaseModel):
     digest: str
 
 
+class PlanChange(BaseModel):
+    """One change to an action input: set `input` from `from_` to `to` (JSON keys "from"/"to")."""
+
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True, validate_by_alias=True)
+    input: str
+    label: Text
+    from_: bool | int = Field(alias="from")
+    to: bool | int
+    points: int
+    criterion: int
+    indicator: str
+
+
+class PlanBlock(BaseModel):
+    """Why no plan reaches recognition: a criterion (and indicator) that changes to action inputs cannot fix."""
+
+    criterion: int
+    indicator: str | None
+    reason: Text
+
+
+class Plan(BaseModel):
+    """The fewest changes to action inputs that together reach recognition (see engine/rules/plan.py)."""
+
+    reaches_recognition: bool
+    changes: list[PlanChange]
+    blocked_by: list[PlanBlock]
+
+
 class UnitResult(BaseModel):
     unit_code: str | None
     unit_name: str | None
@@ -108,6 +162,8 @@ class UnitResult(BaseModel):
     error_details: list[ErrorDetail] = []
     ignored_inputs: list[str] = []
     criteria_set: CriteriaSetRef | None = None  # None: no set scored it (its period picks none)
+    # None for invalid data or an unknown category (nothing to plan against).
+    plan: Plan | None = None
 
 
 class BatchResult(BaseModel):

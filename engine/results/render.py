@@ -186,6 +186,7 @@ class TableRenderer:
         lines.append(f"{name:<{NAME_WIDTH}} {f'{total}/{threshold}':>13}  "
                      f"{_say('status_' + result.status, lang):<16} {zeros}")
         lines += _notes(result, lang)
+        lines += _plan(result, lang)
         if self.detail:
             lines += [""] + _indicators(result, lang)
         return "\n".join(printable(line, keep="") for line in lines) + "\n"  # names never drive the terminal
@@ -348,6 +349,30 @@ def _notes(unit: UnitResult, lang: str) -> list[str]:
         flip = f"  {_say('flips', lang)}" if gap.flips_decision else ""
         lines.append(f"    → [{gap.indicator}{mark}] {_decimal_comma(gap.message(lang), lang)}{flip}")
     return lines
+
+
+def _plan(unit: UnitResult, lang: str) -> list[str]:
+    """The improvement plan under a unit that is not recognised: its changes cheapest first, or what blocks it."""
+    plan = unit.plan
+    if plan is None or unit.status == "recognized":
+        return []
+    lines = [f"    {_say('plan_heading', lang)}:"]
+    if plan.reaches_recognition:
+        for number, change in enumerate(plan.changes, start=1):
+            shown = {value: _value(value, lang) for value in (change.from_, change.to)}
+            lines.append(f"      {number}. " + _say("plan_change", lang, label=change.label(lang),
+                                                    from_=shown[change.from_], to=shown[change.to],
+                                                    points=change.points, criterion=change.criterion))
+    else:
+        lines.append(f"      {_say('plan_blocked', lang)}")
+        lines += [f"      ✗ {block.reason(lang)}" for block in plan.blocked_by]
+    return lines
+
+
+def _value(value, lang: str) -> str:
+    if isinstance(value, bool):
+        return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+    return str(value)
 
 
 NAME_COLUMN = 70

@@ -1,51 +1,77 @@
-"""The only module that touches durable_rules: compile a criteria set into a ruleset and match measures to bands.
+"""The only module that touches durable_rules: compile a criteria set into one ruleset that decides everything
+the law decides, and ask it.
 
-Each band of each indicator becomes one rule whose condition is the band's interval on the measure; an
-indicator's empty-denominator policy becomes one more rule. Measures are asserted as facts; the rule that
-fires names the band. Everything about durable's known behaviour is handled here:
+The ruleset has three layers of rules, each over its own kind of fact; Python computes measures and sums
+between them and never decides:
 
-- facts only carry typed values (str ids, float measures) and a `kind`; no "field is absent" conditions;
-- one fixed session id; facts are retracted after every batch, so no state outlives a call;
-- one host per process, started without its background dispatch threads (we dispatch synchronously and
-  check that every fact's action ran inside the call, so those threads would only race with us);
-- ruleset names are a hash of their content, registered once per process;
-- exceptions swallowed into the returned state are cleared from the session and raised; one lock per call;
-- batches are chunked: past ~10,000 pending actions the engine completes only part of a batch
-  synchronously and leaves the rest to the dispatch threads (measured: 533 of 20,000).
+- indicator facts (an indicator's measure, or that its denominator is empty, or that it is unscored): one
+  rule per band on the measure's interval, one per indicator for an empty denominator (its declared policy),
+  one for unscored (a missing or invalid input gives no points). The rule's action carries the band and its
+  points, compiled from the YAML.
+- criterion facts (a criterion's points, and whether every indicator was scored): met, zero, below the
+  minimum, or unscored, by the recognition section's minimum per criterion.
+- unit facts (data errors, unscored indicators, category, total, criteria not met): invalid, incomplete,
+  recognised or not — one rule per category with its threshold compiled into the condition.
+
+Decisions are memoised per (layer, fact values) for the life of the process: durable decides each distinct
+value once (most counts repeat across a batch) and gaps and plans, which post candidate values through the
+same calls, mostly hit the memo.
+
+durable is driven through its C core (durable_rules_engine), not its Python Host: the host runs every fired
+rule through a Python closure that serialises the session state and re-parses each message (measured: three
+times the cost of the facts themselves). Here a call asserts a chunk of facts, walks the fired rules with
+start_action_for_state / complete_and_start_action, reading only each rule's name and the fact's id, and
+retracts the chunk. Everything about durable's known behaviour is handled here:
+
+- facts carry only typed values (str ids, floats) and a `kind`, and every fact carries every field the rules
+  of its kind test (no rule tests whether a field is absent); facts stay small: durable's cost per fact grows
+  with its size (padding every fact with every field of every kind doubled it, measured);
+- one fixed session id; facts are retracted after every call, so no state outlives a call;
+- no Host: no background dispatch or timer threads, nothing runs outside our own call;
+- ruleset names are a hash of their content, created once per process;
+- a fact no rule matches, a fact two rules match, or a failure while reading the fired rules raises
+  EngineError, after every queued action is completed and the chunk retracted (the session stays clean);
+  one lock per call (the C core is not thread-safe);
+- facts are posted in chunks of at most CHUNK (past ~10,000 pending actions durable's host completed only
+  part of a batch synchronously; chunks keep every call far from that).
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import threading
-from typing import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Sequence
 
 from engine.rules.criteria import CriteriaSet, Indicator
 
 SESSION = "cfc"
 CHUNK = 2000
+MEMO_LIMIT = 500_000  # decisions kept per layer; past it the memo starts again (bounded memory at any size)
 _LOCK = threading.Lock()
-_HOST = None
-_REGISTERED: set[str] = set()
-_SINK: list[tuple[str, int]] = []
+_HANDLES: dict[str, int] = {}  # ruleset name -> durable's handle, created once per process
+
+# Criterion outcomes and unit statuses, as the rules name them.
+CRITERION_OUTCOMES = ("met", "zero", "below_minimum", "unscored")
 
 
 class EngineError(RuntimeError):
     """durable_rules did not behave as the compiled rules require; results would be wrong, so stop."""
 
 
-def _host():
-    global _HOST
-    if _HOST is None:
-        from durable import engine as durable_engine
+@dataclass(frozen=True)
+class BandDecision:
+    """What the rules decided for one indicator: the band (None: unscored) and the points it gives."""
 
-        class QuietHost(durable_engine.Host):
-            def _run(self):  # no timer/dispatch threads: every action runs inside our own call
-                pass
+    band: int | None
+    points: int | None
 
-        _HOST = QuietHost()
-    return _HOST
+
+@dataclass(frozen=True)
+class UnitDecision:
+    status: str            # invalid, incomplete, recognized, not_recognized
+    below_threshold: bool  # the total is below the category's threshold (a reason when not recognised)
 
 
 def _interval_conditions(indicator: Indicator, band_index: int) -> list[dict]:
@@ -66,90 +92,219 @@ def empty_band(indicator: Indicator) -> int:
     return points.index(min(points))
 
 
-def compile_ruleset(criteria: CriteriaSet) -> dict[str, dict]:
-    """durable's JSON ruleset form: rule name -> {"all": [condition]}; actions are attached at registration."""
+def _rule(*conditions: dict) -> dict:
+    return {"all": [{"m": {"$and": list(conditions)}}]}
+
+
+def compile_ruleset(criteria: CriteriaSet) -> tuple[dict[str, dict], dict[str, Any]]:
+    """durable's JSON ruleset form (rule name -> {"all": [condition]}) and what each rule decides (its
+    action's payload, attached at registration)."""
     rules: dict[str, dict] = {}
+    decides: dict[str, Any] = {}
     for position, (_, indicator) in enumerate(criteria.indicators):
-        same = [{"indicator": indicator.id}]
-        for band_index in range(len(indicator.scoring.bands)):
-            condition = [{"kind": "measure"}] + same + _interval_conditions(indicator, band_index)
-            rules[f"{position}:{band_index}"] = {"all": [{"m": {"$and": condition}}]}
+        same = {"indicator": indicator.id}
+        for band_index, band in enumerate(indicator.scoring.bands):
+            name = f"indicator {position} band {band_index}"
+            rules[name] = _rule({"kind": "measure"}, same, *_interval_conditions(indicator, band_index))
+            decides[name] = BandDecision(band_index, band.points)
         if indicator.measure.is_rate:
-            rules[f"{position}:empty"] = {"all": [{"m": {"$and": [{"kind": "empty"}] + same}}]}
-    return rules
+            band_index = empty_band(indicator)
+            name = f"indicator {position} empty"
+            rules[name] = _rule({"kind": "empty"}, same)
+            decides[name] = BandDecision(band_index, indicator.scoring.bands[band_index].points)
+    rules["unscored"] = _rule({"kind": "unscored"})  # a missing or invalid input: the indicator gives no points
+    decides["unscored"] = BandDecision(None, None)
+
+    minimum = float(criteria.recognition.min_points_per_criterion)
+    criterion = ({"kind": "criterion"},)
+    rules["criterion met"] = _rule(*criterion, {"complete": 1.0}, {"$gte": {"points": minimum}})
+    rules["criterion zero"] = _rule(*criterion, {"complete": 1.0}, {"$lt": {"points": minimum}}, {"points": 0.0})
+    rules["criterion below minimum"] = _rule(*criterion, {"complete": 1.0}, {"$lt": {"points": minimum}},
+                                             {"$gt": {"points": 0.0}})
+    rules["criterion unscored"] = _rule(*criterion, {"complete": 0.0})
+    decides.update({f"criterion {o.replace('_', ' ')}": o for o in CRITERION_OUTCOMES})
+
+    unit = ({"kind": "unit"},)
+    decided = (*unit, {"errors": 0.0}, {"unscored": 0.0})
+    rules["unit invalid"] = _rule(*unit, {"$gt": {"errors": 0.0}})
+    rules["unit incomplete data"] = _rule(*unit, {"errors": 0.0}, {"$gt": {"unscored": 0.0}})
+    rules["unit incomplete category"] = _rule(*decided, {"category": ""})
+    decides["unit invalid"] = UnitDecision("invalid", False)
+    decides["unit incomplete data"] = decides["unit incomplete category"] = UnitDecision("incomplete", False)
+    for category in criteria.categories:
+        same = ({"category": category.id},)
+        threshold = float(category.threshold)
+        name = f"unit {category.id}"
+        rules[f"{name} recognized"] = _rule(*decided, *same, {"not_met": 0.0}, {"$gte": {"total": threshold}})
+        rules[f"{name} criteria not met"] = _rule(*decided, *same, {"$gt": {"not_met": 0.0}},
+                                                  {"$gte": {"total": threshold}})
+        rules[f"{name} below threshold"] = _rule(*decided, *same, {"$lt": {"total": threshold}})
+        decides[f"{name} recognized"] = UnitDecision("recognized", False)
+        decides[f"{name} criteria not met"] = UnitDecision("not_recognized", False)
+        decides[f"{name} below threshold"] = UnitDecision("not_recognized", True)
+    return rules, decides
 
 
 class CompiledRules:
-    """A criteria set's ruleset, registered once in this process's durable host."""
+    """A criteria set's ruleset, registered once in this process's durable host, and its memoised answers."""
 
-    def __init__(self, criteria: CriteriaSet):
+    def __init__(self, criteria: CriteriaSet, memo: bool = True):
         self.criteria = criteria
-        self.definition = compile_ruleset(criteria)
+        self.definition, self.decides = compile_ruleset(criteria)
         digest = hashlib.sha256(json.dumps(self.definition, sort_keys=True).encode()).hexdigest()
         self.name = f"cfc_{digest[:16]}"
-        self.bands: dict[str, int] = {}
-        for name in self.definition:
-            position, band = name.split(":")
-            indicator = criteria.indicators[int(position)][1]
-            self.bands[name] = empty_band(indicator) if band == "empty" else int(band)
+        self.memo = memo
+        self._memos: dict[str, dict] = {"indicator": {}, "criterion": {}, "unit": {}}
+        self._ids = [indicator.id for _, indicator in criteria.indicators]
 
-    def _register(self):
-        if self.name in _REGISTERED:
-            return
-        definition = copy.deepcopy(self.definition)
-        for rule_name, rule in definition.items():
-            rule["run"] = _recorder(self.bands[rule_name])
-        _host().register_rulesets({self.name: definition})
-        _REGISTERED.add(self.name)
+    def handle(self) -> int:
+        if self.name not in _HANDLES:
+            _HANDLES[self.name] = _core().create_ruleset(self.name, json.dumps(self.definition))
+        return _HANDLES[self.name]
 
-    def match(self, items: Iterable[tuple[int, str, float | None]]) -> list[int]:
-        """Band index for each (indicator position, state, value); state is "value" or "empty"."""
-        facts = []
-        for number, (position, state, value) in enumerate(items):
-            indicator = self.criteria.indicators[position][1]
-            facts.append({
-                "sid": SESSION, "id": str(number), "kind": "measure" if state == "value" else "empty",
-                "indicator": indicator.id, "value": float(value) if value is not None else 0.0,
-            })
-        bands: list[int | None] = [None] * len(facts)
+    # ------------------------------------------------------------------ the three questions
+
+    def bands(self, items: Sequence[tuple[int, str, float | None]]) -> list[BandDecision]:
+        """Band and points for each (indicator position, state, value); state is "value", "empty" or
+        "unscored" (value None unless state is "value")."""
+        kinds = {"value": "measure", "empty": "empty", "unscored": "unscored"}
+
+        def fact(item):
+            position, state, value = item
+            return {"kind": kinds[state], "indicator": self._ids[position],
+                    "value": float(value) if value is not None else 0.0}
+        return self._ask("indicator", items, fact)
+
+    def criteria_outcomes(self, items: Sequence[tuple[bool, int]]) -> list[str]:
+        """met / zero / below_minimum / unscored for each (every indicator scored, points)."""
+        return self._ask("criterion", items,
+                         lambda item: {"kind": "criterion", "complete": float(item[0]), "points": float(item[1])})
+
+    def units(self, items: Sequence[tuple[int, int, str | None, int, int]]) -> list[UnitDecision]:
+        """The decision for each (data errors, unscored indicators, category or None, total, criteria not met)."""
+        return self._ask("unit", items, lambda item: {
+            "kind": "unit", "errors": float(item[0]), "unscored": float(item[1]), "category": item[2] or "",
+            "total": float(item[3]), "not_met": float(item[4])})
+
+    def band_of(self, position: int, value: float) -> BandDecision:
+        """bands() for one measure value (gaps and plans ask one candidate at a time)."""
+        known = self._memos["indicator"].get((position, "value", value)) if self.memo else None
+        return known or self.bands([(position, "value", value)])[0]
+
+    def criterion_outcome(self, complete: bool, points: int) -> str:
+        known = self._memos["criterion"].get((complete, points)) if self.memo else None
+        return known or self.criteria_outcomes([(complete, points)])[0]
+
+    def unit(self, errors: int, unscored: int, category: str | None, total: int, not_met: int) -> UnitDecision:
+        item = (errors, unscored, category, total, not_met)
+        known = self._memos["unit"].get(item) if self.memo else None
+        return known or self.units([item])[0]
+
+    # ------------------------------------------------------------------ asking durable
+
+    def _ask(self, layer: str, items: Sequence[tuple], fact) -> list:
+        if not self.memo:
+            return self._post([fact(item) for item in items])
+        memo = self._memos[layer]
+        if len(memo) > MEMO_LIMIT:  # cleared before looking: every item asked now is answered below
+            memo.clear()
+        unknown = list(dict.fromkeys(item for item in items if item not in memo))
+        if unknown and layer in self._ROWS:
+            unknown = self._ROWS[layer](self, unknown)
+        if unknown:
+            memo.update(zip(unknown, self._post([fact(item) for item in unknown])))
+        return [memo[item] for item in items]
+
+    # Gaps and plans ask about units one candidate at a time. A miss on a decidable unit (no errors, nothing
+    # unscored) asks the rules about its whole row at once: every total a unit can score, for that category
+    # and number of criteria not met — one durable call instead of one per candidate. Criteria likewise.
+    def _unit_rows(self, unknown: list[tuple]) -> list[tuple]:
+        rows = {(c, n) for e, u, c, _, n in unknown if e == 0 and u == 0}
+        totals = self.totals
+        expanded = [(0, 0, c, t, n) for c, n in rows for t in totals]
+        return list(dict.fromkeys(unknown + [i for i in expanded if i not in self._memos["unit"]]))
+
+    def _criterion_rows(self, unknown: list[tuple]) -> list[tuple]:
+        top = max(c.max_points for c in self.criteria.criteria)
+        expanded = [(complete, p) for complete in {c for c, _ in unknown} for p in range(top + 1)]
+        return list(dict.fromkeys(unknown + [i for i in expanded if i not in self._memos["criterion"]]))
+
+    _ROWS = {"unit": _unit_rows, "criterion": _criterion_rows}
+
+    @cached_property
+    def totals(self) -> list[int]:
+        """Every total a unit can score: sums of one band's points per indicator (201 values for 2019)."""
+        sums = {0}
+        for _, indicator in self.criteria.indicators:
+            points = {band.points for band in indicator.scoring.bands}
+            sums = {total + p for total in sums for p in points}
+        return sorted(sums)
+
+    def _post(self, bodies: list[dict]) -> list:
+        """Assert the facts, read the one rule each fires, retract them."""
+        core = _core()
+        decisions: list = [None] * len(bodies)
         with _LOCK:
-            self._register()
-            host = _host()
-            for start in range(0, len(facts), CHUNK):
-                chunk = facts[start:start + CHUNK]
-                _SINK.clear()
+            handle = self.handle()
+            for start in range(0, len(bodies), CHUNK):
+                chunk = [{**body, "sid": SESSION, "id": str(start + offset)}
+                         for offset, body in enumerate(bodies[start:start + CHUNK])]
+                text = json.dumps(chunk)
                 try:
-                    _check_state(host, self.name, host.assert_facts(self.name, chunk))
-                    matched = list(_SINK)
+                    fired = _fire(core, handle, text)
                 finally:
-                    _SINK.clear()
-                    _check_state(host, self.name, host.retract_facts(self.name, chunk))
-                for fact_id, band in matched:
+                    core.retract_facts(handle, text)
+                for fact_id, rule_name in fired:
                     index = int(fact_id)
-                    if bands[index] is not None:
-                        raise EngineError(f"fact {chunk[index - start]} matched two bands: overlapping rules")
-                    bands[index] = band
-                unmatched = [facts[i] for i in range(start, start + len(chunk)) if bands[i] is None]
-                if unmatched:
-                    raise EngineError(f"{len(unmatched)} measure(s) matched no band, e.g. {unmatched[0]}")
-        return bands  # type: ignore[return-value]
+                    if decisions[index] is not None:
+                        raise EngineError(f"fact {chunk[index - start]} matched two rules: overlapping rules")
+                    decisions[index] = self.decides[rule_name]
+                undecided = [chunk[i - start] for i in range(start, start + len(chunk)) if decisions[i] is None]
+                if undecided:
+                    raise EngineError(f"{len(undecided)} fact(s) matched no rule, e.g. {undecided[0]}")
+        return decisions
 
 
-def _recorder(band: int):
-    # durable treats an action with two parameters as asynchronous (the second is a completion callback),
-    # so the action must take exactly one: the band is bound by the closure, not by a default argument.
-    def record(c):
-        _SINK.append((c.m.id, band))
-    return record
+def _core():
+    import durable_rules_engine
+    return durable_rules_engine
 
 
-def _check_state(host, name: str, state) -> None:
-    """durable reports an action's exception only inside the returned state, and keeps it there: every later
-    call on the session would report it again. Clear it from the session, then raise it."""
-    if isinstance(state, dict) and "exception" in state:
-        error = state.pop("exception")
-        host.update_state(name, state)
-        raise EngineError(f"a rule action failed inside durable_rules: {error}")
+def _fire(core, handle: int, text: str) -> list[tuple[str, str]]:
+    """(fact id, rule name) for every rule the asserted facts fire. durable queues one action per fired rule;
+    each is read and completed in turn, all of them even after a failure, so nothing is left pending."""
+    # The code is 1 when some fact matched no rule; the others' actions are queued all the same, so they are
+    # always drained (and the unmatched facts reported by the caller).
+    _, state = core.assert_facts(handle, text)
+    fired, failure = [], None
+    action = core.start_action_for_state(handle, state)
+    message = action[1] if action else None
+    while message:
+        if failure is None:
+            try:
+                fired.append(read_fired(message))
+            except Exception as error:  # keep draining: an action left pending would reach the next call
+                failure = error
+        message = core.complete_and_start_action(handle, state)
+    if failure is not None:
+        raise EngineError(f"reading a fired rule from durable_rules failed: {failure}") from failure
+    return fired
+
+
+_ID = '"id": "'
+
+
+def read_fired(message: str) -> tuple[str, str]:
+    """durable's message for one fired rule: {"rule name": {"m": fact}} -> (fact id, rule name).
+
+    The fact comes back as the JSON we asserted, `"id"` last (see _post), so both are sliced from the text;
+    anything else is parsed as JSON."""
+    end = message.find('":')
+    start = message.rfind(_ID)
+    if message.startswith('{"') and message.endswith('"}}}') and end > 2 and start > end:
+        return message[start + len(_ID):-4], message[2:end]
+    (rule_name, matched), = json.loads(message).items()
+    return matched["m"]["id"], rule_name
 
 
 _COMPILED: dict[str, CompiledRules] = {}

@@ -22,6 +22,10 @@ from engine.text import Text, nfc
 from engine.rules.yaml_lines import format_path, line_of
 
 Status = Literal["confirmed", "provisional"]
+# What an input is to the commune: something it changes by its own work this period (action), a record of
+# past events it must not be asked to report lower (event), or a description of the unit and its population
+# (context: names, totals, denominators). Improvement plans change action inputs only.
+Role = Literal["action", "event", "context"]
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Str = Annotated[str, AfterValidator(lambda s: nfc(s).strip())]
 # Bounds and points are numbers as written: "95" (quoted), yes/true or a date are refused, not converted.
@@ -92,6 +96,9 @@ class InputDecl(_Model):
     unit: UnitLabel | None = None
     min: Whole | None = Field(default=None, ge=0)
     required: bool = False
+    # Defaults to context: an input no measure counts only describes the unit. Inputs a measure counts
+    # must say whether they are actions or events (checked in check_consistency).
+    role: Role = "context"
 
 
 class Measure(_Model):
@@ -119,13 +126,6 @@ class Interval:
     low_inclusive: bool
     high: float | None
     high_inclusive: bool
-
-    def contains(self, value: float) -> bool:
-        if self.low is not None and (value < self.low or (value == self.low and not self.low_inclusive)):
-            return False
-        if self.high is not None and (value > self.high or (value == self.high and not self.high_inclusive)):
-            return False
-        return True
 
 
 class Band(_Model):
@@ -183,6 +183,14 @@ class Indicator(_Model):
     max_points: Whole = Field(ge=0)
     measure: Measure
     scoring: Scoring
+    # What the indicator is about preventing, for indicators that count past events: gaps and plans say this
+    # instead of asking for a lower count. Required when the measured input has role `event`.
+    prevention: Text | None = None
+
+    @property
+    def measured_input(self) -> str:
+        """The input whose value moves the measure (the numerator of a rate)."""
+        return self.measure.numerator if self.measure.is_rate else self.measure.input
 
     @cached_property
     def intervals(self) -> list[Interval]:
@@ -202,13 +210,6 @@ class Indicator(_Model):
 
     def band_text(self, index: int) -> Text:
         return self.band_texts[index]
-
-    def band_for(self, value: float) -> int:
-        """Index of the band containing value (pure-Python twin of the compiled rules, used by gap analysis)."""
-        for index, interval in enumerate(self.intervals):
-            if interval.contains(value):
-                return index
-        raise ValueError(f"indicator {self.id}: no band contains {value}")
 
 
 class Criterion(_Model):
@@ -242,6 +243,29 @@ class CriteriaSet(_Model):
     @cached_property
     def indicators(self) -> list[tuple[Criterion, Indicator]]:
         return [(criterion, indicator) for criterion in self.criteria for indicator in criterion.indicators]
+
+    @cached_property
+    def criterion_spans(self) -> list[tuple[int, int]]:
+        """Each criterion's (start, end) slice of the per-indicator list `indicators`."""
+        spans, start = [], 0
+        for criterion in self.criteria:
+            spans.append((start, start + len(criterion.indicators)))
+            start += len(criterion.indicators)
+        return spans
+
+    @cached_property
+    def criterion_index_of(self) -> list[int]:
+        """For each indicator (by position in `indicators`), the index of its criterion."""
+        return [index for index, (start, end) in enumerate(self.criterion_spans) for _ in range(start, end)]
+
+    @cached_property
+    def action_positions(self) -> dict[str, list[int]]:
+        """Each action input and the indicators (by position in `indicators`) whose measure it moves."""
+        out: dict[str, list[int]] = {}
+        for position, (_, indicator) in enumerate(self.indicators):
+            if self.input_by_name[indicator.measured_input].role == "action":
+                out.setdefault(indicator.measured_input, []).append(position)
+        return out
 
     @cached_property
     def rate_pairs(self) -> list[tuple[str, str]]:
@@ -322,6 +346,9 @@ def check_consistency(cs: CriteriaSet) -> list[tuple[list, str]]:
     _unique(problems, [(["criteria", i, "number"], c.number) for i, c in enumerate(cs.criteria)], "criterion number")
     _unique(problems, [(["criteria", ci, "indicators", ii, "id"], ind.id) for ci, c in enumerate(cs.criteria)
                        for ii, ind in enumerate(c.indicators)], "indicator id")
+    for index, decl in enumerate(cs.inputs):
+        if decl.type in ("text", "category") and decl.role != "context":
+            problems.append((["inputs", index, "role"], f"input {decl.name!r} is {decl.type}: its role is context"))
     numbers = [c.number for c in cs.criteria]
     if numbers != list(range(1, len(numbers) + 1)):
         problems.append((["criteria"], f"criteria must be numbered 1..{len(numbers)} in order, found {numbers}"))
@@ -342,6 +369,7 @@ def check_consistency(cs: CriteriaSet) -> list[tuple[list, str]]:
         for ii, indicator in enumerate(criterion.indicators):
             path = ["criteria", ci, "indicators", ii]
             problems += _check_measure(cs, indicator.measure, path + ["measure"])
+            problems += _check_roles(cs, indicator, path)
             problems += _check_bands(indicator, path + ["scoring", "bands"])
     return problems
 
@@ -375,6 +403,33 @@ def _check_measure(cs: CriteriaSet, m: Measure, path: list) -> list[tuple[list, 
             problems.append((path + [key], f"input {name!r} is not declared under inputs"))
         elif decl.type != input_type:
             problems.append((path + [key], f"input {name!r} is of type {decl.type}, a {m.kind} measure needs {input_type}"))
+    return problems
+
+
+# The roles each place in a measure may take: a plan changes what is measured (never who is counted), and an
+# indicator counting past events explains what it prevents instead of asking for fewer.
+ROLES_ALLOWED = {"measured": ("action", "event"), "denominator": ("context", "event")}
+
+
+def _check_roles(cs: CriteriaSet, indicator: Indicator, path: list) -> list[tuple[list, str]]:
+    problems = []
+    m = indicator.measure
+    places = [("measured", "numerator" if m.is_rate else "input", indicator.measured_input)]
+    if m.is_rate:
+        places.append(("denominator", "denominator", m.denominator))
+    for place, key, name in places:
+        decl = cs.input_by_name.get(name) if name else None
+        if decl is None:
+            continue  # reported by _check_measure
+        if decl.role not in ROLES_ALLOWED[place]:
+            index = cs.inputs.index(decl)
+            what = "what a measure counts" if place == "measured" else "a denominator"
+            problems.append((["inputs", index, "role"],
+                             f"input {name!r} is {what} ({'/'.join([key] + [indicator.id])}) and must have role "
+                             f"{' or '.join(ROLES_ALLOWED[place])}, not {decl.role}"))
+        if place == "measured" and decl.role == "event" and indicator.prevention is None:
+            problems.append((path, f"indicator {indicator.id} counts past events ({name}): "
+                                   f"give `prevention` (what the criterion is about preventing)"))
     return problems
 
 

@@ -1,16 +1,48 @@
-"""What it takes to reach the next band of each indicator below its maximum, and whether that alone flips
-the decision. Counts are solved exactly (fractions), then checked against the band the value would match."""
+"""What it takes to reach the next band of each indicator below its maximum, and whether that alone flips the
+decision. Counts are solved exactly (fractions); the band a candidate value reaches, and whether the unit would
+then be recognised, are asked of the same rules that scored the unit.
+
+An indicator that counts past events (its input has role `event`) never gets "fewer needed": its gap says
+which band the count falls in and what the criterion is about preventing.
+"""
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
 from fractions import Fraction
 
+from engine.messages import both
+from engine.results.model import Gap, IndicatorResult, construct
+from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
 from engine.rules.criteria import RATE_SCALE, CriteriaSet, Indicator
 from engine.rules.measures import MeasureValue
-from engine.messages import both
-from engine.results.model import CriterionResult, Gap, IndicatorResult
-from engine.rules.scoring import is_recognized
 from engine.text import Text
+
+
+@dataclass
+class Scored:
+    """A unit as the rules scored it: what gaps and plans start from."""
+
+    measures: list[MeasureValue]
+    decisions: list[BandDecision]   # per indicator, in criteria order
+    errors: int
+    category: str | None
+    decision: UnitDecision
+    sums: list[tuple[bool, int]]    # per criterion: (every indicator scored, points), as asked of the rules
+    outcomes: list[str]             # per criterion, as the rules decided
+    fact: tuple                     # (errors, unscored, category, total, criteria not met), as asked
+
+    @property
+    def points(self) -> list[int | None]:
+        return [d.points for d in self.decisions]
+
+    def decision_if(self, rules: CompiledRules, criterion: int, gain: int) -> UnitDecision:
+        """The rules' decision were one criterion (by index) to gain `gain` points: only that criterion's
+        outcome is asked again, then the unit's."""
+        complete, points = self.sums[criterion]
+        outcome = rules.criterion_outcome(complete, points + gain)
+        errors, unscored, category, total, not_met = self.fact
+        not_met += (outcome != "met") - (self.outcomes[criterion] != "met")
+        return rules.unit(errors, unscored, category, total + gain, not_met)
 
 
 def next_band(indicator: Indicator, current_points: int) -> int | None:
@@ -19,77 +51,127 @@ def next_band(indicator: Indicator, current_points: int) -> int | None:
     return min(better)[1] if better else None
 
 
-def _bound(indicator: Indicator, band: int) -> tuple[Fraction, bool]:
-    """The edge of `band` a worse value must cross: its low edge if higher is better, else its high edge."""
-    interval = indicator.intervals[band]
-    if indicator.higher_is_better:
-        return Fraction(str(interval.low)), interval.low_inclusive
-    return Fraction(str(interval.high)), interval.high_inclusive
+# By (id of the indicator, band); the indicator is kept alongside so its id is never reused by another.
+_EDGES: dict[tuple[int, int], tuple[Indicator, tuple[int, int, bool]]] = {}
+
+
+def _bound(indicator: Indicator, band: int) -> tuple[int, int, bool]:
+    """The edge of `band` a worse value must cross — its low edge if higher is better, else its high edge —
+    as an exact fraction (numerator, denominator) read from the YAML's decimal, and whether it is inclusive."""
+    key = (id(indicator), band)
+    known = _EDGES.get(key)
+    if known is None:
+        interval = indicator.intervals[band]
+        value, inclusive = ((interval.low, interval.low_inclusive) if indicator.higher_is_better
+                            else (interval.high, interval.high_inclusive))
+        exact = Fraction(str(value))
+        known = _EDGES[key] = (indicator, (exact.numerator, exact.denominator, inclusive))
+    return known[1]
 
 
 def needed_numerator(indicator: Indicator, band: int, denominator: int) -> int | None:
-    """The numerator closest to the current one that puts the rate inside `band`; None if out of reach."""
-    edge, inclusive = _bound(indicator, band)
-    exact = edge * denominator / RATE_SCALE[indicator.measure.kind]
+    """The numerator closest to the current one that puts the rate inside `band`; None if out of reach.
+    Exact integer arithmetic: the edge count is top / bottom = edge * denominator / scale."""
+    p, q, inclusive = _bound(indicator, band)
+    top, bottom = p * denominator, q * RATE_SCALE[indicator.measure.kind]
     if indicator.higher_is_better:
-        target = math.ceil(exact) if inclusive else math.floor(exact) + 1
+        target = -(-top // bottom) if inclusive else top // bottom + 1      # ceil, or the next whole above
     else:
-        target = math.floor(exact) if inclusive else math.ceil(exact) - 1
+        target = top // bottom if inclusive else -(-top // bottom) - 1     # floor, or the next whole below
     return target if 0 <= target <= denominator else None
 
 
 def needed_count(indicator: Indicator, band: int) -> int | None:
-    edge, inclusive = _bound(indicator, band)
+    p, q, inclusive = _bound(indicator, band)
     if indicator.higher_is_better:
-        return math.ceil(edge) if inclusive else math.floor(edge) + 1
-    target = math.floor(edge) if inclusive else math.ceil(edge) - 1
+        return -(-p // q) if inclusive else p // q + 1
+    target = p // q if inclusive else -(-p // q) - 1
     return target if target >= 0 else None
 
 
+_UNIT_LABELS: dict[tuple[int, str, bool], tuple[CriteriaSet, Text]] = {}
+
+
 def unit_label(criteria: CriteriaSet, name: str, count: int) -> Text:
-    unit = criteria.input_by_name[name].unit
-    return unit.for_count(count) if unit else Text.of("đơn vị", "unit" if count == 1 else "units")
+    """What the input counts, singular or plural (built once per input; the criteria set is kept alongside so
+    its id is never reused)."""
+    key = (id(criteria), name, count == 1)
+    known = _UNIT_LABELS.get(key)
+    if known is None:
+        unit = criteria.input_by_name[name].unit
+        label = unit.for_count(count) if unit else Text.of("đơn vị", "unit" if count == 1 else "units")
+        known = _UNIT_LABELS[key] = (criteria, label)
+    return known[1]
 
 
-def _target_value(measure: MeasureValue, band: int) -> int | bool | None:
+def target_value(measure: MeasureValue, band: int) -> int | bool | None:
     """The input value closest to the current one that reaches `band` (None if that input cannot reach it)."""
     indicator = measure.indicator
     kind = indicator.measure.kind
     if kind == "yes_no":
-        return True
+        return bool(indicator.scoring.bands[band].is_)
     if kind == "count":
         return needed_count(indicator, band)
     return needed_numerator(indicator, band, measure.inputs[indicator.measure.denominator])
 
 
-def _measure_of(measure: MeasureValue, value: int | bool) -> float:
-    """The measure once the input is changed to `value`: the same computation the rules see."""
+def measure_of(measure: MeasureValue, value: int | bool) -> float:
+    """The measure once the measured input is changed to `value`: the same computation the rules see."""
     m = measure.indicator.measure
     if m.is_rate:
         return value * RATE_SCALE[m.kind] / measure.inputs[m.denominator]
     return float(value)
 
 
-def band_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResult, criterion: int) -> Gap | None:
+def candidates(measure: MeasureValue, current_points: int) -> list[int | bool]:
+    """Every input value that is the closest way into some better band (what gaps and plans ask about)."""
+    indicator = measure.indicator
+    out = []
+    for band, spec in enumerate(indicator.scoring.bands):
+        if spec.points > current_points:
+            target = target_value(measure, band)
+            if target is not None and target not in out:
+                out.append(target)
+    return out
+
+
+def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResult, criterion: int) -> Gap:
+    indicator = measure.indicator
+    name = indicator.measured_input
+    params = {"current": measure.inputs[name], "points": result.points, "max": result.max_points}
+    message = both("gap_event", params, label=criteria.input_by_name[name].label,
+                   measure=result.measure_display or Text.of("0/0", "0/0"), band=result.band,
+                   prevention=indicator.prevention)
+    return construct(
+        Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="event",
+        current_points=result.points, next_points=None, points_gain=None, current_measure=result.measure_display,
+        target=None, input=name, current_value=measure.inputs[name], target_value=None, change=None,
+        message=message, flips_decision=False, status=result.status)
+
+
+def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure: MeasureValue,
+             result: IndicatorResult, criterion: int) -> Gap | None:
     indicator = measure.indicator
     wanted = next_band(indicator, result.points)
     if wanted is None or measure.state != "value":
         return None
     m = indicator.measure
-    name = m.numerator if m.is_rate else m.input
+    name = indicator.measured_input
     current = measure.inputs[name]
-    target = _target_value(measure, wanted)
+    target = target_value(measure, wanted)
     if target is None:
-        return Gap(criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
-                   current_points=result.points, next_points=None, points_gain=None,
-                   current_measure=result.measure_display, target=indicator.band_text(wanted), input=name,
-                   current_value=current, message=both("gap_unreachable", {"numerator": name}),
-                   flips_decision=False, status=indicator.scoring.band_status(wanted))
+        return construct(
+            Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
+            current_points=result.points, next_points=None, points_gain=None,
+            current_measure=result.measure_display, target=indicator.band_text(wanted), input=name,
+            current_value=current, target_value=None, change=None,
+            message=both("gap_unreachable", {"numerator": name}),
+            flips_decision=False, status=indicator.scoring.band_status(wanted))
     # The smallest change that crosses the next band's edge can land beyond it (9 → 10 of 10 children
-    # jumps from 90% to 100%): points, wording and the flip are those of the band actually reached.
-    reached = indicator.band_for(_measure_of(measure, target))
-    gain = indicator.scoring.bands[reached].points - result.points
-    bound = indicator.band_text(reached)
+    # jumps from 90% to 100%): points, wording and the flip are those of the band the rules say it reaches.
+    reached = rules.band_of(position, measure_of(measure, target))
+    gain = reached.points - result.points
+    bound = indicator.band_text(reached.band)
     change = None if m.kind == "yes_no" else target - current
     if m.kind == "yes_no":
         message = both("gap_yes", {"input": name, "gain": gain})
@@ -98,40 +180,41 @@ def band_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResu
                   "gain": gain}
         key = "gap_count" if m.kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
         message = both(key, params, unit=unit_label(criteria, name, abs(change)), bound=bound)
-    return Gap(
-        criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
+    return construct(
+        Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
         current_points=result.points, next_points=result.points + gain, points_gain=gain,
         current_measure=result.measure_display, target=bound, input=name, current_value=current,
         target_value=target, change=change, message=message, flips_decision=False,
-        status=indicator.scoring.band_status(reached),
+        status=indicator.scoring.band_status(reached.band),
     )
 
 
-def find_gaps(criteria: CriteriaSet, measures: list[MeasureValue], criteria_results: list[CriterionResult],
-              threshold: int | None, decidable: bool, recognized: bool) -> list[Gap]:
-    """Every indicator below its maximum, and every indicator that lacks data, in criterion order."""
+def find_gaps(criteria: CriteriaSet, rules: CompiledRules, scored: Scored,
+              results: list[IndicatorResult], numbers: list[int]) -> list[Gap]:
+    """Every indicator below its maximum, and every indicator that lacks data, in criterion order.
+    `results` and `numbers` are per indicator (its result and its criterion's number)."""
     gaps: list[Gap] = []
-    points = {c.number: c.points for c in criteria_results}
-    position = 0
-    for criterion in criteria_results:
-        for result in criterion.indicators:
-            measure = measures[position]
-            position += 1
-            if result.state == "missing":
-                message = both("gap_missing", {"inputs": ", ".join(result.missing_inputs)})
-                gaps.append(Gap(criterion=criterion.number, indicator=result.id, indicator_name=result.name,
-                                kind="missing", current_points=None, next_points=None, points_gain=None,
-                                current_measure=None, target=None, input=", ".join(result.missing_inputs),
-                                message=message, flips_decision=False, status=None))
-                continue
-            if result.points is None or result.points >= result.max_points:
-                continue
-            gap = band_gap(criteria, measure, result, criterion.number)
-            if gap is None:
-                continue
-            if decidable and not recognized and gap.points_gain:
-                changed = dict(points)
-                changed[criterion.number] += gap.points_gain
-                gap.flips_decision = is_recognized(criteria, changed, threshold)
-            gaps.append(gap)
+    not_recognized = scored.decision.status == "not_recognized"
+    for position, (measure, result, number) in enumerate(zip(scored.measures, results, numbers)):
+        if result.state == "missing":
+            message = both("gap_missing", {"inputs": ", ".join(result.missing_inputs)})
+            gaps.append(construct(
+                Gap, criterion=number, indicator=result.id, indicator_name=result.name, kind="missing",
+                current_points=None, next_points=None, points_gain=None, current_measure=None, target=None,
+                input=", ".join(result.missing_inputs), current_value=None, target_value=None, change=None,
+                message=message, flips_decision=False, status=None))
+            continue
+        if result.points is None or result.points >= result.max_points:
+            continue
+        role = criteria.input_by_name[measure.indicator.measured_input].role
+        if role == "event":
+            gaps.append(event_gap(criteria, measure, result, number))
+            continue
+        gap = band_gap(criteria, rules, position, measure, result, number)
+        if gap is None:
+            continue
+        if not_recognized and gap.points_gain:
+            criterion_index = criteria.criterion_index_of[position]
+            gap.flips_decision = scored.decision_if(rules, criterion_index, gap.points_gain).status == "recognized"
+        gaps.append(gap)
     return gaps

@@ -38,10 +38,14 @@ def compute(measure: Measure, inputs: dict[str, Any]) -> tuple[State, float | No
 
 def measure_unit(criteria: CriteriaSet, unit: Unit) -> list[MeasureValue]:
     bad = {error.input for error in unit.errors}
+    values = unit.values
     out = []
-    for _, indicator in criteria.indicators:
-        names = indicator.measure.inputs
-        inputs = {name: unit.values.get(name) for name in names}
+    for indicator, names in _inputs_of(criteria):
+        inputs = {name: values.get(name) for name in names}
+        if None not in inputs.values() and not bad:  # the usual case: every input present and valid
+            state, value = compute(indicator.measure, inputs)
+            out.append(MeasureValue(indicator, state, value, inputs))
+            continue
         missing = tuple(name for name in names if inputs[name] is None and name not in bad)
         if any(name in bad for name in names):
             out.append(MeasureValue(indicator, "invalid", None, inputs))
@@ -51,3 +55,15 @@ def measure_unit(criteria: CriteriaSet, unit: Unit) -> list[MeasureValue]:
             state, value = compute(indicator.measure, inputs)
             out.append(MeasureValue(indicator, state, value, inputs))
     return out
+
+
+_INPUTS: dict[int, tuple[CriteriaSet, list[tuple[Indicator, tuple[str, ...]]]]] = {}
+
+
+def _inputs_of(criteria: CriteriaSet) -> list[tuple[Indicator, tuple[str, ...]]]:
+    """Each indicator with the inputs its measure reads, once per criteria set (kept alongside, so its id is
+    never reused by another)."""
+    known = _INPUTS.get(id(criteria))
+    if known is None:
+        known = _INPUTS[id(criteria)] = (criteria, [(ind, ind.measure.inputs) for _, ind in criteria.indicators])
+    return known[1]

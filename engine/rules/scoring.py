@@ -1,11 +1,25 @@
-"""Points, totals and the recognition decision, from the bands the rules matched. Plain Python."""
+"""From the rules' decisions to result objects: indicator and criterion results, the unit's decision, reasons.
+
+Nothing here decides: the band and its points, whether a criterion is met and the unit's status all come from
+the compiled rules (engine/rules/compile.py). Python adds up points (what the rules are asked about next) and
+words the results.
+"""
 from __future__ import annotations
 
+from typing import Sequence
+
+from engine.messages import both
+from engine.results.model import CriterionResult, IndicatorResult, Reason, construct
+from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
 from engine.rules.criteria import CriteriaSet, Indicator
 from engine.rules.measures import MeasureValue
-from engine.messages import both
-from engine.results.model import CriterionResult, IndicatorResult, Reason
 from engine.text import Text
+
+# What each measure state is posted to the rules as: a missing or invalid input leaves the indicator unscored.
+RULE_STATE = {"value": "value", "empty": "empty", "missing": "unscored", "invalid": "unscored"}
+RESULT_STATE = {"value": "scored", "empty": "empty_denominator", "missing": "missing", "invalid": "invalid"}
+
+_DISPLAY: dict[tuple[str, float], Text] = {}  # the same measure shown the same way: built once per value
 
 
 def display_measure(indicator: Indicator, value: float | None) -> Text | None:
@@ -13,70 +27,103 @@ def display_measure(indicator: Indicator, value: float | None) -> Text | None:
     if value is None:
         return None
     kind = indicator.measure.kind
-    if kind == "yes_no":
-        return Text.of("có", "yes") if value else Text.of("không", "no")
-    shown = str(int(value)) if kind == "count" else f"{value:.2f}{'%' if kind == 'percent' else '‰'}"
-    return Text.of(shown, shown)
+    key = (kind, value)
+    shown = _DISPLAY.get(key)
+    if shown is None:
+        if kind == "yes_no":
+            shown = Text.of("có", "yes") if value else Text.of("không", "no")
+        else:
+            text = str(int(value)) if kind == "count" else f"{value:.2f}{'%' if kind == 'percent' else '‰'}"
+            shown = Text.of(text, text)
+        if len(_DISPLAY) > 100_000:
+            _DISPLAY.clear()
+        _DISPLAY[key] = shown
+    return shown
 
 
-def indicator_result(measure: MeasureValue, band: int | None) -> IndicatorResult:
+def rule_item(position: int, measure: MeasureValue) -> tuple[int, str, float | None]:
+    """The question an indicator's measure asks the rules."""
+    state = RULE_STATE[measure.state]
+    return position, state, measure.value if state == "value" else None
+
+
+def band_wording(indicator: Indicator, measure_state: str, band: int) -> Text:
+    text = indicator.band_text(band)
+    return both("band_empty_denominator", band=text) if measure_state == "empty" else text
+
+
+def indicator_result(measure: MeasureValue, decision: BandDecision) -> IndicatorResult:
     indicator = measure.indicator
     scoring = indicator.scoring
-    matched = scoring.bands[band] if band is not None else None
-    state = {"value": "scored", "empty": "empty_denominator"}.get(measure.state, measure.state)
-    band_text = None
-    if matched is not None:
-        band_text = indicator.band_text(band)
-        if measure.state == "empty":
-            band_text = both("band_empty_denominator", band=band_text)
-    return IndicatorResult(
-        id=indicator.id, name=indicator.name, inputs=measure.inputs, measure_kind=indicator.measure.kind,
-        measure=measure.value, measure_display=display_measure(indicator, measure.value), state=state,
-        band=band_text, points=matched.points if matched else None, max_points=indicator.max_points,
+    band = decision.band
+    return construct(
+        IndicatorResult, id=indicator.id, name=indicator.name, inputs=measure.inputs,
+        measure_kind=indicator.measure.kind, measure=measure.value,
+        measure_display=display_measure(indicator, measure.value), state=RESULT_STATE[measure.state],
+        band=band_wording(indicator, measure.state, band) if band is not None else None,
+        points=decision.points, max_points=indicator.max_points,
         status=scoring.band_status(band) if band is not None else None, citation=scoring.citation,
         missing_inputs=list(measure.missing),
     )
 
 
-def criterion_results(criteria: CriteriaSet, indicators: list[IndicatorResult]) -> list[CriterionResult]:
+def criterion_sums(criteria: CriteriaSet, points: Sequence[int | None]) -> list[tuple[bool, int]]:
+    """(every indicator scored, points) per criterion, from per-indicator points in criteria order."""
+    out = []
+    for start, end in criteria.criterion_spans:
+        mine = points[start:end]
+        if None in mine:
+            out.append((False, sum(p for p in mine if p is not None)))
+        else:
+            out.append((True, sum(mine)))
+    return out
+
+
+def decide_unit(rules: CompiledRules, criteria: CriteriaSet, points: Sequence[int | None], errors: int,
+                category: str | None) -> tuple[list[str], UnitDecision]:
+    """Ask the rules about a unit given its per-indicator points: each criterion's outcome, then the unit's
+    decision (what a plan candidate is checked against)."""
+    sums = criterion_sums(criteria, points)
+    outcomes = rules.criteria_outcomes(sums)
+    unscored = sum(1 for p in points if p is None)
+    not_met = sum(1 for outcome in outcomes if outcome != "met")
+    decision = rules.units([(errors, unscored, category, sum(total for _, total in sums), not_met)])[0]
+    return outcomes, decision
+
+
+def criterion_results(criteria: CriteriaSet, indicators: list[IndicatorResult],
+                      outcomes: list[str]) -> list[CriterionResult]:
     out, position = [], 0
-    for criterion in criteria.criteria:
+    for criterion, outcome in zip(criteria.criteria, outcomes):
         mine = indicators[position:position + len(criterion.indicators)]
         position += len(criterion.indicators)
-        points = sum(i.points or 0 for i in mine)
-        complete = all(i.points is not None for i in mine)
-        out.append(CriterionResult(
-            number=criterion.number, name=criterion.name, points=points, max_points=criterion.max_points,
-            complete=complete, met=complete and points >= criteria.recognition.min_points_per_criterion,
+        out.append(construct(
+            CriterionResult, number=criterion.number, name=criterion.name, points=sum(i.points or 0 for i in mine),
+            max_points=criterion.max_points, complete=outcome != "unscored", met=outcome == "met",
             indicators=mine,
         ))
     return out
 
 
-def is_recognized(criteria: CriteriaSet, points: dict[int, int], threshold: int) -> bool:
-    """The recognition condition for a unit with complete data (what `decide` explains when it fails)."""
-    minimum = criteria.recognition.min_points_per_criterion
-    return all(p >= minimum for p in points.values()) and sum(points.values()) >= threshold
-
-
-def decide(criteria: CriteriaSet, points: dict[int, int], threshold: int) -> list[Reason]:
-    """Reasons a complete unit is not recognised: criteria at 0 first, then the shortfall. Empty: recognised."""
+def reasons_not_recognized(criteria: CriteriaSet, results: list[CriterionResult], outcomes: list[str],
+                           decision: UnitDecision, threshold: int) -> list[Reason]:
+    """Why the rules did not recognise a complete unit: criteria at 0 first, then below the minimum, then the
+    shortfall — each from the outcome the rules gave."""
     reasons = []
     minimum = criteria.recognition.min_points_per_criterion
-    for criterion in criteria.criteria:
-        got = points[criterion.number]
-        if got == 0 and minimum > 0:
-            reasons.append(Reason(code="zero_criterion", criterion=criterion.number,
-                                  message=both("reason_zero", {"number": criterion.number}, name=criterion.name)))
-    for criterion in criteria.criteria:
-        got = points[criterion.number]
-        if 0 < got < minimum:
-            params = {"number": criterion.number, "points": got, "min": minimum}
-            reasons.append(Reason(code="criterion_below_minimum", criterion=criterion.number,
-                                  message=both("reason_below_min", params, name=criterion.name)))
-    total = sum(points.values())
-    if total < threshold:
+    for result, outcome in zip(results, outcomes):
+        if outcome == "zero":
+            reasons.append(construct(
+                Reason, code="zero_criterion", criterion=result.number,
+                message=both("reason_zero", {"number": result.number}, name=result.name)))
+    for result, outcome in zip(results, outcomes):
+        if outcome == "below_minimum":
+            params = {"number": result.number, "points": result.points, "min": minimum}
+            reasons.append(construct(Reason, code="criterion_below_minimum", criterion=result.number,
+                                     message=both("reason_below_min", params, name=result.name)))
+    if decision.below_threshold:
+        total = sum(r.points for r in results)
         params = {"total": total, "threshold": threshold, "shortfall": threshold - total}
-        reasons.append(Reason(code="below_threshold", message=both("reason_shortfall", params)))
+        reasons.append(construct(Reason, code="below_threshold", criterion=None,
+                                 message=both("reason_shortfall", params)))
     return reasons
-

@@ -8,7 +8,8 @@ from engine.rules.criteria import CriteriaSet
 from engine.rules.evaluate import evaluate_units, load_records
 from engine.units.validate import validate_record
 from engine.messages import Message
-from engine.results.model import UnitResult
+from engine.readers.records import Record
+from engine.results.model import Plan, UnitResult
 
 
 class WhatIfError(ValueError):
@@ -28,6 +29,18 @@ def parse_changes(criteria: CriteriaSet, assignments: tuple[str, ...]) -> dict[s
     return changes
 
 
+def with_changes(record: Record, changes: dict[str, str]) -> Record:
+    """The record with `changes` written over its values (what --set does to every unit)."""
+    if not isinstance(record.data, dict):
+        return record
+    return type(record)(record.source, record.kind, record.number, {**record.data, **changes}, list(record.problems))
+
+
+def plan_assignments(plan: Plan) -> tuple[str, ...]:
+    """A plan's changes as --set arguments: applying them re-scores the unit as the plan promises."""
+    return tuple(f"{c.input}={('yes' if c.to else 'no') if isinstance(c.to, bool) else c.to}" for c in plan.changes)
+
+
 @dataclass
 class Comparison:
     before: UnitResult
@@ -37,8 +50,7 @@ class Comparison:
 def compare(criteria: CriteriaSet, paths: list[str | Path], changes: dict[str, str]) -> tuple[list[Comparison], list[str]]:
     """Each unit scored as given and with `changes` applied (the same validation applies to both)."""
     records, file_errors = load_records(paths, criteria)
-    changed = [type(r)(r.source, r.kind, r.number, {**r.data, **changes}, list(r.problems)) if isinstance(r.data, dict)
-               else r for r in records]
+    changed = [with_changes(r, changes) for r in records]
     before = evaluate_units(criteria, [validate_record(criteria, r) for r in records])
     after = evaluate_units(criteria, [validate_record(criteria, r) for r in changed])
     return [Comparison(b, a) for b, a in zip(before, after)], file_errors

@@ -12,8 +12,7 @@ from hypothesis import given, strategies as st
 
 from engine.rules.compile import compile_ruleset, empty_band
 from engine.rules.criteria import CriteriaError, load_criteria
-from engine.rules.evaluate import build_result
-from engine.rules.measures import measure_unit
+from engine.rules.evaluate import evaluate_units
 from engine.readers.records import Record
 from engine.units.validate import validate_record
 
@@ -54,13 +53,11 @@ def _check_accepted(tmp_path_factory, text: str) -> None:
     for _, indicator in criteria.indicators:
         if indicator.measure.is_rate:
             empty_band(indicator)
-    for number, values in enumerate(UNITS):
-        unit = validate_record(criteria, Record(str(path), "item", number + 1, dict(values)))
-        measures = measure_unit(criteria, unit)
-        bands = [indicator.band_for(m.value) if m.state == "value" else
-                 (empty_band(indicator) if m.state == "empty" else None)
-                 for (_, indicator), m in zip(criteria.indicators, measures)]
-        build_result(criteria, unit, measures, bands).model_dump(mode="json")
+    # An accepted file must also be one the engine can score (its rules, gaps and plan), never a crash later.
+    units = [validate_record(criteria, Record(str(path), "item", number + 1, dict(values)))
+             for number, values in enumerate(UNITS)]
+    for result in evaluate_units(criteria, units):
+        result.model_dump(mode="json")
 
 
 @examples(25, share=0.05)

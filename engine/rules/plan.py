@@ -1,0 +1,240 @@
+"""An improvement plan per unit: the fewest changes to action inputs that together reach recognition.
+
+Cost of a plan, compared in this order:
+1. the number of changes (inputs changed) — each is a piece of work the commune must organise;
+2. the effort: for a count, how many children, villages, cases or activities it adds or removes; a yes/no
+   provision counts 1;
+so among plans with as few changes as possible, the one that moves the fewest children wins. The changes are
+listed cheapest first, each with the points it brings.
+
+Only inputs with role `action` change. A change's target is the closest value that enters a better band (the
+same candidates gap analysis uses); the band a candidate reaches, each criterion's outcome and the unit's
+decision are asked of the compiled rules, so the plan reaches recognition exactly when the rules say so.
+The search is a branch and bound over inputs (largest possible gain first) bounded by the category threshold;
+it stops after SEARCH_BUDGET nodes and keeps the best plan found (the "everything at best" plan, checked
+first, is always a valid fallback).
+
+When even every possible change leaves the unit unrecognised, `blocked_by` names each criterion that cannot
+be met and each indicator whose lost points no action can win back, and why: it counts past events, its
+denominator is empty, or its input cannot reach a better band.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.messages import both
+from engine.results.model import Plan, PlanBlock, PlanChange, construct
+from engine.rules.compile import CompiledRules
+from engine.rules.criteria import CriteriaSet
+from engine.rules.gaps import Scored, candidates, measure_of
+from engine.rules.scoring import decide_unit
+from engine.text import Text
+
+SEARCH_BUDGET = 20_000
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way to change one action input, and the points it brings to each indicator it moves."""
+
+    input: str
+    target: int | bool
+    effort: int
+    gains: tuple[tuple[int, int], ...]  # (indicator position, points gained)
+    gain: int                           # their sum
+
+
+def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored) -> dict[str, list[Option]]:
+    """Every candidate change of every action input that gains points, cheapest first, dominated ones dropped."""
+    out: dict[str, list[Option]] = {}
+    for name, all_positions in criteria.action_positions.items():
+        positions = [p for p in all_positions if scored.measures[p].state == "value"]
+        if not positions:
+            continue
+        current = scored.measures[positions[0]].inputs[name]
+        targets = list(dict.fromkeys(t for p in positions
+                                     for t in candidates(scored.measures[p], scored.decisions[p].points)))
+        options = []
+        for target in targets:
+            gains = tuple((p, rules.band_of(p, measure_of(scored.measures[p], target)).points
+                           - scored.decisions[p].points) for p in positions)
+            gains = tuple(g for g in gains if g[1])
+            gain = sum(g for _, g in gains)
+            if gain > 0:
+                effort = 1 if isinstance(target, bool) else abs(target - current)
+                options.append(Option(name, target, effort, gains, gain))
+        options.sort(key=lambda o: (o.effort, -o.gain))
+        kept = []
+        for option in options:  # a costlier option must bring more points, or it is never worth choosing
+            if not kept or option.gain > kept[-1].gain:
+                kept.append(option)
+        if kept:
+            out[name] = kept
+    return out
+
+
+class _Search:
+    """Branch and bound over the inputs (largest possible gain first): take one of an input's options or
+    leave it, pruning a branch when it already costs as much as the best plan found, when even its remaining
+    inputs' best gains cannot reach the threshold, or when a criterion the rules say is not met has no input
+    left that could raise it. Criterion sums and outcomes are kept up to date change by change."""
+
+    def __init__(self, criteria: CriteriaSet, rules: CompiledRules, scored: Scored, groups: list[list[Option]],
+                 criterion_of: list[int]):
+        self.criteria, self.rules, self.scored, self.groups = criteria, rules, scored, groups
+        self.threshold = criteria.category_by_id[scored.category].threshold
+        self.prefix = [0]
+        for group in groups:
+            self.prefix.append(self.prefix[-1] + group[-1].gain)
+        # Each option's gains per criterion, and the last group that can still raise each criterion.
+        self.criterion_gains: dict[int, tuple[tuple[int, int], ...]] = {}
+        self.last_group = [-1] * len(criteria.criteria)
+        for index, group in enumerate(groups):
+            for option in group:
+                gains: dict[int, int] = {}
+                for position, gain in option.gains:
+                    gains[criterion_of[position]] = gains.get(criterion_of[position], 0) + gain
+                    self.last_group[criterion_of[position]] = index
+                self.criterion_gains[id(option)] = tuple(gains.items())
+        self.criterion_of = criterion_of
+        self.outcome_of: dict[int, bool] = {}  # criterion points -> met, as the rules say
+        self.best: tuple[int, int] | None = None
+        self.best_choice: list[Option] = []
+        self.nodes = 0
+
+    def met(self, points: int) -> bool:
+        known = self.outcome_of.get(points)
+        if known is None:
+            known = self.outcome_of[points] = self.rules.criterion_outcome(True, points) == "met"
+        return known
+
+    def run(self, points: list[int]) -> None:
+        sums = [0] * len(self.criteria.criteria)
+        for position, value in enumerate(points):
+            sums[self.criterion_of[position]] += value
+        self.sums = sums
+        self.unmet = {c for c, total in enumerate(sums) if not self.met(total)}
+        self._visit(0, points, sum(points), 0, 0, [])
+
+    def _apply(self, option: Option, points: list[int], sign: int) -> None:
+        for position, gain in option.gains:
+            points[position] += sign * gain
+        for criterion, gain in self.criterion_gains[id(option)]:
+            self.sums[criterion] += sign * gain
+            if self.met(self.sums[criterion]):
+                self.unmet.discard(criterion)
+            else:
+                self.unmet.add(criterion)
+
+    def _visit(self, index: int, points: list[int], total: int, changes: int, effort: int,
+               chosen: list[Option]) -> None:
+        self.nodes += 1
+        if self.nodes > SEARCH_BUDGET or (self.best is not None and (changes, effort) >= self.best):
+            return
+        # The compiled rules recognise no unit with a criterion not met or a total under its category's
+        # threshold; only a node past both is asked for the unit's decision.
+        if total >= self.threshold and not self.unmet:
+            decision = decide_unit(self.rules, self.criteria, points, self.scored.errors, self.scored.category)[1]
+            if decision.status == "recognized":
+                self.best, self.best_choice = (changes, effort), list(chosen)
+                return  # any further change would only cost more
+        if index == len(self.groups):
+            return
+        more = len(self.groups) - index if self.best is None else self.best[0] - changes
+        if more <= 0 or total + self.prefix[min(index + more, len(self.groups))] - self.prefix[index] < self.threshold:
+            return
+        if any(self.last_group[c] < index for c in self.unmet):
+            return
+        for option in reversed(self.groups[index]):  # the largest gain first: few-change plans are found early
+            self._apply(option, points, 1)
+            chosen.append(option)
+            self._visit(index + 1, points, total + option.gain, changes + 1, effort + option.effort, chosen)
+            chosen.pop()
+            self._apply(option, points, -1)
+        self._visit(index + 1, points, total, changes, effort, chosen)
+
+
+def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbers: list[int]) -> Plan | None:
+    """The plan for a scored unit; None when its data is invalid or its category unknown.
+    `numbers` is each indicator's criterion number."""
+    status = scored.decision.status
+    if status == "invalid" or scored.category is None:
+        return None
+    if status == "recognized":
+        return construct(Plan, reaches_recognition=True, changes=[], blocked_by=[])
+    if status == "incomplete":
+        blocks = [construct(
+            PlanBlock, criterion=number, indicator=m.indicator.id,
+            reason=both("plan_block_missing", inputs=_labels(criteria, m.missing)))
+            for m, number in zip(scored.measures, numbers) if m.state == "missing"]
+        return construct(Plan, reaches_recognition=False, changes=[], blocked_by=blocks)
+    options = options_by_input(criteria, rules, scored)
+    groups = sorted(options.values(), key=lambda group: -group[-1].gain)
+    points = [p or 0 for p in scored.points]
+    best_points = list(points)
+    for group in groups:
+        for position, gain in group[-1].gains:
+            best_points[position] += gain
+    outcomes, decision = decide_unit(rules, criteria, best_points, scored.errors, scored.category)
+    if decision.status != "recognized":
+        return construct(Plan, reaches_recognition=False, changes=[],
+                         blocked_by=_blocks(criteria, scored, numbers, best_points, outcomes))
+    criterion_index = {criterion.number: index for index, criterion in enumerate(criteria.criteria)}
+    search = _Search(criteria, rules, scored, groups, [criterion_index[number] for number in numbers])
+    search.run(list(points))
+    chosen = search.best_choice if search.best is not None else [group[-1] for group in groups]
+    cheapest_first = sorted(chosen, key=lambda option: (option.effort, -option.gain))
+    changes = [_change(criteria, scored, numbers, option) for option in cheapest_first]
+    return construct(Plan, reaches_recognition=True, changes=changes, blocked_by=[])
+
+
+def _labels(criteria: CriteriaSet, names) -> Text:
+    labels = [criteria.input_by_name[name].label for name in names]
+    return Text.of(", ".join(label.vi for label in labels), ", ".join(label.en for label in labels))
+
+
+def _change(criteria: CriteriaSet, scored: Scored, numbers: list[int], option: Option) -> PlanChange:
+    position = max(option.gains, key=lambda g: g[1])[0]
+    measure = scored.measures[position]
+    return construct(
+        PlanChange, input=option.input, label=criteria.input_by_name[option.input].label,
+        from_=measure.inputs[option.input], to=option.target, points=option.gain,
+        criterion=numbers[position], indicator=measure.indicator.id)
+
+
+def _blocks(criteria: CriteriaSet, scored: Scored, numbers: list[int], best_points: list[int],
+            outcomes: list[str]) -> list[PlanBlock]:
+    """What stays short even at best: each indicator below its maximum that no action can raise further,
+    said against its criterion (stays at 0) or the threshold (the total it caps)."""
+    unmet = {criterion.number for criterion, outcome in zip(criteria.criteria, outcomes) if outcome != "met"}
+    best_total = sum(best_points)
+    threshold = criteria.category_by_id[scored.category].threshold
+    blocks = []
+    for position, (measure, number) in enumerate(zip(scored.measures, numbers)):
+        indicator = measure.indicator
+        decision = scored.decisions[position]
+        if best_points[position] >= indicator.max_points:
+            continue
+        if unmet and number not in unmet:
+            continue  # the criteria that cannot be met are the blockers; say those first and only
+        why = _why(criteria, measure, decision)
+        params = {"number": number, "indicator": indicator.id, "lost": indicator.max_points - best_points[position],
+                  "best": best_total, "threshold": threshold}
+        key = "plan_block_zero" if number in unmet else "plan_block_short"
+        blocks.append(construct(PlanBlock, criterion=number, indicator=indicator.id,
+                                                reason=both(key, params, why=why, name=indicator.name)))
+    return blocks
+
+
+def _why(criteria: CriteriaSet, measure, decision):
+    indicator = measure.indicator
+    name = indicator.measured_input
+    band = indicator.band_text(decision.band)
+    if measure.state == "empty":
+        return both("plan_why_empty", {"denominator": indicator.measure.denominator, "points": decision.points})
+    role = criteria.input_by_name[name].role
+    if role == "event":
+        return both("plan_why_event", {"current": measure.inputs[name]}, label=criteria.input_by_name[name].label,
+                    band=band, prevention=indicator.prevention)
+    return both("plan_why_unreachable", {"current": measure.inputs[name]},
+                label=criteria.input_by_name[name].label, band=band)
