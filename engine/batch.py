@@ -55,6 +55,13 @@ def _setup(job: Job) -> None:
     _STATE["job"] = job
     _STATE["criteria"] = load_criteria(job.criteria_path)
     _STATE["renderer"] = RENDERERS[job.fmt](job.lang, job.detail)
+    # The parent writes the head; a worker's renderer reads it too, so that its units refer to the same
+    # criteria metadata (band indexes) as the head says.
+    _STATE["renderer"].head(_meta(_STATE["criteria"]))
+
+
+def _meta(criteria: CriteriaSet) -> Meta:
+    return Meta(criteria.instrument.id, criteria.source, criteria.digest, criteria)
 
 
 def _evaluate_chunk(first_index: int, records: list[Record], in_worker: bool = True) -> list[Evaluated]:
@@ -117,7 +124,8 @@ def run(plan_: Plan, criteria: CriteriaSet, fmt: str, lang: str, out: TextIO, de
     """Evaluate every unit the plan found, writing the rendered output to `out`. Returns the summary.
 
     jobs: worker processes (None: one per core for batches of PARALLEL_FROM units or more, else in-process)."""
-    detail = plan_.count == 1 if detail is None else detail
+    if detail is None:  # a single unit at a terminal gets every indicator; files get the compact results
+        detail = plan_.count == 1 and fmt == "table"
     job = Job(criteria.source, fmt, lang, detail)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     workers = max(1, min(workers, -(-plan_.count // CHUNK)))
@@ -125,7 +133,7 @@ def run(plan_: Plan, criteria: CriteriaSet, fmt: str, lang: str, out: TextIO, de
         workers = 1
     renderer = RENDERERS[fmt](lang, detail)
     summary = Summary(file_errors=plan_.file_errors)
-    out.write(renderer.head(Meta(criteria.instrument.id, criteria.source, criteria.digest)))
+    out.write(renderer.head(_meta(criteria)))
     results = _in_process(job, plan_) if workers == 1 else _in_workers(job, plan_, workers, summary)
     for evaluated in results:
         out.write(evaluated.text)
