@@ -1,6 +1,7 @@
 """cfc command line: parse, call the engine, render, set the exit code. Heavy imports happen inside commands."""
 from __future__ import annotations
 
+import signal
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -9,6 +10,8 @@ import click
 
 LANGS = click.Choice(["vi", "en"])
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a program stopped by Ctrl-C
+PROGRESS_FROM = 2000    # units: about a second of work; shorter batches finish before a bar would help
 
 
 def _load(criteria_path: str | None):
@@ -46,7 +49,8 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments)
     """Evaluate units' self-assessment data (CSV, XLSX, YAML or JSON).
 
     Exit code: 0 every unit evaluated, 1 some unit has invalid data, 2 usage error or unreadable file,
-    3 some unit could not be evaluated (its worker process died; the units are named)."""
+    3 some unit could not be evaluated (its worker process died; the units are named), 130 interrupted
+    (Ctrl-C or SIGTERM: nothing written)."""
     from engine import batch
     from engine.atomic import atomic_text
     from engine.results.directory import NAMES, DirectoryWriter
@@ -59,12 +63,30 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments)
     if assignments:
         _what_if(criteria, files, assignments, fmt, output, lang)
     plan = batch.plan(files, criteria)
-    show_progress = output is not None and sys.stderr.isatty() and plan.count > 20
+    # A bar only for batches long enough to wait for, only on a terminal, and never over a table being printed.
+    show_progress = (plan.count >= PROGRESS_FROM and sys.stderr.isatty()
+                     and (output is not None or not sys.stdout.isatty()))
     bar = click.progressbar(length=plan.count, file=sys.stderr, label="cfc") if show_progress else nullcontext()
     sink = DirectoryWriter(output) if to_dir else atomic_text(output) if output else nullcontext(sys.stdout)
-    with sink as out, bar as progress:
-        summary = batch.run(plan, criteria, "bundle" if to_dir else fmt, lang, out, detail=detail, jobs=jobs,
-                            progress=progress.update if show_progress else None)
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        with sink as out, bar as progress:
+            summary = batch.run(plan, criteria, "bundle" if to_dir else fmt, lang, out, detail=detail, jobs=jobs,
+                                progress=progress.update if show_progress else None)
+    except KeyboardInterrupt:
+        # Workers are stopped and temporary files removed on the way out; one line, no traceback.
+        from engine.messages import Message
+
+        click.echo(Message("interrupted").render(lang), err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except OSError as error:  # disk full, a place that vanished: the previous results stay as they were
+        from engine.messages import Message
+
+        click.echo(Message("cannot_write", {"path": output or "stdout", "reason": error.strerror or error})
+                   .render(lang), err=True)
+        sys.exit(EXIT_USAGE)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     for error in summary.file_errors + summary.not_evaluated:
         click.echo(f"error: {error}", err=True)
     if summary.not_evaluated:
@@ -72,6 +94,11 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments)
     if summary.file_errors:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_INVALID if summary.counts["invalid"] else EXIT_OK)
+
+
+def _terminated(signum, frame):
+    """SIGTERM (kill, a job scheduler) ends a batch like Ctrl-C: workers stopped, temporary files removed."""
+    raise KeyboardInterrupt
 
 
 def _what_if(criteria, files, assignments, fmt, output, lang) -> None:
@@ -148,7 +175,7 @@ def _report_inputs(files, output, criteria_path):
     """Refuse to overwrite an input, load the criteria, evaluate. Returns (criteria, batch)."""
     if any(Path(output).resolve() == Path(f).resolve() for f in files):
         raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
-    from engine.rules.evaluate import evaluate_files
+    from engine.batch import evaluate_files
 
     criteria = _load(criteria_path)
     return criteria, evaluate_files(criteria, files)

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from cli import main
 from engine.rules.criteria import load_criteria
-from engine.rules.evaluate import evaluate_files
+from engine.batch import evaluate_files
 from engine.reports.appraisal import appraisal_pdf
 from engine.reports.board import PLACEHOLDERS, BoardConfig, BoardConfigError, load_board_config
 from engine.reports.common import gaps_worst_first

@@ -38,13 +38,19 @@ class DirectoryWriter:
                 self._sheets[name].append(row)
 
     def __exit__(self, kind, error, trace) -> bool:
-        try:
-            if kind is None:
+        failed = None
+        if kind is None:
+            try:
                 with atomic_path(self.directory / "results.xlsx") as tmp:
                     self._workbook.save(tmp)
-            else:
-                for sheet in self._sheets.values():  # finish the sheets' temporary streams; nothing is saved
+            except BaseException as problem:  # without the workbook, json and csv must not be committed either
+                failed = problem
+                kind, error, trace = type(problem), problem, problem.__traceback__
+        if kind is not None:
+            for sheet in self._sheets.values():  # finish the sheets' temporary streams; nothing is saved
+                if not sheet.closed:
                     sheet.close()
-        finally:
-            self._stack.__exit__(kind, error, trace)  # commits json and csv only when nothing failed
+        self._stack.__exit__(kind, error, trace)  # commits json and csv only when nothing failed
+        if failed is not None:
+            raise failed
         return False
