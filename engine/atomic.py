@@ -1,6 +1,7 @@
 """Write a file so that a reader never sees half of it: into a temporary file beside the target, then rename."""
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from contextlib import contextmanager
@@ -24,7 +25,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
+    _remove_orphans(path)
+    # The writer's process id in the name: a process killed outright (SIGKILL, power cut) cannot remove its
+    # temporary file, so the next write of the same target removes it (see _remove_orphans).
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.{os.getpid()}.", suffix=f".tmp{path.suffix}")
     os.close(fd)
     try:
         yield Path(tmp)
@@ -42,3 +46,22 @@ def atomic_text(path: str | Path) -> Iterator[TextIO]:
     with atomic_path(path) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="") as handle:
             yield handle
+
+
+def _remove_orphans(path: Path) -> None:
+    """Remove temporary files for `path` left by writers that no longer run."""
+    prefix, suffix = f".{path.stem}.", f".tmp{path.suffix}"
+    for candidate in path.parent.glob(f"{glob.escape(prefix)}*{glob.escape(suffix)}"):
+        pid = candidate.name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            candidate.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

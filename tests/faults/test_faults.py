@@ -168,6 +168,12 @@ def test_workers_exit_when_the_parent_is_killed(many, tmp_path):
         time.sleep(0.1)
     assert not any(alive(pid) for pid in workers)  # orphans would hold memory and a core each
     assert not target.exists()
+    # Its temporary file could not be removed by a process killed outright; the next run removes it.
+    orphans = leftovers(tmp_path)
+    assert len(orphans) == 1 and orphans[0].startswith(f".results.{process.pid}.")
+    result = cfc("evaluate", SAMPLE, "--format", "json", "-o", target)
+    assert result.returncode == 1 and json.loads(target.read_text(encoding="utf-8"))["units"]
+    assert leftovers(tmp_path) == []
 
 
 # ---------------------------------------------------------------- disk full during --output DIR
