@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -55,20 +56,13 @@ def read_xlsx_records(path: str | Path, criteria: CriteriaSet | None = None) -> 
     criteria = criteria or _default_criteria()
     matcher = _Matcher(criteria)
     formulas = _formula_cells(path, source) if _has_formulas(path, source) else {}
-    workbook = _open(path, source, data_only=True)
     records: list[Record] = []
     recognised = 0
-    try:
-        for sheet in workbook.worksheets:
-            if sheet.sheet_state == "veryHidden":
-                continue
-            grid = [list(row) for row in sheet.iter_rows(values_only=True)]
-            found = _read_sheet(source, sheet.title, grid, formulas.get(sheet.title, set()), matcher)
-            if found is not None:
-                recognised += 1
-                records += found
-    finally:
-        workbook.close()
+    for title, grid in _grids(path, source):
+        found = _read_sheet(source, title, grid, formulas.get(title, set()), matcher)
+        if found is not None:
+            recognised += 1
+            records += found
     if not recognised:
         raise InputFileError(f"{source}: no sheet has a header row of input names or labels (for example "
                              f"unit_code, births) nor a column of them; generate a form with `cfc template`")
@@ -76,6 +70,24 @@ def read_xlsx_records(path: str | Path, criteria: CriteriaSet | None = None) -> 
 
 
 # ---------------------------------------------------------------- the workbook
+
+def _grids(path: Path, source: str):
+    """(title, rows of values) of each worksheet not very hidden, in workbook order. Row i of the grid is the
+    sheet's row i + 1 and column j its column j + 1 (empty rows and columns kept), so every value keeps its
+    cell reference. Read with python-calamine (a compiled reader, ~10 times faster than openpyxl here);
+    values are those the spreadsheet program saved, an empty cell is None."""
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        for sheet in workbook.sheets_metadata:
+            if sheet.typ != SheetTypeEnum.WorkSheet or sheet.visible == SheetVisibleEnum.VeryHidden:
+                continue
+            rows = workbook.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
+            yield sheet.name, [[None if value == "" else value for value in row] for row in rows]
+    except OSError as error:
+        raise InputFileError(f"{source}: cannot read: {error.strerror or error}") from error
+    except CalamineError as error:
+        raise _not_a_workbook(source, error) from error
+
 
 def _open(path: Path, source: str, data_only: bool):
     try:
