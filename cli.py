@@ -1,6 +1,7 @@
 """cfc command line: parse, call the engine, render, set the exit code. Heavy imports happen inside commands."""
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from contextlib import nullcontext
@@ -11,6 +12,7 @@ import click
 LANGS = click.Choice(["vi", "en"])
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a program stopped by Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the program reading the output closed it
 PROGRESS_FROM = 2000    # units: about a second of work; shorter batches finish before a bar would help
 
 
@@ -79,6 +81,9 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments)
 
         click.echo(Message("interrupted").render(lang), err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:  # the reader of stdout stopped reading (`| head`): nothing to say to anyone
+        sys.stdout = open(os.devnull, "w")  # so that flushing at exit does not fail again
+        sys.exit(EXIT_BROKEN_PIPE)
     except OSError as error:  # disk full, a place that vanished: the previous results stay as they were
         from engine.messages import Message
 

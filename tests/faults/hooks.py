@@ -37,10 +37,11 @@ def task(codes=(), how: str = "kill", once_marker: str | None = None, pause: flo
 
 
 def main(argv: list[str]) -> None:
-    """python -m tests.faults.hooks [--die-on CODE]... [--how kill] [--once FILE] [--pause S] -- cfc args"""
+    """python -m tests.faults.hooks [--die-on CODE]... [--how kill] [--once FILE] [--pause S]
+    [--progress-from UNITS] -- cfc args"""
     split = argv.index("--")
     options, rest = argv[:split], argv[split + 1:]
-    codes, how, once, pause = [], "kill", None, 0.0
+    codes, how, once, pause, progress_from = [], "kill", None, 0.0, None
     while options:
         name, value, options = options[0], options[1], options[2:]
         if name == "--die-on":
@@ -51,10 +52,14 @@ def main(argv: list[str]) -> None:
             once = value
         elif name == "--pause":
             pause = float(value)
+        elif name == "--progress-from":
+            progress_from = int(value)
     batch.TASK = task(codes, how, once, pause)
-    from cli import main as cli
+    import cli
 
-    cli(rest, prog_name="cfc")
+    if progress_from is not None:
+        cli.PROGRESS_FROM = progress_from
+    cli.main(rest, prog_name="cfc")
 
 
 if __name__ == "__main__":
