@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 from collections import deque
@@ -35,7 +36,8 @@ __all__ = ["Plan", "plan", "run", "evaluate_files"]
 
 CHUNK = 250            # units per task: large enough to amortise the hand-off, small enough to stream
 PARALLEL_FROM = 400    # below this many units a worker's start-up costs more than it saves
-AHEAD = 2              # chunks dispatched or done but not yet written, per worker: bounds memory
+QUEUED = 2             # chunks a worker holds: the one it evaluates and the next, so it never waits for one
+AHEAD = 3              # chunks dispatched or done but not yet written, per worker: bounds memory
 
 
 @dataclass(frozen=True)
@@ -94,14 +96,15 @@ TASK: Callable[[int, list[Record]], list[Evaluated]] = _evaluate_chunk
 
 
 def _serve(connection: Connection, job: Job, task: Callable) -> None:
-    """A worker's life: set up once, then evaluate each chunk it is sent until the parent closes the pipe."""
+    """A worker's life: set up once, then evaluate each chunk it is sent until the parent closes the pipe.
+    A thread takes chunks off the pipe as they come, so the parent can queue the next chunk while this one
+    is evaluated (and never blocks sending it while this worker is sending a result)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
     _setup(job)
-    while True:
-        try:
-            first, chunk = connection.recv()
-        except (EOFError, OSError):
-            return  # the parent is gone, or done with us
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(connection, inbox), daemon=True).start()
+    while (item := inbox.get()) is not None:
+        first, chunk = item
         try:
             reply = ("done", task(first, chunk))
         except Exception as error:  # noqa: BLE001 - a bug on some unit must not end the batch; it is named
@@ -109,6 +112,15 @@ def _serve(connection: Connection, job: Job, task: Callable) -> None:
         try:
             connection.send(reply)
         except (BrokenPipeError, OSError):
+            return
+
+
+def _receive(connection: Connection, inbox: queue.SimpleQueue) -> None:
+    while True:
+        try:
+            inbox.put(connection.recv())
+        except (EOFError, OSError):
+            inbox.put(None)  # the parent is gone, or done with us
             return
 
 
@@ -181,10 +193,10 @@ class _Worker:
             if main:
                 signal.signal(signal.SIGINT, previous)
         child.close()  # only the worker holds its end: when the parent dies, the worker reads end-of-file
-        self.holding: tuple[int, list[Record], bool] | None = None  # (first index, records, is a retry)
+        self.held: deque[tuple[int, list[Record], bool]] = deque()  # (first index, records, is a retry), in order
 
     def give(self, first: int, chunk: list[Record], retry: bool) -> None:
-        self.holding = (first, chunk, retry)
+        self.held.append((first, chunk, retry))
         self.connection.send((first, chunk))
 
     def stop(self) -> None:
@@ -205,49 +217,54 @@ def _in_workers(job: Job, plan_: Plan, count: int, summary: Summary) -> Iterator
     task = TASK
     chunks = _chunks(plan_)
     workers = [_Worker(context, job, task) for _ in range(count)]
-    retries: deque[tuple[int, list[Record]]] = deque()
+    retries: deque[tuple[int, list[Record]]] = deque()  # units of a chunk whose worker died, one per task
+    again: deque[tuple[int, list[Record]]] = deque()    # chunks a dead worker held but had not begun
     done: dict[int, list] = {}  # first index → its results (Evaluated, or _Lost for a unit not evaluated)
     next_index, exhausted = 0, False
     try:
         while True:
-            # Feed idle workers: retries first, then new chunks while not too far ahead of the writer.
+            # Keep every worker's queue full: retries first, then new chunks while not too far ahead of the writer.
             for worker in workers:
-                if worker.holding is not None:
-                    continue
-                if retries:
-                    worker.give(*retries.popleft(), retry=True)
-                elif not exhausted and len(done) + _busy(workers) < AHEAD * count:
-                    chunk = next(chunks, None)
-                    if chunk is None:
-                        exhausted = True
-                    else:
+                while len(worker.held) < QUEUED:
+                    if retries:
+                        worker.give(*retries.popleft(), retry=True)
+                    elif again:
+                        worker.give(*again.popleft(), retry=False)
+                    elif not exhausted and len(done) + _held(workers) < AHEAD * count:
+                        chunk = next(chunks, None)
+                        if chunk is None:
+                            exhausted = True
+                            break
                         worker.give(*chunk, retry=False)
+                    else:
+                        break
             # Write whatever is next in input order.
             while next_index in done:
                 pieces = done.pop(next_index)
-                next_index += max(len(pieces), 1)
+                next_index += len(pieces)
                 for piece in pieces:
                     if isinstance(piece, _Lost):
                         summary.not_evaluated.append(_not_evaluated(piece, job.lang))
                     else:
                         yield piece
-            if exhausted and not retries and not _busy(workers) and not done:
+            if exhausted and not retries and not again and not _held(workers) and not done:
                 return
-            if not _busy(workers):
+            if not _held(workers):
                 continue
-            busy = [w for w in workers if w.holding is not None]
+            busy = [w for w in workers if w.held]
             ready = set(wait([w.connection for w in busy] + [w.process.sentinel for w in busy]))
             for worker in busy:
                 if worker.connection not in ready and worker.process.sentinel not in ready:
                     continue
-                first, chunk, retry = worker.holding
-                worker.holding = None
                 kind, payload = _reply(worker)
+                first, chunk, retry = worker.held.popleft()  # a worker answers in the order it was given
                 if kind == "done":
                     done[first] = payload
                     continue
-                if kind == "died":  # the process is gone: a fresh one takes its place
-                    worker.stop()
+                if kind == "died":  # the process is gone: a fresh one takes its place, and what it held but
+                    worker.stop()  # had not begun is given again as it was (it did not fail)
+                    for held in reversed(worker.held):
+                        (retries if held[2] else again).appendleft(held[:2])
                     workers[workers.index(worker)] = _Worker(context, job, task)
                 if retry:  # failed alone too: this unit is named, never guessed
                     done[first] = [_Lost(chunk[0], payload)]
@@ -258,8 +275,8 @@ def _in_workers(job: Job, plan_: Plan, count: int, summary: Summary) -> Iterator
             worker.stop()
 
 
-def _busy(workers: list[_Worker]) -> int:
-    return sum(1 for worker in workers if worker.holding is not None)
+def _held(workers: list[_Worker]) -> int:
+    return sum(len(worker.held) for worker in workers)
 
 
 def _reply(worker: _Worker) -> tuple[str, object]:
