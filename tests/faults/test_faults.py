@@ -211,7 +211,7 @@ def test_a_full_disk_leaves_the_previous_results_whole(previous_results, monkeyp
         def full(self, path):
             Path(path).write_bytes(b"PK\x03\x04 half a workbook")
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        monkeypatch.setattr("openpyxl.Workbook.save", full)
+        monkeypatch.setattr("engine.results.xlsx_stream.XlsxStream.save", full)
     else:
         original = results_dir.atomic_text
         wrap = _full_after(2000)
