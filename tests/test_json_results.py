@@ -113,3 +113,14 @@ def test_a_compact_unit_is_small(tmp_path):
     data = evaluate(SAMPLE)
     sizes = [len(json.dumps(u, ensure_ascii=False, separators=(",", ":")).encode()) for u in data["units"]]
     assert sum(sizes) / len(sizes) <= 3072, sizes
+
+
+@pytest.mark.parametrize("detail", [(), ("--detail",)])
+def test_nan_and_infinity_given_as_values_still_make_valid_json(tmp_path, detail):
+    path = tmp_path / "unit.yaml"
+    path.write_text('unit_code: "00001"\nbirths: .nan\nbirths_registered: .inf\n', encoding="utf-8")
+    data = evaluate(str(path), *detail)  # json.loads would fail on a bare NaN
+    assert VALIDATOR.is_valid(data)
+    details = {e["input"]: e["value"] for e in data["units"][0]["error_details"]}
+    assert details["births"] in ("nan", None) and details["births_registered"] in ("inf", None)
+    assert data["units"][0]["status"] == "invalid"

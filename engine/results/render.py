@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from dataclasses import dataclass, field
 
 from engine.messages import Message, both
@@ -148,7 +149,7 @@ def compact_unit(result: UnitResult, lang: str, bands: dict[str, dict[str, int]]
         "gaps": [_gap(gap) for gap in result.gaps],
         "missing_inputs": result.missing_inputs,
         "errors": [error(lang) for error in result.errors],
-        "error_details": [{"input": e.input, "value": e.value, "message": e.message(lang)}
+        "error_details": [{"input": e.input, "value": _finite(e.value), "message": e.message(lang)}
                           for e in result.error_details],
         "ignored_inputs": result.ignored_inputs,
     }
@@ -157,6 +158,11 @@ def compact_unit(result: UnitResult, lang: str, bands: dict[str, dict[str, int]]
         if value is not None:
             data[extra] = localise(value.model_dump(mode="json", by_alias=True), lang)
     return data
+
+
+def _finite(value):
+    """A value as given, fit for JSON: NaN and infinity (a YAML .nan, say) are shown as the text they were."""
+    return str(value) if isinstance(value, float) and not math.isfinite(value) else value
 
 
 def _gap(gap: Gap) -> dict:
