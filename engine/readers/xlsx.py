@@ -150,7 +150,13 @@ def _blank(value: Any) -> bool:
 
 
 def _ref(row: int, column: int) -> str:
-    return f"{get_column_letter(column)}{row}"
+    return f"{_letter(column)}{row}"
+
+
+@lru_cache(maxsize=None)
+def _letter(column: int) -> str:
+    """Column letters, computed once per column: a national workbook asks for them ~400,000 times."""
+    return get_column_letter(column)
 
 
 # ---------------------------------------------------------------- headers
