@@ -10,7 +10,6 @@ Ctrl-C (the parent stops them) and exit by themselves when the parent dies (thei
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import queue
 import signal
@@ -18,9 +17,8 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from itertools import islice
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TextIO
 
 from engine.loading import Plan, plan, records
 from engine.messages import Message
@@ -31,6 +29,9 @@ from engine.rules.criteria import CriteriaSet, load_criteria
 from engine.rules.evaluate import evaluate_units
 from engine.units.duplicates import unit_code_of
 from engine.units.validate import validate_record
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 __all__ = ["Plan", "plan", "run", "evaluate_files"]
 
@@ -212,6 +213,9 @@ class _Worker:
 def _in_workers(job: Job, plan_: Plan, count: int, summary: Summary) -> Iterator[Evaluated]:
     """Results in input order from `count` workers. Output order never depends on timing: pieces are written
     by index, and units not evaluated are named in input order too."""
+    import multiprocessing  # here: a single unit, evaluated in-process, starts faster without it
+    from multiprocessing.connection import wait
+
     # spawn, not fork: a worker must never inherit a durable host (or its lock) from its parent.
     context = multiprocessing.get_context("spawn")
     task = TASK

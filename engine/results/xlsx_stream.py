@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable
 from xml.sax.saxutils import escape
 
-from openpyxl.utils import get_column_letter
-
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # in sheet names
 _SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # One pass per text: XML's three special characters escaped, characters XML cannot hold replaced.
@@ -108,8 +106,13 @@ _REFS: list[str] = []
 
 
 def _ref(column: int) -> str:
+    """Column letters of a 0-based column: A ... Z, AA ... (cached: every cell asks)."""
     while column >= len(_REFS):
-        _REFS.append(get_column_letter(len(_REFS) + 1))
+        number, letters = len(_REFS) + 1, ""
+        while number:
+            number, rest = divmod(number - 1, 26)
+            letters = chr(65 + rest) + letters
+        _REFS.append(letters)
     return _REFS[column]
 
 
