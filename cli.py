@@ -64,14 +64,14 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments)
     criteria = _load(criteria_path)
     if assignments:
         _what_if(criteria, files, assignments, fmt, output, lang)
-    plan = batch.plan(files, criteria)
-    # A bar only for batches long enough to wait for, only on a terminal, and never over a table being printed.
-    show_progress = (plan.count >= PROGRESS_FROM and sys.stderr.isatty()
-                     and (output is not None or not sys.stdout.isatty()))
-    bar = click.progressbar(length=plan.count, file=sys.stderr, label="cfc") if show_progress else nullcontext()
-    sink = DirectoryWriter(output) if to_dir else atomic_text(output) if output else nullcontext(sys.stdout)
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
+        plan = batch.plan(files, criteria)
+        # A bar only for batches long enough to wait for, only on a terminal, never over a table being printed.
+        show_progress = (plan.count >= PROGRESS_FROM and sys.stderr.isatty()
+                         and (output is not None or not sys.stdout.isatty()))
+        bar = click.progressbar(length=plan.count, file=sys.stderr, label="cfc") if show_progress else nullcontext()
+        sink = DirectoryWriter(output) if to_dir else atomic_text(output) if output else nullcontext(sys.stdout)
         with sink as out, bar as progress:
             summary = batch.run(plan, criteria, "bundle" if to_dir else fmt, lang, out, detail=detail, jobs=jobs,
                                 progress=progress.update if show_progress else None)
