@@ -124,3 +124,12 @@ def test_nan_and_infinity_given_as_values_still_make_valid_json(tmp_path, detail
     details = {e["input"]: e["value"] for e in data["units"][0]["error_details"]}
     assert details["births"] in ("nan", None) and details["births_registered"] in ("inf", None)
     assert data["units"][0]["status"] == "invalid"
+
+
+def test_a_fourteenth_criterion_appears_in_the_metadata_and_every_unit():
+    criteria = ROOT / "tests" / "fixtures" / "criteria" / "with-14th-criterion.yaml"
+    data = evaluate(SAMPLE, "--criteria", str(criteria))
+    assert VALIDATOR.is_valid(data)
+    assert [c["number"] for c in data["criteria"]["criteria"]] == list(range(1, 15))
+    assert data["criteria"]["total_points"] == 1050
+    assert all([c["number"] for c in unit["criteria"]] == list(range(1, 15)) for unit in data["units"])
