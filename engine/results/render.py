@@ -52,8 +52,8 @@ FORMAT_VERSION = 1  # of the JSON results: schema/v1/results.schema.json describ
 class JsonRenderer:
     """{"criteria": what every unit was scored against (once), "units": [one unit per line], "summary": ...}
 
-    By default a unit carries only what is its own: input values, points per criterion and indicator, status,
-    reasons, gaps (and its plan and criteria set when the engine gives them); names, citations and band
+    By default a unit carries only what is its own: input values, points per criterion, the band each indicator
+    reached, status, reasons, gaps (and its plan and criteria set when the engine gives them); names, citations and band
     wording are in "criteria" at the top, referred to by criterion number, indicator id and band index.
     `detail` keeps every unit's full explanation (each indicator with its name, band wording and citation).
     The shape is documented in schema/v1/results.schema.json."""
@@ -64,8 +64,9 @@ class JsonRenderer:
         self._bands: dict[str, dict[str, int]] = {}
 
     def head(self, meta: Meta) -> str:
-        fields = {"format": "cfc-results", "format_version": FORMAT_VERSION, "criteria_id": meta.criteria_id, "criteria_source": meta.criteria_source,
-                  "criteria_digest": meta.criteria_digest, "lang": self.lang, "detail": self.detail}
+        fields = {"format": "cfc-results", "format_version": FORMAT_VERSION, "criteria_id": meta.criteria_id,
+                  "criteria_source": meta.criteria_source, "criteria_digest": meta.criteria_digest,
+                  "lang": self.lang, "detail": self.detail}
         if meta.criteria is not None:
             fields["criteria"] = criteria_metadata(meta.criteria, self.lang)
             self._bands = _band_indexes(meta.criteria)  # a worker's renderer learns them here too (batch._setup)
