@@ -15,10 +15,10 @@ from engine.units.duplicates import unit_code_of
 
 
 def faulty(codes: frozenset[str], how: str, once_marker: str | None, pause: float, first: int, records: list):
-    """Evaluate like a worker does, except: sleep `pause` seconds first (a slow batch to interrupt), and when
-    the chunk holds one of `codes`, end this process `how` ("exit", "kill", "segv") or raise ("raise").
+    """Evaluate like a worker does, except: sleep `pause` seconds first on a chunk (a slow batch to interrupt),
+    and when the chunk holds one of `codes`, end this process `how` ("exit", "kill", "segv") or raise.
     With `once_marker`, fail only while that file does not exist (it is created on the first failure)."""
-    if pause:
+    if pause and len(records) > 1:  # chunks only: a unit retried alone goes at full speed
         time.sleep(pause)
     if any(unit_code_of(record) in codes for record in records):
         if once_marker is None or not os.path.exists(once_marker):

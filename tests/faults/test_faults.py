@@ -85,13 +85,25 @@ def alive(pid: int) -> bool:
         return False
 
 
-def wait_for_workers(process: subprocess.Popen, count: int = 2, timeout: float = 60) -> set[int]:
+def workers_of(pid: int) -> set[int]:
+    """The worker processes among pid's children (not multiprocessing's resource tracker)."""
+    found = set()
+    for child in children(pid):
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as handle:
+                if b"spawn_main" in handle.read():
+                    found.add(child)
+        except OSError:
+            continue
+    return found
+
+
+def wait_for_workers(process: subprocess.Popen, count: int = 2, timeout: float = 120) -> set[int]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        workers = children(process.pid)
-        if len(workers) >= count:
+        if len(workers_of(process.pid)) >= count:
             time.sleep(1.5)  # let them start their first chunk
-            return children(process.pid)
+            return workers_of(process.pid)
         time.sleep(0.05)
     raise AssertionError("the workers never started")
 
@@ -116,7 +128,9 @@ def test_a_unit_that_kills_its_worker_costs_only_itself(many, expected, tmp_path
 def test_a_worker_killed_from_outside_mid_batch_loses_nothing(many, expected, tmp_path):
     out = tmp_path / "results.csv"
     process = start("evaluate", many, "--format", "csv", "-o", out, "--jobs", "2", hooks=["--pause", "1"])
-    victim = min(wait_for_workers(process))
+    workers = wait_for_workers(process)
+    assert len(workers) == 2
+    victim = min(workers)
     os.kill(victim, signal.SIGKILL)
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 1, stderr  # as undisturbed: the invalid units only
