@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -10,6 +11,9 @@ import click
 
 LANGS = click.Choice(["vi", "en"])
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a program stopped by Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the program reading the output closed it
+PROGRESS_FROM = 2000    # units: about a second of work; shorter batches finish before a bar would help
 
 
 def _ui_lang(argv: list[str]) -> str:
@@ -142,7 +146,8 @@ def _output_format(fmt: str | None, output: str | None) -> str:
     -o THƯ_MỤC ghi results.json, results.csv và results.xlsx.
 
     Mã thoát: 0 mọi đơn vị đã được chấm, 1 có đơn vị dữ liệu lỗi, 2 dùng sai lệnh hoặc tệp không đọc được,
-    3 có đơn vị chưa chấm được (tiến trình chấm bị dừng; các đơn vị được nêu tên).""",
+    3 có đơn vị chưa chấm được (tiến trình chấm bị dừng; các đơn vị được nêu tên), 130 bị ngắt (Ctrl-C hoặc
+    SIGTERM: không ghi gì).""",
     """Evaluate units' self-assessment data (CSV, XLSX, YAML or JSON).
 
     Output: a table on the terminal; -o FILE picks the format by its extension (.xlsx workbook, .csv for
@@ -150,7 +155,8 @@ def _output_format(fmt: str | None, output: str | None) -> str:
     -o DIRECTORY writes results.json, results.csv and results.xlsx.
 
     Exit code: 0 every unit evaluated, 1 some unit has invalid data, 2 usage error or unreadable file,
-    3 some unit could not be evaluated (its worker process died; the units are named)."""))
+    3 some unit could not be evaluated (its worker process died; the units are named), 130 interrupted
+    (Ctrl-C or SIGTERM: nothing written)."""))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default=None,
               help=H("Định dạng (mặc định: theo phần mở rộng của -o, nếu không thì bảng). csv: định dạng cho máy.",
@@ -199,23 +205,36 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
     if save and assignments:
         raise click.UsageError("--save keeps evaluations as they are; it cannot be combined with --set (what-if)")
     library = _library(criteria_path)
-    with reading(hidden_sheets=hidden_sheets) as options:
-        if assignments:
-            _what_if(_for_files(library, files), files, assignments, fmt, output, lang)
-        plan = batch.plan(files, library.current())
-        _warnings(options, lang)
-        show_progress = output is not None and sys.stderr.isatty() and plan.count > 20
-        bar = click.progressbar(length=plan.count, file=sys.stderr, label="cfc") if show_progress else nullcontext()
-        if to_dir:
-            sink = DirectoryWriter(output)
-        elif fmt in ("xlsx", "people-csv"):
-            sink = SpreadsheetWriter(output)
-        else:
-            sink = atomic_text(output) if output else nullcontext(sys.stdout)
-        renderer = "sheets" if fmt in ("xlsx", "people-csv") else fmt
-        with sink as out, bar as progress:
-            summary = batch.run(plan, library, renderer, lang, out, detail=detail, jobs=jobs,
-                                progress=progress.update if show_progress else None)
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        with reading(hidden_sheets=hidden_sheets) as options:
+            if assignments:
+                _what_if(_for_files(library, files), files, assignments, fmt, output, lang)
+            plan = batch.plan(files, library.current())
+            _warnings(options, lang)
+            # A bar only for batches long enough to wait for, only on a terminal, never over a table being printed.
+            show_progress = (plan.count >= PROGRESS_FROM and sys.stderr.isatty()
+                             and (output is not None or not sys.stdout.isatty()))
+            bar = click.progressbar(length=plan.count, file=sys.stderr, label="cfc") if show_progress else nullcontext()
+            if to_dir:
+                sink = DirectoryWriter(output)
+            elif fmt in ("xlsx", "people-csv"):
+                sink = SpreadsheetWriter(output)
+            else:
+                sink = atomic_text(output) if output else nullcontext(sys.stdout)
+            renderer = "sheets" if fmt in ("xlsx", "people-csv") else fmt
+            with sink as out, bar as progress:
+                summary = batch.run(plan, library, renderer, lang, out, detail=detail, jobs=jobs,
+                                    progress=progress.update if show_progress else None)
+    except KeyboardInterrupt:
+        # Workers are stopped and temporary files removed on the way out; one line, no traceback.
+        _err(_say("interrupted", lang))
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:  # the reader of stdout stopped reading (`| head`): nothing to say to anyone
+        sys.stdout = open(os.devnull, "w")  # so that flushing at exit does not fail again
+        sys.exit(EXIT_BROKEN_PIPE)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if output:
         for path in getattr(sink, "written", [Path(output)]):
             click.echo(_say("written", lang, path=path))
@@ -229,6 +248,11 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
     if summary.file_errors:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_INVALID if summary.counts["invalid"] else EXIT_OK)
+
+
+def _terminated(signum, frame):
+    """SIGTERM (kill, a job scheduler) ends a batch like Ctrl-C: workers stopped, temporary files removed."""
+    raise KeyboardInterrupt
 
 
 def _for_files(library, files):
@@ -246,10 +270,12 @@ def _save(criteria, files, db, yes, lang) -> None:
     only when the user agrees (or gave --yes). Messages go to stderr: stdout holds the results."""
     from engine.history import AlreadySaved, History, NotSavable
     from engine.messages import Message
-    from engine.rules.evaluate import evaluate_units, load_units
+    from engine import loading
+    from engine.rules.evaluate import evaluate_units
+    from engine.units.validate import validate_record
 
     history = History(db)
-    units, _ = load_units(criteria, files)
+    units = [validate_record(criteria, record) for record in loading.records(loading.plan(files, criteria))]
     for unit, result in zip(units, evaluate_units(criteria, units)):
         try:
             saved = history.save(criteria, result, unit.values)

@@ -86,10 +86,27 @@ def write(path: Path, count: int, seed: int) -> None:
             writer.writerow(unit(rng, index))
 
 
+def write_xlsx(path: Path, count: int, seed: int) -> None:
+    """The same units as `write`, as one workbook sheet typed the way a person fills it (counts as numbers)."""
+    from openpyxl import Workbook
+
+    names = [decl.name for decl in load_criteria().inputs]
+    rng = random.Random(seed)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Nhiều đơn vị")
+    sheet.append(names)
+    for index in range(count):
+        row = unit(rng, index)
+        sheet.append([row.get(name) if isinstance(row.get(name), int) or name == "unit_code"
+                      else str(row.get(name, "")) or None for name in names])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=10600)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("-o", "--output", type=Path, required=True)
+    parser.add_argument("-o", "--output", type=Path, required=True, help="a .csv or an .xlsx file")
     args = parser.parse_args()
-    write(args.output, args.units, args.seed)
+    (write_xlsx if args.output.suffix.lower() == ".xlsx" else write)(args.output, args.units, args.seed)

@@ -9,6 +9,7 @@ an empty name, a device such as /dev/stdout) is an OutputError naming the path; 
 from __future__ import annotations
 
 import errno
+import glob
 import os
 import shutil
 import tempfile
@@ -116,7 +117,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """
     path = check_file_target(path)
     with _as_output_errors(path, path.parent):
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
+        _remove_orphans(path)
+        # The writer's process id in the name: a process killed outright (SIGKILL, power cut) cannot remove its
+        # temporary file, so the next write of the same target removes it (see _remove_orphans).
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.{os.getpid()}.", suffix=f".tmp{path.suffix}")
         os.close(fd)
     try:
         with _as_output_errors(path, tmp):
@@ -175,3 +179,22 @@ def atomic_directory(path: str | Path, names: Iterable[str]) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _remove_orphans(path: Path) -> None:
+    """Remove temporary files for `path` left by writers that no longer run."""
+    prefix, suffix = f".{path.stem}.", f".tmp{path.suffix}"
+    for candidate in path.parent.glob(f"{glob.escape(prefix)}*{glob.escape(suffix)}"):
+        pid = candidate.name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            candidate.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

@@ -1,33 +1,45 @@
 """Evaluate files of any size: records stream in, rendered results stream out, in input order.
 
-A pass over the files first collects unit codes (duplicates must name every row holding one) and counts the
-units; nothing else is kept. Then chunks of records go to worker processes, each with its own durable_rules
-host (the C core is single-threaded and per process), a bounded number at a time so memory stays flat. A
-worker that dies takes only its chunks with it: they are retried one by one in a fresh worker, and a chunk
-that kills its worker again is reported unit by unit as not evaluated.
+Records come from engine.loading (one pass to count units and find repeated codes, then streamed). Chunks of
+records go to worker processes, each with its own durable_rules host (the C core is single-threaded and per
+process), a bounded number at a time so memory stays flat. Each worker is fed through its own pipe, so the
+parent always knows which chunk a worker holds: a worker that dies (killed, out of memory, crashed in the C
+core) costs only that chunk, a fresh worker takes its place, and the chunk's units are retried one by one; a
+unit that kills its worker again is named as not evaluated and every other unit is written. Workers ignore
+Ctrl-C (the parent stops them) and exit by themselves when the parent dies (their pipe closes).
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
+import queue
+import signal
+import threading
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TextIO
 
-from engine.rules.criteria import CriteriaSet
-from engine.rules.versions import CriteriaLibrary, evaluate_records
-from engine.readers import iter_records
-from engine.readers.records import InputFileError, Record
-from engine.units.duplicates import group_duplicates, mark_duplicate, unit_code_of
+from engine.loading import Plan, plan, records
+from engine.messages import Message
+from engine.readers.records import Record
+from engine.results.model import BatchResult
 from engine.results.render import RENDERERS, Meta, Summary
+from engine.rules.criteria import CriteriaSet
+from engine.rules.evaluate import evaluate_units
+from engine.rules.versions import CriteriaLibrary, evaluate_records
+from engine.units.duplicates import unit_code_of
+from engine.units.validate import validate_record
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+__all__ = ["Plan", "plan", "run", "evaluate_files"]
 
 CHUNK = 250            # units per task: large enough to amortise the hand-off, small enough to stream
 PARALLEL_FROM = 400    # below this many units a worker's start-up costs more than it saves
-FAULT_ENV = "CFC_FAULT_EXIT_ON_UNIT"  # fault injection for tests: a worker dies on this unit code
+QUEUED = 2             # chunks a worker holds: the one it evaluates and the next, so it never waits for one
+AHEAD = 3              # chunks dispatched or done but not yet written, per worker: bounds memory
 
 
 @dataclass(frozen=True)
@@ -42,7 +54,16 @@ class Job:
 class Evaluated:
     status: str
     provisional: int
-    text: str
+    text: object  # what the renderer made of the unit (a string, or a dict of pieces for --output DIR)
+
+
+def evaluate_files(criteria: CriteriaSet, paths: Iterable[str | Path]) -> BatchResult:
+    """Every unit of the files, in one process, as result models (reports, and small batches in tests)."""
+    plan_ = plan(paths, criteria)
+    units = (validate_record(criteria, record) for record in records(plan_))
+    return BatchResult(criteria_id=criteria.instrument.id, criteria_source=criteria.source,
+                       criteria_digest=criteria.digest, units=list(evaluate_units(criteria, units)),
+                       file_errors=plan_.file_errors)
 
 
 # ---------------------------------------------------------------- work done inside a process
@@ -54,76 +75,81 @@ def _setup(job: Job) -> None:
     _STATE["job"] = job
     _STATE["library"] = CriteriaLibrary.load(job.criteria_path)  # a file, or a directory: a set per period
     _STATE["renderer"] = RENDERERS[job.fmt](job.lang, job.detail)
+    # The parent writes the head; a worker's renderer reads it too, so that its units refer to the same
+    # criteria metadata (band indexes) as the head says.
+    _STATE["renderer"].head(_meta(_STATE["library"]))
 
 
-def _evaluate_chunk(first_index: int, records: list[Record], in_worker: bool = True) -> list[Evaluated]:
+def _meta(library: CriteriaLibrary) -> Meta:
+    # The head describes the set in force today: with a directory of sets, units of other periods name their
+    # own set per unit (criteria_set), and their band indexes refer to that set.
+    return Meta(library.id, library.source, library.digest, library.current())
+
+
+def _evaluate_chunk(first_index: int, records_: list[Record]) -> list[Evaluated]:
     renderer = _STATE["renderer"]
-    fault = os.environ.get(FAULT_ENV) if in_worker else None
-    if fault and any(unit_code_of(record) == fault for record in records):
-        os._exit(70)
     return [Evaluated(result.status, len(result.provisional), renderer.unit(result, first_index + offset))
-            for offset, result in enumerate(evaluate_records(_STATE["library"], records))]
+            for offset, result in enumerate(evaluate_records(_STATE["library"], records_))]
 
 
-def _worker_chunk(job: Job, first_index: int, records: list[Record]) -> list[Evaluated]:
-    if _STATE.get("job") != job:
-        _setup(job)
-    return _evaluate_chunk(first_index, records)
+# What a worker runs for each task. Tests put a function of their own here (in the parent, before run) to
+# make a worker die on chosen units; production code never changes it.
+TASK: Callable[[int, list[Record]], list[Evaluated]] = _evaluate_chunk
+
+
+def _serve(connection: Connection, job: Job, task: Callable) -> None:
+    """A worker's life: set up once, then evaluate each chunk it is sent until the parent closes the pipe.
+    A thread takes chunks off the pipe as they come, so the parent can queue the next chunk while this one
+    is evaluated (and never blocks sending it while this worker is sending a result)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
+    _setup(job)
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(connection, inbox), daemon=True).start()
+    while (item := inbox.get()) is not None:
+        first, chunk = item
+        try:
+            reply = ("done", task(first, chunk))
+        except Exception as error:  # noqa: BLE001 - a bug on some unit must not end the batch; it is named
+            reply = ("failed", f"{type(error).__name__}: {error}")
+        try:
+            connection.send(reply)
+        except (BrokenPipeError, OSError):
+            return
+
+
+def _receive(connection: Connection, inbox: queue.SimpleQueue) -> None:
+    while True:
+        try:
+            inbox.put(connection.recv())
+        except (EOFError, OSError):
+            inbox.put(None)  # the parent is gone, or done with us
+            return
 
 
 # ---------------------------------------------------------------- the orchestration
 
-@dataclass
-class Plan:
-    """What the first pass learnt: how many units, which codes repeat, which files cannot be read."""
-
-    count: int
-    duplicates: dict[str, list[Record]]
-    readable: list[str]
-    file_errors: list[str]
-    criteria: CriteriaSet | None = None  # whose input names and labels workbook headers are matched against
-
-
-def plan(paths: Iterable[str | Path], criteria: CriteriaSet | None = None) -> Plan:
-    """Read every file once, keeping only each record's place and unit code. A file that fails part-way is
-    left out whole (and reported), so no unit of it is half-evaluated."""
-    count, readable, file_errors, places = 0, [], [], []
-    for path in paths:
-        try:
-            found = [(unit_code_of(record), record.location()) for record in iter_records(path, criteria)]
-        except InputFileError as error:
-            file_errors.append(str(error))
-            continue
-        count += len(found)
-        readable.append(str(path))
-        places.extend(found)
-    return Plan(count, group_duplicates(places), readable, file_errors, criteria)
-
-
-def _chunks(plan_: Plan) -> Iterator[tuple[int, list[Record]]]:
-    records = (mark_duplicate(record, plan_.duplicates)
-               for path in plan_.readable for record in iter_records(path, plan_.criteria))
-    index = 0
-    while chunk := list(islice(records, CHUNK)):
-        yield index, chunk
-        index += len(chunk)
+def workers_for(count: int, jobs: int | None) -> int:
+    """How many worker processes: never more than the cores this process may use, nor than chunks."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if jobs is None and count < PARALLEL_FROM:
+        return 1
+    return max(1, min(jobs or cores, cores, -(-count // CHUNK)))
 
 
 def run(plan_: Plan, criteria: CriteriaSet | CriteriaLibrary, fmt: str, lang: str, out: TextIO, detail: bool | None = None,
         jobs: int | None = None, progress: Callable[[int], None] | None = None) -> Summary:
     """Evaluate every unit the plan found, writing the rendered output to `out`. Returns the summary.
 
-    jobs: worker processes (None: one per core for batches of PARALLEL_FROM units or more, else in-process)."""
+    jobs: worker processes (None: one per core for batches of PARALLEL_FROM units or more, else in-process);
+    never more than the cores available."""
+    if detail is None:  # a single unit at a terminal gets every indicator; files get the compact results
+        detail = plan_.count == 1 and fmt == "table"
     criteria = CriteriaLibrary.of(criteria)
-    detail = plan_.count == 1 if detail is None else detail
     job = Job(criteria.source, fmt, lang, detail)
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    workers = max(1, min(workers, -(-plan_.count // CHUNK)))
-    if jobs is None and plan_.count < PARALLEL_FROM:
-        workers = 1
+    workers = workers_for(plan_.count, jobs)
     renderer = RENDERERS[fmt](lang, detail)
     summary = Summary(file_errors=plan_.file_errors)
-    out.write(renderer.head(Meta(criteria.id, criteria.source, criteria.digest, criteria.current())))
+    out.write(renderer.head(_meta(criteria)))
     results = _in_process(job, plan_) if workers == 1 else _in_workers(job, plan_, workers, summary)
     for evaluated in results:
         out.write(evaluated.text)
@@ -134,51 +160,154 @@ def run(plan_: Plan, criteria: CriteriaSet | CriteriaLibrary, fmt: str, lang: st
     return summary
 
 
+def _chunks(plan_: Plan) -> Iterator[tuple[int, list[Record]]]:
+    stream = records(plan_)
+    index = 0
+    while chunk := list(islice(stream, CHUNK)):
+        yield index, chunk
+        index += len(chunk)
+
+
 def _in_process(job: Job, plan_: Plan) -> Iterator[Evaluated]:
     _setup(job)
-    for first, records in _chunks(plan_):
-        yield from _evaluate_chunk(first, records, in_worker=False)
+    for first, chunk in _chunks(plan_):
+        yield from _evaluate_chunk(first, chunk)
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+@dataclass
+class _Lost:
+    """A unit whose worker died twice (once with its chunk, once alone)."""
+
+    record: Record
+    why: str
+
+
+class _Worker:
+    def __init__(self, context, job: Job, task: Callable):
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, job, task), daemon=True)
+        # Started with Ctrl-C ignored (the new interpreter keeps that), so a Ctrl-C during its start-up cannot
+        # print a traceback from it: the parent alone handles Ctrl-C and stops its workers.
+        main = threading.current_thread() is threading.main_thread()  # only it may set signal handlers
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        try:
+            self.process.start()
+        finally:
+            if main:
+                signal.signal(signal.SIGINT, previous)
+        child.close()  # only the worker holds its end: when the parent dies, the worker reads end-of-file
+        self.held: deque[tuple[int, list[Record], bool]] = deque()  # (first index, records, is a retry), in order
+
+    def give(self, first: int, chunk: list[Record], retry: bool) -> None:
+        self.held.append((first, chunk, retry))
+        self.connection.send((first, chunk))
+
+    def stop(self) -> None:
+        self.connection.close()
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+def _in_workers(job: Job, plan_: Plan, count: int, summary: Summary) -> Iterator[Evaluated]:
+    """Results in input order from `count` workers. Output order never depends on timing: pieces are written
+    by index, and units not evaluated are named in input order too."""
+    import multiprocessing  # here: a single unit, evaluated in-process, starts faster without it
+    from multiprocessing.connection import wait
+
     # spawn, not fork: a worker must never inherit a durable host (or its lock) from its parent.
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-
-
-def _in_workers(job: Job, plan_: Plan, workers: int, summary: Summary) -> Iterator[Evaluated]:
+    context = multiprocessing.get_context("spawn")
+    task = TASK
     chunks = _chunks(plan_)
-    pool = _pool(workers)
-    pending: deque = deque()
+    workers = [_Worker(context, job, task) for _ in range(count)]
+    retries: deque[tuple[int, list[Record]]] = deque()  # units of a chunk whose worker died, one per task
+    again: deque[tuple[int, list[Record]]] = deque()    # chunks a dead worker held but had not begun
+    done: dict[int, list] = {}  # first index → its results (Evaluated, or _Lost for a unit not evaluated)
+    next_index, exhausted = 0, False
     try:
         while True:
-            while len(pending) < 2 * workers and (chunk := next(chunks, None)) is not None:
-                pending.append((chunk, pool.submit(_worker_chunk, job, *chunk)))
-            if not pending:
+            # Keep every worker's queue full: retries first, then new chunks while not too far ahead of the writer.
+            for worker in workers:
+                while len(worker.held) < QUEUED:
+                    if retries:
+                        worker.give(*retries.popleft(), retry=True)
+                    elif again:
+                        worker.give(*again.popleft(), retry=False)
+                    elif not exhausted and len(done) + _held(workers) < AHEAD * count:
+                        chunk = next(chunks, None)
+                        if chunk is None:
+                            exhausted = True
+                            break
+                        worker.give(*chunk, retry=False)
+                    else:
+                        break
+            # Write whatever is next in input order.
+            while next_index in done:
+                pieces = done.pop(next_index)
+                next_index += len(pieces)
+                for piece in pieces:
+                    if isinstance(piece, _Lost):
+                        summary.not_evaluated.append(_not_evaluated(piece, job.lang))
+                    else:
+                        yield piece
+            if exhausted and not retries and not again and not _held(workers) and not done:
                 return
-            chunk, future = pending.popleft()
-            try:
-                yield from future.result()
+            if not _held(workers):
                 continue
-            except BrokenProcessPool:
-                pass
-            # A worker died: every chunk in flight is lost with it. Retry each alone in a fresh worker, so a
-            # chunk that kills its worker again is identified, reported, and the rest go on.
-            pool.shutdown(wait=False, cancel_futures=True)
-            for lost in [chunk] + [c for c, _ in pending]:
-                yield from _retry_alone(job, lost, summary)
-            pending.clear()
-            pool = _pool(workers)
+            busy = [w for w in workers if w.held]
+            ready = set(wait([w.connection for w in busy] + [w.process.sentinel for w in busy]))
+            for worker in busy:
+                if worker.connection not in ready and worker.process.sentinel not in ready:
+                    continue
+                kind, payload = _reply(worker)
+                first, chunk, retry = worker.held.popleft()  # a worker answers in the order it was given
+                if kind == "done":
+                    done[first] = payload
+                    continue
+                if kind == "died":  # the process is gone: a fresh one takes its place, and what it held but
+                    worker.stop()  # had not begun is given again as it was (it did not fail)
+                    for held in reversed(worker.held):
+                        (retries if held[2] else again).appendleft(held[:2])
+                    workers[workers.index(worker)] = _Worker(context, job, task)
+                if retry:  # failed alone too: this unit is named, never guessed
+                    done[first] = [_Lost(chunk[0], payload)]
+                else:  # the chunk's units are tried again one by one, so the others are not lost with one
+                    retries.extend((first + offset, [record]) for offset, record in enumerate(chunk))
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for worker in workers:
+            worker.stop()
 
 
-def _retry_alone(job: Job, chunk: tuple[int, list[Record]], summary: Summary) -> Iterator[Evaluated]:
-    with _pool(1) as pool:
+def _held(workers: list[_Worker]) -> int:
+    return sum(len(worker.held) for worker in workers)
+
+
+def _reply(worker: _Worker) -> tuple[str, object]:
+    """The answer of a worker that has one or has died: ("done", pieces), ("failed", why) when its task
+    raised, ("died", why) when its process ended."""
+    try:
+        if worker.connection.poll():
+            return worker.connection.recv()
+    except (EOFError, OSError):
+        pass
+    worker.process.join(timeout=5)
+    return "died", _exit_reason(worker.process.exitcode)
+
+
+def _exit_reason(code: int | None) -> str:
+    """How a worker process ended, as its operating system says it (SIGKILL is what the out-of-memory killer
+    sends; SIGSEGV a crash in the C core)."""
+    if code is not None and code < 0:
         try:
-            yield from pool.submit(_worker_chunk, job, *chunk).result()
-            return
-        except BrokenProcessPool:
-            pass
-    for record in chunk[1]:
-        summary.not_evaluated.append(f"{record.where()}: not evaluated, the worker process evaluating it died "
-                                     f"(unit {unit_code_of(record) or '?'})")
+            return f"worker process died: {signal.Signals(-code).name}"
+        except ValueError:
+            return f"worker process died: signal {-code}"
+    return f"worker process died: exit code {code}"
+
+
+def _not_evaluated(lost: _Lost, lang: str) -> str:
+    return Message("not_evaluated", {"where": lost.record.where(lang), "unit": unit_code_of(lost.record) or "?",
+                                     "why": lost.why}).render(lang)

@@ -86,6 +86,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "provisional_note": ("Lưu ý: {count} điểm số dựa trên thang điểm TẠM TÍNH (chưa đối chiếu văn bản chính thức), đánh dấu *",
                          "Note: {count} scores rely on PROVISIONAL bands (not yet checked against the published text), marked *"),
     "flips": ("→ đủ để đạt chuẩn", "→ enough to be recognised"),
+    # Batches: a unit whose worker process died twice, and a batch stopped by the user.
+    "not_evaluated": ("{where}: chưa chấm được đơn vị {unit}: việc chấm thất bại, cả khi chấm lại riêng đơn vị này ({why})",
+                      "{where}: unit {unit} not evaluated: evaluating it failed, and again when it was retried alone ({why})"),
+    "cannot_write": ("cfc: không ghi được {path}: {reason}; kết quả cũ (nếu có) được giữ nguyên",
+                     "cfc: cannot write {path}: {reason}; previous results (if any) are left as they were"),
+    "interrupted": ("cfc: đã dừng (Ctrl-C); không ghi tệp kết quả nào", "cfc: interrupted (Ctrl-C); no results file written"),
     "header_unit": ("Đơn vị", "Unit"),
     "header_total": ("Điểm/ngưỡng", "Total/threshold"),
     "header_status": ("Kết quả", "Result"),

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from engine.rules.criteria import load_criteria
-from engine.rules.evaluate import evaluate_files
+from engine.batch import evaluate_files
 
 EVALUATIONS = Path(__file__).resolve().parents[1] / "evaluations"
 SAMPLE_CSV = EVALUATIONS / "sample-area" / "units.csv"

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from engine.rules.criteria import load_criteria
-from engine.rules.evaluate import evaluate_files
+from engine.batch import evaluate_files
 from engine.readers import read_records
 from engine.readers.records import InputFileError
 

@@ -150,6 +150,9 @@ def _read_json(path: Path, units: list[dict], scores: dict[str, list]) -> str | 
     if not isinstance(data, dict) or not isinstance(data.get("units"), list):
         raise AggregateError("agg_no_units_list", path=str(path))
     file_set = _set_key({"id": data.get("criteria_id"), "digest": data.get("criteria_digest")})
+    # Compact results give each criterion's maximum once, in the criteria metadata at the top.
+    metadata = data.get("criteria") if isinstance(data.get("criteria"), dict) else {}
+    maxima = {c.get("number"): c.get("max_points") for c in metadata.get("criteria", []) if isinstance(c, dict)}
     for index, raw in enumerate(data["units"], start=1):
         where = f"unit {index}"
         if not isinstance(raw, dict) or not isinstance(raw.get("criteria"), list):
@@ -157,8 +160,9 @@ def _read_json(path: Path, units: list[dict], scores: dict[str, list]) -> str | 
         units.append(_unit_row(path, where, raw, file_set))
         unit = len(units) - 1
         for criterion in raw["criteria"]:
-            _add_score(scores, unit, int(criterion["number"]), int(criterion["points"]),
-                       int(criterion["max_points"]), bool(criterion["complete"]))
+            number = int(criterion["number"])
+            _add_score(scores, unit, number, int(criterion["points"]),
+                       int(criterion.get("max_points", maxima.get(number))), bool(criterion["complete"]))
     return data.get("criteria_id")
 
 

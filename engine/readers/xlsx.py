@@ -238,6 +238,8 @@ def cell_value(value: Any) -> Any:
         return nfc(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)  # Excel stores every number as a float: 12.0 is the count 12
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()  # a date typed in a cell (Excel stores it as a datetime): 2024-12-31
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     return value

@@ -17,15 +17,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from engine.messages import Message, number
+from engine.messages import Message, both, number
 from engine.results.cells import csv_safe
-from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise
+from engine.results.model import DECIDED, STATUSES, BatchResult, Gap, UnitResult, localise
 from engine.text import printable
 
 if TYPE_CHECKING:
@@ -88,25 +89,130 @@ def _load_criteria(source: str, digest: str) -> CriteriaSet:
     return load_criteria(source or None)
 
 
+FORMAT_VERSION = 1  # of the JSON results: schema/v1/results.schema.json describes this version
+
+
 class JsonRenderer:
-    """{"criteria_id": ..., "units": [one unit per line], "summary": ..., "file_errors": [...]}"""
+    """{"criteria": what every unit was scored against (once), "units": [one unit per line], "summary": ...}
+
+    By default a unit carries only what is its own: input values, points per criterion, the band each indicator
+    reached, status, reasons, gaps (and its plan and criteria set when the engine gives them); names, citations and band
+    wording are in "criteria" at the top, referred to by criterion number, indicator id and band index.
+    `detail` keeps every unit's full explanation (each indicator with its name, band wording and citation).
+    The shape is documented in schema/v1/results.schema.json."""
 
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
+        self.detail = detail
+        self._bands: dict[str, dict[str, int]] = {}
 
     def head(self, meta: Meta) -> str:
-        fields = json.dumps({"criteria_id": meta.criteria_id, "criteria_source": meta.criteria_source,
-                             "criteria_digest": meta.criteria_digest, "lang": self.lang}, ensure_ascii=False)
-        return fields[:-1] + ', "units": [\n'
+        fields = {"format": "cfc-results", "format_version": FORMAT_VERSION, "criteria_id": meta.criteria_id,
+                  "criteria_source": meta.criteria_source, "criteria_digest": meta.criteria_digest,
+                  "lang": self.lang, "detail": self.detail}
+        criteria = meta.criteria_set()
+        fields["criteria"] = criteria_metadata(criteria, self.lang)
+        self._bands = _band_indexes(criteria)  # a worker's renderer learns them here too (batch._setup)
+        return _dumps(fields)[:-1] + ', "units": [\n'
 
     def unit(self, result: UnitResult, index: int) -> str:
-        text = json.dumps(localise(result.model_dump(mode="json"), self.lang), ensure_ascii=False)
-        return (",\n" if index else "") + text
+        data = (localise(result.model_dump(mode="json", by_alias=True), self.lang) if self.detail
+                else compact_unit(result, self.lang, self._bands))
+        return (",\n" if index else "") + _dumps(data)
 
     def tail(self, summary: Summary) -> str:
-        rest = json.dumps({"summary": summary.counts, "file_errors": summary.file_errors,
-                           "not_evaluated": summary.not_evaluated}, ensure_ascii=False)
+        rest = _dumps({"summary": summary.counts, "file_errors": summary.file_errors,
+                       "not_evaluated": summary.not_evaluated})
         return "\n], " + rest[1:] + "\n"
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def criteria_metadata(criteria: CriteriaSet, lang: str) -> dict:
+    """What every unit of a batch shares: the criteria set's names, citations, categories and bands."""
+    instrument = criteria.instrument
+    return {
+        "id": instrument.id, "title": instrument.title(lang), "citation": instrument.citation,
+        "effective": instrument.effective.isoformat(), "total_points": instrument.total_points,
+        "digest": criteria.digest,
+        "categories": [{"id": c.id, "label": c.label(lang), "threshold": c.threshold} for c in criteria.categories],
+        "recognition": {"min_points_per_criterion": criteria.recognition.min_points_per_criterion,
+                        "citation": criteria.recognition.citation, "status": criteria.recognition.status},
+        "criteria": [{
+            "number": criterion.number, "name": criterion.name(lang), "max_points": criterion.max_points,
+            "citation": criterion.citation,
+            "indicators": [{
+                "id": indicator.id, "name": indicator.name(lang), "max_points": indicator.max_points,
+                "measure": indicator.measure.kind, "inputs": list(indicator.measure.inputs),
+                "citation": indicator.scoring.citation, "status": indicator.scoring.status,
+                "bands": [{"text": text(lang), "points": band.points, "status": indicator.scoring.band_status(i)}
+                          for i, (band, text) in enumerate(zip(indicator.scoring.bands, indicator.band_texts))],
+            } for indicator in criterion.indicators],
+        } for criterion in criteria.criteria],
+    }
+
+
+def _band_indexes(criteria: CriteriaSet) -> dict[str, dict[str, int]]:
+    """Per indicator: the band wording a result shows (plain, or as the empty-denominator band) → its index."""
+    out = {}
+    for _, indicator in criteria.indicators:
+        texts = {}
+        for index, text in enumerate(indicator.band_texts):
+            texts[text.vi] = index
+            texts[both("band_empty_denominator", band=text).vi] = index
+        out[indicator.id] = texts
+    return out
+
+
+def compact_unit(result: UnitResult, lang: str, bands: dict[str, dict[str, int]]) -> dict:
+    """A unit's own results, without what the criteria metadata says once for all (see criteria_metadata):
+    per indicator only the index of the band it reached (its points and wording are in the metadata) and, when
+    it was not simply scored, its state. Built from the model's attributes: dumping then localising the whole
+    model costs more than scoring it."""
+    values: dict = {}
+    reached: dict[str, int | None] = {}
+    states: dict[str, str] = {}
+    for criterion in result.criteria:
+        for ind in criterion.indicators:
+            values.update(ind.inputs)
+            reached[ind.id] = bands.get(ind.id, {}).get(ind.band.vi) if ind.band is not None else None
+            if ind.state != "scored":
+                states[ind.id] = ind.state
+    data = {
+        "unit_code": result.unit_code, "unit_name": result.unit_name, "district": result.district,
+        "province": result.province, "period": result.period, "category": result.category,
+        "source": result.source(lang), "status": result.status, "total": result.total,
+        "max_total": result.max_total, "threshold": result.threshold, "shortfall": result.shortfall,
+        "values": values,
+        "criteria": [{"number": c.number, "points": c.points, "complete": c.complete} for c in result.criteria],
+        "bands": reached, "states": states,
+        "reasons": [{"code": r.code, "criterion": r.criterion, "message": r.message(lang)} for r in result.reasons],
+        "gaps": [_gap(gap) for gap in result.gaps],
+        "missing_inputs": result.missing_inputs,
+        "errors": [error(lang) for error in result.errors],
+        "error_details": [{"input": e.input, "value": _finite(e.value), "message": e.message(lang)}
+                          for e in result.error_details],
+        "ignored_inputs": result.ignored_inputs,
+    }
+    if result.plan is not None:
+        data["plan"] = localise(result.plan.model_dump(mode="json", by_alias=True), lang)
+    # Always said, null included: a unit whose period picks no set was scored by none.
+    data["criteria_set"] = result.criteria_set.model_dump(mode="json") if result.criteria_set else None
+    return data
+
+
+def _finite(value):
+    """A value as given, fit for JSON: NaN and infinity (a YAML .nan, say) are shown as the text they were."""
+    return str(value) if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def _gap(gap: Gap) -> dict:
+    """What it takes, as data: the input to change, to which value, for how many points, and whether that alone
+    flips the decision. Its criterion, band wording and citation are in the metadata, its sentence in --detail."""
+    return {"indicator": gap.indicator, "kind": gap.kind, "points_gain": gap.points_gain, "input": gap.input,
+            "target_value": gap.target_value, "flips_decision": gap.flips_decision}
 
 
 CSV_FIXED = ["unit_code", "unit_name", "district", "province", "period", "category", "status", "total",
@@ -263,7 +369,7 @@ class SheetsRenderer:
 
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
-        self.json = JsonRenderer(lang) if self.with_json else None
+        self.json = JsonRenderer(lang, detail) if self.with_json else None
 
     def _pick(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.lang == "vi" else pair[1]

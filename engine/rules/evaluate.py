@@ -4,12 +4,9 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from itertools import islice
-from pathlib import Path
 from typing import Iterable, Iterator
 
 from engine.messages import both
-from engine.readers import read_records
-from engine.readers.records import InputFileError, Record
 from engine.results.model import DECIDED, BatchResult, CriteriaSetRef, ErrorDetail, ProvisionalUse, Reason, UnitResult, construct
 from engine.rules.compile import CompiledRules, rules_for
 from engine.rules.criteria import CriteriaSet
@@ -18,8 +15,7 @@ from engine.rules.measures import measure_unit
 from engine.rules.plan import make_plan
 from engine.rules.scoring import criterion_results, criterion_sums, indicator_result, reasons_not_recognized, rule_item
 from engine.text import Text, nfc
-from engine.units.duplicates import find_duplicates, mark_duplicate
-from engine.units.validate import Unit, validate_record
+from engine.units.validate import Unit
 
 BATCH = 500  # units asked of the rules per call: bounds memory, amortises the call
 
@@ -164,28 +160,3 @@ def _shown(value):
     if value is None or isinstance(value, (bool, int, float)):
         return value
     return nfc(str(value))
-
-
-def load_records(paths: Iterable[str | Path], criteria: CriteriaSet | None = None) -> tuple[list[Record], list[str]]:
-    """Every record of every readable file, repeated unit codes marked. Unreadable files are reported,
-    never fatal to the rest."""
-    records, file_errors = [], []
-    for path in paths:
-        try:
-            records.extend(read_records(path, criteria))
-        except InputFileError as error:
-            file_errors.append(str(error))
-    duplicates = find_duplicates(records)
-    return [mark_duplicate(record, duplicates) for record in records], file_errors
-
-
-def load_units(criteria: CriteriaSet, paths: Iterable[str | Path]) -> tuple[list[Unit], list[str]]:
-    records, file_errors = load_records(paths, criteria)
-    return [validate_record(criteria, record) for record in records], file_errors
-
-
-def evaluate_files(criteria: CriteriaSet, paths: Iterable[str | Path]) -> BatchResult:
-    units, file_errors = load_units(criteria, paths)
-    return BatchResult(criteria_id=criteria.instrument.id, criteria_source=criteria.source,
-                       criteria_digest=criteria.digest, units=list(evaluate_units(criteria, units)),
-                       file_errors=file_errors)

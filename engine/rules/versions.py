@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from engine import loading
 from engine.messages import Message
 from engine.readers.records import DataError, Record
 from engine.results.model import BatchResult, UnitResult
 from engine.rules.criteria import CriteriaError, CriteriaSet, load_criteria
-from engine.rules.evaluate import evaluate_units, load_records
+from engine.rules.evaluate import evaluate_units
 from engine.units.validate import validate_record
 
 SHIPPED = Path(__file__).resolve().parents[2] / "criteria"
@@ -218,7 +219,7 @@ def evaluate_records(library: CriteriaLibrary, records: list[Record]) -> list[Un
 
 def set_for_paths(library: CriteriaLibrary, paths: Iterable[str | Path]) -> CriteriaSet:
     """The one set scoring every unit of these files. Raises PeriodError or ValueError as for_periods."""
-    records, _ = load_records(paths, library.current())
+    records = list(loading.records(loading.plan(paths, library.current())))
     return library.for_periods(r.data.get(PERIOD_INPUT) for r in records if isinstance(r.data, dict))
 
 
@@ -226,7 +227,8 @@ def evaluate_paths(library: CriteriaLibrary, paths: Iterable[str | Path]) -> tup
     """Every unit of these files scored by its period's set, for a document about them; returns the one set
     that scored them (the current set when none was scored). Raises ValueError when their periods need
     different sets: one document speaks of one set."""
-    records, file_errors = load_records(paths, library.current())
+    plan = loading.plan(paths, library.current())
+    records, file_errors = list(loading.records(plan)), plan.file_errors
     units = evaluate_records(library, records)
     used = {unit.criteria_set.digest for unit in units if unit.criteria_set is not None}
     if len(used) > 1:

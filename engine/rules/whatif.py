@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine import loading
 from engine.rules.criteria import CriteriaSet
-from engine.rules.evaluate import evaluate_units, load_records
+from engine.rules.evaluate import evaluate_units
 from engine.units.validate import validate_record
 from engine.messages import Message
 from engine.readers.records import Record
@@ -49,7 +50,8 @@ class Comparison:
 
 def compare(criteria: CriteriaSet, paths: list[str | Path], changes: dict[str, str]) -> tuple[list[Comparison], list[str]]:
     """Each unit scored as given and with `changes` applied (the same validation applies to both)."""
-    records, file_errors = load_records(paths, criteria)
+    plan = loading.plan(paths, criteria)
+    records, file_errors = list(loading.records(plan)), plan.file_errors
     changed = [with_changes(r, changes) for r in records]
     before = evaluate_units(criteria, [validate_record(criteria, r) for r in records])
     after = evaluate_units(criteria, [validate_record(criteria, r) for r in changed])

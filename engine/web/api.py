@@ -30,9 +30,13 @@ async def evaluate(request: Request) -> Response:
     ok, data = await json_body(request)
     if not ok:
         return _not_json(request)
-    _, result = evaluate_one(request.app.state.criteria, data)
+    criteria = request.app.state.criteria
+    _, result = evaluate_one(criteria, data)
     status = 422 if result.status == "invalid" else 200
-    return Response(unit_json(result, lang_of(request)), status_code=status, media_type="application/json")
+    # ?detail=1 gives what `--detail` gives: every indicator and every sentence (the page shows them).
+    detail = request.query_params.get("detail") in ("1", "true")
+    return Response(unit_json(result, criteria, lang_of(request), detail), status_code=status,
+                    media_type="application/json")
 
 
 async def save(request: Request) -> Response:
@@ -46,7 +50,7 @@ async def save(request: Request) -> Response:
     try:
         saved = await run_in_threadpool(history.save, criteria, result, unit.values, body.get("replace") is True)
     except NotSavable as error:
-        return JSONResponse({"error": error.message.render(lang), "unit": _unit_object(result, lang)},
+        return JSONResponse({"error": error.message.render(lang), "unit": _unit_object(result, criteria, lang)},
                             status_code=422)
     except AlreadySaved as error:
         old = error.saved
@@ -59,8 +63,8 @@ async def save(request: Request) -> Response:
                         status_code=201)
 
 
-def _unit_object(result, lang: str) -> dict:
-    return json.loads(unit_json(result, lang))
+def _unit_object(result, criteria, lang: str) -> dict:
+    return json.loads(unit_json(result, criteria, lang, detail=True))
 
 
 async def unit_history(request: Request) -> Response:

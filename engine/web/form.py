@@ -12,7 +12,7 @@ from typing import Any
 from engine.messages import Message
 from engine.readers.records import Record
 from engine.results.model import UnitResult
-from engine.results.render import JsonRenderer
+from engine.results.render import JsonRenderer, Meta
 from engine.rules.criteria import CriteriaSet, InputDecl
 from engine.rules.evaluate import evaluate_units
 from engine.units.validate import Unit, validate_record
@@ -108,6 +108,15 @@ def evaluate_one(criteria: CriteriaSet, data: Any, source: str = FORM_SOURCE) ->
     return unit, next(evaluate_units(criteria, [unit]))
 
 
-def unit_json(result: UnitResult, lang: str) -> str:
-    """The unit object of `cfc evaluate --format json`, from the CLI's own renderer."""
-    return JsonRenderer(lang).unit(result, 0)
+_RENDERERS: dict[tuple[str, str, bool], JsonRenderer] = {}
+
+
+def unit_json(result: UnitResult, criteria: CriteriaSet, lang: str, detail: bool = False) -> str:
+    """The unit object of `cfc evaluate --format json` (`--detail` with detail), from the CLI's own renderer,
+    which learns the criteria's band indexes from its head as the CLI's does."""
+    key = (criteria.digest, lang, detail)
+    if key not in _RENDERERS:
+        renderer = JsonRenderer(lang, detail)
+        renderer.head(Meta(criteria.instrument.id, criteria.source, criteria.digest, criteria))
+        _RENDERERS[key] = renderer
+    return _RENDERERS[key].unit(result, 0)

@@ -54,7 +54,7 @@
       if (pending) pending.abort();
       if (!anyValue(inputs)) { showNothing(); return; }
       pending = new AbortController();
-      fetch("/api/evaluate" + query, {
+      fetch("/api/evaluate" + query + "&detail=1", {  // the page shows every sentence: --detail's object
         method: "POST", headers: {"Content-Type": "application/json"},
         body: JSON.stringify(inputs), signal: pending.signal,
       }).then(function (response) {
