@@ -94,8 +94,8 @@ def criteria_option(command):
 
 
 def _library(criteria_path: str | None):
-    from engine.rules.criteria import CriteriaError
-    from engine.rules.versions import CriteriaLibrary
+    from engine.criteria.model import CriteriaError
+    from engine.criteria.versions import CriteriaLibrary
 
     try:
         return CriteriaLibrary.load(criteria_path)
@@ -257,7 +257,7 @@ def _terminated(signum, frame):
 
 def _for_files(library, files):
     """The one set scoring the units of these files (what-if compares units under one set)."""
-    from engine.rules.versions import set_for_paths
+    from engine.rules.by_period import set_for_paths
 
     try:
         return set_for_paths(library, files)
@@ -360,8 +360,8 @@ def criteria_show(criteria_path, lang, provisional):
 def criteria_validate(path):
     """Check a criteria file, or a directory of them (also that no two are in force on the same day); print
     every problem with its line and path. Exit 1 if any."""
-    from engine.rules.criteria import CriteriaError
-    from engine.rules.versions import CriteriaLibrary
+    from engine.criteria.model import CriteriaError
+    from engine.criteria.versions import CriteriaLibrary
 
     try:
         library = CriteriaLibrary.load(path)
@@ -424,7 +424,7 @@ def _report_inputs(files, output, criteria_path):
     (the set that scored the units, batch): a document speaks of one set."""
     from engine.atomic import check_file_target
     from engine.readers.records import reading
-    from engine.rules.versions import evaluate_paths
+    from engine.rules.by_period import evaluate_paths
 
     _document_format(output)
     check_file_target(output)
@@ -634,15 +634,17 @@ def aggregate(results, output, by, criteria_path, allow_mixed):
         click.echo(_say("written", path=path))
 
 
-@main.command()
+@main.command(help=H(
+    """Các kết quả đã lưu (cfc evaluate --save, nút Lưu trên trang web): các kỳ của MÃ_ĐƠN_VỊ đặt cạnh nhau với
+    thay đổi theo từng tiêu chí, hoặc --export TỆP.csv. Mã thoát 1 khi chưa có kỳ nào được lưu cho MÃ_ĐƠN_VỊ.""",
+    """Saved evaluations (cfc evaluate --save, the web page's Save button): UNIT_CODE's periods side by side
+    with the change per criterion, or --export FILE.csv. Exit code 1 when nothing is saved for UNIT_CODE."""))
 @click.argument("unit_code", required=False)
 @click.option("--export", "export_path", type=click.Path(dir_okay=False),
-              help="Write the saved evaluations (of UNIT_CODE, or all) to this CSV file (atomically).")
-@click.option("--db", type=click.Path(dir_okay=False), help="History file (default: in the user's data directory).")
-@click.option("--lang", type=LANGS, default="vi", show_default=True)
+              help=H("Ghi các kết quả đã lưu (của MÃ_ĐƠN_VỊ, hoặc tất cả) ra tệp CSV này.", "Write the saved evaluations (of UNIT_CODE, or all) to this CSV file (atomically)."))
+@click.option("--db", type=click.Path(dir_okay=False), help=H("Tệp lịch sử (mặc định: trong thư mục dữ liệu của người dùng).", "History file (default: in the user's data directory)."))
+@LANG_OPTION
 def history(unit_code, export_path, db, lang):
-    """Saved evaluations (cfc evaluate --save, the web page's Save button): UNIT_CODE's periods side by side
-    with the change per criterion, or --export FILE.csv. Exit code 1 when nothing is saved for UNIT_CODE."""
     from engine.atomic import atomic_text
     from engine.history import History, compare, export_csv, format_comparison
     from engine.messages import Message
@@ -662,15 +664,17 @@ def history(unit_code, export_path, db, lang):
     click.echo(format_comparison(compare(rows), lang), nl=False)
 
 
-@main.command()
+@main.command(help=H(
+    """Trang tự đánh giá trên trình duyệt: biểu mẫu lập từ bộ tiêu chí; điểm, kết quả và kế hoạch cập nhật ngay
+    khi gõ; tải tệp lên, tải văn bản về, lịch sử đã lưu. Dừng bằng Ctrl+C.""",
+    """The self-check page in the browser: a form generated from the criteria, the score, the decision and the
+    plan updating as you type, uploads, documents and the saved history. Stop with Ctrl+C."""))
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Any address other than this computer's own needs the printed token.")
+              help=H("Địa chỉ lắng nghe. Địa chỉ khác máy này cần mã truy cập được in ra khi khởi động.", "Address to listen on. Any address other than this computer's own needs the printed token."))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--db", type=click.Path(dir_okay=False), help="History file (default: in the user's data directory).")
+@click.option("--db", type=click.Path(dir_okay=False), help=H("Tệp lịch sử (mặc định: trong thư mục dữ liệu của người dùng).", "History file (default: in the user's data directory)."))
 @criteria_option
 def serve(host, port, db, criteria_path):
-    """The self-check page in the browser: a form generated from the criteria, the score, the decision and the
-    plan updating as you type, uploads, documents and the saved history. Stop with Ctrl+C."""
     import secrets
 
     import uvicorn

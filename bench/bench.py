@@ -89,7 +89,7 @@ def reference_seconds(path: Path) -> tuple[float, int]:
     """The reference scorer over the file's valid units (validated once beforehand), in this process."""
     import reference
     from engine.loading import plan, records
-    from engine.rules.criteria import default_criteria_path, load_criteria
+    from engine.criteria.model import default_criteria_path, load_criteria
     from engine.units.validate import validate_record
 
     criteria = load_criteria()
@@ -107,7 +107,7 @@ def stages(path: Path) -> dict[str, float]:
     from engine.loading import plan, records
     from engine.results.directory import DirectoryWriter
     from engine.results.render import RENDERERS, Meta, Summary
-    from engine.rules.criteria import load_criteria
+    from engine.criteria.model import load_criteria
     from engine.rules.evaluate import evaluate_units
     from engine.units.validate import validate_record
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from engine.rules.criteria import load_criteria  # noqa: E402
+from engine.criteria.model import load_criteria  # noqa: E402
 
 CATEGORIES = [("other", 0.62), ("mountain_island_disadvantaged", 0.3), ("urban_ward_central_city", 0.08)]
 

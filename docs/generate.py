@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cli import main as cfc  # noqa: E402
-from engine.rules.criteria import CriteriaSet  # noqa: E402
-from engine.rules.versions import PERIOD_INPUT, CriteriaLibrary  # noqa: E402
+from engine.criteria.model import CriteriaSet  # noqa: E402
+from engine.criteria.versions import PERIOD_INPUT, CriteriaLibrary# noqa: E402
 
 DOCS = ROOT / "docs"
 WIDTH = 100  # help text is wrapped at this width whatever the terminal, so the output is reproducible

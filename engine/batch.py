@@ -25,9 +25,10 @@ from engine.messages import Message
 from engine.readers.records import Record
 from engine.results.model import BatchResult
 from engine.results.render import RENDERERS, Meta, Summary
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 from engine.rules.evaluate import evaluate_units
-from engine.rules.versions import CriteriaLibrary, evaluate_records
+from engine.criteria.versions import CriteriaLibrary
+from engine.rules.by_period import evaluate_records
 from engine.units.duplicates import unit_code_of
 from engine.units.validate import validate_record
 

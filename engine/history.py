@@ -19,7 +19,7 @@ from typing import Any, Iterator, TextIO
 
 from engine.messages import Message
 from engine.results.model import UnitResult
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 
 FILE_NAME = "history.sqlite3"
 

@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 
 from engine.readers import iter_records
 from engine.readers.records import InputFileError, Record
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 from engine.units.duplicates import group_duplicates, mark_duplicate, unit_code_of
 
 STREAMED = (".csv",)  # read row by row (twice); every other file type is parsed whole, once

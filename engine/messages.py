@@ -37,7 +37,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                            "(criteria sets: {sets})"),
     "not_a_record": ("mục này không phải một đơn vị (cần các cặp tên: giá trị)",
                      "this item is not a unit (expected name: value pairs)"),
-    # Values no reader or validator may take silently (robustness: see engine/readers/limits.py).
+    # Values no reader or validator may take silently (robustness: see engine/limits.py).
     "number_too_large": ("{input} = {value!r}: số quá lớn (quá {digits} chữ số), không phải một số đếm",
                          "{input} = {value!r}: too large (more than {digits} digits) to be a count"),
     "not_a_number": ("{input} = {value!r}: không phải một số (NaN hoặc vô cực)", "{input} = {value!r}: not a number (NaN or infinity)"),

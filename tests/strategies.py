@@ -11,7 +11,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 import reference
-from engine.rules.criteria import default_criteria_path
+from engine.criteria.model import default_criteria_path
 
 RAW = reference.load(default_criteria_path())
 INDICATORS = [ind for criterion in RAW["criteria"] for ind in criterion["indicators"]]

@@ -35,7 +35,7 @@ from cli import main
 from engine.aggregate import (ALL_AREAS, PERIOD, PROVINCE, RATE, SHEETS, UNITS, AggregateError, aggregate,
                               load_results, load_targets, summarise, units_needed)
 from engine.atomic import atomic_path
-from engine.rules.criteria import load_criteria
+from engine.criteria.model import load_criteria
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX = [100, 50, 100, 75, 100, 125, 50, 75, 50, 100, 50, 75, 50]
@@ -387,7 +387,7 @@ def test_sixty_three_provinces_two_periods(tmp_path, criteria):
 
 def test_score_bins_follow_the_criteria_file():
     from engine.aggregate import total_bins
-    from engine.rules.criteria import load_criteria as load
+    from engine.criteria.model import load_criteria as load
 
     _, labels = total_bins(load())
     assert labels == ["dưới 700", "700–749", "750–799", "800–849", "850–899", "900–949", "950–1.000"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine import batch
-from engine.rules.criteria import load_criteria
+from engine.criteria.model import load_criteria
 from tests.faults import hooks
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from cli import main
-from engine.rules.criteria import load_criteria
+from engine.criteria.model import load_criteria
 
 SHIPPED = Path(__file__).resolve().parent.parent / "criteria" / "qd06-2019-01-03.yaml"
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.rules.criteria import load_criteria
+from engine.criteria.model import load_criteria
 from engine.rules.evaluate import evaluate_units
 from engine.readers.records import Record
 from engine.units.validate import validate_record

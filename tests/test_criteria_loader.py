@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.rules.criteria import CriteriaError, load_criteria
+from engine.criteria.model import CriteriaError, load_criteria
 from engine.batch import evaluate_files
 
 SHIPPED = Path(__file__).resolve().parent.parent / "criteria" / "qd06-2019-01-03.yaml"

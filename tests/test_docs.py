@@ -51,7 +51,7 @@ def test_every_command_is_documented(path, command):
 
 
 def test_the_data_dictionary_names_every_input_and_its_use():
-    from engine.rules.versions import CriteriaLibrary
+    from engine.criteria.versions import CriteriaLibrary
 
     text = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     for cs in CriteriaLibrary.load().sets:

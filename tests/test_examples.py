@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.rules.criteria import load_criteria
+from engine.criteria.model import load_criteria
 from engine.batch import evaluate_files
 
 EVALUATIONS = Path(__file__).resolve().parents[1] / "evaluations"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from strategies import unit  # noqa: E402
 
-from engine.rules.criteria import load_criteria  # noqa: E402
+from engine.criteria.model import load_criteria  # noqa: E402
 from engine.rules.evaluate import evaluate_units  # noqa: E402
 from engine.readers.records import Record  # noqa: E402
 from engine.units.validate import validate_record  # noqa: E402

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.rules.criteria import load_criteria
+from engine.criteria.model import load_criteria
 from engine.batch import evaluate_files
 from engine.readers import read_records
 from engine.readers.records import InputFileError

@@ -22,7 +22,7 @@ from engine.results.render import render_batch  # noqa: E402
 from engine.results.model import BatchResult  # noqa: E402
 from engine.rules import compile as compiled_rules  # noqa: E402
 from engine.rules import evaluate as evaluate_module  # noqa: E402
-from engine.rules.criteria import load_criteria  # noqa: E402
+from engine.criteria.model import load_criteria  # noqa: E402
 from engine.rules.evaluate import evaluate_units  # noqa: E402
 from engine.rules.whatif import parse_changes, plan_assignments, with_changes  # noqa: E402
 from engine.units.validate import validate_record  # noqa: E402

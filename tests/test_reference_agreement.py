@@ -20,7 +20,7 @@ for path in (HERE.parent, HERE):  # the repo (for `engine`) and tests/ (for `ref
 
 import reference  # noqa: E402
 from strategies import DENOMINATORS, INDICATORS, MIN_OF, NUMERATOR_OF, RAW, unit  # noqa: E402
-from engine.rules.criteria import load_criteria  # noqa: E402
+from engine.criteria.model import load_criteria  # noqa: E402
 from engine.rules.evaluate import evaluate_units  # noqa: E402
 from engine.readers.records import Record  # noqa: E402
 from engine.units.validate import validate_record  # noqa: E402

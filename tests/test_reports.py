@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from cli import main
-from engine.rules.criteria import load_criteria
+from engine.criteria.model import load_criteria
 from engine.batch import evaluate_files
 from engine.reports import appraisal, render, self_assessment
 from engine.reports import decision as decision_module

@@ -20,7 +20,7 @@ from engine.reports import FormatError, appraisal, decision, output_format, rend
 from engine.reports.board import load_board_config
 from engine.reports.document import WATERMARK_INVALID
 from engine.results.model import Plan, PlanBlock, PlanChange
-from engine.rules.criteria import load_criteria
+from engine.criteria.model import load_criteria
 from engine.batch import evaluate_files
 from engine.text import Text
 

@@ -160,7 +160,7 @@ def test_csv_outputs_neutralise_formula_like_text(hostile, tmp_path, how):
 def test_aggregate_reads_neutralised_names_back_as_given(hostile, tmp_path):
     run("evaluate", hostile, "--format", "csv", "-o", tmp_path / "r.csv")
     from engine.aggregate import load_results
-    from engine.rules.criteria import load_criteria
+    from engine.criteria.model import load_criteria
 
     results = load_results([tmp_path / "r.csv"], load_criteria())
     assert list(results.units["unit_name"]) == INJECTIONS

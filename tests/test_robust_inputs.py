@@ -14,7 +14,7 @@ from cli import main
 from engine import batch
 from engine.readers import read_records
 from engine.readers.records import InputFileError, reading
-from engine.rules.criteria import load_criteria
+from engine.criteria.model import load_criteria
 from engine.batch import evaluate_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "robust"
@@ -276,7 +276,7 @@ def test_stderr_never_receives_control_characters(tmp_path):
 
 
 def test_gigantic_shared_strings_are_refused_before_loading(monkeypatch):
-    from engine.readers import limits
+    from engine import limits
 
     monkeypatch.setattr(limits, "MAX_SHARED_STRINGS", 100)  # the fixture's shared strings are a few kB
     with pytest.raises(InputFileError, match=r"too large to read: xl/sharedStrings.xml unpacks to"):

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import reference  # noqa: E402
 
 from engine.rules import compile as rules  # noqa: E402
-from engine.rules.criteria import default_criteria_path, load_criteria  # noqa: E402
+from engine.criteria.model import default_criteria_path, load_criteria  # noqa: E402
 
 CRITERIA = load_criteria()
 RAW_INDICATORS = [ind for c in reference.load(default_criteria_path())["criteria"] for ind in c["indicators"]]

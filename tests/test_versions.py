@@ -15,8 +15,8 @@ import yaml
 from click.testing import CliRunner
 
 from cli import main
-from engine.rules.criteria import CriteriaError
-from engine.rules.versions import SHIPPED, CriteriaLibrary, PeriodError, period_end
+from engine.criteria.model import CriteriaError
+from engine.criteria.versions import SHIPPED, CriteriaLibrary, PeriodError, period_end
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_FILE = ROOT / "criteria" / "qd06-2019-01-03.yaml"

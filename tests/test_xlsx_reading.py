@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from engine import loading
 from engine.readers import read_records, xlsx
-from engine.rules.criteria import load_criteria
+from engine.criteria.model import load_criteria
 
 ROOT = Path(__file__).resolve().parent.parent
 CRITERIA = load_criteria()

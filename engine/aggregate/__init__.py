@@ -21,7 +21,7 @@ from engine.aggregate.tables import (ALL_AREAS, DISTRICT, NO_CATEGORY, NO_DISTRI
                                      total_bins, totals_table, unit_change_table, units_needed, units_table)
 from engine.aggregate.workbook import write_workbook
 from engine.results.model import DECIDED, STATUSES
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 
 # The public names, re-exported so that reports and the CLI do not depend on how this package is split.
 __all__ = ["AggregateError", "ALL_AREAS", "CHART_AREA", "CHART_CRITERIA", "DECIDED", "DISTRICT", "NO_CATEGORY",

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from engine.messages import Message
 from engine.results.cells import csv_unsafe
 from engine.results.model import STATUSES
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 
 TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "targets.yaml"
 

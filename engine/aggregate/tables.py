@@ -13,7 +13,7 @@ import pandas as pd
 from engine.aggregate.load import Results, Targets, load_targets
 from engine.messages import Message, number
 from engine.results.model import DECIDED, STATUSES
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 
 # Vietnamese headers: the summary is read by provincial offices.
 PERIOD = "Kỳ đánh giá"

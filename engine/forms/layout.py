@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 from engine.text import nfc
 
 ONE_UNIT_SHEET = "Một đơn vị"

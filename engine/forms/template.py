@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.results.sheets import save_workbook
-from engine.rules.criteria import CriteriaSet, InputDecl
+from engine.criteria.model import CriteriaSet, InputDecl
 from engine.forms.layout import (FIRST_DATA_ROW, LABEL_ROW, MANY_UNITS_SHEET, NAME_ROW, ONE_UNIT_HEADERS,
                                 ONE_UNIT_SHEET, YES_NO_CHOICES)
 

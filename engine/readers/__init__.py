@@ -6,25 +6,18 @@ The file-type modules are imported when a file of their type is read: the criter
 reader from this package, and must not pull in the readers that need criteria."""
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from engine.readers import limits
+from engine import limits
+from engine.criteria.model import default_criteria
 from engine.readers.records import InputFileError, Record
 
 if TYPE_CHECKING:
-    from engine.rules.criteria import CriteriaSet
+    from engine.criteria.model import CriteriaSet
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SUFFIXES = (".csv", ".yaml", ".yml", ".json") + XLSX_SUFFIXES
-
-
-@lru_cache(maxsize=4)
-def default_criteria() -> "CriteriaSet":
-    from engine.rules.criteria import load_criteria
-
-    return load_criteria()
 
 
 def read_records(path: str | Path, criteria: "CriteriaSet | None" = None) -> list[Record]:

@@ -24,10 +24,10 @@ from typing import IO, Iterator
 
 from engine.forms.layout import header_index, header_key
 from engine.messages import Message
-from engine.readers import limits
+from engine import limits
 from engine.readers.records import DataError, InputFileError, Record, row_place, warn
 from engine.readers.rows import column_letter, skipped_kind
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 from engine.text import Text, nfc
 
 DELIMITERS = (",", ";", "\t")

@@ -3,17 +3,17 @@
 Values are read as written: in YAML every plain value is text (so 01234 stays "01234", 056 is 56, 1:30 is not
 90), in JSON a number keeps its digits when it is too long to be a count and NaN/Infinity are text; the
 validators decide what each value means. A key written twice in a unit makes that unit invalid, naming the key;
-nesting, aliases and size are bounded (engine.readers.limits)."""
+nesting, aliases and size are bounded (engine.limits)."""
 from __future__ import annotations
 
 import json
 from typing import Any
 
 from engine.messages import Message
-from engine.readers import limits
+from engine import limits
 from engine.readers.records import DataError, InputFileError, Record
 from engine.text import Text
-from engine.readers.safe_yaml import Mapping, YamlProblem, load_yaml, mapping_from_pairs
+from engine.safe_yaml import Mapping, YamlProblem, load_yaml, mapping_from_pairs
 
 
 def _json_int(text: str) -> int | str:

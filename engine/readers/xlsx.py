@@ -28,8 +28,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from engine.rules.criteria import CriteriaSet
-from engine.readers import default_criteria, limits
+from engine.criteria.model import CriteriaSet
+from engine import limits
+from engine.criteria.model import default_criteria
 from engine.readers.records import DataError, InputFileError, Record, read_options, row_place, warn
 from engine.readers.rows import skipped_kind
 from engine.messages import Message

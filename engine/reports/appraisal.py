@@ -17,7 +17,7 @@ from engine.reports.document import (GREEN, GREY, RED, Document, PageBreak, Sign
                                      esc, heading, key_values, markup, number, para, percent, recipients,
                                      report_opening, signature_block, spacer, table)
 from engine.results.model import DECIDED, BatchResult, UnitResult
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 
 
 def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | None = None) -> Document:

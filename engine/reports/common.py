@@ -9,7 +9,7 @@ import re
 from engine.messages import Message
 from engine.reports.document import WATERMARK_INVALID, number, vi_decimal
 from engine.results.model import DECIDED, Gap, UnitResult
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 
 DECISION = {
     "recognized": "ĐẠT CHUẨN xã, phường, thị trấn phù hợp với trẻ em",

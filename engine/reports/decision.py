@@ -13,7 +13,7 @@ from engine.reports.common import (PROVISIONAL_MARK, data_checksum, lower_first,
 from engine.reports.document import (Document, NationalHeader, Signatures, esc, markup, number, para,
                                      place_date_line, recipients, signature_block, spacer, table, upper)
 from engine.results.model import BatchResult
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 
 
 def legal_bases(criteria: CriteriaSet, office: str) -> list[str]:

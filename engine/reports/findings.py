@@ -11,7 +11,7 @@ from collections import Counter
 from engine.reports.common import input_label, zero_criteria
 from engine.reports.document import bullets, heading, number, para, percent, vi_decimal
 from engine.results.model import DECIDED, UnitResult
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 
 TOP = 5  # the few items worth a sentence each; the tables hold the rest
 EDIT_NOTE = ("Nội dung mục này do phần mềm tổng hợp từ số liệu; cơ quan lập báo cáo bổ sung, chỉnh sửa trước khi "

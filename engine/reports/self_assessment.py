@@ -11,7 +11,7 @@ from engine.reports.document import (GREEN, RED, Document, NationalHeader, Signa
                                      esc, heading, key_values, markup, number, para, place_date_line, recipients,
                                      signature_block, spacer, table, vi_decimal)
 from engine.results.model import DECIDED, IndicatorResult, UnitResult
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 
 
 def document(unit: UnitResult, criteria: CriteriaSet, board: BoardConfig | None = None) -> Document:

@@ -15,7 +15,7 @@ from engine.reports.common import period_phrase
 from engine.reports.document import (WATERMARK_INVALID, Document, Image, Signatures, bullets, cell, heading,
                                      key_values, number, para, recipients, report_opening, signature_block, spacer,
                                      table, vi_decimal)
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 
 
 def document(summary: agg.Summary, criteria: CriteriaSet, board: BoardConfig | None = None) -> Document:

@@ -30,7 +30,7 @@ from engine.results.model import DECIDED, STATUSES, BatchResult, Gap, UnitResult
 from engine.text import printable
 
 if TYPE_CHECKING:
-    from engine.rules.criteria import CriteriaSet
+    from engine.criteria.model import CriteriaSet
 
 
 def _say(key: str, lang: str, **params) -> str:
@@ -84,7 +84,7 @@ class Meta:
 
 @lru_cache(maxsize=4)
 def _load_criteria(source: str, digest: str) -> CriteriaSet:
-    from engine.rules.criteria import load_criteria
+    from engine.criteria.model import load_criteria
 
     return load_criteria(source or None)
 

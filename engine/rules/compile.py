@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Sequence
 
-from engine.rules.criteria import CriteriaSet, Indicator
+from engine.criteria.model import CriteriaSet, Indicator
 
 SESSION = "cfc"
 CHUNK = 2000

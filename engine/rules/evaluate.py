@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 from engine.messages import both
 from engine.results.model import DECIDED, BatchResult, CriteriaSetRef, ErrorDetail, ProvisionalUse, Reason, UnitResult, construct
 from engine.rules.compile import CompiledRules, rules_for
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 from engine.rules.gaps import Scored, candidates, find_gaps, measure_of
 from engine.rules.measures import measure_unit
 from engine.rules.plan import make_plan

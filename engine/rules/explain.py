@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from engine.messages import Message
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 
 
 def _say(key: str, lang: str, **params) -> str:

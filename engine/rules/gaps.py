@@ -13,7 +13,7 @@ from fractions import Fraction
 from engine.messages import both
 from engine.results.model import Gap, IndicatorResult, construct
 from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
-from engine.rules.criteria import RATE_SCALE, CriteriaSet, Indicator
+from engine.criteria.model import RATE_SCALE, CriteriaSet, Indicator
 from engine.rules.measures import MeasureValue
 from engine.text import Text
 

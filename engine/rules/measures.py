@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from engine.rules.criteria import RATE_SCALE, CriteriaSet, Indicator, Measure
+from engine.criteria.model import RATE_SCALE, CriteriaSet, Indicator, Measure
 from engine.units.validate import Unit
 
 State = Literal["value", "empty", "missing", "invalid"]

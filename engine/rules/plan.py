@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from engine.messages import both
 from engine.results.model import Plan, PlanBlock, PlanChange, construct
 from engine.rules.compile import CompiledRules
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 from engine.rules.gaps import Scored, candidates, measure_of
 from engine.rules.scoring import decide_unit
 from engine.text import Text

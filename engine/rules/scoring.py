@@ -11,7 +11,7 @@ from typing import Sequence
 from engine.messages import both
 from engine.results.model import CriterionResult, IndicatorResult, Reason, construct
 from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
-from engine.rules.criteria import CriteriaSet, Indicator
+from engine.criteria.model import CriteriaSet, Indicator
 from engine.rules.measures import MeasureValue
 from engine.text import Text
 

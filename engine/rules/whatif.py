@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine import loading
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 from engine.rules.evaluate import evaluate_units
 from engine.units.validate import validate_record
 from engine.messages import Message

@@ -16,9 +16,9 @@ from pydantic_core import PydanticCustomError
 
 from engine.forms.layout import header_key
 from engine.messages import Message
-from engine.readers import limits
+from engine import limits
 from engine.readers.records import DataError, Record
-from engine.rules.criteria import CriteriaSet, InputDecl
+from engine.criteria.model import CriteriaSet, InputDecl
 from engine.text import Text, nfc
 
 # The spellings the spec accepts, plus có/không typed without diacritics (common on keyboards without Telex)

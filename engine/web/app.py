@@ -11,7 +11,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from engine.history import History
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 from engine.web import api, downloads, pages
 from engine.web.security import BodyLimit, LoopbackHost, SameOrigin, SecurityHeaders, TokenGate
 from engine.web.uploads import Boards

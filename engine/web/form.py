@@ -13,7 +13,7 @@ from engine.messages import Message
 from engine.readers.records import Record
 from engine.results.model import UnitResult
 from engine.results.render import JsonRenderer, Meta
-from engine.rules.criteria import CriteriaSet, InputDecl
+from engine.criteria.model import CriteriaSet, InputDecl
 from engine.rules.evaluate import evaluate_units
 from engine.units.validate import Unit, validate_record
 

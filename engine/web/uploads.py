@@ -14,7 +14,7 @@ from engine.messages import Message
 from engine.readers import iter_records
 from engine.readers.records import InputFileError
 from engine.results.model import BatchResult, UnitResult
-from engine.rules.criteria import CriteriaSet
+from engine.criteria.model import CriteriaSet
 from engine.rules.evaluate import evaluate_units
 from engine.text import nfc
 from engine.units.duplicates import find_duplicates, mark_duplicate

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from engine.readers import read_records
 from engine.readers.records import InputFileError, reading
-from engine.rules.criteria import load_criteria
+from engine.criteria.model import load_criteria
 from engine.rules.evaluate import evaluate_units
 from engine.units.validate import validate_record
 

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, strategies as st
 
 from engine.rules.compile import compile_ruleset, empty_band
-from engine.rules.criteria import CriteriaError, load_criteria
+from engine.criteria.model import CriteriaError, load_criteria
 from engine.rules.evaluate import evaluate_units
 from engine.readers.records import Record
 from engine.units.validate import validate_record

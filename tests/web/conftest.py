@@ -7,7 +7,7 @@ import yaml
 from starlette.testclient import TestClient
 
 from engine.history import History
-from engine.rules.criteria import load_criteria
+from engine.criteria.model import load_criteria
 from engine.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 
 from cli import main
 from engine.forms.template import build_template
-from engine.rules.criteria import load_criteria
+from engine.criteria.model import load_criteria
 from engine.web.app import create_app
 from engine.web.security import CSP, is_loopback
 

@@ -10,16 +10,16 @@ import datetime as dt
 import hashlib
 import math
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, Strict, ValidationError, ValidationInfo,
                       field_validator)
 
-from engine.readers.safe_yaml import CriteriaLoader, YamlProblem, load_yaml
+from engine.safe_yaml import CriteriaLoader, YamlProblem, load_yaml
 from engine.text import Text, nfc
-from engine.rules.yaml_lines import format_path, line_of
+from engine.criteria.yaml_lines import format_path, line_of
 
 Status = Literal["confirmed", "provisional"]
 # What an input is to the commune: something it changes by its own work this period (action), a record of
@@ -53,7 +53,7 @@ class Instrument(_Model):
     title: Text
     citation: Str
     effective: dt.date
-    # Last day the set is in force (inclusive); None: until a later set replaces it. engine/rules/versions.py
+    # Last day the set is in force (inclusive); None: until a later set replaces it. engine/criteria/versions.py
     # picks, for each unit, the set in force on the last day of its period.
     valid_until: dt.date | None = None
     replaces: Str | None = None
@@ -292,6 +292,12 @@ def default_criteria_path() -> Path:
     if not files:
         raise FileNotFoundError(f"no criteria files in {here}")
     return files[-1]
+
+
+@lru_cache(maxsize=1)
+def default_criteria() -> CriteriaSet:
+    """The newest shipped set, loaded once: what a workbook's headers are matched against when no set is given."""
+    return load_criteria()
 
 
 def load_criteria(path: str | Path | None = None) -> CriteriaSet:

@@ -21,13 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from engine import loading
 from engine.messages import Message
-from engine.readers.records import DataError, Record
-from engine.results.model import BatchResult, UnitResult
-from engine.rules.criteria import CriteriaError, CriteriaSet, load_criteria
-from engine.rules.evaluate import evaluate_units
-from engine.units.validate import validate_record
+from engine.criteria.model import CriteriaError, CriteriaSet, load_criteria
 
 SHIPPED = Path(__file__).resolve().parents[2] / "criteria"
 PERIOD_INPUT = "period"  # the identity input naming a unit's evaluation period
@@ -158,11 +153,11 @@ class CriteriaLibrary:
         for a period that picks no set, ValueError when the periods need different sets."""
         chosen = {cs.digest: cs for cs in (self.for_period(p) for p in periods)}
         if len(chosen) > 1:
-            raise ValueError(_mixed(f"{cs.instrument.id} ({cs.instrument.effective})" for cs in chosen.values()))
+            raise ValueError(mixed_sets(f"{cs.instrument.id} ({cs.instrument.effective})" for cs in chosen.values()))
         return next(iter(chosen.values()), self.current())
 
 
-def _mixed(names: Iterable[str]) -> str:
+def mixed_sets(names: Iterable[str]) -> str:
     return (f"these units' periods fall under different criteria sets ({', '.join(sorted(set(names)))}); "
             f"evaluate each period separately or choose one file with --criteria FILE")
 
@@ -183,56 +178,3 @@ def _conflicts(sets: tuple[CriteriaSet, ...]) -> list[tuple[str, int | None, str
                                                  f"{Path(b.source).name} ({b.instrument.id}, {_span(b)}) are both "
                                                  f"in force {shared}: {fix}"))
     return problems
-
-
-def evaluate_records(library: CriteriaLibrary, records: list[Record]) -> list[UnitResult]:
-    """Each record validated and scored by the set of its period, results in input order. A unit whose
-    period picks no set is validated against the current set, reported invalid, and names no set."""
-    groups: dict[str, tuple[CriteriaSet | None, list[int], list]] = {}
-    chosen: dict[str, tuple[CriteriaSet, Message | None]] = {}  # by repr(period): a batch holds few periods
-    for index, record in enumerate(records):
-        period = record.data.get(PERIOD_INPUT) if isinstance(record.data, dict) else None
-        key = repr(period)  # a period may be any value a file holds, a list included: repr is hashable
-        if key not in chosen:
-            try:
-                chosen[key] = library.for_period(period), None
-            except PeriodError as error:
-                chosen[key] = library.current(), Message(error.key, {"input": PERIOD_INPUT, **error.params})
-        criteria, message = chosen[key]
-        problem = None if message is None else DataError(PERIOD_INPUT, period, message)
-        unit = validate_record(criteria, record)
-        if problem:
-            unit.errors.append(problem)
-        key = criteria.digest if problem is None else "unscored:" + criteria.digest
-        group = groups.setdefault(key, (criteria, [], []))
-        group[1].append(index)
-        group[2].append(unit)
-    results: list[UnitResult | None] = [None] * len(records)
-    for key, (criteria, indices, units) in groups.items():
-        unscored = key.startswith("unscored:")
-        for index, result in zip(indices, evaluate_units(criteria, units)):
-            if unscored:  # validated against the current set only to report its errors: no set scored it
-                result.criteria_set = None
-            results[index] = result
-    return results
-
-
-def set_for_paths(library: CriteriaLibrary, paths: Iterable[str | Path]) -> CriteriaSet:
-    """The one set scoring every unit of these files. Raises PeriodError or ValueError as for_periods."""
-    records = list(loading.records(loading.plan(paths, library.current())))
-    return library.for_periods(r.data.get(PERIOD_INPUT) for r in records if isinstance(r.data, dict))
-
-
-def evaluate_paths(library: CriteriaLibrary, paths: Iterable[str | Path]) -> tuple[CriteriaSet, BatchResult]:
-    """Every unit of these files scored by its period's set, for a document about them; returns the one set
-    that scored them (the current set when none was scored). Raises ValueError when their periods need
-    different sets: one document speaks of one set."""
-    plan = loading.plan(paths, library.current())
-    records, file_errors = list(loading.records(plan)), plan.file_errors
-    units = evaluate_records(library, records)
-    used = {unit.criteria_set.digest for unit in units if unit.criteria_set is not None}
-    if len(used) > 1:
-        raise ValueError(_mixed(f"{u.criteria_set.id} ({u.criteria_set.effective})" for u in units if u.criteria_set))
-    criteria = next((cs for cs in library.sets if cs.digest in used), library.current())
-    return criteria, BatchResult(criteria_id=criteria.instrument.id, criteria_source=criteria.source,
-                                 criteria_digest=criteria.digest, units=units, file_errors=file_errors)

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from yaml.events import AliasEvent
 
-from engine.readers import limits
+from engine import limits
 
 
 class YamlProblem(Exception):
