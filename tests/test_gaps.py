@@ -134,7 +134,9 @@ def test_missing_input_is_a_gap_to_report():
     result = evaluate([data])[0]
     gap = gap_for(result, "9")
     assert (gap.kind, gap.input, gap.points_gain, gap.flips_decision) == ("missing", "checkup_done", None, False)
-    assert "checkup_done" in gap.message.vi and "checkup_done" in gap.message.en
+    # the machine field keeps the input's name; the sentence people read names its label (issue 12)
+    assert "Số trẻ em được khám sức khỏe định kỳ" in gap.message.vi and "periodic check-up" in gap.message.en
+    assert "checkup_done" not in gap.message.vi and "checkup_done" not in gap.message.en
 
 
 def test_every_indicator_below_its_maximum_has_a_gap():

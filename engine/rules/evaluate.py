@@ -10,7 +10,7 @@ from engine.messages import both
 from engine.results.model import DECIDED, BatchResult, CriteriaSetRef, ErrorDetail, ProvisionalUse, Reason, UnitResult, construct
 from engine.rules.compile import CompiledRules, rules_for
 from engine.criteria.model import CriteriaSet
-from engine.rules.gaps import Scored, candidates, find_gaps, measure_of
+from engine.rules.gaps import Scored, candidates, find_gaps, input_labels, measure_of
 from engine.rules.measures import measure_unit
 from engine.rules.plan import make_plan
 from engine.rules.scoring import criterion_results, criterion_sums, indicator_result, reasons_not_recognized, rule_item
@@ -113,7 +113,7 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, unit: Unit, scored
                                           message=both("reason_invalid", {"count": len(errors)}))]
     elif status == "incomplete":
         reasons = [construct(Reason, code="missing", criterion=None,
-                                          message=both("reason_missing", {"inputs": ", ".join(missing)}))]
+                                          message=both("reason_missing", {}, inputs=input_labels(criteria, missing)))]
         if category is None:
             reasons.append(construct(Reason, code="missing_category", criterion=None,
                                                   message=both("reason_missing_category")))

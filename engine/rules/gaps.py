@@ -165,7 +165,7 @@ def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure
             current_points=result.points, next_points=None, points_gain=None,
             current_measure=result.measure_display, target=indicator.band_text(wanted), input=name,
             current_value=current, target_value=None, change=None,
-            message=both("gap_unreachable", {"numerator": name}),
+            message=both("gap_unreachable", {}, numerator=input_labels(criteria, [name])),
             flips_decision=False, status=indicator.scoring.band_status(wanted))
     # The smallest change that crosses the next band's edge can land beyond it (9 → 10 of 10 children
     # jumps from 90% to 100%): points, wording and the flip are those of the band the rules say it reaches.
@@ -174,12 +174,13 @@ def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure
     bound = indicator.band_text(reached.band)
     change = None if m.kind == "yes_no" else target - current
     if m.kind == "yes_no":
-        message = both("gap_yes", {"input": name, "gain": gain})
+        message = both("gap_yes", {"gain": gain}, input=input_labels(criteria, [name]))
     else:
-        params = {"count": abs(change), "numerator": name, "input": name, "current": current, "target": target,
-                  "gain": gain}
+        label = input_labels(criteria, [name])  # people read the input's label, never its field name
+        params = {"count": abs(change), "current": current, "target": target, "gain": gain}
         key = "gap_count" if m.kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
-        message = both(key, params, unit=unit_label(criteria, name, abs(change)), bound=bound)
+        message = both(key, params, unit=unit_label(criteria, name, abs(change)), bound=bound, numerator=label,
+                       input=label)
     return construct(
         Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
         current_points=result.points, next_points=result.points + gain, points_gain=gain,
@@ -187,6 +188,12 @@ def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure
         target_value=target, change=change, message=message, flips_decision=False,
         status=indicator.scoring.band_status(reached.band),
     )
+
+
+def input_labels(criteria: CriteriaSet, names) -> Text:
+    """Inputs as people know them: their labels from the criteria file, in each language."""
+    decls = [criteria.input_by_name.get(name) for name in names]
+    return Text.of(*(", ".join(d.label(lang) if d else name for d, name in zip(decls, names)) for lang in ("vi", "en")))
 
 
 def find_gaps(criteria: CriteriaSet, rules: CompiledRules, scored: Scored,
@@ -197,7 +204,7 @@ def find_gaps(criteria: CriteriaSet, rules: CompiledRules, scored: Scored,
     not_recognized = scored.decision.status == "not_recognized"
     for position, (measure, result, number) in enumerate(zip(scored.measures, results, numbers)):
         if result.state == "missing":
-            message = both("gap_missing", {"inputs": ", ".join(result.missing_inputs)})
+            message = both("gap_missing", {}, inputs=input_labels(criteria, result.missing_inputs))
             gaps.append(construct(
                 Gap, criterion=number, indicator=result.id, indicator_name=result.name, kind="missing",
                 current_points=None, next_points=None, points_gain=None, current_measure=None, target=None,
