@@ -478,6 +478,20 @@ def report_self_assessment(file, unit_code, output, config_path, criteria_path):
     _report_exit(batch, [unit])
 
 
+def board_document_options(command):
+    """The options of the board's documents about a batch (appraisal, draft decision), declared once."""
+    for option in reversed([
+            click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help=DOCUMENT_HELP),
+            click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True), help=CONFIG_HELP),
+            click.option("--reviewing-office", help="Cơ quan thẩm định (overrides the config file)."),
+            click.option("--authority", help="Cơ quan có thẩm quyền công nhận (overrides the config file)."),
+            click.option("--area", help="Địa bàn (default: the units' common district and province)."),
+            click.option("--period", help="Kỳ đánh giá (default: the units' period)."),
+            criteria_option]):
+        command = option(command)
+    return command
+
+
 def _batch_document(module, files, output, config_path, criteria_path, **overrides):
     """Appraisal and decision: evaluate the files, build the document, write it. Returns the batch."""
     board = _board(config_path, **overrides)
@@ -488,13 +502,7 @@ def _batch_document(module, files, output, config_path, criteria_path, **overrid
 
 @report.command("appraisal")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help=DOCUMENT_HELP)
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True), help=CONFIG_HELP)
-@click.option("--reviewing-office", help="Cơ quan thẩm định (overrides the config file).")
-@click.option("--authority", help="Cơ quan có thẩm quyền công nhận (overrides the config file).")
-@click.option("--area", help="Địa bàn (default: the units' common district and province).")
-@click.option("--period", help="Kỳ đánh giá (default: the units' period).")
-@criteria_option
+@board_document_options
 def report_appraisal(files, output, config_path, reviewing_office, authority, area, period, criteria_path):
     """Báo cáo thẩm định of a batch: summary, list proposed for recognition, units not recognised and why,
     data problems, results and difficulties, proposal, and an annex of every unit's points per criterion.
@@ -548,13 +556,7 @@ def report_summary(results, output, by, config_path, issuer, recipient, area, pe
 
 @report.command("decision")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help=DOCUMENT_HELP)
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True), help=CONFIG_HELP)
-@click.option("--reviewing-office", help="Cơ quan thẩm định (overrides the config file).")
-@click.option("--authority", help="Cơ quan có thẩm quyền công nhận (overrides the config file).")
-@click.option("--area", help="Địa bàn (default: the units' common district and province).")
-@click.option("--period", help="Kỳ đánh giá (default: the units' period).")
-@criteria_option
+@board_document_options
 def report_decision(files, output, config_path, reviewing_office, authority, area, period, criteria_path):
     """Dự thảo quyết định công nhận: the recognised units only, with Căn cứ, Điều 1-3, Nơi nhận and the
     signer of the recognising authority."""

@@ -36,6 +36,16 @@ class _Rows:
         self.labels: dict = {}
         self.csv_sheet = None
         self.criteria_id = None
+        self.started = False
+
+    def take(self, piece: dict) -> None:
+        """A piece of SheetsRenderer's output: the first is the head (sheets, labels), each next one a unit's rows."""
+        if not self.started:
+            self.started = True
+            self.head(piece)
+            return
+        for name, rows in piece["sheets"].items():
+            self.rows(name, rows)
 
     def head(self, piece: dict) -> None:
         from engine.results import sheets as look
@@ -106,17 +116,11 @@ class DirectoryWriter:
         csv_handle = self._stack.enter_context(open(self._tmp / "results.csv", "w", encoding="utf-8", newline=""))
         csv_handle.write("\ufeff")  # the BOM: Excel reads the file as UTF-8 (Vietnamese intact)
         self._rows = _Rows(xlsx=True, csv_handle=csv_handle)
-        self._started = False
         return self
 
     def write(self, piece: dict) -> None:
         self._json.write(piece["json"])
-        if not self._started:
-            self._started = True
-            self._rows.head(piece)
-            return
-        for name, rows in piece["sheets"].items():
-            self._rows.rows(name, rows)
+        self._rows.take(piece)
 
     def __exit__(self, kind, error, trace) -> bool:
         try:
@@ -147,16 +151,10 @@ class SpreadsheetWriter:
             handle = self._stack.enter_context(atomic_text(self.path))
             handle.write("\ufeff")
         self._rows = _Rows(xlsx=self.xlsx, csv_handle=handle)
-        self._started = False
         return self
 
     def write(self, piece: dict) -> None:
-        if not self._started:
-            self._started = True
-            self._rows.head(piece)
-            return
-        for name, rows in piece["sheets"].items():
-            self._rows.rows(name, rows)
+        self._rows.take(piece)
 
     def __exit__(self, kind, error, trace) -> bool:
         try:
