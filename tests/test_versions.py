@@ -178,6 +178,20 @@ def test_units_of_2025_and_2026_are_scored_by_different_sets(tmp_path, two_versi
     assert (new["total"], new["threshold"], new["status"]) == (835, NEW_OTHER_THRESHOLD, "recognized")
 
 
+def test_compact_json_never_points_a_unit_into_another_sets_metadata(tmp_path, two_versions):
+    """The header describes the set in force today; a unit of another set explains itself in full."""
+    from jsonschema import Draft202012Validator
+
+    data = units_file(tmp_path, ["2025", "2026"])
+    output = json.loads(run("evaluate", data, "--criteria", two_versions, "--format", "json").stdout)
+    schema = json.loads((Path(__file__).resolve().parent.parent / "schema" / "v1" / "results.schema.json").read_text())
+    assert Draft202012Validator(schema).is_valid(output)
+    header = output["criteria"]["digest"]
+    by_set = {unit["criteria_set"]["digest"] == header: unit for unit in output["units"]}
+    assert "bands" in by_set[True] and "indicators" not in json.dumps(by_set[True]["criteria"])
+    assert "bands" not in by_set[False] and all("indicators" in c for c in by_set[False]["criteria"])
+
+
 def test_a_bad_period_is_a_data_error_of_that_unit_only(tmp_path, two_versions):
     data = units_file(tmp_path, ["2025", "năm 2026", "2018"])
     result = run("evaluate", data, "--criteria", two_versions, "--format", "json", "--lang", "en")

@@ -105,6 +105,7 @@ class JsonRenderer:
         self.lang = lang
         self.detail = detail
         self._bands: dict[str, dict[str, int]] = {}
+        self._digest: str | None = None
 
     def head(self, meta: Meta) -> str:
         fields = {"format": "cfc-results", "format_version": FORMAT_VERSION, "criteria_id": meta.criteria_id,
@@ -113,10 +114,14 @@ class JsonRenderer:
         criteria = meta.criteria_set()
         fields["criteria"] = criteria_metadata(criteria, self.lang)
         self._bands = _band_indexes(criteria)  # a worker's renderer learns them here too (batch._setup)
+        self._digest = criteria.digest
         return _dumps(fields)[:-1] + ', "units": [\n'
 
     def unit(self, result: UnitResult, index: int) -> str:
-        data = (localise(result.model_dump(mode="json", by_alias=True), self.lang) if self.detail
+        # The header describes one criteria set. A unit scored by another (its period falls under another set of
+        # a --criteria directory) cannot point into that header: it carries its own full explanation instead.
+        other_set = result.criteria_set is not None and result.criteria_set.digest != self._digest
+        data = (localise(result.model_dump(mode="json", by_alias=True), self.lang) if self.detail or other_set
                 else compact_unit(result, self.lang, self._bands))
         return (",\n" if index else "") + _dumps(data)
 
