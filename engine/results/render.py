@@ -524,14 +524,3 @@ def render_batch(batch: BatchResult, fmt: str, lang: str, detail: bool | None = 
     parts.append(renderer.tail(summary))
     return "".join(parts)
 
-
-def to_json(batch: BatchResult, lang: str) -> str:
-    return render_batch(batch, "json", lang)
-
-
-def to_csv(batch: BatchResult, lang: str, criteria: CriteriaSet | None = None) -> str:
-    return render_batch(batch, "csv", lang, criteria=criteria)
-
-
-def to_table(batch: BatchResult, lang: str, detail: bool | None = None) -> str:
-    return render_batch(batch, "table", lang, detail)
