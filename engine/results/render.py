@@ -523,4 +523,3 @@ def render_batch(batch: BatchResult, fmt: str, lang: str, detail: bool | None = 
         summary.add(unit.status, len(unit.provisional))
     parts.append(renderer.tail(summary))
     return "".join(parts)
-
