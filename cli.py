@@ -400,14 +400,11 @@ def _document_format(output) -> None:
 
 
 def _write_document(output, doc) -> None:
-    """Render and write atomically; a place that cannot be written is one line and exit 2, never a traceback."""
+    """Render and write atomically. A place that cannot be written raises OutputError, which the command group
+    turns into one line and exit 2 like every other output."""
     from engine.reports import write
 
-    try:
-        write(output, doc)
-    except OSError as error:
-        click.echo(f"error: cannot write {output}: {error.strerror or error}", err=True)
-        sys.exit(EXIT_USAGE)
+    write(output, doc)
 
 
 def _board(config_path, **overrides):

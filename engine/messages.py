@@ -89,8 +89,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     # Batches: a unit whose worker process died twice, and a batch stopped by the user.
     "not_evaluated": ("{where}: chưa chấm được đơn vị {unit}: việc chấm thất bại, cả khi chấm lại riêng đơn vị này ({why})",
                       "{where}: unit {unit} not evaluated: evaluating it failed, and again when it was retried alone ({why})"),
-    "cannot_write": ("cfc: không ghi được {path}: {reason}; kết quả cũ (nếu có) được giữ nguyên",
-                     "cfc: cannot write {path}: {reason}; previous results (if any) are left as they were"),
     "interrupted": ("cfc: đã dừng (Ctrl-C); không ghi tệp kết quả nào", "cfc: interrupted (Ctrl-C); no results file written"),
     "header_unit": ("Đơn vị", "Unit"),
     "header_total": ("Điểm/ngưỡng", "Total/threshold"),
