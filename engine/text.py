@@ -7,6 +7,7 @@ import unicodedata
 from pydantic import BaseModel, ConfigDict, field_validator
 
 LANGUAGES = ("vi", "en")
+_SET = object.__setattr__
 
 
 def nfc(value: str) -> str:
@@ -46,8 +47,14 @@ class Text(BaseModel):
     @classmethod
     def of(cls, vi: str, en: str) -> "Text":
         """Build from strings cfc generated itself: normalised here, without pydantic's validation cost
-        (results build hundreds of thousands of these on a national batch)."""
-        return cls.model_construct(vi=nfc(vi), en=nfc(en))
+        (results build hundreds of thousands of these on a national batch). What model_construct does for two
+        given fields, without its per-field default handling (measured: a third of the time)."""
+        text = cls.__new__(cls)
+        _SET(text, "__dict__", {"vi": nfc(vi), "en": nfc(en)})
+        _SET(text, "__pydantic_fields_set__", {"vi", "en"})
+        _SET(text, "__pydantic_extra__", None)
+        _SET(text, "__pydantic_private__", None)
+        return text
 
     def __call__(self, lang: str) -> str:
         return self.vi if lang == "vi" else self.en

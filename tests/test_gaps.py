@@ -174,3 +174,33 @@ def test_applying_a_gap_reaches_its_points_minimally_and_flips_as_promised(units
     if one_short:
         for new, (_, gap) in zip(evaluate([d for d, _ in one_short]), one_short):
             assert points_of(new, gap.indicator) == gap.current_points, gap
+
+
+def test_units_sharing_an_input_each_get_their_own_flip():
+    # The same check-up count in two units, in one batch: the indicator's view (and its gap) is worked out once
+    # and shared. +20 points flips the unit 20 short, not the unit 60 short; neither changes the other's gap.
+    spoiled = {**PERFECT, "category": "urban_ward_central_city", "births_registered": 90, "children_injured": 4,
+               "checkup_done": 70, "survey_satisfied": 70, "activities_held": 1}
+    far, near, far_again = evaluate([spoiled, {**spoiled, "children_injured": 0}, spoiled])
+    assert (far.total, near.total) == (840, 880)
+    assert gap_for(near, "9").flips_decision and not gap_for(far, "9").flips_decision
+    assert not gap_for(far_again, "9").flips_decision
+    assert gap_for(far, "9").message == gap_for(near, "9").message
+
+
+def test_results_do_not_depend_on_what_the_engine_remembers(monkeypatch):
+    # Indicator views, criterion results and plan options are shared between units and tables are emptied
+    # when they grow past LIMIT: the results must be the same with tables emptied at every batch (of 7 units),
+    # with tables kept, and with every unit evaluated on its own.
+    from engine.rules import compile as compiled_rules, evaluate as evaluation, views
+    spoiled = [{**PERFECT, "births_registered": 90 + n % 7, "checkup_done": 60 + n % 5, "activities_held": n % 3,
+                "category": ("urban_ward_central_city", "other")[n % 2]} for n in range(40)]
+    kept = [r.model_dump() for r in evaluate(spoiled)]
+    monkeypatch.setattr(views, "LIMIT", 3)
+    monkeypatch.setattr(evaluation, "BATCH", 7)
+    compiled_rules._COMPILED.clear()
+    emptied = [r.model_dump() for r in evaluate(spoiled)]
+    alone = [evaluate([unit])[0].model_dump() for unit in spoiled]
+    for results in (emptied, alone):
+        for got, want in zip(results, kept):
+            assert {**got, "unit_code": None, "source": None} == {**want, "unit_code": None, "source": None}

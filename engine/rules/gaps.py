@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from engine.messages import both
 from engine.results.model import Gap, IndicatorResult, construct
@@ -16,6 +17,9 @@ from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
 from engine.criteria.model import RATE_SCALE, CriteriaSet, Indicator
 from engine.rules.measures import MeasureValue
 from engine.text import Text
+
+if TYPE_CHECKING:
+    from engine.rules.views import IndicatorView
 
 
 @dataclass
@@ -30,6 +34,7 @@ class Scored:
     sums: list[tuple[bool, int]]    # per criterion: (every indicator scored, points), as asked of the rules
     outcomes: list[str]             # per criterion, as the rules decided
     fact: tuple                     # (errors, unscored, category, total, criteria not met), as asked
+    views: list[IndicatorView]      # per indicator: the shared view its inputs selected
 
     @property
     def points(self) -> list[int | None]:
@@ -193,35 +198,34 @@ def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure
 def input_labels(criteria: CriteriaSet, names) -> Text:
     """Inputs as people know them: their labels from the criteria file, in each language."""
     decls = [criteria.input_by_name.get(name) for name in names]
+    if len(decls) == 1 and decls[0] is not None:
+        return decls[0].label  # the usual case: one input, whose label is already a Text
     return Text.of(*(", ".join(d.label(lang) if d else name for d, name in zip(decls, names)) for lang in ("vi", "en")))
 
 
-def find_gaps(criteria: CriteriaSet, rules: CompiledRules, scored: Scored,
-              results: list[IndicatorResult], numbers: list[int]) -> list[Gap]:
-    """Every indicator below its maximum, and every indicator that lacks data, in criterion order.
-    `results` and `numbers` are per indicator (its result and its criterion's number)."""
+def missing_gap(criteria: CriteriaSet, result: IndicatorResult, criterion: int) -> Gap:
+    """An indicator that lacks data: what to report."""
+    return construct(
+        Gap, criterion=criterion, indicator=result.id, indicator_name=result.name, kind="missing",
+        current_points=None, next_points=None, points_gain=None, current_measure=None, target=None,
+        input=", ".join(result.missing_inputs), current_value=None, target_value=None, change=None,
+        message=both("gap_missing", {}, inputs=input_labels(criteria, result.missing_inputs)),
+        flips_decision=False, status=None)
+
+
+def find_gaps(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, views: list[IndicatorView]) -> list[Gap]:
+    """Every indicator below its maximum, and every indicator that lacks data, in criterion order (each
+    indicator's gap is worked out once per distinct input, in engine/rules/views.py); for a unit not recognised,
+    whether gaining that band alone would flip its decision."""
     gaps: list[Gap] = []
     not_recognized = scored.decision.status == "not_recognized"
-    for position, (measure, result, number) in enumerate(zip(scored.measures, results, numbers)):
-        if result.state == "missing":
-            message = both("gap_missing", {}, inputs=input_labels(criteria, result.missing_inputs))
-            gaps.append(construct(
-                Gap, criterion=number, indicator=result.id, indicator_name=result.name, kind="missing",
-                current_points=None, next_points=None, points_gain=None, current_measure=None, target=None,
-                input=", ".join(result.missing_inputs), current_value=None, target_value=None, change=None,
-                message=message, flips_decision=False, status=None))
-            continue
-        if result.points is None or result.points >= result.max_points:
-            continue
-        role = criteria.input_by_name[measure.indicator.measured_input].role
-        if role == "event":
-            gaps.append(event_gap(criteria, measure, result, number))
-            continue
-        gap = band_gap(criteria, rules, position, measure, result, number)
+    for view in views:
+        gap = view.gap
         if gap is None:
             continue
         if not_recognized and gap.points_gain:
-            criterion_index = criteria.criterion_index_of[position]
-            gap.flips_decision = scored.decision_if(rules, criterion_index, gap.points_gain).status == "recognized"
+            criterion_index = criteria.criterion_index_of[view.position]
+            if scored.decision_if(rules, criterion_index, gap.points_gain).status == "recognized":
+                gap = view.flipped()
         gaps.append(gap)
     return gaps

@@ -36,34 +36,13 @@ def compute(measure: Measure, inputs: dict[str, Any]) -> tuple[State, float | No
     return "value", float(value)
 
 
-def measure_unit(criteria: CriteriaSet, unit: Unit) -> list[MeasureValue]:
-    bad = {error.input for error in unit.errors}
-    values = unit.values
-    out = []
-    for indicator, names in _inputs_of(criteria):
-        inputs = {name: values.get(name) for name in names}
-        if None not in inputs.values() and not bad:  # the usual case: every input present and valid
-            state, value = compute(indicator.measure, inputs)
-            out.append(MeasureValue(indicator, state, value, inputs))
-            continue
-        missing = tuple(name for name in names if inputs[name] is None and name not in bad)
-        if any(name in bad for name in names):
-            out.append(MeasureValue(indicator, "invalid", None, inputs))
-        elif missing:
-            out.append(MeasureValue(indicator, "missing", None, inputs, missing))
-        else:
-            state, value = compute(indicator.measure, inputs)
-            out.append(MeasureValue(indicator, state, value, inputs))
-    return out
-
-
-_INPUTS: dict[int, tuple[CriteriaSet, list[tuple[Indicator, tuple[str, ...]]]]] = {}
-
-
-def _inputs_of(criteria: CriteriaSet) -> list[tuple[Indicator, tuple[str, ...]]]:
-    """Each indicator with the inputs its measure reads, once per criteria set (kept alongside, so its id is
-    never reused by another)."""
-    known = _INPUTS.get(id(criteria))
-    if known is None:
-        known = _INPUTS[id(criteria)] = (criteria, [(ind, ind.measure.inputs) for _, ind in criteria.indicators])
-    return known[1]
+def measure_indicator(indicator: Indicator, names: tuple[str, ...], values: tuple, invalid: bool) -> MeasureValue:
+    """An indicator's measure from the values of its inputs (`names`, in order); `invalid`: one of them is in
+    error, so the indicator cannot be computed."""
+    inputs = dict(zip(names, values))
+    if invalid:
+        return MeasureValue(indicator, "invalid", None, inputs)
+    if None in values:
+        return MeasureValue(indicator, "missing", None, inputs, tuple(n for n, v in zip(names, values) if v is None))
+    state, value = compute(indicator.measure, inputs)
+    return MeasureValue(indicator, state, value, inputs)

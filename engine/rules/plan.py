@@ -44,33 +44,44 @@ class Option:
     gain: int                           # their sum
 
 
-def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored) -> dict[str, list[Option]]:
-    """Every candidate change of every action input that gains points, cheapest first, dominated ones dropped."""
+def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored,
+                     memo: dict) -> dict[str, list[Option]]:
+    """Every candidate change of every action input that gains points, cheapest first, dominated ones dropped.
+    An input's options depend only on the indicators that read it, so `memo` keeps them per distinct set of
+    those indicators' views (engine/rules/views.py)."""
     out: dict[str, list[Option]] = {}
     for name, all_positions in criteria.action_positions.items():
-        positions = [p for p in all_positions if scored.measures[p].state == "value"]
-        if not positions:
-            continue
-        current = scored.measures[positions[0]].inputs[name]
-        targets = list(dict.fromkeys(t for p in positions
-                                     for t in candidates(scored.measures[p], scored.decisions[p].points)))
-        options = []
-        for target in targets:
-            gains = tuple((p, rules.band_of(p, measure_of(scored.measures[p], target)).points
-                           - scored.decisions[p].points) for p in positions)
-            gains = tuple(g for g in gains if g[1])
-            gain = sum(g for _, g in gains)
-            if gain > 0:
-                effort = 1 if isinstance(target, bool) else abs(target - current)
-                options.append(Option(name, target, effort, gains, gain))
-        options.sort(key=lambda o: (o.effort, -o.gain))
-        kept = []
-        for option in options:  # a costlier option must bring more points, or it is never worth choosing
-            if not kept or option.gain > kept[-1].gain:
-                kept.append(option)
+        key = (name, *(scored.views[p] for p in all_positions))
+        kept = memo.get(key)
+        if kept is None:
+            kept = memo[key] = _options(rules, scored, name, all_positions)
         if kept:
             out[name] = kept
     return out
+
+
+def _options(rules: CompiledRules, scored: Scored, name: str, all_positions: list[int]) -> list[Option]:
+    positions = [p for p in all_positions if scored.measures[p].state == "value"]
+    if not positions:
+        return []
+    current = scored.measures[positions[0]].inputs[name]
+    targets = list(dict.fromkeys(t for p in positions
+                                 for t in candidates(scored.measures[p], scored.decisions[p].points)))
+    options = []
+    for target in targets:
+        gains = tuple((p, rules.band_of(p, measure_of(scored.measures[p], target)).points
+                       - scored.decisions[p].points) for p in positions)
+        gains = tuple(g for g in gains if g[1])
+        gain = sum(g for _, g in gains)
+        if gain > 0:
+            effort = 1 if isinstance(target, bool) else abs(target - current)
+            options.append(Option(name, target, effort, gains, gain))
+    options.sort(key=lambda o: (o.effort, -o.gain))
+    kept: list[Option] = []
+    for option in options:  # a costlier option must bring more points, or it is never worth choosing
+        if not kept or option.gain > kept[-1].gain:
+            kept.append(option)
+    return kept
 
 
 class _Search:
@@ -154,9 +165,10 @@ class _Search:
         self._visit(index + 1, points, total, changes, effort, chosen)
 
 
-def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbers: list[int]) -> Plan | None:
+def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbers: list[int],
+              memo: dict) -> Plan | None:
     """The plan for a scored unit; None when its data is invalid or its category unknown.
-    `numbers` is each indicator's criterion number."""
+    `numbers` is each indicator's criterion number; `memo` keeps each input's options (see options_by_input)."""
     status = scored.decision.status
     if status == "invalid" or scored.category is None:
         return None
@@ -168,7 +180,7 @@ def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbe
             reason=both("plan_block_missing", inputs=_labels(criteria, m.missing)))
             for m, number in zip(scored.measures, numbers) if m.state == "missing"]
         return construct(Plan, reaches_recognition=False, changes=[], blocked_by=blocks)
-    options = options_by_input(criteria, rules, scored)
+    options = options_by_input(criteria, rules, scored, memo)
     groups = sorted(options.values(), key=lambda group: -group[-1].gain)
     points = [p or 0 for p in scored.points]
     best_points = list(points)

@@ -11,7 +11,7 @@ from typing import Sequence
 from engine.messages import both
 from engine.results.model import CriterionResult, IndicatorResult, Reason, construct
 from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
-from engine.criteria.model import CriteriaSet, Indicator
+from engine.criteria.model import CriteriaSet, Criterion, Indicator
 from engine.rules.measures import MeasureValue
 from engine.text import Text
 
@@ -91,18 +91,11 @@ def decide_unit(rules: CompiledRules, criteria: CriteriaSet, points: Sequence[in
     return outcomes, decision
 
 
-def criterion_results(criteria: CriteriaSet, indicators: list[IndicatorResult],
-                      outcomes: list[str]) -> list[CriterionResult]:
-    out, position = [], 0
-    for criterion, outcome in zip(criteria.criteria, outcomes):
-        mine = indicators[position:position + len(criterion.indicators)]
-        position += len(criterion.indicators)
-        out.append(construct(
-            CriterionResult, number=criterion.number, name=criterion.name, points=sum(i.points or 0 for i in mine),
-            max_points=criterion.max_points, complete=outcome != "unscored", met=outcome == "met",
-            indicators=mine,
-        ))
-    return out
+def criterion_result(criterion: Criterion, indicators: list[IndicatorResult], outcome: str) -> CriterionResult:
+    """A criterion's result from its indicators' results and the outcome the rules gave its points."""
+    return construct(
+        CriterionResult, number=criterion.number, name=criterion.name, points=sum(i.points or 0 for i in indicators),
+        max_points=criterion.max_points, complete=outcome != "unscored", met=outcome == "met", indicators=indicators)
 
 
 def reasons_not_recognized(criteria: CriteriaSet, results: list[CriterionResult], outcomes: list[str],
