@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.criteria.model import load_criteria
 from engine.batch import evaluate_files
@@ -468,3 +470,23 @@ def test_row_with_more_cells_than_headers_is_an_invalid_unit_not_a_lost_file(cri
     assert bad.status == "invalid"
     assert any("row 3" in e.en and "26702" in e.en and "lạc cột" in e.en for e in bad.errors), bad.errors
     assert any("dòng 3" in e.vi and "lạc cột" in e.vi for e in bad.errors), bad.errors
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(digits=st.text(alphabet="0123456789", min_size=1, max_size=40), pad=st.sampled_from(["", " ", "\t", "  "]),
+       sign=st.sampled_from(["", "+", "-"]))
+def test_a_count_typed_as_digits_reads_as_that_number_or_a_clear_error(criteria, digits, pad, sign):
+    # Plain digits take a fast path; signs, padding, leading zeros and over-long numbers must end exactly as
+    # the general rules say: the number itself, or an error naming the input, never a different number.
+    from engine.limits import MAX_DIGITS
+    from engine.readers.records import Record
+    from engine.units.validate import validate_record
+    unit = validate_record(criteria, Record("t.csv", "row", 2, {"unit_code": "X", "births": f"{pad}{sign}{digits}{pad}"}))
+    errors = [e.message.key for e in unit.errors if e.input == "births"]
+    number = int(sign + digits)
+    if len(digits) > MAX_DIGITS:  # leading zeros count: such a cell is not a real count
+        assert unit.values["births"] is None and errors == ["number_too_large"]
+    elif number < 0:
+        assert unit.values["births"] is None and errors == ["negative_count"]
+    else:
+        assert (unit.values["births"], errors) == (number, [])

@@ -7,7 +7,7 @@ from itertools import islice
 from typing import Iterable, Iterator
 
 from engine.messages import both
-from engine.results.model import DECIDED, BatchResult, CriteriaSetRef, ErrorDetail, ProvisionalUse, Reason, UnitResult, construct
+from engine.results.model import DECIDED, BatchResult, CriteriaSetRef, ErrorDetail, Reason, UnitResult, construct
 from engine.rules.compile import CompiledRules, rules_for
 from engine.criteria.model import CriteriaSet
 from engine.rules.gaps import Scored, find_gaps, input_labels
@@ -117,7 +117,7 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
         reasons = []
     decidable = status in DECIDED
     gaps = find_gaps(criteria, rules, scored, row)
-    provisional = [_provisional(view.result) for view in row if view.result.status == "provisional"]
+    provisional = [view.provisional for view in row if view.provisional is not None]
     return construct(
         UnitResult, unit_code=values.get("unit_code"), unit_name=values.get("unit_name"),
         district=values.get("district"), province=values.get("province"), period=values.get("period"),
@@ -132,21 +132,6 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
                        for e in unit.errors],
         plan=make_plan(criteria, rules, scored, numbers, table.plan_options),
     )
-
-
-_PROVISIONAL: dict[tuple, ProvisionalUse] = {}
-
-
-def _provisional(result) -> ProvisionalUse:
-    """The provisional rule an indicator's points rest on: the same few for every unit, built once each."""
-    key = (result.id, result.band.vi, result.band.en, result.points, result.citation)
-    use = _PROVISIONAL.get(key)
-    if use is None:
-        if len(_PROVISIONAL) > 10_000:
-            _PROVISIONAL.clear()
-        use = _PROVISIONAL[key] = construct(ProvisionalUse, indicator=result.id, band=result.band,
-                                            points=result.points, citation=result.citation)
-    return use
 
 
 def _shown(value):

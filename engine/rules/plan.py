@@ -190,7 +190,7 @@ def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbe
     outcomes, decision = decide_unit(rules, criteria, best_points, scored.errors, scored.category)
     if decision.status != "recognized":
         return construct(Plan, reaches_recognition=False, changes=[],
-                         blocked_by=_blocks(criteria, scored, numbers, best_points, outcomes))
+                         blocked_by=_blocks(criteria, scored, numbers, best_points, outcomes, memo))
     criterion_index = {criterion.number: index for index, criterion in enumerate(criteria.criteria)}
     search = _Search(criteria, rules, scored, groups, [criterion_index[number] for number in numbers])
     search.run(list(points))
@@ -215,7 +215,7 @@ def _change(criteria: CriteriaSet, scored: Scored, numbers: list[int], option: O
 
 
 def _blocks(criteria: CriteriaSet, scored: Scored, numbers: list[int], best_points: list[int],
-            outcomes: list[str]) -> list[PlanBlock]:
+            outcomes: list[str], memo: dict) -> list[PlanBlock]:
     """What stays short even at best: each indicator below its maximum that no action can raise further,
     said against its criterion (stays at 0) or the threshold (the total it caps)."""
     unmet = {criterion.number for criterion, outcome in zip(criteria.criteria, outcomes) if outcome != "met"}
@@ -229,7 +229,11 @@ def _blocks(criteria: CriteriaSet, scored: Scored, numbers: list[int], best_poin
             continue
         if unmet and number not in unmet:
             continue  # the criteria that cannot be met are the blockers; say those first and only
-        why = _why(criteria, measure, decision)
+        # Why an indicator cannot gain depends on its view alone: worded once per view (a 1-tuple key, never
+        # equal to an input's options key, which starts with the input's name).
+        why = memo.get((scored.views[position],))
+        if why is None:
+            why = memo[(scored.views[position],)] = _why(criteria, measure, decision)
         params = {"number": number, "indicator": indicator.id, "lost": indicator.max_points - best_points[position],
                   "best": best_total, "threshold": threshold}
         key = "plan_block_zero" if number in unmet else "plan_block_short"

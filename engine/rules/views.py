@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.criteria.model import CriteriaSet
-from engine.results.model import CriterionResult, Gap, IndicatorResult, construct
+from engine.results.model import CriterionResult, Gap, IndicatorResult, ProvisionalUse, construct
 from engine.rules.compile import BandDecision, CompiledRules
 from engine.rules.gaps import band_gap, candidates, event_gap, measure_of, missing_gap
 from engine.rules.measures import MeasureValue, measure_indicator
@@ -34,6 +34,7 @@ class IndicatorView:
     decision: BandDecision
     result: IndicatorResult
     gap: Gap | None            # None: at its maximum, or nothing to say; never flips a decision (see flipped)
+    provisional: ProvisionalUse | None  # the provisional band its points rest on, if they do
     _flipped: Gap | None = field(default=None, repr=False)
 
     def flipped(self) -> Gap:
@@ -106,7 +107,8 @@ class Views:
         for key, measure, decision in zip(keys, measures, decisions):
             position = key[0]
             result = indicator_result(measure, decision)
-            self._views[key] = IndicatorView(position, measure, decision, result, self._gap(position, measure, result))
+            self._views[key] = IndicatorView(position, measure, decision, result, self._gap(position, measure, result),
+                                             _provisional(result) if result.status == "provisional" else None)
 
     def _gap(self, position: int, measure: MeasureValue, result: IndicatorResult) -> Gap | None:
         """Every indicator below its maximum, and every indicator that lacks data, has a gap."""
@@ -118,6 +120,21 @@ class Views:
         if self.criteria.input_by_name[measure.indicator.measured_input].role == "event":
             return event_gap(self.criteria, measure, result, number)
         return band_gap(self.criteria, self.rules, position, measure, result, number)
+
+
+_PROVISIONAL: dict[tuple, ProvisionalUse] = {}
+
+
+def _provisional(result: IndicatorResult) -> ProvisionalUse:
+    """The provisional rule an indicator's points rest on: the same few for every unit, built once each."""
+    key = (result.id, result.band.vi, result.band.en, result.points, result.citation)
+    use = _PROVISIONAL.get(key)
+    if use is None:
+        if len(_PROVISIONAL) > 10_000:
+            _PROVISIONAL.clear()
+        use = _PROVISIONAL[key] = construct(ProvisionalUse, indicator=result.id, band=result.band,
+                                            points=result.points, citation=result.citation)
+    return use
 
 
 _TABLES: weakref.WeakKeyDictionary[CompiledRules, Views] = weakref.WeakKeyDictionary()

@@ -77,6 +77,13 @@ def _count(decl: InputDecl):
     def parse(value: Any) -> int | None:
         if _blank(value):
             return None
+        if type(value) is str:  # the usual cell: plain ASCII digits, short enough to be a count
+            text = value.strip()
+            if text.isascii() and text.isdigit() and len(text) <= limits.MAX_DIGITS:
+                number = int(text)
+                if decl.min is not None and number < decl.min:
+                    raise _fail("below_minimum", value, min=decl.min)
+                return number
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise _fail("not_whole_number", value)
         if isinstance(value, float):
@@ -181,11 +188,27 @@ def _build_unit_model(criteria: CriteriaSet):
     return create_model("UnitInputs", **fields)
 
 
+_KEYS: dict[Any, str] = {}
+
+
+def _key(name: Any) -> str:
+    """A column name as inputs are declared (NFC, no surrounding spaces); every row of a file repeats the same
+    few, so each is normalised once."""
+    if type(name) is not str:  # (True and 1 hash alike: only text names are remembered)
+        return nfc(str(name)).strip()
+    key = _KEYS.get(name)
+    if key is None:
+        if len(_KEYS) > 10_000:
+            _KEYS.clear()
+        key = _KEYS[name] = nfc(str(name)).strip()
+    return key
+
+
 def validate_record(criteria: CriteriaSet, record: Record) -> Unit:
     if not isinstance(record.data, dict):
         return Unit(record, {d.name: None for d in criteria.inputs},
                     [DataError(None, shown_value(record.data), Message("not_a_record"))])
-    data = {nfc(str(k)).strip(): v for k, v in record.data.items()}
+    data = {_key(k): v for k, v in record.data.items()}
     known = criteria.input_by_name
     ignored = [k for k in data if k not in known]
     errors: list[DataError] = list(record.problems)
