@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-import click
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from cli import main
-from engine.reports import FormatError, appraisal, decision, output_format, render, self_assessment, summary
+from engine.reports import FormatError, appraisal, decision, output_format, render, self_assessment
 from engine.reports.board import load_board_config
 from engine.reports.document import WATERMARK_INVALID
 from engine.results.model import Plan, PlanBlock, PlanChange

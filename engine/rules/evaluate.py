@@ -7,12 +7,12 @@ from itertools import islice
 from typing import Iterable, Iterator
 
 from engine.messages import both
-from engine.results.model import DECIDED, BatchResult, CriteriaSetRef, ErrorDetail, Reason, UnitResult, construct
+from engine.results.model import DECIDED, CriteriaSetRef, CriterionResult, ErrorDetail, Reason, UnitResult, construct
 from engine.rules.compile import CompiledRules, rules_for
 from engine.criteria.model import CriteriaSet
 from engine.rules.gaps import Scored, find_gaps, input_labels
 from engine.rules.plan import make_plan
-from engine.rules.scoring import criterion_sums, reasons_not_recognized
+from engine.rules.scoring import reasons_not_recognized
 from engine.rules.views import IndicatorView, Views, views_for
 from engine.text import Text, nfc
 from engine.units.validate import Unit
@@ -64,21 +64,16 @@ def _evaluate_batch(criteria: CriteriaSet, units: list[Unit]) -> list[UnitResult
     rules = rules_for(criteria)
     table = views_for(criteria, rules)
     rows = table.rows(units)
-    sums = [criterion_sums(criteria, [view.decision.points for view in row]) for row in rows]
-    outcomes = rules.criteria_outcomes([s for unit_sums in sums for s in unit_sums])
-    count = len(criteria.criteria)
-    per_unit_outcomes = [outcomes[u * count:(u + 1) * count] for u in range(len(units))]
-    facts = []
-    for unit, row, unit_sums, unit_outcomes in zip(units, rows, sums, per_unit_outcomes):
-        facts.append((len(unit.errors), sum(1 for view in row if view.decision.points is None),
-                      _category(criteria, unit), sum(points for _, points in unit_sums),
-                      sum(1 for o in unit_outcomes if o != "met")))
+    criteria_rows = table.criteria_rows(rows)
+    facts = [(len(unit.errors), sum(1 for view in row if view.decision.points is None), _category(criteria, unit),
+              sum(c.points for c in unit_criteria), sum(1 for c in unit_criteria if c.outcome != "met"))
+             for unit, row, unit_criteria in zip(units, rows, criteria_rows)]
     decisions = rules.units(facts)
-    return [build_result(criteria, rules, table, unit, row,
-                         Scored([v.measure for v in row], [v.decision for v in row], len(unit.errors),
-                                fact[2], decision, unit_sums, unit_outcomes, fact, row))
-            for unit, row, decision, unit_sums, unit_outcomes, fact
-            in zip(units, rows, decisions, sums, per_unit_outcomes, facts)]
+    return [build_result(criteria, rules, table, unit, row, [c.result for c in unit_criteria],
+                         Scored([v.measure for v in row], [v.decision for v in row], fact[0], fact[2], decision,
+                                [(c.complete, c.points) for c in unit_criteria],
+                                [c.outcome for c in unit_criteria], fact, row))
+            for unit, row, unit_criteria, decision, fact in zip(units, rows, criteria_rows, decisions, facts)]
 
 
 def _category(criteria: CriteriaSet, unit: Unit) -> str | None:
@@ -87,10 +82,8 @@ def _category(criteria: CriteriaSet, unit: Unit) -> str | None:
 
 
 def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit: Unit, row: list[IndicatorView],
-                 scored: Scored) -> UnitResult:
+                 criteria_results: list[CriterionResult], scored: Scored) -> UnitResult:
     outcomes = scored.outcomes
-    criteria_results = [table.criterion_result(index, tuple(row[start:end]), outcome)
-                        for index, ((start, end), outcome) in enumerate(zip(criteria.criterion_spans, outcomes))]
     numbers = table.numbers
     total = sum(c.points for c in criteria_results)
     values = unit.values

@@ -4,8 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from engine.criteria.model import RATE_SCALE, CriteriaSet, Indicator, Measure
-from engine.units.validate import Unit
+from engine.criteria.model import RATE_SCALE, Indicator, Measure
 
 State = Literal["value", "empty", "missing", "invalid"]
 

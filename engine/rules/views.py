@@ -44,6 +44,14 @@ class IndicatorView:
         return self._flipped
 
 
+@dataclass(eq=False)
+class CriterionView:
+    result: CriterionResult
+    complete: bool   # every indicator scored
+    points: int
+    outcome: str     # met, zero, below_minimum or unscored, as the rules decided
+
+
 class Views:
     """The views of one criteria set under one compiled ruleset, and what is built from whole rows of them."""
 
@@ -52,13 +60,13 @@ class Views:
         self.layout = [(indicator, indicator.measure.inputs) for _, indicator in criteria.indicators]
         self.numbers = [criterion.number for criterion, _ in criteria.indicators]
         self._views: dict[tuple, IndicatorView] = {}
-        self.criterion_results: dict[tuple, CriterionResult] = {}
+        self._criteria: dict[tuple, CriterionView] = {}
         self.plan_options: dict[tuple, Any] = {}
 
     def rows(self, units: list[Unit]) -> list[list[IndicatorView]]:
         """Each unit's views in criteria order. New ones are asked of the rules together, in one call."""
         keys = [self._keys(unit) for unit in units]
-        if max(len(self._views), len(self.criterion_results), len(self.plan_options)) > LIMIT:
+        if max(len(self._views), len(self._criteria), len(self.plan_options)) > LIMIT:
             self.clear()
         known = self._views
         new = [key for key in dict.fromkeys(key for row in keys for key in row) if key not in known]
@@ -66,19 +74,27 @@ class Views:
             self._build(new)
         return [[known[key] for key in row] for row in keys]
 
-    def criterion_result(self, index: int, views: tuple[IndicatorView, ...], outcome: str) -> CriterionResult:
-        """A criterion's result, shared by every unit whose indicators of that criterion selected the same views
-        (its outcome follows from their points)."""
-        key = (index, *views)
-        known = self.criterion_results.get(key)
-        if known is None:
-            known = self.criterion_results[key] = criterion_result(
-                self.criteria.criteria[index], [view.result for view in views], outcome)
-        return known
+    def criteria_rows(self, rows: list[list[IndicatorView]]) -> list[list[CriterionView]]:
+        """Each unit's criteria in order: its points, whether every indicator was scored, the outcome the rules
+        give that, and its result — shared by every unit whose indicators of that criterion selected the same
+        views. New ones are asked of the rules together, in one call."""
+        spans = list(enumerate(self.criteria.criterion_spans))
+        keys = [[(index, *row[start:end]) for index, (start, end) in spans] for row in rows]
+        known = self._criteria
+        new = [key for key in dict.fromkeys(key for row in keys for key in row) if key not in known]
+        if new:
+            sums = []
+            for key in new:
+                points = [view.decision.points for view in key[1:]]
+                sums.append((None not in points, sum(p for p in points if p is not None)))
+            for key, (complete, points), outcome in zip(new, sums, self.rules.criteria_outcomes(sums)):
+                result = criterion_result(self.criteria.criteria[key[0]], [view.result for view in key[1:]], outcome)
+                known[key] = CriterionView(result, complete, points, outcome)
+        return [[known[key] for key in row] for row in keys]
 
     def clear(self) -> None:
         self._views.clear()
-        self.criterion_results.clear()
+        self._criteria.clear()
         self.plan_options.clear()
 
     def _keys(self, unit: Unit) -> list[tuple]:
