@@ -311,10 +311,13 @@ def both(key: str, params: dict[str, Any] | None = None, **localised: Text) -> T
     words every reason and gap with this, so it formats directly: Text.of normalises each language once.)"""
     vi, en = CATALOG[key]
     merged = {**(params or {}), **localised}
-    if not any(isinstance(value, Text) for value in merged.values()):
-        return Text.of(vi.format(**merged), en.format(**merged))
-    return Text.of(vi.format(**{k: v.vi if isinstance(v, Text) else v for k, v in merged.items()}),
-                   en.format(**{k: v.en if isinstance(v, Text) else v for k, v in merged.items()}))
+    vi_params, en_params = merged, merged
+    for name, value in merged.items():
+        if isinstance(value, Text):
+            if vi_params is merged:
+                vi_params, en_params = dict(merged), dict(merged)
+            vi_params[name], en_params[name] = value.vi, value.en
+    return Text.of(vi.format(**vi_params), en.format(**en_params))
 
 
 def number(value: int | float | None, lang: str = "vi") -> str:

@@ -11,8 +11,9 @@ _SET = object.__setattr__
 
 
 def nfc(value: str) -> str:
-    """Vietnamese typed on different systems arrives composed or decomposed; compare and print only NFC."""
-    return unicodedata.normalize("NFC", value)
+    """Vietnamese typed on different systems arrives composed or decomposed; compare and print only NFC.
+    (ASCII text is its own NFC: numbers, codes and English words skip the lookup.)"""
+    return value if value.isascii() else unicodedata.normalize("NFC", value)
 
 
 # C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the invisible marks that reorder
