@@ -48,7 +48,7 @@ from engine.criteria.model import CriteriaSet, Indicator
 
 SESSION = "cfc"
 CHUNK = 2000
-MEMO_LIMIT = 500_000  # decisions kept per layer; past it the memo starts again (bounded memory at any size)
+MEMO_LIMIT = 100_000  # decisions kept per layer (~15 MB); past it the memo starts again (bounded memory at any size)
 _LOCK = threading.Lock()
 _HANDLES: dict[str, int] = {}  # ruleset name -> durable's handle, created once per process
 

@@ -1,0 +1,30 @@
+"""The engine's tables of shared views (engine/rules/views.py): bounded, and keeping what repeats."""
+from __future__ import annotations
+
+from engine.rules import views
+from engine.rules.views import Table
+
+
+def test_a_table_stays_bounded_and_keeps_the_entries_every_batch_uses(monkeypatch):
+    monkeypatch.setattr(views, "LIMIT", 50)
+    table, built = Table(), []
+
+    def build(keys):
+        built.extend(keys)
+        return [f"value of {key}" for key in keys]
+
+    for batch in range(40):  # each batch: one key every batch shares, and 30 never seen again
+        rows = table.resolve([["shared", f"once {batch} {n}"] for n in range(30)], build)
+        assert all(row == ["value of shared", f"value of once {batch} {n}"] for n, row in enumerate(rows))
+        assert len(table) <= 2 * views.LIMIT
+    assert built.count("shared") == 1
+    assert len(built) == 1 + 40 * 30
+
+
+def test_a_key_seen_once_per_batch_is_not_promoted_within_its_batch(monkeypatch):
+    monkeypatch.setattr(views, "LIMIT", 50)
+    table = Table()
+    table.resolve([["a", "a", "b"], ["a"]], lambda keys: [k.upper() for k in keys])
+    assert (set(table.old), set(table.young)) == (set(), {"a", "b"})
+    table.resolve([["a"]], lambda keys: [k.upper() for k in keys])
+    assert (set(table.old), set(table.young)) == ({"a"}, {"b"})
