@@ -380,7 +380,8 @@ def criteria_show(criteria_path, lang, provisional):
 
 @criteria.command("validate")
 @click.argument("path", type=click.Path())
-def criteria_validate(path):
+@LANG_OPTION
+def criteria_validate(path, lang):
     """Check a criteria file, or a directory of them (also that no two are in force on the same day); print
     every problem with its line and path. Exit 1 if any."""
     from engine.criteria.model import CriteriaError
@@ -604,7 +605,8 @@ def report_decision(files, output, config_path, reviewing_office, authority, are
 @criteria_option
 @click.option("--force", is_flag=True, help=H("Ghi đè tệp đã có (có thể là phiếu đã điền).",
                                               "Overwrite an existing file (it may hold a filled-in form)."))
-def template(output, criteria_path, force):
+@LANG_OPTION
+def template(output, criteria_path, force, lang):
     from engine.atomic import check_file_target
 
     path = check_file_target(output)
@@ -636,7 +638,8 @@ def template(output, criteria_path, force):
               help=H("Địa bàn so sánh trong các bảng và biểu đồ.", "Areas compared in the tables and the chart."))
 @criteria_option
 @ALLOW_MIXED_OPTION
-def aggregate(results, output, by, criteria_path, allow_mixed):
+@LANG_OPTION
+def aggregate(results, output, by, criteria_path, allow_mixed, lang):
     from engine.aggregate import ALL_AREAS, PERIOD, RATE, STATUS_VI, UNITS, AggregateError
     from engine.aggregate import aggregate as run_aggregate
     from engine.atomic import check_directory_target
@@ -652,8 +655,8 @@ def aggregate(results, output, by, criteria_path, allow_mixed):
         sys.exit(EXIT_USAGE)
     areas = summary.tables["area"]
     for _, row in areas[areas[summary.keys[0]] == ALL_AREAS].iterrows():
-        click.echo(_say("agg_period_line", period=row[PERIOD], recognised=number(row[STATUS_VI["recognized"]], _lang()),
-                        units=number(row[UNITS], _lang()), rate=percent(row[RATE], _lang())))
+        click.echo(_say("agg_period_line", period=row[PERIOD], recognised=number(row[STATUS_VI["recognized"]], lang),
+                        units=number(row[UNITS], lang), rate=percent(row[RATE], lang)))
     for path in written:
         click.echo(_say("written", path=path))
 

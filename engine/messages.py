@@ -493,7 +493,7 @@ class MessageError(Exception):
     """An error people read: a catalog message, rendered in the reader's language where it is shown (the command
     line's --lang or CFC_LANG). str() is the English text, for logs and tests."""
 
-    def __init__(self, key: str, **params: Any):
+    def __init__(self, key: str, /, **params: Any):
         self.message = Message(key, params)
         super().__init__(self.message.render("en"))
 
