@@ -226,6 +226,8 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
     if save and assignments:
         raise click.UsageError(_say("save_with_set", lang))
     library = _library(criteria_path)
+    evaluated = []  # --save: (record, result) of every unit, as the batch evaluated them
+    keep = (lambda records, results: evaluated.extend(zip(records, results))) if save else None
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         with reading(hidden_sheets=hidden_sheets) as options:
@@ -246,7 +248,7 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
             renderer = "sheets" if fmt in ("xlsx", "people-csv") else fmt
             with sink as out, bar as progress:
                 summary = batch.run(plan, library, renderer, lang, out, detail=detail, jobs=jobs,
-                                    progress=progress.update if show_progress else None)
+                                    progress=progress.update if show_progress else None, keep=keep)
     except KeyboardInterrupt:
         # Workers are stopped and temporary files removed on the way out; one line, no traceback.
         _err(_say("interrupted", lang))
@@ -263,7 +265,7 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
     for error in summary.file_errors + summary.not_evaluated:
         _err(_error(error, lang))
     if save:
-        _save(_for_files(library, files), files, db, yes, lang)
+        _save(library, evaluated, db, yes, lang)
     if summary.not_evaluated:
         sys.exit(EXIT_ENGINE)
     if summary.file_errors:
@@ -288,20 +290,24 @@ def _for_files(library, files):
         raise click.UsageError(localised(error, _lang())) from None
 
 
-def _save(criteria, files, db, yes, lang) -> None:
-    """cfc evaluate --save: keep each valid unit in the history; a unit and period saved before is replaced
-    only when the user agrees (or gave --yes). Messages go to stderr: stdout holds the results."""
-    from engine.history import AlreadySaved, History, NotSavable
+def _save(library, evaluated, db, yes, lang) -> None:
+    """cfc evaluate --save: keep each valid unit in the history, from the results of the one evaluation (no
+    file is read, no unit evaluated, a second time), each under the set that scored it; a unit and period
+    saved before is replaced only when the user agrees (or gave --yes). Messages go to stderr: stdout holds
+    the results."""
+    from engine.history import AlreadySaved, History, NotSavable, check_savable
     from engine.messages import Message
-    from engine import loading
-    from engine.rules.evaluate import evaluate_units
     from engine.units.validate import validate_record
 
     history = History(db)
-    units = [validate_record(criteria, record) for record in loading.records(loading.plan(files, criteria))]
-    for unit, result in zip(units, evaluate_units(criteria, units)):
+    sets = {cs.digest: cs for cs in library.sets}
+    for record, result in evaluated:
         try:
-            saved = history.save(criteria, result, unit.values)
+            check_savable(result)  # before anything else: an invalid unit may have been scored by no set
+            criteria = sets[result.criteria_set.digest]
+            # The inputs as validated for the evaluation (validation alone: the rules are not run again).
+            inputs = validate_record(criteria, record).values
+            saved = history.save(criteria, result, inputs)
         except NotSavable as error:
             click.echo(error.message.render(lang), err=True)
             continue
@@ -315,7 +321,7 @@ def _save(criteria, files, db, yes, lang) -> None:
             if not replace:
                 click.echo(Message("history_kept", params).render(lang), err=True)
                 continue
-            saved = history.save(criteria, result, unit.values, replace=True)
+            saved = history.save(criteria, result, inputs, replace=True)
         click.echo(Message("history_saved", {"unit": saved.unit_code, "period": saved.period,
                                              "path": history.path}).render(lang), err=True)
 
