@@ -324,7 +324,7 @@ def test_cli_self_assessment(tmp_path):
     result = runner.invoke(main, ["report", "self-assessment", AREA, "-o", str(out)])
     assert result.exit_code == 2 and "có 15 đơn vị" in result.output
     result = runner.invoke(main, ["report", "self-assessment", AREA, "--unit", "nope", "-o", str(out)])
-    assert result.exit_code == 2 and "no unit 'nope'" in result.output
+    assert result.exit_code == 2 and "không có đơn vị 'nope'" in result.output
     result = runner.invoke(main, ["report", "self-assessment", AREA, "--unit", "09909", "-o", str(out)])
     assert result.exit_code == 1  # written, but the unit's data is invalid
     result = runner.invoke(main, ["report", "self-assessment", str(tmp_path / "missing.csv"), "-o", str(out)])
