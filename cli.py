@@ -35,10 +35,25 @@ def H(vi: str, en: str) -> str:
     return en if UI_LANG == "en" else vi
 
 
+def _lang() -> str:
+    """The language of this command's messages: its --lang, else CFC_LANG, else Vietnamese (read by the command
+    group from the command's own arguments, so that it holds however cfc was started)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get("cfc_lang", UI_LANG) if ctx else UI_LANG
+
+
 def _say(key: str, lang: str | None = None, **params) -> str:
     from engine.messages import Message
 
-    return Message(key, params).render(lang or UI_LANG)
+    return Message(key, params).render(lang or _lang())
+
+
+def _error(error, lang: str | None = None) -> str:
+    """An error as the one line people read: "lỗi: ..." / "error: ...", in their language."""
+    from engine.messages import localised
+
+    lang = lang or _lang()
+    return _say("error_line", lang, error=localised(error, lang))
 
 
 LANG_OPTION = click.option("--lang", type=LANGS, default="vi", show_default=True, envvar="CFC_LANG",
@@ -65,20 +80,26 @@ def _warnings(options, lang: str) -> None:
 
 
 class _Cfc(click.Group):
-    """Every command: an output that cannot be written is one line and exit 2, never a traceback."""
+    """Every command: an output that cannot be written, or any other error cfc words for people (a file that
+    cannot be read), is one line in the command's language and exit 2, never a traceback."""
+
+    def parse_args(self, ctx, args):
+        ctx.meta["cfc_lang"] = _ui_lang(args)  # before click parses: a usage error is said in --lang too
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
-        from engine.atomic import PLACE_ERRORS, OutputError
+        from engine.atomic import PLACE_ERRORS
+        from engine.messages import Message, MessageError, os_reason
 
         try:
             return super().invoke(ctx)
-        except OutputError as error:
-            _err(f"error: {error}")
+        except MessageError as error:
+            _err(_error(error))
             sys.exit(EXIT_USAGE)
         except OSError as error:
             if error.errno not in PLACE_ERRORS:
                 raise
-            _err(f"error: {error.filename or ''}: {error.strerror or error}")
+            _err(_error(Message("place_error", {"file": error.filename or "", "reason": os_reason(error)})))
             sys.exit(EXIT_USAGE)
 
 
@@ -100,7 +121,7 @@ def _library(criteria_path: str | None):
     try:
         return CriteriaLibrary.load(criteria_path)
     except CriteriaError as error:
-        _err(str(error))
+        _err(error.render(_lang()))
         sys.exit(EXIT_USAGE)
 
 
@@ -203,8 +224,10 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
     if any(t.resolve() == Path(f).resolve() for t in targets for f in files):
         raise click.UsageError(_say("output_is_input", output=output))
     if save and assignments:
-        raise click.UsageError("--save keeps evaluations as they are; it cannot be combined with --set (what-if)")
+        raise click.UsageError(_say("save_with_set", lang))
     library = _library(criteria_path)
+    evaluated = []  # --save: (record, result) of every unit, as the batch evaluated them
+    keep = (lambda records, results: evaluated.extend(zip(records, results))) if save else None
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         with reading(hidden_sheets=hidden_sheets) as options:
@@ -225,7 +248,7 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
             renderer = "sheets" if fmt in ("xlsx", "people-csv") else fmt
             with sink as out, bar as progress:
                 summary = batch.run(plan, library, renderer, lang, out, detail=detail, jobs=jobs,
-                                    progress=progress.update if show_progress else None)
+                                    progress=progress.update if show_progress else None, keep=keep)
     except KeyboardInterrupt:
         # Workers are stopped and temporary files removed on the way out; one line, no traceback.
         _err(_say("interrupted", lang))
@@ -240,9 +263,9 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
             click.echo(_say("written", lang, path=path))
         click.echo(summary_line(summary, lang))
     for error in summary.file_errors + summary.not_evaluated:
-        _err(_say("error_line", lang, error=error))
+        _err(_error(error, lang))
     if save:
-        _save(_for_files(library, files), files, db, yes, lang)
+        _save(library, evaluated, db, yes, lang)
     if summary.not_evaluated:
         sys.exit(EXIT_ENGINE)
     if summary.file_errors:
@@ -262,23 +285,29 @@ def _for_files(library, files):
     try:
         return set_for_paths(library, files)
     except ValueError as error:  # a period that picks no set, or periods under different sets
-        raise click.UsageError(str(error)) from None
+        from engine.messages import localised
+
+        raise click.UsageError(localised(error, _lang())) from None
 
 
-def _save(criteria, files, db, yes, lang) -> None:
-    """cfc evaluate --save: keep each valid unit in the history; a unit and period saved before is replaced
-    only when the user agrees (or gave --yes). Messages go to stderr: stdout holds the results."""
-    from engine.history import AlreadySaved, History, NotSavable
+def _save(library, evaluated, db, yes, lang) -> None:
+    """cfc evaluate --save: keep each valid unit in the history, from the results of the one evaluation (no
+    file is read, no unit evaluated, a second time), each under the set that scored it; a unit and period
+    saved before is replaced only when the user agrees (or gave --yes). Messages go to stderr: stdout holds
+    the results."""
+    from engine.history import AlreadySaved, History, NotSavable, check_savable
     from engine.messages import Message
-    from engine import loading
-    from engine.rules.evaluate import evaluate_units
     from engine.units.validate import validate_record
 
     history = History(db)
-    units = [validate_record(criteria, record) for record in loading.records(loading.plan(files, criteria))]
-    for unit, result in zip(units, evaluate_units(criteria, units)):
+    sets = {cs.digest: cs for cs in library.sets}
+    for record, result in evaluated:
         try:
-            saved = history.save(criteria, result, unit.values)
+            check_savable(result)  # before anything else: an invalid unit may have been scored by no set
+            criteria = sets[result.criteria_set.digest]
+            # The inputs as validated for the evaluation (validation alone: the rules are not run again).
+            inputs = validate_record(criteria, record).values
+            saved = history.save(criteria, result, inputs)
         except NotSavable as error:
             click.echo(error.message.render(lang), err=True)
             continue
@@ -292,7 +321,7 @@ def _save(criteria, files, db, yes, lang) -> None:
             if not replace:
                 click.echo(Message("history_kept", params).render(lang), err=True)
                 continue
-            saved = history.save(criteria, result, unit.values, replace=True)
+            saved = history.save(criteria, result, inputs, replace=True)
         click.echo(Message("history_saved", {"unit": saved.unit_code, "period": saved.period,
                                              "path": history.path}).render(lang), err=True)
 
@@ -307,7 +336,7 @@ def _what_if(criteria, files, assignments, fmt, output, lang) -> None:
     try:
         changes = parse_changes(criteria, assignments)
     except WhatIfError as error:
-        raise click.UsageError(str(error)) from None
+        raise click.UsageError(error.render(lang)) from None
     comparisons, file_errors = compare(criteria, files, changes)
     if fmt == "json":
         content = json.dumps({"changes": changes, "units": [
@@ -317,7 +346,7 @@ def _what_if(criteria, files, assignments, fmt, output, lang) -> None:
     elif fmt == "table":
         content = "\n".join(line for c in comparisons for line in describe(c, changes, lang) + [""])
     else:
-        raise click.UsageError("--set works with --format table or json")
+        raise click.UsageError(_say("set_formats", lang))
     if output:
         with atomic_text(output) as handle:
             handle.write(content)
@@ -327,7 +356,7 @@ def _what_if(criteria, files, assignments, fmt, output, lang) -> None:
 
     _warnings(read_options(), lang)
     for error in file_errors:
-        _err(f"error: {error}")
+        _err(_error(error, lang))
     invalid = any(c.after.status == "invalid" for c in comparisons)
     sys.exit(EXIT_USAGE if file_errors else EXIT_INVALID if invalid else EXIT_OK)
 
@@ -357,7 +386,8 @@ def criteria_show(criteria_path, lang, provisional):
 
 @criteria.command("validate")
 @click.argument("path", type=click.Path())
-def criteria_validate(path):
+@LANG_OPTION
+def criteria_validate(path, lang):
     """Check a criteria file, or a directory of them (also that no two are in force on the same day); print
     every problem with its line and path. Exit 1 if any."""
     from engine.criteria.model import CriteriaError
@@ -366,13 +396,13 @@ def criteria_validate(path):
     try:
         library = CriteriaLibrary.load(path)
     except CriteriaError as error:
-        _err(str(error))
+        _err(error.render(_lang()))
         sys.exit(EXIT_INVALID)
     for cs in library.sets:
         provisional = sum(1 for _, i in cs.indicators for b in range(len(i.scoring.bands))
                           if i.scoring.band_status(b) == "provisional")
-        click.echo(f"OK {cs.source}: {cs.instrument.id}, {len(cs.criteria)} criteria, {len(cs.indicators)} "
-                   f"indicators, {cs.instrument.total_points} points, {provisional} provisional band(s)")
+        click.echo(_say("criteria_ok", file=cs.source, id=cs.instrument.id, criteria=len(cs.criteria),
+                        indicators=len(cs.indicators), points=cs.instrument.total_points, provisional=provisional))
 
 
 @main.group()
@@ -396,7 +426,7 @@ def _document_format(output) -> None:
     try:
         output_format(output)
     except FormatError as error:
-        raise click.UsageError(str(error))
+        raise click.UsageError(error.render(_lang()))
 
 
 def _write_document(output, doc) -> None:
@@ -413,7 +443,7 @@ def _board(config_path, **overrides):
     try:
         return load_board_config(config_path).merged(**overrides)
     except BoardConfigError as error:
-        raise click.UsageError(str(error))
+        raise click.UsageError(error.render(_lang()))
 
 
 def _report_inputs(files, output, criteria_path):
@@ -426,20 +456,22 @@ def _report_inputs(files, output, criteria_path):
     _document_format(output)
     check_file_target(output)
     if any(Path(output).resolve() == Path(f).resolve() for f in files):
-        raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
+        raise click.UsageError(_say("output_is_input_file", output=output))
     library = _library(criteria_path)
     with reading() as options:
         try:
             result = evaluate_paths(library, files)
         except ValueError as error:
-            raise click.UsageError(str(error)) from None
+            from engine.messages import localised
+
+            raise click.UsageError(localised(error, _lang())) from None
     _warnings(options, "vi")
     return result
 
 
 def _report_exit(batch, units) -> None:
     for error in batch.file_errors:
-        _err(f"error: {error}")
+        _err(_error(error))
     if batch.file_errors:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_INVALID if any(u.status == "invalid" for u in units) else EXIT_OK)
@@ -463,12 +495,12 @@ def report_self_assessment(file, unit_code, output, config_path, criteria_path):
     if unit_code is None:
         if len(batch.units) != 1:
             codes = ", ".join(u.unit_code or "?" for u in batch.units[:10]) + (" ..." if len(batch.units) > 10 else "")
-            raise click.UsageError(f"{file} holds {len(batch.units)} units; choose one with --unit ({codes})")
+            raise click.UsageError(_say("report_choose_unit", file=file, count=len(batch.units), codes=codes))
         unit = batch.units[0]
     else:
         found = [u for u in batch.units if u.unit_code == unit_code.strip()]
         if not found:
-            raise click.UsageError(f"no unit {unit_code!r} in {file}")
+            raise click.UsageError(_say("report_no_unit", code=unit_code, file=file))
         unit = found[0]
     _write_document(output, document(unit, criteria, board))
     _err(f"{output}: {unit.unit_code} {unit.unit_name or ''}".rstrip())
@@ -509,7 +541,7 @@ def report_appraisal(files, output, config_path, reviewing_office, authority, ar
     batch = _batch_document(appraisal, files, output, config_path, criteria_path, reviewing_office=reviewing_office,
                             authority=authority, area=area, period=period)
     counts = batch.counts()
-    _err(f"{output}: {len(batch.units)} units, {counts['recognized']} proposed for recognition")
+    _err(_say("report_appraisal_written", output=output, units=len(batch.units), recognized=counts["recognized"]))
     _report_exit(batch, batch.units)
 
 
@@ -535,7 +567,7 @@ def report_summary(results, output, by, config_path, issuer, recipient, area, pe
     _document_format(output)
     check_file_target(output)
     if any(Path(output).resolve() == Path(f).resolve() for f in results):
-        raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
+        raise click.UsageError(_say("output_is_input_file", output=output))
     from engine.aggregate import AggregateError, load_results, summarise
     from engine.reports.summary import document
 
@@ -545,7 +577,7 @@ def report_summary(results, output, by, config_path, issuer, recipient, area, pe
         summary = summarise(load_results(results, criteria, allow_mixed), criteria, by,
                             sources=[Path(r).name for r in results])
     except AggregateError as error:
-        _err(_say("error_line", error=error.render(UI_LANG)))
+        _err(_error(error))
         sys.exit(EXIT_USAGE)
     _write_document(output, document(summary, criteria, board))
     _err(str(output))
@@ -561,7 +593,7 @@ def report_decision(files, output, config_path, reviewing_office, authority, are
 
     batch = _batch_document(decision, files, output, config_path, criteria_path, reviewing_office=reviewing_office,
                             authority=authority, area=area, period=period)
-    _err(f"{output}: {batch.counts()['recognized']} units recognised")
+    _err(_say("report_decision_written", output=output, recognized=batch.counts()["recognized"]))
     _report_exit(batch, batch.units)
 
 
@@ -579,14 +611,15 @@ def report_decision(files, output, config_path, reviewing_office, authority, are
 @criteria_option
 @click.option("--force", is_flag=True, help=H("Ghi đè tệp đã có (có thể là phiếu đã điền).",
                                               "Overwrite an existing file (it may hold a filled-in form)."))
-def template(output, criteria_path, force):
+@LANG_OPTION
+def template(output, criteria_path, force, lang):
     from engine.atomic import check_file_target
 
     path = check_file_target(output)
     if path.suffix.lower() != ".xlsx":
-        raise click.UsageError(f"--output {output}: the form is an .xlsx file")
+        raise click.UsageError(_say("template_not_xlsx", output=output))
     if path.exists() and not force:
-        raise click.UsageError(f"{output} exists (it may be a filled-in form); use --force to overwrite it")
+        raise click.UsageError(_say("template_exists", output=output))
     from engine.forms.template import write_template
 
     write_template(_load(criteria_path), path)
@@ -611,7 +644,8 @@ def template(output, criteria_path, force):
               help=H("Địa bàn so sánh trong các bảng và biểu đồ.", "Areas compared in the tables and the chart."))
 @criteria_option
 @ALLOW_MIXED_OPTION
-def aggregate(results, output, by, criteria_path, allow_mixed):
+@LANG_OPTION
+def aggregate(results, output, by, criteria_path, allow_mixed, lang):
     from engine.aggregate import ALL_AREAS, PERIOD, RATE, STATUS_VI, UNITS, AggregateError
     from engine.aggregate import aggregate as run_aggregate
     from engine.atomic import check_directory_target
@@ -623,12 +657,12 @@ def aggregate(results, output, by, criteria_path, allow_mixed):
     try:
         summary, written = run_aggregate(results, output, criteria, by, allow_mixed=allow_mixed)
     except AggregateError as error:
-        _err(_say("error_line", error=error.render(UI_LANG)))
+        _err(_error(error))
         sys.exit(EXIT_USAGE)
     areas = summary.tables["area"]
     for _, row in areas[areas[summary.keys[0]] == ALL_AREAS].iterrows():
-        click.echo(_say("agg_period_line", period=row[PERIOD], recognised=number(row[STATUS_VI["recognized"]], UI_LANG),
-                        units=number(row[UNITS], UI_LANG), rate=percent(row[RATE], UI_LANG)))
+        click.echo(_say("agg_period_line", period=row[PERIOD], recognised=number(row[STATUS_VI["recognized"]], lang),
+                        units=number(row[UNITS], lang), rate=percent(row[RATE], lang)))
     for path in written:
         click.echo(_say("written", path=path))
 
@@ -649,7 +683,7 @@ def history(unit_code, export_path, db, lang):
     from engine.messages import Message
 
     if not unit_code and not export_path:
-        raise click.UsageError("give a UNIT_CODE, or --export FILE.csv")
+        raise click.UsageError(_say("history_needs_unit", lang))
     store = History(db)
     rows = store.periods(unit_code.strip()) if unit_code else list(store.all())
     if export_path:

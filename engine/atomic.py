@@ -17,33 +17,30 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
+from engine.messages import Message, MessageError
+
 # errno values that mean "this place cannot take the output" (as opposed to a bug in cfc)
 PLACE_ERRORS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC,
                 errno.EDQUOT, errno.EFBIG, errno.ENAMETOOLONG, errno.EEXIST, errno.EXDEV, errno.EBUSY,
                 errno.ETXTBSY, errno.EIO}
 
 
-class OutputError(Exception):
+class OutputError(MessageError):
     """An output cannot be written; the message is one line naming the path and why."""
 
 
-def _reason(error: OSError) -> str:
-    return {
-        errno.ENOENT: "the folder does not exist",
-        errno.ENOTDIR: "a part of the path is a file, not a folder",
-        errno.EISDIR: "it is a folder",
-        errno.EACCES: "no permission to write there",
-        errno.EPERM: "no permission to write there",
-        errno.EROFS: "the place is read-only",
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is exceeded",
-        errno.EFBIG: "the file would be too large for the disk",
-        errno.ENAMETOOLONG: "the name is too long",
-    }.get(error.errno, error.strerror or str(error))
+_REASONS = {errno.ENOENT: "write_no_folder", errno.ENOTDIR: "write_not_folder", errno.EISDIR: "write_is_folder",
+            errno.EACCES: "write_no_permission", errno.EPERM: "write_no_permission", errno.EROFS: "write_read_only",
+            errno.ENOSPC: "write_disk_full", errno.EDQUOT: "write_quota", errno.EFBIG: "write_too_big",
+            errno.ENAMETOOLONG: "write_name_too_long"}
+
+
+def _reason(error: OSError) -> Message:
+    return Message(_REASONS.get(error.errno, "os_other"), {"error": error.strerror or str(error)})
 
 
 def output_error(path: str | Path, error: OSError) -> OutputError:
-    return OutputError(f"cannot write {path}: {_reason(error)}")
+    return OutputError("cannot_write", path=str(path), reason=_reason(error))
 
 
 def _default_mode(directory: bool = False) -> int:
@@ -57,13 +54,12 @@ def check_file_target(path: str | Path) -> Path:
     """Refuse, before any work, a file output that cannot be written: an empty name, a folder, a device or pipe
     (-o /dev/stdout: leave -o out instead), a missing folder or a file where the folder should be."""
     if str(path).strip() == "":
-        raise OutputError("the output name is empty; give a file name, or leave -o out to print to the screen")
+        raise OutputError("output_empty_name")
     path = Path(path)
     if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a folder")
+        raise OutputError("cannot_write", path=str(path), reason=Message("write_is_folder"))
     if _device(path) or (path.exists() and not path.is_file()):
-        raise OutputError(f"cannot write {path}: it is a device or pipe, not a file; leave -o out to print "
-                          f"to the screen")
+        raise OutputError("cannot_write", path=str(path), reason=Message("write_device"))
     _check_parent(path)
     return Path(os.path.realpath(path)) if path.is_symlink() else path  # replace the file a link points to
 
@@ -76,11 +72,11 @@ def _device(path: Path) -> bool:
 
 def check_directory_target(path: str | Path) -> Path:
     if str(path).strip() == "":
-        raise OutputError("the output folder name is empty")
+        raise OutputError("output_empty_folder")
     path = Path(path)
     if _device(path) or (path.exists() and not path.is_dir()):
-        what = "it is a file, not a folder" if path.is_file() and not _device(path) else "it is a device or pipe, not a folder"
-        raise OutputError(f"cannot write into {path}: {what}; leave -o out to print to the screen")
+        what = "write_file_not_folder" if path.is_file() and not _device(path) else "write_device_not_folder"
+        raise OutputError("cannot_write_into", path=str(path), reason=Message(what))
     _check_parent(path)
     return path
 
@@ -88,9 +84,9 @@ def check_directory_target(path: str | Path) -> Path:
 def _check_parent(path: Path) -> None:
     parent = path.absolute().parent
     if not parent.exists():
-        raise OutputError(f"cannot write {path}: the folder {parent} does not exist")
+        raise OutputError("cannot_write", path=str(path), reason=Message("write_parent_missing", {"parent": parent}))
     if not parent.is_dir():
-        raise OutputError(f"cannot write {path}: {parent} is a file, not a folder")
+        raise OutputError("cannot_write", path=str(path), reason=Message("write_parent_is_file", {"parent": parent}))
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TextIO
 from engine.loading import Plan, plan, records
 from engine.messages import Message
 from engine.readers.records import Record
-from engine.results.model import BatchResult
+from engine.results.model import BatchResult, UnitResult
 from engine.results.render import RENDERERS, Meta, Summary
 from engine.criteria.model import CriteriaSet
 from engine.rules.evaluate import evaluate_units
@@ -89,8 +89,11 @@ def _meta(library: CriteriaLibrary) -> Meta:
 
 def _evaluate_chunk(first_index: int, records_: list[Record]) -> list[Evaluated]:
     renderer = _STATE["renderer"]
+    results = evaluate_records(_STATE["library"], records_)
+    if _STATE.get("keep"):  # in the parent only (run's keep): the caller reuses these results
+        _STATE["keep"](records_, results)
     return [Evaluated(result.status, len(result.provisional), renderer.unit(result, first_index + offset))
-            for offset, result in enumerate(evaluate_records(_STATE["library"], records_))]
+            for offset, result in enumerate(results)]
 
 
 # What a worker runs for each task. Tests put a function of their own here (in the parent, before run) to
@@ -138,20 +141,23 @@ def workers_for(count: int, jobs: int | None) -> int:
 
 
 def run(plan_: Plan, criteria: CriteriaSet | CriteriaLibrary, fmt: str, lang: str, out: TextIO, detail: bool | None = None,
-        jobs: int | None = None, progress: Callable[[int], None] | None = None) -> Summary:
+        jobs: int | None = None, progress: Callable[[int], None] | None = None,
+        keep: Callable[[list[Record], list[UnitResult]], None] | None = None) -> Summary:
     """Evaluate every unit the plan found, writing the rendered output to `out`. Returns the summary.
 
     jobs: worker processes (None: one per core for batches of PARALLEL_FROM units or more, else in-process);
-    never more than the cores available."""
+    never more than the cores available. keep: given each chunk's records and their results as they are
+    evaluated (cfc evaluate --save keeps them instead of reading and evaluating the files again); the batch
+    is then evaluated in this process, where the results are."""
     if detail is None:  # a single unit at a terminal gets every indicator; files get the compact results
         detail = plan_.count == 1 and fmt == "table"
     criteria = CriteriaLibrary.of(criteria)
     job = Job(criteria.source, fmt, lang, detail)
-    workers = workers_for(plan_.count, jobs)
+    workers = 1 if keep else workers_for(plan_.count, jobs)
     renderer = RENDERERS[fmt](lang, detail)
     summary = Summary(file_errors=plan_.file_errors)
     out.write(renderer.head(_meta(criteria)))
-    results = _in_process(job, plan_) if workers == 1 else _in_workers(job, plan_, workers, summary)
+    results = _in_process(job, plan_, keep) if workers == 1 else _in_workers(job, plan_, workers, summary)
     for evaluated in results:
         out.write(evaluated.text)
         summary.add(evaluated.status, evaluated.provisional)
@@ -169,10 +175,14 @@ def _chunks(plan_: Plan) -> Iterator[tuple[int, list[Record]]]:
         index += len(chunk)
 
 
-def _in_process(job: Job, plan_: Plan) -> Iterator[Evaluated]:
+def _in_process(job: Job, plan_: Plan, keep: Callable | None = None) -> Iterator[Evaluated]:
     _setup(job)
-    for first, chunk in _chunks(plan_):
-        yield from _evaluate_chunk(first, chunk)
+    _STATE["keep"] = keep
+    try:
+        for first, chunk in _chunks(plan_):
+            yield from _evaluate_chunk(first, chunk)
+    finally:
+        _STATE["keep"] = None
 
 
 @dataclass

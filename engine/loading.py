@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from engine.messages import Said
 from engine.readers import iter_records
 from engine.readers.records import InputFileError, Record
 from engine.criteria.model import CriteriaSet
@@ -45,7 +46,7 @@ def plan(paths: Iterable[str | Path], criteria: CriteriaSet | None = None) -> Pl
                 records = list(iter_records(path, criteria))
                 found = [(unit_code_of(record), record.location()) for record in records]
         except InputFileError as error:
-            file_errors.append(str(error))
+            file_errors.append(Said(error.message))  # English as a string; the command line says it in --lang
             continue
         if not streamed:
             kept[str(path)] = records

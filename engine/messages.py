@@ -1,6 +1,7 @@
 """Every sentence cfc says to a person, in Vietnamese and English. Code refers to messages by key."""
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,6 +225,186 @@ CATALOG: dict[str, tuple[str, str]] = {
                                   "theo phần mở rộng", "--format {fmt} does not match the extension of {output}; "
                                   "leave out --format to choose by the extension"),
     "xlsx_needs_output": ("--format xlsx cần -o TỆP.xlsx", "--format xlsx needs -o FILE.xlsx"),
+    "save_with_set": ("--save lưu kết quả chấm đúng như số liệu đã có; không dùng cùng --set (giả định)",
+                      "--save keeps evaluations as they are; it cannot be combined with --set (what-if)"),
+    "set_formats": ("--set chỉ dùng với --format table hoặc json", "--set works with --format table or json"),
+    "whatif_syntax": ("--set {assignment!r}: ghi theo dạng tên_số_liệu=giá_trị, ví dụ under1_fully_vaccinated=81",
+                      "--set {assignment!r}: write it as input=value, e.g. under1_fully_vaccinated=81"),
+    "whatif_unknown": ("--set {assignment!r}: {name!r} không phải số liệu của {criteria}",
+                       "--set {assignment!r}: {name!r} is not an input of {criteria}"),
+    "history_needs_unit": ("cần MÃ_ĐƠN_VỊ, hoặc --export TỆP.csv", "give a UNIT_CODE, or --export FILE.csv"),
+    "output_is_input_file": ("--output {output} là một trong các tệp đầu vào; không ghi đè lên tệp này",
+                             "--output {output} is one of the input files; refusing to overwrite it"),
+    "report_choose_unit": ("{file} có {count} đơn vị; chọn một đơn vị bằng --unit ({codes})",
+                           "{file} holds {count} units; choose one with --unit ({codes})"),
+    "report_no_unit": ("không có đơn vị {code!r} trong {file}", "no unit {code!r} in {file}"),
+    "report_appraisal_written": ("{output}: {units} đơn vị, {recognized} đơn vị được đề nghị công nhận",
+                                 "{output}: {units} units, {recognized} proposed for recognition"),
+    "report_decision_written": ("{output}: {recognized} đơn vị được công nhận", "{output}: {recognized} units recognised"),
+    "document_format": ("{path}: văn bản được ghi dạng .pdf hoặc .docx (chọn theo tên tệp)",
+                        "{path}: a document is written as .pdf or .docx (choose by the file name)"),
+    "board_cannot_read": ("{path}: không đọc được tệp cấu hình hội đồng ({error})",
+                          "{path}: cannot read board config: {error}"),
+    "board_not_mapping": ("{path}: tệp cấu hình hội đồng phải là các cặp tên: văn bản",
+                          "{path}: a board config is a mapping of names to text"),
+    "board_invalid": ("{path}: {problems} (các khóa được phép: {allowed})", "{path}: {problems} (allowed keys: {allowed})"),
+    "board_problem": ("{where}: {why}", "{where}: {why}"),
+    "board_unknown_key": ("khóa không được phép", "unknown key"),
+    "template_not_xlsx": ("--output {output}: phiếu là tệp .xlsx", "--output {output}: the form is an .xlsx file"),
+    "template_exists": ("{output} đã có (có thể là phiếu đã điền); dùng --force để ghi đè",
+                        "{output} exists (it may be a filled-in form); use --force to overwrite it"),
+    # Files that cannot be read: the whole file is left out and named (engine/readers, engine/loading.py).
+    "file_type": ("{file}: không đọc được loại tệp {suffix}; dùng tệp .csv, .xlsx, .yaml, .yml hoặc .json",
+                  "{file}: unsupported file type {suffix}; use .csv, .xlsx, .yaml, .yml or .json"),
+    "no_suffix": ("(không có phần mở rộng)", "(none)"),
+    "file_is_folder": ("{file}: là một thư mục, không phải tệp", "{file}: is a folder, not a file"),
+    "file_cannot_read": ("không đọc được tệp {file}: {reason}", "{file}: cannot read: {reason}"),
+    "file_too_large": ("{file}: tệp lớn hơn {mb} MB", "{file}: larger than {mb} MB"),
+    "file_too_large_split": ("{file}: tệp lớn hơn {mb} MB; hãy chia thành nhiều tệp",
+                             "{file}: larger than {mb} MB; split it into several files"),
+    "file_not_text": ("{file}: dòng {line} không phải văn bản {encoding}; hãy lưu tệp dạng UTF-8",
+                      "{file}: line {line} is not {encoding} text; save the file as UTF-8"),
+    "csv_not_utf16": ("{file}: không phải văn bản UTF-16 hợp lệ; hãy lưu tệp dạng CSV UTF-8",
+                      "{file}: not valid UTF-16 text; save the file as CSV UTF-8"),
+    "csv_nul_bytes": ("{file}: tệp chứa byte NUL (tệp nhị phân, hoặc UTF-16 không có dấu BOM); hãy lưu bảng dạng "
+                      "CSV UTF-8", "{file}: holds NUL bytes (a binary file, or UTF-16 without a byte-order mark); "
+                      "save the table as CSV UTF-8"),
+    "csv_not_utf8": ("{file}: dòng {line} không phải văn bản UTF-8 (byte thứ {byte} của dòng: {value!r}); hãy lưu "
+                     "tệp dạng CSV UTF-8", "{file}: line {line} is not UTF-8 text (byte {byte} of the line: "
+                     "{value!r}); save the file as CSV UTF-8"),
+    "csv_empty": ("{file}: tệp trống (không có hàng tiêu đề cột)", "{file}: empty file (no header row)"),
+    "csv_no_header": ("{file}: không có hàng tiêu đề cột ghi tên hoặc nhãn số liệu (ví dụ unit_code, births) trong "
+                      "{lines} dòng đầu; dòng {line} là {shown!r}",
+                      "{file}: no header row of input names or labels (for example unit_code, births) in the first "
+                      "{lines} lines; line {line} reads {shown!r}"),
+    "csv_same_column": ("{file}: cột {first} ({first_header!r}) và cột {second} ({second_header!r}) cùng là {key}; "
+                        "xóa một trong hai cột",
+                        "{file}: columns {first} ({first_header!r}) and {second} ({second_header!r}) both hold "
+                        "{key}; delete one of them"),
+    "no_units_skipped": ("{file}: không có đơn vị nào để chấm: cả {skipped} dòng dưới hàng tiêu đề đều bị bỏ qua "
+                         "(dòng trống, dòng tổng cộng hoặc dòng ghi chú)",
+                         "{file}: no units to evaluate: all {skipped} rows under the header were skipped (blank, "
+                         "totals or notes rows)"),
+    "no_units_no_rows": ("{file}: không có đơn vị nào để chấm: không có dòng nào dưới hàng tiêu đề",
+                         "{file}: no units to evaluate: no rows under the header"),
+    "xlsx_no_header": ("{file}: không trang nào có hàng tiêu đề ghi tên hoặc nhãn số liệu (ví dụ unit_code, births) "
+                       "hay một cột các tên đó; hãy lập phiếu bằng `cfc template`",
+                       "{file}: no sheet has a header row of input names or labels (for example unit_code, births) "
+                       "nor a column of them; generate a form with `cfc template`"),
+    "xlsx_no_units": ("{file}: không có đơn vị nào để chấm: dưới hàng tiêu đề hoặc phiếu ở trang {sheets} chưa điền "
+                      "đơn vị nào", "{file}: no units to evaluate: the header or form on sheet {sheets} has no "
+                      "filled unit under it"),
+    "xlsx_not_workbook": ("{file}: không phải bảng tính .xlsx đọc được ({detail}); hãy lưu lại tệp dạng .xlsx từ "
+                          "Excel hoặc LibreOffice", "{file}: not a readable .xlsx workbook ({detail}); save it from "
+                          "Excel or LibreOffice as .xlsx"),
+    "xlsx_encrypted": ("{file}: bảng tính có mật khẩu hoặc tệp .xls cũ; hãy bỏ mật khẩu (hoặc mở tệp rồi lưu dạng "
+                       ".xlsx), sau đó chấm lại", "{file}: a password-protected workbook or an old .xls file; remove "
+                       "the password (or open it and save as .xlsx), then evaluate again"),
+    "xlsx_too_large": ("{file}: bảng tính quá lớn để đọc: {why}; một phiếu tự đánh giá nhỏ hơn nhiều: chỉ lưu các "
+                       "trang số liệu của đơn vị", "{file}: workbook too large to read: {why}; a self-assessment "
+                       "workbook is far smaller: save only the sheets of units"),
+    "xlsx_unpacks": ("các phần của tệp giải nén ra {size} MB (giới hạn {limit} MB)",
+                     "its parts unpack to {size} MB (limit {limit} MB)"),
+    "xlsx_part_unpacks": ("{part} giải nén ra {size} MB (giới hạn {limit} MB)",
+                          "{part} unpacks to {size} MB (limit {limit} MB)"),
+    "xlsx_part_ratio": ("{part} được nén {ratio} lần (tệp zip bom?)", "{part} is compressed {ratio} to 1 (a zip bomb?)"),
+    "xlsx_far_cells": ("{file} trang '{sheet}': có ô đến {cell}, vượt quá giới hạn cfc đọc ({rows} dòng, {columns} "
+                       "cột, {cells} ô); hãy xóa các ô ở xa hoặc chép bảng sang trang mới",
+                       "{file} sheet '{sheet}': holds cells up to {cell}, beyond what cfc reads ({rows} rows, "
+                       "{columns} columns, {cells} cells); delete the far cells or copy the table to a new sheet"),
+    "xlsx_same_column": ("{file} trang '{sheet}': cột {first} và cột {second} cùng là {key}; xóa một trong hai cột",
+                         "{file} sheet '{sheet}': columns {first} and {second} both hold {key}; delete one of them"),
+    "xlsx_value_column": ("{file} trang '{sheet}': cột giá trị trùng với cột tên số liệu ({column})",
+                          "{file} sheet '{sheet}': the value column and the column of input names are the same "
+                          "({column})"),
+    "xlsx_repeated_input": ("{file} trang '{sheet}': {key} có ở dòng {first} và dòng {second}; xóa một trong hai dòng",
+                            "{file} sheet '{sheet}': {key} appears in rows {first} and {second}; delete one of them"),
+    "json_invalid": ("{file}: dòng {line}: không phải JSON hợp lệ ({error})", "{file}: line {line}: not valid JSON: {error}"),
+    "too_deep": ("{file}: lồng nhau quá {depth} cấp", "{file}: nested more than {depth} levels deep"),
+    "at_line": ("dòng {line}: ", "line {line}: "),
+    "yaml_invalid": ("{file}: {where}không phải YAML hợp lệ: {error}", "{file}: {where}not valid YAML: {error}"),
+    "units_not_list": ("{file}: `units` phải là một danh sách đơn vị", "{file}: `units` must be a list of units"),
+    "not_units": ("{file}: cần một đơn vị (các cặp tên số liệu: giá trị) hoặc một danh sách đơn vị; trong tệp là "
+                  "{found}", "{file}: expected one unit (a mapping of input names to values) or a list of units; "
+                  "found {found}"),
+    "nothing": ("không có gì", "nothing"),
+    "units_empty": ("{file}: danh sách đơn vị trống; không có đơn vị nào để chấm",
+                    "{file}: the list of units is empty; no unit to evaluate"),
+    "key_twice": ("{file}: {where}khóa {key!r} được ghi hai lần", "{file}: {where}key {key!r} is written twice"),
+    # YAML that cannot be used (engine/safe_yaml.py), in a units file or a criteria file.
+    "yaml_aliases": ("quá {limit} bí danh (*tên)", "more than {limit} aliases (*name)"),
+    "yaml_depth": ("lồng nhau quá {depth} cấp", "nested more than {depth} levels deep"),
+    "yaml_key_collection": ("có khóa là một danh sách hoặc ánh xạ", "a mapping key is itself a list or mapping"),
+    "yaml_long_number": ("số {text}… có {digits} chữ số", "the number {text}… has {digits} digits"),
+    "yaml_alias_loop": ("có bí danh trỏ tới chính giá trị chứa nó", "an alias refers to the value that contains it"),
+    "yaml_too_many_values": ("có hơn {limit} giá trị khi mở rộng các bí danh",
+                             "holds more than {limit} values once aliases are expanded"),
+    "yaml_too_large": ("lớn hơn {mb} MB", "larger than {mb} MB"),
+    "yaml_character": ("ký tự U+{code} không được phép trong văn bản YAML",
+                       "character U+{code} is not allowed in YAML text"),
+    "yaml_value": ("không đọc được giá trị ({error})", "value cannot be read: {error}"),
+    "yaml_too_deep": ("lồng nhau quá sâu", "nested too deeply"),
+    # Why the system refused a file (the English is the system's own words, as before).
+    "os_no_file": ("không tìm thấy tệp", "{error}"),
+    "os_no_permission": ("không có quyền truy cập", "{error}"),
+    "os_is_folder": ("đó là một thư mục", "{error}"),
+    "os_not_folder": ("một phần của đường dẫn là tệp, không phải thư mục", "{error}"),
+    "os_read_only": ("nơi này chỉ đọc", "{error}"),
+    "os_disk_full": ("đĩa đã đầy", "{error}"),
+    "os_name_too_long": ("tên quá dài", "{error}"),
+    "os_io": ("lỗi đọc ghi thiết bị", "{error}"),
+    "os_other": ("lỗi hệ thống ({error})", "{error}"),
+    # Outputs that cannot be written (engine/atomic.py): nothing is written, the target is left as it was.
+    "output_empty_name": ("tên tệp kết quả để trống; hãy ghi tên tệp, hoặc bỏ -o để in ra màn hình",
+                          "the output name is empty; give a file name, or leave -o out to print to the screen"),
+    "output_empty_folder": ("tên thư mục kết quả để trống", "the output folder name is empty"),
+    "cannot_write": ("không ghi được {path}: {reason}", "cannot write {path}: {reason}"),
+    "cannot_write_into": ("không ghi được vào {path}: {reason}; bỏ -o để in ra màn hình",
+                          "cannot write into {path}: {reason}; leave -o out to print to the screen"),
+    "write_device": ("đó là thiết bị hoặc đường ống, không phải tệp; bỏ -o để in ra màn hình",
+                     "it is a device or pipe, not a file; leave -o out to print to the screen"),
+    "write_file_not_folder": ("đó là một tệp, không phải thư mục", "it is a file, not a folder"),
+    "write_device_not_folder": ("đó là thiết bị hoặc đường ống, không phải thư mục",
+                                "it is a device or pipe, not a folder"),
+    "write_parent_missing": ("thư mục {parent} không tồn tại", "the folder {parent} does not exist"),
+    "write_parent_is_file": ("{parent} là một tệp, không phải thư mục", "{parent} is a file, not a folder"),
+    "write_no_folder": ("thư mục không tồn tại", "the folder does not exist"),
+    "write_not_folder": ("một phần của đường dẫn là tệp, không phải thư mục", "a part of the path is a file, not a folder"),
+    "write_is_folder": ("đó là một thư mục", "it is a folder"),
+    "write_no_permission": ("không có quyền ghi vào đó", "no permission to write there"),
+    "write_read_only": ("nơi này chỉ đọc", "the place is read-only"),
+    "write_disk_full": ("đĩa đã đầy", "the disk is full"),
+    "write_quota": ("đã vượt hạn mức dung lượng đĩa", "the disk quota is exceeded"),
+    "write_too_big": ("tệp sẽ quá lớn so với đĩa", "the file would be too large for the disk"),
+    "write_name_too_long": ("tên quá dài", "the name is too long"),
+    "place_error": ("{file}: {reason}", "{file}: {reason}"),
+    # Criteria files that cannot be used (engine/criteria): every problem with its line.
+    "criteria_invalid": ("tệp bộ tiêu chí {file} không hợp lệ ({count} lỗi):",
+                         "invalid criteria file {file} ({count} problem(s)):"),
+    "criteria_at_file": ("(tệp)", "(file)"),
+    "criteria_at_top": ("(cấp cao nhất)", "(top level)"),
+    "criteria_at_directory": ("(thư mục)", "(directory)"),
+    "criteria_cannot_read": ("không đọc được: {reason}", "cannot read: {reason}"),
+    "criteria_not_utf8": ("không phải văn bản UTF-8 ({error})", "{error}"),
+    "criteria_not_yaml": ("không phải YAML hợp lệ: {error}", "not valid YAML: {error}"),
+    "criteria_key_twice": ("khóa {key!r} được ghi hai lần trong cùng một ánh xạ",
+                           "key {key!r} is written twice in the same mapping"),
+    "criteria_not_mapping": ("cần một ánh xạ gồm instrument, categories, ...",
+                             "expected a mapping with instrument, categories, ..."),
+    "criteria_dir_empty": ("không có tệp bộ tiêu chí (*.yaml) nào trong thư mục này",
+                           "no criteria files (*.yaml) in this directory"),
+    "criteria_overlap": ("{a} ({a_id}, {a_span}) và {b} ({b_id}, {b_span}) cùng có hiệu lực {shared}: {fix}",
+                         "{a} ({a_id}, {a_span}) and {b} ({b_id}, {b_span}) are both in force {shared}: {fix}"),
+    "criteria_shared_from": ("từ {first}", "from {first}"),
+    "criteria_shared_between": ("từ {first} đến {last}", "from {first} to {last}"),
+    "criteria_fix_until": ("kết thúc bộ trước bằng valid_until: {day}", "end the earlier one with valid_until: {day}"),
+    "criteria_fix_same_day": ("hai bộ có hiệu lực cùng ngày; chỉ giữ một bộ", "they take effect on the same day; keep one"),
+    "mixed_sets": ("các kỳ đánh giá của những đơn vị này thuộc các bộ tiêu chí khác nhau ({sets}); hãy chấm riêng "
+                   "từng kỳ hoặc chọn một tệp bằng --criteria TỆP", "these units' periods fall under different criteria "
+                   "sets ({sets}); evaluate each period separately or choose one file with --criteria FILE"),
+    "criteria_ok": ("Hợp lệ {file}: {id}, {criteria} tiêu chí, {indicators} chỉ tiêu, {points} điểm, {provisional} mức "
+                    "tạm tính", "OK {file}: {id}, {criteria} criteria, {indicators} indicators, {points} points, "
+                    "{provisional} provisional band(s)"),
     # Combining result files (cfc aggregate, cfc report summary).
     "agg_not_results_file": ("{path}: không phải tệp kết quả; dùng tệp .json hoặc .csv do `cfc evaluate` ghi",
                              "{path}: not a results file; use the .json or .csv written by `cfc evaluate`"),
@@ -300,10 +481,63 @@ class Message:
     params: dict[str, Any] = field(default_factory=dict)
 
     def render(self, lang: str = "vi") -> str:
-        """The message in `lang`; a parameter given as Text (a name, a place) is taken in the same language."""
+        """The message in `lang`; a parameter given as Text (a name, a place) or as a Message (a reason) is taken
+        in the same language."""
         vi, en = CATALOG[self.key]
-        params = {k: v(lang) if isinstance(v, Text) else v for k, v in self.params.items()}
+        params = {k: v(lang) if isinstance(v, Text) else v.render(lang) if isinstance(v, Message) else v
+                  for k, v in self.params.items()}
         return nfc((vi if lang == "vi" else en).format(**params))
+
+
+class MessageError(Exception):
+    """An error people read: a catalog message, rendered in the reader's language where it is shown (the command
+    line's --lang or CFC_LANG). str() is the English text, for logs and tests."""
+
+    def __init__(self, key: str, /, **params: Any):
+        self.message = Message(key, params)
+        super().__init__(self.message.render("en"))
+
+    def render(self, lang: str = "vi") -> str:
+        return self.message.render(lang)
+
+
+class Said(str):
+    """A message kept where plain strings are expected (a batch's list of file errors, which JSON results carry):
+    the English text, as logs, JSON and tests see it, that the command line still renders in the reader's
+    language (see `localised`)."""
+
+    message: Message
+
+    def __new__(cls, message: Message) -> "Said":
+        said = super().__new__(cls, message.render("en"))
+        said.message = message
+        return said
+
+    def __reduce__(self):  # to worker processes and back: rebuilt from the message, not from the English text
+        return Said, (self.message,)
+
+    def render(self, lang: str = "vi") -> str:
+        return self.message.render(lang)
+
+
+def localised(text: Any, lang: str) -> str:
+    """`text` in `lang` when it knows its message (Message, Said, MessageError), else as it is."""
+    return text.render(lang) if isinstance(text, (Message, Said, MessageError)) else str(text)
+
+
+_OS_REASONS = {errno.ENOENT: "os_no_file", errno.EACCES: "os_no_permission", errno.EPERM: "os_no_permission",
+               errno.EISDIR: "os_is_folder", errno.ENOTDIR: "os_not_folder", errno.EROFS: "os_read_only",
+               errno.ENOSPC: "os_disk_full", errno.ENAMETOOLONG: "os_name_too_long", errno.EIO: "os_io"}
+
+
+def os_reason(error: OSError) -> Message:
+    """Why the system refused a file: in English its own words (as before), in Vietnamese ours."""
+    return Message(_OS_REASONS.get(error.errno, "os_other"), {"error": error.strerror or str(error)})
+
+
+def counted(value: int) -> Text:
+    """A count as a parameter: 10.600 in Vietnamese, 10,600 in English."""
+    return Text.of(number(value, "vi"), number(value, "en"))
 
 
 def both(key: str, params: dict[str, Any] | None = None, **localised: Text) -> Text:

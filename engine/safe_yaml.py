@@ -15,13 +15,15 @@ import yaml
 from yaml.events import AliasEvent
 
 from engine import limits
+from engine.messages import Message, counted
 
 
 class YamlProblem(Exception):
-    """The text cannot be used as YAML; `line` is 1-based when known."""
+    """The text cannot be used as YAML; `line` is 1-based when known. `message` is a catalog Message for the
+    limits cfc sets, or the YAML parser's own (English) words."""
 
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
+    def __init__(self, message: Message | str, line: int | None = None):
+        super().__init__(message.render("en") if isinstance(message, Message) else message)
         self.message, self.line = message, line
 
 
@@ -63,12 +65,12 @@ class _BoundedLoader(yaml.SafeLoader):
         if self.check_event(AliasEvent):
             self._aliases += 1
             if self._aliases > limits.MAX_YAML_ALIASES:
-                raise YamlProblem(f"more than {limits.MAX_YAML_ALIASES} aliases (*name)",
+                raise YamlProblem(Message("yaml_aliases", {"limit": limits.MAX_YAML_ALIASES}),
                                   _line(self.peek_event()))
         self._depth += 1
         try:
             if self._depth > limits.MAX_DEPTH:
-                raise YamlProblem(f"nested more than {limits.MAX_DEPTH} levels deep", _line(self.peek_event()))
+                raise YamlProblem(Message("yaml_depth", {"depth": limits.MAX_DEPTH}), _line(self.peek_event()))
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -83,7 +85,7 @@ class _BoundedLoader(yaml.SafeLoader):
             try:
                 hash(key)
             except TypeError:
-                raise YamlProblem("a mapping key is itself a list or mapping", _line(key_node)) from None
+                raise YamlProblem(Message("yaml_key_collection"), _line(key_node)) from None
             if key in out:
                 out.repeated.append((str(key), _line(key_node)))
                 continue
@@ -141,7 +143,7 @@ CriteriaLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.co
 def _decimal_int(loader, node) -> int:
     text = loader.construct_scalar(node).replace("_", "")
     if len(text.lstrip("+-")) > limits.MAX_DIGITS:
-        raise YamlProblem(f"the number {text[:20]}… has {len(text.lstrip('+-'))} digits", _line(node))
+        raise YamlProblem(Message("yaml_long_number", {"text": text[:20], "digits": len(text.lstrip("+-"))}), _line(node))
     return int(text, 10)  # base 10 always: 0o17 and 0x1F are not numbers here
 
 
@@ -153,7 +155,7 @@ def _expanded_size(node, sizes: dict[int, int | None]) -> int:
     key = id(node)
     if key in sizes:
         if sizes[key] is None:
-            raise YamlProblem("an alias refers to the value that contains it", _line(node))
+            raise YamlProblem(Message("yaml_alias_loop"), _line(node))
         return sizes[key]
     sizes[key] = None
     size = 1
@@ -162,7 +164,7 @@ def _expanded_size(node, sizes: dict[int, int | None]) -> int:
     elif isinstance(node, yaml.MappingNode):
         size += sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
     if size > limits.MAX_NODES:
-        raise YamlProblem(f"holds more than {limits.MAX_NODES:,} values once aliases are expanded", _line(node))
+        raise YamlProblem(Message("yaml_too_many_values", {"limit": counted(limits.MAX_NODES)}), _line(node))
     sizes[key] = size
     return size
 
@@ -170,7 +172,7 @@ def _expanded_size(node, sizes: dict[int, int | None]) -> int:
 def load_yaml(text: str, loader: type[_BoundedLoader] = TextLoader) -> Any:
     """One YAML document, bounded. Raises YamlProblem for anything that is not usable YAML."""
     if len(text) > limits.MAX_DOCUMENT_BYTES:
-        raise YamlProblem(f"larger than {limits.MAX_DOCUMENT_BYTES // (1024 * 1024)} MB")
+        raise YamlProblem(Message("yaml_too_large", {"mb": limits.MAX_DOCUMENT_BYTES // (1024 * 1024)}))
     instance = None
     try:
         instance = loader(text)
@@ -187,13 +189,13 @@ def load_yaml(text: str, loader: type[_BoundedLoader] = TextLoader) -> Any:
         raise YamlProblem(problem or str(error), _line(mark)) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow (NUL, other controls)
         line = text[:error.position].count("\n") + 1
-        raise YamlProblem(f"character U+{error.character:04X} is not allowed in YAML text", line) from None
+        raise YamlProblem(Message("yaml_character", {"code": f"{error.character:04X}"}), line) from None
     except yaml.YAMLError as error:
         raise YamlProblem(str(error)) from None
     except (ValueError, OverflowError, TypeError) as error:  # a constructor given a value it cannot build
-        raise YamlProblem(f"value cannot be read: {error}") from None
+        raise YamlProblem(Message("yaml_value", {"error": error})) from None
     except RecursionError:
-        raise YamlProblem("nested too deeply") from None
+        raise YamlProblem(Message("yaml_too_deep")) from None
     finally:
         if instance is not None:
             instance.dispose()

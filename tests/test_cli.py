@@ -277,10 +277,11 @@ def test_criteria_show_in_english_marks_provisional_bands():
     assert "PROVISIONAL" in out and "TẠM TÍNH" not in out
 
 
-def test_criteria_validate_shipped_file():
-    result = run("criteria", "validate", SHIPPED)
+@pytest.mark.parametrize("lang, word", [("vi", "Hợp lệ"), ("en", "OK")])
+def test_criteria_validate_shipped_file(lang, word):
+    result = run("criteria", "validate", SHIPPED, "--lang", lang)
     assert result.exit_code == 0
-    assert "OK" in result.stdout and str(SHIPPED) in result.stdout
+    assert result.stdout.startswith(f"{word} {SHIPPED}:")
 
 
 def test_criteria_validate_broken_file(tmp_path):

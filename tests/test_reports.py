@@ -322,9 +322,9 @@ def test_cli_self_assessment(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Xã Hồng Phong" in text_of(out.read_bytes())
     result = runner.invoke(main, ["report", "self-assessment", AREA, "-o", str(out)])
-    assert result.exit_code == 2 and "holds 15 units" in result.output
+    assert result.exit_code == 2 and "có 15 đơn vị" in result.output
     result = runner.invoke(main, ["report", "self-assessment", AREA, "--unit", "nope", "-o", str(out)])
-    assert result.exit_code == 2 and "no unit 'nope'" in result.output
+    assert result.exit_code == 2 and "không có đơn vị 'nope'" in result.output
     result = runner.invoke(main, ["report", "self-assessment", AREA, "--unit", "09909", "-o", str(out)])
     assert result.exit_code == 1  # written, but the unit's data is invalid
     result = runner.invoke(main, ["report", "self-assessment", str(tmp_path / "missing.csv"), "-o", str(out)])
@@ -349,7 +349,7 @@ def test_cli_appraisal(tmp_path):
     copy = tmp_path / "units.pdf"
     copy.write_bytes(Path(AREA).read_bytes())
     result = runner.invoke(main, ["report", "appraisal", str(copy), "-o", str(copy)])
-    assert result.exit_code == 2 and "refusing to overwrite" in result.output
+    assert result.exit_code == 2 and "không ghi đè" in result.output
 
 
 def test_recognised_unit_self_assessment(criteria, area):

@@ -168,12 +168,12 @@ def test_cli_decision_pdf_and_docx(tmp_path):
         out = tmp_path / name
         result = runner.invoke(main, ["report", "decision", AREA, "-o", str(out), "--config", BOARD])
         assert result.exit_code == 1, result.output  # written; two sample units have invalid data
-        assert "7 units recognised" in result.output
+        assert "7 đơn vị được công nhận" in result.output
         data = out.read_bytes()
         text = " ".join(pdf_pages(data)) if name.endswith(".pdf") else docx_text(data)
         assert "Điều 1. Công nhận 7 xã" in text and WATERMARK_INVALID in text
     result = runner.invoke(main, ["report", "decision", AREA, "-o", str(tmp_path / "quyet-dinh.txt")])
-    assert result.exit_code == 2 and ".pdf or .docx" in result.output
+    assert result.exit_code == 2 and ".pdf hoặc .docx" in result.output
     assert not (tmp_path / "quyet-dinh.txt").exists()
 
 
@@ -447,7 +447,7 @@ def test_unwritable_output_is_one_line_and_exit_2(tmp_path):
         result = CliRunner().invoke(main, ["report", *command, "-o", str(blocker / "out.docx")])
         assert result.exit_code == 2, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
-        assert f"error: cannot write {blocker / 'out.docx'}" in result.output
+        assert f"lỗi: không ghi được {blocker / 'out.docx'}" in result.output
     assert list(tmp_path.iterdir()) == [blocker]  # nothing half-written
 
 

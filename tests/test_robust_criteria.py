@@ -44,7 +44,7 @@ def test_criteria_validate_refuses(tmp_path, name):
     assert text != SHIPPED
     path = tmp_path / "criteria.yaml"
     path.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(main, ["criteria", "validate", str(path)])
+    result = CliRunner().invoke(main, ["criteria", "validate", str(path), "--lang", "en"])
     assert result.exit_code == 1, result.output
     assert why in result.stderr and f"{path}:" in result.stderr
     assert "Traceback" not in result.output
@@ -56,5 +56,5 @@ def test_criteria_validate_refuses(tmp_path, name):
 def test_sexagesimal_and_octal_never_read_as_numbers_in_base_60_or_8(tmp_path):
     path = tmp_path / "criteria.yaml"
     path.write_text(SHIPPED.replace("total_points: 1000", "total_points: 01000", 1), encoding="utf-8")
-    result = CliRunner().invoke(main, ["criteria", "validate", str(path)])
+    result = CliRunner().invoke(main, ["criteria", "validate", str(path), "--lang", "en"])
     assert result.exit_code == 1 and "valid integer" in result.stderr  # 01000 is not 512: it is refused

@@ -22,7 +22,8 @@ AREA = str(Path(__file__).resolve().parents[1] / "evaluations" / "sample-area" /
 
 
 def cfc(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+    """In English: these tests read the English wording (tests/test_messages_files.py reads the Vietnamese)."""
+    return CliRunner(env={"CFC_LANG": "en"}).invoke(main, [str(a) for a in args])
 
 
 def one_clear_line(result, *words):

@@ -244,7 +244,7 @@ def test_criteria_show_and_validate_a_directory(two_versions):
     assert shown.exit_code == 0
     assert "qd06-2019" in shown.stdout and "in force from 2019-01-03 to 2025-12-31" in shown.stdout
     assert "qd-2030" in shown.stdout and "in force from 2026-01-01" in shown.stdout
-    checked = run("criteria", "validate", two_versions)
+    checked = run("criteria", "validate", two_versions, "--lang", "en")
     assert checked.exit_code == 0
     assert checked.stdout.count("OK ") == 2
 
@@ -254,7 +254,7 @@ def test_criteria_validate_reports_overlapping_sets(tmp_path):
     folder.mkdir()
     write_set(folder / "a.yaml")
     write_set(folder / "b.yaml", id="qd-2030", effective=dt.date(2026, 1, 1))
-    result = run("criteria", "validate", folder)
+    result = run("criteria", "validate", folder, "--lang", "en")
     assert result.exit_code == 1 and "both in force from 2026-01-01" in result.output
 
 

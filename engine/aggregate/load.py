@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.messages import Message
+from engine.messages import Message, MessageError
 from engine.results.cells import csv_unsafe
 from engine.results.model import STATUSES
 from engine.criteria.model import CriteriaSet
@@ -26,16 +26,9 @@ from engine.criteria.model import CriteriaSet
 TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "targets.yaml"
 
 
-class AggregateError(Exception):
+class AggregateError(MessageError):
     """A results file that cannot be used; the message names the file (and the row or unit). str() is English
     (for logs and tests); the command line shows render(lang)."""
-
-    def __init__(self, key: str, **params):
-        self.message = Message(key, params)
-        super().__init__(self.message.render("en"))
-
-    def render(self, lang: str) -> str:
-        return self.message.render(lang)
 
 
 class Target(BaseModel):

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, Strict, ValidationError, ValidationInfo,
                       field_validator)
 
+from engine.messages import Message, Said, localised, os_reason
 from engine.safe_yaml import CriteriaLoader, YamlProblem, load_yaml
 from engine.text import Text, nfc
 from engine.criteria.yaml_lines import format_path, line_of
@@ -276,13 +277,25 @@ class CriteriaSet(_Model):
 
 
 class CriteriaError(Exception):
-    """A criteria file that cannot be used. `problems` holds (path, line, message) for each problem found."""
+    """A criteria file that cannot be used. `problems` holds (path, line, message) for each problem found; a
+    path or message cfc words itself is Said (English as a string, rendered in the reader's language by render);
+    pydantic's own messages stay as pydantic words them. str() is English."""
 
     def __init__(self, source: str, problems: list[tuple[str, int | None, str]]):
         self.source = source
         self.problems = problems
-        lines = [f"{source}:{line or '?'}: {path}: {message}" for path, line, message in problems]
-        super().__init__(f"invalid criteria file {source} ({len(problems)} problem(s)):\n  " + "\n  ".join(lines))
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str = "vi") -> str:
+        lines = [f"{self.source}:{line or '?'}: {localised(path, lang)}: {localised(message, lang)}"
+                 for path, line, message in self.problems]
+        head = Message("criteria_invalid", {"file": self.source, "count": len(self.problems)}).render(lang)
+        return head + "\n  " + "\n  ".join(lines)
+
+
+def file_problem(name: str, line: int | None = None, where: str = "criteria_at_file", /, **params) -> tuple:
+    """A problem with the file as a whole (not at a path inside it), worded by cfc."""
+    return Said(Message(where)), line, Said(Message(name, params))
 
 
 def default_criteria_path() -> Path:
@@ -307,17 +320,17 @@ def load_criteria(path: str | Path | None = None) -> CriteriaSet:
         raw_bytes = path.read_bytes()
         text = raw_bytes.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise CriteriaError(source, [("(file)", None, f"cannot read: {error}")]) from error
+        reason = os_reason(error) if isinstance(error, OSError) else Message("criteria_not_utf8", {"error": error})
+        raise CriteriaError(source, [file_problem("criteria_cannot_read", reason=reason)]) from error
     try:
         data = load_yaml(text, CriteriaLoader)
     except YamlProblem as error:
-        raise CriteriaError(source, [("(file)", error.line, f"not valid YAML: {error.message}")]) from None
+        raise CriteriaError(source, [file_problem("criteria_not_yaml", error.line, error=error.message)]) from None
     repeated = _repeated_keys(data)
     if repeated:
-        raise CriteriaError(source, [("(file)", line, f"key {key!r} is written twice in the same mapping")
-                                     for key, line in repeated])
+        raise CriteriaError(source, [file_problem("criteria_key_twice", line, key=key) for key, line in repeated])
     if not isinstance(data, dict):
-        raise CriteriaError(source, [("(top level)", 1, "expected a mapping with instrument, categories, ...")])
+        raise CriteriaError(source, [file_problem("criteria_not_mapping", 1, "criteria_at_top")])
     # Top-level keys starting with x- hold YAML anchors shared by several rules (as in OpenAPI); not rules.
     data = {key: value for key, value in data.items() if not str(key).startswith("x-")}
     try:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from engine.messages import Message
-from engine.criteria.model import CriteriaError, CriteriaSet, load_criteria
+from engine.messages import Message, MessageError, Said
+from engine.criteria.model import CriteriaError, CriteriaSet, file_problem, load_criteria
 
 SHIPPED = Path(__file__).resolve().parents[2] / "criteria"
 PERIOD_INPUT = "period"  # the identity input naming a unit's evaluation period
@@ -37,14 +37,18 @@ _PERIODS: list[tuple[re.Pattern, Any]] = [
 ]
 
 
-class PeriodError(ValueError):
+class PeriodError(MessageError, ValueError):
     """A period cfc cannot read, or one on whose last day no criteria set is in force. `key` names the
     message in engine/messages.py; `params` fills it."""
 
     def __init__(self, key: str, **params: Any):
         self.key = key
         self.params = params
-        super().__init__(Message(key, {"input": PERIOD_INPUT, **params}).render("en"))
+        super().__init__(key, input=PERIOD_INPUT, **params)
+
+
+class MixedSetsError(MessageError, ValueError):
+    """Units whose periods need different criteria sets, where one set must score them all."""
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -95,7 +99,7 @@ class CriteriaLibrary:
             return cls(str(path), (load_criteria(path),), explicit=True)
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".yaml", ".yml"))
         if not files:
-            raise CriteriaError(str(path), [("(directory)", None, "no criteria files (*.yaml) in this directory")])
+            raise CriteriaError(str(path), [file_problem("criteria_dir_empty", None, "criteria_at_directory")])
         sets = tuple(sorted((load_criteria(file) for file in files), key=lambda cs: cs.instrument.effective))
         problems = _conflicts(sets)
         if problems:
@@ -153,13 +157,12 @@ class CriteriaLibrary:
         for a period that picks no set, ValueError when the periods need different sets."""
         chosen = {cs.digest: cs for cs in (self.for_period(p) for p in periods)}
         if len(chosen) > 1:
-            raise ValueError(mixed_sets(f"{cs.instrument.id} ({cs.instrument.effective})" for cs in chosen.values()))
+            raise mixed_sets(f"{cs.instrument.id} ({cs.instrument.effective})" for cs in chosen.values())
         return next(iter(chosen.values()), self.current())
 
 
-def mixed_sets(names: Iterable[str]) -> str:
-    return (f"these units' periods fall under different criteria sets ({', '.join(sorted(set(names)))}); "
-            f"evaluate each period separately or choose one file with --criteria FILE")
+def mixed_sets(names: Iterable[str]) -> MixedSetsError:
+    return MixedSetsError("mixed_sets", sets=", ".join(sorted(set(names))))
 
 
 def _conflicts(sets: tuple[CriteriaSet, ...]) -> list[tuple[str, int | None, str]]:
@@ -171,10 +174,11 @@ def _conflicts(sets: tuple[CriteriaSet, ...]) -> list[tuple[str, int | None, str
             first, last = b.instrument.effective, min(a_end, b_end)
             if first > last:
                 continue
-            shared = f"from {first.isoformat()}" + ("" if last == dt.date.max else f" to {last.isoformat()}")
-            fix = (f"end the earlier one with valid_until: {(first - dt.timedelta(days=1)).isoformat()}"
-                   if a.instrument.effective < first else "they take effect on the same day; keep one")
-            problems.append(("instrument", None, f"{Path(a.source).name} ({a.instrument.id}, {_span(a)}) and "
-                                                 f"{Path(b.source).name} ({b.instrument.id}, {_span(b)}) are both "
-                                                 f"in force {shared}: {fix}"))
+            shared = (Message("criteria_shared_from", {"first": first.isoformat()}) if last == dt.date.max else
+                      Message("criteria_shared_between", {"first": first.isoformat(), "last": last.isoformat()}))
+            fix = (Message("criteria_fix_until", {"day": (first - dt.timedelta(days=1)).isoformat()})
+                   if a.instrument.effective < first else Message("criteria_fix_same_day"))
+            problems.append(("instrument", None, Said(Message("criteria_overlap", {
+                "a": Path(a.source).name, "a_id": a.instrument.id, "a_span": _span(a), "b": Path(b.source).name,
+                "b_id": b.instrument.id, "b_span": _span(b), "shared": shared, "fix": fix}))))
     return problems

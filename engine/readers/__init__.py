@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from engine import limits
 from engine.criteria.model import default_criteria
+from engine.messages import Message, os_reason
 from engine.readers.records import InputFileError, Record
 
 if TYPE_CHECKING:
@@ -33,11 +34,10 @@ def iter_records(path: str | Path, criteria: "CriteriaSet | None" = None) -> Ite
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputFileError(f"{path}: unsupported file type {suffix or '(none)'}; "
-                             f"use .csv, .xlsx, .yaml, .yml or .json")
+        raise InputFileError("file_type", file=str(path), suffix=suffix or Message("no_suffix"))
     criteria = criteria or default_criteria()
     if path.is_dir():
-        raise InputFileError(f"{path}: is a folder, not a file")
+        raise InputFileError("file_is_folder", file=str(path))
     if suffix in XLSX_SUFFIXES:
         from engine.readers.xlsx import read_xlsx_records  # openpyxl loads only when a workbook is read
 
@@ -54,14 +54,13 @@ def iter_records(path: str | Path, criteria: "CriteriaSet | None" = None) -> Ite
 
                 yield from document_records(str(path), _document_text(str(path), handle), suffix)
     except OSError as error:
-        raise InputFileError(f"{path}: cannot read: {error.strerror or error}") from error
+        raise InputFileError("file_cannot_read", file=str(path), reason=os_reason(error)) from error
 
 
 def _document_text(source: str, handle) -> str:
     data = handle.read(limits.MAX_DOCUMENT_BYTES + 1)
     if len(data) > limits.MAX_DOCUMENT_BYTES:
-        raise InputFileError(f"{source}: larger than {limits.MAX_DOCUMENT_BYTES // (1024 * 1024)} MB; "
-                             f"split it into several files")
+        raise InputFileError("file_too_large_split", file=source, mb=limits.MAX_DOCUMENT_BYTES // (1024 * 1024))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     else:
@@ -70,5 +69,4 @@ def _document_text(source: str, handle) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        raise InputFileError(f"{source}: line {line} is not {encoding.upper()[:6]} text; save the file as "
-                             f"UTF-8") from None
+        raise InputFileError("file_not_text", file=source, line=line, encoding=encoding.upper()[:6]) from None

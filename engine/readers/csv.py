@@ -67,21 +67,20 @@ def decoded_lines(source: str, handle: IO[bytes]) -> Iterator[str]:
         try:
             yield from text
         except UnicodeDecodeError:
-            raise InputFileError(f"{source}: not valid UTF-16 text; save the file as CSV UTF-8") from None
+            raise InputFileError("csv_not_utf16", file=source) from None
         return
     rest = iter(handle)
     first = start + next(rest, b"")
     if b"\x00" in first:
-        raise InputFileError(f"{source}: holds NUL bytes (a binary file, or UTF-16 without a byte-order mark); "
-                             f"save the table as CSV UTF-8")
+        raise InputFileError("csv_nul_bytes", file=source)
     for number, raw in enumerate(chain([first], rest), start=1):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]  # Excel writes a byte-order mark before UTF-8 CSV
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise InputFileError(f"{source}: line {number} is not UTF-8 text (byte {error.start + 1} of the line: "
-                                 f"{raw[error.start:error.start + 1]!r}); save the file as CSV UTF-8") from None
+            raise InputFileError("csv_not_utf8", file=source, line=number, byte=error.start + 1,
+                                 value=raw[error.start:error.start + 1]) from None
 
 
 class _Prefixed(io.RawIOBase):
@@ -154,7 +153,7 @@ def csv_records(source: str, handle: IO[bytes], criteria: CriteriaSet) -> Iterat
     raw = decoded_lines(source, handle)
     first = [text for _, text in zip(range(HEADER_SCAN_LINES), raw)]
     if not any(text.strip() for text in first):
-        raise InputFileError(f"{source}: empty file (no header row)")
+        raise InputFileError("csv_empty", file=source)
     skip = 0
     forced = None
     if first[0].strip().lower().startswith("sep=") and len(first[0].strip()) == 5:
@@ -163,8 +162,7 @@ def csv_records(source: str, handle: IO[bytes], criteria: CriteriaSet) -> Iterat
     delimiter = forced or delimiter
     if at is None:
         shown = nfc(first[skip].strip())[:limits.SHOWN_CHARS]
-        raise InputFileError(f"{source}: no header row of input names or labels (for example unit_code, births) "
-                             f"in the first {HEADER_SCAN_LINES} lines; line {skip + 1} reads {shown!r}")
+        raise InputFileError("csv_no_header", file=source, lines=HEADER_SCAN_LINES, line=skip + 1, shown=shown)
     at += skip
     if at > skip:
         warn(source, Text.of(f"dòng {skip + 1}–{at}", f"lines {skip + 1}–{at}"), "rows_above_header", header=at + 1)
@@ -182,9 +180,9 @@ def _columns(source: str, cells: list[str], header: _Header) -> list[str | None]
         key = name or (nfc(cell).strip() or None)
         if key is not None:
             if key in seen:
-                raise InputFileError(f"{source}: columns {column_letter(seen[key])} ({nfc(cells[seen[key]]).strip()!r}) "
-                                     f"and {column_letter(index)} ({nfc(cell).strip()!r}) both hold {key}; "
-                                     f"delete one of them")
+                raise InputFileError("csv_same_column", file=source, first=column_letter(seen[key]),
+                                     first_header=nfc(cells[seen[key]]).strip(), second=column_letter(index),
+                                     second_header=nfc(cell).strip(), key=key)
             seen[key] = index
             if name is None:
                 close = header.suggest(cell)
@@ -251,9 +249,7 @@ def _rows(source: str, lines: _Lines, delimiter: str, header: _Header) -> Iterat
             units += 1
             yield record
     if not units:
-        why = (f"all {skipped} rows under the header were skipped (blank, totals or notes rows)" if skipped
-               else "no rows under the header")
-        raise InputFileError(f"{source}: no units to evaluate: {why}")
+        raise InputFileError("no_units_skipped" if skipped else "no_units_no_rows", file=source, skipped=skipped)
 
 
 def _warn_blank(source: str, numbers: list[int]) -> None:

@@ -23,16 +23,16 @@ def _json_int(text: str) -> int | str:
 
 def parse_json(source: str, text: str) -> Any:
     if len(text) > limits.MAX_DOCUMENT_BYTES:
-        raise InputFileError(f"{source}: larger than {limits.MAX_DOCUMENT_BYTES // (1024 * 1024)} MB")
+        raise InputFileError("file_too_large", file=source, mb=limits.MAX_DOCUMENT_BYTES // (1024 * 1024))
     try:
         data = json.loads(text, object_pairs_hook=mapping_from_pairs, parse_int=_json_int,
                           parse_float=str, parse_constant=str)
     except json.JSONDecodeError as error:
-        raise InputFileError(f"{source}: line {error.lineno}: not valid JSON: {error.msg}") from None
+        raise InputFileError("json_invalid", file=source, line=error.lineno, error=error.msg) from None
     except RecursionError:
-        raise InputFileError(f"{source}: nested more than {limits.MAX_DEPTH} levels deep") from None
+        raise InputFileError("too_deep", file=source, depth=limits.MAX_DEPTH) from None
     if _depth(data) > limits.MAX_DEPTH:
-        raise InputFileError(f"{source}: nested more than {limits.MAX_DEPTH} levels deep")
+        raise InputFileError("too_deep", file=source, depth=limits.MAX_DEPTH)
     return data
 
 
@@ -50,11 +50,10 @@ def document_records(source: str, text: str, suffix: str) -> list[Record]:
         try:
             data = load_yaml(text)
         except YamlProblem as error:
-            where = f"line {error.line}: " if error.line else ""
-            raise InputFileError(f"{source}: {where}not valid YAML: {error.message}") from None
+            raise InputFileError("yaml_invalid", file=source, where=_at_line(error.line), error=error.message) from None
     if isinstance(data, dict) and "units" in data:
         if data.get("units") is None or not isinstance(data["units"], list):
-            raise InputFileError(f"{source}: `units` must be a list of units")
+            raise InputFileError("units_not_list", file=source)
         _no_repeats(source, data)
         data = data["units"]
     if isinstance(data, dict):
@@ -62,16 +61,20 @@ def document_records(source: str, text: str, suffix: str) -> list[Record]:
     elif isinstance(data, list):
         records = [_record(source, "item", i, item) for i, item in enumerate(data, start=1)]
     else:
-        raise InputFileError(f"{source}: expected one unit (a mapping of input names to values) or a list of "
-                             f"units; found {'nothing' if data is None else type(data).__name__}")
+        raise InputFileError("not_units", file=source, found=Message("nothing") if data is None else type(data).__name__)
     if not records:
-        raise InputFileError(f"{source}: the list of units is empty; no unit to evaluate")
+        raise InputFileError("units_empty", file=source)
     return records
 
 
 def _no_repeats(source: str, data: Mapping) -> None:
     for key, line in getattr(data, "repeated", []):
-        raise InputFileError(f"{source}: {f'line {line}: ' if line else ''}key {key!r} is written twice")
+        raise InputFileError("key_twice", file=source, where=_at_line(line), key=key)
+
+
+def _at_line(line: int | None) -> Message | str:
+    """ "line 7: " before a problem whose line is known."""
+    return Message("at_line", {"line": line}) if line else ""
 
 
 def _record(source: str, kind: str, number: int, data: Any) -> Record:

@@ -7,12 +7,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from engine.messages import Message
+from engine.messages import Message, MessageError
 from engine.text import Text
 
 
-class InputFileError(Exception):
-    """The file as a whole cannot be read: nothing in it can be evaluated."""
+class InputFileError(MessageError):
+    """The file as a whole cannot be read: nothing in it can be evaluated. A catalog message naming the file."""
 
 
 @dataclass

@@ -33,7 +33,7 @@ from engine import limits
 from engine.criteria.model import default_criteria
 from engine.readers.records import DataError, InputFileError, Record, read_options, row_place, warn
 from engine.readers.rows import skipped_kind
-from engine.messages import Message
+from engine.messages import Message, counted, os_reason
 from engine.text import Text, nfc
 from engine.forms.layout import VALUE_HEADERS, header_index, header_key
 
@@ -66,12 +66,10 @@ def read_xlsx_records(path: str | Path, criteria: CriteriaSet | None = None) -> 
             recognised.append(title)
             records += found
     if not recognised:
-        raise InputFileError(f"{source}: no sheet has a header row of input names or labels (for example "
-                             f"unit_code, births) nor a column of them; generate a form with `cfc template`")
+        raise InputFileError("xlsx_no_header", file=source)
     if not records:
         sheets = ", ".join(f"'{title}'" for title in recognised)
-        raise InputFileError(f"{source}: no units to evaluate: the header or form on sheet {sheets} has no filled "
-                             f"unit under it")
+        raise InputFileError("xlsx_no_units", file=source, sheets=sheets)
     return records
 
 
@@ -106,7 +104,7 @@ def _sheets(path: Path, source: str, hidden: bool) -> list[tuple[str, list[list]
         finally:
             workbook.close()
     except OSError as error:
-        raise InputFileError(f"{source}: cannot read: {error.strerror or error}") from error
+        raise InputFileError("file_cannot_read", file=source, reason=os_reason(error)) from error
     except BROKEN as error:
         raise _not_a_workbook(source, error) from error
 
@@ -115,15 +113,14 @@ def _open(path: Path, source: str, data_only: bool):
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
     except OSError as error:
-        raise InputFileError(f"{source}: cannot read: {error.strerror or error}") from error
+        raise InputFileError("file_cannot_read", file=source, reason=os_reason(error)) from error
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as error:
         raise _not_a_workbook(source, error) from error
 
 
 def _not_a_workbook(source: str, error: Exception) -> InputFileError:
     detail = str(error)[:limits.SHOWN_CHARS] or type(error).__name__
-    return InputFileError(f"{source}: not a readable .xlsx workbook ({detail}); save it from Excel or LibreOffice "
-                          f"as .xlsx")
+    return InputFileError("xlsx_not_workbook", file=source, detail=detail)
 
 
 def _check_size(path: Path, source: str) -> None:
@@ -132,31 +129,31 @@ def _check_size(path: Path, source: str) -> None:
     try:
         with path.open("rb") as handle:
             if handle.read(len(OLE_SIGNATURE)) == OLE_SIGNATURE:
-                raise InputFileError(f"{source}: a password-protected workbook or an old .xls file; remove the "
-                                     f"password (or open it and save as .xlsx), then evaluate again")
+                raise InputFileError("xlsx_encrypted", file=source)
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except OSError as error:
-        raise InputFileError(f"{source}: cannot read: {error.strerror or error}") from error
+        raise InputFileError("file_cannot_read", file=source, reason=os_reason(error)) from error
     except BROKEN as error:
         raise _not_a_workbook(source, error) from error
     mb = 1024 * 1024
     total = sum(info.file_size for info in infos)
     if total > limits.MAX_XLSX_UNCOMPRESSED:
-        raise _too_large(source, f"its parts unpack to {total // mb:,} MB (limit {limits.MAX_XLSX_UNCOMPRESSED // mb} MB)")
+        raise _too_large(source, Message("xlsx_unpacks", {"size": counted(total // mb),
+                                                          "limit": limits.MAX_XLSX_UNCOMPRESSED // mb}))
     for info in infos:
         limit = limits.MAX_SHARED_STRINGS if info.filename.endswith("sharedStrings.xml") else limits.MAX_XLSX_PART
         if info.file_size > limit:
-            raise _too_large(source, f"{info.filename} unpacks to {info.file_size // mb:,} MB (limit {limit // mb} MB)")
+            raise _too_large(source, Message("xlsx_part_unpacks", {"part": info.filename, "size": counted(info.file_size // mb),
+                                                                   "limit": limit // mb}))
         if (info.file_size > limits.RATIO_CHECKED_FROM
                 and info.file_size > limits.MAX_COMPRESSION_RATIO * max(info.compress_size, 1)):
-            raise _too_large(source, f"{info.filename} is compressed {info.file_size // max(info.compress_size, 1):,} "
-                                     f"to 1 (a zip bomb?)")
+            raise _too_large(source, Message("xlsx_part_ratio", {
+                "part": info.filename, "ratio": counted(info.file_size // max(info.compress_size, 1))}))
 
 
-def _too_large(source: str, why: str) -> InputFileError:
-    return InputFileError(f"{source}: workbook too large to read: {why}; a self-assessment workbook is far "
-                          f"smaller: save only the sheets of units")
+def _too_large(source: str, why: Message) -> InputFileError:
+    return InputFileError("xlsx_too_large", file=source, why=why)
 
 
 def _extent(path: Path, source: str, sheet) -> tuple[int, int]:
@@ -185,10 +182,9 @@ def _extent(path: Path, source: str, sheet) -> tuple[int, int]:
         raise _not_a_workbook(source, error) from error
     if rows > limits.MAX_SHEET_ROWS or columns > limits.MAX_SHEET_COLUMNS \
             or rows * columns > limits.MAX_SHEET_CELLS:
-        raise InputFileError(f"{source} sheet '{sheet.title}': holds cells up to {_ref(rows, columns)}, beyond what "
-                             f"cfc reads ({limits.MAX_SHEET_ROWS:,} rows, {limits.MAX_SHEET_COLUMNS:,} columns, "
-                             f"{limits.MAX_SHEET_CELLS:,} cells); delete the far cells or copy the table to a "
-                             f"new sheet")
+        raise InputFileError("xlsx_far_cells", file=source, sheet=sheet.title, cell=_ref(rows, columns),
+                             rows=counted(limits.MAX_SHEET_ROWS), columns=counted(limits.MAX_SHEET_COLUMNS),
+                             cells=counted(limits.MAX_SHEET_CELLS))
     return rows, columns
 
 
@@ -208,7 +204,7 @@ def _has_formulas(path: Path, source: str) -> bool:
                     if FORMULA_TAG.search(archive.read(name)):
                         return True
     except OSError as error:
-        raise InputFileError(f"{source}: cannot read: {error.strerror or error}") from error
+        raise InputFileError("file_cannot_read", file=source, reason=os_reason(error)) from error
     except zipfile.BadZipFile as error:
         raise _not_a_workbook(source, error) from error
     return False
@@ -337,8 +333,8 @@ def _read_table(source: str, title: str, grid: list[list], formulas: set[tuple[i
         if key is None:
             continue  # no header: notes beside the table are not data
         if key in seen:
-            raise InputFileError(f"{source} sheet '{title}': columns {get_column_letter(seen[key] + 1)} and "
-                                 f"{get_column_letter(column + 1)} both hold {key}; delete one of them")
+            raise InputFileError("xlsx_same_column", file=source, sheet=title, first=get_column_letter(seen[key] + 1),
+                                 second=get_column_letter(column + 1), key=key)
         seen[key] = column
         columns[column] = key
     records = []
@@ -385,8 +381,7 @@ def _read_form(source: str, title: str, grid: list[list], formulas: set[tuple[in
             value_column = hits[0]
             break
     if value_column == key_column:
-        raise InputFileError(f"{source} sheet '{title}': the value column and the column of input names are the "
-                             f"same ({get_column_letter(key_column + 1)})")
+        raise InputFileError("xlsx_value_column", file=source, sheet=title, column=get_column_letter(key_column + 1))
     record = Record(source, "", 0, {}, sheet=title)
     where: dict[str, int] = {}
     filled = False
@@ -401,8 +396,8 @@ def _read_form(source: str, title: str, grid: list[list], formulas: set[tuple[in
         if matcher.input(raw_key) is None and _blank(value) and not pending:
             continue  # a note or sub-heading in the column of names, with nothing beside it
         if key in where:
-            raise InputFileError(f"{source} sheet '{title}': {key} appears in rows {where[key]} and {number}; "
-                                 f"delete one of them")
+            raise InputFileError("xlsx_repeated_input", file=source, sheet=title, key=key, first=where[key],
+                                 second=number)
         where[key] = number
         record.cells[key] = _ref(number, value_column + 1)
         record.data[key] = _take(record, key, value, pending, title)

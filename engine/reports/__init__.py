@@ -15,18 +15,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.atomic import atomic_path
+from engine.messages import MessageError
 
 FORMATS = (".pdf", ".docx")
 
 
-class FormatError(ValueError):
+class FormatError(MessageError, ValueError):
     """The output name does not end in a format cfc writes."""
 
 
 def output_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise FormatError(f"{path}: a document is written as .pdf or .docx (choose by the file name)")
+        raise FormatError("document_format", path=str(path))
     return suffix
 
 

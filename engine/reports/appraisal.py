@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from engine.messages import localised
 from engine.reports import findings
 from engine.reports.board import BoardConfig
 from engine.reports.common import (PROVISIONAL_MARK, criteria_note, data_checksum, input_label, period_phrase,
@@ -196,7 +197,7 @@ def _data_problems(batch: BatchResult, problems: list[UnitResult], criteria: Cri
         out.append(table(["TT", "Mã đơn vị", "Đơn vị", "Tình trạng", "Chi tiết"], rows, [10, 17, 35, 20, 83]))
     if batch.file_errors:
         out.append(para("Tệp số liệu không đọc được:", "body"))
-        out += bullets(batch.file_errors)
+        out += bullets([localised(error, "vi") for error in batch.file_errors])
     return out
 
 

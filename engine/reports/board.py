@@ -11,7 +11,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from engine.text import nfc
+from engine.messages import Message, MessageError, localised
+from engine.text import Text, nfc
 
 PLACEHOLDERS = {
     "reviewing_office": "[Cơ quan thẩm định]",
@@ -34,8 +35,8 @@ PLACEHOLDERS = {
 }
 
 
-class BoardConfigError(ValueError):
-    pass
+class BoardConfigError(MessageError, ValueError):
+    """A board config file that cannot be used; the message names the file."""
 
 
 class BoardConfig(BaseModel):
@@ -89,11 +90,11 @@ def load_board_config(path: str | Path | None) -> BoardConfig:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise BoardConfigError(f"{path}: cannot read board config: {error}") from error
+        raise BoardConfigError("board_cannot_read", path=str(path), error=error) from error
     if data is None:
         return BoardConfig()
     if not isinstance(data, dict):
-        raise BoardConfigError(f"{path}: a board config is a mapping of names to text")
+        raise BoardConfigError("board_not_mapping", path=str(path))
     try:
         return BoardConfig(**data)
     except (ValidationError, TypeError) as error:
@@ -101,8 +102,11 @@ def load_board_config(path: str | Path | None) -> BoardConfig:
         if isinstance(error, ValidationError):
             for e in error.errors():
                 where = ".".join(str(p) for p in e["loc"]) or "(top)"
-                problems.append(f"{where}: {'unknown key' if e['type'] == 'extra_forbidden' else e['msg']}")
+                unknown = e["type"] == "extra_forbidden"
+                problems.append(Message("board_problem", {"where": where, "why": Message("board_unknown_key") if unknown
+                                                          else e["msg"]}))
         else:
             problems.append(str(error))
-        allowed = ", ".join(BoardConfig.model_fields)
-        raise BoardConfigError(f"{path}: " + "; ".join(problems) + f" (allowed keys: {allowed})") from error
+        listed = Text.of(*("; ".join(localised(p, lang) for p in problems) for lang in ("vi", "en")))
+        raise BoardConfigError("board_invalid", path=str(path), problems=listed,
+                               allowed=", ".join(BoardConfig.model_fields)) from error

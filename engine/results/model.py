@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 from engine.text import Text
 
@@ -175,7 +175,7 @@ class BatchResult(BaseModel):
     criteria_source: str
     criteria_digest: str
     units: list[UnitResult]
-    file_errors: list[str] = []
+    file_errors: list[SkipValidation[str]] = []  # kept as given: a Said error is shown in the reader's language
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUSES, 0)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from engine.messages import Message, both, number
+from engine.messages import Message, both, localised, number
 from engine.results.cells import csv_safe
 from engine.results.model import DECIDED, STATUSES, BatchResult, Gap, UnitResult, localise
 from engine.text import printable
@@ -306,7 +306,7 @@ class TableRenderer:
         lines = ["", summary_line(summary, self.lang)]
         if summary.provisional:
             lines.append(_say("provisional_note", self.lang, count=summary.provisional))
-        lines += [f"! {error}" for error in summary.file_errors + summary.not_evaluated]
+        lines += [f"! {localised(error, self.lang)}" for error in summary.file_errors + summary.not_evaluated]
         return "\n".join(printable(line, keep="") for line in lines) + "\n"
 
 

@@ -62,7 +62,7 @@ def evaluate_paths(library: CriteriaLibrary, paths: Iterable[str | Path]) -> tup
     units = evaluate_records(library, records)
     used = {unit.criteria_set.digest for unit in units if unit.criteria_set is not None}
     if len(used) > 1:
-        raise ValueError(mixed_sets(f"{u.criteria_set.id} ({u.criteria_set.effective})" for u in units if u.criteria_set))
+        raise mixed_sets(f"{u.criteria_set.id} ({u.criteria_set.effective})" for u in units if u.criteria_set)
     criteria = next((cs for cs in library.sets if cs.digest in used), library.current())
     return criteria, BatchResult(criteria_id=criteria.instrument.id, criteria_source=criteria.source,
                                  criteria_digest=criteria.digest, units=units, file_errors=file_errors)

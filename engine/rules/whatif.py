@@ -8,12 +8,12 @@ from engine import loading
 from engine.criteria.model import CriteriaSet
 from engine.rules.evaluate import evaluate_units
 from engine.units.validate import validate_record
-from engine.messages import Message
+from engine.messages import Message, MessageError
 from engine.readers.records import Record
 from engine.results.model import Plan, UnitResult
 
 
-class WhatIfError(ValueError):
+class WhatIfError(MessageError, ValueError):
     """A --set that names no declared input or is not written name=value."""
 
 
@@ -23,9 +23,9 @@ def parse_changes(criteria: CriteriaSet, assignments: tuple[str, ...]) -> dict[s
         name, sep, value = assignment.partition("=")
         name = name.strip()
         if not sep:
-            raise WhatIfError(f"--set {assignment!r}: write it as input=value, e.g. under1_fully_vaccinated=81")
+            raise WhatIfError("whatif_syntax", assignment=assignment)
         if name not in criteria.input_by_name:
-            raise WhatIfError(f"--set {assignment!r}: {name!r} is not an input of {criteria.instrument.id}")
+            raise WhatIfError("whatif_unknown", assignment=assignment, name=name, criteria=criteria.instrument.id)
         changes[name] = value.strip()
     return changes
 

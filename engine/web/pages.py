@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from engine.messages import CATALOG, Message
+from engine.messages import CATALOG, Message, localised
 from engine.results.model import STATUSES
 from engine.web.form import form_groups
 from engine.web.params import lang_of
@@ -72,7 +72,8 @@ async def board_page(request: Request) -> Response:
     no_units = [] if upload.units or upload.file_errors else [
         Message("web_no_units", {"file": upload.file_name}).render(lang_of(request))]
     return render(request, "board.html", board_id=board_id, upload=upload, statuses=STATUSES,
-                  numbers=[c.number for c in criteria.criteria], file_errors=upload.file_errors + no_units)
+                  numbers=[c.number for c in criteria.criteria],
+                  file_errors=[localised(error, lang_of(request)) for error in upload.file_errors] + no_units)
 
 
 async def board_unit_page(request: Request) -> Response:

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from engine.messages import Message
+from engine.messages import Message, Said
 from engine.readers import iter_records
 from engine.readers.records import InputFileError
 from engine.results.model import BatchResult, UnitResult
@@ -61,11 +61,13 @@ def read_upload(criteria: CriteriaSet, file_name: str | None, content: bytes) ->
         try:
             records = list(iter_records(path, criteria))
         except InputFileError as error:
-            upload.file_errors.append(str(error).replace(str(path), name))
+            # Named by the file the person chose, not the temporary copy; shown in the page's language.
+            params = {k: name if v == str(path) else v for k, v in error.message.params.items()}
+            upload.file_errors.append(Said(Message(error.message.key, params)))
             return upload
         except Exception as error:  # noqa: BLE001 — a reader's own failure on a corrupt file (e.g. broken XML
             # inside an .xlsx) must not become a 500: the person learns the file cannot be read.
-            upload.file_errors.append(Message("web_unreadable_file", {"file": name, "error": error}).render("en"))
+            upload.file_errors.append(Said(Message("web_unreadable_file", {"file": name, "error": error})))
             return upload
     for record in records:
         record.source = name  # messages name the file the person chose, not the temporary copy

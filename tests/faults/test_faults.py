@@ -237,5 +237,5 @@ def test_a_full_disk_leaves_the_previous_results_whole(previous_results, monkeyp
     other = SAMPLE.parent / "units.yaml"  # different results, so a half-replaced set would show
     result = CliRunner().invoke(main, ["evaluate", str(other), "--output", str(previous_results)])
     assert result.exit_code == 2
-    assert "the disk is full" in result.output and "Traceback" not in result.output
+    assert "đĩa đã đầy" in result.output and "Traceback" not in result.output
     assert _snapshot(previous_results) == before  # all old: no file replaced, no temporary file left

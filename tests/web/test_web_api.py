@@ -261,13 +261,15 @@ def test_upload_of_a_filled_template_fills_the_form(client, criteria, unit_input
 def test_upload_of_an_unreadable_file_names_it(client):
     response = client.post("/upload", files={"file": ("notes.txt", b"hello")})
     assert response.status_code == 200
-    assert "notes.txt" in response.text and "unsupported file type" in response.text
+    assert "notes.txt: không đọc được loại tệp .txt" in response.text  # in the page's language
+    english = client.post("/upload?lang=en", files={"file": ("notes.txt", b"hello")})
+    assert "notes.txt: unsupported file type .txt" in english.text and "không đọc được" not in english.text
     broken = client.post("/upload", files={"file": ("broken.xlsx", b"PK\x03\x04 not really")})
     assert broken.status_code == 200 and "broken.xlsx" in broken.text
     # A zip whose XML is broken: the workbook reader names the file and what is wrong, still no 500.
     corrupt = _zip_of({"[Content_Types].xml": b"<nope", "xl/workbook.xml": b"\x00"})
     answer = client.post("/upload", files={"file": ("hỏng.xlsx", corrupt)})
-    assert answer.status_code == 200 and "hỏng.xlsx" in answer.text and "save it from Excel or LibreOffice" in answer.text
+    assert answer.status_code == 200 and "hỏng.xlsx" in answer.text and "từ Excel hoặc LibreOffice" in answer.text
 
 
 def _zip_of(members: dict[str, bytes]) -> bytes:

@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -102,6 +103,46 @@ def test_evaluate_save_then_history(tmp_path):
     assert shown.exit_code == 0 and "Total" in shown.output and str(valid[0]["total"]) in shown.output
     missing = run("history", "nobody", "--db", db)
     assert missing.exit_code == 1 and "Chưa có kỳ nào" in missing.stderr
+
+
+def _count_reads_and_evaluations(monkeypatch) -> tuple[dict[str, int], list]:
+    """Calls of the file reader, by file name, and every unit that went through the rules."""
+    import engine.loading
+    import engine.rules.by_period
+    import engine.rules.evaluate
+
+    reads: dict[str, int] = {}
+    scored: list = []
+    read, score = engine.loading.iter_records, engine.rules.evaluate.evaluate_units
+
+    def counting_read(path, criteria=None):
+        reads[Path(path).name] = reads.get(Path(path).name, 0) + 1
+        return read(path, criteria)
+
+    def counting_score(criteria, units):
+        units = list(units)
+        scored.extend(units)
+        return score(criteria, units)
+
+    monkeypatch.setattr(engine.loading, "iter_records", counting_read)
+    for module in (engine.rules.evaluate, engine.rules.by_period):
+        monkeypatch.setattr(module, "evaluate_units", counting_score)
+    return reads, scored
+
+
+def test_save_reuses_the_one_evaluation(tmp_path, monkeypatch):
+    single = ROOT / "evaluations" / "single-unit.yaml"
+    reads, scored = _count_reads_and_evaluations(monkeypatch)
+    plain = run("evaluate", single, SAMPLE_CSV, "--format", "json")
+    units = len(json.loads(plain.stdout)["units"])
+    without = (dict(reads), len(scored))
+    reads.clear(), scored.clear()
+    saved = run("evaluate", single, SAMPLE_CSV, "--format", "json", "--save", "--db", tmp_path / "h.sqlite3")
+    assert saved.stdout == plain.stdout and saved.exit_code == plain.exit_code == 1
+    # As many reads as evaluating alone: the YAML file once, the CSV twice (counted, then streamed).
+    assert reads == without[0] == {"single-unit.yaml": 1, "units.csv": 2}
+    assert len(scored) == without[1] == units  # every unit through the rules once
+    assert saved.stderr.count("Đã lưu") == len(list(History(tmp_path / "h.sqlite3").all())) > 0
 
 
 def test_saving_again_asks(tmp_path):
