@@ -17,6 +17,15 @@ def nfc(value: str) -> str:
     return value if value.isascii() else unicodedata.normalize("NFC", value)
 
 
+# What officials put in a cell to say "nothing to report": left empty, or a dash. One definition for every
+# reader of a value (validation, the period a criteria set is picked by), so a "-" is blank everywhere.
+BLANK = frozenset({"", "-"})
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() in BLANK)
+
+
 # C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the invisible marks that reorder
 # or hide text (bidirectional overrides, zero-width characters, line separators).
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")

@@ -94,6 +94,8 @@ def test_no_period_takes_the_set_in_force_today(two_versions):
     library = CriteriaLibrary.load(two_versions)
     assert library.for_period(None, today=dt.date(2024, 5, 1)).instrument.id == "qd06-2019"
     assert library.for_period("  ", today=dt.date(2027, 5, 1)).instrument.id == "qd-2030"
+    # a dash is how officials leave a cell blank: blank here too, as for every other input (one definition)
+    assert library.for_period(" - ", today=dt.date(2027, 5, 1)).instrument.id == "qd-2030"
     assert library.current(today=dt.date(2010, 1, 1)).instrument.id == "qd06-2019"  # all still to come: the first
 
 

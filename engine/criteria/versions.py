@@ -23,6 +23,7 @@ from typing import Any, Iterable
 
 from engine.messages import Message, MessageError, Said
 from engine.criteria.model import CriteriaError, CriteriaSet, file_problem, load_criteria
+from engine.text import is_blank
 
 SHIPPED = Path(__file__).resolve().parents[2] / "criteria"
 PERIOD_INPUT = "period"  # the identity input naming a unit's evaluation period
@@ -74,10 +75,6 @@ def period_end(period: Any) -> dt.date:
                 except ValueError:  # 2024-02-30: the right shape, no such day
                     break
     raise PeriodError("period_format", value=period, formats=PERIOD_FORMATS)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _span(criteria: CriteriaSet) -> str:
@@ -143,7 +140,7 @@ class CriteriaLibrary:
         """The set that scores a unit of this period. Raises PeriodError (a data error of the unit)."""
         if self.explicit:
             return self.sets[0]
-        if _blank(period):
+        if is_blank(period):
             return self.current(today)
         day = period_end(period)
         found = self.in_force(day)

@@ -19,13 +19,12 @@ from engine.messages import Message
 from engine import limits
 from engine.readers.records import DataError, Record
 from engine.criteria.model import CriteriaSet, InputDecl
-from engine.text import Text, nfc
+from engine.text import Text, is_blank, nfc
 
 # The spellings the spec accepts, plus có/không typed without diacritics (common on keyboards without Telex)
 # and "x", the tick officials put in a yes/no column.
 YES = {"true", "yes", "1", "có", "co", "x"}
 NO = {"false", "no", "0", "không", "khong"}
-BLANK = {"", "-"}
 
 
 @dataclass
@@ -53,10 +52,6 @@ def _fail(key: str, value: Any, **params: Any) -> PydanticCustomError:
     return PydanticCustomError(key, key, {"value": value, **params})
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() in BLANK)
-
-
 DIGITS = re.compile(r"[+-]?[0-9]+", re.ASCII)
 WHOLE_DECIMAL = re.compile(r"[+-]?[0-9]+\.0+", re.ASCII)   # "12.0": how some spreadsheets export whole numbers
 SEPARATED = re.compile(r"[+-]?[0-9]+([.,][0-9]+)+", re.ASCII)
@@ -75,7 +70,7 @@ def _checked_text(value: str) -> str:
 
 def _count(decl: InputDecl):
     def parse(value: Any) -> int | None:
-        if _blank(value):
+        if is_blank(value):
             return None
         if type(value) is str:  # the usual cell: plain ASCII digits, short enough to be a count
             text = value.strip()
@@ -125,7 +120,7 @@ def _count(decl: InputDecl):
 
 
 def _yes_no(value: Any) -> bool | None:
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, bool):
         return value
@@ -141,7 +136,7 @@ def _yes_no(value: Any) -> bool | None:
 
 
 def _text(value: Any) -> str | None:
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise _fail("not_text", value)
