@@ -25,7 +25,7 @@ from engine.criteria.model import load_criteria
 from engine.results import sheets as look
 from engine.results.cells import csv_unsafe, is_formula_like
 from engine.results.render import CRITERIA_COLUMNS, Column, ERROR_COLUMNS, GAP_COLUMNS, UNIT_AFTER, UNIT_BEFORE
-from engine.results.xlsx_writer import MAX_CELL_CHARS, column_letter, storable
+from engine.results.xlsx_writer import MAX_CELL_CHARS, _lines, column_letter, storable
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "evaluations" / "sample-area" / "units.csv"
@@ -72,6 +72,9 @@ def assert_finished(sheet, widths: list[float]) -> None:
         assert not any(cell.font.b or cell.fill.fill_type for cell in row), (sheet.title, row[0].row)
         # the quote prefix is on formula-like text and only there
         assert all(bool(cell.quotePrefix) == is_formula_like(cell.value) for cell in row), (sheet.title, row[0].row)
+    # a header wider than its column wraps, and its row is made tall enough for the lines (no overlap in print)
+    if any(len(str(sheet.cell(1, c).value)) > widths[c - 1] for c in range(1, columns + 1)):
+        assert sheet.row_dimensions[1].height >= 2 * 15, sheet.title
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:{last}{max(sheet.max_row, 1)}"
     assert sheet.print_title_rows == "$1:$1"
@@ -230,6 +233,12 @@ def test_every_kind_of_value_reads_back_with_its_type(tmp_path):
     assert [bool(c.quotePrefix) for c in sheet[6]] == [True, True, False]
     assert sheet.auto_filter.ref == "A1:C8" and sheet.max_row == 8
     assert [sheet.column_dimensions[x].width for x in "ABC"] == [10, 20.5, 30]
+
+
+def test_wrapped_lines_are_estimated_by_words():
+    assert _lines("Tỷ lệ đạt chuẩn (%)", 12) == 2  # "Tỷ lệ đạt" / "chuẩn (%)"
+    assert _lines("Mã đơn vị", 11) == 1
+    assert _lines("a\nb", 10) == 2 and _lines("x" * 25, 10) == 3 and _lines("", 10) == 1
 
 
 def test_an_unknown_value_type_is_refused(tmp_path):

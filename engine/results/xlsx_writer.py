@@ -79,6 +79,33 @@ def column_letter(index: int) -> str:
     return letters
 
 
+LINE_HEIGHT = 15  # points, one line of 11-point text
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` takes wrapped in a column `width` characters wide (greedy, by words)."""
+    room = max(int(width), 1)  # a column is `width` digits wide; most letters are narrower, bold ones wider
+    count = 0
+    for paragraph in text.split("\n"):
+        count += 1
+        used = 0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > room:
+                count += 1
+                used = 0
+            used += len(word) + (1 if used else 0)
+            count += (used - 1) // room  # a word longer than the column breaks inside it
+            used = (used - 1) % room + 1
+    return count
+
+
+def _height(values: list, widths: list[float]) -> str:
+    """The height attribute of a wrapped row: spreadsheet programs do not grow a row to its wrapped text on
+    opening a file (LibreOffice draws the second line over the next row), so the file says how tall."""
+    lines = max((_lines(value, width) for value, width in zip(values, widths) if isinstance(value, str)), default=1)
+    return f' ht="{lines * LINE_HEIGHT}" customHeight="1"' if lines > 1 else ""
+
+
 class Sheet:
     """One worksheet: header rows, then data rows appended one at a time to a temporary file."""
 
@@ -112,7 +139,8 @@ class Sheet:
         if len(values) > self.columns:
             self.columns = len(values)
         styled, quoted = _STYLE_ATTR[style], _STYLE_ATTR[_QUOTED[style]]
-        parts = ['<row r="', row, '">']
+        height = _height(values, self.widths) if style != PLAIN else ""
+        parts = ['<row r="', row, '"', height, '>']
         add = parts.append
         for ref, value in zip(self._refs, values):  # the common types first, by exact type: this is the hot loop
             kind = type(value)
