@@ -3,12 +3,13 @@
 openpyxl's write-only mode builds an object per cell and serialises it through an XML library: about 8 µs a
 cell, most of `--output DIR`'s time. Here a row becomes SpreadsheetML text in one pass (string building) and
 goes to an unnamed temporary file per sheet, so memory stays flat however many rows there are; `write` then
-assembles the package, one zip entry per sheet streamed from its file. The layout is fixed (results/sheets.py
-says which): a bold, shaded, wrapped header frozen at the top, filters over the written rows, column widths,
-A4 landscape fitted to the page width with the header rows printed on every page, grid lines printed.
+assembles the package, one zip entry per sheet streamed from its file. Every sheet has the same finished
+layout: a bold, shaded, wrapped header frozen at the top, filters over the written rows, column widths, A4
+landscape fitted to the page width with the header rows printed on every page, grid lines printed; a wrapped
+row (the header, a column of sentences) is given the height its lines need.
 
 Cells: None and "" are left empty; bool is a boolean cell; int and float are numbers (written as openpyxl
-writes them, 16 significant digits; NaN and infinity left empty); text is an inline string. Text that could
+wrote them: 16 significant digits, NaN and infinity left empty); text is an inline string. Text that could
 run as a formula (results/cells.py) keeps Excel's quote prefix, so it stays text when opened or edited. The
 characters XML cannot hold (most C0 controls, lone surrogates, U+FFFE, U+FFFF) are written as visible
 Python escapes (\\x1b, \\ud800), and text is cut at Excel's 32,767 characters, as openpyxl did. A carriage
