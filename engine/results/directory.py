@@ -2,11 +2,11 @@
 results.xlsx written in one pass) and `-o NAME.xlsx` / `-o NAME.csv`.
 
 They take what SheetsRenderer produces (a head, one piece per unit, a tail). The workbook is streamed
-(openpyxl's write-only mode), looks finished (results/sheets.py), keeps input text from ever becoming a
-formula, and is byte-identical for identical input. `--output DIR`'s three files are written into a temporary
-directory beside DIR, which takes DIR's place only when all three are complete (engine.atomic.atomic_directory):
-the set is all new or all old, never a new results.json beside an old results.xlsx. A single file appears whole
-or not at all."""
+(results/xlsx_writer.py: each row straight to XML, in a temporary file per sheet), looks finished
+(results/sheets.py), keeps input text from ever becoming a formula, and is byte-identical for identical input.
+`--output DIR`'s three files are written into a temporary directory beside DIR, which takes DIR's place only
+when all three are complete (engine.atomic.atomic_directory): the set is all new or all old, never a new
+results.json beside an old results.xlsx. A single file appears whole or not at all."""
 from __future__ import annotations
 
 import csv
@@ -14,6 +14,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from engine.atomic import atomic_directory, atomic_path, atomic_text
+from engine.results import sheets as look
 from engine.results.cells import csv_safe
 
 NAMES = ("results.json", "results.csv", "results.xlsx")
@@ -24,15 +25,10 @@ class _Rows:
     labels (the head says which columns hold categories or input names)."""
 
     def __init__(self, xlsx: bool, csv_handle=None):
-        self.workbook = None
-        if xlsx:
-            from openpyxl import Workbook
-
-            self.workbook = Workbook(write_only=True)
+        self.workbook = look.new_workbook() if xlsx else None
         self.csv = csv.writer(csv_handle, lineterminator="\r\n") if csv_handle is not None else None
         self.sheets: dict = {}
         self.specs: dict = {}
-        self.counts: dict[str, int] = {}
         self.labels: dict = {}
         self.csv_sheet = None
         self.criteria_id = None
@@ -48,28 +44,19 @@ class _Rows:
             self.rows(name, rows)
 
     def head(self, piece: dict) -> None:
-        from engine.results import sheets as look
-
         self.labels = piece["labels"]
         self.csv_sheet = piece["csv_sheet"]
         self.criteria_id = piece["criteria_id"]
         for name, spec in piece["sheets"].items():
             self.specs[name] = spec
-            self.counts[name] = 1
             if self.workbook is not None:
-                sheet = self.workbook.create_sheet(name)
-                look.set_widths(sheet, spec["widths"])
-                look.finish_layout(sheet, len(spec["header"]))  # views go first in a streamed sheet
-                sheet.append(look.header_row(sheet, spec["header"]))
-                self.sheets[name] = sheet
+                self.sheets[name] = look.table(self.workbook, name, spec["header"], spec["widths"])
         if self.csv is not None:
             self.csv.writerow([csv_safe(label) for label in piece["sheets"][self.csv_sheet]["header"]])
         for name, spec in piece["sheets"].items():
             self.rows(name, spec["rows"])
 
     def rows(self, name: str, rows: list[list]) -> None:
-        from engine.results import sheets as look
-
         translate = self.specs[name]["translate"]
         for row in rows:
             row = list(row)
@@ -77,9 +64,8 @@ class _Rows:
                 row[index] = self._label(kind, row[index])
             if name == self.csv_sheet and row[-1] is None:
                 row[-1] = self.criteria_id  # results written before each unit recorded its criteria set
-            self.counts[name] += 1
             if self.workbook is not None:
-                self.sheets[name].append(look.safe_row(self.sheets[name], row))
+                self.sheets[name].append(row)
             if self.csv is not None and name == self.csv_sheet:
                 self.csv.writerow(["" if cell is None else csv_safe(cell) for cell in row])
 
@@ -90,16 +76,11 @@ class _Rows:
         return mapping.get(value, value) if value is not None else None
 
     def save(self, path: Path) -> None:
-        from engine.results import sheets as look
-
-        for name, sheet in self.sheets.items():
-            look.set_filter(sheet, len(self.specs[name]["header"]), self.counts[name])
-        self.workbook.save(path)
-        path.write_bytes(look.reproducible(path.read_bytes()))
+        self.workbook.write(path)
 
     def discard(self) -> None:
-        for sheet in self.sheets.values():  # finish the sheets' temporary streams; nothing is saved
-            sheet.close()
+        if self.workbook is not None:  # drop the sheets' temporary files; nothing is saved
+            self.workbook.close()
 
 
 class DirectoryWriter:

@@ -2,6 +2,11 @@
 (bold header, frozen header row, filters, column widths, A4 landscape with the header repeated on every printed
 page), and the same bytes for the same content (fixed document dates, fixed zip entry dates).
 
+The workbooks written in bulk (results.xlsx, summary.xlsx) are streamed by results/xlsx_writer.py, which writes
+the SpreadsheetML itself (openpyxl's write-only mode cost ~8 µs a cell, most of `--output DIR`'s time). The
+small input form (forms/template.py: data validation, several styles) is built with openpyxl and saved by
+`save_workbook`.
+
 Text from input (a unit's name, a file name, a value given) is data, never a formula: a string that starts with
 =, +, -, @ (or a tab or carriage return, which some programs strip before reading the rest) is stored as a text
 cell with Excel's "quote prefix" style, so neither opening nor editing the cell evaluates it.
@@ -14,63 +19,27 @@ import zipfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from engine.atomic import atomic_path
-from engine.results.cells import is_formula_like
-
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-HEADER_ALIGN = Alignment(wrap_text=True, vertical="top")
-WRAP = Alignment(wrap_text=True, vertical="top")
-# The date written into docProps/core.xml and on every zip entry: identical input gives identical bytes.
-FIXED_TIMESTAMP = "2000-01-01T00:00:00Z"
-FIXED_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+from engine.results.xlsx_writer import FIXED_TIMESTAMP, Sheet, StreamingWorkbook, zip_entry
 
 
-def make_safe(cell) -> None:
-    """A cell holding formula-like text keeps it as text (for a normal or a write-only cell)."""
-    if is_formula_like(cell.value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
+def new_workbook(title: str | None = None) -> StreamingWorkbook:
+    """A streamed workbook; `table` adds its sheets, `StreamingWorkbook.write` saves it to a (temporary) path."""
+    return StreamingWorkbook(title)
 
 
-# Characters an .xlsx cell cannot hold (XML 1.0 forbids most control characters): a unit name read from a file
-# may carry them; they are written as visible escapes (\x1b) instead of failing the whole workbook.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+def table(workbook: StreamingWorkbook, name: str, header: Iterable[Any], widths: Iterable[float]) -> Sheet:
+    """A finished sheet with its header row written: append the data rows with `Sheet.append`."""
+    sheet = workbook.add_sheet(name, widths)
+    sheet.header(header)
+    return sheet
 
 
-def _storable(value: Any) -> Any:
-    if isinstance(value, str) and _ILLEGAL.search(value):
-        return _ILLEGAL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
-    return value
-
-
-def safe_row(sheet, values: Iterable[Any]) -> list:
-    """A row for a write-only sheet: plain values (control characters escaped), with formula-like text wrapped
-    in protected cells."""
-    row = []
-    for value in map(_storable, values):
-        if is_formula_like(value):
-            cell = WriteOnlyCell(sheet, value)
-            make_safe(cell)
-            row.append(cell)
-        else:
-            row.append(value)
-    return row
-
-
-def header_row(sheet, labels: Iterable[str]) -> list:
-    """Header cells for a write-only sheet: bold, shaded, wrapped."""
-    cells = []
-    for label in labels:
-        cell = WriteOnlyCell(sheet, label)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
-        make_safe(cell)
-        cells.append(cell)
-    return cells
+def save_streamed(workbook: StreamingWorkbook, path: str | Path) -> Path:
+    """Write a streamed workbook atomically: the file appears whole or not at all."""
+    with atomic_path(path) as tmp:
+        workbook.write(tmp)
+    return Path(path)
 
 
 def width_for(label: str, values: Iterable[Any] = ()) -> float:
@@ -85,37 +54,6 @@ def _shown(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     return "" if value is None else str(value)
-
-
-def set_widths(sheet, widths: Iterable[float]) -> None:
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-def finish_layout(sheet, columns: int, header_rows: int = 1) -> None:
-    """Freeze the header, repeat it on every printed page, A4 landscape fitted to the page width. For a
-    write-only sheet call this before the first row is appended (the views are written first)."""
-    sheet.freeze_panes = f"A{header_rows + 1}"
-    sheet.print_title_rows = f"1:{header_rows}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = "9"  # A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.print_options.gridLines = True
-
-
-def set_filter(sheet, columns: int, rows: int, header_row_number: int = 1) -> None:
-    """Filters on the header row over every written row (a write-only sheet: call before saving)."""
-    if columns:
-        sheet.auto_filter.ref = f"A{header_row_number}:{get_column_letter(columns)}{max(rows, header_row_number)}"
-
-
-def style_header(sheet, columns: int, row: int = 1) -> None:
-    """Bold, shaded, wrapped header cells of a normal (not write-only) sheet."""
-    for column in range(1, columns + 1):
-        cell = sheet.cell(row, column)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
 
 
 def save_workbook(workbook, path: str | Path) -> Path:
@@ -142,8 +80,5 @@ def reproducible(xlsx: bytes) -> bytes:
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = _DATES.sub(rb"\g<1>" + FIXED_TIMESTAMP.encode() + rb"\g<3>", content)
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, content)
+            target.writestr(zip_entry(info.filename), content)
     return out.getvalue()
