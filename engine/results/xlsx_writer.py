@@ -46,7 +46,10 @@ _STYLE_ATTR = [""] + [f' s="{style}"' for style in range(1, 6)]
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Any character that needs more than copying: illegal in XML, markup, or a carriage return (which an XML
 # reader turns into a line feed unless it is a character reference).
-_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r&<>\ud800-\udfff\ufffe\uffff]")
+_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r&<>\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+# Spreadsheet programs read _xHHHH_ in a cell's text as the character U+HHHH: text that holds such a run
+# literally has its underscore written as _x005F_, so it reads back as written.
+_OOXML_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -64,7 +67,8 @@ def storable(text: str) -> str:
 
 def _markup(text: str) -> str:
     """Storable text as XML element content: markup escaped, carriage returns kept."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return _OOXML_ESCAPE.sub("_x005F_", text) if "_x" in text else text
 
 
 def _xml_text(text: str) -> str:
