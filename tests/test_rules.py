@@ -217,3 +217,26 @@ def test_a_full_memo_starts_again_and_answers_the_same(monkeypatch):
     again = compiled.bands(items[::-1] + items)  # the memo is cleared on the way; every answer still given
     assert [d.points for d in first] == [0, 10, 10, 30, 30, 50, 50]
     assert again == first[::-1] + first
+
+
+def test_facts_are_written_as_the_json_the_rules_expect(monkeypatch):
+    # Facts are built as text (not dicts) for speed: each must parse to exactly the typed fields its rules test.
+    import json
+    compiled = rules.CompiledRules(CRITERIA, memo=False)
+    posted = []
+    original = compiled._post
+    monkeypatch.setattr(compiled, "_post", lambda bodies: posted.extend(bodies) or original(bodies))
+    compiled.bands([(0, "value", 1.0), (10, "value", 97.25), (5, "empty", None), (3, "unscored", None)])
+    compiled.criteria_outcomes([(True, 70), (False, 0)])
+    compiled.units([(0, 0, "other", 1000, 0), (2, 1, None, 0, 13)])
+    facts = [json.loads(body + "}") for body in posted]
+    ids = [indicator.id for _, indicator in CRITERIA.indicators]
+    assert facts == [
+        {"kind": "measure", "indicator": ids[0], "value": 1.0}, {"kind": "measure", "indicator": ids[10], "value": 97.25},
+        {"kind": "empty", "indicator": ids[5], "value": 0.0}, {"kind": "unscored", "indicator": ids[3], "value": 0.0},
+        {"kind": "criterion", "complete": 1.0, "points": 70.0}, {"kind": "criterion", "complete": 0.0, "points": 0.0},
+        {"kind": "unit", "errors": 0.0, "unscored": 0.0, "category": "other", "total": 1000.0, "not_met": 0.0},
+        {"kind": "unit", "errors": 2.0, "unscored": 1.0, "category": "", "total": 0.0, "not_met": 13.0}]
+    assert all(type(v) in (str, float) for fact in facts for v in fact.values())  # typed: no int/str coercion
+    with pytest.raises(rules.EngineError, match="not a finite number"):
+        compiled.bands([(0, "value", float("nan"))])

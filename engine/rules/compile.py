@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -167,24 +168,35 @@ class CompiledRules:
     def bands(self, items: Sequence[tuple[int, str, float | None]]) -> list[BandDecision]:
         """Band and points for each (indicator position, state, value); state is "value", "empty" or
         "unscored" (value None unless state is "value")."""
-        kinds = {"value": "measure", "empty": "empty", "unscored": "unscored"}
+        heads = self._heads
 
         def fact(item):
             position, state, value = item
-            return {"kind": kinds[state], "indicator": self._ids[position],
-                    "value": float(value) if value is not None else 0.0}
+            if state != "value":
+                return f'{heads[position][state]}0.0'
+            if not math.isfinite(value):  # never from validated inputs; JSON could not carry it
+                raise EngineError(f"indicator {self._ids[position]}: measure {value!r} is not a finite number")
+            return f'{heads[position]["value"]}{float(value)!r}'
         return self._ask("indicator", items, fact)
 
     def criteria_outcomes(self, items: Sequence[tuple[bool, int]]) -> list[str]:
         """met / zero / below_minimum / unscored for each (every indicator scored, points)."""
         return self._ask("criterion", items,
-                         lambda item: {"kind": "criterion", "complete": float(item[0]), "points": float(item[1])})
+                         lambda item: f'{{"kind": "criterion", "complete": {float(item[0])!r}, "points": {float(item[1])!r}')
 
     def units(self, items: Sequence[tuple[int, int, str | None, int, int]]) -> list[UnitDecision]:
         """The decision for each (data errors, unscored indicators, category or None, total, criteria not met)."""
-        return self._ask("unit", items, lambda item: {
-            "kind": "unit", "errors": float(item[0]), "unscored": float(item[1]), "category": item[2] or "",
-            "total": float(item[3]), "not_met": float(item[4])})
+        return self._ask("unit", items, lambda item: (
+            f'{{"kind": "unit", "errors": {float(item[0])!r}, "unscored": {float(item[1])!r}, '
+            f'"category": {json.dumps(item[2] or "")}, "total": {float(item[3])!r}, "not_met": {float(item[4])!r}'))
+
+    @cached_property
+    def _heads(self) -> list[dict[str, str]]:
+        """Each indicator's fact as JSON text up to its value, per state (facts are written as text: building
+        dicts and serialising them was a fifth of the cost of asking)."""
+        kinds = {"value": "measure", "empty": "empty", "unscored": "unscored"}
+        return [{state: f'{{"kind": "{kind}", "indicator": {json.dumps(indicator_id)}, "value": '
+                 for state, kind in kinds.items()} for indicator_id in self._ids]
 
     def band_of(self, position: int, value: float) -> BandDecision:
         """bands() for one measure value (gaps and plans ask one candidate at a time)."""
@@ -240,16 +252,17 @@ class CompiledRules:
             sums = {total + p for total in sums for p in points}
         return sorted(sums)
 
-    def _post(self, bodies: list[dict]) -> list:
-        """Assert the facts, read the one rule each fires, retract them."""
+    def _post(self, bodies: list[str]) -> list:
+        """Assert the facts (each a JSON object's text without its closing brace; see bands()), read the one
+        rule each fires, retract them."""
         core = _core()
         decisions: list = [None] * len(bodies)
         with _LOCK:
             handle = self.handle()
             for start in range(0, len(bodies), CHUNK):
-                chunk = [{**body, "sid": SESSION, "id": str(start + offset)}
-                         for offset, body in enumerate(bodies[start:start + CHUNK])]
-                text = json.dumps(chunk)
+                chunk = bodies[start:start + CHUNK]
+                text = "[" + ", ".join(f'{body}, "sid": "{SESSION}", "id": "{start + offset}"}}'
+                                       for offset, body in enumerate(chunk)) + "]"
                 try:
                     fired = _fire(core, handle, text)
                 finally:
@@ -257,11 +270,11 @@ class CompiledRules:
                 for fact_id, rule_name in fired:
                     index = int(fact_id)
                     if decisions[index] is not None:
-                        raise EngineError(f"fact {chunk[index - start]} matched two rules: overlapping rules")
+                        raise EngineError(f"fact {chunk[index - start]}}} matched two rules: overlapping rules")
                     decisions[index] = self.decides[rule_name]
                 undecided = [chunk[i - start] for i in range(start, start + len(chunk)) if decisions[i] is None]
                 if undecided:
-                    raise EngineError(f"{len(undecided)} fact(s) matched no rule, e.g. {undecided[0]}")
+                    raise EngineError(f"{len(undecided)} fact(s) matched no rule, e.g. {undecided[0]}}}")
         return decisions
 
 
