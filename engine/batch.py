@@ -82,9 +82,9 @@ def _setup(job: Job) -> None:
 
 
 def _meta(library: CriteriaLibrary) -> Meta:
-    # The head describes the set in force today: with a directory of sets, units of other periods name their
-    # own set per unit (criteria_set), and their band indexes refer to that set.
-    return Meta(library.id, library.source, library.digest, library.current())
+    # The head describes the set in force today and, for a directory of sets, every other set under its key:
+    # a unit of another period names its set (criteria_set), and its band indexes refer to that set.
+    return Meta(library.id, library.source, library.digest, library.current(), library.sets)
 
 
 def _evaluate_chunk(first_index: int, records_: list[Record]) -> list[Evaluated]:

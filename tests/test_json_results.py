@@ -96,6 +96,25 @@ def test_compact_units_say_what_the_detailed_ones_say(compact, detailed):
             assert reached["text"] in indicator["band"]  # the empty-denominator band says so around it
         assert [(g["indicator"], g["input"], g["target_value"], g["flips_decision"]) for g in short["gaps"]] == \
                [(g["indicator"], g["input"], g["target_value"], g["flips_decision"]) for g in full["gaps"]]
+        ref = full["criteria_set"]
+        assert short["criteria_set"] == compact["criteria"]["key"] == f"{ref['id']}@{ref['effective']} sha256:{ref['digest'][:12]}"
+
+
+def test_a_compact_plan_is_the_detailed_plan_without_its_sentences(compact, detailed):
+    """Each change's input label is given once in the metadata; every sentence stays in --detail."""
+    labels = {i["name"]: i["label"] for i in compact["criteria"]["inputs"]}
+    planned = blocked = 0
+    for short, full in zip(compact["units"], detailed["units"]):
+        if full["plan"] is None:
+            assert short["plan"] is None
+            continue
+        assert short["plan"]["reaches_recognition"] == full["plan"]["reaches_recognition"]
+        assert [dict(c, label=labels[c["input"]]) for c in short["plan"]["changes"]] == full["plan"]["changes"]
+        assert short["plan"]["blocked_by"] == [{"criterion": b["criterion"], "indicator": b["indicator"]}
+                                               for b in full["plan"]["blocked_by"]]
+        planned += len(short["plan"]["changes"])
+        blocked += len(short["plan"]["blocked_by"])
+    assert planned and blocked  # the sample area has both: the comparison above compared something
 
 
 def test_the_metadata_sums_to_the_criteria_set(compact):

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from engine.messages import Message, both, number
 from engine.results.cells import csv_safe
-from engine.results.model import DECIDED, STATUSES, BatchResult, Gap, UnitResult, localise
+from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise
 from engine.text import printable
 
 if TYPE_CHECKING:
@@ -75,6 +75,8 @@ class Meta:
     criteria_source: str
     criteria_digest: str
     criteria: CriteriaSet | None = None
+    # The other sets of a --criteria directory: a unit of another period is scored by one of them.
+    others: tuple[CriteriaSet, ...] = ()
 
     def criteria_set(self) -> CriteriaSet:
         """The criteria the batch was scored with: given, or loaded again from its file."""
@@ -93,36 +95,41 @@ FORMAT_VERSION = 1  # of the JSON results: schema/v1/results.schema.json describ
 
 
 class JsonRenderer:
-    """{"criteria": what every unit was scored against (once), "units": [one unit per line], "summary": ...}
+    """{"criteria": what the units were scored against (once), "units": [one unit per line], "summary": ...}
 
     By default a unit carries only what is its own: input values, points per criterion, the band each indicator
-    reached, status, reasons, gaps (and its plan and criteria set when the engine gives them); names, citations and band
-    wording are in "criteria" at the top, referred to by criterion number, indicator id and band index.
-    `detail` keeps every unit's full explanation (each indicator with its name, band wording and citation).
-    The shape is documented in schema/v1/results.schema.json."""
+    reached, status, reasons, gaps, its plan, and the key of its criteria set; names, citations, band and input
+    wording are in "criteria" at the top (and, for the other sets of a --criteria directory, in
+    "criteria_sets" under their keys), referred to by criterion number, indicator id, band index and input name.
+    `detail` keeps every unit's full explanation (each indicator with its name, band wording and citation, every
+    gap and plan sentence). The shape is documented in schema/v1/results.schema.json."""
 
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
         self.detail = detail
-        self._bands: dict[str, dict[str, int]] = {}
-        self._digest: str | None = None
+        self._bands: dict[str, dict[str, dict[str, int]]] = {}  # criteria set digest → its band indexes
+        self._digest: str | None = None  # the header's set: what scored a unit whose period picks none
 
     def head(self, meta: Meta) -> str:
         fields = {"format": "cfc-results", "format_version": FORMAT_VERSION, "criteria_id": meta.criteria_id,
                   "criteria_source": meta.criteria_source, "criteria_digest": meta.criteria_digest,
                   "lang": self.lang, "detail": self.detail}
         criteria = meta.criteria_set()
+        others = [other for other in meta.others if other.digest != criteria.digest]
         fields["criteria"] = criteria_metadata(criteria, self.lang)
-        self._bands = _band_indexes(criteria)  # a worker's renderer learns them here too (batch._setup)
+        fields["criteria_sets"] = {set_key(other): criteria_metadata(other, self.lang) for other in others}
+        # A worker's renderer learns the band indexes here too (batch._setup), so that its units refer to the
+        # same metadata as the head the parent writes.
+        self._bands = {cs.digest: _band_indexes(cs) for cs in [criteria, *others]}
         self._digest = criteria.digest
         return _dumps(fields)[:-1] + ', "units": [\n'
 
     def unit(self, result: UnitResult, index: int) -> str:
-        # The header describes one criteria set. A unit scored by another (its period falls under another set of
-        # a --criteria directory) cannot point into that header: it carries its own full explanation instead.
-        other_set = result.criteria_set is not None and result.criteria_set.digest != self._digest
-        data = (localise(result.model_dump(mode="json", by_alias=True), self.lang) if self.detail or other_set
-                else compact_unit(result, self.lang, self._bands))
+        ref = result.criteria_set
+        bands = self._bands.get(self._digest if ref is None else ref.digest)
+        # A unit scored by a set the head does not describe cannot point into it: it explains itself in full.
+        data = (localise(result.model_dump(mode="json", by_alias=True), self.lang) if self.detail or bands is None
+                else compact_unit(result, self.lang, bands))
         return (",\n" if index else "") + _dumps(data)
 
     def tail(self, summary: Summary) -> str:
@@ -135,13 +142,23 @@ def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
+def set_key(criteria: CriteriaSet) -> str:
+    """How results name a criteria set: its id, the day it took effect and the start of its file's sha256, as
+    in the criteria_set column of the CSV and workbook."""
+    return _set_key(criteria.instrument.id, criteria.instrument.effective.isoformat(), criteria.digest)
+
+
+def _set_key(id_: str, effective: str, digest: str) -> str:
+    return f"{id_}@{effective} sha256:{digest[:12]}"
+
+
 def criteria_metadata(criteria: CriteriaSet, lang: str) -> dict:
-    """What every unit of a batch shares: the criteria set's names, citations, categories and bands."""
+    """What every unit of a batch shares: the criteria set's names, citations, categories, bands and inputs."""
     instrument = criteria.instrument
     return {
-        "id": instrument.id, "title": instrument.title(lang), "citation": instrument.citation,
-        "effective": instrument.effective.isoformat(), "total_points": instrument.total_points,
-        "digest": criteria.digest,
+        "id": instrument.id, "key": set_key(criteria), "title": instrument.title(lang),
+        "citation": instrument.citation, "effective": instrument.effective.isoformat(),
+        "total_points": instrument.total_points, "digest": criteria.digest,
         "categories": [{"id": c.id, "label": c.label(lang), "threshold": c.threshold} for c in criteria.categories],
         "recognition": {"min_points_per_criterion": criteria.recognition.min_points_per_criterion,
                         "citation": criteria.recognition.citation, "status": criteria.recognition.status},
@@ -156,6 +173,7 @@ def criteria_metadata(criteria: CriteriaSet, lang: str) -> dict:
                           for i, (band, text) in enumerate(zip(indicator.scoring.bands, indicator.band_texts))],
             } for indicator in criterion.indicators],
         } for criterion in criteria.criteria],
+        "inputs": [{"name": decl.name, "label": decl.label(lang)} for decl in criteria.inputs],
     }
 
 
@@ -174,15 +192,18 @@ def _band_indexes(criteria: CriteriaSet) -> dict[str, dict[str, int]]:
 def compact_unit(result: UnitResult, lang: str, bands: dict[str, dict[str, int]]) -> dict:
     """A unit's own results, without what the criteria metadata says once for all (see criteria_metadata):
     per indicator only the index of the band it reached (its points and wording are in the metadata) and, when
-    it was not simply scored, its state. Built from the model's attributes: dumping then localising the whole
-    model costs more than scoring it."""
+    it was not simply scored, its state; gaps and plan as data (their sentences are in --detail). Built from
+    the model's attributes: dumping then localising the whole model costs more than scoring it."""
     values: dict = {}
     reached: dict[str, int | None] = {}
     states: dict[str, str] = {}
+    criteria = []
     for criterion in result.criteria:
+        criteria.append({"number": criterion.number, "points": criterion.points, "complete": criterion.complete})
         for ind in criterion.indicators:
             values.update(ind.inputs)
-            reached[ind.id] = bands.get(ind.id, {}).get(ind.band.vi) if ind.band is not None else None
+            band = ind.band
+            reached[ind.id] = None if band is None else bands.get(ind.id, _NO_BANDS).get(band.vi)
             if ind.state != "scored":
                 states[ind.id] = ind.state
     data = {
@@ -190,34 +211,36 @@ def compact_unit(result: UnitResult, lang: str, bands: dict[str, dict[str, int]]
         "province": result.province, "period": result.period, "category": result.category,
         "source": result.source(lang), "status": result.status, "total": result.total,
         "max_total": result.max_total, "threshold": result.threshold, "shortfall": result.shortfall,
-        "values": values,
-        "criteria": [{"number": c.number, "points": c.points, "complete": c.complete} for c in result.criteria],
-        "bands": reached, "states": states,
+        "values": values, "criteria": criteria, "bands": reached, "states": states,
         "reasons": [{"code": r.code, "criterion": r.criterion, "message": r.message(lang)} for r in result.reasons],
-        "gaps": [_gap(gap) for gap in result.gaps],
+        "gaps": [{"indicator": g.indicator, "kind": g.kind, "points_gain": g.points_gain, "input": g.input,
+                  "target_value": g.target_value, "flips_decision": g.flips_decision} for g in result.gaps],
         "missing_inputs": result.missing_inputs,
         "errors": [error(lang) for error in result.errors],
         "error_details": [{"input": e.input, "value": _finite(e.value), "message": e.message(lang)}
                           for e in result.error_details],
         "ignored_inputs": result.ignored_inputs,
     }
-    if result.plan is not None:
-        data["plan"] = localise(result.plan.model_dump(mode="json", by_alias=True), lang)
+    plan = result.plan
+    # As data: each input's label is in the metadata's inputs, each sentence in --detail. Null as in --detail
+    # (invalid data or an unknown category: nothing to plan against).
+    data["plan"] = None if plan is None else {
+        "reaches_recognition": plan.reaches_recognition,
+        "changes": [{"input": c.input, "from": c.from_, "to": c.to, "points": c.points, "criterion": c.criterion,
+                     "indicator": c.indicator} for c in plan.changes],
+        "blocked_by": [{"criterion": b.criterion, "indicator": b.indicator} for b in plan.blocked_by]}
+    ref = result.criteria_set
     # Always said, null included: a unit whose period picks no set was scored by none.
-    data["criteria_set"] = result.criteria_set.model_dump(mode="json") if result.criteria_set else None
+    data["criteria_set"] = None if ref is None else _set_key(ref.id, ref.effective, ref.digest)
     return data
+
+
+_NO_BANDS: dict[str, int] = {}
 
 
 def _finite(value):
     """A value as given, fit for JSON: NaN and infinity (a YAML .nan, say) are shown as the text they were."""
     return str(value) if isinstance(value, float) and not math.isfinite(value) else value
-
-
-def _gap(gap: Gap) -> dict:
-    """What it takes, as data: the input to change, to which value, for how many points, and whether that alone
-    flips the decision. Its criterion, band wording and citation are in the metadata, its sentence in --detail."""
-    return {"indicator": gap.indicator, "kind": gap.kind, "points_gain": gap.points_gain, "input": gap.input,
-            "target_value": gap.target_value, "flips_decision": gap.flips_decision}
 
 
 CSV_FIXED = ["unit_code", "unit_name", "district", "province", "period", "category", "status", "total",
@@ -234,7 +257,7 @@ def _criterion_points(result: UnitResult) -> list[int | None]:
 def criteria_set_cell(result: UnitResult) -> str | None:
     """The set that scored a unit, in one cell: id@effective and the start of its file's sha256."""
     ref = result.criteria_set
-    return None if ref is None else f"{ref.id}@{ref.effective} sha256:{ref.digest[:12]}"
+    return None if ref is None else _set_key(ref.id, ref.effective, ref.digest)
 
 
 class CsvRenderer:
