@@ -22,6 +22,7 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from engine.messages import Message, both, number
@@ -42,7 +43,7 @@ _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 
 def _decimal_comma(text: str, lang: str) -> str:
     """Measures and bands in Vietnamese take a decimal comma: 97.83% → 97,83%, ≤ 0.5‰ → ≤ 0,5‰."""
-    return _DECIMAL_POINT.sub(",", text) if lang == "vi" else text
+    return _DECIMAL_POINT.sub(",", text) if lang == "vi" and "." in text else text
 
 
 @dataclass
@@ -107,7 +108,7 @@ class JsonRenderer:
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
         self.detail = detail
-        self._bands: dict[str, dict[str, dict[str, int]]] = {}  # criteria set digest → its band indexes
+        self._bands: dict[str, dict] = {}  # criteria set digest → its band indexes (see _band_indexes)
         self._digest: str | None = None  # the header's set: what scored a unit whose period picks none
 
     def head(self, meta: Meta) -> str:
@@ -128,9 +129,9 @@ class JsonRenderer:
         ref = result.criteria_set
         bands = self._bands.get(self._digest if ref is None else ref.digest)
         # A unit scored by a set the head does not describe cannot point into it: it explains itself in full.
-        data = (localise(result.model_dump(mode="json", by_alias=True), self.lang) if self.detail or bands is None
-                else compact_unit(result, self.lang, bands))
-        return (",\n" if index else "") + _dumps(data)
+        text = (_dumps(localise(result.model_dump(mode="json", by_alias=True), self.lang))
+                if self.detail or bands is None else compact_unit(result, self.lang, bands))
+        return (",\n" if index else "") + text
 
     def tail(self, summary: Summary) -> str:
         rest = _dumps({"summary": summary.counts, "file_errors": summary.file_errors,
@@ -138,8 +139,9 @@ class JsonRenderer:
         return "\n], " + rest[1:] + "\n"
 
 
-def _dumps(data) -> str:
-    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+# json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")), without building an encoder per
+# call or tracking containers for cycles (results hold none): the same bytes, for a fraction less per unit.
+_dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=False).encode
 
 
 def set_key(criteria: CriteriaSet) -> str:
@@ -177,41 +179,51 @@ def criteria_metadata(criteria: CriteriaSet, lang: str) -> dict:
     }
 
 
-def _band_indexes(criteria: CriteriaSet) -> dict[str, dict[str, int]]:
-    """Per indicator: the band wording a result shows (plain, or as the empty-denominator band) → its index."""
+def _band_indexes(criteria: CriteriaSet) -> dict[str, tuple[str, dict[str, str]]]:
+    """Per indicator, what a compact unit writes for it under "bands", as JSON text: `"id":null` when it reached
+    no band, and for each band wording a result shows (plain, or as the empty-denominator band) `"id":index`."""
     out = {}
     for _, indicator in criteria.indicators:
+        key = _dumps(indicator.id) + ":"
         texts = {}
         for index, text in enumerate(indicator.band_texts):
-            texts[text.vi] = index
-            texts[both("band_empty_denominator", band=text).vi] = index
-        out[indicator.id] = texts
+            texts[text.vi] = texts[both("band_empty_denominator", band=text).vi] = f"{key}{index}"
+        out[indicator.id] = (key + "null", texts)
     return out
 
 
-def compact_unit(result: UnitResult, lang: str, bands: dict[str, dict[str, int]]) -> dict:
-    """A unit's own results, without what the criteria metadata says once for all (see criteria_metadata):
+def compact_unit(result: UnitResult, lang: str, bands: dict[str, tuple[str, dict[str, str]]]) -> str:
+    """A unit's own results as JSON, without what the criteria metadata says once for all (see criteria_metadata):
     per indicator only the index of the band it reached (its points and wording are in the metadata) and, when
-    it was not simply scored, its state; gaps and plan as data (their sentences are in --detail). Built from
-    the model's attributes: dumping then localising the whole model costs more than scoring it."""
+    it was not simply scored, its state; gaps and plan as data (their sentences are in --detail).
+
+    Built from the model's attributes (dumping then localising the whole model costs more than scoring it). The
+    points per criterion and the band indexes — two thirds of a unit's containers, all small numbers under keys
+    the criteria set fixes — are written as text directly; everything else goes through the JSON encoder. The
+    result is exactly what _dumps gives for the same keys and values in the same order (tests check it)."""
     values: dict = {}
-    reached: dict[str, int | None] = {}
-    states: dict[str, str] = {}
     criteria = []
+    reached = []
+    states: dict[str, str] = {}
     for criterion in result.criteria:
-        criteria.append({"number": criterion.number, "points": criterion.points, "complete": criterion.complete})
+        criteria.append(f'{{"number":{criterion.number:d},"points":{criterion.points:d},"complete":'
+                        f'{"true" if criterion.complete else "false"}}}')
         for ind in criterion.indicators:
             values.update(ind.inputs)
+            unreached, by_text = bands.get(ind.id) or _unknown(ind.id)
             band = ind.band
-            reached[ind.id] = None if band is None else bands.get(ind.id, _NO_BANDS).get(band.vi)
+            reached.append(unreached if band is None else by_text.get(band.vi, unreached))
             if ind.state != "scored":
                 states[ind.id] = ind.state
-    data = {
+    ref = result.criteria_set
+    plan = result.plan
+    head = _dumps({
         "unit_code": result.unit_code, "unit_name": result.unit_name, "district": result.district,
         "province": result.province, "period": result.period, "category": result.category,
         "source": result.source(lang), "status": result.status, "total": result.total,
         "max_total": result.max_total, "threshold": result.threshold, "shortfall": result.shortfall,
-        "values": values, "criteria": criteria, "bands": reached, "states": states,
+        "values": values})
+    tail = _dumps({
         "reasons": [{"code": r.code, "criterion": r.criterion, "message": r.message(lang)} for r in result.reasons],
         "gaps": [{"indicator": g.indicator, "kind": g.kind, "points_gain": g.points_gain, "input": g.input,
                   "target_value": g.target_value, "flips_decision": g.flips_decision} for g in result.gaps],
@@ -220,22 +232,22 @@ def compact_unit(result: UnitResult, lang: str, bands: dict[str, dict[str, int]]
         "error_details": [{"input": e.input, "value": _finite(e.value), "message": e.message(lang)}
                           for e in result.error_details],
         "ignored_inputs": result.ignored_inputs,
-    }
-    plan = result.plan
-    # As data: each input's label is in the metadata's inputs, each sentence in --detail. Null as in --detail
-    # (invalid data or an unknown category: nothing to plan against).
-    data["plan"] = None if plan is None else {
-        "reaches_recognition": plan.reaches_recognition,
-        "changes": [{"input": c.input, "from": c.from_, "to": c.to, "points": c.points, "criterion": c.criterion,
-                     "indicator": c.indicator} for c in plan.changes],
-        "blocked_by": [{"criterion": b.criterion, "indicator": b.indicator} for b in plan.blocked_by]}
-    ref = result.criteria_set
-    # Always said, null included: a unit whose period picks no set was scored by none.
-    data["criteria_set"] = None if ref is None else _set_key(ref.id, ref.effective, ref.digest)
-    return data
+        # As data: each input's label is in the metadata's inputs, each sentence in --detail. Null as in
+        # --detail (invalid data or an unknown category: nothing to plan against).
+        "plan": None if plan is None else {
+            "reaches_recognition": plan.reaches_recognition,
+            "changes": [{"input": c.input, "from": c.from_, "to": c.to, "points": c.points,
+                         "criterion": c.criterion, "indicator": c.indicator} for c in plan.changes],
+            "blocked_by": [{"criterion": b.criterion, "indicator": b.indicator} for b in plan.blocked_by]},
+        # Always said, null included: a unit whose period picks no set was scored by none.
+        "criteria_set": None if ref is None else _set_key(ref.id, ref.effective, ref.digest)})
+    return "".join((head[:-1], ',"criteria":[', ",".join(criteria), '],"bands":{', ",".join(reached),
+                    '},"states":', _dumps(states) if states else "{}", ",", tail[1:]))
 
 
-_NO_BANDS: dict[str, int] = {}
+def _unknown(indicator: str) -> tuple[str, dict[str, str]]:
+    """An indicator the criteria metadata does not list: no band to point to."""
+    return _dumps(indicator) + ":null", {}
 
 
 def _finite(value):
@@ -246,6 +258,7 @@ def _finite(value):
 CSV_FIXED = ["unit_code", "unit_name", "district", "province", "period", "category", "status", "total",
              "threshold", "shortfall"]
 CSV_AFTER = ["reasons", "gaps", "missing_inputs", "provisional_rules", "errors", "source", "criteria_set"]
+_csv_fixed = attrgetter(*CSV_FIXED)
 
 
 def _criterion_points(result: UnitResult) -> list[int | None]:
@@ -266,11 +279,15 @@ class CsvRenderer:
 
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
+        self._buffer = io.StringIO()  # one writer for every row: building one per row cost more than the row
+        self._writer = csv.writer(self._buffer, lineterminator="\n")
 
     def _row(self, cells: list) -> str:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerow([csv_safe(cell) for cell in cells])
-        return out.getvalue()
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._writer.writerow([csv_safe(cell) for cell in cells])
+        return buffer.getvalue()
 
     def head(self, meta: Meta) -> str:
         numbers = [c.number for c in meta.criteria_set().criteria]
@@ -278,7 +295,7 @@ class CsvRenderer:
 
     def unit(self, result: UnitResult, index: int) -> str:
         lang = self.lang
-        return self._row([getattr(result, name) if getattr(result, name) is not None else "" for name in CSV_FIXED]
+        return self._row(["" if value is None else value for value in _csv_fixed(result)]
                          + ["" if p is None else p for p in _criterion_points(result)]
                          + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
                             " ".join(result.missing_inputs), " ".join(p.indicator for p in result.provisional),
@@ -299,6 +316,7 @@ class TableRenderer:
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
         self.detail = detail
+        self._status = _status_labels(lang)
 
     def head(self, meta: Meta) -> str:
         lang = self.lang
@@ -318,19 +336,32 @@ class TableRenderer:
             lines.append(name)
             name = ""
         lines.append(f"{name:<{NAME_WIDTH}} {f'{total}/{threshold}':>13}  "
-                     f"{_say('status_' + result.status, lang):<16} {zeros}")
+                     f"{self._status[result.status]:<16} {zeros}")
         lines += _notes(result, lang)
         lines += _plan(result, lang)
         if self.detail:
             lines += [""] + _indicators(result, lang)
-        return "\n".join(printable(line, keep="") for line in lines) + "\n"  # names never drive the terminal
+        return _printable_lines(lines) + "\n"  # names never drive the terminal
 
     def tail(self, summary: Summary) -> str:
         lines = ["", summary_line(summary, self.lang)]
         if summary.provisional:
             lines.append(_say("provisional_note", self.lang, count=summary.provisional))
         lines += [f"! {error}" for error in summary.file_errors + summary.not_evaluated]
-        return "\n".join(printable(line, keep="") for line in lines) + "\n"
+        return _printable_lines(lines) + "\n"
+
+
+def _printable_lines(lines: list[str]) -> str:
+    """The lines joined, each made printable with nothing kept (a line break inside a name is shown as \\n).
+    When no line holds a line break, one pass over the joined text that keeps the joins does the same."""
+    text = "\n".join(lines)
+    if text.count("\n") == len(lines) - 1:
+        return printable(text, keep="\n")
+    return "\n".join(printable(line, keep="") for line in lines)
+
+
+def _status_labels(lang: str) -> dict[str, str]:
+    return {status: _say("status_" + status, lang) for status in STATUSES}
 
 
 # ---------------------------------------------------------------- spreadsheet rows
@@ -398,6 +429,11 @@ class SheetsRenderer:
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
         self.json = JsonRenderer(lang, detail) if self.with_json else None
+        # What every unit's rows repeat, worded once.
+        self._status = _status_labels(lang)
+        self._names = [self._pick(SHEETS[sheet]) for sheet in ("units", "gaps", "errors")]
+        self._yes_no = ("có", "không") if lang == "vi" else ("yes", "no")
+        self._band_status = {status: self._pick(pair) for status, pair in BAND_STATUS.items()}
 
     def _pick(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.lang == "vi" else pair[1]
@@ -425,7 +461,7 @@ class SheetsRenderer:
     def unit(self, result: UnitResult, index: int) -> dict:
         lang = self.lang
         decided = result.status in DECIDED
-        status = _say("status_" + result.status, lang)
+        status = self._status[result.status]
         # An undecided unit (incomplete or invalid data) has no total to show: its sum covers only part of
         # the criteria, and a number in the total column would read as a score.
         unit_row = ([result.unit_code, result.unit_name, result.district, result.province, result.period,
@@ -435,15 +471,16 @@ class SheetsRenderer:
                     + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
                        list(result.missing_inputs), ", ".join(p.indicator for p in result.provisional),
                        result.source(lang), criteria_set_cell(result)])
-        yes, no = ("có", "không") if lang == "vi" else ("yes", "no")
+        yes, no = self._yes_no
+        band_status = self._band_status
         gap_rows = [[result.unit_code, result.unit_name, g.criterion, g.indicator, g.current_points, g.next_points,
                      g.points_gain, g.input, _cell(g.current_value), _cell(g.target_value), g.change,
-                     yes if g.flips_decision else no, self._pick(BAND_STATUS[g.status]) if g.status else None,
+                     yes if g.flips_decision else no, band_status[g.status] if g.status else None,
                      g.message(lang)] for g in result.gaps]
         error_rows = [[result.unit_code, result.source(lang), e.input, _cell(e.value), e.message(lang)]
                       for e in result.error_details]
-        sheets = {self._pick(SHEETS["units"]): [unit_row], self._pick(SHEETS["gaps"]): gap_rows,
-                  self._pick(SHEETS["errors"]): error_rows}
+        units, gaps, errors = self._names
+        sheets = {units: [unit_row], gaps: gap_rows, errors: error_rows}
         piece = {"sheets": sheets}
         if self.json:
             piece["json"] = self.json.unit(result, index)
