@@ -26,7 +26,7 @@ from engine.readers.records import Record
 from engine.results.model import BatchResult
 from engine.results.render import RENDERERS, Meta, Summary
 from engine.criteria.model import CriteriaSet
-from engine.rules.evaluate import evaluate_units
+from engine.rules.evaluate import _collector_paused, evaluate_units
 from engine.criteria.versions import CriteriaLibrary
 from engine.rules.by_period import evaluate_records
 from engine.units.duplicates import unit_code_of
@@ -89,8 +89,12 @@ def _meta(library: CriteriaLibrary) -> Meta:
 
 def _evaluate_chunk(first_index: int, records_: list[Record]) -> list[Evaluated]:
     renderer = _STATE["renderer"]
-    return [Evaluated(result.status, len(result.provisional), renderer.unit(result, first_index + offset))
-            for offset, result in enumerate(evaluate_records(_STATE["library"], records_))]
+    results = evaluate_records(_STATE["library"], records_)
+    # Rendering makes no cycles either: with the collector running, the chunk's results would be promoted to the
+    # oldest generation while rendered, only to die, and every few chunks trigger a walk of the whole process.
+    with _collector_paused():
+        return [Evaluated(result.status, len(result.provisional), renderer.unit(result, first_index + offset))
+                for offset, result in enumerate(results)]
 
 
 # What a worker runs for each task. Tests put a function of their own here (in the parent, before run) to
