@@ -3,6 +3,7 @@ points, status, reasons and gaps), full with --detail, and both valid against sc
 from __future__ import annotations
 
 import copy
+import csv
 import json
 from pathlib import Path
 
@@ -153,3 +154,16 @@ def test_a_fourteenth_criterion_appears_in_the_metadata_and_every_unit():
     assert [c["number"] for c in data["criteria"]["criteria"]] == list(range(1, 15))
     assert data["criteria"]["total_points"] == 1050
     assert all([c["number"] for c in unit["criteria"]] == list(range(1, 15)) for unit in data["units"])
+
+
+def test_compact_json_and_the_machine_csv_name_a_set_alike(tmp_path):
+    """cfc aggregate compares criteria sets by what results call them: the compact JSON's key is the CSV's cell,
+    so results of the same set in both formats are taken as one set, not refused as mixed."""
+    json_results, csv_results = tmp_path / "area.json", tmp_path / "one.csv"
+    for source, fmt, out in ((SAMPLE, "json", json_results), (SINGLE, "csv", csv_results)):
+        assert CliRunner().invoke(main, ["evaluate", source, "--format", fmt, "-o", str(out)]).exit_code in (0, 1)
+    keys = {unit["criteria_set"] for unit in json.loads(json_results.read_text(encoding="utf-8"))["units"]}
+    assert keys == {next(csv.DictReader(csv_results.open(encoding="utf-8")))["criteria_set"]}
+    result = CliRunner().invoke(main, ["aggregate", str(json_results), str(csv_results), "-o", str(tmp_path / "review")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "review" / "summary.xlsx").exists()
