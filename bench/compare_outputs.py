@@ -98,8 +98,8 @@ def _report(label: str, problems: list[str], failures: list[str]) -> None:
         failures.append(label)
 
 
-def compare(old: Path, data: Path, tmp: Path, failures: list[str]) -> None:
-    for lang in ("vi", "en"):
+def compare(old: Path, data: Path, tmp: Path, failures: list[str], langs: list[str]) -> None:
+    for lang in langs:
         name = f"{data.name} --lang {lang}"
         for fmt in ("table", "csv"):
             before = _evaluate(old, data, ["--format", fmt, "--lang", lang])
@@ -127,19 +127,21 @@ def compare(old: Path, data: Path, tmp: Path, failures: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--old", type=Path, required=True, help="an older checkout (its cli.py is run)")
-    parser.add_argument("--units", type=int, default=10_600, help="synthetic units besides the sample (0: none)")
+    parser.add_argument("--units", type=int, default=10_600, help="synthetic units besides the small files (0: none)")
+    parser.add_argument("--only-synthetic", action="store_true", help="skip the small files")
+    parser.add_argument("--lang", choices=["vi", "en"], action="append", help="only this language (repeatable)")
     args = parser.parse_args()
     failures: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        datasets = [SAMPLE, *SMALL]
+        datasets = [] if args.only_synthetic else [SAMPLE, *SMALL]
         if args.units:
             national = tmp / "national.csv"
             subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--units", str(args.units),
                             "--seed", "1", "-o", str(national)], check=True, stdout=subprocess.DEVNULL)
             datasets.append(national)
         for data in datasets:
-            compare(args.old.resolve(), data, tmp, failures)
+            compare(args.old.resolve(), data, tmp, failures, args.lang or ["vi", "en"])
     print(f"\n{len(failures)} outputs differ" if failures else "\nevery output is the same")
     sys.exit(1 if failures else 0)
 
