@@ -62,6 +62,19 @@ def test_the_schema_rejects_what_the_format_does_not_allow(compact, detailed):
     broken = copy.deepcopy(detailed)
     broken["units"][0]["criteria"][0]["indicators"][0]["state"] = "guessed"
     assert not VALIDATOR.is_valid(broken)
+    broken = copy.deepcopy(compact)
+    del broken["units"][0]["criteria_set"]  # always said (null when no set scored the unit)
+    assert not VALIDATOR.is_valid(broken)
+    broken = copy.deepcopy(compact)
+    broken["units"][0]["criteria_set"] = {"id": "qd06-2019"}  # a compact unit names its set by key
+    assert not VALIDATOR.is_valid(broken)
+    planned = next(i for i, u in enumerate(compact["units"]) if u["plan"] and u["plan"]["blocked_by"])
+    broken = copy.deepcopy(compact)
+    broken["units"][planned]["plan"]["blocked_by"][0]["reason"] = "…"  # sentences are --detail's
+    assert not VALIDATOR.is_valid(broken)
+    broken = copy.deepcopy(compact)
+    del broken["criteria_sets"]
+    assert not VALIDATOR.is_valid(broken)
 
 
 def test_criteria_metadata_is_written_once_not_per_unit(compact):
