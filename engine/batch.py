@@ -26,7 +26,7 @@ from engine.readers.records import Record
 from engine.results.model import BatchResult, UnitResult
 from engine.results.render import RENDERERS, Meta, Summary
 from engine.criteria.model import CriteriaSet
-from engine.rules.evaluate import evaluate_units
+from engine.rules.evaluate import collector_paused, evaluate_units
 from engine.criteria.versions import CriteriaLibrary
 from engine.rules.by_period import evaluate_records
 from engine.units.duplicates import unit_code_of
@@ -82,9 +82,9 @@ def _setup(job: Job) -> None:
 
 
 def _meta(library: CriteriaLibrary) -> Meta:
-    # The head describes the set in force today: with a directory of sets, units of other periods name their
-    # own set per unit (criteria_set), and their band indexes refer to that set.
-    return Meta(library.id, library.source, library.digest, library.current())
+    # The head describes the set in force today and, for a directory of sets, every other set under its key:
+    # a unit of another period names its set (criteria_set), and its band indexes refer to that set.
+    return Meta(library.id, library.source, library.digest, library.current(), library.sets)
 
 
 def _evaluate_chunk(first_index: int, records_: list[Record]) -> list[Evaluated]:
@@ -92,8 +92,11 @@ def _evaluate_chunk(first_index: int, records_: list[Record]) -> list[Evaluated]
     results = evaluate_records(_STATE["library"], records_)
     if _STATE.get("keep"):  # in the parent only (run's keep): the caller reuses these results
         _STATE["keep"](records_, results)
-    return [Evaluated(result.status, len(result.provisional), renderer.unit(result, first_index + offset))
-            for offset, result in enumerate(results)]
+    # Rendering makes no cycles either: with the collector running, the chunk's results would be promoted to the
+    # oldest generation while rendered, only to die, and every few chunks trigger a walk of the whole process.
+    with collector_paused():
+        return [Evaluated(result.status, len(result.provisional), renderer.unit(result, first_index + offset))
+                for offset, result in enumerate(results)]
 
 
 # What a worker runs for each task. Tests put a function of their own here (in the parent, before run) to

@@ -3,6 +3,7 @@ points, status, reasons and gaps), full with --detail, and both valid against sc
 from __future__ import annotations
 
 import copy
+import csv
 import json
 from pathlib import Path
 
@@ -61,6 +62,19 @@ def test_the_schema_rejects_what_the_format_does_not_allow(compact, detailed):
     broken = copy.deepcopy(detailed)
     broken["units"][0]["criteria"][0]["indicators"][0]["state"] = "guessed"
     assert not VALIDATOR.is_valid(broken)
+    broken = copy.deepcopy(compact)
+    del broken["units"][0]["criteria_set"]  # always said (null when no set scored the unit)
+    assert not VALIDATOR.is_valid(broken)
+    broken = copy.deepcopy(compact)
+    broken["units"][0]["criteria_set"] = {"id": "qd06-2019"}  # a compact unit names its set by key
+    assert not VALIDATOR.is_valid(broken)
+    planned = next(i for i, u in enumerate(compact["units"]) if u["plan"] and u["plan"]["blocked_by"])
+    broken = copy.deepcopy(compact)
+    broken["units"][planned]["plan"]["blocked_by"][0]["reason"] = "…"  # sentences are --detail's
+    assert not VALIDATOR.is_valid(broken)
+    broken = copy.deepcopy(compact)
+    del broken["criteria_sets"]
+    assert not VALIDATOR.is_valid(broken)
 
 
 def test_criteria_metadata_is_written_once_not_per_unit(compact):
@@ -96,6 +110,25 @@ def test_compact_units_say_what_the_detailed_ones_say(compact, detailed):
             assert reached["text"] in indicator["band"]  # the empty-denominator band says so around it
         assert [(g["indicator"], g["input"], g["target_value"], g["flips_decision"]) for g in short["gaps"]] == \
                [(g["indicator"], g["input"], g["target_value"], g["flips_decision"]) for g in full["gaps"]]
+        ref = full["criteria_set"]
+        assert short["criteria_set"] == compact["criteria"]["key"] == f"{ref['id']}@{ref['effective']} sha256:{ref['digest'][:12]}"
+
+
+def test_a_compact_plan_is_the_detailed_plan_without_its_sentences(compact, detailed):
+    """Each change's input label is given once in the metadata; every sentence stays in --detail."""
+    labels = {i["name"]: i["label"] for i in compact["criteria"]["inputs"]}
+    planned = blocked = 0
+    for short, full in zip(compact["units"], detailed["units"]):
+        if full["plan"] is None:
+            assert short["plan"] is None
+            continue
+        assert short["plan"]["reaches_recognition"] == full["plan"]["reaches_recognition"]
+        assert [dict(c, label=labels[c["input"]]) for c in short["plan"]["changes"]] == full["plan"]["changes"]
+        assert short["plan"]["blocked_by"] == [{"criterion": b["criterion"], "indicator": b["indicator"]}
+                                               for b in full["plan"]["blocked_by"]]
+        planned += len(short["plan"]["changes"])
+        blocked += len(short["plan"]["blocked_by"])
+    assert planned and blocked  # the sample area has both: the comparison above compared something
 
 
 def test_the_metadata_sums_to_the_criteria_set(compact):
@@ -134,3 +167,16 @@ def test_a_fourteenth_criterion_appears_in_the_metadata_and_every_unit():
     assert [c["number"] for c in data["criteria"]["criteria"]] == list(range(1, 15))
     assert data["criteria"]["total_points"] == 1050
     assert all([c["number"] for c in unit["criteria"]] == list(range(1, 15)) for unit in data["units"])
+
+
+def test_compact_json_and_the_machine_csv_name_a_set_alike(tmp_path):
+    """cfc aggregate compares criteria sets by what results call them: the compact JSON's key is the CSV's cell,
+    so results of the same set in both formats are taken as one set, not refused as mixed."""
+    json_results, csv_results = tmp_path / "area.json", tmp_path / "one.csv"
+    for source, fmt, out in ((SAMPLE, "json", json_results), (SINGLE, "csv", csv_results)):
+        assert CliRunner().invoke(main, ["evaluate", source, "--format", fmt, "-o", str(out)]).exit_code in (0, 1)
+    keys = {unit["criteria_set"] for unit in json.loads(json_results.read_text(encoding="utf-8"))["units"]}
+    assert keys == {next(csv.DictReader(csv_results.open(encoding="utf-8")))["criteria_set"]}
+    result = CliRunner().invoke(main, ["aggregate", str(json_results), str(csv_results), "-o", str(tmp_path / "review")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "review" / "summary.xlsx").exists()

@@ -2,6 +2,7 @@
 that same terminal."""
 from __future__ import annotations
 
+import json
 import os
 import pty
 import subprocess
@@ -49,3 +50,36 @@ def test_no_progress_when_stderr_is_not_a_terminal():
 def test_no_progress_for_a_short_batch():
     _, stderr = run(["evaluate", str(SAMPLE), "--format", "csv"], stderr_tty=True, progress_from=2000)
     assert "100%" not in stderr
+
+
+def run_on_one_terminal(args: list[str], progress_from: int = 1) -> str:
+    """stdout and stderr on the same terminal, as a person running cfc at a prompt sees them."""
+    command = [sys.executable, "-m", "tests.faults.hooks", "--progress-from", str(progress_from), "--", *args]
+    main, child = pty.openpty()
+    process = subprocess.Popen(command, stdout=child, stderr=child, cwd=ROOT)
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the terminal's other side is closed: everything has been read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(main)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_no_progress_over_a_table_printed_to_the_same_terminal():
+    shown = run_on_one_terminal(["evaluate", str(SAMPLE)])
+    assert "cfc  [" not in shown and "#" not in shown  # the bar; "100%" alone is in gaps (≥ 100%)
+    assert "09901" in shown and "Tổng hợp: 15 đơn vị" in shown  # the table itself was printed there
+
+
+def test_progress_on_the_terminal_while_results_go_to_a_file(tmp_path):
+    out = tmp_path / "results.json"
+    shown = run_on_one_terminal(["evaluate", str(SAMPLE), "-o", str(out)])
+    assert "cfc  [#" in shown and "]  100%" in shown
+    assert len(json.loads(out.read_text(encoding="utf-8"))["units"]) == 15

@@ -166,32 +166,52 @@ def test_an_empty_directory_is_a_criteria_error(tmp_path):
 
 # ---------------------------------------------------------------- through the command line
 
+def set_of(output: dict, unit: dict) -> dict:
+    """The metadata of the set a compact unit names: the header's own, or one of the directory's others."""
+    key = unit["criteria_set"]
+    return output["criteria"] if key == output["criteria"]["key"] else output["criteria_sets"][key]
+
+
 def test_units_of_2025_and_2026_are_scored_by_different_sets(tmp_path, two_versions):
     data = units_file(tmp_path, ["2025", "2026"])
     result = run("evaluate", data, "--criteria", two_versions, "--format", "json")
     assert result.exit_code == 0, result.output
-    old, new = json.loads(result.stdout)["units"]
+    output = json.loads(result.stdout)
+    old, new = output["units"]
     digests = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in two_versions.iterdir()}
-    assert old["criteria_set"] == {"id": "qd06-2019", "effective": "2019-01-03",
-                                   "digest": digests["qd06-2019-01-03.yaml"]}
-    assert new["criteria_set"] == {"id": "qd-2030", "effective": "2026-01-01",
-                                   "digest": digests["qd-2030-2026-01-01.yaml"]}
+    assert old["criteria_set"] == "qd06-2019@2019-01-03 sha256:" + digests["qd06-2019-01-03.yaml"][:12]
+    assert new["criteria_set"] == "qd-2030@2026-01-01 sha256:" + digests["qd-2030-2026-01-01.yaml"][:12]
+    assert [(s["id"], s["effective"], s["digest"]) for s in (set_of(output, old), set_of(output, new))] == [
+        ("qd06-2019", "2019-01-03", digests["qd06-2019-01-03.yaml"]),
+        ("qd-2030", "2026-01-01", digests["qd-2030-2026-01-01.yaml"])]
     assert (old["total"], old["threshold"], old["status"]) == (835, 850, "not_recognized")
     assert (new["total"], new["threshold"], new["status"]) == (835, NEW_OTHER_THRESHOLD, "recognized")
+    detailed = json.loads(run("evaluate", data, "--criteria", two_versions, "--format", "json", "--detail").stdout)
+    assert [u["criteria_set"] for u in detailed["units"]] == [
+        {"id": "qd06-2019", "effective": "2019-01-03", "digest": digests["qd06-2019-01-03.yaml"]},
+        {"id": "qd-2030", "effective": "2026-01-01", "digest": digests["qd-2030-2026-01-01.yaml"]}]
 
 
-def test_compact_json_never_points_a_unit_into_another_sets_metadata(tmp_path, two_versions):
-    """The header describes the set in force today; a unit of another set explains itself in full."""
+def test_compact_json_describes_every_set_of_a_directory_once(tmp_path, two_versions):
+    """The header describes the set in force today and, under their keys, the directory's other sets: a unit
+    of any of them is compact, and its references resolve in its own set's metadata."""
     from jsonschema import Draft202012Validator
 
-    data = units_file(tmp_path, ["2025", "2026"])
+    data = units_file(tmp_path, ["2025", "2026", "2025"])
     output = json.loads(run("evaluate", data, "--criteria", two_versions, "--format", "json").stdout)
     schema = json.loads((Path(__file__).resolve().parent.parent / "schema" / "v1" / "results.schema.json").read_text())
     assert Draft202012Validator(schema).is_valid(output)
-    header = output["criteria"]["digest"]
-    by_set = {unit["criteria_set"]["digest"] == header: unit for unit in output["units"]}
-    assert "bands" in by_set[True] and "indicators" not in json.dumps(by_set[True]["criteria"])
-    assert "bands" not in by_set[False] and all("indicators" in c for c in by_set[False]["criteria"])
+    assert output["criteria"]["id"] == "qd-2030"  # in force today
+    assert list(output["criteria_sets"]) == [output["units"][0]["criteria_set"]]
+    assert output["criteria_sets"][output["units"][0]["criteria_set"]]["id"] == "qd06-2019"
+    for unit in output["units"]:
+        assert "bands" in unit and "indicators" not in json.dumps(unit["criteria"])
+        metadata = set_of(output, unit)
+        thresholds = {c["id"]: c["threshold"] for c in metadata["categories"]}
+        assert unit["threshold"] == thresholds[unit["category"]]  # 850 under one set, 800 under the other
+        bands = {i["id"]: i["bands"] for c in metadata["criteria"] for i in c["indicators"]}
+        assert sum(bands[i][b]["points"] for i, b in unit["bands"].items() if b is not None) == unit["total"]
+    assert "qd06-2019" not in json.dumps(output["units"][1]) and "qd-2030" not in json.dumps(output["units"][0])
 
 
 def test_a_bad_period_is_a_data_error_of_that_unit_only(tmp_path, two_versions):
@@ -199,7 +219,7 @@ def test_a_bad_period_is_a_data_error_of_that_unit_only(tmp_path, two_versions):
     result = run("evaluate", data, "--criteria", two_versions, "--format", "json", "--lang", "en")
     assert result.exit_code == 1
     good, bad, early = json.loads(result.stdout)["units"]
-    assert good["status"] == "not_recognized" and good["criteria_set"]["id"] == "qd06-2019"
+    assert good["status"] == "not_recognized" and good["criteria_set"].startswith("qd06-2019@")
     assert bad["status"] == "invalid" and bad["criteria_set"] is None
     assert bad["error_details"] == [{"input": "period", "value": "năm 2026", "message": bad["error_details"][0]["message"]}]
     assert "unknown period format" in bad["errors"][0] and "unit U1" in bad["errors"][0]
@@ -267,7 +287,7 @@ def test_a_period_of_any_shape_is_a_data_error_not_a_crash(tmp_path, two_version
     units = json.loads(result.stdout)["units"]
     assert [u["status"] for u in units[:2]] == ["invalid", "invalid"]
     assert all(any(d["input"] == "period" for d in u["error_details"]) for u in units[:2])
-    assert units[2]["criteria_set"]["id"] == "qd06-2019"
+    assert units[2]["criteria_set"].startswith("qd06-2019@")
 
 
 def test_what_if_on_units_of_two_sets_is_refused(tmp_path, two_versions):

@@ -22,11 +22,12 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from engine.messages import Message, both, localised, number
 from engine.results.cells import csv_safe
-from engine.results.model import DECIDED, STATUSES, BatchResult, Gap, UnitResult, localise
+from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise
 from engine.text import printable
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 
 def _decimal_comma(text: str, lang: str) -> str:
     """Measures and bands in Vietnamese take a decimal comma: 97.83% → 97,83%, ≤ 0.5‰ → ≤ 0,5‰."""
-    return _DECIMAL_POINT.sub(",", text) if lang == "vi" else text
+    return _DECIMAL_POINT.sub(",", text) if lang == "vi" and "." in text else text
 
 
 @dataclass
@@ -75,6 +76,8 @@ class Meta:
     criteria_source: str
     criteria_digest: str
     criteria: CriteriaSet | None = None
+    # The other sets of a --criteria directory: a unit of another period is scored by one of them.
+    others: tuple[CriteriaSet, ...] = ()
 
     def criteria_set(self) -> CriteriaSet:
         """The criteria the batch was scored with: given, or loaded again from its file."""
@@ -93,37 +96,42 @@ FORMAT_VERSION = 1  # of the JSON results: schema/v1/results.schema.json describ
 
 
 class JsonRenderer:
-    """{"criteria": what every unit was scored against (once), "units": [one unit per line], "summary": ...}
+    """{"criteria": what the units were scored against (once), "units": [one unit per line], "summary": ...}
 
     By default a unit carries only what is its own: input values, points per criterion, the band each indicator
-    reached, status, reasons, gaps (and its plan and criteria set when the engine gives them); names, citations and band
-    wording are in "criteria" at the top, referred to by criterion number, indicator id and band index.
-    `detail` keeps every unit's full explanation (each indicator with its name, band wording and citation).
-    The shape is documented in schema/v1/results.schema.json."""
+    reached, status, reasons, gaps, its plan, and the key of its criteria set; names, citations, band and input
+    wording are in "criteria" at the top (and, for the other sets of a --criteria directory, in
+    "criteria_sets" under their keys), referred to by criterion number, indicator id, band index and input name.
+    `detail` keeps every unit's full explanation (each indicator with its name, band wording and citation, every
+    gap and plan sentence). The shape is documented in schema/v1/results.schema.json."""
 
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
         self.detail = detail
-        self._bands: dict[str, dict[str, int]] = {}
-        self._digest: str | None = None
+        self._bands: dict[str, dict] = {}  # criteria set digest → its band indexes (see _band_indexes)
+        self._digest: str | None = None  # the header's set: what scored a unit whose period picks none
 
     def head(self, meta: Meta) -> str:
         fields = {"format": "cfc-results", "format_version": FORMAT_VERSION, "criteria_id": meta.criteria_id,
                   "criteria_source": meta.criteria_source, "criteria_digest": meta.criteria_digest,
                   "lang": self.lang, "detail": self.detail}
         criteria = meta.criteria_set()
+        others = [other for other in meta.others if other.digest != criteria.digest]
         fields["criteria"] = criteria_metadata(criteria, self.lang)
-        self._bands = _band_indexes(criteria)  # a worker's renderer learns them here too (batch._setup)
+        fields["criteria_sets"] = {set_key(other): criteria_metadata(other, self.lang) for other in others}
+        # A worker's renderer learns the band indexes here too (batch._setup), so that its units refer to the
+        # same metadata as the head the parent writes.
+        self._bands = {cs.digest: _band_indexes(cs) for cs in [criteria, *others]}
         self._digest = criteria.digest
         return _dumps(fields)[:-1] + ', "units": [\n'
 
     def unit(self, result: UnitResult, index: int) -> str:
-        # The header describes one criteria set. A unit scored by another (its period falls under another set of
-        # a --criteria directory) cannot point into that header: it carries its own full explanation instead.
-        other_set = result.criteria_set is not None and result.criteria_set.digest != self._digest
-        data = (localise(result.model_dump(mode="json", by_alias=True), self.lang) if self.detail or other_set
-                else compact_unit(result, self.lang, self._bands))
-        return (",\n" if index else "") + _dumps(data)
+        ref = result.criteria_set
+        bands = self._bands.get(self._digest if ref is None else ref.digest)
+        # A unit scored by a set the head does not describe cannot point into it: it explains itself in full.
+        text = (_dumps(localise(result.model_dump(mode="json", by_alias=True), self.lang))
+                if self.detail or bands is None else compact_unit(result, self.lang, bands))
+        return (",\n" if index else "") + text
 
     def tail(self, summary: Summary) -> str:
         rest = _dumps({"summary": summary.counts, "file_errors": summary.file_errors,
@@ -131,17 +139,28 @@ class JsonRenderer:
         return "\n], " + rest[1:] + "\n"
 
 
-def _dumps(data) -> str:
-    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+# json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")), without building an encoder per
+# call or tracking containers for cycles (results hold none): the same bytes, for a fraction less per unit.
+_dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=False).encode
+
+
+def set_key(criteria: CriteriaSet) -> str:
+    """How results name a criteria set: its id, the day it took effect and the start of its file's sha256, as
+    in the criteria_set column of the CSV and workbook."""
+    return _set_key(criteria.instrument.id, criteria.instrument.effective.isoformat(), criteria.digest)
+
+
+def _set_key(id_: str, effective: str, digest: str) -> str:
+    return f"{id_}@{effective} sha256:{digest[:12]}"
 
 
 def criteria_metadata(criteria: CriteriaSet, lang: str) -> dict:
-    """What every unit of a batch shares: the criteria set's names, citations, categories and bands."""
+    """What every unit of a batch shares: the criteria set's names, citations, categories, bands and inputs."""
     instrument = criteria.instrument
     return {
-        "id": instrument.id, "title": instrument.title(lang), "citation": instrument.citation,
-        "effective": instrument.effective.isoformat(), "total_points": instrument.total_points,
-        "digest": criteria.digest,
+        "id": instrument.id, "key": set_key(criteria), "title": instrument.title(lang),
+        "citation": instrument.citation, "effective": instrument.effective.isoformat(),
+        "total_points": instrument.total_points, "digest": criteria.digest,
         "categories": [{"id": c.id, "label": c.label(lang), "threshold": c.threshold} for c in criteria.categories],
         "recognition": {"min_points_per_criterion": criteria.recognition.min_points_per_criterion,
                         "citation": criteria.recognition.citation, "status": criteria.recognition.status},
@@ -156,56 +175,79 @@ def criteria_metadata(criteria: CriteriaSet, lang: str) -> dict:
                           for i, (band, text) in enumerate(zip(indicator.scoring.bands, indicator.band_texts))],
             } for indicator in criterion.indicators],
         } for criterion in criteria.criteria],
+        "inputs": [{"name": decl.name, "label": decl.label(lang)} for decl in criteria.inputs],
     }
 
 
-def _band_indexes(criteria: CriteriaSet) -> dict[str, dict[str, int]]:
-    """Per indicator: the band wording a result shows (plain, or as the empty-denominator band) → its index."""
+def _band_indexes(criteria: CriteriaSet) -> dict[str, tuple[str, dict[str, str]]]:
+    """Per indicator, what a compact unit writes for it under "bands", as JSON text: `"id":null` when it reached
+    no band, and for each band wording a result shows (plain, or as the empty-denominator band) `"id":index`."""
     out = {}
     for _, indicator in criteria.indicators:
+        key = _dumps(indicator.id) + ":"
         texts = {}
         for index, text in enumerate(indicator.band_texts):
-            texts[text.vi] = index
-            texts[both("band_empty_denominator", band=text).vi] = index
-        out[indicator.id] = texts
+            texts[text.vi] = texts[both("band_empty_denominator", band=text).vi] = f"{key}{index}"
+        out[indicator.id] = (key + "null", texts)
     return out
 
 
-def compact_unit(result: UnitResult, lang: str, bands: dict[str, dict[str, int]]) -> dict:
-    """A unit's own results, without what the criteria metadata says once for all (see criteria_metadata):
+def compact_unit(result: UnitResult, lang: str, bands: dict[str, tuple[str, dict[str, str]]]) -> str:
+    """A unit's own results as JSON, without what the criteria metadata says once for all (see criteria_metadata):
     per indicator only the index of the band it reached (its points and wording are in the metadata) and, when
-    it was not simply scored, its state. Built from the model's attributes: dumping then localising the whole
-    model costs more than scoring it."""
+    it was not simply scored, its state; gaps and plan as data (their sentences are in --detail).
+
+    Built from the model's attributes (dumping then localising the whole model costs more than scoring it). The
+    points per criterion and the band indexes — two thirds of a unit's containers, all small numbers under keys
+    the criteria set fixes — are written as text directly; everything else goes through the JSON encoder. The
+    result is exactly what _dumps gives for the same keys and values in the same order (tests check it)."""
     values: dict = {}
-    reached: dict[str, int | None] = {}
+    criteria = []
+    reached = []
     states: dict[str, str] = {}
     for criterion in result.criteria:
+        criteria.append(f'{{"number":{criterion.number:d},"points":{criterion.points:d},"complete":'
+                        f'{"true" if criterion.complete else "false"}}}')
         for ind in criterion.indicators:
             values.update(ind.inputs)
-            reached[ind.id] = bands.get(ind.id, {}).get(ind.band.vi) if ind.band is not None else None
+            unreached, by_text = bands.get(ind.id) or _unknown(ind.id)
+            band = ind.band
+            reached.append(unreached if band is None else by_text.get(band.vi, unreached))
             if ind.state != "scored":
                 states[ind.id] = ind.state
-    data = {
+    ref = result.criteria_set
+    plan = result.plan
+    head = _dumps({
         "unit_code": result.unit_code, "unit_name": result.unit_name, "district": result.district,
         "province": result.province, "period": result.period, "category": result.category,
         "source": result.source(lang), "status": result.status, "total": result.total,
         "max_total": result.max_total, "threshold": result.threshold, "shortfall": result.shortfall,
-        "values": values,
-        "criteria": [{"number": c.number, "points": c.points, "complete": c.complete} for c in result.criteria],
-        "bands": reached, "states": states,
+        "values": values})
+    tail = _dumps({
         "reasons": [{"code": r.code, "criterion": r.criterion, "message": r.message(lang)} for r in result.reasons],
-        "gaps": [_gap(gap) for gap in result.gaps],
+        "gaps": [{"indicator": g.indicator, "kind": g.kind, "points_gain": g.points_gain, "input": g.input,
+                  "target_value": g.target_value, "flips_decision": g.flips_decision} for g in result.gaps],
         "missing_inputs": result.missing_inputs,
         "errors": [error(lang) for error in result.errors],
         "error_details": [{"input": e.input, "value": _finite(e.value), "message": e.message(lang)}
                           for e in result.error_details],
         "ignored_inputs": result.ignored_inputs,
-    }
-    if result.plan is not None:
-        data["plan"] = localise(result.plan.model_dump(mode="json", by_alias=True), lang)
-    # Always said, null included: a unit whose period picks no set was scored by none.
-    data["criteria_set"] = result.criteria_set.model_dump(mode="json") if result.criteria_set else None
-    return data
+        # As data: each input's label is in the metadata's inputs, each sentence in --detail. Null as in
+        # --detail (invalid data or an unknown category: nothing to plan against).
+        "plan": None if plan is None else {
+            "reaches_recognition": plan.reaches_recognition,
+            "changes": [{"input": c.input, "from": c.from_, "to": c.to, "points": c.points,
+                         "criterion": c.criterion, "indicator": c.indicator} for c in plan.changes],
+            "blocked_by": [{"criterion": b.criterion, "indicator": b.indicator} for b in plan.blocked_by]},
+        # Always said, null included: a unit whose period picks no set was scored by none.
+        "criteria_set": None if ref is None else _set_key(ref.id, ref.effective, ref.digest)})
+    return "".join((head[:-1], ',"criteria":[', ",".join(criteria), '],"bands":{', ",".join(reached),
+                    '},"states":', _dumps(states) if states else "{}", ",", tail[1:]))
+
+
+def _unknown(indicator: str) -> tuple[str, dict[str, str]]:
+    """An indicator the criteria metadata does not list: no band to point to."""
+    return _dumps(indicator) + ":null", {}
 
 
 def _finite(value):
@@ -213,16 +255,10 @@ def _finite(value):
     return str(value) if isinstance(value, float) and not math.isfinite(value) else value
 
 
-def _gap(gap: Gap) -> dict:
-    """What it takes, as data: the input to change, to which value, for how many points, and whether that alone
-    flips the decision. Its criterion, band wording and citation are in the metadata, its sentence in --detail."""
-    return {"indicator": gap.indicator, "kind": gap.kind, "points_gain": gap.points_gain, "input": gap.input,
-            "target_value": gap.target_value, "flips_decision": gap.flips_decision}
-
-
 CSV_FIXED = ["unit_code", "unit_name", "district", "province", "period", "category", "status", "total",
              "threshold", "shortfall"]
 CSV_AFTER = ["reasons", "gaps", "missing_inputs", "provisional_rules", "errors", "source", "criteria_set"]
+_csv_fixed = attrgetter(*CSV_FIXED)
 
 
 def _criterion_points(result: UnitResult) -> list[int | None]:
@@ -234,7 +270,7 @@ def _criterion_points(result: UnitResult) -> list[int | None]:
 def criteria_set_cell(result: UnitResult) -> str | None:
     """The set that scored a unit, in one cell: id@effective and the start of its file's sha256."""
     ref = result.criteria_set
-    return None if ref is None else f"{ref.id}@{ref.effective} sha256:{ref.digest[:12]}"
+    return None if ref is None else _set_key(ref.id, ref.effective, ref.digest)
 
 
 class CsvRenderer:
@@ -243,11 +279,15 @@ class CsvRenderer:
 
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
+        self._buffer = io.StringIO()  # one writer for every row: building one per row cost more than the row
+        self._writer = csv.writer(self._buffer, lineterminator="\n")
 
     def _row(self, cells: list) -> str:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerow([csv_safe(cell) for cell in cells])
-        return out.getvalue()
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._writer.writerow([csv_safe(cell) for cell in cells])
+        return buffer.getvalue()
 
     def head(self, meta: Meta) -> str:
         numbers = [c.number for c in meta.criteria_set().criteria]
@@ -255,7 +295,7 @@ class CsvRenderer:
 
     def unit(self, result: UnitResult, index: int) -> str:
         lang = self.lang
-        return self._row([getattr(result, name) if getattr(result, name) is not None else "" for name in CSV_FIXED]
+        return self._row(["" if value is None else value for value in _csv_fixed(result)]
                          + ["" if p is None else p for p in _criterion_points(result)]
                          + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
                             " ".join(result.missing_inputs), " ".join(p.indicator for p in result.provisional),
@@ -276,6 +316,7 @@ class TableRenderer:
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
         self.detail = detail
+        self._status = _status_labels(lang)
 
     def head(self, meta: Meta) -> str:
         lang = self.lang
@@ -295,19 +336,32 @@ class TableRenderer:
             lines.append(name)
             name = ""
         lines.append(f"{name:<{NAME_WIDTH}} {f'{total}/{threshold}':>13}  "
-                     f"{_say('status_' + result.status, lang):<16} {zeros}")
+                     f"{self._status[result.status]:<16} {zeros}")
         lines += _notes(result, lang)
         lines += _plan(result, lang)
         if self.detail:
             lines += [""] + _indicators(result, lang)
-        return "\n".join(printable(line, keep="") for line in lines) + "\n"  # names never drive the terminal
+        return _printable_lines(lines) + "\n"  # names never drive the terminal
 
     def tail(self, summary: Summary) -> str:
         lines = ["", summary_line(summary, self.lang)]
         if summary.provisional:
             lines.append(_say("provisional_note", self.lang, count=summary.provisional))
         lines += [f"! {localised(error, self.lang)}" for error in summary.file_errors + summary.not_evaluated]
-        return "\n".join(printable(line, keep="") for line in lines) + "\n"
+        return _printable_lines(lines) + "\n"
+
+
+def _printable_lines(lines: list[str]) -> str:
+    """The lines joined, each made printable with nothing kept (a line break inside a name is shown as \\n).
+    When no line holds a line break, one pass over the joined text that keeps the joins does the same."""
+    text = "\n".join(lines)
+    if text.count("\n") == len(lines) - 1:
+        return printable(text, keep="\n")
+    return "\n".join(printable(line, keep="") for line in lines)
+
+
+def _status_labels(lang: str) -> dict[str, str]:
+    return {status: _say("status_" + status, lang) for status in STATUSES}
 
 
 # ---------------------------------------------------------------- spreadsheet rows
@@ -375,6 +429,11 @@ class SheetsRenderer:
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
         self.json = JsonRenderer(lang, detail) if self.with_json else None
+        # What every unit's rows repeat, worded once.
+        self._status = _status_labels(lang)
+        self._names = [self._pick(SHEETS[sheet]) for sheet in ("units", "gaps", "errors")]
+        self._yes_no = ("có", "không") if lang == "vi" else ("yes", "no")
+        self._band_status = {status: self._pick(pair) for status, pair in BAND_STATUS.items()}
 
     def _pick(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.lang == "vi" else pair[1]
@@ -402,7 +461,7 @@ class SheetsRenderer:
     def unit(self, result: UnitResult, index: int) -> dict:
         lang = self.lang
         decided = result.status in DECIDED
-        status = _say("status_" + result.status, lang)
+        status = self._status[result.status]
         # An undecided unit (incomplete or invalid data) has no total to show: its sum covers only part of
         # the criteria, and a number in the total column would read as a score.
         unit_row = ([result.unit_code, result.unit_name, result.district, result.province, result.period,
@@ -412,15 +471,16 @@ class SheetsRenderer:
                     + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
                        list(result.missing_inputs), ", ".join(p.indicator for p in result.provisional),
                        result.source(lang), criteria_set_cell(result)])
-        yes, no = ("có", "không") if lang == "vi" else ("yes", "no")
+        yes, no = self._yes_no
+        band_status = self._band_status
         gap_rows = [[result.unit_code, result.unit_name, g.criterion, g.indicator, g.current_points, g.next_points,
                      g.points_gain, g.input, _cell(g.current_value), _cell(g.target_value), g.change,
-                     yes if g.flips_decision else no, self._pick(BAND_STATUS[g.status]) if g.status else None,
+                     yes if g.flips_decision else no, band_status[g.status] if g.status else None,
                      g.message(lang)] for g in result.gaps]
         error_rows = [[result.unit_code, result.source(lang), e.input, _cell(e.value), e.message(lang)]
                       for e in result.error_details]
-        sheets = {self._pick(SHEETS["units"]): [unit_row], self._pick(SHEETS["gaps"]): gap_rows,
-                  self._pick(SHEETS["errors"]): error_rows}
+        units, gaps, errors = self._names
+        sheets = {units: [unit_row], gaps: gap_rows, errors: error_rows}
         piece = {"sheets": sheets}
         if self.json:
             piece["json"] = self.json.unit(result, index)

@@ -25,7 +25,7 @@ def evaluate_units(criteria: CriteriaSet, units: Iterable[Unit]) -> Iterator[Uni
     units = iter(units)
     scored_by = criteria_set_ref(criteria)
     while batch := list(islice(units, BATCH)):
-        with _collector_paused():
+        with collector_paused():
             results = _evaluate_batch(criteria, batch)
         for result in results:
             result.criteria_set = scored_by
@@ -39,7 +39,7 @@ def criteria_set_ref(criteria: CriteriaSet) -> CriteriaSetRef:
 
 
 @contextmanager
-def _collector_paused():
+def collector_paused():
     """A batch allocates hundreds of thousands of small acyclic objects; Python's cyclic collector would
     otherwise walk every live object (memo included) many times per batch, and re-enabling it would walk
     everything the batch allocated at once (measured: 17% of the engine's time). Reference counting frees

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
-from typing import Any
 
 from engine.criteria.model import CriteriaSet
 from engine.results.model import CriterionResult, Gap, IndicatorResult, ProvisionalUse, construct
