@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 import struct
 import zipfile
 import zlib
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -33,15 +31,13 @@ from engine import limits
 from engine.criteria.model import default_criteria
 from engine.readers.records import DataError, InputFileError, Record, read_options, row_place, warn
 from engine.readers.rows import skipped_kind
+from engine.readers.sheet_cells import Workbook
 from engine.messages import Message, counted, os_reason
 from engine.text import Text, nfc
 from engine.forms.layout import VALUE_HEADERS, header_index, header_key
 
 HEADER_SCAN_ROWS = 50     # a header row is looked for this far down (title and instruction rows above it)
 FORM_SCAN_ROWS = 500      # a form's column of input names is looked for in this many rows
-FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a <f> element in a worksheet part: the sheet has formulas
-CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
-CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
 
 
 def read_xlsx_records(path: str | Path, criteria: CriteriaSet | None = None) -> list[Record]:
@@ -83,39 +79,29 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a password-protected work
 
 
 def _sheets(path: Path, source: str, hidden: bool) -> list[tuple[str, list[list], set[tuple[int, int]]]]:
-    """(title, rows of values, formula cells) of every sheet to read. Everything openpyxl does happens here, so
-    that a damaged workbook is one clear error whatever part of it is damaged."""
+    """(title, rows of values, formula cells) of every sheet to read. Everything that parses the workbook
+    happens here, so that a damaged workbook is one clear error whatever part of it is damaged. Every sheet is
+    read once (sheet_cells.py), hidden ones too: a hidden sheet too large to read is refused like any other."""
     try:
-        workbook = _open(path, source, data_only=True)
-        try:
-            extents = {sheet.title: _extent(path, source, sheet) for sheet in workbook.worksheets}
-            formulas = _formula_cells(path, source, extents) if _has_formulas(path, source) else {}
-            out = []
-            for sheet in workbook.worksheets:
-                if sheet.sheet_state != "visible" and not (hidden and sheet.sheet_state == "hidden"):
-                    if sheet.sheet_state == "hidden":
-                        warn(source, Text.of(f"trang '{sheet.title}'", f"sheet '{sheet.title}'"), "hidden_sheet")
-                    continue  # veryHidden: a program's own lists (the template's dropdown values), never data
-                rows, columns = extents[sheet.title]
-                if rows:
-                    grid = [list(row) for row in sheet.iter_rows(max_row=rows, max_col=columns, values_only=True)]
-                    out.append((sheet.title, grid, formulas.get(sheet.title, set())))
-            return out
-        finally:
-            workbook.close()
+        with Workbook(path) as workbook:
+            read = []
+            for sheet in workbook.sheets:
+                cells = workbook.cells(sheet)
+                _check_extent(source, sheet.title, *cells.extent)
+                read.append((sheet, cells))
     except OSError as error:
         raise InputFileError("file_cannot_read", file=source, reason=os_reason(error)) from error
     except BROKEN as error:
         raise _not_a_workbook(source, error) from error
-
-
-def _open(path: Path, source: str, data_only: bool):
-    try:
-        return load_workbook(path, read_only=True, data_only=data_only)
-    except OSError as error:
-        raise InputFileError("file_cannot_read", file=source, reason=os_reason(error)) from error
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as error:
-        raise _not_a_workbook(source, error) from error
+    out = []
+    for sheet, cells in read:
+        if sheet.state != "visible" and not (hidden and sheet.state == "hidden"):
+            if sheet.state == "hidden":
+                warn(source, Text.of(f"trang '{sheet.title}'", f"sheet '{sheet.title}'"), "hidden_sheet")
+            continue  # veryHidden: a program's own lists (the template's dropdown values), never data
+        if cells.extent[0]:
+            out.append((sheet.title, cells.grid(), cells.formulas))
+    return out
 
 
 def _not_a_workbook(source: str, error: Exception) -> InputFileError:
@@ -156,81 +142,19 @@ def _too_large(source: str, why: Message) -> InputFileError:
     return InputFileError("xlsx_too_large", file=source, why=why)
 
 
-def _extent(path: Path, source: str, sheet) -> tuple[int, int]:
-    """(rows, columns) up to the last cell holding anything, read from the sheet's XML before openpyxl builds
-    any row: a styled empty cell at XFD1048576 (common after formatting whole columns) does not count; a value
-    there is an error. (0, 0) for an empty sheet."""
-    part = getattr(sheet, "_worksheet_path", None)
-    rows = columns = 0
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
-            tail = b""
-            while chunk := stream.read(1024 * 1024):
-                data = tail + chunk
-                cut = data.rfind(b"<")
-                data, tail = data[:cut], data[cut:]
-                for match in CELL_TAG.finditer(data):
-                    attributes = match.group(1)
-                    if attributes.endswith(b"/"):
-                        continue  # <c r="B2" s="3"/>: formatting only
-                    ref = CELL_REF.search(attributes)
-                    if ref is None:  # no position: cells follow one another, the sheet cannot be sparse-huge
-                        return sheet.max_row or 0, sheet.max_column or 0
-                    rows = max(rows, int(ref.group(2)))
-                    columns = max(columns, _column_number(ref.group(1).decode()))
-    except (KeyError, zipfile.BadZipFile, OSError) as error:
-        raise _not_a_workbook(source, error) from error
-    if rows > limits.MAX_SHEET_ROWS or columns > limits.MAX_SHEET_COLUMNS \
-            or rows * columns > limits.MAX_SHEET_CELLS:
-        raise InputFileError("xlsx_far_cells", file=source, sheet=sheet.title, cell=_ref(rows, columns),
+def _check_extent(source: str, title: str, rows: int, columns: int) -> None:
+    """Refuse a sheet whose last cell holding anything lies beyond what cfc reads: a styled empty cell at
+    XFD1048576 (common after formatting whole columns) does not count; a value there does."""
+    if rows > limits.MAX_SHEET_ROWS or columns > limits.MAX_SHEET_COLUMNS or rows * columns > limits.MAX_SHEET_CELLS:
+        raise InputFileError("xlsx_far_cells", file=source, sheet=title, cell=_ref(rows, columns),
                              rows=counted(limits.MAX_SHEET_ROWS), columns=counted(limits.MAX_SHEET_COLUMNS),
                              cells=counted(limits.MAX_SHEET_CELLS))
-    return rows, columns
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
-def _has_formulas(path: Path, source: str) -> bool:
-    """Whether any worksheet holds a formula: only then is the workbook read a second time for formulas."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for name in archive.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    if FORMULA_TAG.search(archive.read(name)):
-                        return True
-    except OSError as error:
-        raise InputFileError("file_cannot_read", file=source, reason=os_reason(error)) from error
-    except zipfile.BadZipFile as error:
-        raise _not_a_workbook(source, error) from error
-    return False
-
-
-def _formula_cells(path: Path, source: str, extents: dict[str, tuple[int, int]]) -> dict[str, set[tuple[int, int]]]:
-    """(row, column) of every formula cell, per sheet title (1-based, as the spreadsheet numbers them)."""
-    workbook = _open(path, source, data_only=False)
-    found: dict[str, set[tuple[int, int]]] = {}
-    try:
-        for sheet in workbook.worksheets:
-            cells = found.setdefault(sheet.title, set())
-            rows, columns = extents.get(sheet.title, (0, 0))
-            if not rows:
-                continue
-            for row in sheet.iter_rows(max_row=rows, max_col=columns):
-                for cell in row:
-                    if cell.data_type == "f":
-                        cells.add((cell.row, cell.column))
-    finally:
-        workbook.close()
-    return found
 
 
 def cell_value(value: Any) -> Any:
     """A stored cell value as the validators take it."""
+    if value is None or type(value) is int:
+        return value  # most cells: checked first, a table reads hundreds of thousands
     if isinstance(value, str):
         return nfc(value)
     if isinstance(value, float) and value.is_integer():
@@ -339,11 +263,13 @@ def _read_table(source: str, title: str, grid: list[list], formulas: set[tuple[i
         columns[column] = key
     records = []
     blank_run: list[int] = []
+    letters = {column: get_column_letter(column + 1) for column in columns}
     for index in range(block[-1] + 1, len(grid)):
         row, number = grid[index], index + 1
-        values = {column: row[column] if column < len(row) else None for column in columns}
-        pending = {column for column in columns if (number, column + 1) in formulas and values[column] is None}
-        kind = None if pending else skipped_kind({key: cell_value(values[column]) for column, key in columns.items()})
+        data = {key: cell_value(row[column]) if column < len(row) else None for column, key in columns.items()}
+        pending = [key for column, key in columns.items()
+                   if data[key] is None and (number, column + 1) in formulas] if formulas else []
+        kind = None if pending else skipped_kind(data)
         if kind == "blank":
             blank_run.append(number)  # warned only when a unit follows: trailing empty rows are not spacers
             continue
@@ -353,10 +279,10 @@ def _read_table(source: str, title: str, grid: list[list], formulas: set[tuple[i
         if kind is not None:
             _warn_rows(source, title, [number], f"skipped_{kind}")
             continue
-        record = Record(source, "row", number, {}, sheet=title)
-        for column, key in columns.items():
-            record.cells[key] = _ref(number, column + 1)
-            record.data[key] = _take(record, key, values[column], column in pending, title)
+        record = Record(source, "row", number, data, sheet=title,
+                        cells={key: f"{letters[column]}{number}" for column, key in columns.items()})
+        for key in pending:
+            _formula_without_value(record, key, title)
         records.append(record)
     return records
 
@@ -408,7 +334,11 @@ def _read_form(source: str, title: str, grid: list[list], formulas: set[tuple[in
 def _take(record: Record, key: str, value: Any, pending_formula: bool, title: str) -> Any:
     """The value to validate; a formula saved without its value becomes a problem of the record."""
     if pending_formula:
-        record.problems.append(DataError(key, None, Message("formula_no_value", {
-            "name": key, "sheet": title, "cell": record.cells[key]})))
+        _formula_without_value(record, key, title)
         return None
     return cell_value(value)
+
+
+def _formula_without_value(record: Record, key: str, title: str) -> None:
+    record.problems.append(DataError(key, None, Message("formula_no_value", {
+        "name": key, "sheet": title, "cell": record.cells[key]})))
