@@ -206,7 +206,9 @@ CELLS = (
     # styled empty cells (not data), an empty value, a cell left open and closed
     '<row r="6" spans="1:3"><c r="A6" s="1"/><c r="B6" s="1"></c><c r="C6"><v></v></c><c r="D6" t="inlineStr">'
     '<is/></c></row>'
-    '<row r="8"><c r="B8"><v>8</v></c><c r="XFD8" s="1"/></row>'
+    # a cell written twice (the empty second one wins, as in openpyxl), then a row out of order (never read)
+    '<row r="8"><c r="B8"><v>8</v></c><c r="C8"><v>9</v></c><c r="C8" s="1"/><c r="XFD8" s="1"/></row>'
+    '<row r="7"><c r="A7"><v>77</v></c></row>'
 )
 
 
@@ -221,7 +223,8 @@ def test_handmade_workbook_with_what_other_programs_write_reads_as_openpyxl_read
     assert grid[3][6:10] == ["", "a_x000D_b & <c>", "plain+run", "in <cdata>"]
     assert grid[3][2] is None and formulas == {(4, 2), (4, 3), (4, 4), (4, 5)}
     assert grid[4][:6] == ["no r", 7, None, None, 5, 6]
-    assert len(grid) == 8 and len(grid[0]) == 12  # the styled cell at XFD8 is no part of the extent
+    assert grid[6:] == [[None] * 12, [None, 8] + [None] * 10]
+    assert len(grid[0]) == 12  # the styled cell at XFD8 is no part of the extent
 
 
 def test_1904_calendar_dates(tmp_path):
