@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from xml.etree.ElementTree import XMLPullParser
 
 from openpyxl.reader.excel import ExcelReader
@@ -26,6 +26,7 @@ from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
 from engine import limits
+from engine.readers.sheet_scan import Unusual, scanned_rows
 
 MAIN = "{%s}" % SHEET_MAIN_NS
 ROW, CELL, VALUE, FORMULA, INLINE = (MAIN + tag for tag in ("row", "c", "v", "f", "is"))
@@ -115,70 +116,66 @@ class Workbook:
         return self._strings
 
     def cells(self, sheet: SheetPart) -> SheetCells:
-        """The sheet's values, read once; rows stop being built (the extent is still measured to the end) once
-        it passes what cfc reads, so the caller can refuse the sheet naming its last cell."""
+        """The sheet's values, read once (by the quick scanner when the sheet is in the plain shape, else by
+        the XML parser); rows stop being built (the extent is still measured to the end) once it passes what
+        cfc reads, so the caller can refuse the sheet naming its last cell."""
         strings = self.shared_strings()
+        try:
+            with self._reader.archive.open(sheet.path) as source:
+                return self._build(scanned_rows(source, _BYTE_COLUMNS), strings)
+        except (Unusual, UnicodeDecodeError):
+            pass
+        with self._reader.archive.open(sheet.path) as source:
+            return self._build(_tree_rows(source), strings)
+
+    def _build(self, found: Iterator[tuple[str | None, list[tuple]]], strings: list[str]) -> SheetCells:
+        """Rows as openpyxl's read-only `iter_rows` places them, from (r, cells) as the readers give them."""
         out = SheetCells()
         rows, formulas = out.rows, out.formulas
         height = width = row_number = 0
         building = True
-        with self._reader.archive.open(sheet.path) as source:
-            for row in _elements(source, ROW):
-                number = row.get("r")
-                row_number = row_number + 1 if number is None else _row_number(number)
-                values: list = []
-                column = last = 0
-                for cell in row:
-                    ref = cell.get("r")
-                    if ref:
-                        letters = ref.rstrip(DIGITS)
-                        column = (len(letters) < len(ref) and _COLUMNS.get(letters)) or coordinate_to_tuple(ref)[1]
+        value_of = self._value
+        for number, cells in found:
+            row_number = row_number + 1 if number is None else _row_number(number)
+            values: list = []
+            last = 0
+            for column, kind, style, raw, formula in cells:
+                if kind is None:
+                    if column <= len(values):
+                        values[column - 1] = None  # openpyxl lets an empty cell overwrite an earlier one
+                    continue  # <c r="B2" s="3"/>: formatting only, not part of the extent
+                value = value_of(kind, style, raw, strings)
+                if formula:
+                    formulas.add((row_number, column))
+                if column > last:
+                    last = column
+                if building:
+                    if column == len(values) + 1:
+                        values.append(value)
+                    elif column > len(values):
+                        values.extend([None] * (column - 1 - len(values)))
+                        values.append(value)
                     else:
-                        column += 1
-                    children = len(cell)
-                    if not children:
-                        if column <= len(values):
-                            values[column - 1] = None  # openpyxl lets an empty cell overwrite an earlier one
-                        continue  # <c r="B2" s="3"/>: formatting only, not part of the extent
-                    value = self._value(cell, strings)
-                    if (children > 1 or value is None) and cell.find(FORMULA) is not None:
-                        formulas.add((row_number, column))
-                    if column > last:
-                        last = column
-                    if building:
-                        if column == len(values) + 1:
-                            values.append(value)
-                        elif column > len(values):
-                            values.extend([None] * (column - 1 - len(values)))
-                            values.append(value)
-                        else:
-                            values[column - 1] = value
-                row.clear()
-                if last:
-                    height, width = max(height, row_number), max(width, last)
-                    if building and (height > limits.MAX_SHEET_ROWS or width > limits.MAX_SHEET_COLUMNS
-                                     or height * width > limits.MAX_SHEET_CELLS):
-                        building = False  # measured to the end for the message, never built
-                        rows.clear()
-                if building and len(rows) < row_number <= limits.MAX_SHEET_ROWS:
-                    # openpyxl skips a row numbered at or above one already read (out of order, repeated)
-                    rows.extend([] for _ in range(row_number - 1 - len(rows)))
-                    rows.append(values)
+                        values[column - 1] = value
+            if last:
+                height, width = max(height, row_number), max(width, last)
+                if building and (height > limits.MAX_SHEET_ROWS or width > limits.MAX_SHEET_COLUMNS
+                                 or height * width > limits.MAX_SHEET_CELLS):
+                    building = False  # measured to the end for the message, never built
+                    rows.clear()
+            if building and len(rows) < row_number <= limits.MAX_SHEET_ROWS:
+                # openpyxl skips a row numbered at or above one already read (out of order, repeated)
+                rows.extend([] for _ in range(row_number - 1 - len(rows)))
+                rows.append(values)
         out.extent = (height, width)
         return out
 
-    def _value(self, cell, strings: list[str]) -> Any:
+    def _value(self, kind: str, style: str | None, raw: str | None, strings: list[str]) -> Any:
         """openpyxl's `parse_cell` with data_only: the value saved with the file, typed by the cell's t."""
-        kind = cell.get("t", "n")
-        if kind == "inlineStr":
-            child = cell.find(INLINE)
-            return None if child is None else _text(child)
-        value = cell.findtext(VALUE) or None
-        if value is None:
-            return None
+        if kind == "inlineStr" or raw is None:
+            return raw
         if kind == "n":
-            value = float(value) if "." in value or "E" in value or "e" in value else int(value)
-            style = cell.get("s")
+            value = float(raw) if "." in raw or "E" in raw or "e" in raw else int(raw)
             if style and int(style) in self._dates:
                 try:
                     return from_excel(value, self._epoch, timedelta=int(style) in self._durations)
@@ -186,12 +183,41 @@ class Workbook:
                     return "#VALUE!"  # a date serial out of range: openpyxl's error value
             return value
         if kind == "s":
-            return strings[int(value)]
+            return strings[int(raw)]
         if kind == "b":
-            return bool(int(value))
+            return bool(int(raw))
         if kind == "d":
-            return from_ISO8601(value)
-        return value  # "str" (a formula's text), "e" (#DIV/0!, #N/A …): the text as saved
+            return from_ISO8601(raw)
+        return raw  # "str" (a formula's text), "e" (#DIV/0!, #N/A …): the text as saved
+
+
+def _tree_rows(source) -> Iterator[tuple[str | None, list[tuple]]]:
+    """Each row as (r, [(column, t or None for a cell without content, s, value text, has a formula)]), by the
+    XML parser: any sheet openpyxl reads."""
+    for row in _elements(source, ROW):
+        cells = []
+        column = 0
+        for cell in row:
+            ref = cell.get("r")
+            if ref:
+                letters = ref.rstrip(DIGITS)
+                column = (len(letters) < len(ref) and _COLUMNS.get(letters)) or coordinate_to_tuple(ref)[1]
+            else:
+                column += 1
+            children = len(cell)
+            if not children:
+                cells.append((column, None, None, None, False))
+                continue
+            kind = cell.get("t", "n")
+            if kind == "inlineStr":
+                child = cell.find(INLINE)
+                raw = None if child is None else _text(child)
+            else:
+                raw = cell.findtext(VALUE) or None
+            formula = (children > 1 or raw is None) and cell.find(FORMULA) is not None
+            cells.append((column, kind, cell.get("s"), raw, formula))
+        yield row.get("r"), cells
+        row.clear()
 
 
 def _row_number(number: str) -> int:
@@ -259,3 +285,4 @@ def _column_names() -> dict[str, int]:
 
 
 _COLUMNS = _column_names()
+_BYTE_COLUMNS = {name.encode(): number for name, number in _COLUMNS.items()}
