@@ -17,6 +17,7 @@ from engine.batch import evaluate_files
 from engine.criteria.model import load_criteria
 from engine.readers import read_records, xlsx
 from engine.readers.records import InputFileError, reading
+from engine.readers import sheet_cells
 from engine.readers.sheet_cells import Workbook
 
 ROOT = Path(__file__).resolve().parent
@@ -50,6 +51,32 @@ def streamed_sheets(path: Path) -> dict[str, tuple[list[list], set[tuple[int, in
                 for sheet in workbook.sheets for cells in [workbook.cells(sheet)]}
 
 
+def parsed_sheets(path: Path) -> dict[str, tuple[list[list], set[tuple[int, int]]]]:
+    """The same by the XML parser alone, as for a sheet the quick scanner gives up on."""
+    with Workbook(path) as workbook:
+        out = {}
+        for sheet in workbook.sheets:
+            with workbook._reader.archive.open(sheet.path) as source:
+                cells = workbook._build(sheet_cells._tree_rows(source), workbook.shared_strings())
+            out[sheet.title] = (cells.grid(), cells.formulas)
+        return out
+
+
+def scanned(path: Path) -> list[bool]:
+    """Per sheet, whether the quick scanner read it (True) or gave up for the XML parser (False)."""
+    with Workbook(path) as workbook:
+        out = []
+        for sheet in workbook.sheets:
+            with workbook._reader.archive.open(sheet.path) as source:
+                try:
+                    for _ in sheet_cells.scanned_rows(source, sheet_cells._BYTE_COLUMNS):
+                        pass
+                    out.append(True)
+                except sheet_cells.Unusual:
+                    out.append(False)
+        return out
+
+
 def trimmed(rows: list[list]) -> list[list]:
     """Rows without trailing empty cells, and without trailing empty rows: openpyxl pads to the sheet's
     <dimension> (or to each row's last cell), the streaming reader to the last cell holding anything."""
@@ -60,7 +87,10 @@ def trimmed(rows: list[list]) -> list[list]:
 
 
 def assert_same_cells(path: Path) -> None:
+    """Both ways of reading a sheet (the quick scanner where it reads it, the XML parser always) give what
+    openpyxl gives."""
     expected, actual = openpyxl_sheets(path), streamed_sheets(path)
+    assert parsed_sheets(path) == actual
     assert list(actual) == list(expected)
     for title, (rows, formulas) in expected.items():
         assert trimmed(actual[title][0]) == trimmed(rows), title
@@ -72,6 +102,7 @@ def assert_same_cells(path: Path) -> None:
 @pytest.mark.parametrize("path", READABLE, ids=lambda p: p.name)
 def test_shipped_workbooks_read_cell_for_cell_as_openpyxl_reads_them(path):
     assert_same_cells(path)
+    assert all(scanned(path))  # LibreOffice's and openpyxl's sheets take the quick way
 
 
 def test_a_workbook_written_by_openpyxl_with_every_kind_of_value(tmp_path):
@@ -100,6 +131,7 @@ def test_a_workbook_written_by_openpyxl_with_every_kind_of_value(tmp_path):
     path = tmp_path / "every-kind.xlsx"
     book.save(path)
     assert_same_cells(path)
+    assert scanned(path) == [True, True]
     grid = streamed_sheets(path)["Số liệu"][0]
     assert grid[3][:6] == ["0012", 12.0, 12.5, dt.datetime(2024, 12, 31), True, "#DIV/0!"]
     assert grid[5][1] == dt.datetime(2023, 3, 15) and grid[5][4] == "#VALUE!"
@@ -215,6 +247,7 @@ CELLS = (
 def test_handmade_workbook_with_what_other_programs_write_reads_as_openpyxl_reads_it(tmp_path):
     path = handmade(tmp_path / "handmade.xlsx", [CELLS, CELLS], STRINGS)
     assert_same_cells(path)
+    assert scanned(path) == [False, False]  # rows and cells without positions: the parser's
     first, prefixed = streamed_sheets(path).values()
     assert first == prefixed  # the x: prefix on the main namespace changes nothing
     grid, formulas = first
@@ -225,6 +258,62 @@ def test_handmade_workbook_with_what_other_programs_write_reads_as_openpyxl_read
     assert grid[4][:6] == ["no r", 7, None, None, 5, 6]
     assert grid[6:] == [[None] * 12, [None, 8] + [None] * 10]
     assert len(grid[0]) == 12  # the styled cell at XFD8 is no part of the extent
+
+
+PLAIN = (  # the plain shape the quick scanner reads, with every form it accepts
+    '<row r="1" spans="1:9" ht="12.8" customHeight="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+    '<c r="C1" s="0" t="inlineStr"><is><t>births_registered</t></is></c></row>'
+    '<row r="2"><c r="A2" s="5" t="s"><v>3</v></c><c r="B2" s="0" t="n"><v>12</v></c><c r="C2"><v>12.0</v></c>'
+    '<c r="D2" s="1"><v>45657</v></c><c r="E2" t="b"><v>1</v></c><c r="F2" t="e"><v>#N/A</v></c>'
+    '<c r="G2" t="inlineStr"><is><t xml:space="preserve"> Xã &amp; &#227;&#x1EA1; &lt;b&gt; &quot;q&apos; </t></is></c>'
+    '<c r="H2" t="str"><f>"a"&amp;"b"</f><v>ab</v></c><c r="I2"><f t="shared" ref="I2:I3" si="0">B2*2</f><v>24</v></c>'
+    '<c r="J2"><f t="shared" si="0"/></c><c r="K2"><v></v></c><c r="L2" t="inlineStr"><is><t></t></is></c>'
+    '<c r="M2" s="3"/><c r="N2" s="2"><v>45657.5</v></c></row>'
+    '<row r="3" spans="1:2"/>'
+    '<row r="5"><c r="B5" t="d"><v>2024-02-29T10:00:00</v></c><c r="AB5"><v>1E-3</v></c></row>'
+)
+
+
+def test_the_quick_scanner_reads_the_plain_shape_as_openpyxl_reads_it(tmp_path):
+    path = handmade(tmp_path / "plain.xlsx", [PLAIN], STRINGS)
+    assert scanned(path) == [True]
+    assert_same_cells(path)
+    grid, formulas = streamed_sheets(path)["Trang 1"]
+    assert grid[1][6] == ' Xã & ãạ <b> "q\' ' and grid[1][5] == "#N/A" and grid[1][7:9] == ["ab", 24]
+    assert formulas == {(2, 8), (2, 9), (2, 10)} and grid[1][9:12] == [None, None, ""]
+
+
+@pytest.mark.parametrize("unusual", [
+    '<row><c r="A2"><v>1</v></c></row>',                            # a row without its number
+    '<row r="2"><c><v>1</v></c></row>',                             # a cell without its reference
+    '<row r="2"><c r="A2" t="s" s="1"><v>0</v></c></row>',          # attributes in another order
+    '<row r="2"><c r="A2" t="inlineStr"><is><r><t>a</t></r></is></c></row>',  # rich text
+    '<row r="2"><c r="A2" t="inlineStr"><is><t><![CDATA[a<b]]></t></is></c></row>',
+    '<!-- a comment --><row r="2"><c r="A2"><v>1</v></c></row>',
+    '<row r="2"><c r="A2" t="inlineStr"><is><t>a\r\nb</t></is></c></row>',  # XML turns it into \n
+    '<row r="2" xmlns:y="urn:y"><c r="A2"><v>1</v></c></row>',
+    '<row r="2"> <c r="A2"><v>1</v></c></row>',                      # white space between cells
+])
+def test_the_quick_scanner_leaves_anything_else_to_the_parser(tmp_path, unusual):
+    head = '<row r="1"><c r="A1" t="inlineStr"><is><t>unit_code</t></is></c></row>'
+    unusual = unusual if unusual.startswith(("<row", "<!--")) else f'<row r="2">{unusual}</row>'
+    path = handmade(tmp_path / "unusual.xlsx", [head + unusual], STRINGS)
+    assert scanned(path) == [False]
+    assert_same_cells(path)
+
+
+def test_rows_outside_the_sheet_data_are_read_as_openpyxl_reads_them(tmp_path):
+    path = handmade(tmp_path / "outside.xlsx", ['<row r="1"><c r="A1"><v>1</v></c></row>'])
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b"</sheetData>", b'</sheetData><elsewhere><row r="9"><c r="B9"><v>9</v></c></row></elsewhere>')
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert scanned(path) == [False]
+    assert_same_cells(path)
+    assert streamed_sheets(path)["Trang 1"][0][8] == [None, 9]
 
 
 def test_1904_calendar_dates(tmp_path):

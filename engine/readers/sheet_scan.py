@@ -94,7 +94,7 @@ def _rows(body: bytes, columns: dict[bytes, int]) -> Iterator[tuple[str, list[tu
                 if kind == "inlineStr":
                     raw = _text(inline) if value[1] == 105 else None  # <is>…</is>, not <v>
                 else:
-                    raw = (_text(text) if b"&" in text else text.decode()) if value[1] == 118 and text else None
+                    raw = (_text(text) if b"&" in text else text.decode()) if text else None  # <v>'s, not <is>'s
                 cells.append((columns[letters], kind, style.decode() or None, raw, bool(formula)))
         yield row.group(1).decode(), cells
 
