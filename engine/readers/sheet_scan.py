@@ -48,9 +48,9 @@ def scanned_rows(source: BinaryIO, columns: dict[bytes, int]) -> Iterator[tuple[
             raise Unusual  # no sheet data near the start (an empty sheet writes <sheetData/>)
         buffer += chunk
     head, buffer = buffer[:start + len(b"<sheetData>")], buffer[start + len(b"<sheetData>"):]
-    if not head.startswith((b"<?xml", b"<")) or (b"encoding" in head[:100]
-                                                 and not re.match(rb'<\?xml[^>]*encoding="[Uu][Tt][Ff]-8"', head)):
-        raise Unusual
+    if not head.startswith(b"<") or (b"encoding" in head[:100]
+                                     and not re.match(rb'<\?xml[^>]*encoding="[Uu][Tt][Ff]-8"', head)):
+        raise Unusual  # a byte-order mark, another encoding: the parser decodes it
     while True:
         end = buffer.find(b"</sheetData>")
         cut = end if end >= 0 else buffer.rfind(b"</row>") + len(b"</row>") if b"</row>" in buffer else 0
