@@ -302,18 +302,31 @@ def test_the_quick_scanner_leaves_anything_else_to_the_parser(tmp_path, unusual)
     assert_same_cells(path)
 
 
-def test_rows_outside_the_sheet_data_are_read_as_openpyxl_reads_them(tmp_path):
-    path = handmade(tmp_path / "outside.xlsx", ['<row r="1"><c r="A1"><v>1</v></c></row>'])
+def rewritten(path: Path, part: str, old: bytes, new: bytes) -> Path:
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
-    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
-        b"</sheetData>", b'</sheetData><elsewhere><row r="9"><c r="B9"><v>9</v></c></row></elsewhere>')
+    parts[part] = parts[part].replace(old, new)
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
+    return path
+
+
+def test_rows_outside_the_sheet_data_are_read_as_openpyxl_reads_them(tmp_path):
+    path = rewritten(handmade(tmp_path / "outside.xlsx", ['<row r="1"><c r="A1"><v>1</v></c></row>']),
+                     "xl/worksheets/sheet1.xml", b"</sheetData>",
+                     b'</sheetData><elsewhere><row r="9"><c r="B9"><v>9</v></c></row></elsewhere>')
     assert scanned(path) == [False]
     assert_same_cells(path)
     assert streamed_sheets(path)["Trang 1"][0][8] == [None, 9]
+
+
+def test_cells_without_a_style_take_style_0_even_when_it_is_a_date(tmp_path):
+    path = rewritten(handmade(tmp_path / "style0.xlsx", ['<row r="1"><c r="A1"><v>45657</v></c>'
+                                                         '<c r="B1" s="5"><v>2</v></c></row>']),
+                     "xl/styles.xml", b'<xf numFmtId="0" xfId="0"/>', b'<xf numFmtId="14" xfId="0"/>')
+    assert_same_cells(path)
+    assert streamed_sheets(path)["Trang 1"][0] == [[dt.datetime(2024, 12, 31), 2]]
 
 
 def test_1904_calendar_dates(tmp_path):

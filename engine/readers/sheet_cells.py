@@ -178,9 +178,10 @@ class Workbook:
             return raw
         if kind == "n":
             value = float(raw) if "." in raw or "E" in raw or "e" in raw else int(raw)
-            if style and int(style) in self._dates:
+            style_id = int(style) if style else 0  # no s: style 0, a date format in some workbooks
+            if style_id in self._dates:
                 try:
-                    return from_excel(value, self._epoch, timedelta=int(style) in self._durations)
+                    return from_excel(value, self._epoch, timedelta=style_id in self._durations)
                 except (OverflowError, ValueError):
                     return "#VALUE!"  # a date serial out of range: openpyxl's error value
             return value
