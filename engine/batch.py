@@ -94,7 +94,7 @@ def _evaluate_chunk(first_index: int, records_: list[Record]) -> list[Evaluated]
         _STATE["keep"](records_, results)
     # Rendering makes no cycles either: with the collector running, the chunk's results would be promoted to the
     # oldest generation while rendered, only to die, and every few chunks trigger a walk of the whole process.
-    with collector_paused():
+    with collector_paused(len(records_)):
         return [Evaluated(result.status, len(result.provisional), renderer.unit(result, first_index + offset))
                 for offset, result in enumerate(results)]
 

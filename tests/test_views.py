@@ -28,3 +28,20 @@ def test_a_key_seen_once_per_batch_is_not_promoted_within_its_batch(monkeypatch)
     assert (set(table.old), set(table.young)) == (set(), {"a", "b"})
     table.resolve([["a"]], lambda keys: [k.upper() for k in keys])
     assert (set(table.old), set(table.young)) == ({"a"}, {"b"})
+
+
+def test_the_collector_is_paused_for_a_batch_and_nothing_is_left_frozen():
+    import gc
+    from engine.rules.evaluate import PROMOTE_FROM, collector_paused
+    assert gc.isenabled()
+    for units in (1, PROMOTE_FROM):
+        with collector_paused(units):
+            assert not gc.isenabled()
+        assert gc.isenabled() and gc.get_freeze_count() == 0  # promoted to the oldest generation, not exempt
+    gc.disable()
+    try:  # a caller that turned the collector off keeps it off
+        with collector_paused(PROMOTE_FROM):
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
