@@ -21,7 +21,9 @@ period  code  province  district   category  status          total  points off t
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
 import time
 from pathlib import Path
 
@@ -471,3 +473,61 @@ def test_summary_report_over_two_periods(files, tmp_path):
     result = CliRunner().invoke(main, ["report", "summary", *map(str, files), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes()[:5] == b"%PDF-"
+
+
+# ---------------------------------------------------------------- outputs land together (issue 11)
+
+def _failing_last_output(monkeypatch, error_number: int) -> None:
+    """The last output (criteria_failed.png) fails half-way through its writing: some bytes are on disk,
+    then the disk is full or the place turns read-only."""
+    from matplotlib.figure import Figure
+
+    real = Figure.savefig
+
+    def savefig(self, name, *args, **kwargs):
+        if "criteria_failed" not in Path(name).name:
+            return real(self, name, *args, **kwargs)
+        Path(name).write_bytes(b"\x89PNG\r\n\x1a\n half")
+        raise OSError(error_number, os.strerror(error_number), str(name))
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("error_number, reason", [(errno.ENOSPC, "the disk is full"),
+                                                  (errno.EROFS, "the place is read-only")])
+@pytest.mark.parametrize("own_files", [False, True])
+def test_a_failure_on_the_last_output_leaves_the_previous_outputs_whole(files, tmp_path, monkeypatch, error_number,
+                                                                        reason, own_files):
+    place = tmp_path / "place"
+    out = place / "review"
+    out.mkdir(parents=True)
+    if own_files:
+        (out / "notes.txt").write_text("mine", encoding="utf-8")
+    first = CliRunner().invoke(main, ["aggregate", str(files[0]), "--output", str(out)])
+    assert first.exit_code == 0, first.output
+    before = _contents(out)
+    assert set(before) == {"summary.xlsx", "recognition_by_area.png", "criteria_failed.png"} | (
+        {"notes.txt"} if own_files else set())
+
+    _failing_last_output(monkeypatch, error_number)
+    failed = CliRunner().invoke(main, ["aggregate", *map(str, files), "--output", str(out)])
+    assert failed.exit_code == 2 and isinstance(failed.exception, SystemExit), failed.output
+    lines = failed.stderr.strip().splitlines()
+    assert lines == [f"error: cannot write {out / 'criteria_failed.png'}: {reason}"]
+    assert _contents(out) == before  # all old: not a new workbook beside old charts
+    assert sorted(p.name for p in place.iterdir()) == ["review"]  # no temporary folder or file left
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+    monkeypatch.undo()
+    again = CliRunner().invoke(main, ["aggregate", *map(str, files), "--output", str(out)])
+    assert again.exit_code == 0, again.output
+    after = _contents(out)
+    assert set(after) == set(before)
+    # all new: both periods now, in the workbook and in the chart of areas
+    assert after["summary.xlsx"] != before["summary.xlsx"]
+    assert after["recognition_by_area.png"] != before["recognition_by_area.png"]
+    assert sorted(p.name for p in place.iterdir()) == ["review"]
