@@ -531,3 +531,34 @@ def test_a_failure_on_the_last_output_leaves_the_previous_outputs_whole(files, t
     assert after["summary.xlsx"] != before["summary.xlsx"]
     assert after["recognition_by_area.png"] != before["recognition_by_area.png"]
     assert sorted(p.name for p in place.iterdir()) == ["review"]
+
+
+def test_the_charts_drawn_on_the_other_core_are_the_same_and_a_failing_helper_changes_nothing(files, criteria,
+                                                                                              tmp_path, monkeypatch):
+    """The charts are drawn by a forked child while the workbook is written; alone (one core), or again by this
+    process when the child fails, they are byte for byte the same."""
+    from matplotlib.figure import Figure
+
+    from engine.aggregate import background
+
+    children, fork = [], background._fork
+    monkeypatch.setattr(background, "_fork", lambda task: children.append(fork(task)) or children[-1])
+    aggregate(files, tmp_path / "forked", criteria)
+    assert (children[0] is not None) == (background._cores() >= 2)  # a helper whenever there is a second core
+    monkeypatch.setattr(background, "_cores", lambda: 1)
+    aggregate(files, tmp_path / "alone", criteria)
+    monkeypatch.undo()
+    parent, real = os.getpid(), Figure.savefig
+
+    def savefig(self, *args, **kwargs):  # the child dies half-way; this process is unaffected
+        if os.getpid() != parent:
+            os._exit(9)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    aggregate(files, tmp_path / "helper-died", criteria)
+    expected = _contents(tmp_path / "forked")
+    assert set(expected) == {"summary.xlsx", "recognition_by_area.png", "criteria_failed.png"}
+    assert _contents(tmp_path / "alone") == expected
+    assert _contents(tmp_path / "helper-died") == expected
+    assert not [p for p in tmp_path.rglob(".*")]  # no temporary folder or file left behind

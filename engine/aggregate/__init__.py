@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from engine.aggregate.background import helper
 from engine.aggregate.charts import CHART_AREA, CHART_CRITERIA, chart_criteria, chart_recognition
 from engine.aggregate.load import (AggregateError, Results, Target, Targets, load_results, load_targets)
 from engine.aggregate.tables import (ALL_AREAS, DISTRICT, NO_CATEGORY, NO_DISTRICT, NO_PROVINCE, PERIOD, PROVINCE,
@@ -49,13 +50,21 @@ def aggregate(paths: Iterable[str | Path], output: str | Path, criteria: Criteri
     summary = summarise(results, criteria, by, load_targets(targets_path), [str(p) for p in paths])
     output = Path(output)
     output.absolute().parent.mkdir(parents=True, exist_ok=True)
-    writers = dict(zip(OUTPUTS, (write_workbook, chart_recognition, chart_criteria)))
+    charts = {CHART_AREA: chart_recognition, CHART_CRITERIA: chart_criteria}
+
+    def write(name: str, writer) -> None:
+        try:
+            writer(summary, folder / name)
+        except OutputError as error:  # named after the output, not its place in the temporary folder
+            if not isinstance(error.__cause__, OSError):
+                raise
+            raise output_error(output / name, error.__cause__) from error.__cause__
+
     with atomic_directory(output, OUTPUTS) as folder:
-        for name, write in writers.items():
-            try:
-                write(summary, folder / name)
-            except OutputError as error:  # named after the output, not its place in the temporary folder
-                if not isinstance(error.__cause__, OSError):
-                    raise
-                raise output_error(output / name, error.__cause__) from error.__cause__
+        # the charts on the other core while this one writes the workbook
+        with helper(lambda: [draw(summary, folder / name) for name, draw in charts.items()]) as charts_drawn:
+            write("summary.xlsx", write_workbook)
+            if not charts_drawn():
+                for name, draw in charts.items():
+                    write(name, draw)
     return summary, [output / name for name in OUTPUTS]
