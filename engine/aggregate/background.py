@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
+
+PATIENCE = 120.0  # seconds: a helper still drawing by then is stuck (never seen); this process draws instead
 
 
 def _cores() -> int:
@@ -19,8 +23,9 @@ def _cores() -> int:
 
 
 def _fork(task: Callable[[], object]) -> int | None:
-    """The child's process id, or None when there is no second core or no fork."""
-    if not hasattr(os, "fork") or _cores() < 2:
+    """The child's process id, or None when there is no second core or no fork. Never from a process running
+    other threads: one of them could hold a lock the child would wait for forever."""
+    if not hasattr(os, "fork") or _cores() < 2 or threading.active_count() > 1:
         return None
     try:
         pid = os.fork()
@@ -50,7 +55,7 @@ def helper(task: Callable[[], object] | None) -> Iterator[Callable[[], bool]]:
     def wait() -> bool:
         nonlocal pid
         if not finished:
-            finished.append(pid is not None and os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0)
+            finished.append(pid is not None and _exit_code(pid) == 0)
             pid = None
         return finished[0]
 
@@ -60,3 +65,16 @@ def helper(task: Callable[[], object] | None) -> Iterator[Callable[[], bool]]:
         if pid is not None:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+
+
+def _exit_code(pid: int) -> int | None:
+    """The child's exit code; None when it was stuck past PATIENCE and has been ended."""
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.01)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return None

@@ -76,7 +76,8 @@ class Results:
 
 
 class _Block:
-    """One file's units and criterion points as plain columns (lists), unit numbers counted from 0 in the file.
+    """One file's units and criterion points as plain columns (lists; numpy arrays for the scores the column pass
+    builds), unit numbers counted from 0 in the file.
 
     A national pair of periods is 21,200 units and a quarter of a million scores: they are built column by
     column (each distinct value converted once) and checked as a whole. A file the whole-column pass cannot
