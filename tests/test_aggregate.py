@@ -563,33 +563,3 @@ def test_the_charts_drawn_on_the_other_core_are_the_same_and_a_failing_helper_ch
     assert _contents(tmp_path / "helper-died") == expected
     assert not [p for p in tmp_path.rglob(".*")]  # no temporary folder or file left behind
 
-
-def test_summary_report_charts_drawn_on_the_other_core_give_the_same_pdf(tmp_path, criteria, monkeypatch):
-    """63 provinces: three charts of areas and the criteria chart, half of them drawn by the forked helper. Alone
-    (one core) or after the helper died, the PDF is byte for byte the same."""
-    from matplotlib.figure import Figure
-
-    from engine.aggregate import background
-    from engine.reports import render
-    from engine.reports.document import Image
-    from engine.reports.summary import document
-
-    units = [unit_json(period, f"{p:02d}{u}", f"Tỉnh {p:02d}", "Huyện 1", "other",
-                       "recognized" if (p + u + int(period)) % 3 else "not_recognized", {3: 0} if (p + u) % 5 == 0 else {},
-                       ()) for p in range(63) for u in range(3) for period in ("2023", "2024")]
-    summary = summarise(load_results([write_json(tmp_path / "national.json", units)], criteria), criteria)
-    children, fork = [], background._fork
-    monkeypatch.setattr(background, "_fork", lambda task: children.append(fork(task)) or children[-1])
-    drawn = document(summary, criteria)
-    charts = [block.png for block in drawn.blocks if isinstance(block, Image)]
-    assert len(charts) == 4 and all(png.startswith(b"\x89PNG") for png in charts)  # 3 charts of areas, criteria
-    forked = render(drawn, ".pdf")
-    assert len(children) == 1 and (children[0] is not None) == (background._cores() >= 2)
-    monkeypatch.setattr(background, "_cores", lambda: 1)
-    alone = render(document(summary, criteria), ".pdf")
-    monkeypatch.undo()
-    parent, real = os.getpid(), Figure.savefig
-    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: os._exit(9) if os.getpid() != parent
-                        else real(self, *a, **k))
-    helper_died = render(document(summary, criteria), ".pdf")
-    assert forked == alone == helper_died

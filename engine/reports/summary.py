@@ -9,7 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from engine import aggregate as agg
-from engine.aggregate.background import helper
 from engine.reports import findings
 from engine.reports.board import BoardConfig
 from engine.reports.common import period_phrase
@@ -21,7 +20,6 @@ from engine.criteria.model import CriteriaSet
 
 def document(summary: agg.Summary, criteria: CriteriaSet, board: BoardConfig | None = None) -> Document:
     board = _complete(summary, board or BoardConfig())
-    charts = _Charts()
     office, recipient = board.get("reporting_office"), board.get("report_recipient")
     area, period = board.get("area"), board.get("period")
     blocks = report_opening(
@@ -33,8 +31,8 @@ def document(summary: agg.Summary, criteria: CriteriaSet, board: BoardConfig | N
     ]
     blocks += _overview(summary)
     blocks += _by_area(summary)
-    blocks += _targets(summary, charts)
-    blocks += _criteria(summary, charts)
+    blocks += _targets(summary)
+    blocks += _criteria(summary)
     blocks += _totals(summary)
     blocks += _change(summary)
     achieved, difficulties = findings.from_summary(summary, criteria)
@@ -46,7 +44,6 @@ def document(summary: agg.Summary, criteria: CriteriaSet, board: BoardConfig | N
         signature_block([board.get("reporting_office_signer")], "(Ký, ghi rõ họ tên, đóng dấu)",
                         board.get("reporting_office_signer_name")),
     ))
-    charts.draw()
     invalid = int(summary.tables["area"][agg.STATUS_VI["invalid"]].sum()) > 0
     return Document(blocks, title=f"Báo cáo tổng hợp — {area} — {period}",
                     subject="Báo cáo tổng hợp xã, phường, thị trấn phù hợp với trẻ em",
@@ -112,7 +109,7 @@ def _by_area(summary: agg.Summary) -> list:
                   shaded=_total_rows(frame, keys[0]))]
 
 
-def _targets(summary: agg.Summary, charts: "_Charts") -> list:
+def _targets(summary: agg.Summary) -> list:
     frame, keys, targets = summary.tables["target"], summary.keys, summary.targets
     goals = "; ".join(f"{vi_decimal(f'{t.percent:g}')}% vào năm {t.year}" for t in targets.targets)
     rows = [[cell(row[agg.PERIOD]), cell(_area_name(row, keys)), cell(_pct(row[agg.RATE]), "cell_right"),
@@ -123,14 +120,14 @@ def _targets(summary: agg.Summary, charts: "_Charts") -> list:
             para(f"Mục tiêu ({targets.measure}): {goals} ({targets.citation}).", "body"),
             table(["Kỳ", "Địa bàn", "Tỷ lệ đạt chuẩn", "Mục tiêu", "Chênh lệch (điểm %)", "Số đơn vị cần đạt thêm"],
                   rows, [14, 55, 22, 24, 25, 25], shaded=_total_rows(frame, keys[0])),
-            *_area_charts(summary, charts)]
+            *_area_charts(summary)]
 
 
 CHART_AREAS = 25     # areas per recognition chart: bars and labels stay readable on an A4 page
 CHART_MOST = 75      # beyond this, the charts show the lowest rates (every area is in the tables)
 
 
-def _area_charts(summary: agg.Summary, charts: "_Charts") -> list:
+def _area_charts(summary: agg.Summary) -> list:
     """The recognition-rate chart, split into charts of at most CHART_AREAS areas (highest rates first), each
     with the total for reference; past CHART_MOST areas only the lowest CHART_MOST are drawn, and a line says so."""
     frame, keys = summary.tables["area"], summary.keys
@@ -140,7 +137,7 @@ def _area_charts(summary: agg.Summary, charts: "_Charts") -> list:
     areas = sorted({area_of(row) for _, row in frame.iterrows() if row[keys[0]] != agg.ALL_AREAS},
                    key=lambda a: (-latest.get(a, -1.0), a))
     if len(areas) <= CHART_AREAS:
-        return [charts.add(agg.chart_recognition, summary)]
+        return [_chart(agg.chart_recognition, summary)]
     out = []
     if len(areas) > CHART_MOST:
         out.append(para(f"Biểu đồ dưới đây thể hiện {CHART_MOST} địa bàn có tỷ lệ đạt chuẩn thấp nhất trong "
@@ -149,11 +146,11 @@ def _area_charts(summary: agg.Summary, charts: "_Charts") -> list:
     for start in range(0, len(areas), CHART_AREAS):
         chunk = set(areas[start:start + CHART_AREAS])
         rows = frame[[area_of(row) in chunk or row[keys[0]] == agg.ALL_AREAS for _, row in frame.iterrows()]]
-        out.append(charts.add(agg.chart_recognition, replace(summary, tables={**summary.tables, "area": rows})))
+        out.append(_chart(agg.chart_recognition, replace(summary, tables={**summary.tables, "area": rows})))
     return out
 
 
-def _criteria(summary: agg.Summary, charts: "_Charts") -> list:
+def _criteria(summary: agg.Summary) -> list:
     frame = summary.tables["criteria"]
     out = [heading("IV. CÁC TIÊU CHÍ KHÔNG ĐẠT NHIỀU NHẤT")]
     if frame.empty:
@@ -172,7 +169,7 @@ def _criteria(summary: agg.Summary, charts: "_Charts") -> list:
                      cell(zero, "cell_right"), cell(below, "cell_right"), cell(mean, "cell_right")])
     out.append(table(["Kỳ", "TC", "Tên tiêu chí", "Số đơn vị 0 điểm", "Dưới điểm tối đa", "Điểm TB"], rows,
                      [13, 9, 68, 27, 27, 21]))
-    out.append(charts.add(agg.chart_criteria, summary))
+    out.append(_chart(agg.chart_criteria, summary))
     return out
 
 
@@ -201,32 +198,8 @@ def _change(summary: agg.Summary) -> list:
                         [50, 30, 30, 32, 23], shaded=_total_rows(frame, keys[0]))]
 
 
-class _Charts:
-    """The report's charts (drawn by engine.aggregate), each an Image block filled once the whole document is
-    laid out: then every other chart is drawn by a helper on the second core (engine.aggregate.background)
-    while this process draws the rest. The renderers scale each to fit the page."""
-
-    def __init__(self):
-        self.jobs: list[tuple] = []
-
-    def add(self, draw, summary: agg.Summary) -> Image:
-        image = Image(b"")
-        self.jobs.append((draw, summary, image))
-        return image
-
-    def draw(self) -> None:
-        with tempfile.TemporaryDirectory() as folder:
-            paths = [Path(folder) / f"chart-{index}.png" for index in range(len(self.jobs))]
-
-            def draw(indices) -> None:
-                for index in indices:
-                    chart, summary, _ = self.jobs[index]
-                    chart(summary, paths[index])
-
-            theirs = range(1, len(self.jobs), 2)
-            with helper((lambda: draw(theirs)) if theirs else None) as drawn:
-                draw(range(0, len(self.jobs), 2))
-                if not drawn():
-                    draw(theirs)
-            for path, (_, _, image) in zip(paths, self.jobs):
-                image.png = path.read_bytes()
+def _chart(draw, summary: agg.Summary) -> Image:
+    """A chart drawn by engine.aggregate to a temporary PNG; the renderers scale it to fit the page."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = draw(summary, Path(folder) / "chart.png")
+        return Image(Path(path).read_bytes())
