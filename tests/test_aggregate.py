@@ -562,4 +562,3 @@ def test_the_charts_drawn_on_the_other_core_are_the_same_and_a_failing_helper_ch
     assert _contents(tmp_path / "alone") == expected
     assert _contents(tmp_path / "helper-died") == expected
     assert not [p for p in tmp_path.rglob(".*")]  # no temporary folder or file left behind
-
