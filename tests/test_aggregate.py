@@ -514,7 +514,8 @@ def test_a_failure_on_the_last_output_leaves_the_previous_outputs_whole(files, t
         {"notes.txt"} if own_files else set())
 
     _failing_last_output(monkeypatch, error_number)
-    failed = CliRunner().invoke(main, ["aggregate", *map(str, files), "--output", str(out)])
+    # English wording (CFC_LANG=en): the Vietnamese of these messages is tested with the other messages
+    failed = CliRunner(env={"CFC_LANG": "en"}).invoke(main, ["aggregate", *map(str, files), "--output", str(out)])
     assert failed.exit_code == 2 and isinstance(failed.exception, SystemExit), failed.output
     lines = failed.stderr.strip().splitlines()
     assert lines == [f"error: cannot write {out / 'criteria_failed.png'}: {reason}"]
