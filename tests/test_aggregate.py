@@ -21,7 +21,9 @@ period  code  province  district   category  status          total  points off t
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
 import time
 from pathlib import Path
 
@@ -471,3 +473,93 @@ def test_summary_report_over_two_periods(files, tmp_path):
     result = CliRunner().invoke(main, ["report", "summary", *map(str, files), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes()[:5] == b"%PDF-"
+
+
+# ---------------------------------------------------------------- outputs land together (issue 11)
+
+def _failing_last_output(monkeypatch, error_number: int) -> None:
+    """The last output (criteria_failed.png) fails half-way through its writing: some bytes are on disk,
+    then the disk is full or the place turns read-only."""
+    from matplotlib.figure import Figure
+
+    real = Figure.savefig
+
+    def savefig(self, name, *args, **kwargs):
+        if "criteria_failed" not in Path(name).name:
+            return real(self, name, *args, **kwargs)
+        Path(name).write_bytes(b"\x89PNG\r\n\x1a\n half")
+        raise OSError(error_number, os.strerror(error_number), str(name))
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("error_number, reason", [(errno.ENOSPC, "the disk is full"),
+                                                  (errno.EROFS, "the place is read-only")])
+@pytest.mark.parametrize("own_files", [False, True])
+def test_a_failure_on_the_last_output_leaves_the_previous_outputs_whole(files, tmp_path, monkeypatch, error_number,
+                                                                        reason, own_files):
+    place = tmp_path / "place"
+    out = place / "review"
+    out.mkdir(parents=True)
+    if own_files:
+        (out / "notes.txt").write_text("mine", encoding="utf-8")
+    first = CliRunner().invoke(main, ["aggregate", str(files[0]), "--output", str(out)])
+    assert first.exit_code == 0, first.output
+    before = _contents(out)
+    assert set(before) == {"summary.xlsx", "recognition_by_area.png", "criteria_failed.png"} | (
+        {"notes.txt"} if own_files else set())
+
+    _failing_last_output(monkeypatch, error_number)
+    # English wording (CFC_LANG=en): the Vietnamese of these messages is tested with the other messages
+    failed = CliRunner(env={"CFC_LANG": "en"}).invoke(main, ["aggregate", *map(str, files), "--output", str(out)])
+    assert failed.exit_code == 2 and isinstance(failed.exception, SystemExit), failed.output
+    lines = failed.stderr.strip().splitlines()
+    assert lines == [f"error: cannot write {out / 'criteria_failed.png'}: {reason}"]
+    assert _contents(out) == before  # all old: not a new workbook beside old charts
+    assert sorted(p.name for p in place.iterdir()) == ["review"]  # no temporary folder or file left
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+    monkeypatch.undo()
+    again = CliRunner().invoke(main, ["aggregate", *map(str, files), "--output", str(out)])
+    assert again.exit_code == 0, again.output
+    after = _contents(out)
+    assert set(after) == set(before)
+    # all new: both periods now, in the workbook and in the chart of areas
+    assert after["summary.xlsx"] != before["summary.xlsx"]
+    assert after["recognition_by_area.png"] != before["recognition_by_area.png"]
+    assert sorted(p.name for p in place.iterdir()) == ["review"]
+
+
+def test_the_charts_drawn_on_the_other_core_are_the_same_and_a_failing_helper_changes_nothing(files, criteria,
+                                                                                              tmp_path, monkeypatch):
+    """The charts are drawn by a forked child while the workbook is written; alone (one core), or again by this
+    process when the child fails, they are byte for byte the same."""
+    from matplotlib.figure import Figure
+
+    from engine.aggregate import background
+
+    children, fork = [], background._fork
+    monkeypatch.setattr(background, "_fork", lambda task: children.append(fork(task)) or children[-1])
+    aggregate(files, tmp_path / "forked", criteria)
+    assert (children[0] is not None) == (background._cores() >= 2)  # a helper whenever there is a second core
+    monkeypatch.setattr(background, "_cores", lambda: 1)
+    aggregate(files, tmp_path / "alone", criteria)
+    monkeypatch.undo()
+    parent, real = os.getpid(), Figure.savefig
+
+    def savefig(self, *args, **kwargs):  # the child dies half-way; this process is unaffected
+        if os.getpid() != parent:
+            os._exit(9)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    aggregate(files, tmp_path / "helper-died", criteria)
+    expected = _contents(tmp_path / "forked")
+    assert set(expected) == {"summary.xlsx", "recognition_by_area.png", "criteria_failed.png"}
+    assert _contents(tmp_path / "alone") == expected
+    assert _contents(tmp_path / "helper-died") == expected
+    assert not [p for p in tmp_path.rglob(".*")]  # no temporary folder or file left behind

@@ -82,10 +82,19 @@ def chart_recognition(summary: Summary, path: Path) -> Path:
                            f"(kể cả đơn vị thiếu dữ liệu hoặc dữ liệu lỗi).", width=int(fig.get_figwidth() * 17))
     fig.text(0.01, 0.005, footer, fontsize=7, color="#555555", va="bottom")
     fig.tight_layout(rect=(0, (0.3 + 0.12 * footer.count("\n")) / fig.get_figheight(), 1, 1))
+    _save(fig, path)
+    return path
+
+
+def _save(fig, path: Path) -> None:
+    """The PNG, once laid out. tight_layout leaves a placeholder layout engine behind, which makes savefig draw
+    the whole figure once more (text and all) before the real drawing: the layout is done, so drop it."""
+    fig.set_layout_engine(None)
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=120)
+    import matplotlib.pyplot as plt
+
     plt.close(fig)
-    return path
 
 
 def chart_criteria(summary: Summary, path: Path) -> Path:
@@ -127,9 +136,7 @@ def chart_criteria(summary: Summary, path: Path) -> Path:
         ax.tick_params(axis="y", labelsize=8)
     ax.set_title(f"Tiêu chí không đạt điểm tối đa — {PERIOD.lower()} {period}".rstrip())
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=120)
-    plt.close(fig)
+    _save(fig, path)
     return path
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import json
 import re
+from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,6 +54,9 @@ def load_targets(path: str | Path | None = None) -> Targets:
 # ---------------------------------------------------------------- reading results
 
 SCORE_COLUMNS = ("unit", "number", "points", "max_points", "complete")
+UNIT_COLUMNS = ("source", "where", "unit_code", "unit_name", "province", "district", "period", "category", "status",
+                "total", "threshold", "criteria_set")
+TEXT_FIELDS = ("unit_code", "unit_name", "province", "district", "period", "category")
 
 
 @dataclass
@@ -63,12 +68,42 @@ class Results:
     mixed_criteria: list[str] = field(default_factory=list)  # the sets, when mixing was allowed
 
 
-def load_results(paths: Iterable[str | Path], criteria: CriteriaSet, allow_mixed: bool = False) -> Results:
+class _Block:
+    """One file's units and criterion points as plain columns (lists; numpy arrays for the scores the column pass
+    builds), unit numbers counted from 0 in the file.
+
+    A national pair of periods is 21,200 units and a quarter of a million scores: they are built column by
+    column (each distinct value converted once) and checked as a whole. A file the whole-column pass cannot
+    take as it is (an unknown status, a total that is not a plain whole number, a ragged CSV...) is read again
+    unit by unit, which finds the first problem and names it exactly as it always has."""
+
+    def __init__(self):
+        self.units: dict[str, list] = {name: [] for name in UNIT_COLUMNS}
+        self.scores: dict[str, list] = {name: [] for name in SCORE_COLUMNS}
+
+    def __len__(self) -> int:
+        return len(self.units["status"])
+
+    def add_unit(self, row: dict) -> int:
+        for name in UNIT_COLUMNS:
+            self.units[name].append(row[name])
+        return len(self) - 1
+
+    def add_score(self, unit: int, number: int, points: int, max_points: int, complete: bool) -> None:
+        for name, value in zip(SCORE_COLUMNS, (unit, number, points, max_points, complete)):
+            self.scores[name].append(value)
+
+
+class _Unusual(Exception):
+    """The whole-column pass met something it leaves to the unit-by-unit reading (which names the problem)."""
+
+
+def load_results(paths: Iterable[str | Path], criteria: CriteriaSet, allow_mixed: bool = False,
+                 fast: bool = True) -> Results:
     """Units and criterion points from result files. `criteria` gives each criterion's maximum for CSV results
-    (which hold points only) and the names of criteria and categories."""
-    units: list[dict] = []
-    # one list per column (not a dict per score): a national pair of periods has a quarter of a million scores
-    scores: dict[str, list] = {name: [] for name in SCORE_COLUMNS}
+    (which hold points only) and the names of criteria and categories. `fast=False` reads unit by unit only
+    (the reference the whole-column reading is tested against)."""
+    blocks: list[_Block] = []
     ids: set[str] = set()
     seen: dict[Path, Path] = {}
     for path in map(Path, paths):
@@ -77,20 +112,45 @@ def load_results(paths: Iterable[str | Path], criteria: CriteriaSet, allow_mixed
             raise AggregateError("agg_same_file", path=str(path), other=str(same))
         seen[path.resolve()] = path
         if path.suffix.lower() == ".json":
-            criteria_id = _read_json(path, units, scores)
+            block, criteria_id = _read_json(path, fast)
         elif path.suffix.lower() == ".csv":
-            criteria_id = _read_csv(path, criteria, units, scores)
+            block, criteria_id = _read_csv(path, criteria, fast), None
         else:
             raise AggregateError("agg_not_results_file", path=str(path))
+        blocks.append(block)
         if criteria_id:
             ids.add(criteria_id)
-    if not units:
+    if not sum(map(len, blocks)):
         raise AggregateError("agg_no_units")
-    frame = pd.DataFrame(units)
+    frame = pd.DataFrame({name: [v for b in blocks for v in b.units[name]] for name in UNIT_COLUMNS})
     _check_cross_file_duplicates(frame)
     mixed = _check_criteria_sets(frame, allow_mixed)
-    score_frame = pd.DataFrame(scores, columns=list(SCORE_COLUMNS))
-    return Results(frame, score_frame, ids, mixed)
+    return Results(frame, _score_frame(blocks), ids, mixed)
+
+
+def _score_frame(blocks: list[_Block]) -> pd.DataFrame:
+    """The blocks' scores in one frame, unit numbers made global (the row of the unit in the units frame).
+    Columns go to pandas as numpy arrays: a frame built from lists of a quarter of a million Python ints
+    costs more than reading the files."""
+    filled = [(block, offset) for block, offset in zip(blocks, _offsets(blocks)) if len(block.scores["unit"])]
+    if not filled:
+        return pd.DataFrame({name: [] for name in SCORE_COLUMNS}, columns=list(SCORE_COLUMNS))
+    columns = {}
+    for name in SCORE_COLUMNS:
+        parts = [np.asarray(block.scores[name]) for block, _ in filled]
+        if name == "unit":
+            parts = [part + offset for part, (_, offset) in zip(parts, filled)]
+        columns[name] = np.concatenate(parts)
+    return pd.DataFrame(columns, columns=list(SCORE_COLUMNS))
+
+
+def _offsets(blocks: list[_Block]) -> list[int]:
+    """Where each block's units start in the units frame."""
+    starts, start = [], 0
+    for block in blocks:
+        starts.append(start)
+        start += len(block)
+    return starts
 
 
 def _unit_row(path: Path, where: str, raw: dict, file_set: str | None) -> dict:
@@ -98,7 +158,7 @@ def _unit_row(path: Path, where: str, raw: dict, file_set: str | None) -> dict:
     if status not in STATUSES:
         raise AggregateError("agg_bad_status", path=str(path), where=where, value=status, allowed=", ".join(STATUSES))
     row = {"source": str(path), "where": where}
-    for key in ("unit_code", "unit_name", "province", "district", "period", "category"):
+    for key in TEXT_FIELDS:
         value = raw.get(key)
         row[key] = None if value in (None, "") else csv_unsafe(str(value).strip())
     row["status"] = status
@@ -120,22 +180,99 @@ def _set_key(value) -> str | None:
     return str(value).strip() or None if value is not None else None
 
 
-def _int(path: Path, where: str, name: str, value) -> int:
+def _whole(value) -> int | None:
+    """`value` as a whole number, None when it is not one (the unit-by-unit reading then names it)."""
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise AggregateError("agg_not_number", path=str(path), where=where, name=name, value=value) from None
-    if not number.is_integer():
+        return None
+    return int(number) if number.is_integer() else None
+
+
+def _int(path: Path, where: str, name: str, value) -> int:
+    number = _whole(value)
+    if number is None:
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            raise AggregateError("agg_not_number", path=str(path), where=where, name=name, value=value) from None
         raise AggregateError("agg_not_whole", path=str(path), where=where, name=name, value=value)
-    return int(number)
+    return number
 
 
-def _add_score(scores: dict[str, list], unit: int, number: int, points: int, max_points: int, complete: bool) -> None:
-    for name, value in zip(SCORE_COLUMNS, (unit, number, points, max_points, complete)):
-        scores[name].append(value)
+# ------------------------------------------------ whole columns: each distinct value converted once
+
+STATUS_SET = frozenset(STATUSES)
 
 
-def _read_json(path: Path, units: list[dict], scores: dict[str, list]) -> str | None:
+def _text(value: str | None) -> str | None:
+    return None if value in (None, "") else csv_unsafe(str(value).strip())
+
+
+def _number(value) -> int | None:
+    """A total or threshold cell: blank is None; anything but a whole number is unusual."""
+    if value in (None, ""):
+        return None
+    number = _whole(value)
+    if number is None:
+        raise _Unusual
+    return number
+
+
+def _points(cell: str) -> tuple[int, bool]:
+    """A CSV criterion cell: (points, complete). A blank cell is an unscored criterion: missing, never 0."""
+    cell = cell.strip()
+    if not cell:
+        return 0, False
+    points = int(cell) if cell.isascii() and cell.isdigit() else _whole(cell)
+    if points is None:
+        raise _Unusual
+    return points, True
+
+
+def _distinct(values: list | tuple, text: bool = True) -> list:
+    """The distinct values, in order of appearance. Text columns take only strings and None (1, 1.0 and True
+    would be one distinct value); numbers take any value that converts to the same whole number whichever of
+    those it is. (map and dict.fromkeys: a quarter of a million cells stay out of Python bytecode.)"""
+    if text and not set(map(type, values)) <= {str, type(None)}:
+        raise _Unusual
+    try:
+        return list(dict.fromkeys(values))
+    except TypeError:  # a list or an object where a value belongs
+        raise _Unusual from None
+
+
+def _converted(values: list | tuple, convert, text: bool = True) -> list:
+    """convert(value) for every value, computed once per distinct value."""
+    table = {value: convert(value) for value in _distinct(values, text)}
+    return list(map(table.__getitem__, values))
+
+
+def _codes(values: list | tuple, distinct: list) -> np.ndarray:
+    """For every value, the index of its distinct value."""
+    index = {value: number for number, value in enumerate(distinct)}
+    return np.fromiter(map(index.__getitem__, values), np.intp, len(values))
+
+
+def _unit_columns(block: _Block, path: Path, columns: dict[str, list | tuple], count: int,
+                  wheres: list[str], file_set: str | None) -> None:
+    """The units' columns from the file's raw columns (a key absent from `columns` is missing for every unit)."""
+    blank = [None] * count
+    status = list(columns.get("status", blank))
+    if not all(type(value) is str for value in status) or not STATUS_SET.issuperset(status):
+        raise _Unusual
+    units = block.units
+    units["source"] = [str(path)] * count
+    units["where"] = wheres
+    for key in TEXT_FIELDS:
+        units[key] = _converted(columns.get(key, blank), _text)
+    units["status"] = status
+    for key in ("total", "threshold"):
+        units[key] = _converted(columns.get(key, blank), _number, text=False)
+    units["criteria_set"] = [_set_key(value) or file_set for value in columns.get("criteria_set", blank)]
+
+
+def _read_json(path: Path, fast: bool = True) -> tuple[_Block, str | None]:
     try:
         data = json.loads(path.read_bytes())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -146,17 +283,55 @@ def _read_json(path: Path, units: list[dict], scores: dict[str, list]) -> str | 
     # Compact results give each criterion's maximum once, in the criteria metadata at the top.
     metadata = data.get("criteria") if isinstance(data.get("criteria"), dict) else {}
     maxima = {c.get("number"): c.get("max_points") for c in metadata.get("criteria", []) if isinstance(c, dict)}
-    for index, raw in enumerate(data["units"], start=1):
+    if fast:
+        try:
+            return _json_columns(path, data["units"], file_set, maxima), data.get("criteria_id")
+        except _Unusual:
+            pass
+    return _json_units(path, data["units"], file_set, maxima), data.get("criteria_id")
+
+
+def _json_columns(path: Path, raws: list, file_set: str | None, maxima: dict) -> _Block:
+    if not all(type(raw) is dict and type(raw.get("criteria")) is list for raw in raws):
+        raise _Unusual
+    block = _Block()
+    names = ("status", "total", "threshold", "criteria_set", *TEXT_FIELDS)
+    columns = {name: [raw.get(name) for raw in raws] for name in names}
+    _unit_columns(block, path, columns, len(raws), [f"unit {index}" for index in range(1, len(raws) + 1)], file_set)
+    try:
+        criteria = [criterion for raw in raws for criterion in raw["criteria"]]
+        numbers = _whole_numbers([criterion["number"] for criterion in criteria])
+        block.scores = {
+            "unit": np.repeat(np.arange(len(raws), dtype=np.int64), [len(raw["criteria"]) for raw in raws]),
+            "number": numbers,
+            "points": _whole_numbers([criterion["points"] for criterion in criteria]),
+            "max_points": _whole_numbers([criterion["max_points"] if "max_points" in criterion else maxima.get(number)
+                                          for criterion, number in zip(criteria, numbers.tolist())]),
+            "complete": np.array([bool(criterion["complete"]) for criterion in criteria], dtype=bool),
+        }
+    except Exception:  # noqa: BLE001 - whatever it is, the unit-by-unit reading meets it again, in order
+        raise _Unusual from None
+    return block
+
+
+def _whole_numbers(values: list) -> np.ndarray:
+    """int(value) of every value, as the unit-by-unit reading converts them."""
+    array = np.array(values)
+    return array if array.dtype == np.int64 else np.array([int(value) for value in values], dtype=np.int64)
+
+
+def _json_units(path: Path, raws: list, file_set: str | None, maxima: dict) -> _Block:
+    block = _Block()
+    for index, raw in enumerate(raws, start=1):
         where = f"unit {index}"
         if not isinstance(raw, dict) or not isinstance(raw.get("criteria"), list):
             raise AggregateError("agg_not_unit", path=str(path), where=where)
-        units.append(_unit_row(path, where, raw, file_set))
-        unit = len(units) - 1
+        unit = block.add_unit(_unit_row(path, where, raw, file_set))
         for criterion in raw["criteria"]:
             number = int(criterion["number"])
-            _add_score(scores, unit, number, int(criterion["points"]),
-                       int(criterion.get("max_points", maxima.get(number))), bool(criterion["complete"]))
-    return data.get("criteria_id")
+            block.add_score(unit, number, int(criterion["points"]),
+                            int(criterion.get("max_points", maxima.get(number))), bool(criterion["complete"]))
+    return block
 
 
 def _people_columns(criteria: CriteriaSet) -> dict[str, str]:
@@ -173,7 +348,7 @@ def _people_values(criteria: CriteriaSet) -> dict[str, dict[str, str]]:
     return {"status": statuses, "category": categories}
 
 
-def _read_csv(path: Path, criteria: CriteriaSet, units: list[dict], scores: dict[str, list]) -> None:
+def _read_csv(path: Path, criteria: CriteriaSet, fast: bool = True) -> _Block:
     maxima = {c.number: c.max_points for c in criteria.criteria}
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -189,21 +364,76 @@ def _read_csv(path: Path, criteria: CriteriaSet, units: list[dict], scores: dict
             if unknown:
                 raise AggregateError("agg_unknown_criteria", path=str(path), numbers=unknown,
                                      criteria=criteria.source or criteria.instrument.id)
-            for line, cells in enumerate(reader, start=2):
-                where = f"row {line}"
-                raw = dict(zip(keys, cells))
-                for key, mapping in values.items():
-                    raw[key] = mapping.get(raw.get(key), raw.get(key))
-                units.append(_unit_row(path, where, raw, None))
-                unit = len(units) - 1
-                for index, number in numbers.items():
-                    cell = cells[index].strip() if index < len(cells) else ""
-                    # A blank cell is an unscored criterion: missing, never 0.
-                    points = int(cell) if cell.isascii() and cell.isdigit() else _int(path, where, keys[index], cell) if cell else 0
-                    _add_score(scores, unit, number, points, maxima[number], bool(cell))
+            rows = None
+            if fast:
+                try:
+                    rows = list(reader)
+                except (UnicodeDecodeError, csv.Error):
+                    rows = None  # a row further on cannot be read: read unit by unit, to name the first problem
+            if rows is not None and all(len(cells) == len(keys) for cells in rows):
+                try:
+                    return _csv_columns(path, keys, values, numbers, maxima, rows)
+                except _Unusual:
+                    pass
+            if rows is None:
+                handle.seek(0)
+                reader = csv.reader(handle)
+                next(reader, None)
+                rows = reader
+            return _csv_units(path, keys, values, numbers, maxima, rows)
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise AggregateError("agg_cannot_read", path=str(path), error=str(error)) from error
-    return None
+
+
+def _csv_columns(path: Path, keys: list[str], values: dict, numbers: dict[int, int], maxima: dict,
+                 rows: list[list[str]]) -> _Block:
+    count = len(rows)
+    # Only the columns read (not the inputs, reasons or gaps): a repeated header name stands for its last column,
+    # as dict(zip(keys, cells)) makes it; a criterion column is taken by its position.
+    wanted = {key: index for index, key in enumerate(keys) if key in UNIT_COLUMNS}
+    positions = sorted(set(wanted.values()) | set(numbers))
+    # (unit_code, status and total are there: itemgetter gives a tuple per row)
+    by_index = dict(zip(positions, list(zip(*map(itemgetter(*positions), rows))) or [() for _ in positions]))
+    columns = {key: by_index[index] for key, index in wanted.items()}
+    for key, mapping in values.items():
+        if key in columns:
+            columns[key] = [mapping.get(value, value) for value in columns[key]]
+    block = _Block()
+    _unit_columns(block, path, columns, count, [f"row {line}" for line in range(2, count + 2)], None)
+    points = np.zeros((count, len(numbers)), dtype=np.int64)
+    complete = np.zeros((count, len(numbers)), dtype=bool)
+    for column, index in enumerate(numbers):
+        distinct = _distinct(by_index[index])
+        codes = _codes(by_index[index], distinct)
+        cells = [_points(cell) for cell in distinct]
+        points[:, column] = np.array([p for p, _ in cells], dtype=np.int64)[codes]
+        complete[:, column] = np.array([c for _, c in cells], dtype=bool)[codes]
+    # unit after unit, criterion after criterion within a unit: the order of the unit-by-unit reading
+    block.scores = {
+        "unit": np.repeat(np.arange(count, dtype=np.int64), len(numbers)),
+        "number": np.tile(np.array(list(numbers.values()), dtype=np.int64), count),
+        "points": points.ravel(),
+        "max_points": np.tile(np.array([maxima[n] for n in numbers.values()], dtype=np.int64), count),
+        "complete": complete.ravel(),
+    }
+    return block
+
+
+def _csv_units(path: Path, keys: list[str], values: dict, numbers: dict[int, int], maxima: dict,
+               rows: Iterable[list[str]]) -> _Block:
+    block = _Block()
+    for line, cells in enumerate(rows, start=2):
+        where = f"row {line}"
+        raw = dict(zip(keys, cells))
+        for key, mapping in values.items():
+            raw[key] = mapping.get(raw.get(key), raw.get(key))
+        unit = block.add_unit(_unit_row(path, where, raw, None))
+        for index, number in numbers.items():
+            cell = cells[index].strip() if index < len(cells) else ""
+            # A blank cell is an unscored criterion: missing, never 0.
+            points = int(cell) if cell.isascii() and cell.isdigit() else _int(path, where, keys[index], cell) if cell else 0
+            block.add_score(unit, number, points, maxima[number], bool(cell))
+    return block
 
 
 def _check_cross_file_duplicates(units: pd.DataFrame) -> None:

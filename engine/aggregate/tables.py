@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from engine.aggregate.load import Results, Targets, load_targets
@@ -118,33 +119,42 @@ def units_needed(recognised: int, units: int, percent: float) -> int:
 
 
 def target_gaps(areas: pd.DataFrame, keys: list[str], targets: Targets) -> pd.DataFrame:
-    rows = []
+    """Each area row against each national target (the targets of a row together, rows in the areas' order)."""
+    if areas.empty:
+        return pd.DataFrame([])
     recognised = STATUS_VI["recognized"]
-    for _, row in areas.iterrows():
-        for target in targets.targets:
-            rows.append({PERIOD: row[PERIOD], **{k: row[k] for k in keys}, UNITS: row[UNITS],
-                         recognised: row[recognised], RATE: row[RATE],
-                         "Mục tiêu năm": target.year, "Mục tiêu (%)": target.percent,
-                         "Chênh lệch (điểm %)": row[RATE] - target.percent,
-                         "Số đơn vị cần đạt thêm": units_needed(int(row[recognised]), int(row[UNITS]), target.percent)})
-    return pd.DataFrame(rows)
+    goals = targets.targets
+    repeated = areas[[PERIOD, *keys, UNITS, recognised, RATE]].take(np.repeat(np.arange(len(areas)), len(goals)))
+    table = repeated.reset_index(drop=True)
+    percents = [goal.percent for goal in goals] * len(areas)
+    table["Mục tiêu năm"] = [goal.year for goal in goals] * len(areas)
+    table["Mục tiêu (%)"] = percents
+    table["Chênh lệch (điểm %)"] = table[RATE] - table["Mục tiêu (%)"]
+    table["Số đơn vị cần đạt thêm"] = [units_needed(done, units, percent) for done, units, percent
+                                       in zip(table[recognised].tolist(), table[UNITS].tolist(), percents)]
+    return table
 
 
 def criteria_table(frame: pd.DataFrame, scores: pd.DataFrame, criteria: CriteriaSet) -> pd.DataFrame:
-    decided = frame[frame["status"].isin(DECIDED)]
-    scored = scores[scores["complete"]].merge(decided[[PERIOD]], left_on="unit", right_index=True)
+    # the complete scores of decided units, each with its unit's period (scores.unit is a label of frame's index)
+    rows = frame.index.get_indexer(scores["unit"])
+    decided = np.append(frame["status"].isin(DECIDED).to_numpy(), False)  # the last entry: a unit not in frame
+    kept = scores["complete"].to_numpy(dtype=bool) & decided[rows]
+    scored = scores[kept].reset_index(drop=True)
+    scored.insert(0, PERIOD, frame[PERIOD].take(rows[kept]).to_numpy())
     names = {c.number: c.name.vi for c in criteria.criteria}
     columns = [PERIOD, "Tiêu chí", "Tên tiêu chí", "Điểm tối đa", "Số đơn vị được chấm", "Số đơn vị 0 điểm",
                "Tỷ lệ 0 điểm (%)", "Số đơn vị dưới điểm tối đa", "Tỷ lệ dưới điểm tối đa (%)", "Điểm trung bình"]
     if scored.empty:
         return pd.DataFrame(columns=columns)
+    scored["zero"] = scored["points"] == 0
+    scored["below"] = scored["points"] < scored["max_points"]
     grouped = scored.groupby([PERIOD, "number"])
     table = pd.DataFrame({
         "Điểm tối đa": grouped["max_points"].max(),
         "Số đơn vị được chấm": grouped.size(),
-        "Số đơn vị 0 điểm": grouped["points"].apply(lambda p: int((p == 0).sum())),
-        "Số đơn vị dưới điểm tối đa": scored.assign(below=scored["points"] < scored["max_points"])
-                                             .groupby([PERIOD, "number"])["below"].sum().astype(int),
+        "Số đơn vị 0 điểm": grouped["zero"].sum().astype(int),
+        "Số đơn vị dưới điểm tối đa": grouped["below"].sum().astype(int),
         "Điểm trung bình": grouped["points"].mean(),
     }).reset_index().rename(columns={"number": "Tiêu chí"})
     table["Tên tiêu chí"] = table["Tiêu chí"].map(names).fillna("")
@@ -188,22 +198,26 @@ def totals_table(frame: pd.DataFrame, criteria: CriteriaSet) -> pd.DataFrame:
 def change_table(areas: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Each area's period against the area's previous period in the data, where both exist."""
     recognised = STATUS_VI["recognized"]
-    rows = []
-    areas = areas[areas[PERIOD] != NO_PERIOD]  # units without a period have no "previous" one
-    for area, group in areas.groupby(keys, sort=False):
-        area = area if isinstance(area, tuple) else (area,)
-        group = group.sort_values(PERIOD, key=lambda s: s.map(_period_key))
-        for (_, before), (_, now) in zip(group.iloc[:-1].iterrows(), group.iloc[1:].iterrows()):
-            rows.append({**dict(zip(keys, area)), PERIOD: now[PERIOD], "Kỳ trước": before[PERIOD],
-                         UNITS: now[UNITS], f"{UNITS} kỳ trước": before[UNITS],
-                         recognised: now[recognised], f"{recognised} kỳ trước": before[recognised],
-                         "Thay đổi số đơn vị đạt chuẩn": now[recognised] - before[recognised],
-                         RATE: now[RATE], RATE_BEFORE: before[RATE],
-                         "Thay đổi tỷ lệ (điểm %)": now[RATE] - before[RATE]})
     columns = keys + [PERIOD, "Kỳ trước", UNITS, f"{UNITS} kỳ trước", recognised, f"{recognised} kỳ trước",
                       "Thay đổi số đơn vị đạt chuẩn", RATE, RATE_BEFORE, "Thay đổi tỷ lệ (điểm %)"]
-    table = pd.DataFrame(rows, columns=columns)
-    return _sort(table, keys) if len(table) else table
+    areas = areas[areas[PERIOD] != NO_PERIOD]  # units without a period have no "previous" one
+    order = {p: i for i, p in enumerate(sorted(areas[PERIOD].unique(), key=_period_key))}
+    ranked = areas.assign(_order=areas[PERIOD].map(order)).sort_values([*keys, "_order"], kind="stable")
+    before = ranked.groupby(keys, sort=False)[[PERIOD, UNITS, recognised, RATE]].shift(1)
+    has_before = before[PERIOD].notna()
+    if not has_before.any():
+        return pd.DataFrame([], columns=columns)
+    now, before = ranked[has_before], before[has_before]
+    table = pd.DataFrame({
+        **{k: now[k] for k in keys}, PERIOD: now[PERIOD], "Kỳ trước": before[PERIOD],
+        UNITS: now[UNITS], f"{UNITS} kỳ trước": before[UNITS].astype(now[UNITS].dtype),
+        recognised: now[recognised], f"{recognised} kỳ trước": before[recognised].astype(now[recognised].dtype),
+        RATE: now[RATE], RATE_BEFORE: before[RATE],
+    })
+    table.insert(columns.index("Thay đổi số đơn vị đạt chuẩn"), "Thay đổi số đơn vị đạt chuẩn",
+                 table[recognised] - table[f"{recognised} kỳ trước"])
+    table["Thay đổi tỷ lệ (điểm %)"] = table[RATE] - table[RATE_BEFORE]
+    return _sort(table.reset_index(drop=True), keys)
 
 
 CHANGE_WORDS = {(True, False): "mới đạt chuẩn", (False, True): "không còn đạt chuẩn", (True, True): "vẫn đạt chuẩn",
@@ -222,7 +236,7 @@ def unit_change_table(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     order = {p: i for i, p in enumerate(sorted(coded[PERIOD].unique(), key=_period_key))}
     coded = coded.assign(_order=coded[PERIOD].map(order)).sort_values(["unit_code", "_order"], kind="stable")
-    before = coded.groupby("unit_code", sort=False).shift(1)
+    before = coded.groupby("unit_code", sort=False)[[PERIOD, "status", "total"]].shift(1)
     pairs = coded[before[PERIOD].notna()]
     before = before.loc[pairs.index]
     decided_now, decided_then = pairs["status"].isin(DECIDED), before["status"].isin(DECIDED)
