@@ -563,3 +563,18 @@ def test_the_charts_drawn_on_the_other_core_are_the_same_and_a_failing_helper_ch
     assert _contents(tmp_path / "alone") == expected
     assert _contents(tmp_path / "helper-died") == expected
     assert not [p for p in tmp_path.rglob(".*")]  # no temporary folder or file left behind
+
+
+def test_one_criteria_set_is_named_alike_in_every_results_format(tmp_path, criteria):
+    # Compact JSON and both CSVs name the set by its key text, --detail JSON by an {id, digest} object: results
+    # of one set, whatever their format, must combine without being refused as mixed criteria sets.
+    sample = ROOT / "evaluations" / "sample-area" / "units.csv"
+    outputs = {"compact": ("--format", "json", "-o", tmp_path / "c.json"),
+               "detail": ("--format", "json", "--detail", "-o", tmp_path / "d.json"),
+               "csv": ("--format", "csv", "-o", tmp_path / "m.csv")}
+    keys = {}
+    for name, args in outputs.items():
+        assert CliRunner().invoke(main, ["evaluate", str(sample), *map(str, args)]).exit_code in (0, 1)
+        keys[name] = set(load_results([args[-1]], criteria).units["criteria_set"])
+    assert keys["compact"] == keys["detail"] == keys["csv"] and len(keys["csv"]) == 1
+    assert criteria.digest[:12] in next(iter(keys["csv"]))

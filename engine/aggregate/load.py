@@ -170,14 +170,24 @@ def _unit_row(path: Path, where: str, raw: dict, file_set: str | None) -> dict:
     return row
 
 
+# How compact JSON and both CSVs name a set (engine/results/render.py set_key): "id@effective sha256:<12 hex>".
+_SET_KEY_TEXT = re.compile(r"(?P<id>.+?)@\S* sha256:(?P<digest>[0-9a-fA-F]{12})")
+
+
 def _set_key(value) -> str | None:
     """A criteria set as compared: its id, and its digest when the results carry one (an edited file with the
-    same id is another set)."""
+    same id is another set). The {id, digest} object of --detail JSON and the key text of compact JSON and CSV
+    name the same set alike, so results of one set in any format combine."""
     if isinstance(value, dict):
         if not value.get("id"):
             return None
         return f"{value['id']} ({str(value['digest'])[:12]})" if value.get("digest") else str(value["id"])
-    return str(value).strip() or None if value is not None else None
+    if value is None:
+        return None
+    text = str(value).strip()
+    if match := _SET_KEY_TEXT.fullmatch(text):
+        return f"{match['id']} ({match['digest'].lower()})"
+    return text or None
 
 
 def _whole(value) -> int | None:
