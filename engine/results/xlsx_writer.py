@@ -111,6 +111,42 @@ def _height(values: list, widths: list[float]) -> str:
     return f' ht="{lines * LINE_HEIGHT}" customHeight="1"' if lines > 1 else ""
 
 
+_CELL_MEMO = 50_000  # distinct cell values remembered per style
+_CELLS: dict[int, dict] = {style: {} for style in range(6)}
+
+
+def _cell_tail(value: Any, style: int) -> str:
+    """A cell's XML from just after its reference ('<c r="B12') to its end; "" for a cell left empty.
+    The common types first, by exact type."""
+    styled = _STYLE_ATTR[style]
+    kind = type(value)
+    if kind is str:
+        if not value:
+            return ""
+        attrs = _STYLE_ATTR[_QUOTED[style]] if value.startswith(FORMULA_STARTS) else styled
+        if _SPECIAL.search(value):
+            value = storable(value)
+            space = _PRESERVE if value[0].isspace() or value[-1].isspace() else ""
+            value = _markup(value)
+        else:
+            if len(value) > MAX_CELL_CHARS:
+                value = value[:MAX_CELL_CHARS]
+            space = _PRESERVE if value[0].isspace() or value[-1].isspace() else ""
+        return f'"{attrs} t="inlineStr"><is><t{space}>{value}</t></is></c>'
+    if kind is int:
+        return f'"{styled}><v>{value if -10**15 < value < 10**15 else "%.16g" % value}</v></c>'
+    if value is None:
+        return ""
+    if kind is float:
+        return f'"{styled}><v>{"%.16g" % value}</v></c>' if math.isfinite(value) else ""
+    if kind is bool:
+        return f'"{styled} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, numbers.Real):  # numpy scalars, Decimal: numbers as numbers
+        number = float(value)
+        return f'"{styled}><v>{"%.16g" % number}</v></c>' if math.isfinite(number) else ""
+    raise TypeError(f"a worksheet cell cannot hold {type(value).__name__}: {value!r}")
+
+
 class Sheet:
     """One worksheet: header rows, then data rows appended one at a time to a temporary file."""
 
@@ -143,40 +179,27 @@ class Sheet:
             self._refs.append('<c r="' + column_letter(len(self._refs) + 1))
         if len(values) > self.columns:
             self.columns = len(values)
-        styled, quoted = _STYLE_ATTR[style], _STYLE_ATTR[_QUOTED[style]]
         height = _height(values, self.widths) if style != PLAIN else ""
         parts = ['<row r="', row, '"', height, '>']
         add = parts.append
-        for ref, value in zip(self._refs, values):  # the common types first, by exact type: this is the hot loop
+        cells = _CELLS[style]
+        for ref, value in zip(self._refs, values):
+            # A cell's XML after its reference depends only on its value (and the row's style): most values
+            # repeat (statuses, labels, points, the same gap sentence), so each is written out once.
             kind = type(value)
-            if kind is str:
-                if not value:
-                    continue
-                attrs = quoted if value.startswith(FORMULA_STARTS) else styled
-                if _SPECIAL.search(value):
-                    value = storable(value)
-                    space = _PRESERVE if value[0].isspace() or value[-1].isspace() else ""
-                    value = _markup(value)
-                else:
-                    if len(value) > MAX_CELL_CHARS:
-                        value = value[:MAX_CELL_CHARS]
-                    space = _PRESERVE if value[0].isspace() or value[-1].isspace() else ""
-                add(f'{ref}{row}"{attrs} t="inlineStr"><is><t{space}>{value}</t></is></c>')
-            elif kind is int:
-                add(f'{ref}{row}"{styled}><v>{value if -10**15 < value < 10**15 else "%.16g" % value}</v></c>')
-            elif value is None:
-                continue
-            elif kind is float:
-                if math.isfinite(value):
-                    add(f'{ref}{row}"{styled}><v>{"%.16g" % value}</v></c>')
-            elif kind is bool:
-                add(f'{ref}{row}"{styled} t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, numbers.Real):  # numpy scalars, Decimal: numbers as numbers
-                number = float(value)
-                if math.isfinite(number):
-                    add(f'{ref}{row}"{styled}><v>{"%.16g" % number}</v></c>')
+            if kind is str or kind is int:
+                tail = cells.get((kind, value))
+                if tail is None:
+                    tail = _cell_tail(value, style)
+                    if len(cells) >= _CELL_MEMO:
+                        cells.clear()
+                    cells[(kind, value)] = tail
             else:
-                raise TypeError(f"a worksheet cell cannot hold {type(value).__name__}: {value!r}")
+                tail = _cell_tail(value, style)
+            if tail:
+                add(ref)
+                add(row)
+                add(tail)
         add("</row>")
         self._file.write("".join(parts))
 
