@@ -47,41 +47,51 @@ class Option:
 def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored,
                      memo: dict) -> dict[str, list[Option]]:
     """Every candidate change of every action input that gains points, cheapest first, dominated ones dropped.
-    An input's options depend only on the indicators that read it, so `memo` keeps them per distinct set of
-    those indicators' views (engine/rules/views.py)."""
+
+    Which values an input can be changed to, and the points each brings, depend only on what its indicators'
+    bands are measured against — each indicator's state, denominator and current points — not on the input's
+    current value (a band's edge is a count of the denominator). So `memo` keeps those per distinct shape,
+    shared by units whose numerators differ; only the effort (how far from the current value) is per unit."""
     out: dict[str, list[Option]] = {}
     for name, all_positions in criteria.action_positions.items():
-        key = (name, *(scored.views[p] for p in all_positions))
-        kept = memo.get(key)
-        if kept is None:
-            kept = memo[key] = _options(rules, scored, name, all_positions)
-        if kept:
+        key = (name, *(_shape(scored, p) for p in all_positions))
+        changes = memo.get(key)
+        if changes is None:
+            changes = memo[key] = _changes(rules, scored, all_positions)
+        if changes:
+            current = scored.measures[changes[0][2]].inputs[name]
+            options = sorted((Option(name, target, 1 if isinstance(target, bool) else abs(target - current), gains,
+                                     gain) for target, gains, _, gain in changes),
+                             key=lambda o: (o.effort, -o.gain))
+            kept: list[Option] = []
+            for option in options:  # a costlier option must bring more points, or it is never worth choosing
+                if not kept or option.gain > kept[-1].gain:
+                    kept.append(option)
             out[name] = kept
     return out
 
 
-def _options(rules: CompiledRules, scored: Scored, name: str, all_positions: list[int]) -> list[Option]:
+def _shape(scored: Scored, position: int) -> tuple:
+    """What an indicator's candidate values and their points depend on."""
+    measure = scored.measures[position]
+    denominator = measure.indicator.measure.denominator
+    return measure.state, measure.inputs[denominator] if denominator else None, scored.decisions[position].points
+
+
+def _changes(rules: CompiledRules, scored: Scored, all_positions: list[int]) -> list[tuple]:
+    """(target, gains per indicator, a position it moves, total gain) for each candidate value that gains."""
     positions = [p for p in all_positions if scored.measures[p].state == "value"]
-    if not positions:
-        return []
-    current = scored.measures[positions[0]].inputs[name]
     targets = list(dict.fromkeys(t for p in positions
                                  for t in candidates(scored.measures[p], scored.decisions[p].points)))
-    options = []
+    out = []
     for target in targets:
         gains = tuple((p, rules.band_of(p, measure_of(scored.measures[p], target)).points
                        - scored.decisions[p].points) for p in positions)
         gains = tuple(g for g in gains if g[1])
         gain = sum(g for _, g in gains)
         if gain > 0:
-            effort = 1 if isinstance(target, bool) else abs(target - current)
-            options.append(Option(name, target, effort, gains, gain))
-    options.sort(key=lambda o: (o.effort, -o.gain))
-    kept: list[Option] = []
-    for option in options:  # a costlier option must bring more points, or it is never worth choosing
-        if not kept or option.gain > kept[-1].gain:
-            kept.append(option)
-    return kept
+            out.append((target, gains, positions[0], gain))
+    return out
 
 
 class _Search:
