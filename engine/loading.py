@@ -2,8 +2,10 @@
 
 A first pass over the files counts the units and collects their codes (a repeated code must name every row
 holding it, including rows further down); then `records` streams the records again, repeated codes marked.
-A CSV is read twice, row by row, so a national file never sits in memory. A workbook, YAML or JSON file is
-parsed whole by its reader anyway: its records are kept from the first pass and never parsed twice.
+A workbook, YAML or JSON file is parsed whole by its reader anyway: its records are kept from the first pass
+and never parsed twice. CSV records are kept too while the batch holds at most KEEP_CSV_RECORDS of them (a
+national file before the 2025 reform, about 35 MB); past that a CSV is read twice, row by row, so a file of
+any size never sits in memory.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from engine.readers.records import InputFileError, Record
 from engine.criteria.model import CriteriaSet
 from engine.units.duplicates import group_duplicates, mark_duplicate, unit_code_of
 
-STREAMED = (".csv",)  # read row by row (twice); every other file type is parsed whole, once
+STREAMED = (".csv",)  # read row by row; every other file type is parsed whole, once
+KEEP_CSV_RECORDS = 12_000
 
 
 @dataclass
@@ -37,19 +40,24 @@ def plan(paths: Iterable[str | Path], criteria: CriteriaSet | None = None) -> Pl
     parsed whole). A file that fails part-way is left out whole (and reported), so no unit of it is
     half-evaluated."""
     count, readable, file_errors, places, kept = 0, [], [], [], {}
+    kept_csv = 0
     for path in paths:
         streamed = Path(path).suffix.lower() in STREAMED
         try:
-            if streamed:
-                found = [(unit_code_of(record), record.location()) for record in iter_records(path, criteria)]
-            else:
-                records = list(iter_records(path, criteria))
-                found = [(unit_code_of(record), record.location()) for record in records]
+            records: list[Record] | None = []
+            found = []
+            for record in iter_records(path, criteria):
+                found.append((unit_code_of(record), record.location()))
+                if records is not None:
+                    records.append(record)
+                    if streamed and kept_csv + len(records) > KEEP_CSV_RECORDS:
+                        records = None  # too many to hold: this file is read again, row by row
         except InputFileError as error:
             file_errors.append(Said(error.message))  # English as a string; the command line says it in --lang
             continue
-        if not streamed:
+        if records is not None:
             kept[str(path)] = records
+            kept_csv += len(records) if streamed else 0
         count += len(found)
         readable.append(str(path))
         places.extend(found)

@@ -69,3 +69,27 @@ def test_jobs_are_capped_at_the_cores_available():
     assert batch.workers_for(300, None) == 1          # small batches stay in one process
     assert batch.workers_for(300, 2) == min(2, cores)  # ... unless asked; never more workers than chunks
     assert batch.workers_for(10, 2) == 1
+
+
+def test_a_small_csv_is_read_once_and_a_large_one_streamed_twice(tmp_path, monkeypatch):
+    # Records of CSV files are kept from the counting pass up to KEEP_CSV_RECORDS in a batch; past it each
+    # further CSV is read again row by row (memory stays flat for any size), with the same records either way.
+    import engine.loading as loading
+    from engine.criteria.model import load_criteria
+    criteria = load_criteria()
+    paths = []
+    for number in range(3):
+        path = tmp_path / f"f{number}.csv"
+        path.write_text("unit_code,births\n" + "".join(f"U{number}-{row},{row}\n" for row in range(5)),
+                        encoding="utf-8")
+        paths.append(path)
+    reads = []
+    original = loading.iter_records
+    monkeypatch.setattr(loading, "iter_records", lambda path, c: reads.append(Path(path).name) or original(path, c))
+    kept_all = [(r.source, r.number, r.data) for r in loading.records(loading.plan(paths, criteria))]
+    assert reads == ["f0.csv", "f1.csv", "f2.csv"]
+    reads.clear()
+    monkeypatch.setattr(loading, "KEEP_CSV_RECORDS", 7)
+    streamed = [(r.source, r.number, r.data) for r in loading.records(loading.plan(paths, criteria))]
+    assert reads == ["f0.csv", "f1.csv", "f2.csv", "f1.csv", "f2.csv"]  # the first five are kept, then no more
+    assert streamed == kept_all and len(kept_all) == 15
