@@ -116,7 +116,7 @@ def _height(values: list, widths: list[float]) -> str:
     return f' ht="{lines * LINE_HEIGHT}" customHeight="1"' if lines > 1 else ""
 
 
-_CELL_MEMO = 50_000  # distinct cell values remembered per style
+_CELL_MEMO = 20_000  # distinct cell values remembered per style (bounds the parent near 40 MB)
 _CELLS: dict[int, dict] = {style: {} for style in range(6)}
 
 

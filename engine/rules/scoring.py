@@ -35,7 +35,7 @@ def display_measure(indicator: Indicator, value: float | None) -> Text | None:
         else:
             text = str(int(value)) if kind == "count" else f"{value:.2f}{'%' if kind == 'percent' else '‰'}"
             shown = Text.of(text, text)
-        if len(_DISPLAY) > 100_000:
+        if len(_DISPLAY) > 10_000:  # most are for one view only (engine/rules/views.py keeps the views)
             _DISPLAY.clear()
         _DISPLAY[key] = shown
     return shown
