@@ -23,6 +23,11 @@ def run(args: list[str], stderr_tty: bool, progress_from: int = 1) -> tuple[str,
     os.close(child)
     stdout = process.stdout.read()
     process.wait(timeout=120)
+    return stdout, read_terminal(main)
+
+
+def read_terminal(main: int) -> str:
+    """Everything written to a pseudo-terminal, read from its main side until the other side is closed."""
     chunks = []
     while True:
         try:
@@ -33,7 +38,7 @@ def run(args: list[str], stderr_tty: bool, progress_from: int = 1) -> tuple[str,
             break
         chunks.append(chunk)
     os.close(main)
-    return stdout, b"".join(chunks).decode("utf-8", "replace")
+    return b"".join(chunks).decode("utf-8", "replace")
 
 
 def test_a_long_batch_shows_progress_on_a_terminal(tmp_path):
@@ -58,18 +63,9 @@ def run_on_one_terminal(args: list[str], progress_from: int = 1) -> str:
     main, child = pty.openpty()
     process = subprocess.Popen(command, stdout=child, stderr=child, cwd=ROOT)
     os.close(child)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(main, 4096)
-        except OSError:  # the terminal's other side is closed: everything has been read
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    text = read_terminal(main)
     process.wait(timeout=120)
-    os.close(main)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return text
 
 
 def test_no_progress_over_a_table_printed_to_the_same_terminal():
