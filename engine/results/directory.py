@@ -21,13 +21,17 @@ NAMES = ("results.json", "results.csv", "results.xlsx")
 
 
 class _Rows:
-    """The results workbook and the people's CSV: the head's sheets and rows, then each unit's rows as
-    SheetsRenderer made them ready (the workbook's XML but for the row number, the CSV line)."""
+    """The rows of the results workbook and of the people's CSV, with codes replaced by the criteria file's
+    labels (the head says which columns hold categories or input names)."""
 
     def __init__(self, xlsx: bool, csv_handle=None):
         self.workbook = look.new_workbook() if xlsx else None
-        self.csv_handle = csv_handle
+        self.csv = csv.writer(csv_handle, lineterminator="\r\n") if csv_handle is not None else None
         self.sheets: dict = {}
+        self.specs: dict = {}
+        self.labels: dict = {}
+        self.csv_sheet = None
+        self.criteria_id = None
         self.started = False
 
     def take(self, piece: dict) -> None:
@@ -37,23 +41,39 @@ class _Rows:
             self.head(piece)
             return
         for name, rows in piece["sheets"].items():
-            sheet = self.sheets.get(name)
-            for row, line in rows:
-                if sheet is not None:
-                    sheet.append_prepared(row)
-                if line is not None and self.csv_handle is not None:
-                    self.csv_handle.write(line)
+            self.rows(name, rows)
 
     def head(self, piece: dict) -> None:
-        csv_sheet = piece["csv_sheet"]
+        self.labels = piece["labels"]
+        self.csv_sheet = piece["csv_sheet"]
+        self.criteria_id = piece["criteria_id"]
         for name, spec in piece["sheets"].items():
+            self.specs[name] = spec
             if self.workbook is not None:
                 self.sheets[name] = look.table(self.workbook, name, spec["header"], spec["widths"])
-                for row in spec["rows"]:  # the criteria sheet: its rows are in the head, as values
-                    self.sheets[name].append(row)
-        if self.csv_handle is not None:
-            csv.writer(self.csv_handle, lineterminator="\r\n").writerow(
-                [csv_safe(label) for label in piece["sheets"][csv_sheet]["header"]])
+        if self.csv is not None:
+            self.csv.writerow([csv_safe(label) for label in piece["sheets"][self.csv_sheet]["header"]])
+        for name, spec in piece["sheets"].items():
+            self.rows(name, spec["rows"])
+
+    def rows(self, name: str, rows: list[list]) -> None:
+        translate = self.specs[name]["translate"]
+        for row in rows:
+            row = list(row)
+            for index, kind in translate.items():
+                row[index] = self._label(kind, row[index])
+            if name == self.csv_sheet and row[-1] is None:
+                row[-1] = self.criteria_id  # results written before each unit recorded its criteria set
+            if self.workbook is not None:
+                self.sheets[name].append(row)
+            if self.csv is not None and name == self.csv_sheet:
+                self.csv.writerow(["" if cell is None else csv_safe(cell) for cell in row])
+
+    def _label(self, kind: str, value):
+        mapping = self.labels.get(kind, {})
+        if isinstance(value, (list, tuple)):
+            return "; ".join(mapping.get(item, item) for item in value) or None
+        return mapping.get(value, value) if value is not None else None
 
     def save(self, path: Path) -> None:
         self.workbook.write(path)

@@ -421,11 +421,8 @@ class SheetsRenderer:
     """Rows of the results workbook (results, gaps, data errors, the criteria), and with `with_json` the JSON
     pieces too: everything `--output DIR` writes. The people's CSV is the results sheet.
 
-    The head carries the sheets (header, widths, the criteria sheet's rows as values) and the labels that
-    replace category and input codes. A unit's rows come ready to write: labels in, each row already the
-    workbook's XML but for its row number, and the people's CSV line — made here, in the worker processes
-    that render units, so the one process writing the files only joins and writes (it was the batch's
-    bottleneck)."""
+    Rows hold category and input codes where the criteria file has labels; the head tells the writer which
+    columns to translate and how (the workers that render units do not hold the criteria file)."""
 
     with_json = True
 
@@ -457,12 +454,6 @@ class SheetsRenderer:
                   "input": {d.name: d.label(lang) for d in criteria.inputs}}
         piece = {"sheets": sheets, "labels": labels, "csv_sheet": self._pick(SHEETS["units"]),
                  "criteria_id": criteria.instrument.id}
-        from engine.results.xlsx_writer import prepare_row  # here: a single unit's table never needs it
-        self._prepare_row = prepare_row
-        self._translate = {name: spec["translate"] for name, spec in sheets.items()}
-        self._labels, self._criteria_id = labels, criteria.instrument.id
-        self._csv_buffer = io.StringIO()
-        self._csv_writer = csv.writer(self._csv_buffer, lineterminator="\r\n")
         if self.json:
             piece["json"] = self.json.head(meta)
         return piece
@@ -489,37 +480,11 @@ class SheetsRenderer:
         error_rows = [[result.unit_code, result.source(lang), e.input, _cell(e.value), e.message(lang)]
                       for e in result.error_details]
         units, gaps, errors = self._names
-        sheets = {units: self._ready(units, [unit_row], True), gaps: self._ready(gaps, gap_rows),
-                  errors: self._ready(errors, error_rows)}
+        sheets = {units: [unit_row], gaps: gap_rows, errors: error_rows}
         piece = {"sheets": sheets}
         if self.json:
             piece["json"] = self.json.unit(result, index)
         return piece
-
-    def _ready(self, name: str, rows: list[list], people_csv: bool = False) -> list[tuple]:
-        """Each row as (the workbook's row, the people's CSV line or None), codes replaced by labels."""
-        translate = self._translate[name]
-        ready = []
-        for row in rows:
-            for index, kind in translate.items():
-                row[index] = self._label(kind, row[index])
-            line = None
-            if people_csv:
-                if row[-1] is None:
-                    row[-1] = self._criteria_id  # results written before each unit recorded its criteria set
-                buffer = self._csv_buffer
-                buffer.seek(0)
-                buffer.truncate()
-                self._csv_writer.writerow(["" if cell is None else csv_safe(cell) for cell in row])
-                line = buffer.getvalue()
-            ready.append((self._prepare_row(row), line))
-        return ready
-
-    def _label(self, kind: str, value):
-        mapping = self._labels.get(kind, {})
-        if isinstance(value, (list, tuple)):
-            return "; ".join(mapping.get(item, item) for item in value) or None
-        return mapping.get(value, value) if value is not None else None
 
     def tail(self, summary: Summary) -> dict:
         piece = {"sheets": {}}

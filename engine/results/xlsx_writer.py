@@ -152,46 +152,6 @@ def _cell_tail(value: Any, style: int) -> str:
     raise TypeError(f"a worksheet cell cannot hold {type(value).__name__}: {value!r}")
 
 
-_REFS: list[str] = []  # '<c r="B' for column 2: the start of every cell of that column
-
-
-def _row_parts(values: list, style: int, height: str = "") -> list[str]:
-    """A row's XML split where its row number goes: str(number).join(parts) is the row."""
-    while len(_REFS) < len(values):
-        _REFS.append('<c r="' + column_letter(len(_REFS) + 1))
-    parts = ['<row r="']
-    pending = '"' + height + '>'  # what comes after the next row number
-    cells = _CELLS[style]
-    for ref, value in zip(_REFS, values):
-        # A cell's XML after its reference depends only on its value (and the row's style): most values
-        # repeat (statuses, labels, points, the same gap sentence), so each is written out once.
-        kind = type(value)
-        if kind is str or kind is int:
-            tail = cells.get((kind, value))
-            if tail is None:
-                tail = _cell_tail(value, style)
-                if len(cells) >= _CELL_MEMO:
-                    cells.clear()
-                cells[(kind, value)] = tail
-        else:
-            tail = _cell_tail(value, style)
-        if tail:
-            parts.append(pending + ref)
-            pending = tail
-    parts.append(pending + "</row>")
-    return parts
-
-
-ROW_NUMBER = "\x00"  # where a prepared row's number goes: XML text never holds NUL (storable escapes it)
-
-
-def prepare_row(values: list) -> tuple[str, int]:
-    """A plain data row as XML, all but its row number, and its number of columns: made where the results are
-    rendered (a worker process; one string pickles cheaply), so the process writing the file only fills in
-    the number and writes."""
-    return ROW_NUMBER.join(_row_parts(values, PLAIN)), len(values)
-
-
 class Sheet:
     """One worksheet: header rows, then data rows appended one at a time to a temporary file."""
 
@@ -203,6 +163,7 @@ class Sheet:
         self.rows = 0
         self.header_rows = 0
         self.columns = 0
+        self._refs: list[str] = []  # '<c r="B' for column 2: the start of every cell of that column
         self._file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
 
     def header(self, labels: Iterable[Any]) -> None:
@@ -216,20 +177,36 @@ class Sheet:
         """A data row; `wrap` wraps its text (a column of sentences)."""
         self._write(values if isinstance(values, list) else list(values), WRAP if wrap else PLAIN)
 
-    def append_prepared(self, row: tuple[str, int]) -> None:
-        """A data row made by `prepare_row` (in a worker process): only its row number is filled in here."""
-        xml, columns = row
-        self.rows += 1
-        if columns > self.columns:
-            self.columns = columns
-        self._file.write(xml.replace(ROW_NUMBER, str(self.rows)))
-
     def _write(self, values: list, style: int) -> None:
+        self.rows += 1
+        row = str(self.rows)
+        while len(self._refs) < len(values):
+            self._refs.append('<c r="' + column_letter(len(self._refs) + 1))
         if len(values) > self.columns:
             self.columns = len(values)
         height = _height(values, self.widths) if style != PLAIN else ""
-        self.rows += 1
-        self._file.write(str(self.rows).join(_row_parts(values, style, height)))
+        parts = ['<row r="', row, '"', height, '>']
+        add = parts.append
+        cells = _CELLS[style]
+        for ref, value in zip(self._refs, values):
+            # A cell's XML after its reference depends only on its value (and the row's style): most values
+            # repeat (statuses, labels, points, the same gap sentence), so each is written out once.
+            kind = type(value)
+            if kind is str or kind is int:
+                tail = cells.get((kind, value))
+                if tail is None:
+                    tail = _cell_tail(value, style)
+                    if len(cells) >= _CELL_MEMO:
+                        cells.clear()
+                    cells[(kind, value)] = tail
+            else:
+                tail = _cell_tail(value, style)
+            if tail:
+                add(ref)
+                add(row)
+                add(tail)
+        add("</row>")
+        self._file.write("".join(parts))
 
     def _views(self) -> str:
         if not self.header_rows:
