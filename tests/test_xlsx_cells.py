@@ -105,6 +105,7 @@ def test_shipped_workbooks_read_cell_for_cell_as_openpyxl_reads_them(path):
     assert all(scanned(path))  # LibreOffice's and openpyxl's sheets take the quick way
 
 
+@pytest.mark.filterwarnings("ignore:Cell .* is marked as a date:UserWarning")  # openpyxl, the reference, says it
 def test_a_workbook_written_by_openpyxl_with_every_kind_of_value(tmp_path):
     book = OpenpyxlWorkbook()
     sheet = book.active

@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given, strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -25,6 +26,7 @@ cells = st.dictionaries(st.tuples(st.integers(1, 30), st.integers(1, 12)), st.tu
                         max_size=40)
 
 
+@pytest.mark.filterwarnings("ignore:Cell .* is marked as a date:UserWarning")  # openpyxl, the reference, says it
 @examples(40, share=0.1)
 @given(sheets=st.lists(cells, min_size=1, max_size=3), hidden=st.booleans())
 def test_any_cells_read_as_openpyxl_reads_them(tmp_path_factory, sheets, hidden):
