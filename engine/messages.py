@@ -409,6 +409,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "agg_not_results_file": ("{path}: không phải tệp kết quả; dùng tệp .json hoặc .csv do `cfc evaluate` ghi",
                              "{path}: not a results file; use the .json or .csv written by `cfc evaluate`"),
     "agg_cannot_read": ("{path}: không đọc được: {error}", "{path}: cannot read: {error}"),
+    "agg_not_utf8": ("không phải văn bản UTF-8 (byte thứ {byte})", "not UTF-8 text (byte {byte})"),
+    "agg_not_json": ("không phải JSON hợp lệ (dòng {line}, cột {column})",
+                     "not valid JSON (line {line}, column {column})"),
+    "agg_bad_csv": ("tệp CSV hỏng ({error})", "a damaged CSV file ({error})"),
+    "font_missing": ("thiếu tệp phông chữ {path}; hãy cài đặt lại cfc", "font file not found: {path} (reinstall cfc)"),
     "agg_no_units_list": ("{path}: không phải tệp kết quả (không có danh sách \"units\"); ghi bằng "
                           "`cfc evaluate --format json`", "{path}: not a results file (no \"units\" list); write one "
                           "with `cfc evaluate --format json`"),

@@ -155,10 +155,15 @@ def _criteria_empty_folder(tmp_path, monkeypatch):
     return ["criteria", "show", "--criteria", tmp_path / "bo-tieu-chi"], "bo-tieu-chi", "no criteria files"
 
 
+def _results_not_json(tmp_path, monkeypatch):
+    (tmp_path / "ket-qua.json").write_text('{"units": [', encoding="utf-8")
+    return ["aggregate", tmp_path / "ket-qua.json", "-o", tmp_path / "tong-hop"], "ket-qua.json", "not valid JSON"
+
+
 CASES = {f.__name__.strip("_"): f for f in [
     _missing, _extension, _empty, _no_header, _encoding, _nul, _too_large, _encrypted, _key_twice,
     _empty_list, _yaml_limit, _no_folder, _file_for_folder, _read_only, _disk_full, _criteria_not_mapping,
-    _criteria_missing, _criteria_empty_folder]}
+    _criteria_missing, _criteria_empty_folder, _results_not_json]}
 
 
 def _run(args, lang_args, env=None):
@@ -221,3 +226,21 @@ def test_json_results_keep_file_errors_in_english_as_before(tmp_path):
 def test_what_if_and_usage_errors_follow_the_language(lang, words):
     result = _run(["evaluate", SINGLE, "--set", "nonsense"], ["--lang", lang])
     assert result.exit_code == 2 and all(word in result.output for word in words), result.output
+
+
+@pytest.mark.parametrize("lang, said", [("vi", "thiếu tệp phông chữ"), ("en", "font file not found")])
+def test_a_broken_installation_without_its_fonts_says_so_in_one_line(tmp_path, monkeypatch, lang, said):
+    # Documents are Vietnamese whatever --lang says (the report commands take none); the error line follows
+    # CFC_LANG like every other.
+    from engine.reports import fonts
+    monkeypatch.setattr(fonts, "FONT_DIR", tmp_path / "phong-chu")
+    fonts.register_fonts.cache_clear()
+    try:
+        result = _run(["report", "self-assessment", ROOT / "evaluations" / "single-unit.yaml", "-o",
+                       tmp_path / "bao-cao.pdf"], [], env={"CFC_LANG": lang})
+    finally:
+        fonts.register_fonts.cache_clear()  # the next document registers the real fonts again
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and said in lines[0] and "LiberationSerif-Regular.ttf" in lines[0], result.stderr
+    assert not (tmp_path / "bao-cao.pdf").exists()

@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.messages import Message, MessageError
+from engine.messages import Message, MessageError, os_reason
 from engine.results.cells import csv_unsafe
 from engine.results.model import STATUSES
 from engine.criteria.model import CriteriaSet
@@ -282,11 +282,22 @@ def _unit_columns(block: _Block, path: Path, columns: dict[str, list | tuple], c
     units["criteria_set"] = [_set_key(value) or file_set for value in columns.get("criteria_set", blank)]
 
 
+def _problem(error: Exception) -> Message:
+    """Why a results file cannot be read, in the reader's language (not the library's English)."""
+    if isinstance(error, OSError):
+        return os_reason(error)
+    if isinstance(error, UnicodeDecodeError):
+        return Message("agg_not_utf8", {"byte": error.start + 1})
+    if isinstance(error, json.JSONDecodeError):
+        return Message("agg_not_json", {"line": error.lineno, "column": error.colno})
+    return Message("agg_bad_csv", {"error": str(error)})
+
+
 def _read_json(path: Path, fast: bool = True) -> tuple[_Block, str | None]:
     try:
         data = json.loads(path.read_bytes())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise AggregateError("agg_cannot_read", path=str(path), error=str(error)) from error
+        raise AggregateError("agg_cannot_read", path=str(path), error=_problem(error)) from error
     if not isinstance(data, dict) or not isinstance(data.get("units"), list):
         raise AggregateError("agg_no_units_list", path=str(path))
     file_set = _set_key({"id": data.get("criteria_id"), "digest": data.get("criteria_digest")})
@@ -392,7 +403,7 @@ def _read_csv(path: Path, criteria: CriteriaSet, fast: bool = True) -> _Block:
                 rows = reader
             return _csv_units(path, keys, values, numbers, maxima, rows)
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise AggregateError("agg_cannot_read", path=str(path), error=str(error)) from error
+        raise AggregateError("agg_cannot_read", path=str(path), error=_problem(error)) from error
 
 
 def _csv_columns(path: Path, keys: list[str], values: dict, numbers: dict[int, int], maxima: dict,

@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from engine.messages import MessageError
+
 FAMILY = "LiberationSerif"
 REGULAR, BOLD, ITALIC, BOLD_ITALIC = ("LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic",
                                       "LiberationSerif-BoldItalic")
@@ -18,7 +20,7 @@ _FILES = {REGULAR: "LiberationSerif-Regular.ttf", BOLD: "LiberationSerif-Bold.tt
           ITALIC: "LiberationSerif-Italic.ttf", BOLD_ITALIC: "LiberationSerif-BoldItalic.ttf"}
 
 
-class FontError(RuntimeError):
+class FontError(MessageError):
     """A font file is missing from the package: the installation is broken."""
 
 
@@ -37,7 +39,7 @@ def register_fonts() -> str:
     for name, file in _FILES.items():
         path = FONT_DIR / file
         if not path.is_file():
-            raise FontError(f"font file not found: {path} (reinstall cfc)")
+            raise FontError("font_missing", path=str(path))
         pdfmetrics.registerFont(TTFont(name, str(path)))
     for bold in (0, 1):
         for italic in (0, 1):
