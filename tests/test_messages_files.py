@@ -232,8 +232,12 @@ def test_what_if_and_usage_errors_follow_the_language(lang, words):
 def test_a_broken_installation_without_its_fonts_says_so_in_one_line(tmp_path, monkeypatch, lang, said):
     # Documents are Vietnamese whatever --lang says (the report commands take none); the error line follows
     # CFC_LANG like every other.
+    import sys
     from engine.reports import fonts
     monkeypatch.setattr(fonts, "FONT_DIR", tmp_path / "phong-chu")
+    # The PDF writer registers the fonts when it is first imported: import it afresh, as a new process would
+    # (monkeypatch puts the module already loaded back afterwards).
+    monkeypatch.delitem(sys.modules, "engine.reports.to_pdf", raising=False)
     fonts.register_fonts.cache_clear()
     try:
         result = _run(["report", "self-assessment", ROOT / "evaluations" / "single-unit.yaml", "-o",
