@@ -32,32 +32,32 @@ class Plan:
     readable: list[str]
     file_errors: list[str]
     criteria: CriteriaSet | None = None  # whose input names and labels workbook headers are matched against
-    kept: dict[str, list[Record]] = field(default_factory=dict)  # records of files parsed whole, by path
+    kept: dict[str, list[Record]] = field(default_factory=dict)  # records read once and held, by path
 
 
 def plan(paths: Iterable[str | Path], criteria: CriteriaSet | None = None) -> Plan:
-    """Read every file once, keeping each record's place and unit code (and the records themselves of files
-    parsed whole). A file that fails part-way is left out whole (and reported), so no unit of it is
+    """Read every file once, keeping each record's place and unit code (and the records themselves, but for
+    CSVs past KEEP_CSV_RECORDS). A file that fails part-way is left out whole (and reported), so no unit of it is
     half-evaluated."""
     count, readable, file_errors, places, kept = 0, [], [], [], {}
     kept_csv = 0
     for path in paths:
         streamed = Path(path).suffix.lower() in STREAMED
         try:
-            records: list[Record] | None = []
+            held: list[Record] | None = []
             found = []
             for record in iter_records(path, criteria):
                 found.append((unit_code_of(record), record.location()))
-                if records is not None:
-                    records.append(record)
-                    if streamed and kept_csv + len(records) > KEEP_CSV_RECORDS:
-                        records = None  # too many to hold: this file is read again, row by row
+                if held is not None:
+                    held.append(record)
+                    if streamed and kept_csv + len(held) > KEEP_CSV_RECORDS:
+                        held = None  # too many to hold: this file is read again, row by row
         except InputFileError as error:
             file_errors.append(Said(error.message))  # English as a string; the command line says it in --lang
             continue
-        if records is not None:
-            kept[str(path)] = records
-            kept_csv += len(records) if streamed else 0
+        if held is not None:
+            kept[str(path)] = held
+            kept_csv += len(held) if streamed else 0
         count += len(found)
         readable.append(str(path))
         places.extend(found)

@@ -30,7 +30,7 @@ from engine.criteria.model import CriteriaSet
 from engine import limits
 from engine.criteria.model import default_criteria
 from engine.readers.records import DataError, InputFileError, Record, read_options, row_place, warn
-from engine.readers.rows import skipped_kind
+from engine.readers.rows import blank, skipped_kind
 from engine.readers.sheet_cells import Workbook
 from engine.messages import Message, counted, os_reason
 from engine.text import Text, nfc
@@ -166,10 +166,6 @@ def cell_value(value: Any) -> Any:
     return value
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _ref(row: int, column: int) -> str:
     return f"{get_column_letter(column)}{row}"
 
@@ -199,7 +195,7 @@ class _Matcher:
 
 def _row_score(row: list, matcher: _Matcher) -> int:
     """How many distinct inputs a row names, when most of its filled cells are inputs; else 0."""
-    filled = [value for value in row if not _blank(value)]
+    filled = [value for value in row if not blank(value)]
     inputs = {matcher.input(value) for value in filled} - {None}
     return len(inputs) if len(inputs) >= 2 and 2 * len(inputs) >= len(filled) else 0
 
@@ -247,7 +243,7 @@ def _read_table(source: str, title: str, grid: list[list], formulas: set[tuple[i
         cells = [grid[i][column] if column < len(grid[i]) else None for i in [primary] + block]
         key = next((name for name in map(matcher.input, cells) if name), None)
         if key is None:
-            key = next((nfc(str(v)).strip() for v in cells if not _blank(v)), None)
+            key = next((nfc(str(v)).strip() for v in cells if not blank(v)), None)
             if key is not None:
                 close = matcher.suggest(key)
                 hint = Text.of(f" (có phải {close}?)", f" (did you mean {close}?)") if close else ""
@@ -314,12 +310,12 @@ def _read_form(source: str, title: str, grid: list[list], formulas: set[tuple[in
     for index in range(first, len(grid)):
         row, number = grid[index], index + 1
         raw_key = row[key_column] if key_column < len(row) else None
-        if _blank(raw_key):
+        if blank(raw_key):
             continue
         value = row[value_column] if value_column < len(row) else None
         pending = (number, value_column + 1) in formulas and value is None
         key = matcher.input(raw_key) or nfc(str(raw_key)).strip()
-        if matcher.input(raw_key) is None and _blank(value) and not pending:
+        if matcher.input(raw_key) is None and blank(value) and not pending:
             continue  # a note or sub-heading in the column of names, with nothing beside it
         if key in where:
             raise InputFileError("xlsx_repeated_input", file=source, sheet=title, key=key, first=where[key],
@@ -327,7 +323,7 @@ def _read_form(source: str, title: str, grid: list[list], formulas: set[tuple[in
         where[key] = number
         record.cells[key] = _ref(number, value_column + 1)
         record.data[key] = _take(record, key, value, pending, title)
-        filled = filled or not _blank(value) or pending
+        filled = filled or not blank(value) or pending
     return [record] if filled else []
 
 

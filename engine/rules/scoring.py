@@ -67,16 +67,17 @@ def indicator_result(measure: MeasureValue, decision: BandDecision) -> Indicator
     )
 
 
+def criterion_sum(points: Sequence[int | None]) -> tuple[bool, int]:
+    """(every indicator scored, points) of one criterion, from its indicators' points (None: unscored): what
+    the rules are asked about a criterion."""
+    if None in points:
+        return False, sum(p for p in points if p is not None)
+    return True, sum(points)
+
+
 def criterion_sums(criteria: CriteriaSet, points: Sequence[int | None]) -> list[tuple[bool, int]]:
-    """(every indicator scored, points) per criterion, from per-indicator points in criteria order."""
-    out = []
-    for start, end in criteria.criterion_spans:
-        mine = points[start:end]
-        if None in mine:
-            out.append((False, sum(p for p in mine if p is not None)))
-        else:
-            out.append((True, sum(mine)))
-    return out
+    """criterion_sum of each criterion, from per-indicator points in criteria order."""
+    return [criterion_sum(points[start:end]) for start, end in criteria.criterion_spans]
 
 
 def decide_unit(rules: CompiledRules, criteria: CriteriaSet, points: Sequence[int | None], errors: int,

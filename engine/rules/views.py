@@ -20,7 +20,7 @@ from engine.results.model import CriterionResult, Gap, IndicatorResult, Provisio
 from engine.rules.compile import BandDecision, CompiledRules
 from engine.rules.gaps import band_gap, candidates, event_gap, measure_of, missing_gap
 from engine.rules.measures import MeasureValue, measure_indicator
-from engine.rules.scoring import criterion_result, indicator_result, rule_item
+from engine.rules.scoring import criterion_result, criterion_sum, indicator_result, rule_item
 from engine.units.validate import Unit
 
 # Entries kept per generation of each table (see Table). A view with its results and gap takes a few KB: this
@@ -117,10 +117,7 @@ class Views:
                                       self._build_criteria)
 
     def _build_criteria(self, keys: list[tuple]) -> list[CriterionView]:
-        sums = []
-        for key in keys:
-            points = [view.decision.points for view in key[1:]]
-            sums.append((None not in points, sum(p for p in points if p is not None)))
+        sums = [criterion_sum([view.decision.points for view in key[1:]]) for key in keys]
         return [CriterionView(criterion_result(self.criteria.criteria[key[0]], [view.result for view in key[1:]],
                                                outcome), complete, points, outcome)
                 for key, (complete, points), outcome in zip(keys, sums, self.rules.criteria_outcomes(sums))]
