@@ -7,13 +7,13 @@ from itertools import islice
 from typing import Iterable, Iterator
 
 from engine.messages import both
-from engine.results.model import DECIDED, CriteriaSetRef, CriterionResult, ErrorDetail, Reason, UnitResult, construct
+from engine.results.model import DECIDED, CriteriaSetRef, ErrorDetail, Reason, UnitResult, construct
 from engine.rules.compile import CompiledRules, rules_for
 from engine.criteria.model import CriteriaSet
 from engine.rules.gaps import Scored, find_gaps, input_labels
 from engine.rules.plan import make_plan
 from engine.rules.scoring import reasons_not_recognized
-from engine.rules.views import IndicatorView, Views, views_for
+from engine.rules.views import CriterionView, Views, views_for
 from engine.text import Text, nfc
 from engine.units.validate import Unit
 
@@ -70,14 +70,12 @@ def _evaluate_batch(criteria: CriteriaSet, units: list[Unit]) -> list[UnitResult
     table = views_for(criteria, rules)
     rows = table.rows(units)
     criteria_rows = table.criteria_rows(rows)
-    facts = [(len(unit.errors), sum(1 for view in row if view.decision.points is None), _category(criteria, unit),
-              sum(c.points for c in unit_criteria), sum(1 for c in unit_criteria if c.outcome != "met"))
-             for unit, row, unit_criteria in zip(units, rows, criteria_rows)]
+    facts = [(len(unit.errors), sum([c.unscored for c in unit_criteria]), _category(criteria, unit),
+              sum([c.points for c in unit_criteria]), sum([c.outcome != "met" for c in unit_criteria]))
+             for unit, unit_criteria in zip(units, criteria_rows)]
     decisions = rules.units(facts)
-    return [build_result(criteria, rules, table, unit, row, [c.result for c in unit_criteria],
-                         Scored([v.measure for v in row], [v.decision for v in row], fact[0], fact[2], decision,
-                                [(c.complete, c.points) for c in unit_criteria],
-                                [c.outcome for c in unit_criteria], fact, row))
+    return [build_result(criteria, rules, table, unit, unit_criteria,
+                         Scored(fact[0], fact[2], decision, unit_criteria, fact, row))
             for unit, row, unit_criteria, decision, fact in zip(units, rows, criteria_rows, decisions, facts)]
 
 
@@ -86,36 +84,41 @@ def _category(criteria: CriteriaSet, unit: Unit) -> str | None:
     return category if category in criteria.category_by_id else None
 
 
-def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit: Unit, row: list[IndicatorView],
-                 criteria_results: list[CriterionResult], scored: Scored) -> UnitResult:
-    outcomes = scored.outcomes
-    numbers = table.numbers
-    total = sum(c.points for c in criteria_results)
+def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit: Unit,
+                 unit_criteria: list[CriterionView], scored: Scored) -> UnitResult:
+    criteria_results = [c.result for c in unit_criteria]
+    total = scored.fact[3]
     values = unit.values
     category = criteria.category_by_id.get(scored.category or "")
     threshold = category.threshold if category else None
-    missing = list(dict.fromkeys(name for m in scored.measures for name in m.missing))
+    missing = [name for c in unit_criteria if c.missing for name in c.missing]
+    if len(missing) > 1:
+        missing = list(dict.fromkeys(missing))
     if category is None and not any(e.input == "category" for e in unit.errors):
         missing.append("category")
-    errors = [Text.of(f"{unit.where('vi')}: {e.message.render('vi')}", f"{unit.where('en')}: {e.message.render('en')}")
-              for e in unit.errors]
     status = scored.decision.status
+    if unit.errors:
+        errors = [Text.of(f"{unit.where('vi')}: {e.message.render('vi')}",
+                          f"{unit.where('en')}: {e.message.render('en')}") for e in unit.errors]
+        error_details = [construct(ErrorDetail, input=e.input, value=_shown(e.value),
+                                   message=Text.of(e.message.render("vi"), e.message.render("en")))
+                         for e in unit.errors]
+    else:
+        errors, error_details = [], []
     if status == "invalid":
         reasons = [construct(Reason, code="invalid", criterion=None,
-                                          message=both("reason_invalid", {"count": len(errors)}))]
+                             message=both("reason_invalid", {"count": len(errors)}))]
     elif status == "incomplete":
         reasons = [construct(Reason, code="missing", criterion=None,
-                                          message=both("reason_missing", {}, inputs=input_labels(criteria, missing)))]
+                             message=both("reason_missing", {}, inputs=input_labels(criteria, missing)))]
         if category is None:
             reasons.append(construct(Reason, code="missing_category", criterion=None,
-                                                  message=both("reason_missing_category")))
+                                     message=both("reason_missing_category")))
     elif status == "not_recognized":
-        reasons = reasons_not_recognized(criteria, criteria_results, outcomes, scored.decision, threshold)
+        reasons = reasons_not_recognized(criteria, criteria_results, scored.outcomes, scored.decision, threshold)
     else:
         reasons = []
     decidable = status in DECIDED
-    gaps = find_gaps(criteria, rules, scored, row)
-    provisional = [view.provisional for view in row if view.provisional is not None]
     return construct(
         UnitResult, unit_code=values.get("unit_code"), unit_name=values.get("unit_name"),
         district=values.get("district"), province=values.get("province"), period=values.get("period"),
@@ -123,12 +126,10 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
         source=Text.of(unit.record.where("vi"), unit.record.where("en")), status=status, total=total,
         max_total=criteria.instrument.total_points, threshold=threshold,
         shortfall=max(threshold - total, 0) if decidable else None,
-        criteria=criteria_results, reasons=reasons, gaps=gaps, missing_inputs=missing, provisional=provisional,
-        errors=errors, ignored_inputs=unit.ignored,
-        error_details=[construct(ErrorDetail, input=e.input, value=_shown(e.value),
-                                 message=Text.of(e.message.render("vi"), e.message.render("en")))
-                       for e in unit.errors],
-        plan=make_plan(criteria, rules, scored, numbers, table.plan_options),
+        criteria=criteria_results, reasons=reasons, gaps=find_gaps(criteria, rules, scored, unit_criteria),
+        missing_inputs=missing, provisional=[use for c in unit_criteria if c.provisional for use in c.provisional],
+        errors=errors, ignored_inputs=unit.ignored, error_details=error_details,
+        plan=make_plan(criteria, rules, scored, table.numbers, table.plan_options),
     )
 
 

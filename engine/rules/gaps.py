@@ -8,6 +8,7 @@ which band the count falls in and what the criterion is about preventing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -19,34 +20,44 @@ from engine.rules.measures import MeasureValue
 from engine.text import Text
 
 if TYPE_CHECKING:
-    from engine.rules.views import IndicatorView
+    from engine.rules.views import CriterionView, IndicatorView
 
 
 @dataclass
 class Scored:
     """A unit as the rules scored it: what gaps and plans start from."""
 
-    measures: list[MeasureValue]
-    decisions: list[BandDecision]   # per indicator, in criteria order
     errors: int
     category: str | None
     decision: UnitDecision
-    sums: list[tuple[bool, int]]    # per criterion: (every indicator scored, points), as asked of the rules
-    outcomes: list[str]             # per criterion, as the rules decided
+    criteria: list[CriterionView]   # per criterion, in order: its points and outcome as the rules decided
     fact: tuple                     # (errors, unscored, category, total, criteria not met), as asked
     views: list[IndicatorView]      # per indicator: the shared view its inputs selected
 
+    # Read by plans (units not recognised) only: built when first asked.
+    @cached_property
+    def measures(self) -> list[MeasureValue]:
+        return [view.measure for view in self.views]
+
+    @cached_property
+    def decisions(self) -> list[BandDecision]:
+        return [view.decision for view in self.views]
+
     @property
     def points(self) -> list[int | None]:
-        return [d.points for d in self.decisions]
+        return [view.decision.points for view in self.views]
+
+    @property
+    def outcomes(self) -> list[str]:
+        return [criterion.outcome for criterion in self.criteria]
 
     def decision_if(self, rules: CompiledRules, criterion: int, gain: int) -> UnitDecision:
         """The rules' decision were one criterion (by index) to gain `gain` points: only that criterion's
         outcome is asked again, then the unit's."""
-        complete, points = self.sums[criterion]
-        outcome = rules.criterion_outcome(complete, points + gain)
+        before = self.criteria[criterion]
+        outcome = rules.criterion_outcome(before.complete, before.points + gain)
         errors, unscored, category, total, not_met = self.fact
-        not_met += (outcome != "met") - (self.outcomes[criterion] != "met")
+        not_met += (outcome != "met") - (before.outcome != "met")
         return rules.unit(errors, unscored, category, total + gain, not_met)
 
 
@@ -213,19 +224,18 @@ def missing_gap(criteria: CriteriaSet, result: IndicatorResult, criterion: int) 
         flips_decision=False, status=None)
 
 
-def find_gaps(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, views: list[IndicatorView]) -> list[Gap]:
+def find_gaps(criteria: CriteriaSet, rules: CompiledRules, scored: Scored,
+              unit_criteria: list[CriterionView]) -> list[Gap]:
     """Every indicator below its maximum, and every indicator that lacks data, in criterion order (each
     indicator's gap is worked out once per distinct input, in engine/rules/views.py); for a unit not recognised,
     whether gaining that band alone would flip its decision."""
+    if scored.decision.status != "not_recognized":
+        return [view.gap for criterion in unit_criteria if criterion.gaps for view in criterion.gaps]
     gaps: list[Gap] = []
-    not_recognized = scored.decision.status == "not_recognized"
-    for view in views:
-        gap = view.gap
-        if gap is None:
-            continue
-        if not_recognized and gap.points_gain:
-            criterion_index = criteria.criterion_index_of[view.position]
-            if scored.decision_if(rules, criterion_index, gap.points_gain).status == "recognized":
+    for index, criterion in enumerate(unit_criteria):
+        for view in criterion.gaps:
+            gap = view.gap
+            if gap.points_gain and scored.decision_if(rules, index, gap.points_gain).status == "recognized":
                 gap = view.flipped()
-        gaps.append(gap)
+            gaps.append(gap)
     return gaps

@@ -53,8 +53,9 @@ def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored
     current value (a band's edge is a count of the denominator). So `memo` keeps those per distinct shape,
     shared by units whose numerators differ; only the effort (how far from the current value) is per unit."""
     out: dict[str, list[Option]] = {}
+    views = scored.views
     for name, all_positions in criteria.action_positions.items():
-        key = (name, *(_shape(scored, p) for p in all_positions))
+        key = (name, *[views[p].shape for p in all_positions])
         changes = memo.get(key)
         if changes is None:
             changes = memo[key] = _changes(rules, scored, all_positions)
@@ -69,13 +70,6 @@ def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored
                     kept.append(option)
             out[name] = kept
     return out
-
-
-def _shape(scored: Scored, position: int) -> tuple:
-    """What an indicator's candidate values and their points depend on."""
-    measure = scored.measures[position]
-    denominator = measure.indicator.measure.denominator
-    return measure.state, measure.inputs[denominator] if denominator else None, scored.decisions[position].points
 
 
 def _changes(rules: CompiledRules, scored: Scored, all_positions: list[int]) -> list[tuple]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from engine.messages import both
-from engine.results.model import CriterionResult, IndicatorResult, Reason, construct
+from engine.results.model import CriterionResult, IndicatorResult, Reason, construct, construct_from
 from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
 from engine.criteria.model import CriteriaSet, Criterion, Indicator
 from engine.rules.measures import MeasureValue
@@ -52,19 +52,26 @@ def band_wording(indicator: Indicator, measure_state: str, band: int) -> Text:
     return both("band_empty_denominator", band=text) if measure_state == "empty" else text
 
 
-def indicator_result(measure: MeasureValue, decision: BandDecision) -> IndicatorResult:
-    indicator = measure.indicator
+def result_fields(indicator: Indicator, measure_state: str, band: int | None) -> dict:
+    """An indicator result's fields that its measure's state and its band fix, in the model's order; the
+    others (its unit's inputs, measure and points) are None until indicator_result fills them."""
     scoring = indicator.scoring
-    band = decision.band
-    return construct(
-        IndicatorResult, id=indicator.id, name=indicator.name, inputs=measure.inputs,
-        measure_kind=indicator.measure.kind, measure=measure.value,
-        measure_display=display_measure(indicator, measure.value), state=RESULT_STATE[measure.state],
-        band=band_wording(indicator, measure.state, band) if band is not None else None,
-        points=decision.points, max_points=indicator.max_points,
-        status=scoring.band_status(band) if band is not None else None, citation=scoring.citation,
-        missing_inputs=list(measure.missing),
-    )
+    return {"id": indicator.id, "name": indicator.name, "inputs": None, "measure_kind": indicator.measure.kind,
+            "measure": None, "measure_display": None, "state": RESULT_STATE[measure_state],
+            "band": band_wording(indicator, measure_state, band) if band is not None else None, "points": None,
+            "max_points": indicator.max_points, "status": scoring.band_status(band) if band is not None else None,
+            "citation": scoring.citation, "missing_inputs": None}
+
+
+def indicator_result(measure: MeasureValue, decision: BandDecision, fixed: dict | None = None) -> IndicatorResult:
+    """An indicator's result; `fixed`: result_fields for its state and band, when the caller keeps them."""
+    fields = (fixed or result_fields(measure.indicator, measure.state, decision.band)).copy()
+    fields["inputs"] = measure.inputs
+    fields["measure"] = measure.value
+    fields["measure_display"] = display_measure(measure.indicator, measure.value)
+    fields["points"] = decision.points
+    fields["missing_inputs"] = list(measure.missing)
+    return construct_from(IndicatorResult, fields)
 
 
 def criterion_sum(points: Sequence[int | None]) -> tuple[bool, int]:
@@ -92,10 +99,12 @@ def decide_unit(rules: CompiledRules, criteria: CriteriaSet, points: Sequence[in
     return outcomes, decision
 
 
-def criterion_result(criterion: Criterion, indicators: list[IndicatorResult], outcome: str) -> CriterionResult:
-    """A criterion's result from its indicators' results and the outcome the rules gave its points."""
+def criterion_result(criterion: Criterion, indicators: list[IndicatorResult], points: int,
+                     outcome: str) -> CriterionResult:
+    """A criterion's result from its indicators' results, their points (as criterion_sum adds them) and the
+    outcome the rules gave those points."""
     return construct(
-        CriterionResult, number=criterion.number, name=criterion.name, points=sum(i.points or 0 for i in indicators),
+        CriterionResult, number=criterion.number, name=criterion.name, points=points,
         max_points=criterion.max_points, complete=outcome != "unscored", met=outcome == "met", indicators=indicators)
 
 

@@ -13,6 +13,7 @@ and are never changed afterwards: a gap that would flip one unit's decision is c
 from __future__ import annotations
 
 import weakref
+from operator import itemgetter
 from dataclasses import dataclass, field
 
 from engine.criteria.model import CriteriaSet
@@ -20,7 +21,7 @@ from engine.results.model import CriterionResult, Gap, IndicatorResult, Provisio
 from engine.rules.compile import BandDecision, CompiledRules
 from engine.rules.gaps import band_gap, candidates, event_gap, measure_of, missing_gap
 from engine.rules.measures import MeasureValue, measure_indicator
-from engine.rules.scoring import criterion_result, criterion_sum, indicator_result, rule_item
+from engine.rules.scoring import criterion_result, criterion_sum, indicator_result, result_fields, rule_item
 from engine.units.validate import Unit
 
 # Entries kept per generation of each table (see Table). A view with its results and gap takes a few KB: this
@@ -75,6 +76,7 @@ class IndicatorView:
     result: IndicatorResult
     gap: Gap | None            # None: at its maximum, or nothing to say; never flips a decision (see flipped)
     provisional: ProvisionalUse | None  # the provisional band its points rest on, if they do
+    shape: tuple               # what its plan options depend on (see engine/rules/plan.py, options_by_input)
     _flipped: Gap | None = field(default=None, repr=False)
 
     def flipped(self) -> Gap:
@@ -86,10 +88,17 @@ class IndicatorView:
 
 @dataclass(eq=False)
 class CriterionView:
+    """A criterion as its indicators' views give it, and what a unit's result collects from them (worked out
+    once per distinct set of views, so a unit's result is assembled per criterion, not per indicator)."""
+
     result: CriterionResult
     complete: bool   # every indicator scored
     points: int
     outcome: str     # met, zero, below_minimum or unscored, as the rules decided
+    unscored: int                             # indicators left unscored (a missing or invalid input)
+    missing: tuple[str, ...]                  # inputs missing, in order
+    provisional: tuple[ProvisionalUse, ...]   # provisional bands its points rest on
+    gaps: tuple[IndicatorView, ...]           # its indicators that have a gap
 
 
 class Views:
@@ -99,6 +108,10 @@ class Views:
         # A proxy: the table must not keep its ruleset alive (it is looked up by the ruleset, weakly).
         self.criteria, self.rules = criteria, weakref.proxy(rules)
         self.layout = [(indicator, indicator.measure.inputs) for _, indicator in criteria.indicators]
+        # Each indicator's inputs read from a unit's values (which hold every declared input) in one call.
+        self._readers = [itemgetter(*names) for _, names in self.layout]
+        self._single = [len(names) == 1 for _, names in self.layout]
+        self._results: dict[tuple, dict] = {}  # an indicator result's fields fixed by (position, state, band)
         self.numbers = [criterion.number for criterion, _ in criteria.indicators]
         self._views = Table()
         self._criteria = Table()
@@ -118,24 +131,32 @@ class Views:
 
     def _build_criteria(self, keys: list[tuple]) -> list[CriterionView]:
         sums = [criterion_sum([view.decision.points for view in key[1:]]) for key in keys]
-        return [CriterionView(criterion_result(self.criteria.criteria[key[0]], [view.result for view in key[1:]],
-                                               outcome), complete, points, outcome)
-                for key, (complete, points), outcome in zip(keys, sums, self.rules.criteria_outcomes(sums))]
+        built = []
+        for key, (complete, points), outcome in zip(keys, sums, self.rules.criteria_outcomes(sums)):
+            views = key[1:]
+            result = criterion_result(self.criteria.criteria[key[0]], [view.result for view in views], points, outcome)
+            missing = tuple(name for view in views for name in view.measure.missing)
+            built.append(CriterionView(
+                result, complete, points, outcome, sum(1 for view in views if view.decision.points is None), missing,
+                tuple(view.provisional for view in views if view.provisional is not None),
+                tuple(view for view in views if view.gap is not None)))
+        return built
 
     def _keys(self, unit: Unit) -> list[tuple]:
         # Validated values are typed per input (a count is an int, a provision a bool), so a value never
-        # meets an equal-hashing value of another type under the same input (True would equal 1).
+        # meets an equal-hashing value of another type under the same input (True would equal 1). An indicator
+        # of one input keys on its value, of several on the tuple of them.
         values = unit.values
         if not unit.errors:
-            return [(position, tuple([values.get(name) for name in names]), False)
-                    for position, (_, names) in enumerate(self.layout)]
+            return [(position, read(values), False) for position, read in enumerate(self._readers)]
         bad = {error.input for error in unit.errors}
-        return [(position, tuple([values.get(name) for name in names]), any(name in bad for name in names))
-                for position, (_, names) in enumerate(self.layout)]
+        return [(position, read(values), any(name in bad for name in names))
+                for position, (read, (_, names)) in enumerate(zip(self._readers, self.layout))]
 
     def _build(self, keys: list[tuple]) -> list[IndicatorView]:
-        layout = self.layout
-        measures = [measure_indicator(layout[position][0], layout[position][1], inputs, invalid)
+        layout, single = self.layout, self._single
+        measures = [measure_indicator(layout[position][0], layout[position][1],
+                                      (inputs,) if single[position] else inputs, invalid)
                     for position, inputs, invalid in keys]
         decisions = self.rules.bands([rule_item(key[0], measure) for key, measure in zip(keys, measures)])
         # Every value a gap or a plan may ask about, asked in one call (the rules memoise the answers).
@@ -147,10 +168,28 @@ class Views:
         self.rules.bands(asked)
         built = []
         for (position, _, _), measure, decision in zip(keys, measures, decisions):
-            result = indicator_result(measure, decision)
+            fixed, provisional = self._fixed(position, measure.state, decision.band)
+            result = indicator_result(measure, decision, fixed)
+            denominator = measure.indicator.measure.denominator
+            shape = (measure.state, measure.inputs[denominator] if denominator else None, decision.points)
             built.append(IndicatorView(position, measure, decision, result, self._gap(position, measure, result),
-                                       _provisional(result) if result.status == "provisional" else None))
+                                       provisional, shape))
         return built
+
+    def _fixed(self, position: int, state: str, band: int | None) -> tuple[dict, ProvisionalUse | None]:
+        """What an indicator's state and band fix in its result (the same for every unit), and the provisional
+        rule its points then rest on, if they do: built once each."""
+        key = (position, state, band)
+        known = self._results.get(key)
+        if known is None:
+            fixed = result_fields(self.layout[position][0], state, band)
+            provisional = None
+            if fixed["status"] == "provisional":
+                provisional = construct(ProvisionalUse, indicator=fixed["id"], band=fixed["band"],
+                                        points=self.layout[position][0].scoring.bands[band].points,
+                                        citation=fixed["citation"])
+            known = self._results[key] = (fixed, provisional)
+        return known
 
     def _gap(self, position: int, measure: MeasureValue, result: IndicatorResult) -> Gap | None:
         """Every indicator below its maximum, and every indicator that lacks data, has a gap."""
@@ -162,21 +201,6 @@ class Views:
         if self.criteria.input_by_name[measure.indicator.measured_input].role == "event":
             return event_gap(self.criteria, measure, result, number)
         return band_gap(self.criteria, self.rules, position, measure, result, number)
-
-
-_PROVISIONAL: dict[tuple, ProvisionalUse] = {}
-
-
-def _provisional(result: IndicatorResult) -> ProvisionalUse:
-    """The provisional rule an indicator's points rest on: the same few for every unit, built once each."""
-    key = (result.id, result.band.vi, result.band.en, result.points, result.citation)
-    use = _PROVISIONAL.get(key)
-    if use is None:
-        if len(_PROVISIONAL) > 10_000:
-            _PROVISIONAL.clear()
-        use = _PROVISIONAL[key] = construct(ProvisionalUse, indicator=result.id, band=result.band,
-                                            points=result.points, citation=result.citation)
-    return use
 
 
 _TABLES: weakref.WeakKeyDictionary[CompiledRules, Views] = weakref.WeakKeyDictionary()
