@@ -549,14 +549,14 @@ def both(key: str, params: dict[str, Any] | None = None, **localised: Text) -> T
     """Render a message in both languages; Text parameters take each language's own wording. (The engine
     words every reason and gap with this, so it formats directly: Text.of normalises each language once.)"""
     vi, en = CATALOG[key]
-    merged = {**(params or {}), **localised}
-    vi_params, en_params = merged, merged
-    for name, value in merged.items():
+    vi_params = {**params, **localised} if params else localised
+    en_params = None
+    for name, value in vi_params.items():
         if isinstance(value, Text):
-            if vi_params is merged:
-                vi_params, en_params = dict(merged), dict(merged)
+            if en_params is None:
+                en_params = vi_params.copy()
             vi_params[name], en_params[name] = value.vi, value.en
-    return Text.of(vi.format(**vi_params), en.format(**en_params))
+    return Text.of(vi.format_map(vi_params), en.format_map(en_params if en_params is not None else vi_params))
 
 
 def number(value: int | float | None, lang: str = "vi") -> str:

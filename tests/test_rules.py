@@ -201,12 +201,38 @@ def test_a_failure_while_reading_fired_rules_is_raised_and_the_session_stays_cle
 
 def test_a_fired_rule_is_read_from_durable_message_text_as_json_would_read_it():
     import json
-    messages = ['{"indicator 10 band 2":{"m":{"kind": "measure", "indicator": "7", "value": 94.0, "sid": "cfc", "id": "4"}}}',
-                '{"unit other recognized":{"m":{"kind": "unit", "category": "other", "sid": "cfc", "id": "12"}}}',
-                '{"criterion met": {"m": {"id": "3", "points": 1.0}}}']  # not in the asserted order: parsed
+    messages = ['{"indicator 10 band 2":[{"m":{"kind": "measure", "indicator": "7", "value": 94.0, "sid": "cfc", "id": "4"}},'
+                '{"m":{"kind": "measure", "indicator": "7", "value": 95.5, "sid": "cfc", "id": "17"}}]}',
+                '{"indicator 10 band 2":{"m":{"kind": "measure", "indicator": "7", "value": 94.0, "sid": "cfc", "id": "4"}}}',
+                '{"unit other recognized":[{"m":{"kind": "unit", "category": "other", "sid": "cfc", "id": "12"}}]}',
+                # Not in the asserted layout: parsed as JSON.
+                '{"criterion met": [{"m": {"id": "3", "points": 1.0}}, {"m": {"points": 2.0, "id": "5"}}]}',
+                '{"criterion met": {"m": {"id": "3", "points": 1.0}}}',
+                # A text value that looks like an id cannot hold one unescaped: the ids are still the facts'.
+                '{"unit x":[{"m":{"kind": "unit", "category": "a\\"id\\": \\"9\\"}}", "sid": "cfc", "id": "8"}}]}']
     for message in messages:
         (name, matched), = json.loads(message).items()
-        assert rules.read_fired(message) == (matched["m"]["id"], name)
+        frames = matched if isinstance(matched, list) else [matched]
+        assert rules.read_fired(message) == (name, [frame["m"]["id"] for frame in frames])
+
+
+def test_a_rule_fires_once_per_call_with_every_fact_it_matched():
+    """Rules are capped: one action per rule and call, whatever the number of facts (what makes asking cheap)."""
+    compiled = rules.CompiledRules(CRITERIA, memo=False)
+    seen = []
+    original = rules.read_fired
+
+    def spy(message):
+        seen.append(original(message))
+        return seen[-1]
+
+    items = [(10, "value", 97.0 + i / 1000) for i in range(50)] + [(10, "value", 10.0)]
+    import unittest.mock
+    with unittest.mock.patch.object(rules, "read_fired", spy):
+        decisions = compiled.bands(items)
+    assert decisions[:50] == [rules.BandDecision(1, 30)] * 50
+    assert len(seen) == 2 and sorted(len(ids) for _, ids in seen) == [1, 50]
+    assert facts_left(compiled) == []
 
 
 def test_a_full_memo_starts_again_and_answers_the_same(monkeypatch):

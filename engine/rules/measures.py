@@ -9,7 +9,7 @@ from engine.criteria.model import RATE_SCALE, Indicator, Measure
 State = Literal["value", "empty", "missing", "invalid"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # never changed once made (views share it); not frozen: a frozen __init__ costs 5x
 class MeasureValue:
     """An indicator's measure for one unit: a number, an empty denominator, or why it cannot be computed."""
 

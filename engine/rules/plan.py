@@ -33,7 +33,7 @@ from engine.text import Text
 SEARCH_BUDGET = 20_000
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # never changed once made; not frozen (a frozen __init__ is slow: many per unit)
 class Option:
     """One way to change one action input, and the points it brings to each indicator it moves."""
 

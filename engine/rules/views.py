@@ -68,7 +68,7 @@ class Table:
         return [[found[key] for key in row] for row in keys]
 
 
-@dataclass(eq=False)  # compared and hashed by identity: a tuple of views is a key of the tables below
+@dataclass(eq=False, slots=True)  # compared and hashed by identity: a tuple of views is a key of the tables below
 class IndicatorView:
     position: int
     measure: MeasureValue
@@ -86,7 +86,7 @@ class IndicatorView:
         return self._flipped
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class CriterionView:
     """A criterion as its indicators' views give it, and what a unit's result collects from them (worked out
     once per distinct set of views, so a unit's result is assembled per criterion, not per indicator)."""
