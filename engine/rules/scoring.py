@@ -19,7 +19,12 @@ from engine.text import Text
 RULE_STATE = {"value": "value", "empty": "empty", "missing": "unscored", "invalid": "unscored"}
 RESULT_STATE = {"value": "scored", "empty": "empty_denominator", "missing": "missing", "invalid": "invalid"}
 
-_DISPLAY: dict[tuple[str, float], Text] = {}  # the same measure shown the same way: built once per value
+# Measures as people read them, each wording built once: a rate shown to 2 decimals takes one of a few thousand
+# wordings, whatever its exact value (bounded: a full table starts again).
+_SHOWN: dict[str, Text] = {}
+_SHOWN_LIMIT = 50_000
+_SYMBOL = {"percent": "%", "per_1000": "‰"}
+_YES_NO = (Text.of("không", "no"), Text.of("có", "yes"))
 
 
 def display_measure(indicator: Indicator, value: float | None) -> Text | None:
@@ -27,17 +32,14 @@ def display_measure(indicator: Indicator, value: float | None) -> Text | None:
     if value is None:
         return None
     kind = indicator.measure.kind
-    key = (kind, value)
-    shown = _DISPLAY.get(key)
+    if kind == "yes_no":
+        return _YES_NO[bool(value)]
+    text = str(int(value)) if kind == "count" else f"{value:.2f}{_SYMBOL[kind]}"
+    shown = _SHOWN.get(text)
     if shown is None:
-        if kind == "yes_no":
-            shown = Text.of("có", "yes") if value else Text.of("không", "no")
-        else:
-            text = str(int(value)) if kind == "count" else f"{value:.2f}{'%' if kind == 'percent' else '‰'}"
-            shown = Text.of(text, text)
-        if len(_DISPLAY) > 10_000:  # most are for one view only (engine/rules/views.py keeps the views)
-            _DISPLAY.clear()
-        _DISPLAY[key] = shown
+        if len(_SHOWN) >= _SHOWN_LIMIT:
+            _SHOWN.clear()
+        shown = _SHOWN[text] = Text.of(text, text)
     return shown
 
 
