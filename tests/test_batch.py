@@ -93,3 +93,25 @@ def test_a_small_csv_is_read_once_and_a_large_one_streamed_twice(tmp_path, monke
     streamed = [(r.source, r.number, r.data) for r in loading.records(loading.plan(paths, criteria))]
     assert reads == ["f0.csv", "f1.csv", "f2.csv", "f1.csv", "f2.csv"]  # the first five are kept, then no more
     assert streamed == kept_all and len(kept_all) == 15
+
+
+def test_a_forked_worker_never_writes_what_its_parent_had_buffered(tmp_path, monkeypatch):
+    """A worker is a fork of the process writing the output, so it starts with that output's buffer. Ending on
+    its own (its pipe closed, as when the parent is done or gone), it must not write that buffer again, nor
+    keep the parent's end of any pipe open."""
+    import multiprocessing
+    target = tmp_path / "stdout.txt"
+    stdout = open(target, "w", encoding="utf-8", buffering=1 << 16)
+    monkeypatch.setattr("sys.stdout", stdout)
+    stdout.write("written before the worker started\n")  # buffered, not yet on disk
+    context = multiprocessing.get_context("fork")
+    job = batch.Job(CRITERIA.source, "json", "en", False)
+    first = batch._Worker(context, job, batch.TASK, [])
+    second = batch._Worker(context, job, batch.TASK, [first])
+    stdout.write("written after\n")
+    for worker in (second, first):  # the pipe closed: each worker ends by itself (not terminated)
+        worker.connection.close()
+        worker.process.join(timeout=60)
+        assert worker.process.exitcode == 0
+    stdout.close()
+    assert target.read_text(encoding="utf-8") == "written before the worker started\nwritten after\n"

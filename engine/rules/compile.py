@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -52,6 +53,9 @@ SESSION = "cfc"
 CHUNK = 2000
 MEMO_LIMIT = 100_000  # decisions kept per layer (~15 MB); past it the memo starts again (bounded memory at any size)
 _LOCK = threading.Lock()
+# A worker process is a fork (engine/batch.py): the lock is held across the fork, so the durable core is never
+# copied in the middle of a call, and both processes go on with it free.
+os.register_at_fork(before=_LOCK.acquire, after_in_parent=_LOCK.release, after_in_child=_LOCK.release)
 _HANDLES: dict[str, int] = {}  # ruleset name -> durable's handle, created once per process
 
 # Criterion outcomes and unit statuses, as the rules name them.

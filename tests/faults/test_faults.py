@@ -86,12 +86,17 @@ def alive(pid: int) -> bool:
 
 
 def workers_of(pid: int) -> set[int]:
-    """The worker processes among pid's children (not multiprocessing's resource tracker)."""
+    """The worker processes among pid's children: forks of it, running its own command line."""
     found = set()
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            command = handle.read()
+    except OSError:
+        return found
     for child in children(pid):
         try:
             with open(f"/proc/{child}/cmdline", "rb") as handle:
-                if b"spawn_main" in handle.read():
+                if handle.read() == command:
                     found.add(child)
         except OSError:
             continue
@@ -123,6 +128,21 @@ def test_a_unit_that_kills_its_worker_costs_only_itself(many, expected, tmp_path
     assert len(errors) == 1 and "03903" in errors[0] and "dòng 49" in errors[0] and "SIGKILL" in errors[0]
     assert read_rows(out) == [row for row in expected if row["unit_code"] != "03903"]  # 599 of 600
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("how", ["kill", "segv"])
+def test_a_worker_forked_mid_output_never_writes_the_output_again(many, expected, how):
+    """Workers are forks of the process writing the output: one that replaces a dead worker starts with the
+    output the parent had buffered so far, and must never write it a second time (nor dump a crash over it)."""
+    result = cfc("evaluate", many, "--format", "csv", "--jobs", "2", hooks=["--die-on", "05903", "--how", how])
+    assert result.returncode == 3, result.stderr
+    lines = result.stdout.splitlines()
+    assert sum(line.startswith("unit_code,") for line in lines) == 1  # one header: nothing written twice
+    import io
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows == [row for row in expected if row["unit_code"] != "05903"]
+    assert "Fatal Python error" not in result.stderr
+    assert [line for line in result.stderr.splitlines() if "05903" in line]
 
 
 def test_a_worker_killed_from_outside_mid_batch_loses_nothing(many, expected, tmp_path):
