@@ -164,6 +164,7 @@ class CompiledRules:
         self.name = f"cfc_{digest[:16]}"
         self.memo = memo
         self._memos: dict[str, dict] = {"indicator": {}, "criterion": {}, "unit": {}}
+        self.cleared = dict.fromkeys(self._memos, 0)  # times each memo started again (what callers keep is stale)
         self._ids = [indicator.id for _, indicator in criteria.indicators]
 
     def handle(self) -> int:
@@ -228,6 +229,7 @@ class CompiledRules:
         memo = self._memos[layer]
         if len(memo) > MEMO_LIMIT:  # cleared before looking: every item asked now is answered below
             memo.clear()
+            self.cleared[layer] += 1
         unknown = list(dict.fromkeys(item for item in items if item not in memo))
         if unknown and layer in self._ROWS:
             unknown = self._ROWS[layer](self, unknown)

@@ -112,6 +112,8 @@ class Views:
         self._readers = [itemgetter(*names) for _, names in self.layout]
         self._single = [len(names) == 1 for _, names in self.layout]
         self._results: dict[tuple, dict] = {}  # an indicator result's fields fixed by (position, state, band)
+        self._asked: dict[tuple, None] = {}  # (position, denominator, points) whose candidates the rules answered
+        self._asked_while = 0                # ... since the rules' memo last started again
         self.numbers = [criterion.number for criterion, _ in criteria.indicators]
         self._views = Table()
         self._criteria = Table()
@@ -159,13 +161,30 @@ class Views:
                                       (inputs,) if single[position] else inputs, invalid)
                     for position, inputs, invalid in keys]
         decisions = self.rules.bands([rule_item(key[0], measure) for key, measure in zip(keys, measures)])
-        # Every value a gap or a plan may ask about, asked in one call (the rules memoise the answers).
-        asked = []
+        # Every value a gap or a plan may ask about, asked in one call (the rules memoise the answers). They
+        # depend on the indicator's denominator and points only: asked once per such shape while the rules'
+        # memo keeps the answers.
+        rules, shapes = self.rules, self._asked
+        cleared = rules.cleared["indicator"]
+        if cleared != self._asked_while:
+            shapes.clear()
+            self._asked_while = cleared
+        elif len(shapes) >= LIMIT:
+            shapes.clear()
+        asked, new = [], []
         for (position, _, _), measure, decision in zip(keys, measures, decisions):
             if measure.state == "value" and decision.points < measure.indicator.max_points:
-                asked += [(position, "value", measure_of(measure, target))
-                          for target in candidates(measure, decision.points)]
-        self.rules.bands(asked)
+                denominator = measure.indicator.measure.denominator
+                shape = (position, measure.inputs[denominator] if denominator else None, decision.points)
+                if shape not in shapes:
+                    shapes[shape] = None
+                    new.append(shape)
+                    asked += [(position, "value", measure_of(measure, target))
+                              for target in candidates(measure, decision.points)]
+        rules.bands(asked)
+        if rules.cleared["indicator"] != cleared:  # started again while answering: only these answers remain
+            self._asked = dict.fromkeys(new)
+            self._asked_while = rules.cleared["indicator"]
         built = []
         for (position, _, _), measure, decision in zip(keys, measures, decisions):
             fixed, provisional = self._fixed(position, measure.state, decision.band)
