@@ -213,9 +213,9 @@ _GUARDED = {signal.SIGINT, signal.SIGTERM}
 
 
 class _Worker:
-    """A worker process, forked from this one: it starts in milliseconds with the engine already imported and
-    the criteria already read (a fresh interpreter took ~0.35 s of processor per worker to import and load
-    them again). What a fork inherits is taken care of:
+    """A worker process, forked from this one (see _start_method): it starts in milliseconds with the engine
+    already imported and the criteria already read (a new interpreter takes ~0.35 s of processor per worker
+    to import and load them again). What a fork inherits is taken care of:
 
     - signals: held back across the fork until the worker has set its own (see _serve);
     - pipes: the worker closes this process's ends of its own pipe and of the other workers';
@@ -229,15 +229,18 @@ class _Worker:
 
     def __init__(self, context, job: Job, task: Callable, others: list["_Worker"]):
         self.connection, child = context.Pipe()
-        # The worker holds only its own end: this process's end of its pipe and of the others' are closed there.
-        foreign = [self.connection] + [other.connection for other in others]
+        forked = context.get_start_method() == "fork"
+        # A fork holds copies of this process's ends of its own pipe and of the others': it closes them.
+        foreign = [self.connection] + [other.connection for other in others] if forked else []
         self.process = context.Process(target=_serve, args=(child, job, task, foreign), daemon=True)
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _GUARDED)
-        gc.freeze()
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _GUARDED)  # a new interpreter inherits the mask too
+        if forked:
+            gc.freeze()
         try:
             self.process.start()
         finally:
-            gc.unfreeze()
+            if forked:
+                gc.unfreeze()
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()  # only the worker holds its end: when the parent dies, the worker reads end-of-file
         self.held: deque[tuple[int, list[Record], bool]] = deque()  # (first index, records, is a retry), in order
@@ -259,10 +262,9 @@ class _Worker:
 def _in_workers(job: Job, plan_: Plan, count: int, summary: Summary) -> Iterator[Evaluated]:
     """Results in input order from `count` workers. Output order never depends on timing: pieces are written
     by index, and units not evaluated are named in input order too."""
-    import multiprocessing  # here: a single unit, evaluated in-process, starts faster without it
-    from multiprocessing.connection import wait
+    from multiprocessing.connection import wait  # here: a single unit, evaluated in-process, starts faster without it
 
-    context = multiprocessing.get_context("fork")  # see _Worker: what a fork inherits is handled
+    context = _start_method()
     task = TASK
     chunks = _chunks(plan_)
     workers: list[_Worker] = []
@@ -324,6 +326,15 @@ def _in_workers(job: Job, plan_: Plan, count: int, summary: Summary) -> Iterator
     finally:
         for worker in workers:
             worker.stop()
+
+
+def _start_method():
+    """Workers are forks of this process (see _Worker), except in a process running other threads (a server):
+    one of them could hold a lock the fork would wait for forever, so there each worker is a new interpreter."""
+    import multiprocessing  # here: a single unit, evaluated in-process, starts faster without it
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _held(workers: list[_Worker]) -> int:

@@ -115,3 +115,21 @@ def test_a_forked_worker_never_writes_what_its_parent_had_buffered(tmp_path, mon
         assert worker.process.exitcode == 0
     stdout.close()
     assert target.read_text(encoding="utf-8") == "written before the worker started\nwritten after\n"
+
+
+def test_beside_other_threads_workers_are_new_interpreters_and_give_the_same_output(small_chunks):
+    """A fork beside other threads could wait forever for a lock one of them held: a process running threads
+    (a server) starts its workers as new interpreters instead, with the same results."""
+    import threading
+    forked, _ = run([SAMPLE], jobs=2)
+    assert batch._start_method().get_start_method() == "fork"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert batch._start_method().get_start_method() == "spawn"
+        spawned, summary = run([SAMPLE], jobs=2)
+    finally:
+        stop.set()
+        other.join()
+    assert spawned == forked and summary.total == 15
