@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import string
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -545,7 +546,7 @@ def counted(value: int) -> Text:
     return Text.of(number(value, "vi"), number(value, "en"))
 
 
-def both(key: str, params: dict[str, Any] | None = None, **localised: Text) -> Text:
+def both(key: str, params: dict[str, Any] | None = None, /, **localised: Text) -> Text:
     """Render a message in both languages; Text parameters take each language's own wording. (The engine
     words every reason and gap with this, so it formats directly: Text.of normalises each language once.)"""
     vi, en = CATALOG[key]
@@ -557,6 +558,41 @@ def both(key: str, params: dict[str, Any] | None = None, **localised: Text) -> T
                 en_params = vi_params.copy()
             vi_params[name], en_params[name] = value.vi, value.en
     return Text.of(vi.format_map(vi_params), en.format_map(en_params if en_params is not None else vi_params))
+
+
+class Wording:
+    """A message with its texts already in place in both languages and its figures left to fill: what many results
+    word alike (an indicator's label and band) is worded once. `fill(**figures)` equals
+    `both(key, figures, **texts)`."""
+
+    __slots__ = ("vi", "en")
+
+    def __init__(self, key: str, /, **texts: Text):
+        vi, en = CATALOG[key]
+        self.vi = _with_texts(vi, {name: text.vi for name, text in texts.items()})
+        self.en = _with_texts(en, {name: text.en for name, text in texts.items()})
+
+    def fill(self, **figures: Any) -> Text:
+        return Text.of(self.vi.format_map(figures), self.en.format_map(figures))
+
+
+def _with_texts(template: str, texts: dict[str, str]) -> str:
+    """`template` with the named texts formatted in and every other field left as it was (braces escaped)."""
+    out = []
+    for literal, name, spec, conversion in _FORMATTER.parse(template):
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is None:
+            continue
+        if name in texts:
+            value = texts[name]
+            value = {"r": repr, "s": str, "a": ascii}[conversion](value) if conversion else value
+            out.append(format(value, spec).replace("{", "{{").replace("}", "}}"))
+        else:
+            out.append("{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
+    return "".join(out)
+
+
+_FORMATTER = string.Formatter()
 
 
 def number(value: int | float | None, lang: str = "vi") -> str:

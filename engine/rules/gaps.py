@@ -12,7 +12,7 @@ from functools import cached_property
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from engine.messages import both
+from engine.messages import Wording, both
 from engine.results.model import Gap, IndicatorResult, construct
 from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
 from engine.criteria.model import RATE_SCALE, CriteriaSet, Indicator
@@ -151,13 +151,21 @@ def candidates(measure: MeasureValue, current_points: int) -> list[int | bool]:
     return out
 
 
-def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResult, criterion: int) -> Gap:
+def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResult, criterion: int,
+              memo: dict | None = None) -> Gap:
     indicator = measure.indicator
     name = indicator.measured_input
+    shown = result.measure_display or Text.of("0/0", "0/0")
     params = {"current": measure.inputs[name], "points": result.points, "max": result.max_points}
-    message = both("gap_event", params, label=criteria.input_by_name[name].label,
-                   measure=result.measure_display or Text.of("0/0", "0/0"), band=result.band,
-                   prevention=indicator.prevention)
+    texts = {"label": criteria.input_by_name[name].label, "band": result.band, "prevention": indicator.prevention}
+    if memo is not None and shown.vi == shown.en:  # the usual case: a measure is written alike in both languages
+        key = ("event", indicator.id, result.band.vi, result.band.en)
+        wording = memo.get(key)
+        if wording is None:
+            wording = memo[key] = Wording("gap_event", **texts)
+        message = wording.fill(measure=shown.vi, **params)
+    else:
+        message = both("gap_event", params, measure=shown, **texts)
     return construct(
         Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="event",
         current_points=result.points, next_points=None, points_gain=None, current_measure=result.measure_display,
@@ -165,45 +173,92 @@ def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorRes
         message=message, flips_decision=False, status=result.status)
 
 
-def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure: MeasureValue,
-             result: IndicatorResult, criterion: int) -> Gap | None:
+@dataclass(slots=True)
+class _Step:
+    """The next band of an indicator from its current points, and what reaches it: the same for every unit with
+    that indicator's denominator and points (kept per such shape by band_gap's memo); only how far a unit is from
+    the target, and so the message's figures, are its own."""
+
+    wanted: int
+    target: int | bool | None      # None: out of reach by the measured input alone
+    gain: int = 0
+    bound: Text | None = None      # the band the target reaches, as people read it
+    status: str | None = None      # ... and its status (confirmed or provisional)
+    message: Text | None = None    # when it is the same for every unit (a yes/no provision, out of reach)
+    reached: int | None = None     # the band the target reaches
+
+
+def _step(criteria: CriteriaSet, rules: CompiledRules, position: int, measure: MeasureValue,
+          points: int) -> _Step | None:
     indicator = measure.indicator
-    wanted = next_band(indicator, result.points)
-    if wanted is None or measure.state != "value":
+    wanted = next_band(indicator, points)
+    if wanted is None:
         return None
-    m = indicator.measure
     name = indicator.measured_input
-    current = measure.inputs[name]
     target = target_value(measure, wanted)
     if target is None:
-        return construct(
-            Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
-            current_points=result.points, next_points=None, points_gain=None,
-            current_measure=result.measure_display, target=indicator.band_text(wanted), input=name,
-            current_value=current, target_value=None, change=None,
-            message=both("gap_unreachable", {}, numerator=input_labels(criteria, [name])),
-            flips_decision=False, status=indicator.scoring.band_status(wanted))
+        return _Step(wanted, None, bound=indicator.band_text(wanted), status=indicator.scoring.band_status(wanted),
+                     message=both("gap_unreachable", {}, numerator=input_labels(criteria, [name])))
     # The smallest change that crosses the next band's edge can land beyond it (9 → 10 of 10 children
     # jumps from 90% to 100%): points, wording and the flip are those of the band the rules say it reaches.
     reached = rules.band_of(position, measure_of(measure, target))
-    gain = reached.points - result.points
-    bound = indicator.band_text(reached.band)
-    change = None if m.kind == "yes_no" else target - current
+    step = _Step(wanted, target, reached.points - points, indicator.band_text(reached.band),
+                 indicator.scoring.band_status(reached.band), reached=reached.band)
+    if indicator.measure.kind == "yes_no":
+        step.message = both("gap_yes", {"gain": step.gain}, input=input_labels(criteria, [name]))
+    return step
+
+
+def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure: MeasureValue,
+             result: IndicatorResult, criterion: int, memo: dict | None = None) -> Gap | None:
+    """The gap to an indicator's next band. `memo` keeps the next band and its target per (indicator,
+    denominator, points) (see _Step), and the message's wording per band reached."""
+    indicator = measure.indicator
+    if measure.state != "value":
+        return None
+    m = indicator.measure
+    key = (position, result.points, measure.inputs[m.denominator] if m.is_rate else None)
+    step = memo.get(key, _UNKNOWN) if memo is not None else _UNKNOWN
+    if step is _UNKNOWN:
+        step = _step(criteria, rules, position, measure, result.points)
+        if memo is not None:
+            memo[key] = step
+    if step is None:
+        return None
+    name = indicator.measured_input
+    current = measure.inputs[name]
+    if step.target is None:
+        return construct(
+            Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
+            current_points=result.points, next_points=None, points_gain=None,
+            current_measure=result.measure_display, target=step.bound, input=name,
+            current_value=current, target_value=None, change=None, message=step.message,
+            flips_decision=False, status=step.status)
     if m.kind == "yes_no":
-        message = both("gap_yes", {"gain": gain}, input=input_labels(criteria, [name]))
+        change, message = None, step.message
     else:
-        label = input_labels(criteria, [name])  # people read the input's label, never its field name
-        params = {"count": abs(change), "current": current, "target": target, "gain": gain}
+        change = step.target - current
+        count = abs(change)
         key = "gap_count" if m.kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
-        message = both(key, params, unit=unit_label(criteria, name, abs(change)), bound=bound, numerator=label,
-                       input=label)
+        # Worded once per indicator, band reached, message and number (one or many) of what it counts.
+        wording_key = ("wording", position, step.reached, key, count == 1)
+        wording = memo.get(wording_key) if memo is not None else None
+        if wording is None:
+            label = input_labels(criteria, [name])  # people read the input's label, never its field name
+            wording = Wording(key, unit=unit_label(criteria, name, count), bound=step.bound, numerator=label,
+                              input=label)
+            if memo is not None:
+                memo[wording_key] = wording
+        message = wording.fill(count=count, current=current, target=step.target, gain=step.gain)
     return construct(
         Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
-        current_points=result.points, next_points=result.points + gain, points_gain=gain,
-        current_measure=result.measure_display, target=bound, input=name, current_value=current,
-        target_value=target, change=change, message=message, flips_decision=False,
-        status=indicator.scoring.band_status(reached.band),
+        current_points=result.points, next_points=result.points + step.gain, points_gain=step.gain,
+        current_measure=result.measure_display, target=step.bound, input=name, current_value=current,
+        target_value=step.target, change=change, message=message, flips_decision=False, status=step.status,
     )
+
+
+_UNKNOWN = object()
 
 
 def input_labels(criteria: CriteriaSet, names) -> Text:

@@ -114,6 +114,7 @@ class Views:
         self._results: dict[tuple, dict] = {}  # an indicator result's fields fixed by (position, state, band)
         self._asked: dict[tuple, None] = {}  # (position, denominator, points) whose candidates the rules answered
         self._asked_while = 0                # ... since the rules' memo last started again
+        self._steps: dict = {}  # a gap's next band, target and wording per shape (engine/rules/gaps.py, band_gap)
         self.numbers = [criterion.number for criterion, _ in criteria.indicators]
         self._views = Table()
         self._criteria = Table()
@@ -217,9 +218,12 @@ class Views:
             return missing_gap(self.criteria, result, number)
         if result.points is None or result.points >= result.max_points:
             return None
+        steps = self._steps
+        if len(steps) >= LIMIT:
+            steps.clear()
         if self.criteria.input_by_name[measure.indicator.measured_input].role == "event":
-            return event_gap(self.criteria, measure, result, number)
-        return band_gap(self.criteria, self.rules, position, measure, result, number)
+            return event_gap(self.criteria, measure, result, number, steps)
+        return band_gap(self.criteria, self.rules, position, measure, result, number, steps)
 
 
 _TABLES: weakref.WeakKeyDictionary[CompiledRules, Views] = weakref.WeakKeyDictionary()

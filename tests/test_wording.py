@@ -1,0 +1,32 @@
+"""engine.messages.Wording: a message worded once with its texts, filled per unit with its figures, is exactly
+the message both() words in one go — for every message of the catalog, whatever the texts hold (braces included)."""
+from __future__ import annotations
+
+import string
+
+from hypothesis import given, settings, strategies as st
+
+from engine.messages import CATALOG, Wording, both
+from engine.text import Text
+
+FIELDS = {key: sorted({name for template in pair for _, name, _, _ in string.Formatter().parse(template) if name})
+          for key, pair in CATALOG.items()}
+texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12).map(
+    str.strip).filter(bool)
+
+
+@settings(max_examples=300, deadline=None)
+@given(key=st.sampled_from(sorted(k for k, names in FIELDS.items() if names)), data=st.data())
+def test_a_wording_filled_is_the_message_worded_in_one_go(key, data):
+    names = FIELDS[key]
+    as_text = data.draw(st.sets(st.sampled_from(names)), label="worded as texts")
+    worded = {name: Text.of(data.draw(texts), data.draw(texts)) for name in as_text}
+    figures = {name: data.draw(st.integers(-10**6, 10**6) | texts) for name in names if name not in as_text}
+    assert Wording(key, **worded).fill(**figures) == both(key, figures, **worded)
+
+
+def test_braces_in_a_text_stay_text():
+    label = Text.of("số {trẻ}", "count {of} children")
+    filled = Wording("gap_yes", input=label).fill(gain=5)
+    assert filled == both("gap_yes", {"gain": 5}, input=label)
+    assert "{trẻ}" in filled.vi and "{of}" in filled.en
