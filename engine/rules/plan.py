@@ -233,16 +233,23 @@ def _blocks(criteria: CriteriaSet, scored: Scored, numbers: list[int], best_poin
             continue
         if unmet and number not in unmet:
             continue  # the criteria that cannot be met are the blockers; say those first and only
-        # Why an indicator cannot gain depends on its view alone: worded once per view (a 1-tuple key, never
-        # equal to an input's options key, which starts with the input's name).
-        why = memo.get((scored.views[position],))
-        if why is None:
-            why = memo[(scored.views[position],)] = _why(criteria, measure, decision)
-        params = {"number": number, "indicator": indicator.id, "lost": indicator.max_points - best_points[position],
-                  "best": best_total, "threshold": threshold}
-        key = "plan_block_zero" if number in unmet else "plan_block_short"
-        blocks.append(construct(PlanBlock, criterion=number, indicator=indicator.id,
-                                                reason=both(key, params, why=why, name=indicator.name)))
+        # A block is said from its indicator's view and the unit's figures that its sentence names: built once
+        # per such key and shared (keys start with the view, so they never equal an input's options key, which
+        # starts with the input's name; the view alone keys why it cannot gain).
+        view = scored.views[position]
+        lost = indicator.max_points - best_points[position]
+        key = (view, "zero", lost) if number in unmet else (view, "short", lost, best_total, threshold)
+        block = memo.get(key)
+        if block is None:
+            why = memo.get((view,))
+            if why is None:
+                why = memo[(view,)] = _why(criteria, measure, decision)
+            params = {"number": number, "indicator": indicator.id, "lost": lost, "best": best_total,
+                      "threshold": threshold}
+            message = "plan_block_zero" if number in unmet else "plan_block_short"
+            block = memo[key] = construct(PlanBlock, criterion=number, indicator=indicator.id,
+                                          reason=both(message, params, why=why, name=indicator.name))
+        blocks.append(block)
     return blocks
 
 
