@@ -51,25 +51,39 @@ def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored
     Which values an input can be changed to, and the points each brings, depend only on what its indicators'
     bands are measured against — each indicator's state, denominator and current points — not on the input's
     current value (a band's edge is a count of the denominator). So `memo` keeps those per distinct shape,
-    shared by units whose numerators differ; only the effort (how far from the current value) is per unit."""
+    shared by units whose numerators differ; only the effort (how far from the current value) is per value.
+    An input that moves one indicator (every input of the 2019 set) has its options kept on that indicator's
+    view, which its value selects: worked out once per view, like the view itself."""
     out: dict[str, list[Option]] = {}
     views = scored.views
-    for name, all_positions in criteria.action_positions.items():
-        key = (name, *[views[p].shape for p in all_positions])
-        changes = memo.get(key)
-        if changes is None:
-            changes = memo[key] = _changes(rules, scored, all_positions)
-        if changes:
-            current = scored.measures[changes[0][2]].inputs[name]
-            options = sorted((Option(name, target, 1 if isinstance(target, bool) else abs(target - current), gains,
-                                     gain) for target, gains, _, gain in changes),
-                             key=lambda o: (o.effort, -o.gain))
-            kept: list[Option] = []
-            for option in options:  # a costlier option must bring more points, or it is never worth choosing
-                if not kept or option.gain > kept[-1].gain:
-                    kept.append(option)
+    for name, positions in criteria.action_positions.items():
+        if len(positions) == 1:
+            view = views[positions[0]]
+            kept = view.options
+            if kept is None:
+                kept = view.options = _options(name, rules, scored, positions, memo)
+        else:
+            kept = _options(name, rules, scored, positions, memo)
+        if kept:
             out[name] = kept
     return out
+
+
+def _options(name: str, rules: CompiledRules, scored: Scored, positions: list[int], memo: dict) -> list[Option]:
+    key = (name, *[scored.views[p].shape for p in positions])
+    changes = memo.get(key)
+    if changes is None:
+        changes = memo[key] = _changes(rules, scored, positions)
+    if not changes:
+        return []
+    current = scored.measures[changes[0][2]].inputs[name]
+    options = sorted((Option(name, target, 1 if isinstance(target, bool) else abs(target - current), gains, gain)
+                      for target, gains, _, gain in changes), key=lambda o: (o.effort, -o.gain))
+    kept: list[Option] = []
+    for option in options:  # a costlier option must bring more points, or it is never worth choosing
+        if not kept or option.gain > kept[-1].gain:
+            kept.append(option)
+    return kept
 
 
 def _changes(rules: CompiledRules, scored: Scored, all_positions: list[int]) -> list[tuple]:

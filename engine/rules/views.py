@@ -78,6 +78,7 @@ class IndicatorView:
     provisional: ProvisionalUse | None  # the provisional band its points rest on, if they do
     shape: tuple               # what its plan options depend on (see engine/rules/plan.py, options_by_input)
     _flipped: Gap | None = field(default=None, repr=False)
+    options: list | None = field(default=None, repr=False)  # its input's plan options (engine/rules/plan.py)
 
     def flipped(self) -> Gap:
         """The gap as a unit whose decision it flips shows it."""
