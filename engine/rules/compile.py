@@ -21,7 +21,8 @@ durable is driven through its C core (durable_rules_engine), not its Python Host
 rule through a Python closure that serialises the session state and re-parses each message (measured: three
 times the cost of the facts themselves). Here a call asserts a chunk of facts, walks the fired rules with
 start_action_for_state / complete_and_start_action, reading only each rule's name and the ids of the facts it
-matched (every rule is capped, so it fires once per call with all of them), and retracts the chunk. Everything about durable's known behaviour is handled here:
+matched (every rule is capped, so it fires once per call with all of them), and retracts the chunk. Everything
+about durable's known behaviour is handled here:
 
 - facts carry only typed values (str ids, floats) and a `kind`, and every fact carries every field the rules
   of its kind test (no rule tests whether a field is absent); facts stay small: durable's cost per fact grows
