@@ -6,7 +6,9 @@
 Each command runs as its own process (`cfc evaluate ...`, start to exit) and is timed with the peak resident
 memory of its whole process tree. In the same run, the reference scorer scores the same 10,600 validated units
 in one process; every time is printed with its ratio to that, so figures taken on a busy machine can still be
-compared (both slow down together). bench/README.md records the figures measured.
+compared (both slow down together). Memory is the peak of the tree's summed resident sizes (the target's
+measure), with the summed proportional sizes beside it (PSS: a page the forked workers share with the parent
+counts once). bench/README.md records the figures measured.
 """
 from __future__ import annotations
 
@@ -43,6 +45,19 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: a page shared by n processes counts 1/n in each. Workers are forks of the
+    parent and share its pages, which a sum of resident sizes counts once per process."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def _tree(pid: int) -> list[int]:
     """pid and all its descendants (the worker processes), from /proc."""
     children: dict[int, list[int]] = {}
@@ -62,18 +77,22 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def timed(command: list[str], stdout: Path | None = None) -> tuple[float, int, int]:
-    """Wall time, peak memory of the whole process tree (MB, sampled every 20 ms) and exit code."""
-    peak = 0
+def timed(command: list[str], stdout: Path | None = None) -> tuple[float, int, int, int]:
+    """Wall time, peak memory of the whole process tree (MB, sampled every 20 ms: the sum of resident sizes,
+    which counts a page shared by the workers once per process) and exit code, then the peak of the sum of
+    proportional sizes (each shared page counted once)."""
+    peak = shared = 0
     sink = open(stdout, "w") if stdout else subprocess.DEVNULL
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE)
     done = threading.Event()
 
     def sample():
-        nonlocal peak
+        nonlocal peak, shared
         while not done.is_set():
-            peak = max(peak, sum(_rss_kb(pid) for pid in _tree(process.pid)))
+            tree = _tree(process.pid)
+            peak = max(peak, sum(_rss_kb(pid) for pid in tree))
+            shared = max(shared, sum(_pss_kb(pid) for pid in tree))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -84,7 +103,7 @@ def timed(command: list[str], stdout: Path | None = None) -> tuple[float, int, i
     sampler.join()
     if stdout:
         sink.close()
-    return elapsed, peak // 1024, process.returncode
+    return elapsed, peak // 1024, process.returncode, shared // 1024
 
 
 def reference_seconds(path: Path) -> tuple[float, int]:
@@ -166,16 +185,16 @@ def main() -> None:
               f"= 1.0 ref\n")
 
         def run(label: str, command: list[str], target: str, to_stdout: bool = True) -> None:
-            elapsed, peak, code = timed(CLI + command, stdout=tmp / "stdout" if to_stdout else None)
+            elapsed, peak, code, shared = timed(CLI + command, stdout=tmp / "stdout" if to_stdout else None)
             rows.append((label, elapsed, peak, code, target))
-            print(f"{label:<44} {elapsed:7.2f} s {elapsed / ref:6.1f} ref {peak:6} MB  exit {code}  "
-                  f"target {target}", flush=True)
+            print(f"{label:<44} {elapsed:7.2f} s {elapsed / ref:6.1f} ref {peak:6} MB (PSS {shared:3} MB)  "
+                  f"exit {code}  target {target}", flush=True)
 
         one = tmp / "one-unit.yaml"
         one.write_text((ROOT / "evaluations" / "single-unit.yaml").read_text(encoding="utf-8"), encoding="utf-8")
         colds = [timed(CLI + ["evaluate", str(one)])[0] for _ in range(3)]
         print(f"{'one unit cold (best of 3)':<44} {min(colds):7.2f} s {min(colds) / ref:6.1f} ref"
-              f"{'':>20}  target ≤ 0.5 s", flush=True)
+              f"{'':>31}  target ≤ 0.5 s", flush=True)
         rows.append(("one unit cold (best of 3)", min(colds), 0, 0, "≤ 0.5 s"))
         run("10,600 units CSV → JSON on stdout", ["evaluate", str(data), "--format", "json"], "≤ 5 s")
         run("10,600 units CSV → --output DIR (3 files)", ["evaluate", str(data), "--output", str(tmp / "dir")],
