@@ -54,7 +54,7 @@ class Table:
     def __setitem__(self, key, value) -> None:
         young = self.young
         if len(young) >= LIMIT:  # the oldest quarter goes (a dict keeps insertion order): the newest stay
-            for stale in list(islice(young, LIMIT // 4)):
+            for stale in list(islice(young, max(1, LIMIT // 4))):
                 del young[stale]
         young[key] = value
 
