@@ -239,13 +239,18 @@ class CompiledRules:
         return [memo[item] for item in items]
 
     # Gaps and plans ask about units one candidate at a time. A miss on a decidable unit (no errors, nothing
-    # unscored) asks the rules about its whole row at once: every total a unit can score, for that category
-    # and number of criteria not met — one durable call instead of one per candidate. Criteria likewise.
+    # unscored) asks the rules about its whole row at once: every total a unit can score from the lowest asked
+    # up (gaps and plans only ever add points), for that category and number of criteria not met — one durable
+    # call instead of one per candidate. Criteria likewise.
     def _unit_rows(self, unknown: list[tuple]) -> list[tuple]:
-        rows = {(c, n) for e, u, c, _, n in unknown if e == 0 and u == 0}
-        totals = self.totals
-        expanded = [(0, 0, c, t, n) for c, n in rows for t in totals]
-        return list(dict.fromkeys(unknown + [i for i in expanded if i not in self._memos["unit"]]))
+        lowest: dict[tuple, int] = {}
+        for errors, unscored, category, total, not_met in unknown:
+            if errors == 0 and unscored == 0 and total < lowest.get((category, not_met), total + 1):
+                lowest[(category, not_met)] = total
+        known = self._memos["unit"]
+        expanded = [(0, 0, category, total, not_met) for (category, not_met), low in lowest.items()
+                    for total in self.totals if total >= low]
+        return list(dict.fromkeys(unknown + [item for item in expanded if item not in known]))
 
     def _criterion_rows(self, unknown: list[tuple]) -> list[tuple]:
         top = max(c.max_points for c in self.criteria.criteria)
