@@ -15,6 +15,7 @@ import gc
 import os
 import queue
 import signal
+import sys
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -329,10 +330,12 @@ def _in_workers(job: Job, plan_: Plan, count: int, summary: Summary) -> Iterator
 
 
 def _start_method():
-    """Workers are forks of this process (see _Worker), except in a process running other threads (a server):
-    one of them could hold a lock the fork would wait for forever, so there each worker is a new interpreter."""
+    """Workers are forks of this process (see _Worker) on Linux, except in a process running other threads (a
+    server): one of them could hold a lock the fork would wait for forever, so there each worker is a new
+    interpreter. So it is on Windows (no fork) and macOS (whose system libraries may start threads of their
+    own: Python itself no longer forks there by default)."""
     import multiprocessing  # here: a single unit, evaluated in-process, starts faster without it
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 

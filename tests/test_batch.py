@@ -133,3 +133,10 @@ def test_beside_other_threads_workers_are_new_interpreters_and_give_the_same_out
         stop.set()
         other.join()
     assert spawned == forked and summary.total == 15
+
+
+def test_workers_are_forks_only_on_linux(monkeypatch):
+    monkeypatch.setattr("sys.platform", "darwin")
+    assert batch._start_method().get_start_method() == "spawn"
+    monkeypatch.setattr("sys.platform", "linux")
+    assert batch._start_method().get_start_method() == "fork"
