@@ -34,28 +34,25 @@ CLI = [sys.executable, str(ROOT / "cli.py")]
 NATIONAL = 10_600
 
 
-def _rss_kb(pid: int) -> int:
+def _proc_kb(pid: int, path: str, field: str) -> int:
     try:
-        with open(f"/proc/{pid}/status") as handle:
+        with open(f"/proc/{pid}/{path}") as handle:
             for line in handle:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def _rss_kb(pid: int) -> int:
+    return _proc_kb(pid, "status", "VmRSS:")
 
 
 def _pss_kb(pid: int) -> int:
     """Proportional set size: a page shared by n processes counts 1/n in each. Workers are forks of the
     parent and share its pages, which a sum of resident sizes counts once per process."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as handle:
-            for line in handle:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _proc_kb(pid, "smaps_rollup", "Pss:")
 
 
 def _tree(pid: int) -> list[int]:

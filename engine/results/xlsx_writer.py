@@ -197,20 +197,15 @@ class Sheet:
             # A cell's XML after its reference depends only on its value (and the row's style): most values
             # repeat (statuses, labels, points, the same gap sentence), so each is written out once.
             kind = type(value)
-            if kind is str:
-                tail = texts.get(value)
-                if tail is None:
-                    if len(texts) >= _CELL_MEMO:
-                        texts.clear()
-                    tail = texts[value] = _cell_tail(value, style).encode()
-            elif kind is int:
-                tail = wholes.get(value)
-                if tail is None:
-                    if len(wholes) >= _CELL_MEMO:
-                        wholes.clear()
-                    tail = wholes[value] = _cell_tail(value, style).encode()
-            else:
+            memo = texts if kind is str else wholes if kind is int else None
+            if memo is None:
                 tail = _cell_tail(value, style).encode()
+            else:
+                tail = memo.get(value)
+                if tail is None:
+                    if len(memo) >= _CELL_MEMO:
+                        memo.clear()
+                    tail = memo[value] = _cell_tail(value, style).encode()
             if tail:
                 add(ref)
                 add(row)
