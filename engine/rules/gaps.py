@@ -156,21 +156,25 @@ def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorRes
     indicator = measure.indicator
     name = indicator.measured_input
     shown = result.measure_display or Text.of("0/0", "0/0")
-    params = {"current": measure.inputs[name], "points": result.points, "max": result.max_points}
-    texts = {"label": criteria.input_by_name[name].label, "band": result.band, "prevention": indicator.prevention}
+    figures = {"current": measure.inputs[name], "points": result.points, "max": result.max_points}
     if memo is not None and shown.vi == shown.en:  # the usual case: a measure is written alike in both languages
-        key = ("event", indicator.id, result.band.vi, result.band.en)
+        key = ("event", indicator.id, result.band.vi, result.band.en)  # worded once per indicator and band
         wording = memo.get(key)
         if wording is None:
-            wording = memo[key] = Wording("gap_event", **texts)
-        message = wording.fill(measure=shown.vi, **params)
+            wording = memo[key] = Wording("gap_event", **_event_texts(criteria, indicator, result))
+        message = wording.fill(measure=shown.vi, **figures)
     else:
-        message = both("gap_event", params, measure=shown, **texts)
+        message = both("gap_event", figures, measure=shown, **_event_texts(criteria, indicator, result))
     return construct(
         Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="event",
         current_points=result.points, next_points=None, points_gain=None, current_measure=result.measure_display,
         target=None, input=name, current_value=measure.inputs[name], target_value=None, change=None,
         message=message, flips_decision=False, status=result.status)
+
+
+def _event_texts(criteria: CriteriaSet, indicator: Indicator, result: IndicatorResult) -> dict[str, Text]:
+    return {"label": criteria.input_by_name[indicator.measured_input].label, "band": result.band,
+            "prevention": indicator.prevention}
 
 
 @dataclass(slots=True)
@@ -179,10 +183,9 @@ class _Step:
     that indicator's denominator and points (kept per such shape by band_gap's memo); only how far a unit is from
     the target, and so the message's figures, are its own."""
 
-    wanted: int
     target: int | bool | None      # None: out of reach by the measured input alone
     gain: int = 0
-    bound: Text | None = None      # the band the target reaches, as people read it
+    bound: Text | None = None      # the band the target reaches (the next band if out of reach), as people read it
     status: str | None = None      # ... and its status (confirmed or provisional)
     message: Text | None = None    # when it is the same for every unit (a yes/no provision, out of reach)
     reached: int | None = None     # the band the target reaches
@@ -197,12 +200,12 @@ def _step(criteria: CriteriaSet, rules: CompiledRules, position: int, measure: M
     name = indicator.measured_input
     target = target_value(measure, wanted)
     if target is None:
-        return _Step(wanted, None, bound=indicator.band_text(wanted), status=indicator.scoring.band_status(wanted),
+        return _Step(None, bound=indicator.band_text(wanted), status=indicator.scoring.band_status(wanted),
                      message=both("gap_unreachable", {}, numerator=input_labels(criteria, [name])))
     # The smallest change that crosses the next band's edge can land beyond it (9 → 10 of 10 children
     # jumps from 90% to 100%): points, wording and the flip are those of the band the rules say it reaches.
     reached = rules.band_of(position, measure_of(measure, target))
-    step = _Step(wanted, target, reached.points - points, indicator.band_text(reached.band),
+    step = _Step(target, reached.points - points, indicator.band_text(reached.band),
                  indicator.scoring.band_status(reached.band), reached=reached.band)
     if indicator.measure.kind == "yes_no":
         step.message = both("gap_yes", {"gain": step.gain}, input=input_labels(criteria, [name]))
