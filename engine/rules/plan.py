@@ -59,6 +59,8 @@ def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored
     for name, positions in criteria.action_positions.items():
         if len(positions) == 1:
             view = views[positions[0]]
+            if view.measure.state != "value" or view.decision.points >= view.measure.indicator.max_points:
+                continue  # no better band to reach: no candidate value, no option (most indicators of a unit)
             kept = view.options
             if kept is None:
                 kept = view.options = _options(name, rules, scored, positions, memo)
