@@ -565,14 +565,20 @@ class Wording:
     word alike (an indicator's label and band) is worded once. `fill(**figures)` equals
     `both(key, figures, **texts)`."""
 
-    __slots__ = ("vi", "en")
+    __slots__ = ("vi", "en", "plain")
 
     def __init__(self, key: str, /, **texts: Text):
         vi, en = CATALOG[key]
-        self.vi = _with_texts(vi, {name: text.vi for name, text in texts.items()})
-        self.en = _with_texts(en, {name: text.en for name, text in texts.items()})
+        vi = _with_texts(vi, {name: text.vi for name, text in texts.items()})
+        en = _with_texts(en, {name: text.en for name, text in texts.items()})
+        # Figures that are plain fields ({count}, no format spec) are filled with %: format() of a value with no
+        # spec is str(value), which %s gives, in a third of format_map's time (measured).
+        self.plain = _plain(vi) and _plain(en)
+        self.vi, self.en = (_percent(vi), _percent(en)) if self.plain else (vi, en)
 
     def fill(self, **figures: Any) -> Text:
+        if self.plain:
+            return Text.of(self.vi % figures, self.en % figures)
         return Text.of(self.vi.format_map(figures), self.en.format_map(figures))
 
 
@@ -590,6 +596,16 @@ def _with_texts(template: str, texts: dict[str, str]) -> str:
         else:
             out.append("{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
     return "".join(out)
+
+
+def _plain(template: str) -> bool:
+    return all(not spec and not conversion for _, name, spec, conversion in _FORMATTER.parse(template) if name)
+
+
+def _percent(template: str) -> str:
+    """A format template of plain fields as the same %-template: {count} becomes %(count)s."""
+    return "".join(literal.replace("%", "%%") + (f"%({name})s" if name is not None else "")
+                   for literal, name, _, _ in _FORMATTER.parse(template))
 
 
 _FORMATTER = string.Formatter()

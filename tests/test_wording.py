@@ -30,3 +30,12 @@ def test_braces_in_a_text_stay_text():
     filled = Wording("gap_yes", input=label).fill(gain=5)
     assert filled == both("gap_yes", {"gain": 5}, input=label)
     assert "{trẻ}" in filled.vi and "{of}" in filled.en
+
+
+def test_percent_signs_and_conversions_stay_as_both_words_them():
+    label = Text.of("tỷ lệ %(trẻ)s 100%", "rate %s of 100%")
+    plain = Wording("gap_yes", input=label)
+    assert plain.plain and plain.fill(gain=5) == both("gap_yes", {"gain": 5}, input=label)
+    converted = Wording("not_whole_number", input=label)  # its figure is written {value!r}: format_map fills it
+    assert not converted.plain
+    assert converted.fill(value="1,5") == both("not_whole_number", {"value": "1,5"}, input=label)

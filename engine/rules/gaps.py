@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from engine.messages import Wording, both
-from engine.results.model import Gap, IndicatorResult, construct
+from engine.results.model import Gap, IndicatorResult, construct, construct_from
 from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
 from engine.criteria.model import RATE_SCALE, CriteriaSet, Indicator
 from engine.rules.measures import MeasureValue
@@ -184,15 +184,14 @@ class _Step:
     the target, and so the message's figures, are its own."""
 
     target: int | bool | None      # None: out of reach by the measured input alone
-    gain: int = 0
-    bound: Text | None = None      # the band the target reaches (the next band if out of reach), as people read it
-    status: str | None = None      # ... and its status (confirmed or provisional)
-    message: Text | None = None    # when it is the same for every unit (a yes/no provision, out of reach)
-    reached: int | None = None     # the band the target reaches
+    gain: int | None               # points the target brings
+    bound: Text                    # the band the target reaches (the next band if out of reach), as people read it
+    reached: int | None            # ... its index
+    fields: dict                   # the gap's fields, in the model's order: its unit's own are filled per gap
 
 
-def _step(criteria: CriteriaSet, rules: CompiledRules, position: int, measure: MeasureValue,
-          points: int) -> _Step | None:
+def _step(criteria: CriteriaSet, rules: CompiledRules, position: int, measure: MeasureValue, points: int,
+          criterion: int) -> _Step | None:
     indicator = measure.indicator
     wanted = next_band(indicator, points)
     if wanted is None:
@@ -200,16 +199,22 @@ def _step(criteria: CriteriaSet, rules: CompiledRules, position: int, measure: M
     name = indicator.measured_input
     target = target_value(measure, wanted)
     if target is None:
-        return _Step(None, bound=indicator.band_text(wanted), status=indicator.scoring.band_status(wanted),
-                     message=both("gap_unreachable", {}, numerator=input_labels(criteria, [name])))
-    # The smallest change that crosses the next band's edge can land beyond it (9 → 10 of 10 children
-    # jumps from 90% to 100%): points, wording and the flip are those of the band the rules say it reaches.
-    reached = rules.band_of(position, measure_of(measure, target))
-    step = _Step(target, reached.points - points, indicator.band_text(reached.band),
-                 indicator.scoring.band_status(reached.band), reached=reached.band)
-    if indicator.measure.kind == "yes_no":
-        step.message = both("gap_yes", {"gain": step.gain}, input=input_labels(criteria, [name]))
-    return step
+        bound, status, gain, reached = indicator.band_text(wanted), indicator.scoring.band_status(wanted), None, None
+        message = both("gap_unreachable", {}, numerator=input_labels(criteria, [name]))
+    else:
+        # The smallest change that crosses the next band's edge can land beyond it (9 → 10 of 10 children
+        # jumps from 90% to 100%): points, wording and the flip are those of the band the rules say it reaches.
+        decision = rules.band_of(position, measure_of(measure, target))
+        reached, gain = decision.band, decision.points - points
+        bound, status = indicator.band_text(reached), indicator.scoring.band_status(reached)
+        message = (both("gap_yes", {"gain": gain}, input=input_labels(criteria, [name]))
+                   if indicator.measure.kind == "yes_no" else None)  # else worded per gap: its figures differ
+    fields = {"criterion": criterion, "indicator": indicator.id, "indicator_name": indicator.name, "kind": "band",
+              "current_points": points, "next_points": None if gain is None else points + gain,
+              "points_gain": gain, "current_measure": None, "target": bound, "input": name, "current_value": None,
+              "target_value": target, "change": None, "message": message, "flips_decision": False,
+              "status": status}
+    return _Step(target, gain, bound, reached, fields)
 
 
 def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure: MeasureValue,
@@ -223,23 +228,17 @@ def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure
     key = (position, result.points, measure.inputs[m.denominator] if m.is_rate else None)
     step = memo.get(key, _UNKNOWN) if memo is not None else _UNKNOWN
     if step is _UNKNOWN:
-        step = _step(criteria, rules, position, measure, result.points)
+        step = _step(criteria, rules, position, measure, result.points, criterion)
         if memo is not None:
             memo[key] = step
     if step is None:
         return None
     name = indicator.measured_input
     current = measure.inputs[name]
-    if step.target is None:
-        return construct(
-            Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
-            current_points=result.points, next_points=None, points_gain=None,
-            current_measure=result.measure_display, target=step.bound, input=name,
-            current_value=current, target_value=None, change=None, message=step.message,
-            flips_decision=False, status=step.status)
-    if m.kind == "yes_no":
-        change, message = None, step.message
-    else:
+    fields = step.fields.copy()
+    fields["current_measure"] = result.measure_display
+    fields["current_value"] = current
+    if step.target is not None and m.kind != "yes_no":
         change = step.target - current
         count = abs(change)
         key = "gap_count" if m.kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
@@ -252,13 +251,9 @@ def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure
                               input=label)
             if memo is not None:
                 memo[wording_key] = wording
-        message = wording.fill(count=count, current=current, target=step.target, gain=step.gain)
-    return construct(
-        Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="band",
-        current_points=result.points, next_points=result.points + step.gain, points_gain=step.gain,
-        current_measure=result.measure_display, target=step.bound, input=name, current_value=current,
-        target_value=step.target, change=change, message=message, flips_decision=False, status=step.status,
-    )
+        fields["change"] = change
+        fields["message"] = wording.fill(count=count, current=current, target=step.target, gain=step.gain)
+    return construct_from(Gap, fields)
 
 
 _UNKNOWN = object()

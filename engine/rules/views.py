@@ -80,9 +80,15 @@ class IndicatorView:
     result: IndicatorResult
     gap: Gap | None            # None: at its maximum, or nothing to say; never flips a decision (see flipped)
     provisional: ProvisionalUse | None  # the provisional band its points rest on, if they do
-    shape: tuple               # what its plan options depend on (see engine/rules/plan.py, options_by_input)
     _flipped: Gap | None = field(default=None, repr=False)
     options: list | None = field(default=None, repr=False)  # its input's plan options (engine/rules/plan.py)
+
+    @property
+    def shape(self) -> tuple:
+        """What its plan options depend on (see engine/rules/plan.py, options_by_input)."""
+        measure = self.measure
+        denominator = measure.indicator.measure.denominator
+        return measure.state, measure.inputs[denominator] if denominator else None, self.decision.points
 
     def flipped(self) -> Gap:
         """The gap as a unit whose decision it flips shows it."""
@@ -195,10 +201,8 @@ class Views:
         for (position, _, _), measure, decision in zip(keys, measures, decisions):
             fixed, provisional = self._fixed(position, measure.state, decision.band)
             result = indicator_result(measure, decision, fixed)
-            denominator = measure.indicator.measure.denominator
-            shape = (measure.state, measure.inputs[denominator] if denominator else None, decision.points)
             built.append(IndicatorView(position, measure, decision, result, self._gap(position, measure, result),
-                                       provisional, shape))
+                                       provisional))
         return built
 
     def _fixed(self, position: int, state: str, band: int | None) -> tuple[dict, ProvisionalUse | None]:
