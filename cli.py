@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from engine import click_words
+
 LANGS = click.Choice(["vi", "en"])
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a program stopped by Ctrl-C
@@ -28,6 +30,8 @@ def _ui_lang(argv: list[str]) -> str:
 
 
 UI_LANG = _ui_lang(sys.argv[1:])
+click_words.install()  # click's own words (usage errors, help headings) in the session's language too
+click_words.set_language(UI_LANG)
 
 
 def H(vi: str, en: str) -> str:
@@ -85,6 +89,7 @@ class _Cfc(click.Group):
 
     def parse_args(self, ctx, args):
         ctx.meta["cfc_lang"] = _ui_lang(args)  # before click parses: a usage error is said in --lang too
+        click_words.set_language(ctx.meta["cfc_lang"])
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
@@ -366,15 +371,19 @@ def criteria():
     pass
 
 
-@criteria.command("show")
+@criteria.command("show", help=H(
+    "In mọi tiêu chí, chỉ tiêu và mức điểm, kèm trạng thái (đã đối chiếu hoặc tạm tính) và căn cứ. Với một thư "
+    "mục: trước hết là các bộ tiêu chí trong đó và thời gian mỗi bộ có hiệu lực.",
+    "Print every criterion, indicator and band, with its status (confirmed or provisional) and citation. With a "
+    "directory, first the sets it holds and the days each is in force."))
 @criteria_option
 @LANG_OPTION
 @click.option("--provisional", is_flag=True,
-              help="Only the provisional bands, with the points they carry and their total (to check against the "
-                   "official text and correct in the YAML).")
+              help=H("Chỉ các mức điểm tạm tính, với số điểm của từng mức và tổng cộng (để đối chiếu với văn bản "
+                     "chính thức và sửa trong tệp YAML).",
+                     "Only the provisional bands, with the points they carry and their total (to check against "
+                     "the official text and correct in the YAML)."))
 def criteria_show(criteria_path, lang, provisional):
-    """Print every criterion, indicator and band, with its status (confirmed or provisional) and citation.
-    With a directory, first the sets it holds and the days each is in force."""
     from engine.rules.explain import describe_criteria, describe_provisional, describe_versions
 
     library = _library(criteria_path)
@@ -384,12 +393,14 @@ def criteria_show(criteria_path, lang, provisional):
     click.echo((describe_provisional if provisional else describe_criteria)(current, lang), nl=False)
 
 
-@criteria.command("validate")
+@criteria.command("validate", help=H(
+    "Kiểm tra một tệp bộ tiêu chí, hoặc một thư mục các tệp (kể cả việc không có hai bộ cùng hiệu lực trong một "
+    "ngày); in mọi lỗi kèm dòng và vị trí. Mã thoát 1 nếu có lỗi.",
+    "Check a criteria file, or a directory of them (also that no two are in force on the same day); print every "
+    "problem with its line and path. Exit 1 if any."))
 @click.argument("path", type=click.Path())
 @LANG_OPTION
 def criteria_validate(path, lang):
-    """Check a criteria file, or a directory of them (also that no two are in force on the same day); print
-    every problem with its line and path. Exit 1 if any."""
     from engine.criteria.model import CriteriaError
     from engine.criteria.versions import CriteriaLibrary
 
@@ -405,19 +416,23 @@ def criteria_validate(path, lang):
                         indicators=len(cs.indicators), points=cs.instrument.total_points, provisional=provisional))
 
 
-@main.group()
+@main.group(help=H(
+    "Văn bản in và sửa được (PDF hoặc .docx, theo đuôi tên tệp -o): báo cáo tự đánh giá, báo cáo thẩm định, dự "
+    "thảo quyết định công nhận, báo cáo tổng hợp.\n\nMã thoát: 0 đã ghi, 1 đã ghi nhưng có đơn vị dữ liệu lỗi (văn "
+    "bản khi đó mang dấu DỰ THẢO), 2 dùng sai lệnh hoặc tệp không đọc được.",
+    "Printable and editable documents in Vietnamese (-o NAME.pdf or NAME.docx): self-assessment report, "
+    "appraisal report, draft recognition decision, summary report.\n\nExit code: 0 written, 1 written but some "
+    "unit has invalid data (the document then carries a DỰ THẢO watermark), 2 usage error or unreadable file."))
 def report():
-    """Văn bản in và sửa được (PDF hoặc .docx, theo đuôi tên tệp -o): báo cáo tự đánh giá, báo cáo thẩm định,
-    dự thảo quyết định công nhận, báo cáo tổng hợp.
-
-    Printable and editable documents in Vietnamese (-o NAME.pdf or NAME.docx). Exit code: 0 written, 1 written
-    but some unit has invalid data (the document then carries a DỰ THẢO watermark), 2 usage error or
-    unreadable file."""
+    pass
 
 
-DOCUMENT_HELP = "Document to write (atomically): NAME.pdf or NAME.docx."
-CONFIG_HELP = ("Board YAML: reviewing office, recognising authority, signers, area, period, place "
-               "(see evaluations/board-config.example.yaml).")
+DOCUMENT_HELP = H("Văn bản cần ghi (trọn vẹn hoặc không ghi gì): TÊN.pdf hoặc TÊN.docx.",
+                  "Document to write (atomically): NAME.pdf or NAME.docx.")
+CONFIG_HELP = H("Tệp YAML của hội đồng: cơ quan thẩm định, cơ quan công nhận, người ký, địa bàn, kỳ đánh giá, "
+                "địa danh (xem evaluations/board-config.example.yaml).",
+                "Board YAML: reviewing office, recognising authority, signers, area, period, place "
+                "(see evaluations/board-config.example.yaml).")
 
 
 def _document_format(output) -> None:
@@ -477,15 +492,18 @@ def _report_exit(batch, units) -> None:
     sys.exit(EXIT_INVALID if any(u.status == "invalid" for u in units) else EXIT_OK)
 
 
-@report.command("self-assessment")
+@report.command("self-assessment", help=H(
+    "Báo cáo tự đánh giá của một đơn vị: điểm từng tiêu chí, kết quả, việc cần khắc phục, kế hoạch, số liệu còn "
+    "thiếu, đề nghị của xã, người lập biểu và chữ ký của chủ tịch, nơi nhận.",
+    "Self-assessment report (báo cáo tự đánh giá) of one unit: points per criterion, decision, what to fix, the "
+    "plan, missing data, the commune's proposal, the preparer and the chairperson's signature, recipients."))
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--unit", "unit_code", help="Unit code (mã đơn vị); optional when the file holds one unit.")
+@click.option("--unit", "unit_code", help=H("Mã đơn vị; không cần khi tệp chỉ có một đơn vị.",
+                                            "Unit code (mã đơn vị); optional when the file holds one unit."))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help=DOCUMENT_HELP)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True), help=CONFIG_HELP)
 @criteria_option
 def report_self_assessment(file, unit_code, output, config_path, criteria_path):
-    """Báo cáo tự đánh giá of one unit: points per criterion, decision, what to fix, the plan, missing data,
-    the commune's proposal, Người lập biểu and the chairperson's signature, Nơi nhận."""
     from engine.reports.self_assessment import document
 
     board = _board(config_path)
@@ -512,10 +530,14 @@ def board_document_options(command):
     for option in reversed([
             click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help=DOCUMENT_HELP),
             click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True), help=CONFIG_HELP),
-            click.option("--reviewing-office", help="Cơ quan thẩm định (overrides the config file)."),
-            click.option("--authority", help="Cơ quan có thẩm quyền công nhận (overrides the config file)."),
-            click.option("--area", help="Địa bàn (default: the units' common district and province)."),
-            click.option("--period", help="Kỳ đánh giá (default: the units' period)."),
+            click.option("--reviewing-office", help=H("Cơ quan thẩm định (thay cho tệp cấu hình).",
+                                                      "Reviewing office (overrides the config file).")),
+            click.option("--authority", help=H("Cơ quan có thẩm quyền công nhận (thay cho tệp cấu hình).",
+                                               "Recognising authority (overrides the config file).")),
+            click.option("--area", help=H("Địa bàn (mặc định: huyện và tỉnh chung của các đơn vị).",
+                                          "Area (default: the units' common district and province).")),
+            click.option("--period", help=H("Kỳ đánh giá (mặc định: kỳ của các đơn vị).",
+                                            "Evaluation period (default: the units' period).")),
             criteria_option]):
         command = option(command)
     return command
@@ -529,13 +551,16 @@ def _batch_document(module, files, output, config_path, criteria_path, **overrid
     return batch
 
 
-@report.command("appraisal")
+@report.command("appraisal", help=H(
+    "Báo cáo thẩm định của một đợt: tóm tắt, danh sách đề nghị công nhận, các đơn vị chưa đạt và lý do, số liệu "
+    "có vấn đề, kết quả và khó khăn, đề xuất, và phụ lục điểm từng tiêu chí của mọi đơn vị. Tên chưa có được in "
+    "thành [chỗ trống].",
+    "Appraisal report (báo cáo thẩm định) of a batch: summary, list proposed for recognition, units not "
+    "recognised and why, data problems, results and difficulties, proposal, and an annex of every unit's points "
+    "per criterion. Names not given print as [placeholders]."))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @board_document_options
 def report_appraisal(files, output, config_path, reviewing_office, authority, area, period, criteria_path):
-    """Báo cáo thẩm định of a batch: summary, list proposed for recognition, units not recognised and why,
-    data problems, results and difficulties, proposal, and an annex of every unit's points per criterion.
-    Names not given print as [placeholders]."""
     from engine.reports import appraisal
 
     batch = _batch_document(appraisal, files, output, config_path, criteria_path, reviewing_office=reviewing_office,
@@ -545,23 +570,31 @@ def report_appraisal(files, output, config_path, reviewing_office, authority, ar
     _report_exit(batch, batch.units)
 
 
-@report.command("summary")
+@report.command("summary", help=H(
+    "Báo cáo tổng hợp gửi cấp trên: từ kết quả của `cfc evaluate --format json|csv` (như `cfc aggregate`), một "
+    "hay nhiều kỳ, theo địa bàn, so với mục tiêu quốc gia, các tiêu chí chưa đạt nhiều nhất, kết quả và khó "
+    "khăn, kèm biểu đồ.",
+    "Summary report (báo cáo tổng hợp) for the level above: results of `cfc evaluate --format json|csv` (as for "
+    "`cfc aggregate`), one period or several, by area, against the national target, the criteria failed most, "
+    "results and difficulties, with charts."))
 @click.argument("results", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help=DOCUMENT_HELP)
 @click.option("--by", type=click.Choice(["province", "district"]), default="province", show_default=True,
-              help="Areas compared in the tables and the chart.")
+              help=H("Địa bàn so sánh trong các bảng và biểu đồ.", "Areas compared in the tables and the chart."))
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
-              help="Board YAML: reporting_office, report_recipient, signer, area, period, place.")
-@click.option("--issuer", help="Cơ quan báo cáo (overrides reporting_office of the config file).")
-@click.option("--recipient", help="Cơ quan nhận báo cáo (overrides report_recipient of the config file).")
-@click.option("--area", help="Địa bàn (default: the provinces in the results).")
-@click.option("--period", help="Kỳ báo cáo (default: the periods in the results).")
+              help=H("Tệp YAML của hội đồng: reporting_office, report_recipient, signer, area, period, place.",
+                     "Board YAML: reporting_office, report_recipient, signer, area, period, place."))
+@click.option("--issuer", help=H("Cơ quan báo cáo (thay cho reporting_office của tệp cấu hình).",
+                                 "Reporting office (overrides reporting_office of the config file)."))
+@click.option("--recipient", help=H("Cơ quan nhận báo cáo (thay cho report_recipient của tệp cấu hình).",
+                                    "Recipient (overrides report_recipient of the config file)."))
+@click.option("--area", help=H("Địa bàn (mặc định: các tỉnh trong kết quả).",
+                               "Area (default: the provinces in the results)."))
+@click.option("--period", help=H("Kỳ báo cáo (mặc định: các kỳ trong kết quả).",
+                                 "Reporting period (default: the periods in the results)."))
 @criteria_option
 @ALLOW_MIXED_OPTION
 def report_summary(results, output, by, config_path, issuer, recipient, area, period, criteria_path, allow_mixed):
-    """Báo cáo tổng hợp for the level above: results of `cfc evaluate --format json|csv` (as for
-    `cfc aggregate`), one period or several, by area, against the national target, the criteria failed most,
-    results and difficulties, with charts."""
     from engine.atomic import check_file_target
 
     _document_format(output)
@@ -583,12 +616,14 @@ def report_summary(results, output, by, config_path, issuer, recipient, area, pe
     _err(str(output))
 
 
-@report.command("decision")
+@report.command("decision", help=H(
+    "Dự thảo quyết định công nhận: chỉ các đơn vị đạt chuẩn, với căn cứ, Điều 1–3, nơi nhận và người ký của cơ "
+    "quan có thẩm quyền công nhận.",
+    "Draft recognition decision (dự thảo quyết định công nhận): the recognised units only, with the legal "
+    "grounds (căn cứ), Articles 1–3, recipients and the signer of the recognising authority."))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @board_document_options
 def report_decision(files, output, config_path, reviewing_office, authority, area, period, criteria_path):
-    """Dự thảo quyết định công nhận: the recognised units only, with Căn cứ, Điều 1-3, Nơi nhận and the
-    signer of the recognising authority."""
     from engine.reports import decision
 
     batch = _batch_document(decision, files, output, config_path, criteria_path, reviewing_office=reviewing_office,

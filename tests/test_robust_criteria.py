@@ -24,6 +24,10 @@ CASES = {
     "overlapping bands": (SHIPPED.replace(BAND, "- {min: 90, points: 15}", 1).replace(LOWER, "- {below: 95, points: 0, status: provisional", 1),
                           "bands overlap"),
     "gap between bands": (SHIPPED.replace(LOWER, "- {below: 90, points: 0, status: provisional", 1), "gap between bands"),
+    # A band with no bound on the side where the next one starts (found by tests/fuzz: it used to be a traceback).
+    "lower band without an upper end": (SHIPPED.replace(LOWER, "- {points: 0, status: provisional", 1),
+                                        "the band below it has no upper end"),
+    "upper band without a lower end": (SHIPPED.replace(BAND, "- {points: 15}", 1), "this band has no lower end"),
     "unordered bands": (SHIPPED.replace("- {min: 100, points: 50}\n            - {min: 95, below: 100, points: 30}",
                                         "- {min: 95, below: 100, points: 30}\n            - {min: 100, points: 50}", 1),
                         "list the bands in order"),

@@ -528,7 +528,9 @@ def _gap_between(a: Interval, b: Interval, kind: str) -> str | None:
         return (f"bands overlap: {_num(b_lo)} to {_num(a_hi)} is in both" if b_lo <= a_hi
                 else f"gap between bands: {_num(a_hi + 1)} to {_num(b_lo - 1)} match no band")
     if a.high is None or b.low is None or a.high > b.low:
-        return f"bands overlap: this band starts at {_num(b.low)}, the band below it ends at {_num(a.high)}"
+        starts = "has no lower end" if b.low is None else f"starts at {_num(b.low)}"
+        ends = "has no upper end" if a.high is None else f"ends at {_num(a.high)}"
+        return f"bands overlap: this band {starts}, the band below it {ends}"
     if a.high < b.low:
         return f"gap between bands: values from {_num(a.high)} to {_num(b.low)} match no band"
     if a.high_inclusive and b.low_inclusive:
