@@ -115,7 +115,8 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
             reasons.append(construct(Reason, code="missing_category", criterion=None,
                                      message=both("reason_missing_category")))
     elif status == "not_recognized":
-        reasons = reasons_not_recognized(criteria, criteria_results, scored.outcomes, scored.decision, threshold)
+        reasons = reasons_not_recognized(criteria, criteria_results, scored.outcomes, scored.decision, threshold,
+                                         table.reasons)
     else:
         reasons = []
     decidable = status in DECIDED

@@ -225,7 +225,7 @@ def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure
     if measure.state != "value":
         return None
     m = indicator.measure
-    key = (position, result.points, measure.inputs[m.denominator] if m.is_rate else None)
+    key = (position, measure.denominator_value, result.points)
     step = memo.get(key, _UNKNOWN) if memo is not None else _UNKNOWN
     if step is _UNKNOWN:
         step = _step(criteria, rules, position, measure, result.points, criterion)

@@ -19,6 +19,13 @@ class MeasureValue:
     inputs: dict[str, Any]
     missing: tuple[str, ...] = ()
 
+    @property
+    def denominator_value(self) -> Any:
+        """A rate's denominator as given (None for a count or a provision): with the points, what every count
+        that reaches a band depends on (gaps, plans and the candidates asked of the rules are kept by it)."""
+        denominator = self.indicator.measure.denominator
+        return self.inputs[denominator] if denominator else None
+
 
 def compute(measure: Measure, inputs: dict[str, Any]) -> tuple[State, float | None]:
     """The measure from inputs known to be present and valid.

@@ -110,39 +110,34 @@ def criterion_result(criterion: Criterion, indicators: list[IndicatorResult], po
         max_points=criterion.max_points, complete=outcome != "unscored", met=outcome == "met", indicators=indicators)
 
 
-# Reasons are the same few sentences for many units (criterion 3 at 0, a total of 780 under 800): each is built
-# once. By (id of the criteria set, code, criterion, figures); the set is kept alongside so its id is never reused.
-_REASONS: dict[tuple, tuple[CriteriaSet, Reason]] = {}
-
-
-def _reason(criteria: CriteriaSet, code: str, criterion: int | None, key: str, params: dict, **texts: Text) -> Reason:
-    memo_key = (id(criteria), code, criterion, *params.values())
-    known = _REASONS.get(memo_key)
-    if known is None:
-        if len(_REASONS) >= 10_000:
-            _REASONS.clear()
-        known = _REASONS[memo_key] = (criteria, construct(Reason, code=code, criterion=criterion,
-                                                          message=both(key, params, **texts)))
-    return known[1]
+def _reason(memo: dict, code: str, criterion: int | None, key: str, params: dict, **texts: Text) -> Reason:
+    """A reason, built once per (code, criterion, figures) in `memo` (one per criteria set: the same few
+    sentences serve many units, criterion 3 at 0 or a total of 780 under 800) and shared."""
+    memo_key = (code, criterion, *params.values())
+    reason = memo.get(memo_key)
+    if reason is None:
+        reason = memo[memo_key] = construct(Reason, code=code, criterion=criterion, message=both(key, params, **texts))
+    return reason
 
 
 def reasons_not_recognized(criteria: CriteriaSet, results: list[CriterionResult], outcomes: list[str],
-                           decision: UnitDecision, threshold: int) -> list[Reason]:
+                           decision: UnitDecision, threshold: int, memo: dict) -> list[Reason]:
     """Why the rules did not recognise a complete unit: criteria at 0 first, then below the minimum, then the
-    shortfall — each from the outcome the rules gave."""
+    shortfall — each from the outcome the rules gave. `memo` keeps the reasons of `criteria` (see _reason): a
+    bounded few, its criteria's points and the totals under each threshold."""
     reasons = []
     minimum = criteria.recognition.min_points_per_criterion
     for result, outcome in zip(results, outcomes):
         if outcome == "zero":
-            reasons.append(_reason(criteria, "zero_criterion", result.number, "reason_zero",
+            reasons.append(_reason(memo, "zero_criterion", result.number, "reason_zero",
                                    {"number": result.number}, name=result.name))
     for result, outcome in zip(results, outcomes):
         if outcome == "below_minimum":
             params = {"number": result.number, "points": result.points, "min": minimum}
-            reasons.append(_reason(criteria, "criterion_below_minimum", result.number, "reason_below_min", params,
+            reasons.append(_reason(memo, "criterion_below_minimum", result.number, "reason_below_min", params,
                                    name=result.name))
     if decision.below_threshold:
         total = sum(r.points for r in results)
         params = {"total": total, "threshold": threshold, "shortfall": threshold - total}
-        reasons.append(_reason(criteria, "below_threshold", None, "reason_shortfall", params))
+        reasons.append(_reason(memo, "below_threshold", None, "reason_shortfall", params))
     return reasons

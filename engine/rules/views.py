@@ -86,9 +86,7 @@ class IndicatorView:
     @property
     def shape(self) -> tuple:
         """What its plan options depend on (see engine/rules/plan.py, options_by_input)."""
-        measure = self.measure
-        denominator = measure.indicator.measure.denominator
-        return measure.state, measure.inputs[denominator] if denominator else None, self.decision.points
+        return self.measure.state, self.measure.denominator_value, self.decision.points
 
     def flipped(self) -> Gap:
         """The gap as a unit whose decision it flips shows it."""
@@ -126,6 +124,7 @@ class Views:
         self._asked: dict[tuple, None] = {}  # (position, denominator, points) whose candidates the rules answered
         self._asked_while = 0                # ... since the rules' memo last started again
         self._steps: dict = {}  # a gap's next band, target and wording per shape (engine/rules/gaps.py, band_gap)
+        self.reasons: dict = {}  # why units are not recognised, per figures (engine/rules/scoring.py, _reason)
         self.numbers = [criterion.number for criterion, _ in criteria.indicators]
         self._views = Table()
         self._criteria = Table()
@@ -186,8 +185,7 @@ class Views:
         asked, new = [], []
         for (position, _, _), measure, decision in zip(keys, measures, decisions):
             if measure.state == "value" and decision.points < measure.indicator.max_points:
-                denominator = measure.indicator.measure.denominator
-                shape = (position, measure.inputs[denominator] if denominator else None, decision.points)
+                shape = (position, measure.denominator_value, decision.points)
                 if shape not in shapes:
                     shapes[shape] = None
                     new.append(shape)
