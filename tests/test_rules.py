@@ -184,6 +184,57 @@ def test_a_fact_no_rule_matches_is_an_error_and_the_others_leave_nothing_pending
     assert facts_left(compiled) == []
 
 
+def _tampered(edit) -> rules.CompiledRules:
+    """The shipped ruleset with one rule's conditions edited (as a compile bug would), under a fresh name."""
+    import copy
+    import uuid
+    compiled = rules.CompiledRules(CRITERIA, memo=False)
+    compiled.definition = copy.deepcopy(compiled.definition)
+    edit(compiled.definition)
+    compiled.name = f"cfc_test_{uuid.uuid4().hex}"
+    return compiled
+
+
+@pytest.mark.parametrize("name, widen", [
+    # The best band of indicator 10 (98 and above) also taking 96 to 98: overlaps the band below.
+    ("indicator 10 band 0", lambda conds: conds.__setitem__(-1, {"$gte": {"value": 96.0}})),
+    # A criterion met from 0 points: overlaps "zero".
+    ("criterion met", lambda conds: conds.__setitem__(-1, {"$gte": {"points": 0.0}})),
+    # Unit rules: "recognized" without the not_met condition overlaps "criteria not met".
+    ("unit other recognized", lambda conds: conds.pop(-2)),
+])
+def test_overlapping_rules_are_refused_before_they_decide_anything(name, widen):
+    """Asked facts are events, which stop at the first rule they match: an overlap would decide silently, so
+    a ruleset is probed (as facts, which reach every rule) when it is created."""
+    def edit(definition):
+        widen(definition[name]["all"][0]["m"]["$and"])
+    compiled = _tampered(edit)
+    with pytest.raises(rules.EngineError, match="matched two rules"):
+        compiled.bands([(10, "value", 99.0)])
+    assert compiled.name not in rules._HANDLES  # never used to decide
+
+
+def test_the_probe_reaches_every_edge_and_the_shipped_rules_pass_it():
+    compiled = rules.CompiledRules(CRITERIA, memo=False)
+    probed = []
+    original = rules._post
+
+    def spy(decides, handle, bodies, events=True, unmatched_ok=False):
+        if not events:
+            probed.extend(bodies)
+        return original(decides, handle, bodies, events, unmatched_ok)
+
+    import unittest.mock
+    with unittest.mock.patch.object(rules, "_post", spy):
+        compiled._probe(rules._core().create_ruleset(f"cfc_probe_{id(probed)}", __import__("json").dumps(compiled.definition)))
+    assert '{"kind": "measure", "indicator": "%s", "value": 98.0' % CRITERIA.indicators[10][1].id in probed
+    assert '{"kind": "measure", "indicator": "%s", "value": 96.5' % CRITERIA.indicators[10][1].id in probed
+    threshold = CRITERIA.category_by_id["other"].threshold
+    below = max(c.threshold for c in CRITERIA.categories if c.threshold < threshold)
+    for total in (threshold, (below + threshold) / 2):  # the edge, and between it and the next edge down
+        assert any(f'"category": "other", "total": {float(total)!r}' in body for body in probed)
+
+
 def test_a_failure_while_reading_fired_rules_is_raised_and_the_session_stays_clean(monkeypatch):
     compiled = rules.CompiledRules(CRITERIA, memo=False)
 

@@ -19,20 +19,23 @@ same calls, mostly hit the memo.
 
 durable is driven through its C core (durable_rules_engine), not its Python Host: the host runs every fired
 rule through a Python closure that serialises the session state and re-parses each message (measured: three
-times the cost of the facts themselves). Here a call asserts a chunk of facts, walks the fired rules with
-start_action_for_state / complete_and_start_action, reading only each rule's name and the ids of the facts it
-matched (every rule is capped, so it fires once per call with all of them), and retracts the chunk. Everything
+times the cost of the facts themselves). Here a call asserts a chunk of events, walks the fired rules with
+start_action_for_state / complete_and_start_action, reading only each rule's name and the ids of the events it
+matched (every rule is capped, so it fires once per call with all of them). An event is consumed by the rule it
+matches and never stored, so nothing is retracted (facts cost a fifth more: stored, then retracted). Everything
 about durable's known behaviour is handled here:
 
 - facts carry only typed values (str ids, floats) and a `kind`, and every fact carries every field the rules
   of its kind test (no rule tests whether a field is absent); facts stay small: durable's cost per fact grows
   with its size (padding every fact with every field of every kind doubled it, measured);
-- one fixed session id; facts are retracted after every call, so no state outlives a call;
+- one session (durable's default, no `sid` in the facts); events leave no state behind a call;
 - no Host: no background dispatch or timer threads, nothing runs outside our own call;
 - ruleset names are a hash of their content, created once per process;
-- a fact no rule matches, a fact two rules match, or a failure while reading the fired rules raises
-  EngineError, after every queued action is completed and the chunk retracted (the session stays clean);
-  one lock per call (the C core is not thread-safe);
+- an event stops at the first rule it matches, so overlapping rules would decide silently: when a ruleset is
+  created, probe facts (which reach every rule they match) at every edge of every condition and between them
+  must each match at most one rule, or EngineError (see _probe);
+- an event no rule matches, or a failure while reading the fired rules, raises EngineError after every
+  queued action is completed (the session stays clean); one lock per call (the C core is not thread-safe);
 - facts are posted in chunks of at most CHUNK (past ~10,000 pending actions durable's host completed only
   part of a batch synchronously; chunks keep every call far from that).
 """
@@ -50,7 +53,7 @@ from typing import Any, Sequence
 
 from engine.criteria.model import CriteriaSet, Indicator
 
-SESSION = "cfc"
+SESSION = "0"  # durable's default session: facts name none
 CHUNK = 2000
 MEMO_LIMIT = 100_000  # decisions kept per layer (~15 MB); past it the memo starts again (bounded memory at any size)
 _LOCK = threading.Lock()
@@ -170,7 +173,9 @@ class CompiledRules:
 
     def handle(self) -> int:
         if self.name not in _HANDLES:
-            _HANDLES[self.name] = _core().create_ruleset(self.name, json.dumps(self.definition))
+            handle = _core().create_ruleset(self.name, json.dumps(self.definition))
+            self._probe(handle)
+            _HANDLES[self.name] = handle
         return _HANDLES[self.name]
 
     # ------------------------------------------------------------------ the three questions
@@ -178,35 +183,57 @@ class CompiledRules:
     def bands(self, items: Sequence[tuple[int, str, float | None]]) -> list[BandDecision]:
         """Band and points for each (indicator position, state, value); state is "value", "empty" or
         "unscored" (value None unless state is "value")."""
-        heads = self._heads
-
-        def fact(item):
-            position, state, value = item
-            if state != "value":
-                return f'{heads[position][state]}0.0'
-            if not math.isfinite(value):  # never from validated inputs; JSON could not carry it
-                raise EngineError(f"indicator {self._ids[position]}: measure {value!r} is not a finite number")
-            return f'{heads[position]["value"]}{float(value)!r}'
-        return self._ask("indicator", items, fact)
+        return self._ask("indicator", items, self._indicator_fact)
 
     def criteria_outcomes(self, items: Sequence[tuple[bool, int]]) -> list[str]:
         """met / zero / below_minimum / unscored for each (every indicator scored, points)."""
-        return self._ask("criterion", items,
-                         lambda item: f'{{"kind": "criterion", "complete": {float(item[0])!r}, "points": {float(item[1])!r}')
+        return self._ask("criterion", items, _criterion_fact)
 
     def units(self, items: Sequence[tuple[int, int, str | None, int, int]]) -> list[UnitDecision]:
         """The decision for each (data errors, unscored indicators, category or None, total, criteria not met)."""
-        return self._ask("unit", items, lambda item: (
-            f'{{"kind": "unit", "errors": {float(item[0])!r}, "unscored": {float(item[1])!r}, '
-            f'"category": {json.dumps(item[2] or "")}, "total": {float(item[3])!r}, "not_met": {float(item[4])!r}'))
+        return self._ask("unit", items, _unit_fact)
+
+    # Facts are written as JSON text without the closing brace (_post adds the id): building dicts and
+    # serialising them was a fifth of the cost of asking.
+    def _indicator_fact(self, item: tuple[int, str, float | None]) -> str:
+        position, state, value = item
+        if state != "value":
+            return f'{self._heads[position][state]}0.0'
+        if not math.isfinite(value):  # never from validated inputs; JSON could not carry it
+            raise EngineError(f"indicator {self._ids[position]}: measure {value!r} is not a finite number")
+        return f'{self._heads[position]["value"]}{float(value)!r}'
 
     @cached_property
     def _heads(self) -> list[dict[str, str]]:
-        """Each indicator's fact as JSON text up to its value, per state (facts are written as text: building
-        dicts and serialising them was a fifth of the cost of asking)."""
+        """Each indicator's fact as JSON text up to its value, per state."""
         kinds = {"value": "measure", "empty": "empty", "unscored": "unscored"}
         return [{state: f'{{"kind": "{kind}", "indicator": {json.dumps(indicator_id)}, "value": '
                  for state, kind in kinds.items()} for indicator_id in self._ids]
+
+    def _probe(self, handle: int) -> None:
+        """Check that no two rules overlap, once per ruleset, before it decides anything. Every condition is
+        an interval of one field (or an equality), so two rules overlap only if they share an edge of one of
+        them or the stretch between two neighbouring edges: probing each edge, each midpoint between edges and
+        a value beyond both ends of every field, as facts (which reach every rule they match), finds any
+        overlap. Probes that match no rule are fine here (a yes/no measure of 2; an unknown category): what
+        is asked is checked for that on every call."""
+        probes = []
+        for position, (_, indicator) in enumerate(self.criteria.indicators):
+            for value in _around(float(edge) for interval in indicator.intervals
+                                 for edge in (interval.low, interval.high) if edge is not None):
+                probes.append(self._indicator_fact((position, "value", value)))
+            probes += [self._indicator_fact((position, "empty", None)), self._indicator_fact((position, "unscored", None))]
+        minimum = self.criteria.recognition.min_points_per_criterion
+        top = max(criterion.max_points for criterion in self.criteria.criteria)
+        probes += [_criterion_fact((complete, points)) for complete in (True, False)
+                   for points in _around([0, minimum, top])]
+        categories = [category.id for category in self.criteria.categories] + [None]
+        totals = _around([0, self.criteria.instrument.total_points,
+                          *(category.threshold for category in self.criteria.categories)])
+        probes += [_unit_fact((errors, unscored, category, total, not_met)) for errors in _around([0])
+                   for unscored in _around([0]) for category in categories for total in totals
+                   for not_met in _around([0])]
+        _post(self.decides, handle, probes, events=False, unmatched_ok=True)
 
     def band_of(self, position: int, value: float) -> BandDecision:
         """bands() for one measure value (gaps and plans ask one candidate at a time)."""
@@ -269,31 +296,54 @@ class CompiledRules:
         return sorted(sums)
 
     def _post(self, bodies: list[str]) -> list:
-        """Assert the facts (each a JSON object's text without its closing brace; see bands()), read the one
-        rule each fires, retract them."""
-        core = _core()
-        decisions: list = [None] * len(bodies)
+        """Ask the rules about each fact (JSON text without its closing brace; see bands()): the decision of
+        the one rule it fires."""
         with _LOCK:
-            handle = self.handle()
-            for start in range(0, len(bodies), CHUNK):
-                chunk = bodies[start:start + CHUNK]
-                text = "[" + ", ".join(f'{body}, "sid": "{SESSION}", "id": "{start + offset}"}}'
-                                       for offset, body in enumerate(chunk)) + "]"
-                try:
-                    fired = _fire(core, handle, text)
-                finally:
-                    core.retract_facts(handle, text)
-                for rule_name, fact_ids in fired:
-                    decided = self.decides[rule_name]
-                    for fact_id in fact_ids:
-                        index = int(fact_id)
-                        if decisions[index] is not None:
-                            raise EngineError(f"fact {chunk[index - start]}}} matched two rules: overlapping rules")
-                        decisions[index] = decided
-                undecided = [chunk[i - start] for i in range(start, start + len(chunk)) if decisions[i] is None]
-                if undecided:
-                    raise EngineError(f"{len(undecided)} fact(s) matched no rule, e.g. {undecided[0]}}}")
-        return decisions
+            return _post(self.decides, self.handle(), bodies)
+
+
+def _criterion_fact(item: tuple[bool, int]) -> str:
+    return f'{{"kind": "criterion", "complete": {float(item[0])!r}, "points": {float(item[1])!r}'
+
+
+def _unit_fact(item: tuple[int, int, str | None, int, int]) -> str:
+    return (f'{{"kind": "unit", "errors": {float(item[0])!r}, "unscored": {float(item[1])!r}, '
+            f'"category": {json.dumps(item[2] or "")}, "total": {float(item[3])!r}, "not_met": {float(item[4])!r}')
+
+
+def _around(edges) -> list[float]:
+    """Each edge, each midpoint between neighbouring edges, and a value beyond both ends."""
+    edges = sorted(set(edges)) or [0.0]
+    return [*edges, *((low + high) / 2 for low, high in zip(edges, edges[1:])), edges[0] - 1, edges[-1] + 1]
+
+
+def _post(decides: dict, handle: int, bodies: list[str], events: bool = True, unmatched_ok: bool = False) -> list:
+    """Assert the bodies (as events, or as facts retracted afterwards) and read the rule each fires: its
+    decision, in order. Call under _LOCK. A body two rules match, or (unless `unmatched_ok`, where it stays
+    None) one no rule matches, raises EngineError."""
+    core = _core()
+    decisions: list = [None] * len(bodies)
+    for start in range(0, len(bodies), CHUNK):
+        chunk = bodies[start:start + CHUNK]
+        text = "[" + ", ".join(f'{body}, "id": "{start + offset}"}}' for offset, body in enumerate(chunk)) + "]"
+        if events:
+            fired = _fire(core, handle, core.assert_events(handle, text)[1])
+        else:
+            try:
+                fired = _fire(core, handle, core.assert_facts(handle, text)[1])
+            finally:
+                core.retract_facts(handle, text)
+        for rule_name, fact_ids in fired:
+            decided = decides[rule_name]
+            for fact_id in fact_ids:
+                index = int(fact_id)
+                if decisions[index] is not None:
+                    raise EngineError(f"fact {chunk[index - start]}}} matched two rules: overlapping rules")
+                decisions[index] = decided
+        undecided = [chunk[i - start] for i in range(start, start + len(chunk)) if decisions[i] is None]
+        if undecided and not unmatched_ok:
+            raise EngineError(f"{len(undecided)} fact(s) matched no rule, e.g. {undecided[0]}}}")
+    return decisions
 
 
 def _core():
@@ -301,12 +351,11 @@ def _core():
     return durable_rules_engine
 
 
-def _fire(core, handle: int, text: str) -> list[tuple[str, list[str]]]:
-    """(rule name, fact ids) for every rule the asserted facts fire. durable queues one action per fired rule;
-    each is read and completed in turn, all of them even after a failure, so nothing is left pending."""
-    # The code is 1 when some fact matched no rule; the others' actions are queued all the same, so they are
-    # always drained (and the unmatched facts reported by the caller).
-    _, state = core.assert_facts(handle, text)
+def _fire(core, handle: int, state: int) -> list[tuple[str, list[str]]]:
+    """(rule name, fact ids) for every rule the facts just asserted fire. durable queues one action per fired
+    rule; each is read and completed in turn, all of them even after a failure, so nothing is left pending."""
+    # Assertion returns code 1 when some fact matched no rule; the others' actions are queued all the same, so
+    # they are always drained (and the unmatched facts reported by the caller).
     fired, failure = [], None
     action = core.start_action_for_state(handle, state)
     message = action[1] if action else None
