@@ -109,11 +109,12 @@ class Measure(_Model):
     denominator: Name | None = None
     empty_denominator: Literal["full_points", "zero_points"] | None = None
 
-    @property
+    # Cached: the engine reads these for every measure it computes (a property was 3% of its time).
+    @cached_property
     def is_rate(self) -> bool:
         return self.kind in RATE_SCALE
 
-    @property
+    @cached_property
     def inputs(self) -> tuple[str, ...]:
         names = (self.numerator, self.denominator) if self.is_rate else (self.input,)
         return tuple(n for n in names if n)
@@ -188,7 +189,7 @@ class Indicator(_Model):
     # instead of asking for a lower count. Required when the measured input has role `event`.
     prevention: Text | None = None
 
-    @property
+    @cached_property
     def measured_input(self) -> str:
         """The input whose value moves the measure (the numerator of a rate)."""
         return self.measure.numerator if self.measure.is_rate else self.measure.input

@@ -18,11 +18,11 @@ from operator import itemgetter
 from dataclasses import dataclass, field
 
 from engine.criteria.model import CriteriaSet
-from engine.results.model import CriterionResult, Gap, IndicatorResult, ProvisionalUse, construct
+from engine.results.model import CriterionResult, Gap, IndicatorResult, ProvisionalUse, construct, construct_from
 from engine.rules.compile import BandDecision, CompiledRules
 from engine.rules.gaps import band_gap, candidates, event_gap, measure_of, missing_gap
 from engine.rules.measures import MeasureValue, measure_indicator
-from engine.rules.scoring import criterion_result, criterion_sum, indicator_result, result_fields, rule_item
+from engine.rules.scoring import criterion_result, indicator_result, result_fields, rule_item
 from engine.units.validate import Unit
 
 # Entries kept per generation of each table (see Table). A view with its results and gap takes a few KB: this
@@ -126,6 +126,8 @@ class Views:
         self._steps: dict = {}  # a gap's next band, target and wording per shape (engine/rules/gaps.py, band_gap)
         self.reasons: dict = {}  # why units are not recognised, per figures (engine/rules/scoring.py, _reason)
         self.numbers = [criterion.number for criterion, _ in criteria.indicators]
+        # A criterion result's fields its criterion fixes, in the model's order (see criterion_result).
+        self._criterion_fields = [criterion_result(criterion, [], 0, "unscored").__dict__ for criterion in criteria.criteria]
         self._views = Table()
         self._criteria = Table()
         self.plan_options = Table()
@@ -143,16 +145,35 @@ class Views:
                                       self._build_criteria)
 
     def _build_criteria(self, keys: list[tuple]) -> list[CriterionView]:
-        sums = [criterion_sum([view.decision.points for view in key[1:]]) for key in keys]
+        # One pass over each criterion's views collects what its view keeps (comprehensions per field cost
+        # more than the work for the two or three views a criterion has).
+        parts = []
+        for key in keys:
+            points = unscored = 0
+            results, missing, provisional, gaps = [], (), (), ()
+            for view in key[1:]:
+                gained = view.decision.points
+                if gained is None:
+                    unscored += 1
+                else:
+                    points += gained
+                results.append(view.result)
+                if view.measure.missing:
+                    missing += view.measure.missing
+                if view.provisional is not None:
+                    provisional += (view.provisional,)
+                if view.gap is not None:
+                    gaps += (view,)
+            parts.append((points, unscored, results, missing, provisional, gaps))
+        outcomes = self.rules.criteria_outcomes([(unscored == 0, points) for points, unscored, *_ in parts])
+        templates = self._criterion_fields
         built = []
-        for key, (complete, points), outcome in zip(keys, sums, self.rules.criteria_outcomes(sums)):
-            views = key[1:]
-            result = criterion_result(self.criteria.criteria[key[0]], [view.result for view in views], points, outcome)
-            missing = tuple(name for view in views for name in view.measure.missing)
-            built.append(CriterionView(
-                result, complete, points, outcome, sum(1 for view in views if view.decision.points is None), missing,
-                tuple(view.provisional for view in views if view.provisional is not None),
-                tuple(view for view in views if view.gap is not None)))
+        for key, (points, unscored, results, missing, provisional, gaps), outcome in zip(keys, parts, outcomes):
+            fields = templates[key[0]].copy()
+            fields["points"], fields["complete"], fields["met"] = points, outcome != "unscored", outcome == "met"
+            fields["indicators"] = results
+            built.append(CriterionView(construct_from(CriterionResult, fields), unscored == 0, points, outcome,
+                                       unscored, missing, provisional, gaps))
         return built
 
     def _keys(self, unit: Unit) -> list[tuple]:
