@@ -180,8 +180,8 @@ def _event_texts(criteria: CriteriaSet, indicator: Indicator, result: IndicatorR
 @dataclass(slots=True)
 class _Step:
     """The next band of an indicator from its current points, and what reaches it: the same for every unit with
-    that indicator's denominator and points (kept per such shape by band_gap's memo); only how far a unit is from
-    the target, and so the message's figures, are its own."""
+    that indicator's denominator and points (kept on their Reach); only how far a unit is from the target, and
+    so the message's figures, are its own."""
 
     target: int | bool | None      # None: out of reach by the measured input alone
     gain: int | None               # points the target brings
@@ -190,8 +190,26 @@ class _Step:
     fields: dict                   # the gap's fields, in the model's order: its unit's own are filled per gap
 
 
-def _step(criteria: CriteriaSet, rules: CompiledRules, position: int, measure: MeasureValue, points: int,
-          criterion: int) -> _Step | None:
+_UNKNOWN = object()
+
+
+@dataclass(slots=True)
+class Reach:
+    """Where an indicator's measured input can take it from its current points: each candidate value (the
+    closest way into each better band, see candidates) and the band the rules put it in. It depends only on the
+    indicator, its denominator and its points, so the units that share those share one (engine/rules/views.py
+    keeps them per such shape); the gap's next step and a plan's options for that input are read from it."""
+
+    targets: list
+    decisions: list[BandDecision]
+    step: object = _UNKNOWN       # _Step, or None when no band is better (worked out by band_gap when asked)
+    changes: list | None = None   # the plan's candidate changes of its input (engine/rules/plan.py)
+
+    def decision_of(self, target: int | bool) -> BandDecision:
+        return self.decisions[self.targets.index(target)]
+
+
+def _step(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, points: int, criterion: int) -> _Step | None:
     indicator = measure.indicator
     wanted = next_band(indicator, points)
     if wanted is None:
@@ -204,7 +222,7 @@ def _step(criteria: CriteriaSet, rules: CompiledRules, position: int, measure: M
     else:
         # The smallest change that crosses the next band's edge can land beyond it (9 → 10 of 10 children
         # jumps from 90% to 100%): points, wording and the flip are those of the band the rules say it reaches.
-        decision = rules.band_of(position, measure_of(measure, target))
+        decision = reach.decision_of(target)
         reached, gain = decision.band, decision.points - points
         bound, status = indicator.band_text(reached), indicator.scoring.band_status(reached)
         message = (both("gap_yes", {"gain": gain}, input=input_labels(criteria, [name]))
@@ -217,23 +235,17 @@ def _step(criteria: CriteriaSet, rules: CompiledRules, position: int, measure: M
     return _Step(target, gain, bound, reached, fields)
 
 
-def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure: MeasureValue,
-             result: IndicatorResult, criterion: int, memo: dict | None = None) -> Gap | None:
-    """The gap to an indicator's next band. `memo` keeps the next band and its target per (indicator,
-    denominator, points) (see _Step), and the message's wording per band reached."""
-    indicator = measure.indicator
-    if measure.state != "value":
-        return None
-    m = indicator.measure
-    key = (position, measure.denominator_value, result.points)
-    step = memo.get(key, _UNKNOWN) if memo is not None else _UNKNOWN
+def band_gap(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, result: IndicatorResult, criterion: int,
+             wordings: dict) -> Gap | None:
+    """The gap to an indicator's next band, from its Reach (its measure's shape: see Reach). `wordings` keeps
+    the message's wording per band reached."""
+    step = reach.step
     if step is _UNKNOWN:
-        step = _step(criteria, rules, position, measure, result.points, criterion)
-        if memo is not None:
-            memo[key] = step
+        step = reach.step = _step(criteria, reach, measure, result.points, criterion)
     if step is None:
         return None
-    name = indicator.measured_input
+    m = measure.indicator.measure
+    name = measure.indicator.measured_input
     current = measure.inputs[name]
     fields = step.fields.copy()
     fields["current_measure"] = result.measure_display
@@ -243,20 +255,15 @@ def band_gap(criteria: CriteriaSet, rules: CompiledRules, position: int, measure
         count = abs(change)
         key = "gap_count" if m.kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
         # Worded once per indicator, band reached, message and number (one or many) of what it counts.
-        wording_key = ("wording", position, step.reached, key, count == 1)
-        wording = memo.get(wording_key) if memo is not None else None
+        wording_key = ("wording", measure.indicator.id, step.reached, key, count == 1)
+        wording = wordings.get(wording_key)
         if wording is None:
             label = input_labels(criteria, [name])  # people read the input's label, never its field name
-            wording = Wording(key, unit=unit_label(criteria, name, count), bound=step.bound, numerator=label,
-                              input=label)
-            if memo is not None:
-                memo[wording_key] = wording
+            wording = wordings[wording_key] = Wording(key, unit=unit_label(criteria, name, count), bound=step.bound,
+                                                      numerator=label, input=label)
         fields["change"] = change
         fields["message"] = wording.fill(count=count, current=current, target=step.target, gain=step.gain)
     return construct_from(Gap, fields)
-
-
-_UNKNOWN = object()
 
 
 def input_labels(criteria: CriteriaSet, names) -> Text:

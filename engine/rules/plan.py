@@ -26,7 +26,7 @@ from engine.messages import both
 from engine.results.model import Plan, PlanBlock, PlanChange, construct
 from engine.rules.compile import CompiledRules
 from engine.criteria.model import CriteriaSet
-from engine.rules.gaps import Scored, candidates, measure_of
+from engine.rules.gaps import Reach, Scored, candidates, measure_of
 from engine.rules.scoring import decide_unit
 from engine.text import Text
 
@@ -50,10 +50,10 @@ def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored
 
     Which values an input can be changed to, and the points each brings, depend only on what its indicators'
     bands are measured against — each indicator's state, denominator and current points — not on the input's
-    current value (a band's edge is a count of the denominator). So `memo` keeps those per distinct shape,
-    shared by units whose numerators differ; only the effort (how far from the current value) is per value.
-    An input that moves one indicator (every input of the 2019 set) has its options kept on that indicator's
-    view, which its value selects: worked out once per view, like the view itself."""
+    current value (a band's edge is a count of the denominator). An input that moves one indicator (every input
+    of the 2019 set) reads them from that indicator's Reach, shared by views of that shape, and keeps its
+    options on the view (the effort, how far from the current value, is the view's own); an input that moves
+    several keeps them in `memo` per distinct shape of its indicators."""
     out: dict[str, list[Option]] = {}
     views = scored.views
     for name, positions in criteria.action_positions.items():
@@ -72,10 +72,16 @@ def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored
 
 
 def _options(name: str, rules: CompiledRules, scored: Scored, positions: list[int], memo: dict) -> list[Option]:
-    key = (name, *[scored.views[p].shape for p in positions])
-    changes = memo.get(key)
-    if changes is None:
-        changes = memo[key] = _changes(rules, scored, positions)
+    if len(positions) == 1:  # its indicator's Reach has the candidates and their bands
+        reach = scored.views[positions[0]].reach
+        if reach.changes is None:
+            reach.changes = _reach_changes(reach, positions[0], scored.decisions[positions[0]].points)
+        changes = reach.changes
+    else:
+        key = (name, *[scored.views[p].shape for p in positions])
+        changes = memo.get(key)
+        if changes is None:
+            changes = memo[key] = _changes(rules, scored, positions)
     if not changes:
         return []
     current = scored.measures[changes[0][2]].inputs[name]
@@ -86,6 +92,12 @@ def _options(name: str, rules: CompiledRules, scored: Scored, positions: list[in
         if not kept or option.gain > kept[-1].gain:
             kept.append(option)
     return kept
+
+
+def _reach_changes(reach: Reach, position: int, points: int) -> list[tuple]:
+    """_changes of an input that moves one indicator, read from that indicator's Reach."""
+    return [(target, ((position, decision.points - points),), position, decision.points - points)
+            for target, decision in zip(reach.targets, reach.decisions) if decision.points > points]
 
 
 def _changes(rules: CompiledRules, scored: Scored, all_positions: list[int]) -> list[tuple]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from engine.criteria.model import CriteriaSet
 from engine.results.model import CriterionResult, Gap, IndicatorResult, ProvisionalUse, construct, construct_from
 from engine.rules.compile import BandDecision, CompiledRules
-from engine.rules.gaps import band_gap, candidates, event_gap, measure_of, missing_gap
+from engine.rules.gaps import Reach, band_gap, candidates, event_gap, measure_of, missing_gap
 from engine.rules.measures import MeasureValue, measure_indicator
 from engine.rules.scoring import criterion_result, indicator_result, result_fields, rule_item
 from engine.units.validate import Unit
@@ -80,6 +80,7 @@ class IndicatorView:
     result: IndicatorResult
     gap: Gap | None            # None: at its maximum, or nothing to say; never flips a decision (see flipped)
     provisional: ProvisionalUse | None  # the provisional band its points rest on, if they do
+    reach: Reach | None = None  # where its measured input can take it (None: not a value, or at its maximum)
     _flipped: Gap | None = field(default=None, repr=False)
     options: list | None = field(default=None, repr=False)  # its input's plan options (engine/rules/plan.py)
 
@@ -121,9 +122,8 @@ class Views:
         self._readers = [itemgetter(*names) for _, names in self.layout]
         self._single = [len(names) == 1 for _, names in self.layout]
         self._results: dict[tuple, dict] = {}  # an indicator result's fields fixed by (position, state, band)
-        self._asked: dict[tuple, None] = {}  # (position, denominator, points) whose candidates the rules answered
-        self._asked_while = 0                # ... since the rules' memo last started again
-        self._steps: dict = {}  # a gap's next band, target and wording per shape (engine/rules/gaps.py, band_gap)
+        self._reaches: dict[tuple, Reach] = {}  # per (position, denominator, points): see _build
+        self._wordings: dict = {}  # gap messages' wording per indicator and band (engine/rules/gaps.py, band_gap)
         self.reasons: dict = {}  # why units are not recognised, per figures (engine/rules/scoring.py, _reason)
         self.numbers = [criterion.number for criterion, _ in criteria.indicators]
         # A criterion result's fields its criterion fixes, in the model's order (see criterion_result).
@@ -193,35 +193,32 @@ class Views:
                                       (inputs,) if single[position] else inputs, invalid)
                     for position, inputs, invalid in keys]
         decisions = self.rules.bands([rule_item(key[0], measure) for key, measure in zip(keys, measures)])
-        # Every value a gap or a plan may ask about, asked in one call (the rules memoise the answers). They
-        # depend on the indicator's denominator and points only: asked once per such shape while the rules'
-        # memo keeps the answers.
-        rules, shapes = self.rules, self._asked
-        cleared = rules.cleared["indicator"]
-        if cleared != self._asked_while:
-            shapes.clear()
-            self._asked_while = cleared
-        elif len(shapes) >= LIMIT:
-            shapes.clear()
-        asked, new = [], []
+        # Where each measure below its maximum can reach (its Reach: every value a gap or a plan asks about, and
+        # the band the rules put it in) depends on its indicator, denominator and points only: worked out once
+        # per such shape, the new ones' candidate values asked of the rules in one call.
+        reaches = self._reaches
+        if len(reaches) >= LIMIT:
+            reaches.clear()
+        shaped, new = [], {}
         for (position, _, _), measure, decision in zip(keys, measures, decisions):
+            shape = None
             if measure.state == "value" and decision.points < measure.indicator.max_points:
                 shape = (position, measure.denominator_value, decision.points)
-                if shape not in shapes:
-                    shapes[shape] = None
-                    new.append(shape)
-                    asked += [(position, "value", measure_of(measure, target))
-                              for target in candidates(measure, decision.points)]
-        rules.bands(asked)
-        if rules.cleared["indicator"] != cleared:  # started again while answering: only these answers remain
-            self._asked = dict.fromkeys(new)
-            self._asked_while = rules.cleared["indicator"]
+                if shape not in reaches and shape not in new:
+                    new[shape] = (measure, candidates(measure, decision.points))
+            shaped.append(shape)
+        if new:
+            answers = iter(self.rules.bands([(shape[0], "value", measure_of(measure, target))
+                                             for shape, (measure, targets) in new.items() for target in targets]))
+            for shape, (_, targets) in new.items():
+                reaches[shape] = Reach(targets, [next(answers) for _ in targets])
         built = []
-        for (position, _, _), measure, decision in zip(keys, measures, decisions):
+        for (position, _, _), measure, decision, shape in zip(keys, measures, decisions, shaped):
             fixed, provisional = self._fixed(position, measure.state, decision.band)
             result = indicator_result(measure, decision, fixed)
-            built.append(IndicatorView(position, measure, decision, result, self._gap(position, measure, result),
-                                       provisional))
+            reach = reaches[shape] if shape is not None else None
+            built.append(IndicatorView(position, measure, decision, result, self._gap(position, measure, result, reach),
+                                       provisional, reach))
         return built
 
     def _fixed(self, position: int, state: str, band: int | None) -> tuple[dict, ProvisionalUse | None]:
@@ -239,19 +236,19 @@ class Views:
             known = self._results[key] = (fixed, provisional)
         return known
 
-    def _gap(self, position: int, measure: MeasureValue, result: IndicatorResult) -> Gap | None:
+    def _gap(self, position: int, measure: MeasureValue, result: IndicatorResult, reach: Reach | None) -> Gap | None:
         """Every indicator below its maximum, and every indicator that lacks data, has a gap."""
         number = self.numbers[position]
         if result.state == "missing":
             return missing_gap(self.criteria, result, number)
         if result.points is None or result.points >= result.max_points:
             return None
-        steps = self._steps
-        if len(steps) >= LIMIT:
-            steps.clear()
+        wordings = self._wordings
+        if len(wordings) >= LIMIT:
+            wordings.clear()
         if self.criteria.input_by_name[measure.indicator.measured_input].role == "event":
-            return event_gap(self.criteria, measure, result, number, steps)
-        return band_gap(self.criteria, self.rules, position, measure, result, number, steps)
+            return event_gap(self.criteria, measure, result, number, wordings)
+        return band_gap(self.criteria, reach, measure, result, number, wordings) if reach is not None else None
 
 
 _TABLES: weakref.WeakKeyDictionary[CompiledRules, Views] = weakref.WeakKeyDictionary()
