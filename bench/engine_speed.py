@@ -43,10 +43,10 @@ def measure(units_count: int, runs: int, seed: int) -> dict[str, float]:
     posted = [0.0]
     original = rules.CompiledRules._post
 
-    def timed_post(self, bodies):
+    def timed_post(self, part, bodies):
         start = time.process_time()
         try:
-            return original(self, bodies)
+            return original(self, part, bodies)
         finally:
             posted[0] += time.process_time() - start
 

@@ -29,13 +29,23 @@ def reference_band(position: int, value: float) -> int:
     return found[0]
 
 
+def flat(rulesets: dict) -> dict:
+    return {name: rule for rules in rulesets.values() for name, rule in rules.items()}
+
+
 def test_one_rule_per_band_per_empty_denominator_per_outcome_all_from_the_yaml():
-    definition, decides = rules.compile_ruleset(CRITERIA)
+    rulesets, decides = rules.compile_rulesets(CRITERIA)
+    definition = flat(rulesets)
     bands = sum(len(ind.scoring.bands) for _, ind in CRITERIA.indicators)
     rates = sum(1 for _, ind in CRITERIA.indicators if ind.measure.is_rate)
-    # + unscored, 4 criterion outcomes, invalid, 2 incomplete, and 3 decisions per category
-    assert len(definition) == bands + rates + 1 + 4 + 3 + 3 * len(CRITERIA.categories)
+    # + unscored per indicator, 4 criterion outcomes, invalid, 2 incomplete, and 3 decisions per category
+    assert len(definition) == bands + rates + len(CRITERIA.indicators) + 4 + 3 + 3 * len(CRITERIA.categories)
     assert set(definition) == set(decides)
+    # One ruleset per indicator, holding only its own rules, then one for criteria and one for units.
+    assert list(rulesets) == [f"indicator {p}" for p in range(len(CRITERIA.indicators))] + ["criterion", "unit"]
+    for position, (_, indicator) in enumerate(CRITERIA.indicators):
+        assert all(name.startswith(f"indicator {position} ") and {"indicator": indicator.id} in rule["all"][0]["m"]["$and"]
+                   for name, rule in rulesets[f"indicator {position}"].items())
     # Conditions carry only typed values: strings for kind/indicator/category, floats for numbers.
     for rule in definition.values():
         for condition in rule["all"][0]["m"]["$and"]:
@@ -48,7 +58,7 @@ def test_one_rule_per_band_per_empty_denominator_per_outcome_all_from_the_yaml()
 
 
 def test_each_category_threshold_is_compiled_into_its_rules():
-    definition, _ = rules.compile_ruleset(CRITERIA)
+    definition = flat(rules.compile_rulesets(CRITERIA)[0])
     for category in CRITERIA.categories:
         conditions = definition[f"unit {category.id} recognized"]["all"][0]["m"]["$and"]
         assert {"category": category.id} in conditions
@@ -149,7 +159,7 @@ def test_memo_asks_durable_once_per_distinct_value(monkeypatch):
     compiled = rules.CompiledRules(CRITERIA)
     posted = []
     original = compiled._post
-    monkeypatch.setattr(compiled, "_post", lambda bodies: posted.append(len(bodies)) or original(bodies))
+    monkeypatch.setattr(compiled, "_post", lambda part, bodies: posted.append(len(bodies)) or original(part, bodies))
     first = compiled.bands([(10, "value", 97.0), (10, "value", 97.0), (10, "value", 91.0)])
     again = compiled.bands([(10, "value", 91.0), (10, "value", 97.0)])
     assert posted == [2]  # two distinct values, one call; the second question is answered from the memo
@@ -159,7 +169,8 @@ def test_memo_asks_durable_once_per_distinct_value(monkeypatch):
 def facts_left(compiled) -> list:
     import json
     import durable_rules_engine
-    return json.loads(durable_rules_engine.get_facts(compiled.handle(), rules.SESSION))
+    return [fact for part in compiled.rulesets
+            for fact in json.loads(durable_rules_engine.get_facts(compiled.handle(part), rules.SESSION))]
 
 
 def test_no_fact_outlives_a_call():
@@ -184,37 +195,39 @@ def test_a_fact_no_rule_matches_is_an_error_and_the_others_leave_nothing_pending
     assert facts_left(compiled) == []
 
 
-def _tampered(edit) -> rules.CompiledRules:
-    """The shipped ruleset with one rule's conditions edited (as a compile bug would), under a fresh name."""
+def _tampered(part: str, edit) -> rules.CompiledRules:
+    """The shipped rulesets with one rule's conditions edited (as a compile bug would), under fresh names."""
     import copy
     import uuid
     compiled = rules.CompiledRules(CRITERIA, memo=False)
-    compiled.definition = copy.deepcopy(compiled.definition)
-    edit(compiled.definition)
-    compiled.name = f"cfc_test_{uuid.uuid4().hex}"
+    compiled.rulesets = copy.deepcopy(compiled.rulesets)
+    edit(compiled.rulesets[part])
+    compiled.names = {name: f"cfc_test_{uuid.uuid4().hex}" for name in compiled.rulesets}
     return compiled
 
 
-@pytest.mark.parametrize("name, widen", [
+@pytest.mark.parametrize("part, name, widen, ask", [
     # The best band of indicator 10 (98 and above) also taking 96 to 98: overlaps the band below.
-    ("indicator 10 band 0", lambda conds: conds.__setitem__(-1, {"$gte": {"value": 96.0}})),
+    ("indicator 10", "indicator 10 band 0", lambda conds: conds.__setitem__(-1, {"$gte": {"value": 96.0}}),
+     lambda compiled: compiled.bands([(10, "value", 99.0)])),
     # A criterion met from 0 points: overlaps "zero".
-    ("criterion met", lambda conds: conds.__setitem__(-1, {"$gte": {"points": 0.0}})),
+    ("criterion", "criterion met", lambda conds: conds.__setitem__(-1, {"$gte": {"points": 0.0}}),
+     lambda compiled: compiled.criteria_outcomes([(True, 20)])),
     # Unit rules: "recognized" without the not_met condition overlaps "criteria not met".
-    ("unit other recognized", lambda conds: conds.pop(-2)),
+    ("unit", "unit other recognized", lambda conds: conds.pop(-2),
+     lambda compiled: compiled.units([(0, 0, "other", 900, 0)])),
 ])
-def test_overlapping_rules_are_refused_before_they_decide_anything(name, widen):
+def test_overlapping_rules_are_refused_before_they_decide_anything(part, name, widen, ask):
     """Asked facts are events, which stop at the first rule they match: an overlap would decide silently, so
     a ruleset is probed (as facts, which reach every rule) when it is created."""
-    def edit(definition):
-        widen(definition[name]["all"][0]["m"]["$and"])
-    compiled = _tampered(edit)
+    compiled = _tampered(part, lambda rulesets: widen(rulesets[name]["all"][0]["m"]["$and"]))
     with pytest.raises(rules.EngineError, match="matched two rules"):
-        compiled.bands([(10, "value", 99.0)])
-    assert compiled.name not in rules._HANDLES  # never used to decide
+        ask(compiled)
+    assert compiled.names[part] not in rules._HANDLES  # never used to decide
 
 
 def test_the_probe_reaches_every_edge_and_the_shipped_rules_pass_it():
+    import json
     compiled = rules.CompiledRules(CRITERIA, memo=False)
     probed = []
     original = rules._post
@@ -226,7 +239,9 @@ def test_the_probe_reaches_every_edge_and_the_shipped_rules_pass_it():
 
     import unittest.mock
     with unittest.mock.patch.object(rules, "_post", spy):
-        compiled._probe(rules._core().create_ruleset(f"cfc_probe_{id(probed)}", __import__("json").dumps(compiled.definition)))
+        for part in ("indicator 10", "unit"):
+            compiled._probe(part, rules._core().create_ruleset(f"cfc_probe_{part}_{id(probed)}",
+                                                                json.dumps(compiled.rulesets[part])))
     assert '{"kind": "measure", "indicator": "%s", "value": 98.0' % CRITERIA.indicators[10][1].id in probed
     assert '{"kind": "measure", "indicator": "%s", "value": 96.5' % CRITERIA.indicators[10][1].id in probed
     threshold = CRITERIA.category_by_id["other"].threshold
@@ -302,7 +317,7 @@ def test_facts_are_written_as_the_json_the_rules_expect(monkeypatch):
     compiled = rules.CompiledRules(CRITERIA, memo=False)
     posted = []
     original = compiled._post
-    monkeypatch.setattr(compiled, "_post", lambda bodies: posted.extend(bodies) or original(bodies))
+    monkeypatch.setattr(compiled, "_post", lambda part, bodies: posted.extend(bodies) or original(part, bodies))
     compiled.bands([(0, "value", 1.0), (10, "value", 97.25), (5, "empty", None), (3, "unscored", None)])
     compiled.criteria_outcomes([(True, 70), (False, 0)])
     compiled.units([(0, 0, "other", 1000, 0), (2, 1, None, 0, 13)])

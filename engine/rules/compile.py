@@ -1,17 +1,20 @@
-"""The only module that touches durable_rules: compile a criteria set into one ruleset that decides everything
-the law decides, and ask it.
+"""The only module that touches durable_rules: compile a criteria set into the rulesets that decide everything
+the law decides, and ask them.
 
-The ruleset has three layers of rules, each over its own kind of fact; Python computes measures and sums
-between them and never decides:
+There are three layers of rules, each over its own kind of fact; Python computes measures and sums between
+them and never decides:
 
-- indicator facts (an indicator's measure, or that its denominator is empty, or that it is unscored): one
-  rule per band on the measure's interval, one per indicator for an empty denominator (its declared policy),
-  one for unscored (a missing or invalid input gives no points). The rule's action carries the band and its
-  points, compiled from the YAML.
+- indicator facts (an indicator's measure, or that its denominator is empty, or that it is unscored), one
+  ruleset per indicator: one rule per band on the measure's interval, one for an empty denominator (its
+  declared policy), one for unscored (a missing or invalid input gives no points). The rule's action carries
+  the band and its points, compiled from the YAML.
 - criterion facts (a criterion's points, and whether every indicator was scored): met, zero, below the
   minimum, or unscored, by the recognition section's minimum per criterion.
 - unit facts (data errors, unscored indicators, category, total, criteria not met): invalid, incomplete,
   recognised or not — one rule per category with its threshold compiled into the condition.
+
+The criteria and the units each have a ruleset too. Each fact is asked of the one ruleset that can decide it,
+so durable tests it against a handful of rules, not all of them.
 
 Decisions are memoised per (layer, fact values) for the life of the process: durable decides each distinct
 value once (most counts repeat across a batch) and gaps and plans, which post candidate values through the
@@ -30,7 +33,7 @@ about durable's known behaviour is handled here:
   with its size (padding every fact with every field of every kind doubled it, measured);
 - one session (durable's default, no `sid` in the facts); events leave no state behind a call;
 - no Host: no background dispatch or timer threads, nothing runs outside our own call;
-- ruleset names are a hash of their content, created once per process;
+- ruleset names are a hash of their content, each created once per process;
 - an event stops at the first rule it matches, so overlapping rules would decide silently: when a ruleset is
   created, probe facts (which reach every rule they match) at every edge of every condition and between them
   must each match at most one rule, or EngineError (see _probe);
@@ -109,12 +112,15 @@ def _rule(*conditions: dict) -> dict:
     return {"all": [{"m": {"$and": list(conditions)}}], "cap": CHUNK}
 
 
-def compile_ruleset(criteria: CriteriaSet) -> tuple[dict[str, dict], dict[str, Any]]:
-    """durable's JSON ruleset form (rule name -> {"all": [condition]}) and what each rule decides (its
-    action's payload, attached at registration)."""
-    rules: dict[str, dict] = {}
+def compile_rulesets(criteria: CriteriaSet) -> tuple[dict[str, dict[str, dict]], dict[str, Any]]:
+    """durable's JSON rulesets, one per question (ruleset -> rule name -> {"all": [condition]}): each
+    indicator's bands ("indicator 3"), a criterion's outcome ("criterion"), a unit's decision ("unit"); and what
+    each rule decides (rule names are unique across them). A fact is asked of the one ruleset that can decide it:
+    one ruleset holding every rule tested each fact against all of them (4.2 µs per fact against 2.5, measured)."""
+    rulesets: dict[str, dict[str, dict]] = {}
     decides: dict[str, Any] = {}
     for position, (_, indicator) in enumerate(criteria.indicators):
+        rules = rulesets[f"indicator {position}"] = {}
         same = {"indicator": indicator.id}
         for band_index, band in enumerate(indicator.scoring.bands):
             name = f"indicator {position} band {band_index}"
@@ -125,10 +131,12 @@ def compile_ruleset(criteria: CriteriaSet) -> tuple[dict[str, dict], dict[str, A
             name = f"indicator {position} empty"
             rules[name] = _rule({"kind": "empty"}, same)
             decides[name] = BandDecision(band_index, indicator.scoring.bands[band_index].points)
-    rules["unscored"] = _rule({"kind": "unscored"})  # a missing or invalid input: the indicator gives no points
-    decides["unscored"] = BandDecision(None, None)
+        name = f"indicator {position} unscored"  # a missing or invalid input: the indicator gives no points
+        rules[name] = _rule({"kind": "unscored"}, same)
+        decides[name] = BandDecision(None, None)
 
     minimum = float(criteria.recognition.min_points_per_criterion)
+    rules = rulesets["criterion"] = {}
     criterion = ({"kind": "criterion"},)
     rules["criterion met"] = _rule(*criterion, {"complete": 1.0}, {"$gte": {"points": minimum}})
     rules["criterion zero"] = _rule(*criterion, {"complete": 1.0}, {"$lt": {"points": minimum}}, {"points": 0.0})
@@ -137,6 +145,7 @@ def compile_ruleset(criteria: CriteriaSet) -> tuple[dict[str, dict], dict[str, A
     rules["criterion unscored"] = _rule(*criterion, {"complete": 0.0})
     decides.update({f"criterion {o.replace('_', ' ')}": o for o in CRITERION_OUTCOMES})
 
+    rules = rulesets["unit"] = {}
     unit = ({"kind": "unit"},)
     decided = (*unit, {"errors": 0.0}, {"unscored": 0.0})
     rules["unit invalid"] = _rule(*unit, {"$gt": {"errors": 0.0}})
@@ -155,28 +164,30 @@ def compile_ruleset(criteria: CriteriaSet) -> tuple[dict[str, dict], dict[str, A
         decides[f"{name} recognized"] = UnitDecision("recognized", False)
         decides[f"{name} criteria not met"] = UnitDecision("not_recognized", False)
         decides[f"{name} below threshold"] = UnitDecision("not_recognized", True)
-    return rules, decides
+    return rulesets, decides
 
 
 class CompiledRules:
-    """A criteria set's ruleset, registered once in this process's durable host, and its memoised answers."""
+    """A criteria set's rulesets, each registered once in this process's durable core, and their memoised answers."""
 
     def __init__(self, criteria: CriteriaSet, memo: bool = True):
         self.criteria = criteria
-        self.definition, self.decides = compile_ruleset(criteria)
-        digest = hashlib.sha256(json.dumps(self.definition, sort_keys=True).encode()).hexdigest()
-        self.name = f"cfc_{digest[:16]}"
+        self.rulesets, self.decides = compile_rulesets(criteria)
+        self.names = {part: _name(rules) for part, rules in self.rulesets.items()}  # durable's, per ruleset
+        self.name = _name(self.rulesets)
         self.memo = memo
         self._memos: dict[str, dict] = {"indicator": {}, "criterion": {}, "unit": {}}
         self.cleared = dict.fromkeys(self._memos, 0)  # times each memo started again (what callers keep is stale)
         self._ids = [indicator.id for _, indicator in criteria.indicators]
 
-    def handle(self) -> int:
-        if self.name not in _HANDLES:
-            handle = _core().create_ruleset(self.name, json.dumps(self.definition))
-            self._probe(handle)
-            _HANDLES[self.name] = handle
-        return _HANDLES[self.name]
+    def handle(self, part: str) -> int:
+        """durable's handle of one of the rulesets (see compile_rulesets), created and probed on first use."""
+        name = self.names[part]
+        if name not in _HANDLES:
+            handle = _core().create_ruleset(name, json.dumps(self.rulesets[part]))
+            self._probe(part, handle)
+            _HANDLES[name] = handle
+        return _HANDLES[name]
 
     # ------------------------------------------------------------------ the three questions
 
@@ -210,29 +221,32 @@ class CompiledRules:
         return [{state: f'{{"kind": "{kind}", "indicator": {json.dumps(indicator_id)}, "value": '
                  for state, kind in kinds.items()} for indicator_id in self._ids]
 
-    def _probe(self, handle: int) -> None:
-        """Check that no two rules overlap, once per ruleset, before it decides anything. Every condition is
+    def _probe(self, part: str, handle: int) -> None:
+        """Check that no two rules of a ruleset overlap, once, before it decides anything. Every condition is
         an interval of one field (or an equality), so two rules overlap only if they share an edge of one of
         them or the stretch between two neighbouring edges: probing each edge, each midpoint between edges and
         a value beyond both ends of every field, as facts (which reach every rule they match), finds any
         overlap. Probes that match no rule are fine here (a yes/no measure of 2; an unknown category): what
         is asked is checked for that on every call."""
-        probes = []
-        for position, (_, indicator) in enumerate(self.criteria.indicators):
-            for value in _around(float(edge) for interval in indicator.intervals
-                                 for edge in (interval.low, interval.high) if edge is not None):
-                probes.append(self._indicator_fact((position, "value", value)))
+        if part.startswith("indicator "):
+            position = int(part.split()[1])
+            indicator = self.criteria.indicators[position][1]
+            probes = [self._indicator_fact((position, "value", value))
+                      for value in _around(float(edge) for interval in indicator.intervals
+                                           for edge in (interval.low, interval.high) if edge is not None)]
             probes += [self._indicator_fact((position, "empty", None)), self._indicator_fact((position, "unscored", None))]
-        minimum = self.criteria.recognition.min_points_per_criterion
-        top = max(criterion.max_points for criterion in self.criteria.criteria)
-        probes += [_criterion_fact((complete, points)) for complete in (True, False)
-                   for points in _around([0, minimum, top])]
-        categories = [category.id for category in self.criteria.categories] + [None]
-        totals = _around([0, self.criteria.instrument.total_points,
-                          *(category.threshold for category in self.criteria.categories)])
-        probes += [_unit_fact((errors, unscored, category, total, not_met)) for errors in _around([0])
-                   for unscored in _around([0]) for category in categories for total in totals
-                   for not_met in _around([0])]
+        elif part == "criterion":
+            minimum = self.criteria.recognition.min_points_per_criterion
+            top = max(criterion.max_points for criterion in self.criteria.criteria)
+            probes = [_criterion_fact((complete, points)) for complete in (True, False)
+                      for points in _around([0, minimum, top])]
+        else:
+            categories = [category.id for category in self.criteria.categories] + [None]
+            totals = _around([0, self.criteria.instrument.total_points,
+                              *(category.threshold for category in self.criteria.categories)])
+            probes = [_unit_fact((errors, unscored, category, total, not_met)) for errors in _around([0])
+                      for unscored in _around([0]) for category in categories for total in totals
+                      for not_met in _around([0])]
         _post(self.decides, handle, probes, events=False, unmatched_ok=True)
 
     def band_of(self, position: int, value: float) -> BandDecision:
@@ -253,7 +267,7 @@ class CompiledRules:
 
     def _ask(self, layer: str, items: Sequence[tuple], fact) -> list:
         if not self.memo:
-            return self._post([fact(item) for item in items])
+            return self._decide(layer, items, fact)
         memo = self._memos[layer]
         if len(memo) > MEMO_LIMIT:  # cleared before looking: every item asked now is answered below
             memo.clear()
@@ -262,8 +276,21 @@ class CompiledRules:
         if unknown and layer in self._ROWS:
             unknown = self._ROWS[layer](self, unknown)
         if unknown:
-            memo.update(zip(unknown, self._post([fact(item) for item in unknown])))
+            memo.update(zip(unknown, self._decide(layer, unknown, fact)))
         return [memo[item] for item in items]
+
+    def _decide(self, layer: str, items: Sequence[tuple], fact) -> list:
+        """The rules' decision on each item, each asked of its ruleset (an indicator's own, for a band)."""
+        if layer != "indicator":
+            return self._post(layer, [fact(item) for item in items])
+        by_position: dict[int, list[int]] = {}
+        for index, item in enumerate(items):
+            by_position.setdefault(item[0], []).append(index)
+        decisions: list = [None] * len(items)
+        for position, indices in by_position.items():
+            for index, decision in zip(indices, self._post(f"indicator {position}", [fact(items[i]) for i in indices])):
+                decisions[index] = decision
+        return decisions
 
     # Gaps and plans ask about units one candidate at a time. A miss on a decidable unit (no errors, nothing
     # unscored) asks the rules about its whole row at once: every total a unit can score from the lowest asked
@@ -295,11 +322,16 @@ class CompiledRules:
             sums = {total + p for total in sums for p in points}
         return sorted(sums)
 
-    def _post(self, bodies: list[str]) -> list:
-        """Ask the rules about each fact (JSON text without its closing brace; see bands()): the decision of
+    def _post(self, part: str, bodies: list[str]) -> list:
+        """Ask one ruleset about each fact (JSON text without its closing brace; see bands()): the decision of
         the one rule it fires."""
         with _LOCK:
-            return _post(self.decides, self.handle(), bodies)
+            return _post(self.decides, self.handle(part), bodies)
+
+
+def _name(definition: dict) -> str:
+    """A ruleset's name in durable, which can never be redefined in a process: a hash of its content."""
+    return f"cfc_{hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]}"
 
 
 def _criterion_fact(item: tuple[bool, int]) -> str:

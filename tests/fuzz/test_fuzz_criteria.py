@@ -10,7 +10,7 @@ import math
 import yaml
 from hypothesis import given, strategies as st
 
-from engine.rules.compile import compile_ruleset, empty_band
+from engine.rules.compile import compile_rulesets, empty_band
 from engine.criteria.model import CriteriaError, load_criteria
 from engine.rules.evaluate import evaluate_units
 from engine.readers.records import Record
@@ -49,7 +49,7 @@ def _check_accepted(tmp_path_factory, text: str) -> None:
     except CriteriaError as error:
         assert str(path) in str(error)
         return
-    compile_ruleset(criteria)
+    compile_rulesets(criteria)
     for _, indicator in criteria.indicators:
         if indicator.measure.is_rate:
             empty_band(indicator)
