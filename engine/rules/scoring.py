@@ -15,7 +15,8 @@ from engine.criteria.model import CriteriaSet, Criterion, Indicator
 from engine.rules.measures import MeasureValue
 from engine.text import Text
 
-# What each measure state is posted to the rules as: a missing or invalid input leaves the indicator unscored.
+# What each measure state is asked of the rules as (with its value, None unless a value): a missing or invalid
+# input leaves the indicator unscored.
 RULE_STATE = {"value": "value", "empty": "empty", "missing": "unscored", "invalid": "unscored"}
 RESULT_STATE = {"value": "scored", "empty": "empty_denominator", "missing": "missing", "invalid": "invalid"}
 
@@ -41,12 +42,6 @@ def display_measure(indicator: Indicator, value: float | None) -> Text | None:
             _SHOWN.clear()
         shown = _SHOWN[text] = Text.of(text, text)
     return shown
-
-
-def rule_item(position: int, measure: MeasureValue) -> tuple[int, str, float | None]:
-    """The question an indicator's measure asks the rules."""
-    state = RULE_STATE[measure.state]
-    return position, state, measure.value if state == "value" else None
 
 
 def band_wording(indicator: Indicator, measure_state: str, band: int) -> Text:

@@ -22,7 +22,7 @@ from engine.results.model import CriterionResult, Gap, IndicatorResult, Provisio
 from engine.rules.compile import BandDecision, CompiledRules
 from engine.rules.gaps import Reach, band_gap, candidates, event_gap, measure_of, missing_gap
 from engine.rules.measures import MeasureValue, measure_indicator
-from engine.rules.scoring import criterion_result, indicator_result, result_fields, rule_item
+from engine.rules.scoring import RULE_STATE, criterion_result, indicator_result, result_fields
 from engine.units.validate import Unit
 
 # Entries kept per generation of each table (see Table). A view with its results and gap takes a few KB: this
@@ -121,6 +121,8 @@ class Views:
         # Each indicator's inputs read from a unit's values (which hold every declared input) in one call.
         self._readers = [itemgetter(*names) for _, names in self.layout]
         self._single = [len(names) == 1 for _, names in self.layout]
+        self._counts_events = [criteria.input_by_name[indicator.measured_input].role == "event"
+                               for indicator, _ in self.layout]
         self._results: dict[tuple, dict] = {}  # an indicator result's fields fixed by (position, state, band)
         self._reaches: dict[tuple, Reach] = {}  # per (position, denominator, points): see _build
         self._wordings: dict = {}  # gap messages' wording per indicator and band (engine/rules/gaps.py, band_gap)
@@ -192,7 +194,9 @@ class Views:
         measures = [measure_indicator(layout[position][0], layout[position][1],
                                       (inputs,) if single[position] else inputs, invalid)
                     for position, inputs, invalid in keys]
-        decisions = self.rules.bands([rule_item(key[0], measure) for key, measure in zip(keys, measures)])
+        # The question each measure asks the rules: (position, state as the rules name it, value or None).
+        decisions = self.rules.bands([(key[0], RULE_STATE[measure.state], measure.value)
+                                      for key, measure in zip(keys, measures)])
         # Where each measure below its maximum can reach (its Reach: every value a gap or a plan asks about, and
         # the band the rules put it in) depends on its indicator, denominator and points only: worked out once
         # per such shape, the new ones' candidate values asked of the rules in one call.
@@ -238,17 +242,18 @@ class Views:
 
     def _gap(self, position: int, measure: MeasureValue, result: IndicatorResult, reach: Reach | None) -> Gap | None:
         """Every indicator below its maximum, and every indicator that lacks data, has a gap."""
-        number = self.numbers[position]
         if result.state == "missing":
-            return missing_gap(self.criteria, result, number)
+            return missing_gap(self.criteria, result, self.numbers[position])
         if result.points is None or result.points >= result.max_points:
             return None
         wordings = self._wordings
         if len(wordings) >= LIMIT:
             wordings.clear()
-        if self.criteria.input_by_name[measure.indicator.measured_input].role == "event":
-            return event_gap(self.criteria, measure, result, number, wordings)
-        return band_gap(self.criteria, reach, measure, result, number, wordings) if reach is not None else None
+        if self._counts_events[position]:
+            return event_gap(self.criteria, measure, result, self.numbers[position], wordings)
+        if reach is None:
+            return None
+        return band_gap(self.criteria, reach, measure, result, self.numbers[position], wordings)
 
 
 _TABLES: weakref.WeakKeyDictionary[CompiledRules, Views] = weakref.WeakKeyDictionary()
