@@ -13,7 +13,7 @@ and are never changed afterwards: a gap that would flip one unit's decision is c
 from __future__ import annotations
 
 import weakref
-from itertools import islice
+from itertools import chain, islice
 from operator import itemgetter
 from dataclasses import dataclass, field
 
@@ -64,12 +64,22 @@ class Table:
     def resolve(self, keys: list[list], build) -> list[list]:
         """Each row of keys as values. Each distinct key is looked up once (so a key repeated within one batch
         stays young); the missing ones are built together by `build(keys) -> values`."""
-        found = {key: self.get(key) for key in dict.fromkeys(key for row in keys for key in row)}
-        new = [key for key, value in found.items() if value is None]
+        found = dict.fromkeys(chain.from_iterable(keys))
+        old = self.old
+        new = []
+        for key in found:
+            value = old.get(key)
+            if value is None:
+                value = self.get(key)  # young (then promoted), or not known
+                if value is None:
+                    new.append(key)
+                    continue
+            found[key] = value
         if new:
             for key, value in zip(new, build(new)):
                 found[key] = self[key] = value
-        return [[found[key] for key in row] for row in keys]
+        look_up = found.__getitem__
+        return [list(map(look_up, row)) for row in keys]
 
 
 @dataclass(eq=False, slots=True)  # compared and hashed by identity: a tuple of views is a key of the tables below
@@ -130,6 +140,7 @@ class Views:
         self.numbers = [criterion.number for criterion, _ in criteria.indicators]
         # A criterion result's fields its criterion fixes, in the model's order (see criterion_result).
         self._criterion_fields = [criterion_result(criterion, [], 0, "unscored").__dict__ for criterion in criteria.criteria]
+        self._criterion_of = [index for index, (start, end) in enumerate(criteria.criterion_spans) for _ in range(start, end)]
         self._views = Table()
         self._criteria = Table()
         self.plan_options = Table()
@@ -142,8 +153,9 @@ class Views:
         """Each unit's criteria in order: its points, whether every indicator was scored, the outcome the rules
         give that, and its result — shared by every unit whose indicators of that criterion selected the same
         views. New ones are asked of the rules together, in one call."""
-        spans = list(enumerate(self.criteria.criterion_spans))
-        return self._criteria.resolve([[(index, *row[start:end]) for index, (start, end) in spans] for row in rows],
+        # A criterion's key is the tuple of its views (each view belongs to one indicator, so to one criterion).
+        spans = [slice(start, end) for start, end in self.criteria.criterion_spans]
+        return self._criteria.resolve([[views[span] for span in spans] for views in map(tuple, rows)],
                                       self._build_criteria)
 
     def _build_criteria(self, keys: list[tuple]) -> list[CriterionView]:
@@ -153,7 +165,7 @@ class Views:
         for key in keys:
             points = unscored = 0
             results, missing, provisional, gaps = [], (), (), ()
-            for view in key[1:]:
+            for view in key:
                 gained = view.decision.points
                 if gained is None:
                     unscored += 1
@@ -170,8 +182,9 @@ class Views:
         outcomes = self.rules.criteria_outcomes([(unscored == 0, points) for points, unscored, *_ in parts])
         templates = self._criterion_fields
         built = []
+        criterion_of = self._criterion_of
         for key, (points, unscored, results, missing, provisional, gaps), outcome in zip(keys, parts, outcomes):
-            fields = templates[key[0]].copy()
+            fields = templates[criterion_of[key[0].position]].copy()
             fields["points"], fields["complete"], fields["met"] = points, outcome != "unscored", outcome == "met"
             fields["indicators"] = results
             built.append(CriterionView(construct_from(CriterionResult, fields), unscored == 0, points, outcome,
