@@ -44,6 +44,7 @@ about durable's known behaviour is handled here:
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -340,7 +341,12 @@ def _criterion_fact(item: tuple[bool, int]) -> str:
 
 def _unit_fact(item: tuple[int, int, str | None, int, int]) -> str:
     return (f'{{"kind": "unit", "errors": {float(item[0])!r}, "unscored": {float(item[1])!r}, '
-            f'"category": {json.dumps(item[2] or "")}, "total": {float(item[3])!r}, "not_met": {float(item[4])!r}')
+            f'"category": {_json_string(item[2] or "")}, "total": {float(item[3])!r}, "not_met": {float(item[4])!r}')
+
+
+@functools.lru_cache(maxsize=256)  # a criteria set's few category ids, written once each
+def _json_string(text: str) -> str:
+    return json.dumps(text)
 
 
 def _around(edges) -> list[float]:
