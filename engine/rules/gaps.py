@@ -156,20 +156,33 @@ def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorRes
     indicator = measure.indicator
     name = indicator.measured_input
     shown = result.measure_display or Text.of("0/0", "0/0")
-    figures = {"current": measure.inputs[name], "points": result.points, "max": result.max_points}
+    current = measure.inputs[name]
     if memo is not None and shown.vi == shown.en:  # the usual case: a measure is written alike in both languages
-        key = ("event", indicator.id, result.band.vi, result.band.en)  # worded once per indicator and band
-        wording = memo.get(key)
-        if wording is None:
-            wording = memo[key] = Wording("gap_event", **_event_texts(criteria, indicator, result))
-        message = wording.fill(measure=shown.vi, **figures)
-    else:
-        message = both("gap_event", figures, measure=shown, **_event_texts(criteria, indicator, result))
-    return construct(
-        Gap, criterion=criterion, indicator=indicator.id, indicator_name=indicator.name, kind="event",
-        current_points=result.points, next_points=None, points_gain=None, current_measure=result.measure_display,
-        target=None, input=name, current_value=measure.inputs[name], target_value=None, change=None,
-        message=message, flips_decision=False, status=result.status)
+        # Worded once per indicator and band, with the gap's fields that those fix.
+        key = ("event", indicator.id, result.band.vi, result.band.en)
+        known = memo.get(key)
+        if known is None:
+            known = memo[key] = (Wording("gap_event", **_event_texts(criteria, indicator, result)),
+                                 _event_fields(indicator, result, criterion, None))
+        wording, fixed = known
+        fields = fixed.copy()
+        fields["current_measure"], fields["current_value"] = result.measure_display, current
+        fields["message"] = wording.fill(current=current, measure=shown.vi, points=result.points,
+                                         max=result.max_points)
+        return construct_from(Gap, fields)
+    figures = {"current": current, "points": result.points, "max": result.max_points}
+    message = both("gap_event", figures, measure=shown, **_event_texts(criteria, indicator, result))
+    fields = _event_fields(indicator, result, criterion, message)
+    fields["current_measure"], fields["current_value"] = result.measure_display, current
+    return construct_from(Gap, fields)
+
+
+def _event_fields(indicator: Indicator, result: IndicatorResult, criterion: int, message: Text | None) -> dict:
+    """An event gap's fields, in the model's order: its unit's measure and value are filled per gap."""
+    return {"criterion": criterion, "indicator": indicator.id, "indicator_name": indicator.name, "kind": "event",
+            "current_points": result.points, "next_points": None, "points_gain": None, "current_measure": None,
+            "target": None, "input": indicator.measured_input, "current_value": None, "target_value": None,
+            "change": None, "message": message, "flips_decision": False, "status": result.status}
 
 
 def _event_texts(criteria: CriteriaSet, indicator: Indicator, result: IndicatorResult) -> dict[str, Text]:

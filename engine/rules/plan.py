@@ -250,31 +250,35 @@ def _blocks(criteria: CriteriaSet, scored: Scored, numbers: list[int], best_poin
             outcomes: list[str], memo: dict) -> list[PlanBlock]:
     """What stays short even at best: each indicator below its maximum that no action can raise further,
     said against its criterion (stays at 0) or the threshold (the total it caps)."""
-    unmet = {criterion.number for criterion, outcome in zip(criteria.criteria, outcomes) if outcome != "met"}
+    # The criteria that cannot be met are the blockers: say those first and only (their indicators are read, in
+    # order); when every criterion can be met, each indicator that caps the total.
+    unmet = [index for index, outcome in enumerate(outcomes) if outcome != "met"]
+    positions = ([p for index in unmet for p in range(*criteria.criterion_spans[index])] if unmet
+                 else range(len(best_points)))
     best_total = sum(best_points)
     threshold = criteria.category_by_id[scored.category].threshold
     blocks = []
-    for position, (measure, number) in enumerate(zip(scored.measures, numbers)):
+    for position in positions:
+        measure = scored.measures[position]
         indicator = measure.indicator
-        decision = scored.decisions[position]
         if best_points[position] >= indicator.max_points:
             continue
-        if unmet and number not in unmet:
-            continue  # the criteria that cannot be met are the blockers; say those first and only
-        # A block is said from its indicator's view and the unit's figures that its sentence names: built once
-        # per such key and shared (keys start with the view, so they never equal an input's options key, which
-        # starts with the input's name; the view alone keys why it cannot gain).
-        view = scored.views[position]
+        # A block is said from what its sentence names: why the indicator cannot gain (its state, band and
+        # current value) and the unit's figures; built once per such key and shared. (Keys start with the
+        # position, so they never equal an input's options key, which starts with the input's name.)
+        decision = scored.decisions[position]
+        number = numbers[position]
+        why_key = (position, measure.state, decision.band, measure.inputs.get(indicator.measured_input))
         lost = indicator.max_points - best_points[position]
-        key = (view, "zero", lost) if number in unmet else (view, "short", lost, best_total, threshold)
+        key = (*why_key, "zero", lost) if unmet else (*why_key, "short", lost, best_total, threshold)
         block = memo.get(key)
         if block is None:
-            why = memo.get((view,))
+            why = memo.get(why_key)
             if why is None:
-                why = memo[(view,)] = _why(criteria, measure, decision)
+                why = memo[why_key] = _why(criteria, measure, decision)
             params = {"number": number, "indicator": indicator.id, "lost": lost, "best": best_total,
                       "threshold": threshold}
-            message = "plan_block_zero" if number in unmet else "plan_block_short"
+            message = "plan_block_zero" if unmet else "plan_block_short"
             block = memo[key] = construct(PlanBlock, criterion=number, indicator=indicator.id,
                                           reason=both(message, params, why=why, name=indicator.name))
         blocks.append(block)

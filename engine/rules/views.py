@@ -234,8 +234,8 @@ class Views:
             fixed, provisional = self._fixed(position, measure.state, decision.band)
             result = indicator_result(measure, decision, fixed)
             reach = reaches[shape] if shape is not None else None
-            built.append(IndicatorView(position, measure, decision, result, self._gap(position, measure, result, reach),
-                                       provisional, reach))
+            gap = self._gap(position, measure, decision.points, result, reach)
+            built.append(IndicatorView(position, measure, decision, result, gap, provisional, reach))
         return built
 
     def _fixed(self, position: int, state: str, band: int | None) -> tuple[dict, ProvisionalUse | None]:
@@ -253,11 +253,12 @@ class Views:
             known = self._results[key] = (fixed, provisional)
         return known
 
-    def _gap(self, position: int, measure: MeasureValue, result: IndicatorResult, reach: Reach | None) -> Gap | None:
+    def _gap(self, position: int, measure: MeasureValue, points: int | None, result: IndicatorResult,
+             reach: Reach | None) -> Gap | None:
         """Every indicator below its maximum, and every indicator that lacks data, has a gap."""
-        if result.state == "missing":
+        if measure.state == "missing":
             return missing_gap(self.criteria, result, self.numbers[position])
-        if result.points is None or result.points >= result.max_points:
+        if points is None or points >= measure.indicator.max_points:
             return None
         wordings = self._wordings
         if len(wordings) >= LIMIT:
