@@ -59,7 +59,7 @@ def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored
     for name, positions in criteria.action_positions.items():
         if len(positions) == 1:
             view = views[positions[0]]
-            if view.measure.state != "value" or view.decision.points >= view.measure.indicator.max_points:
+            if view.reach is None:
                 continue  # no better band to reach: no candidate value, no option (most indicators of a unit)
             kept = view.options
             if kept is None:
@@ -71,12 +71,38 @@ def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored
     return out
 
 
+def best_gains(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, memo: dict) -> list[tuple]:
+    """The gains (per indicator) of each action input's best change: what a plan can reach at most, before any
+    search. An input that moves one indicator needs no options for this (the changes of its indicator's Reach
+    say it, whatever its current value): a unit whose plan is blocked never builds them."""
+    out = []
+    views = scored.views
+    for name, positions in criteria.action_positions.items():
+        if len(positions) == 1:
+            view = views[positions[0]]
+            if view.reach is None:
+                continue  # no better band to reach: no candidate value (most indicators of a unit)
+            changes = _single_changes(view)
+            if changes:
+                out.append(max(changes, key=lambda change: change[3])[1])
+        else:
+            kept = _options(name, rules, scored, positions, memo)
+            if kept:
+                out.append(kept[-1].gains)
+    return out
+
+
+def _single_changes(view) -> list[tuple]:
+    """_changes of the input of a view's indicator, when it moves that indicator alone: from its Reach."""
+    reach = view.reach
+    if reach.changes is None:
+        reach.changes = _reach_changes(reach, view.position, view.decision.points)
+    return reach.changes
+
+
 def _options(name: str, rules: CompiledRules, scored: Scored, positions: list[int], memo: dict) -> list[Option]:
     if len(positions) == 1:  # its indicator's Reach has the candidates and their bands
-        reach = scored.views[positions[0]].reach
-        if reach.changes is None:
-            reach.changes = _reach_changes(reach, positions[0], scored.decisions[positions[0]].points)
-        changes = reach.changes
+        changes = _single_changes(scored.views[positions[0]])
     else:
         key = (name, *[scored.views[p].shape for p in positions])
         changes = memo.get(key)
@@ -212,17 +238,16 @@ def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbe
             reason=both("plan_block_missing", inputs=_labels(criteria, m.missing)))
             for m, number in zip(scored.measures, numbers) if m.state == "missing"]
         return construct(Plan, reaches_recognition=False, changes=[], blocked_by=blocks)
-    options = options_by_input(criteria, rules, scored, memo)
-    groups = sorted(options.values(), key=lambda group: -group[-1].gain)
     points = [p or 0 for p in scored.points]
     best_points = list(points)
-    for group in groups:
-        for position, gain in group[-1].gains:
+    for gains in best_gains(criteria, rules, scored, memo):
+        for position, gain in gains:
             best_points[position] += gain
     outcomes, decision = decide_unit(rules, criteria, best_points, scored.errors, scored.category)
     if decision.status != "recognized":
         return construct(Plan, reaches_recognition=False, changes=[],
                          blocked_by=_blocks(criteria, scored, numbers, best_points, outcomes, memo))
+    groups = sorted(options_by_input(criteria, rules, scored, memo).values(), key=lambda group: -group[-1].gain)
     criterion_index = {criterion.number: index for index, criterion in enumerate(criteria.criteria)}
     search = _Search(criteria, rules, scored, groups, [criterion_index[number] for number in numbers])
     search.run(list(points))
