@@ -273,6 +273,10 @@ class CompiledRules:
         if len(memo) > MEMO_LIMIT:  # cleared before looking: every item asked now is answered below
             memo.clear()
             self.cleared[layer] += 1
+        try:
+            return [memo[item] for item in items]  # the usual case for criteria and units: all known
+        except KeyError:
+            pass
         unknown = list(dict.fromkeys(item for item in items if item not in memo))
         if unknown and layer in self._ROWS:
             unknown = self._ROWS[layer](self, unknown)

@@ -90,8 +90,8 @@ def decide_unit(rules: CompiledRules, criteria: CriteriaSet, points: Sequence[in
     decision (what a plan candidate is checked against)."""
     sums = criterion_sums(criteria, points)
     outcomes = rules.criteria_outcomes(sums)
-    unscored = sum(1 for p in points if p is None)
-    not_met = sum(1 for outcome in outcomes if outcome != "met")
+    unscored = list(points).count(None)
+    not_met = len(outcomes) - outcomes.count("met")
     decision = rules.units([(errors, unscored, category, sum(total for _, total in sums), not_met)])[0]
     return outcomes, decision
 
