@@ -232,10 +232,10 @@ def test_the_probe_reaches_every_edge_and_the_shipped_rules_pass_it():
     probed = []
     original = rules._post
 
-    def spy(decides, handle, bodies, events=True, unmatched_ok=False):
+    def spy(decides, handle, bodies, events=True, unmatched_ok=False, chunk=rules.CHUNK):
         if not events:
             probed.extend(bodies)
-        return original(decides, handle, bodies, events, unmatched_ok)
+        return original(decides, handle, bodies, events, unmatched_ok, chunk)
 
     import unittest.mock
     with unittest.mock.patch.object(rules, "_post", spy):

@@ -59,6 +59,7 @@ from engine.criteria.model import CriteriaSet, Indicator
 
 SESSION = "0"  # durable's default session: facts name none
 CHUNK = 2000
+PROBE_CHUNK = 100  # probes are facts, stored until retracted: durable keeps the memory a chunk took (6.5 MB at 972)
 MEMO_LIMIT = 100_000  # decisions kept per layer (~15 MB); past it the memo starts again (bounded memory at any size)
 _LOCK = threading.Lock()
 # A worker process is a fork (engine/batch.py): the lock is held across the fork, so the durable core is never
@@ -248,7 +249,7 @@ class CompiledRules:
             probes = [_unit_fact((errors, unscored, category, total, not_met)) for errors in _around([0])
                       for unscored in _around([0]) for category in categories for total in totals
                       for not_met in _around([0])]
-        _post(self.decides, handle, probes, events=False, unmatched_ok=True)
+        _post(self.decides, handle, probes, events=False, unmatched_ok=True, chunk=PROBE_CHUNK)
 
     def band_of(self, position: int, value: float) -> BandDecision:
         """bands() for one measure value (gaps and plans ask one candidate at a time)."""
@@ -359,14 +360,16 @@ def _around(edges) -> list[float]:
     return [*edges, *((low + high) / 2 for low, high in zip(edges, edges[1:])), edges[0] - 1, edges[-1] + 1]
 
 
-def _post(decides: dict, handle: int, bodies: list[str], events: bool = True, unmatched_ok: bool = False) -> list:
+def _post(decides: dict, handle: int, bodies: list[str], events: bool = True, unmatched_ok: bool = False,
+          chunk: int = CHUNK) -> list:
     """Assert the bodies (as events, or as facts retracted afterwards) and read the rule each fires: its
     decision, in order. Call under _LOCK. A body two rules match, or (unless `unmatched_ok`, where it stays
     None) one no rule matches, raises EngineError."""
     core = _core()
     decisions: list = [None] * len(bodies)
-    for start in range(0, len(bodies), CHUNK):
-        chunk = bodies[start:start + CHUNK]
+    size = chunk
+    for start in range(0, len(bodies), size):
+        chunk = bodies[start:start + size]
         text = "[" + ", ".join(f'{body}, "id": "{start + offset}"}}' for offset, body in enumerate(chunk)) + "]"
         if events:
             fired = _fire(core, handle, core.assert_events(handle, text)[1])
