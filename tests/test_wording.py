@@ -39,3 +39,25 @@ def test_percent_signs_and_conversions_stay_as_both_words_them():
     converted = Wording("not_whole_number", input=label)  # its figure is written {value!r}: format_map fills it
     assert not converted.plain
     assert converted.fill(value="1,5") == both("not_whole_number", {"value": "1,5"}, input=label)
+
+
+def test_figures_are_filled_by_position_when_both_languages_order_them_alike_and_by_name_otherwise():
+    label = Text.of("Số trẻ em", "Children")
+    ordered = Wording("gap_rate_more", unit=label, bound=label, numerator=label, input=label)
+    assert ordered.figures is not None  # {count} … {current} → {target} … {gain} in both languages
+    figures = {"count": 7, "current": 90, "target": 97, "gain": 20}
+    assert ordered.fill(**figures) == both("gap_rate_more", figures, unit=label, bound=label, numerator=label,
+                                           input=label)
+    assert ordered.fill(**figures).vi.startswith("cần thêm 7 ")
+    reordered = [key for key, (vi, en) in CATALOG.items()
+                 if FIELDS[key] and _order(vi) != _order(en) and Wording(key).plain]
+    assert reordered  # the catalog has both kinds, so the property test above draws from both
+    key = reordered[0]
+    by_name = Wording(key)
+    assert by_name.figures is None
+    values = {name: f"<{name}>" for name in FIELDS[key]}
+    assert by_name.fill(**values) == both(key, values)
+
+
+def _order(template: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
