@@ -303,6 +303,26 @@ def test_the_quick_scanner_leaves_anything_else_to_the_parser(tmp_path, unusual)
     assert_same_cells(path)
 
 
+@pytest.mark.parametrize("control", ["\x01", "\x0b", "\x1f", "\x00"])
+def test_a_control_character_is_left_to_the_parser_which_refuses_the_file(tmp_path, control):
+    head = '<row r="1"><c r="A1" t="inlineStr"><is><t>unit_code</t></is></c></row>'
+    path = handmade(tmp_path / "control.xlsx", [head + f'<row r="2"><c r="A2" t="inlineStr"><is><t>a{control}b</t></is></c></row>'],
+                    STRINGS)
+    assert scanned(path) == [False]
+    with pytest.raises(InputFileError) as refused:
+        read_records(path)
+    assert "control.xlsx" in str(refused.value)
+
+
+def test_tabs_and_line_feeds_in_text_are_read_by_the_quick_scanner(tmp_path):
+    head = '<row r="1"><c r="A1" t="inlineStr"><is><t>unit_code</t></is></c></row>'
+    path = handmade(tmp_path / "tabs.xlsx", [head + '<row r="2"><c r="A2" t="inlineStr"><is><t>a\tb\nc</t></is></c></row>'],
+                    STRINGS)
+    assert scanned(path) == [True]
+    assert_same_cells(path)
+    assert streamed_sheets(path)["Trang 1"][0][1] == ["a\tb\nc"]
+
+
 def rewritten(path: Path, part: str, old: bytes, new: bytes) -> Path:
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}

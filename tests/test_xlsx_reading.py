@@ -34,6 +34,14 @@ def test_values_and_cells_match_openpyxl_wherever_the_table_starts(tmp_path):
     records = read_records(path, CRITERIA)
     assert [r.number for r in records] == [6, 7]
     assert records[0].cells["births"] == "E6" and records[1].cells["unit_code"] == "C7"
+    # Each row's cells are written out when asked, from letters shared by the sheet's rows: the same mapping a
+    # dict would be, on both sides of a worker's pipe.
+    import pickle
+    assert dict(records[1].cells) == {name: f"{letter}7" for name, letter in zip(names, "CDEFGH")}
+    assert records[1].cells.get("births") == "E7" and records[1].cells.get("nothing") is None
+    assert records[0].cells.letters is records[1].cells.letters
+    again = pickle.loads(pickle.dumps(records))
+    assert [dict(r.cells) for r in again] == [dict(r.cells) for r in records] and again[1].cells == records[1].cells
     assert records[0].data["births_registered"] == 41  # Excel's 41.0 is the count 41
     assert records[0].data["period"] == "2024-12-31" and records[0].data["staff_assigned"] is True
     assert records[1].data["births"] == 12.5 and records[1].data["births_registered"] is None

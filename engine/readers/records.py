@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -30,7 +31,7 @@ class Record:
     data: dict[str, Any]
     problems: list[DataError] = field(default_factory=list)  # found before validation: extra cells, duplicates
     sheet: str | None = None  # the workbook sheet a spreadsheet record came from
-    cells: dict[str, str] = field(default_factory=dict)  # spreadsheets: input → the cell holding it ("H7")
+    cells: Mapping[str, str] = field(default_factory=dict)  # spreadsheets: input → the cell holding it ("H7")
 
     def where(self, lang: str = "en") -> str:
         place = self.source
@@ -47,6 +48,29 @@ class Record:
 
     def same_place(self, other: "Record") -> bool:
         return (self.source, self.sheet, self.kind, self.number) == (other.source, other.sheet, other.kind, other.number)
+
+
+class RowCells(Mapping):
+    """The cell holding each input of one row of a table: its column's letters (shared by every row of the
+    sheet) and the row's number, written out only when asked (an error names one; most rows never need any, and
+    a national workbook has 600,000 cells)."""
+
+    __slots__ = ("letters", "number")
+
+    def __init__(self, letters: dict[str, str], number: int):
+        self.letters, self.number = letters, number
+
+    def __getitem__(self, key: str) -> str:
+        return f"{self.letters[key]}{self.number}"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.letters)
+
+    def __len__(self) -> int:
+        return len(self.letters)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 # ---------------------------------------------------------------- warnings and reading options

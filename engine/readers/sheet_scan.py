@@ -26,7 +26,10 @@ ROW = re.compile(rb'<row r="([0-9]{1,7})"' + ATTRIBUTES + rb'(?:/>|>((?:' + re.s
 # Anything whose meaning the scanner would have to work out: then the XML parser reads the sheet. Searched as
 # plain bytes first (C speed); the references, common (openpyxl writes "ã" as &#227;), are checked by a regex.
 UNUSUAL_BYTES = (b"<!", b"<?", b"xmlns", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
-CONTROL = re.compile(rb'[\x00-\x08\x0b\x0c\x0e-\x1f\r]')
+# Control characters (every byte under 32 but tab and line feed; carriage returns too, which XML changes): the
+# text is mapped through CONTROL, which sends each of them to 0 and every other byte to 1 (a tenth of a regex
+# search's time), and 0 is looked for.
+CONTROL = bytes(0 if byte < 32 and byte not in (9, 10) else 1 for byte in range(256))
 BAD_REFERENCE = re.compile(rb'&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)')
 ENTITY = re.compile(r"&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -55,7 +58,7 @@ def scanned_rows(source: BinaryIO, columns: dict[bytes, int]) -> Iterator[tuple[
         end = buffer.find(b"</sheetData>")
         cut = end if end >= 0 else buffer.rfind(b"</row>") + len(b"</row>") if b"</row>" in buffer else 0
         body, buffer = buffer[:cut], buffer[cut:]
-        if any(text in body for text in UNUSUAL_BYTES) or CONTROL.search(body) \
+        if any(text in body for text in UNUSUAL_BYTES) or b"\0" in body.translate(CONTROL) \
                 or (b"&" in body and BAD_REFERENCE.search(body)):
             raise Unusual
         yield from _rows(body, columns)

@@ -29,7 +29,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from engine.criteria.model import CriteriaSet
 from engine import limits
 from engine.criteria.model import default_criteria
-from engine.readers.records import DataError, InputFileError, Record, read_options, row_place, warn
+from engine.readers.records import DataError, InputFileError, Record, RowCells, read_options, row_place, warn
 from engine.readers.rows import blank, skipped_kind
 from engine.readers.sheet_cells import Workbook
 from engine.messages import Message, counted, os_reason
@@ -259,7 +259,7 @@ def _read_table(source: str, title: str, grid: list[list], formulas: set[tuple[i
         columns[column] = key
     records = []
     blank_run: list[int] = []
-    letters = {column: get_column_letter(column + 1) for column in columns}
+    letters = {key: get_column_letter(column + 1) for column, key in columns.items()}
     for index in range(block[-1] + 1, len(grid)):
         row, number = grid[index], index + 1
         data = {key: cell_value(row[column]) if column < len(row) else None for column, key in columns.items()}
@@ -275,8 +275,7 @@ def _read_table(source: str, title: str, grid: list[list], formulas: set[tuple[i
         if kind is not None:
             _warn_rows(source, title, [number], f"skipped_{kind}")
             continue
-        record = Record(source, "row", number, data, sheet=title,
-                        cells={key: f"{letters[column]}{number}" for column, key in columns.items()})
+        record = Record(source, "row", number, data, sheet=title, cells=RowCells(letters, number))
         for key in pending:
             _formula_without_value(record, key, title)
         records.append(record)
