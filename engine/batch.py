@@ -248,7 +248,13 @@ class _Worker:
 
     def give(self, first: int, chunk: list[Record], retry: bool) -> None:
         self.held.append((first, chunk, retry))
-        self.connection.send((first, chunk))
+        try:
+            self.connection.send((first, chunk))
+        except (BrokenPipeError, ConnectionResetError):
+            # It died since the parent last looked (killed, crashed): the chunk stays held, the parent's wait
+            # sees the death, and what it held is given again. (Left to rise, this error reached the command as
+            # "the reader of stdout went away": exit 141, the rest of the output lost.)
+            pass
 
     def stop(self) -> None:
         self.connection.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -115,6 +117,46 @@ def test_a_forked_worker_never_writes_what_its_parent_had_buffered(tmp_path, mon
         assert worker.process.exitcode == 0
     stdout.close()
     assert target.read_text(encoding="utf-8") == "written before the worker started\nwritten after\n"
+
+
+def test_giving_a_chunk_to_a_worker_that_has_just_died_keeps_the_chunk_for_the_next_one():
+    import multiprocessing
+    from engine.readers import read_records
+    context = multiprocessing.get_context("fork")
+    job = batch.Job(CRITERIA.source, "json", "en", False)
+    worker = batch._Worker(context, job, batch.TASK, [])
+    os.kill(worker.process.pid, signal.SIGKILL)
+    worker.process.join(timeout=60)
+    chunk = list(read_records(SAMPLE))[:2]
+    for first in range(0, 400, 2):  # past the pipe's buffer: a send that blocked would hang, one that raised fails
+        worker.give(first, chunk, retry=False)
+    assert len(worker.held) == 200 and worker.held[0][1] == chunk
+    kind, why = batch._reply(worker)
+    assert kind == "died" and "SIGKILL" in why
+    worker.stop()
+
+
+def test_a_worker_dying_while_the_parent_sends_it_work_loses_nothing(small_chunks, monkeypatch):
+    """The parent fills a worker's queue before it looks for deaths: a worker killed in between breaks the pipe
+    under the parent's send (found by the fault suite as an exit 141 with the output cut short). Here two
+    workers are killed just before the parent sends them their next chunk."""
+    monkeypatch.setattr(batch, "CHUNK", 2)
+    alone, _ = run([SAMPLE], jobs=1)
+    original = batch._Worker.give
+    dying = {"left": 2}
+
+    def give(self, first, chunk, retry):
+        # (a worker holding a unit retried alone is spared: a unit whose worker dies twice is named, by design)
+        if dying["left"] and self.held and not retry and not any(held[2] for held in self.held):
+            dying["left"] -= 1
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.join(timeout=60)
+        original(self, first, chunk, retry)
+
+    monkeypatch.setattr(batch._Worker, "give", give)
+    shared, summary = run([SAMPLE], jobs=2)
+    assert dying["left"] == 0
+    assert shared == alone and not summary.not_evaluated
 
 
 def test_beside_other_threads_workers_are_new_interpreters_and_give_the_same_output(small_chunks):
