@@ -106,6 +106,14 @@ class _Cfc(click.Group):
                 raise
             _err(_error(Message("place_error", {"file": error.filename or "", "reason": os_reason(error)})))
             sys.exit(EXIT_USAGE)
+        except Exception as error:
+            # The rules misbehaving (never with validated criteria: an internal fault) is said in one line too.
+            # Its module is loaded whenever it raised: looked up, not imported, so --help stays quick.
+            compiled = sys.modules.get("engine.rules.compile")
+            if compiled is None or not isinstance(error, compiled.EngineError):
+                raise
+            _err(_error(Message("engine_error", {"error": str(error)})))
+            sys.exit(EXIT_ENGINE)
 
 
 CRITERIA_HELP = H("Tệp bộ tiêu chí YAML, hoặc một thư mục các tệp: mỗi đơn vị được chấm theo bộ có hiệu lực vào "

@@ -93,6 +93,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "not_evaluated": ("{where}: chưa chấm được đơn vị {unit}: việc chấm thất bại, cả khi chấm lại riêng đơn vị này ({why})",
                       "{where}: unit {unit} not evaluated: evaluating it failed, and again when it was retried alone ({why})"),
     "interrupted": ("cfc: đã dừng (Ctrl-C); không ghi tệp kết quả nào", "cfc: interrupted (Ctrl-C); no results file written"),
+    "engine_error": ("cfc: bộ máy luật không chấm đúng như các luật đã biên dịch yêu cầu, nên dừng lại và không ghi kết quả "
+                     "nào: {error}",
+                     "cfc: the rule engine did not behave as the compiled rules require, so it stopped and wrote no "
+                     "results: {error}"),
     "header_unit": ("Đơn vị", "Unit"),
     "header_total": ("Điểm/ngưỡng", "Total/threshold"),
     "header_status": ("Kết quả", "Result"),

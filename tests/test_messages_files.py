@@ -222,6 +222,27 @@ def test_json_results_keep_file_errors_in_english_as_before(tmp_path):
     assert json.loads(result.stdout)["file_errors"] == [f"{missing}: cannot read: No such file or directory"]
 
 
+@pytest.mark.parametrize("lang, words", [("vi", "bộ máy luật không chấm đúng"), ("en", "the rule engine did not behave")])
+def test_a_fault_of_the_rule_engine_is_one_line_and_exit_3_every_time(monkeypatch, lang, words):
+    """Rules that overlap cannot come from a criteria file that passes validation; were the compiler to make them,
+    the probe refuses the ruleset, and the command says so in one line, again on a second ask."""
+    from engine.rules import compile as rules
+    original = rules.compile_rulesets
+
+    def overlapping(criteria):
+        rulesets, decides = original(criteria)
+        conditions = rulesets["indicator 10"]["indicator 10 band 0"]["all"][0]["m"]["$and"]
+        conditions[-1] = {"$gte": {"value": 0.0}}  # the best band taking every value: over all the others
+        return rulesets, decides
+
+    monkeypatch.setattr(rules, "compile_rulesets", overlapping)
+    for _ in range(2):
+        monkeypatch.setattr(rules, "_COMPILED", {})
+        result = _run(["evaluate", SINGLE], ["--lang", lang])
+        assert result.exit_code == 3 and isinstance(result.exception, SystemExit), (result.output, result.exception)
+        assert words in result.output and "matched two rules" in result.output and "Traceback" not in result.output
+
+
 @pytest.mark.parametrize("lang, words", [("vi", ["--set", "ghi theo dạng"]), ("en", ["--set", "write it as"])])
 def test_what_if_and_usage_errors_follow_the_language(lang, words):
     result = _run(["evaluate", SINGLE, "--set", "nonsense"], ["--lang", lang])

@@ -187,7 +187,7 @@ class CompiledRules:
         name = self.names[part]
         if name not in _HANDLES:
             handle = _core().create_ruleset(name, json.dumps(self.rulesets[part]))
-            self._probe(part, handle)
+            self._probe(part, handle)  # refused: EngineError, and the ruleset is never used
             _HANDLES[name] = handle
         return _HANDLES[name]
 
