@@ -168,9 +168,8 @@ def test_memo_asks_durable_once_per_distinct_value(monkeypatch):
 
 def facts_left(compiled) -> list:
     import json
-    import durable_rules_engine
     return [fact for part in compiled.rulesets
-            for fact in json.loads(durable_rules_engine.get_facts(compiled.handle(part), rules.SESSION))]
+            for fact in json.loads(rules._core().get_facts(compiled.handle(part), rules.SESSION))]
 
 
 def test_no_fact_outlives_a_call():
@@ -232,10 +231,10 @@ def test_the_probe_reaches_every_edge_and_the_shipped_rules_pass_it():
     probed = []
     original = rules._post
 
-    def spy(decides, handle, bodies, events=True, unmatched_ok=False, chunk=rules.CHUNK):
+    def spy(decides, handle, bodies, events=True, unmatched_ok=False, size=rules.CHUNK):
         if not events:
             probed.extend(bodies)
-        return original(decides, handle, bodies, events, unmatched_ok, chunk)
+        return original(decides, handle, bodies, events, unmatched_ok, size)
 
     import unittest.mock
     with unittest.mock.patch.object(rules, "_post", spy):

@@ -180,7 +180,6 @@ class CompiledRules:
         self.name = _name(self.rulesets)
         self.memo = memo
         self._memos: dict[str, dict] = {"indicator": {}, "criterion": {}, "unit": {}}
-        self.cleared = dict.fromkeys(self._memos, 0)  # times each memo started again (what callers keep is stale)
         self._ids = [indicator.id for _, indicator in criteria.indicators]
 
     def handle(self, part: str) -> int:
@@ -250,7 +249,7 @@ class CompiledRules:
             probes = [_unit_fact((errors, unscored, category, total, not_met)) for errors in _around([0])
                       for unscored in _around([0]) for category in categories for total in totals
                       for not_met in _around([0])]
-        _post(self.decides, handle, probes, events=False, unmatched_ok=True, chunk=PROBE_CHUNK)
+        _post(self.decides, handle, probes, events=False, unmatched_ok=True, size=PROBE_CHUNK)
 
     def band_of(self, position: int, value: float) -> BandDecision:
         """bands() for one measure value (gaps and plans ask one candidate at a time)."""
@@ -274,7 +273,6 @@ class CompiledRules:
         memo = self._memos[layer]
         if len(memo) > MEMO_LIMIT:  # cleared before looking: every item asked now is answered below
             memo.clear()
-            self.cleared[layer] += 1
         try:
             return [memo[item] for item in items]  # the usual case for criteria and units: all known
         except KeyError:
@@ -362,13 +360,12 @@ def _around(edges) -> list[float]:
 
 
 def _post(decides: dict, handle: int, bodies: list[str], events: bool = True, unmatched_ok: bool = False,
-          chunk: int = CHUNK) -> list:
-    """Assert the bodies (as events, or as facts retracted afterwards) and read the rule each fires: its
-    decision, in order. Call under _LOCK. A body two rules match, or (unless `unmatched_ok`, where it stays
-    None) one no rule matches, raises EngineError."""
+          size: int = CHUNK) -> list:
+    """Assert the bodies (as events, or as facts retracted afterwards), `size` at a time, and read the rule each
+    fires: its decision, in order. Call under _LOCK. A body two rules match, or (unless `unmatched_ok`, where it
+    stays None) one no rule matches, raises EngineError."""
     core = _core()
     decisions: list = [None] * len(bodies)
-    size = chunk
     for start in range(0, len(bodies), size):
         chunk = bodies[start:start + size]
         text = "[" + ", ".join(f'{body}, "id": "{start + offset}"}}' for offset, body in enumerate(chunk)) + "]"

@@ -13,7 +13,7 @@ from engine.criteria.model import CriteriaSet
 from engine.rules.gaps import Scored, find_gaps, input_labels
 from engine.rules.plan import make_plan
 from engine.rules.scoring import reasons_not_recognized
-from engine.rules.views import CriterionView, Views, views_for
+from engine.rules.views import Views, views_for
 from engine.text import Text, nfc
 from engine.units.validate import Unit
 
@@ -74,8 +74,7 @@ def _evaluate_batch(criteria: CriteriaSet, units: list[Unit]) -> list[UnitResult
               sum([c.points for c in unit_criteria]), sum([c.outcome != "met" for c in unit_criteria]))
              for unit, unit_criteria in zip(units, criteria_rows)]
     decisions = rules.units(facts)
-    return [build_result(criteria, rules, table, unit, unit_criteria,
-                         Scored(fact[0], fact[2], decision, unit_criteria, fact, row))
+    return [build_result(criteria, rules, table, unit, Scored(fact[0], fact[2], decision, unit_criteria, fact, row))
             for unit, row, unit_criteria, decision, fact in zip(units, rows, criteria_rows, decisions, facts)]
 
 
@@ -84,8 +83,8 @@ def _category(criteria: CriteriaSet, unit: Unit) -> str | None:
     return category if category in criteria.category_by_id else None
 
 
-def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit: Unit,
-                 unit_criteria: list[CriterionView], scored: Scored) -> UnitResult:
+def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit: Unit, scored: Scored) -> UnitResult:
+    unit_criteria = scored.criteria
     criteria_results = [c.result for c in unit_criteria]
     total = scored.fact[3]
     values = unit.values
@@ -127,7 +126,7 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
         source=Text.of(unit.record.where("vi"), unit.record.where("en")), status=status, total=total,
         max_total=criteria.instrument.total_points, threshold=threshold,
         shortfall=max(threshold - total, 0) if decidable else None,
-        criteria=criteria_results, reasons=reasons, gaps=find_gaps(criteria, rules, scored, unit_criteria),
+        criteria=criteria_results, reasons=reasons, gaps=find_gaps(rules, scored),
         missing_inputs=missing, provisional=[use for c in unit_criteria if c.provisional for use in c.provisional],
         errors=errors, ignored_inputs=unit.ignored, error_details=error_details,
         plan=make_plan(criteria, rules, scored, table.numbers, table.plan_options),

@@ -152,12 +152,13 @@ def candidates(measure: MeasureValue, current_points: int) -> list[int | bool]:
 
 
 def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResult, criterion: int,
-              memo: dict | None = None) -> Gap:
+              memo: dict) -> Gap:
+    """The gap of an indicator that counts past events. `memo` keeps its wording per band (see band_gap)."""
     indicator = measure.indicator
     name = indicator.measured_input
     shown = result.measure_display or Text.of("0/0", "0/0")
     current = measure.inputs[name]
-    if memo is not None and shown.vi == shown.en:  # the usual case: a measure is written alike in both languages
+    if shown.vi == shown.en:  # the usual case: a measure is written alike in both languages
         # Worded once per indicator and band, with the gap's fields that those fix.
         key = ("event", indicator.id, result.band.vi, result.band.en)
         known = memo.get(key)
@@ -297,15 +298,14 @@ def missing_gap(criteria: CriteriaSet, result: IndicatorResult, criterion: int) 
         flips_decision=False, status=None)
 
 
-def find_gaps(criteria: CriteriaSet, rules: CompiledRules, scored: Scored,
-              unit_criteria: list[CriterionView]) -> list[Gap]:
+def find_gaps(rules: CompiledRules, scored: Scored) -> list[Gap]:
     """Every indicator below its maximum, and every indicator that lacks data, in criterion order (each
     indicator's gap is worked out once per distinct input, in engine/rules/views.py); for a unit not recognised,
     whether gaining that band alone would flip its decision."""
     if scored.decision.status != "not_recognized":
-        return [view.gap for criterion in unit_criteria if criterion.gaps for view in criterion.gaps]
+        return [view.gap for criterion in scored.criteria if criterion.gaps for view in criterion.gaps]
     gaps: list[Gap] = []
-    for index, criterion in enumerate(unit_criteria):
+    for index, criterion in enumerate(scored.criteria):
         for view in criterion.gaps:
             gap = view.gap
             if gap.points_gain and scored.decision_if(rules, index, gap.points_gain).status == "recognized":

@@ -21,6 +21,7 @@ denominator is empty, or its input cannot reach a better band.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 
 from engine.messages import both
 from engine.results.model import Plan, PlanBlock, PlanChange, construct
@@ -55,12 +56,9 @@ def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored
     options on the view (the effort, how far from the current value, is the view's own); an input that moves
     several keeps them in `memo` per distinct shape of its indicators."""
     out: dict[str, list[Option]] = {}
-    views = scored.views
-    for name, positions in criteria.action_positions.items():
+    for name, positions in _movable(criteria, scored):
         if len(positions) == 1:
-            view = views[positions[0]]
-            if view.reach is None:
-                continue  # no better band to reach: no candidate value, no option (most indicators of a unit)
+            view = scored.views[positions[0]]
             kept = view.options
             if kept is None:
                 kept = view.options = _options(name, rules, scored, positions, memo)
@@ -76,13 +74,9 @@ def best_gains(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, memo
     search. An input that moves one indicator needs no options for this (the changes of its indicator's Reach
     say it, whatever its current value): a unit whose plan is blocked never builds them."""
     out = []
-    views = scored.views
-    for name, positions in criteria.action_positions.items():
+    for name, positions in _movable(criteria, scored):
         if len(positions) == 1:
-            view = views[positions[0]]
-            if view.reach is None:
-                continue  # no better band to reach: no candidate value (most indicators of a unit)
-            changes = _single_changes(view)
+            changes = _single_changes(scored.views[positions[0]])
             if changes:
                 out.append(max(changes, key=lambda change: change[3])[1])
         else:
@@ -90,6 +84,14 @@ def best_gains(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, memo
             if kept:
                 out.append(kept[-1].gains)
     return out
+
+
+def _movable(criteria: CriteriaSet, scored: Scored) -> Iterator[tuple[str, list[int]]]:
+    """Each action input and the indicators it moves, but an input whose one indicator has no better band to reach
+    (no candidate value, no option: most indicators of a unit)."""
+    for name, positions in criteria.action_positions.items():
+        if len(positions) > 1 or scored.views[positions[0]].reach is not None:
+            yield name, positions
 
 
 def _single_changes(view) -> list[tuple]:
@@ -248,8 +250,7 @@ def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbe
         return construct(Plan, reaches_recognition=False, changes=[],
                          blocked_by=_blocks(criteria, scored, numbers, best_points, outcomes, memo))
     groups = sorted(options_by_input(criteria, rules, scored, memo).values(), key=lambda group: -group[-1].gain)
-    criterion_index = {criterion.number: index for index, criterion in enumerate(criteria.criteria)}
-    search = _Search(criteria, rules, scored, groups, [criterion_index[number] for number in numbers])
+    search = _Search(criteria, rules, scored, groups, criteria.criterion_index_of)
     search.run(list(points))
     chosen = search.best_choice if search.best is not None else [group[-1] for group in groups]
     cheapest_first = sorted(chosen, key=lambda option: (option.effort, -option.gain))

@@ -60,9 +60,9 @@ def result_fields(indicator: Indicator, measure_state: str, band: int | None) ->
             "citation": scoring.citation, "missing_inputs": None}
 
 
-def indicator_result(measure: MeasureValue, decision: BandDecision, fixed: dict | None = None) -> IndicatorResult:
-    """An indicator's result; `fixed`: result_fields for its state and band, when the caller keeps them."""
-    fields = (fixed or result_fields(measure.indicator, measure.state, decision.band)).copy()
+def indicator_result(measure: MeasureValue, decision: BandDecision, fixed: dict) -> IndicatorResult:
+    """An indicator's result; `fixed`: result_fields for its state and band (kept by the caller)."""
+    fields = fixed.copy()
     fields["inputs"] = measure.inputs
     fields["measure"] = measure.value
     fields["measure_display"] = display_measure(measure.indicator, measure.value)
@@ -71,17 +71,17 @@ def indicator_result(measure: MeasureValue, decision: BandDecision, fixed: dict 
     return construct_from(IndicatorResult, fields)
 
 
-def criterion_sum(points: Sequence[int | None]) -> tuple[bool, int]:
-    """(every indicator scored, points) of one criterion, from its indicators' points (None: unscored): what
-    the rules are asked about a criterion."""
-    if None in points:
-        return False, sum(p for p in points if p is not None)
-    return True, sum(points)
-
-
 def criterion_sums(criteria: CriteriaSet, points: Sequence[int | None]) -> list[tuple[bool, int]]:
-    """criterion_sum of each criterion, from per-indicator points in criteria order."""
-    return [criterion_sum(points[start:end]) for start, end in criteria.criterion_spans]
+    """(every indicator scored, points) per criterion, from per-indicator points in criteria order (None:
+    unscored): what the rules are asked about a criterion."""
+    out = []
+    for start, end in criteria.criterion_spans:
+        mine = points[start:end]
+        if None in mine:
+            out.append((False, sum(p for p in mine if p is not None)))
+        else:
+            out.append((True, sum(mine)))
+    return out
 
 
 def decide_unit(rules: CompiledRules, criteria: CriteriaSet, points: Sequence[int | None], errors: int,
@@ -96,13 +96,20 @@ def decide_unit(rules: CompiledRules, criteria: CriteriaSet, points: Sequence[in
     return outcomes, decision
 
 
-def criterion_result(criterion: Criterion, indicators: list[IndicatorResult], points: int,
-                     outcome: str) -> CriterionResult:
-    """A criterion's result from its indicators' results, their points (as criterion_sum adds them) and the
-    outcome the rules gave those points."""
-    return construct(
-        CriterionResult, number=criterion.number, name=criterion.name, points=points,
-        max_points=criterion.max_points, complete=outcome != "unscored", met=outcome == "met", indicators=indicators)
+def criterion_fields(criterion: Criterion) -> dict:
+    """A criterion result's fields that its criterion fixes, in the model's order; the others (its points,
+    outcome and indicators' results) are None until criterion_result fills them."""
+    return {"number": criterion.number, "name": criterion.name, "points": None, "max_points": criterion.max_points,
+            "complete": None, "met": None, "indicators": None}
+
+
+def criterion_result(fixed: dict, indicators: list[IndicatorResult], points: int, outcome: str) -> CriterionResult:
+    """A criterion's result from its criterion_fields (kept by the caller), its indicators' results, their points
+    and the outcome the rules gave those points."""
+    fields = fixed.copy()
+    fields["points"], fields["complete"], fields["met"] = points, outcome != "unscored", outcome == "met"
+    fields["indicators"] = indicators
+    return construct_from(CriterionResult, fields)
 
 
 def _reason(memo: dict, code: str, criterion: int | None, key: str, params: dict, **texts: Text) -> Reason:

@@ -18,11 +18,11 @@ from operator import itemgetter
 from dataclasses import dataclass, field
 
 from engine.criteria.model import CriteriaSet
-from engine.results.model import CriterionResult, Gap, IndicatorResult, ProvisionalUse, construct, construct_from
+from engine.results.model import CriterionResult, Gap, IndicatorResult, ProvisionalUse, construct
 from engine.rules.compile import BandDecision, CompiledRules
 from engine.rules.gaps import Reach, band_gap, candidates, event_gap, measure_of, missing_gap
 from engine.rules.measures import MeasureValue, measure_indicator
-from engine.rules.scoring import RULE_STATE, criterion_result, indicator_result, result_fields
+from engine.rules.scoring import RULE_STATE, criterion_fields, criterion_result, indicator_result, result_fields
 from engine.units.validate import Unit
 
 # Entries kept per generation of each table (see Table). A view with its results and gap takes a few KB: this
@@ -112,13 +112,17 @@ class CriterionView:
     once per distinct set of views, so a unit's result is assembled per criterion, not per indicator)."""
 
     result: CriterionResult
-    complete: bool   # every indicator scored
     points: int
     outcome: str     # met, zero, below_minimum or unscored, as the rules decided
     unscored: int                             # indicators left unscored (a missing or invalid input)
     missing: tuple[str, ...]                  # inputs missing, in order
     provisional: tuple[ProvisionalUse, ...]   # provisional bands its points rest on
     gaps: tuple[IndicatorView, ...]           # its indicators that have a gap
+
+    @property
+    def complete(self) -> bool:
+        """Every indicator scored."""
+        return not self.unscored
 
 
 class Views:
@@ -138,9 +142,7 @@ class Views:
         self._wordings: dict = {}  # gap messages' wording per indicator and band (engine/rules/gaps.py, band_gap)
         self.reasons: dict = {}  # why units are not recognised, per figures (engine/rules/scoring.py, _reason)
         self.numbers = [criterion.number for criterion, _ in criteria.indicators]
-        # A criterion result's fields its criterion fixes, in the model's order (see criterion_result).
-        self._criterion_fields = [criterion_result(criterion, [], 0, "unscored").__dict__ for criterion in criteria.criteria]
-        self._criterion_of = [index for index, (start, end) in enumerate(criteria.criterion_spans) for _ in range(start, end)]
+        self._criterion_fields = [criterion_fields(criterion) for criterion in criteria.criteria]
         self._views = Table()
         self._criteria = Table()
         self.plan_options = Table()
@@ -180,16 +182,10 @@ class Views:
                     gaps += (view,)
             parts.append((points, unscored, results, missing, provisional, gaps))
         outcomes = self.rules.criteria_outcomes([(unscored == 0, points) for points, unscored, *_ in parts])
-        templates = self._criterion_fields
-        built = []
-        criterion_of = self._criterion_of
-        for key, (points, unscored, results, missing, provisional, gaps), outcome in zip(keys, parts, outcomes):
-            fields = templates[criterion_of[key[0].position]].copy()
-            fields["points"], fields["complete"], fields["met"] = points, outcome != "unscored", outcome == "met"
-            fields["indicators"] = results
-            built.append(CriterionView(construct_from(CriterionResult, fields), unscored == 0, points, outcome,
-                                       unscored, missing, provisional, gaps))
-        return built
+        fixed, criterion_of = self._criterion_fields, self.criteria.criterion_index_of
+        return [CriterionView(criterion_result(fixed[criterion_of[key[0].position]], results, points, outcome),
+                              points, outcome, unscored, missing, provisional, gaps)
+                for key, (points, unscored, results, missing, provisional, gaps), outcome in zip(keys, parts, outcomes)]
 
     def _keys(self, unit: Unit) -> list[tuple]:
         # Validated values are typed per input (a count is an int, a provision a bool), so a value never
