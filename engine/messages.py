@@ -481,6 +481,26 @@ CATALOG: dict[str, tuple[str, str]] = {
     "plan_why_unreachable": ("{label} = {current}, thuộc mức {band}; không thể đạt mức cao hơn chỉ bằng cách thay "
                              "đổi số liệu này",
                              "{label} = {current}, in the band {band}; no value of this input reaches a better band"),
+
+    # ---- issue 24: one front door and the fast path ----
+
+    # ---- end of issue 24 ----
+
+    # ---- issue 20: the province server: store, accounts, workflow, web ----
+
+    # ---- end of issue 20 ----
+
+    # ---- issue 21: nothing lost, nothing silently wrong, round two ----
+
+    # ---- end of issue 21 ----
+
+    # ---- issue 22: the registry of administrative units ----
+
+    # ---- end of issue 22 ----
+
+    # ---- issue 23: for the people who use it ----
+
+    # ---- end of issue 23 ----
 }
 
 
