@@ -7,7 +7,6 @@ Used by `cfc history`, `cfc evaluate --save` and `cfc serve`.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import os
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator, TextIO
 
 from engine.messages import Message
+from engine.results.cells import csv_writer
 from engine.results.model import UnitResult
 from engine.criteria.model import CriteriaSet
 
@@ -240,7 +240,7 @@ def export_csv(rows: list[Saved], handle: TextIO) -> int:
     Returns the number of rows written."""
     numbers = sorted({c["number"] for s in rows for c in s.result.get("criteria", [])})
     inputs = list(dict.fromkeys(name for s in rows for name in s.inputs))
-    writer = csv.writer(handle, lineterminator="\n")
+    writer = csv_writer(handle, lineterminator="\n")  # formula-safe: names and inputs are typed by people
     writer.writerow(EXPORT_FIXED + [f"criterion_{n}" for n in numbers] + inputs)
     for saved in rows:
         points = {c["number"]: c["points"] for c in saved.result.get("criteria", []) if c.get("complete")}

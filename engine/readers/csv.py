@@ -12,7 +12,8 @@ Read as written, and never silently differently:
 - a quote that does not close must not swallow the rows after it: a record that spans lines without making a
   row as wide as the header (or spans more than MAX_CSV_RECORD_LINES) is re-read line by line, and the line
   with the unbalanced quote is a unit with a data error naming the line;
-- blank, totals and notes rows are skipped with a warning naming the row; every other line is a unit.
+- blank, totals and notes rows are skipped with a warning naming the row; every other line is a unit;
+- a cell written formula-safe ('=HYPERLINK(…), as cfc writes CSV) is read as the text it stands for.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from engine.messages import Message
 from engine import limits
 from engine.readers.records import DataError, InputFileError, Record, row_place, warn
 from engine.readers.rows import column_letter, skipped_kind
+from engine.results.cells import csv_unsafe
 from engine.criteria.model import CriteriaSet
 from engine.text import Text, nfc
 
@@ -225,7 +227,9 @@ def _rows(source: str, lines: _Lines, delimiter: str, header: _Header) -> Iterat
                 second_header_allowed = False  # the template's names under its labels: a second header row
                 continue
             second_header_allowed = False
-            data = {key: cell for key, cell in zip(keys, row) if key is not None}
+            # A leading quote before formula-like text is how cfc (and OWASP's advice) writes text that must not
+            # run as a formula (the page's "data entered" CSV): read back as the text it stood for.
+            data = {key: csv_unsafe(cell) if cell[:1] == "'" else cell for key, cell in zip(keys, row) if key is not None}
             kind = skipped_kind(data) if balanced else None
             if kind == "blank" and not text.strip():  # blank as written: a lone quote is not a blank line
                 blank_run.append(number)

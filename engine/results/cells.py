@@ -3,10 +3,14 @@
 A cell that starts with =, +, -, @, a tab or a carriage return can be run as a formula by a spreadsheet program
 (a unit named =HYPERLINK("http://…","Bấm vào đây"), or -1+1). CSV: such text gets a leading single quote, as
 the OWASP guidance on CSV injection recommends, so the program shows it as text. XLSX: see results/sheets.py.
+
+Every CSV cfc writes is written by `csv_writer` below (results, the page's "data entered", the history export):
+tests/test_safe_writers.py scans the code and fails on any other CSV or spreadsheet writer.
 """
 from __future__ import annotations
 
-from typing import Any
+import csv
+from typing import Any, Iterable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,5 +25,26 @@ def csv_safe(value: Any) -> Any:
 
 
 def csv_unsafe(value: str) -> str:
-    """The text a CSV cell written by csv_safe stood for (reading cfc's own results back)."""
+    """The text a CSV cell written by csv_safe stood for (reading cfc's own files back)."""
     return value[1:] if value.startswith("'") and is_formula_like(value[1:]) else value
+
+
+class SafeCsvWriter:
+    """csv.writer whose every cell goes through csv_safe (None is an empty cell, as csv writes it)."""
+
+    __slots__ = ("_writer",)
+
+    def __init__(self, handle, **options: Any):
+        self._writer = csv.writer(handle, **options)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow([csv_safe(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(handle, **options: Any) -> SafeCsvWriter:
+    """The one CSV writer of cfc: `csv.writer(handle, **options)` with formula-like text quoted."""
+    return SafeCsvWriter(handle, **options)

@@ -9,13 +9,12 @@ when all three are complete (engine.atomic.atomic_directory): the set is all new
 results.json beside an old results.xlsx. A single file appears whole or not at all."""
 from __future__ import annotations
 
-import csv
 from contextlib import ExitStack
 from pathlib import Path
 
 from engine.atomic import atomic_directory, atomic_path, atomic_text
 from engine.results import sheets as look
-from engine.results.cells import csv_safe
+from engine.results.cells import csv_writer
 
 NAMES = ("results.json", "results.csv", "results.xlsx")
 
@@ -26,7 +25,7 @@ class _Rows:
 
     def __init__(self, xlsx: bool, csv_handle=None):
         self.workbook = look.new_workbook() if xlsx else None
-        self.csv = csv.writer(csv_handle, lineterminator="\r\n") if csv_handle is not None else None
+        self.csv = csv_writer(csv_handle, lineterminator="\r\n") if csv_handle is not None else None
         self.sheets: dict = {}
         self.specs: dict = {}
         self.labels: dict = {}
@@ -52,7 +51,7 @@ class _Rows:
             if self.workbook is not None:
                 self.sheets[name] = look.table(self.workbook, name, spec["header"], spec["widths"])
         if self.csv is not None:
-            self.csv.writerow([csv_safe(label) for label in piece["sheets"][self.csv_sheet]["header"]])
+            self.csv.writerow(piece["sheets"][self.csv_sheet]["header"])
         for name, spec in piece["sheets"].items():
             self.rows(name, spec["rows"])
 
@@ -67,7 +66,7 @@ class _Rows:
             if self.workbook is not None:
                 self.sheets[name].append(row)
             if self.csv is not None and name == self.csv_sheet:
-                self.csv.writerow(["" if cell is None else csv_safe(cell) for cell in row])
+                self.csv.writerow(row)
 
     def _label(self, kind: str, value):
         mapping = self.labels.get(kind, {})

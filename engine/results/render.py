@@ -14,7 +14,6 @@ Two CSV formats:
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -26,7 +25,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from engine.messages import Message, both, localised, number
-from engine.results.cells import csv_safe
+from engine.results.cells import csv_writer
 from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise
 from engine.text import printable
 
@@ -280,13 +279,13 @@ class CsvRenderer:
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
         self._buffer = io.StringIO()  # one writer for every row: building one per row cost more than the row
-        self._writer = csv.writer(self._buffer, lineterminator="\n")
+        self._writer = csv_writer(self._buffer, lineterminator="\n")
 
     def _row(self, cells: list) -> str:
         buffer = self._buffer
         buffer.seek(0)
         buffer.truncate()
-        self._writer.writerow([csv_safe(cell) for cell in cells])
+        self._writer.writerow(cells)
         return buffer.getvalue()
 
     def head(self, meta: Meta) -> str:

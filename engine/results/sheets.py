@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from engine.atomic import atomic_path
+from engine.results.cells import is_formula_like
 from engine.results.xlsx_writer import FIXED_TIMESTAMP, Sheet, StreamingWorkbook, zip_entry
 
 
@@ -58,14 +59,28 @@ def _shown(value: Any) -> str:
 
 def save_workbook(workbook, path: str | Path) -> Path:
     """Save atomically and reproducibly: the same workbook content gives the same bytes on every run."""
+    data = workbook_bytes(workbook)
+    with atomic_path(path) as tmp:
+        Path(tmp).write_bytes(data)
+    return Path(path)
+
+
+def workbook_bytes(workbook) -> bytes:
+    """An openpyxl workbook as .xlsx bytes, formula-safe and reproducible: the one way cfc saves one (the form
+    of `cfc template` and of the page). openpyxl makes any text starting with = a formula: every formula-like
+    text (results/cells.py) is made a text cell with the quote prefix, as in the streamed workbooks. cfc's
+    openpyxl workbooks hold no formula of their own."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or is_formula_like(cell.value):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
     workbook.properties.creator = "cfc"
     workbook.properties.lastModifiedBy = "cfc"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    data = reproducible(buffer.getvalue())
-    with atomic_path(path) as tmp:
-        Path(tmp).write_bytes(data)
-    return Path(path)
+    return reproducible(buffer.getvalue())
 
 
 _DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")

@@ -2,7 +2,6 @@
 engine/reports, called as `cfc report` calls them)."""
 from __future__ import annotations
 
-import csv
 import io
 import re
 from urllib.parse import quote
@@ -14,7 +13,9 @@ from starlette.responses import Response
 from engine.forms.template import build_template
 from engine.reports import appraisal, decision, render, self_assessment
 from engine.reports.board import BoardConfig
+from engine.results.cells import csv_writer
 from engine.results.model import BatchResult
+from engine.results.sheets import workbook_bytes
 from engine.web.form import evaluate_one
 from engine.web.pages import not_found
 from engine.web.params import form_fields
@@ -39,9 +40,7 @@ def _unit_file_name(inputs: dict[str, str], suffix: str) -> str:
 
 async def blank_template(request: Request) -> Response:
     def build() -> bytes:
-        out = io.BytesIO()
-        build_template(request.app.state.criteria).save(out)
-        return out.getvalue()
+        return workbook_bytes(build_template(request.app.state.criteria))  # formula-safe, as `cfc template`
 
     return _attachment(await run_in_threadpool(build), "phieu-tu-danh-gia.xlsx", XLSX)
 
@@ -56,7 +55,7 @@ async def form_data(request: Request) -> Response:
     inputs = _known(request, await form_fields(request))
     names = [decl.name for decl in request.app.state.criteria.inputs]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")  # formula-safe; cfc evaluate removes the quote again
     writer.writerow(names)
     writer.writerow([inputs.get(name, "") for name in names])
     # A byte-order mark so that Excel opens the Vietnamese text as UTF-8.
