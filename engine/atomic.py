@@ -5,14 +5,24 @@ a temporary directory beside it, which then takes its place: the set is all new 
 mode a plain open() would give (0666 less the umask), not mkstemp's private 0600: results are for sharing.
 Every failure to write (missing folder, a file where a folder should be, no permission, read-only or full disk,
 an empty name, a device such as /dev/stdout) is an OutputError naming the path; the target is left as it was.
+
+Temporary names say whose they are, unambiguously: `.<target name>.cfc-<host>-<pid>-<random>.tmp<suffix>`
+beside a file, `.<folder name>.cfc-<host>-<pid>-<random>.tmp` (or `.old`) beside a folder and
+`.cfc-<host>-<pid>-<random>.tmp` inside a folder holding the user's own files. The target's whole name, the
+fixed `cfc-` marker and the random part are matched exactly, so `-o results.json` never takes the temporary file
+of `-o results.2024.json` (or of anyone else) for its own, and never reads a number in a user's file name as a
+process id. A writer killed outright (SIGKILL, power cut) cannot remove its temporary files: the next write of
+the same target on the same computer removes those whose process no longer runs (a folder set aside as `.old`
+is put back first if the new one never took its place).
 """
 from __future__ import annotations
 
 import errno
-import glob
 import os
+import re
+import secrets
 import shutil
-import tempfile
+import socket
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
@@ -113,18 +123,15 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """
     path = check_file_target(path)
     with _as_output_errors(path, path.parent):
-        _remove_orphans(path)
-        # The writer's process id in the name: a process killed outright (SIGKILL, power cut) cannot remove its
-        # temporary file, so the next write of the same target removes it (see _remove_orphans).
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.{os.getpid()}.", suffix=f".tmp{path.suffix}")
-        os.close(fd)
+        remove_stale(path)
+        tmp = _create(path.parent / _temporary_name(path.name, f".tmp{path.suffix}"), directory=False)
     try:
         with _as_output_errors(path, tmp):
-            yield Path(tmp)
-            os.chmod(tmp, _default_mode())  # mkstemp makes the file private (0600); a result is for sharing
+            yield tmp
+            os.chmod(tmp, _default_mode())  # created private (0600); a result is for sharing
             os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -148,11 +155,12 @@ def atomic_directory(path: str | Path, names: Iterable[str]) -> Iterator[Path]:
     """
     path = check_directory_target(path)
     names = set(names)
-    own = path.is_dir() and any(entry.name not in names and not entry.name.startswith(".cfc-")
-                                for entry in path.iterdir())
     with _as_output_errors(path, path.absolute().parent):
-        tmp = Path(tempfile.mkdtemp(dir=path if own else path.absolute().parent,
-                                    prefix=".cfc-" if own else f".{path.name}.", suffix=".tmp"))
+        remove_stale(path)
+        own = path.is_dir() and any(entry.name not in names and not entry.name.startswith(".cfc-")
+                                    for entry in path.iterdir())
+        place = path / _temporary_name("", ".tmp") if own else path.absolute().parent / _temporary_name(path.name, ".tmp")
+        tmp = _create(place, directory=True)
         os.chmod(tmp, _default_mode(directory=True))
     try:
         with _as_output_errors(path, path.absolute().parent):
@@ -164,7 +172,7 @@ def atomic_directory(path: str | Path, names: Iterable[str]) -> Iterator[Path]:
             elif not path.exists():
                 os.rename(tmp, path)
             else:
-                old = Path(tempfile.mkdtemp(dir=path.absolute().parent, prefix=f".{path.name}.", suffix=".old"))
+                old = _create(path.absolute().parent / _temporary_name(path.name, ".old"), directory=True)
                 os.rename(path, old / path.name)
                 try:
                     os.rename(tmp, path)
@@ -177,20 +185,76 @@ def atomic_directory(path: str | Path, names: Iterable[str]) -> Iterator[Path]:
         raise
 
 
-def _remove_orphans(path: Path) -> None:
-    """Remove temporary files for `path` left by writers that no longer run."""
-    prefix, suffix = f".{path.stem}.", f".tmp{path.suffix}"
-    for candidate in path.parent.glob(f"{glob.escape(prefix)}*{glob.escape(suffix)}"):
-        pid = candidate.name[len(prefix):].split(".", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
-            candidate.unlink(missing_ok=True)
+# ---------------------------------------------------------------- temporary names and stale ones
+
+MARKER = "cfc-"
+
+
+def _host() -> str:
+    """This computer's name as it may appear in a file name (a folder shared over the network is written by
+    several computers: a process id means something only on its own one)."""
+    return re.sub(r"[^A-Za-z0-9]", "_", socket.gethostname())[:40] or "host"
+
+
+def _temporary_name(target: str, ending: str) -> str:
+    """`.<target>.cfc-<host>-<pid>-<random><ending>`; `.cfc-…` alone for a folder inside the target."""
+    owner = f"{MARKER}{_host()}-{os.getpid()}-{secrets.token_hex(6)}{ending}"
+    return f".{target}.{owner}" if target else f".{owner}"
+
+
+def _create(path: Path, directory: bool) -> Path:
+    """Create the temporary file or folder (never one that exists: the random part makes that all but
+    impossible, and O_EXCL / mkdir refuse it anyway)."""
+    if directory:
+        path.mkdir(mode=0o700)
+    else:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
+
+
+def _stale_pattern(target: str, suffix: str) -> re.Pattern:
+    """cfc's temporary names for `target` ("" inside a folder) written on this computer: the process id is
+    group 1, "tmp" or "old" group 2."""
+    before = re.escape(f".{target}.") if target else r"\."
+    return re.compile(rf"{before}{MARKER}{re.escape(_host())}-([0-9]{{1,10}})-[0-9a-f]{{12}}\.(tmp|old)"
+                      rf"(?:{re.escape(suffix)})?")
+
+
+def remove_stale(path: Path) -> list[Path]:
+    """Remove the temporary files and folders of `path` (beside it, and inside it when it is a folder) left by
+    writers on this computer that no longer run; returns what was removed. A folder set aside as `.old` whose
+    replacement never took its place is put back first. Names that are not exactly cfc's are never touched."""
+    removed = []
+    places = [(path.absolute().parent, path.name)]
+    if path.is_dir():
+        places.append((path, ""))
+    for folder, target in places:
+        pattern = _stale_pattern(target, path.suffix)
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            match = pattern.fullmatch(entry.name)
+            if match is None or _running(int(match.group(1))):
+                continue
+            if match.group(2) == "old" and (entry / path.name).exists() and not path.exists():
+                os.rename(entry / path.name, path)  # the previous results, set aside by a run killed mid-swap
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
 
 
 def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True  # another user's process
+    except (PermissionError, OverflowError):
+        return True  # another user's process (or a number no process has: leave it alone)
     return True

@@ -128,7 +128,7 @@ def _read_only(tmp_path, monkeypatch):
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system", str(tmp_path / ".kq.x.tmp.json"))
 
-    monkeypatch.setattr(engine.atomic.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(engine.atomic, "_create", read_only)
     return ["evaluate", GOOD, "-o", tmp_path / "kq.json"], "kq.json", "read-only"
 
 

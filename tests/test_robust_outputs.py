@@ -87,8 +87,7 @@ def test_read_only_place_is_one_line(tmp_path, monkeypatch):
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system", str(tmp_path / ".r.x.tmp.json"))
 
-    monkeypatch.setattr(engine.atomic.tempfile, "mkstemp", read_only)
-    monkeypatch.setattr(engine.atomic.tempfile, "mkdtemp", read_only)
+    monkeypatch.setattr(engine.atomic, "_create", read_only)  # every temporary file and folder is made there
     one_clear_line(cfc("evaluate", GOOD, "--format", "json", "-o", tmp_path / "r.json"), "read-only")
     one_clear_line(cfc("evaluate", GOOD, "-o", tmp_path / "results"), "read-only")
     one_clear_line(cfc("template", "-o", tmp_path / "form.xlsx"), "read-only")

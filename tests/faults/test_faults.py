@@ -203,7 +203,7 @@ def test_workers_exit_when_the_parent_is_killed(many, tmp_path):
     assert not target.exists()
     # Its temporary file could not be removed by a process killed outright; the next run removes it.
     orphans = leftovers(tmp_path)
-    assert len(orphans) == 1 and orphans[0].startswith(f".results.{process.pid}.")
+    assert len(orphans) == 1 and orphans[0].startswith(".results.json.cfc-") and f"-{process.pid}-" in orphans[0]
     result = cfc("evaluate", SAMPLE, "--format", "json", "-o", target)
     assert result.returncode == 1 and json.loads(target.read_text(encoding="utf-8"))["units"]
     assert leftovers(tmp_path) == []
