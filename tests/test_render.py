@@ -14,7 +14,8 @@ from engine.batch import evaluate_files
 from engine.criteria.model import load_criteria
 from engine.readers.records import Record
 from engine.results.model import UnitResult
-from engine.results.render import RENDERERS, Meta, _dumps, _printable_lines, csv_safe
+from engine.results.cells import csv_safe
+from engine.results.render import RENDERERS, Meta, _dumps, _printable_lines
 from engine.rules.evaluate import evaluate_units
 from engine.text import printable
 from engine.units.validate import validate_record
