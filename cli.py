@@ -326,7 +326,9 @@ def _save(library, evaluated, db, yes, lang) -> None:
             continue
         except AlreadySaved as error:
             old = error.saved
-            params = {"unit": old.unit_code, "period": old.period, "saved_at": old.saved_at}
+            from engine.when import local_time
+
+            params = {"unit": old.unit_code, "period": old.period, "saved_at": local_time(old.saved_at, lang)}
             try:
                 replace = yes or click.confirm(Message("history_exists", params).render(lang), err=True)
             except click.Abort:  # no answer (stdin closed): keep what was saved
@@ -590,8 +592,10 @@ def report_appraisal(files, output, config_path, reviewing_office, authority, ar
 @click.option("--by", type=click.Choice(["province", "district"]), default="province", show_default=True,
               help=H("Địa bàn so sánh trong các bảng và biểu đồ.", "Areas compared in the tables and the chart."))
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
-              help=H("Tệp YAML của hội đồng: reporting_office, report_recipient, signer, area, period, place.",
-                     "Board YAML: reporting_office, report_recipient, signer, area, period, place."))
+              help=H("Tệp YAML của hội đồng: reporting_office, report_recipient, reporting_office_signer, "
+                     "reporting_area, reporting_place, period.",
+                     "Board YAML: reporting_office, report_recipient, reporting_office_signer, reporting_area, "
+                     "reporting_place, period."))
 @click.option("--issuer", help=H("Cơ quan báo cáo (thay cho reporting_office của tệp cấu hình).",
                                  "Reporting office (overrides reporting_office of the config file)."))
 @click.option("--recipient", help=H("Cơ quan nhận báo cáo (thay cho report_recipient của tệp cấu hình).",
@@ -612,7 +616,8 @@ def report_summary(results, output, by, config_path, issuer, recipient, area, pe
     from engine.aggregate import AggregateError, load_results, summarise
     from engine.reports.summary import document
 
-    board = _board(config_path, reporting_office=issuer, report_recipient=recipient, area=area, period=period)
+    board = _board(config_path, reporting_office=issuer, report_recipient=recipient, reporting_area=area,
+                   period=period)
     criteria = _load(criteria_path)
     try:
         summary = summarise(load_results(results, criteria, allow_mixed), criteria, by,
@@ -749,8 +754,13 @@ def history(unit_code, export_path, db, lang):
               help=H("Địa chỉ lắng nghe. Địa chỉ khác máy này cần mã truy cập được in ra khi khởi động.", "Address to listen on. Any address other than this computer's own needs the printed token."))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--db", type=click.Path(dir_okay=False), help=H("Tệp lịch sử (mặc định: trong thư mục dữ liệu của người dùng).", "History file (default: in the user's data directory)."))
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
+              help=H("Tệp YAML của hội đồng, như của cfc report --config: nơi nhận, người ký, địa danh in trên văn "
+                     "bản tải về (trang cho sửa, bổ sung trước khi tải).",
+                     "Board YAML, as for cfc report --config: the recipient, signers and place printed on the "
+                     "documents the page offers (the page lets a person complete them before downloading)."))
 @criteria_option
-def serve(host, port, db, criteria_path):
+def serve(host, port, db, config_path, criteria_path):
     import secrets
 
     import uvicorn
@@ -761,7 +771,8 @@ def serve(host, port, db, criteria_path):
     from engine.web.security import is_loopback
 
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
-    app = create_app(_load(criteria_path), History(db), token=token, loopback_only=token is None)
+    app = create_app(_load(criteria_path), History(db), token=token, loopback_only=token is None,
+                     board=_board(config_path))
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     for lang in ("vi", "en"):

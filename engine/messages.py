@@ -499,6 +499,39 @@ CATALOG: dict[str, tuple[str, str]] = {
     # ---- end of issue 22 ----
 
     # ---- issue 23: for the people who use it ----
+    # A sum over incomplete or invalid data, wherever it is shown in brackets.
+    "partial_total_note": ("Tổng điểm trong ngoặc, ví dụ (950): cộng trên số liệu chưa đầy đủ hoặc không hợp lệ, "
+                           "chưa phải điểm đánh giá.",
+                           "A total in brackets, e.g. (950): a sum over incomplete or invalid data, not a score."),
+    # The page on a phone: the result bar that stays in view while typing.
+    "web_full_result": ("Xem kết quả đầy đủ ↓", "Full result ↓"),
+    "web_bar_total": ("{total}/{threshold} điểm", "{total}/{threshold} points"),
+    "web_bar_short": ("thiếu {points} điểm", "{points} points short"),
+    "web_bar_zero": ("tiêu chí {criteria}: 0 điểm", "criterion {criteria} at 0"),
+    "web_bar_missing": ("thiếu {count} số liệu", "{count} inputs missing"),
+    "web_bar_invalid": ("{count} số liệu lỗi", "{count} invalid values"),
+    "web_show_names": ("Hiện tên kỹ thuật của từng ô (tiêu đề cột khi tự lập tệp CSV)",
+                       "Show each field's technical name (the column header for a CSV you make yourself)"),
+    # What the documents print that cfc cannot know, completed on the page before downloading.
+    "web_doc_details": ("Thông tin ghi trên văn bản: nơi nhận, người ký, địa danh",
+                        "What the documents print: recipient, signer, place"),
+    "web_doc_details_note": ("Ô để trống được in thành chỗ trống trong ngoặc vuông để điền tay. Người cài đặt cfc có "
+                             "thể ghi sẵn các thông tin này trong tệp cấu hình của hội đồng.",
+                             "A field left empty prints as a bracketed blank to fill in by hand. Whoever installs "
+                             "cfc can set them beforehand in the board's configuration file."),
+    "web_doc_reviewing_office": ("Cơ quan thẩm định (nhận báo cáo tự đánh giá)",
+                                 "Reviewing office (receives the self-assessment)"),
+    "web_doc_reviewing_office_parent": ("Cơ quan chủ quản của cơ quan thẩm định", "Reviewing office's parent body"),
+    "web_doc_reviewing_office_signer": ("Chức danh người ký báo cáo thẩm định", "Title of the appraisal's signer"),
+    "web_doc_reviewing_office_signer_name": ("Họ và tên người ký báo cáo thẩm định", "Name of the appraisal's signer"),
+    "web_doc_authority": ("Cơ quan có thẩm quyền công nhận", "Recognising authority"),
+    "web_doc_authority_parent": ("Cơ quan chủ quản của cơ quan công nhận", "Recognising authority's parent body"),
+    "web_doc_authority_signer": ("Chức danh người ký quyết định", "Title of the decision's signer"),
+    "web_doc_authority_signer_name": ("Họ và tên người ký quyết định", "Name of the decision's signer"),
+    "web_doc_area": ("Địa bàn", "Area"),
+    "web_doc_period": ("Kỳ đánh giá", "Evaluation period"),
+    "web_doc_place": ("Địa danh trên dòng ngày tháng của cơ quan thẩm định",
+                      "Place on the reviewing office's date line"),
 
     # ---- end of issue 23 ----
 }

@@ -152,21 +152,23 @@ class Band(_Model):
         return Interval(low, low_inc if low is not None else True, high, high_inc if high is not None else True)
 
     def describe(self, lang: str, symbol: str = "") -> str:
-        """The band as a person reads it: '≥ 95%', '> 0.5‰ và ≤ 1‰', 'có'."""
+        """The band as a person reads it: '≥ 95%', '> 0,5‰ và ≤ 1‰' (decimal comma in Vietnamese), 'có'."""
         if self.is_ is not None:
             return ("có" if self.is_ else "không") if lang == "vi" else ("yes" if self.is_ else "no")
         if self.equals is not None:
-            return f"= {_num(self.equals)}{symbol}"
+            return f"= {_num(self.equals, lang)}{symbol}"
         parts = []
         for key, sign in (("min", "≥"), ("above", ">"), ("max", "≤"), ("below", "<")):
             value = getattr(self, key)
             if value is not None:
-                parts.append(f"{sign} {_num(value)}{symbol}")
+                parts.append(f"{sign} {_num(value, lang)}{symbol}")
         return (" và " if lang == "vi" else " and ").join(parts) or ("mọi giá trị" if lang == "vi" else "any value")
 
 
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(value)
+def _num(value: float, lang: str = "en") -> str:
+    """A band's bound: 0.5 in English, 0,5 in Vietnamese (the decimal comma)."""
+    text = str(int(value)) if float(value).is_integer() else repr(value)
+    return text.replace(".", ",") if lang == "vi" else text
 
 
 class Scoring(_Model):

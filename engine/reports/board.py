@@ -28,6 +28,8 @@ PLACEHOLDERS = {
     "reporting_office_parent": "",
     "reporting_office_signer": "[Chức danh người ký]",
     "report_recipient": "[Cơ quan nhận báo cáo]",
+    "reporting_area": "[Địa bàn]",
+    "reporting_place": "[Địa danh]",
     # names under the signatures: left blank to be typed or written when not given
     "reviewing_office_signer_name": "",
     "authority_signer_name": "",
@@ -57,6 +59,10 @@ class BoardConfig(BaseModel):
     reporting_office_parent: str | None = None   # e.g. "Ủy ban nhân dân tỉnh X"
     reporting_office_signer: str | None = None   # e.g. "Giám đốc"
     report_recipient: str | None = None          # nơi nhận báo cáo, e.g. "Bộ Y tế"
+    # The summary's own area and place: a province reports for the province, dated at its own seat, never at
+    # the district's place the appraisal keys (area, place) name.
+    reporting_area: str | None = None            # e.g. "Thành phố Hà Nội" (default: the provinces in the results)
+    reporting_place: str | None = None           # e.g. "Hà Nội"
     # Họ và tên người ký, printed under each signature (optional):
     reviewing_office_signer_name: str | None = None
     authority_signer_name: str | None = None

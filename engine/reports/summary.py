@@ -21,9 +21,9 @@ from engine.criteria.model import CriteriaSet
 def document(summary: agg.Summary, criteria: CriteriaSet, board: BoardConfig | None = None) -> Document:
     board = _complete(summary, board or BoardConfig())
     office, recipient = board.get("reporting_office"), board.get("report_recipient")
-    area, period = board.get("area"), board.get("period")
+    area, period = board.get("reporting_area"), board.get("period")
     blocks = report_opening(
-        office, board.reporting_office_parent, board.get("place"), "BÁO CÁO",
+        office, board.reporting_office_parent, board.get("reporting_place"), "BÁO CÁO",
         f"Kết quả xây dựng xã, phường, thị trấn phù hợp với trẻ em {period_phrase(period)}", area, recipient,
     ) + [
         para(f"Thực hiện {criteria.instrument.citation}, {office} tổng hợp kết quả đánh giá, công nhận xã, phường, "
@@ -57,9 +57,9 @@ def _complete(summary: agg.Summary, board: BoardConfig) -> BoardConfig:
     if not board.period:
         periods = list(dict.fromkeys(str(p) for p in summary.tables["area"][agg.PERIOD]))  # in aggregate's order
         inferred["period"] = ", ".join(periods) or None
-    if not board.area:
+    if not board.reporting_area:
         provinces = sorted({str(p) for p in units[agg.PROVINCE]})
-        inferred["area"] = ", ".join(provinces) if len(provinces) <= 3 else None
+        inferred["reporting_area"] = ", ".join(provinces) if len(provinces) <= 3 else None
     return board.merged(**inferred)
 
 

@@ -40,7 +40,8 @@ def display_measure(indicator: Indicator, value: float | None) -> Text | None:
     if shown is None:
         if len(_SHOWN) >= _SHOWN_LIMIT:
             _SHOWN.clear()
-        shown = _SHOWN[text] = Text.of(text, text)
+        # Vietnamese writes the decimal comma (97,83%) in every text that quotes the measure: gaps, JSON, sheets.
+        shown = _SHOWN[text] = Text.of(text.replace(".", ","), text)
     return shown
 
 

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from engine.history import AlreadySaved, NotSavable, compare, comparison_json
 from engine.messages import Message
+from engine.when import local_time
 from engine.web.form import evaluate_one, unit_json
 from engine.web.params import json_body, lang_of, say
 
@@ -55,7 +56,7 @@ async def save(request: Request) -> Response:
     except AlreadySaved as error:
         old = error.saved
         return JSONResponse({"error": Message("history_exists", {"unit": old.unit_code, "period": old.period,
-                                                                  "saved_at": old.saved_at}).render(lang),
+                                                                  "saved_at": local_time(old.saved_at, lang)}).render(lang),
                              "unit_code": old.unit_code, "period": old.period, "saved_at": old.saved_at},
                             status_code=409)
     return JSONResponse({"message": say(request, "web_saved", unit=saved.unit_code, period=saved.period),

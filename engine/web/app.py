@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 
 from engine.history import History
 from engine.criteria.model import CriteriaSet
+from engine.reports.board import BoardConfig
 from engine.web import api, downloads, pages
 from engine.web.security import BodyLimit, LoopbackHost, SameOrigin, SecurityHeaders, TokenGate
 from engine.web.uploads import Boards
@@ -25,7 +26,7 @@ ROUTES = [
     Route("/upload", pages.upload, methods=["POST"]),
     Route("/board/{board_id}", pages.board_page, methods=["GET"]),
     Route("/board/{board_id}/unit/{index:int}", pages.board_unit_page, methods=["GET"]),
-    *[Route(f"/board/{{board_id}}/{document}.{fmt}", downloads.board_document, methods=["GET"])
+    *[Route(f"/board/{{board_id}}/{document}.{fmt}", downloads.board_document, methods=["GET", "POST"])
       for document in downloads.BOARD_DOCUMENTS for fmt in downloads.DOCUMENT_TYPES],
     Route("/board/{board_id}/file", downloads.board_file, methods=["GET"]),
     Route("/template.xlsx", downloads.blank_template, methods=["GET"]),
@@ -41,9 +42,10 @@ ROUTES = [
 
 
 def create_app(criteria: CriteriaSet, history: History, token: str | None = None, loopback_only: bool = False,
-               max_body: int = MAX_BODY) -> Starlette:
+               max_body: int = MAX_BODY, board: BoardConfig | None = None) -> Starlette:
     """The application for one criteria set and one history file. `token`: required from every request (the
-    server is bound beyond this computer). `loopback_only`: refuse requests not addressed to this computer."""
+    server is bound beyond this computer). `loopback_only`: refuse requests not addressed to this computer.
+    `board`: the names the documents print (`cfc serve --config`), which the page lets a person complete."""
     middleware = [Middleware(SecurityHeaders)]
     if token is not None:
         middleware.append(Middleware(TokenGate, token=token))
@@ -54,6 +56,7 @@ def create_app(criteria: CriteriaSet, history: History, token: str | None = None
                     exception_handlers={404: pages.not_found, 405: pages.not_found, 400: pages.bad_request})
     app.state.criteria = criteria
     app.state.history = history
+    app.state.board = board or BoardConfig()
     app.state.boards = Boards()
     app.state.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
                                       autoescape=select_autoescape(default=True, default_for_string=True))

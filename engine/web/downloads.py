@@ -16,6 +16,7 @@ from engine.reports.board import BoardConfig
 from engine.results.cells import csv_writer
 from engine.results.model import BatchResult
 from engine.results.sheets import workbook_bytes
+from engine.web.doc_fields import board_from_form
 from engine.web.form import evaluate_one
 from engine.web.pages import not_found
 from engine.web.params import form_fields
@@ -81,19 +82,26 @@ def _form_batch(criteria, inputs: dict[str, str]) -> BatchResult:
                        criteria_digest=criteria.digest, units=[result])
 
 
+def _board(request: Request, fields: dict[str, str]) -> BoardConfig:
+    """The names printed on the documents: `cfc serve --config`, completed by what the page sent."""
+    return board_from_form(request.app.state.board, fields)
+
+
 async def form_self_assessment(request: Request) -> Response:
     criteria = request.app.state.criteria
-    inputs = _known(request, await form_fields(request))
+    fields = await form_fields(request)
+    inputs, board = _known(request, fields), _board(request, fields)
     _, result = evaluate_one(criteria, inputs)
-    return await _document(lambda: self_assessment.document(result, criteria, BoardConfig()),
+    return await _document(lambda: self_assessment.document(result, criteria, board),
                            _asked(request)[1], _unit_file_name(inputs, "bao-cao-tu-danh-gia"))
 
 
 async def form_appraisal(request: Request) -> Response:
     criteria = request.app.state.criteria
-    inputs = _known(request, await form_fields(request))
+    fields = await form_fields(request)
+    inputs, board = _known(request, fields), _board(request, fields)
     batch = _form_batch(criteria, inputs)
-    return await _document(lambda: appraisal.document(batch, criteria, BoardConfig()),
+    return await _document(lambda: appraisal.document(batch, criteria, board),
                            _asked(request)[1], _unit_file_name(inputs, "bao-cao-tham-dinh"))
 
 
@@ -101,7 +109,8 @@ BOARD_DOCUMENTS = {"appraisal": (appraisal, "bao-cao-tham-dinh"), "decision": (d
 
 
 async def board_document(request: Request) -> Response:
-    """The board's appraisal or draft decision for the units of an uploaded file."""
+    """The board's appraisal or draft decision for the units of an uploaded file; posted from the board's page,
+    with the names the person completed there."""
     criteria = request.app.state.criteria
     upload = request.app.state.boards.get(request.path_params["board_id"])
     if upload is None:
@@ -109,7 +118,8 @@ async def board_document(request: Request) -> Response:
     document, fmt = _asked(request)
     module, name = BOARD_DOCUMENTS[document]
     batch = upload.batch(criteria)
-    return await _document(lambda: module.document(batch, criteria, BoardConfig()), fmt, name)
+    board = _board(request, await form_fields(request) if request.method == "POST" else {})
+    return await _document(lambda: module.document(batch, criteria, board), fmt, name)
 
 
 async def board_file(request: Request) -> Response:

@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from engine.messages import CATALOG, Message, localised
 from engine.results.model import STATUSES
+from engine.web.doc_fields import BOARD_KEYS, CHECK_KEYS, doc_fields
 from engine.web.form import form_groups
 from engine.web.params import lang_of
 from engine.web.uploads import read_upload
@@ -20,6 +21,7 @@ SCRIPT_STRINGS = [
     "web_points", "web_threshold", "web_no_threshold", "web_waiting", "web_unscored", "web_plan_reaches",
     "web_plan_short", "web_plan_change", "web_plan_blocked", "web_history_none", "web_yes", "web_no",
     "history_criterion", "history_total", "header_status", "flips", "provisional_note",
+    "web_bar_short", "web_bar_missing", "web_bar_invalid", "web_bar_zero", "web_bar_total",
 ] + [f"status_{status}" for status in STATUSES]
 
 
@@ -40,7 +42,8 @@ def _strings(lang: str) -> dict[str, str]:
 def _check(request: Request, values: dict[str, str], status: int = 200, **context: Any) -> HTMLResponse:
     lang = lang_of(request)
     return render(request, "check.html", status, groups=form_groups(request.app.state.criteria, lang),
-                  values=values, strings=_strings(lang), **context)
+                  values=values, strings=_strings(lang),
+                  doc_fields=doc_fields(request.app.state.board, CHECK_KEYS, lang), **context)
 
 
 async def check_page(request: Request) -> Response:
@@ -73,6 +76,7 @@ async def board_page(request: Request) -> Response:
         Message("web_no_units", {"file": upload.file_name}).render(lang_of(request))]
     return render(request, "board.html", board_id=board_id, upload=upload, statuses=STATUSES,
                   numbers=[c.number for c in criteria.criteria],
+                  doc_fields=doc_fields(request.app.state.board, BOARD_KEYS, lang_of(request)),
                   file_errors=[localised(error, lang_of(request)) for error in upload.file_errors] + no_units)
 
 

@@ -3,12 +3,15 @@ a commune types its data and watches the result change; a board uploads files an
 Screenshots go to a temporary folder (printed with -s) for a person to look at."""
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+import re
 
 import pytest
 import uvicorn
@@ -59,25 +62,46 @@ def downloads(tmp_path) -> Path:
     return folder
 
 
-@pytest.fixture()
-def browser(downloads):
+def _chromium(downloads: Path, phone: bool = False):
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium")
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--window-size=1400,1000", "--lang=vi"):
         options.add_argument(flag)
+    if phone:  # a phone's screen: 390×844 CSS pixels at 3 device pixels each, with touch
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {
+            "width": PHONE[0], "height": PHONE[1], "pixelRatio": 3.0, "touch": True}})
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    return driver
+
+
+PHONE = (390, 844)
+
+
+@pytest.fixture()
+def browser(downloads):
+    driver = _chromium(downloads)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture()
+def phone(downloads):
+    driver = _chromium(downloads, phone=True)
     yield driver
     driver.quit()
 
 
 @pytest.fixture(scope="module")
 def shots() -> Path:
-    # Outside pytest's own temporary folders, which it prunes: a person looks at these after the run.
-    folder = Path(tempfile.mkdtemp(prefix="cfc-web-screenshots-"))
+    # Outside pytest's own temporary folders, which it prunes: a person looks at these after the run
+    # (CFC_SCREENSHOTS names a folder to keep them in).
+    chosen = os.environ.get("CFC_SCREENSHOTS")
+    folder = Path(chosen) if chosen else Path(tempfile.mkdtemp(prefix="cfc-web-screenshots-"))
+    folder.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {folder}")
     return folder
 
@@ -91,6 +115,11 @@ def wait_for(driver, condition, timeout=10):
 
 def text(driver, element_id: str) -> str:
     return driver.find_element(By.ID, element_id).text
+
+
+def downloaded(path: Path) -> bool:
+    """The browser has finished writing the file (it may create it empty before the bytes arrive)."""
+    return path.exists() and path.stat().st_size > 0
 
 
 def set_field(driver, name: str, value) -> None:
@@ -120,14 +149,19 @@ def test_commune_types_its_data_and_sees_the_decision_change(server, browser, sh
     _, before = evaluate_one(criteria, unit_inputs)
     gap = next(g for g in before.gaps if g.input == "activities_held")
     gap_item = f'#gaps li[data-indicator="{gap.indicator}"]'
-    assert browser.find_element(By.CSS_SELECTOR, gap_item).text.startswith(f"[{gap.indicator}] {gap.message.vi}")
-    assert text(browser, f"points-{gap.criterion}") == f"{before.criteria[gap.criterion - 1].points}/75"
+    # The provisional mark the panel's note promises, on the gap and on its criterion's points.
+    mark = "*" if gap.status == "provisional" else ""
+    assert browser.find_element(By.CSS_SELECTOR, gap_item).text.startswith(f"[{gap.indicator}{mark}] {gap.message.vi}")
+    assert text(browser, f"points-{gap.criterion}") == f"{before.criteria[gap.criterion - 1].points}{mark}/75"
+    assert text(browser, "points-7") == "50/50"  # a criterion scored on confirmed bands only: no mark
+    assert "đánh dấu *" in text(browser, "provisional")
     browser.save_screenshot(str(shots / "02-filled.png"))
 
-    # Inline validation, with the CLI's own message.
+    # Inline validation, with the CLI's own message, starting with the input's label (not its internal name).
     set_field(browser, "births", "98,5")
     wait_for(browser, lambda: browser.find_element(By.ID, "error-births").is_displayed())
-    assert text(browser, "error-births").startswith("births = '98,5': có dấu phẩy")
+    assert text(browser, "error-births").startswith("Số trẻ em sinh ra trong kỳ = '98,5': có dấu phẩy")
+    assert "births" not in text(browser, "error-births")
     assert text(browser, "status-label") == "Dữ liệu lỗi"
     set_field(browser, "births", unit_inputs["births"])
     wait_for(browser, lambda: not browser.find_element(By.ID, "error-births").is_displayed())
@@ -199,7 +233,7 @@ def test_commune_types_its_data_and_sees_the_decision_change(server, browser, sh
     # The self-assessment report of what is on screen.
     browser.find_element(By.ID, "download-self-assessment").click()
     pdf = downloads / "bao-cao-tu-danh-gia-09916-2024.pdf"
-    wait_for(browser, pdf.exists)
+    wait_for(browser, lambda: downloaded(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
@@ -221,7 +255,7 @@ def test_board_uploads_a_form_and_an_area(server, browser, shots, criteria, unit
     browser.save_screenshot(str(shots / "05-uploaded-form.png"))
     browser.find_element(By.ID, "download-appraisal").click()
     pdf = downloads / "bao-cao-tham-dinh-09916-2024.pdf"
-    wait_for(browser, pdf.exists)
+    wait_for(browser, lambda: downloaded(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
 
     # Several units: the board's results table, filtered and sorted in the page.
@@ -235,11 +269,21 @@ def test_board_uploads_a_form_and_an_area(server, browser, shots, criteria, unit
     assert 0 < len(shown) < len(rows)
     assert all(row.get_attribute("data-status") == "recognized" for row in shown)
     Select(browser.find_element(By.ID, "status-filter")).select_by_value("")
+    # A sum over incomplete or invalid data is in brackets, explained under the table, and sorts after every
+    # scored unit whichever way the column is sorted.
     total_header = table.find_elements(By.CSS_SELECTOR, "thead th button.sort")[3]
-    total_header.click()
-    totals = [int(row.find_elements(By.TAG_NAME, "td")[3].get_attribute("data-value"))
-              for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
-    assert totals == sorted(totals)
+    for direction in ("ascending", "descending"):
+        total_header.click()
+        cells = [(row.get_attribute("data-status"), row.find_elements(By.TAG_NAME, "td")[3])
+                 for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+        decided = [int(td.get_attribute("data-value")) for status, td in cells
+                   if status in ("recognized", "not_recognized")]
+        assert decided == sorted(decided, reverse=direction == "descending")
+        statuses = [status for status, _td in cells]
+        first_partial = min(i for i, status in enumerate(statuses) if status in ("incomplete", "invalid"))
+        assert all(status in ("incomplete", "invalid") for status in statuses[first_partial:])
+        assert all(re.fullmatch(r"\(\d+\)/\d+", td.text) for status, td in cells[first_partial:])
+    assert "(950)" in text(browser, "partial-note")
     browser.save_screenshot(str(shots / "06-board.png"))
     first = table.find_element(By.CSS_SELECTOR, "tbody tr a")
     first.click()
@@ -251,3 +295,64 @@ def test_board_uploads_a_form_and_an_area(server, browser, shots, criteria, unit
         document.getElementById('in-unit_code').dispatchEvent(new Event('input', {bubbles: true}));""")
     wait_for(browser, lambda: text(browser, "status-label") == "Enter data to see the score.")
     assert text(browser, "points-1") == "—/100" and text(browser, "total") == ""
+
+
+def in_view(driver, element_id: str) -> dict:
+    """Where an element is on screen: its box, and whether the whole of it is inside the viewport."""
+    return driver.execute_script("""
+        const box = document.getElementById(arguments[0]).getBoundingClientRect();
+        return {top: box.top, bottom: box.bottom, left: box.left, right: box.right,
+                inside: box.height > 0 && box.top >= 0 && box.left >= 0 && box.bottom <= window.innerHeight
+                        && box.right <= window.innerWidth};""", element_id)
+
+
+def test_commune_on_a_phone_sees_the_result_while_typing(server, phone, shots, criteria, unit_inputs):
+    phone.get(server + "/")
+    assert phone.execute_script("return [window.innerWidth, window.innerHeight];") == list(PHONE)
+    # Each label above its field, and the field as wide as the screen allows (not a column of 85 px).
+    label = phone.find_element(By.CSS_SELECTOR, "label[for=in-births_registered]").rect
+    field = phone.find_element(By.ID, "in-births_registered").rect
+    assert label["y"] + label["height"] <= field["y"] and field["width"] >= PHONE[0] - 80
+    assert phone.execute_script("return document.documentElement.scrollWidth;") <= PHONE[0]  # no sideways scroll
+    # Technical names are not shown to an official unless asked for.
+    assert not phone.find_element(By.CSS_SELECTOR, "#help-births code").is_displayed()
+    phone.save_screenshot(str(shots / "phone-01-empty.png"))
+
+    for name, value in unit_inputs.items():
+        set_field(phone, name, value)
+    # The last field typed is far down the form: the decision and the total are on screen all the same.
+    last = list(unit_inputs)[-1]
+    assert phone.execute_script("return arguments[0].getBoundingClientRect().top + window.scrollY;",
+                                phone.find_element(By.NAME, last)) > 4 * PHONE[1]
+    wait_for(phone, lambda: text(phone, "bar-status") == "Không đạt")
+    assert text(phone, "bar-total") == "835/850 điểm" and text(phone, "bar-missing") == "thiếu 15 điểm"
+    assert in_view(phone, "bar-status")["inside"] and in_view(phone, "bar-total")["inside"]
+    # ... and it hides neither the field being typed in nor its label.
+    field = in_view(phone, "in-" + last)
+    assert field["inside"] and field["top"] >= in_view(phone, "result-bar")["bottom"]
+    height = phone.execute_script("return document.documentElement.scrollHeight;")
+    print(f"\nphone page: {height} px long")
+    phone.save_screenshot(str(shots / "phone-02-typing.png"))
+
+    # One more activity for children is enough: the bar changes under the person's thumb.
+    field = phone.find_element(By.NAME, "activities_held")
+    field.send_keys(Keys.BACK_SPACE, "2")
+    wait_for(phone, lambda: text(phone, "bar-status") == "Đạt chuẩn")
+    assert in_view(phone, "bar-status")["inside"] and in_view(phone, "in-activities_held")["inside"]
+    assert text(phone, "bar-missing") == ""
+    phone.save_screenshot(str(shots / "phone-03-recognised.png"))
+
+    # A value that cannot be used: the bar says so without a total (a partial sum is not a score).
+    set_field(phone, "births", "98,5")
+    wait_for(phone, lambda: text(phone, "bar-status") == "Dữ liệu lỗi")
+    assert text(phone, "bar-total") == "" and text(phone, "bar-missing") == "1 số liệu lỗi"
+    assert in_view(phone, "error-births")["inside"]
+    phone.save_screenshot(str(shots / "phone-04-invalid.png"))
+    set_field(phone, "births", unit_inputs["births"])
+    wait_for(phone, lambda: text(phone, "bar-status") == "Đạt chuẩn")
+
+    # The link in the bar leads to the full result, below the form on a phone.
+    phone.find_element(By.ID, "bar-link").click()
+    wait_for(phone, lambda: in_view(phone, "decision")["inside"])
+    assert "/1000" in text(phone, "total")
+    phone.save_screenshot(str(shots / "phone-05-full-result.png"))

@@ -34,10 +34,25 @@
   const form = document.getElementById("unit-form");
   if (form) setUpForm(form);
 
+  // The unit's inputs only: the document details (doc_*) travel with the downloads, not to the evaluation.
   function formInputs() {
     const inputs = {};
-    new FormData(form).forEach(function (value, name) { inputs[name] = value; });
+    new FormData(form).forEach(function (value, name) {
+      if (name.indexOf("doc_") !== 0) inputs[name] = value;
+    });
     return inputs;
+  }
+
+  // Input names as officials know them: their labels on the form (the names are shown only when asked for).
+  const labels = {};
+  document.querySelectorAll("[data-label]").forEach(function (node) { labels[node.name] = node.dataset.label; });
+  const labelPattern = Object.keys(labels).length ? new RegExp("(^|[^\\w])(" + Object.keys(labels)
+    .sort(function (a, b) { return b.length - a.length; }).join("|") + ")(?![\\w])", "g") : null;
+
+  function labelled(text) {
+    return labelPattern ? text.replace(labelPattern, function (whole, before, name) {
+      return before + labels[name];
+    }) : text;
   }
 
   function anyValue(inputs) {
@@ -73,14 +88,13 @@
       });
     }
 
-    form.addEventListener("input", function () {
+    function later(event) {
+      if (event.target.dataset && event.target.dataset.doc) return;  // a document detail: nothing to score
       clearTimeout(timer);
       timer = setTimeout(evaluate, DEBOUNCE_MS);
-    });
-    form.addEventListener("change", function () {
-      clearTimeout(timer);
-      timer = setTimeout(evaluate, DEBOUNCE_MS);
-    });
+    }
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
     // Enter in a field must not download a document: only the download buttons submit the form.
     form.addEventListener("submit", function (event) {
       if (!event.submitter) event.preventDefault();
@@ -91,6 +105,37 @@
       document.getElementById("confirm").hidden = true;
     });
     if (anyValue(formInputs())) evaluate();
+  }
+
+  // ------------------------------------------------------------------ asked-for details, remembered here
+
+  // Technical names (the CSV column headers) only for the person who asks for them.
+  const namesToggle = document.getElementById("show-names");
+  if (namesToggle) {
+    namesToggle.checked = remembered("cfc-show-names") === "1";
+    document.body.classList.toggle("show-names", namesToggle.checked);
+    namesToggle.addEventListener("change", function () {
+      document.body.classList.toggle("show-names", namesToggle.checked);
+      remember("cfc-show-names", namesToggle.checked ? "1" : "");
+    });
+  }
+
+  // The document details (recipient, signer, place) a person typed once are offered again on the next visit,
+  // unless the server's configuration fills them.
+  document.querySelectorAll("[data-doc]").forEach(function (field) {
+    const key = "cfc-doc-" + field.dataset.doc;
+    if (!field.value && remembered(key)) field.value = remembered(key);
+    field.addEventListener("change", function () { remember(key, field.value); });
+  });
+
+  function remembered(key) {
+    try { return window.localStorage.getItem(key) || ""; } catch (error) { return ""; }
+  }
+
+  function remember(key, value) {
+    try {
+      if (value) window.localStorage.setItem(key, value); else window.localStorage.removeItem(key);
+    } catch (error) { /* storage refused (private window): the page works without it */ }
   }
 
   // Every field emptied: back to the page as it first opened, not the last result.
@@ -107,6 +152,37 @@
     ["reasons", "gaps", "errors"].forEach(function (id) { fill(document.getElementById(id), []); });
     showPlan(null);
     document.getElementById("provisional").hidden = true;
+    document.getElementById("total-note").hidden = true;
+    showBar(null);
+  }
+
+  // The compact bar a phone keeps in view: decision, total against the threshold, what is missing.
+  function showBar(unit) {
+    const bar = document.getElementById("result-bar");
+    if (!bar) return;
+    const status = document.getElementById("bar-status");
+    const total = document.getElementById("bar-total");
+    const missing = document.getElementById("bar-missing");
+    if (!unit) {
+      bar.className = "result-bar status-none";
+      status.textContent = say("web_waiting");
+      total.textContent = missing.textContent = "";
+      return;
+    }
+    bar.className = "result-bar status-" + unit.status;
+    status.textContent = say("status_" + unit.status);
+    const decided = unit.status === "recognized" || unit.status === "not_recognized";
+    // A sum over incomplete or invalid data is not a score: the bar shows none.
+    total.textContent = decided && unit.threshold !== null
+      ? say("web_bar_total", {total: unit.total, threshold: unit.threshold}) : "";
+    const zeros = unit.criteria.filter(function (c) { return c.complete && c.points === 0; })
+      .map(function (c) { return c.number; });
+    let short = "";
+    if (unit.status === "incomplete") short = say("web_bar_missing", {count: unit.missing_inputs.length});
+    else if (unit.status === "invalid") short = say("web_bar_invalid", {count: (unit.error_details || []).length});
+    else if (unit.shortfall) short = say("web_bar_short", {points: unit.shortfall});
+    else if (zeros.length) short = say("web_bar_zero", {criteria: zeros.join(", ")});
+    missing.textContent = short;
   }
 
   function show(unit) {
@@ -116,6 +192,11 @@
     document.getElementById("status-label").textContent = say("status_" + unit.status);
     document.getElementById("total").textContent =
       (decided ? unit.total : "(" + unit.total + ")") + "/" + unit.max_total + " " + say("web_points");
+    document.getElementById("total-note").hidden = decided;  // what a total in brackets means
+    showBar(unit);
+    // The provisional mark the note below promises: on every criterion and gap scored on a provisional band.
+    const provisionalIds = {};
+    (unit.provisional || []).forEach(function (use) { provisionalIds[use.indicator] = true; });
     document.getElementById("threshold").textContent = unit.threshold === null
       ? say("web_no_threshold") : say("web_threshold", {threshold: unit.threshold});
 
@@ -123,7 +204,9 @@
       const row = document.getElementById("criterion-" + criterion.number);
       if (!row) return;
       const points = document.getElementById("points-" + criterion.number);
-      points.textContent = (criterion.complete ? criterion.points : "—") + "/" + criterion.max_points;
+      const marked = (criterion.indicators || []).some(function (ind) { return provisionalIds[ind.id]; });
+      points.textContent = (criterion.complete ? criterion.points : "—") + (marked ? "*" : "") + "/" +
+        criterion.max_points;
       row.className = !criterion.complete ? "unscored" : criterion.met ? "met" : "unmet";
       row.title = criterion.complete ? "" : say("web_unscored");
       const share = criterion.max_points ? criterion.points / criterion.max_points : 0;
@@ -135,7 +218,8 @@
       .filter(function (r) { return r.code !== "invalid"; })
       .map(function (r) { return el("li", r.message); }));
     fill(document.getElementById("gaps"), unit.gaps.map(function (gap) {
-      const item = el("li", "[" + gap.indicator + "] " + gap.message);
+      const mark = gap.status === "provisional" ? "*" : "";
+      const item = el("li", "[" + gap.indicator + mark + "] " + gap.message);
       if (gap.flips_decision) item.appendChild(el("strong", " " + say("flips"), "flips"));
       item.dataset.indicator = gap.indicator;
       return item;
@@ -155,8 +239,9 @@
     const general = [];
     details.forEach(function (detail) {
       const slot = detail.input && document.getElementById("error-" + detail.input);
-      if (!slot) { general.push(el("li", detail.message)); return; }
-      slot.textContent = slot.textContent ? slot.textContent + "; " + detail.message : detail.message;
+      const message = labelled(detail.message);  // "Số trẻ em sinh ra = '98,5': ...", not "births = ..."
+      if (!slot) { general.push(el("li", message)); return; }
+      slot.textContent = slot.textContent ? slot.textContent + "; " + message : message;
       slot.hidden = false;
       const field = document.getElementById("in-" + detail.input);
       if (field) field.setAttribute("aria-invalid", "true");
@@ -279,6 +364,8 @@
         const rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {
           const x = a.cells[column].dataset.value, y = b.cells[column].dataset.value;
+          // No value (a unit without a score, a criterion not scored) goes last whichever way the column sorts.
+          if (numeric && (x === "") !== (y === "")) return x === "" ? 1 : -1;
           const order = numeric ? Number(x) - Number(y) : x.localeCompare(y, lang);
           return ascending ? order : -order;
         });
