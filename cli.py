@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from engine import click_words
+from engine.version import __version__
 
 LANGS = click.Choice(["vi", "en"])
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
@@ -150,7 +151,7 @@ def _load(criteria_path: str | None):
     """cfc — scores child-friendly communes under Decision 06/QĐ-TTg of 03/01/2019.
 
     Help and messages in Vietnamese by default; English with --lang en or the CFC_LANG=en environment variable."""))
-@click.version_option(package_name="cfc")
+@click.version_option(version=__version__, package_name="cfc")
 def main() -> None:
     pass
 
@@ -245,7 +246,7 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
     try:
         with reading(hidden_sheets=hidden_sheets) as options:
             if assignments:
-                _what_if(_for_files(library, files), files, assignments, fmt, output, lang)
+                _what_if(library, files, assignments, fmt, output, lang)
             plan = batch.plan(files, library.current())
             _warnings(options, lang)
             # A bar only for batches long enough to wait for, only on a terminal, never over a table being printed.
@@ -291,18 +292,6 @@ def _terminated(signum, frame):
     raise KeyboardInterrupt
 
 
-def _for_files(library, files):
-    """The one set scoring the units of these files (what-if compares units under one set)."""
-    from engine.rules.by_period import set_for_paths
-
-    try:
-        return set_for_paths(library, files)
-    except ValueError as error:  # a period that picks no set, or periods under different sets
-        from engine.messages import localised
-
-        raise click.UsageError(localised(error, _lang())) from None
-
-
 def _save(library, evaluated, db, yes, lang) -> None:
     """cfc evaluate --save: keep each valid unit in the history, from the results of the one evaluation (no
     file is read, no unit evaluated, a second time), each under the set that scored it; a unit and period
@@ -341,18 +330,20 @@ def _save(library, evaluated, db, yes, lang) -> None:
                                              "path": history.path}).render(lang), err=True)
 
 
-def _what_if(criteria, files, assignments, fmt, output, lang) -> None:
+def _what_if(library, files, assignments, fmt, output, lang) -> None:
     import json
 
+    from engine import api
     from engine.atomic import atomic_text
     from engine.results.model import localise
-    from engine.rules.whatif import WhatIfError, compare, describe, parse_changes
+    from engine.rules.whatif import WhatIfError, describe, parse_changes
 
     try:
-        changes = parse_changes(criteria, assignments)
+        changes = parse_changes(library, assignments)
     except WhatIfError as error:
         raise click.UsageError(error.render(lang)) from None
-    comparisons, file_errors = compare(criteria, files, changes)
+    read = api.read_files(library, files)
+    comparisons, file_errors = api.what_if(library, read.records, changes), read.file_errors
     if fmt == "json":
         content = json.dumps({"changes": changes, "units": [
             {"unit_code": c.after.unit_code, "before": localise(c.before.model_dump(mode="json"), lang),
@@ -475,8 +466,8 @@ def _report_inputs(files, output, criteria_path):
     """Check the output name, refuse to overwrite an input, evaluate each unit by its period's set. Returns
     (the set that scored the units, batch): a document speaks of one set."""
     from engine.atomic import check_file_target
+    from engine import api
     from engine.readers.records import reading
-    from engine.rules.by_period import evaluate_paths
 
     _document_format(output)
     check_file_target(output)
@@ -485,7 +476,7 @@ def _report_inputs(files, output, criteria_path):
     library = _library(criteria_path)
     with reading() as options:
         try:
-            result = evaluate_paths(library, files)
+            result = api.document_batch(library, files)
         except ValueError as error:
             from engine.messages import localised
 
@@ -771,7 +762,7 @@ def serve(host, port, db, config_path, criteria_path):
     from engine.web.security import is_loopback
 
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
-    app = create_app(_load(criteria_path), History(db), token=token, loopback_only=token is None,
+    app = create_app(_library(criteria_path), History(db), token=token, loopback_only=token is None,
                      board=_board(config_path))
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")

@@ -20,25 +20,23 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from itertools import islice
-from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TextIO
+from typing import TYPE_CHECKING, Callable, Iterator, TextIO
 
+from engine import api
 from engine.loading import Plan, plan, records
 from engine.messages import Message
 from engine.readers.records import Record
-from engine.results.model import BatchResult, UnitResult
+from engine.results.model import UnitResult
 from engine.results.render import RENDERERS, Meta, Summary
 from engine.criteria.model import CriteriaSet
-from engine.rules.evaluate import collector_paused, evaluate_units
+from engine.rules.evaluate import collector_paused
 from engine.criteria.versions import CriteriaLibrary
-from engine.rules.by_period import evaluate_records
 from engine.units.duplicates import unit_code_of
-from engine.units.validate import validate_record
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-__all__ = ["Plan", "plan", "run", "evaluate_files"]
+__all__ = ["Plan", "plan", "run"]
 
 CHUNK = 250            # units per task: large enough to amortise the hand-off, small enough to stream
 PARALLEL_FROM = 400    # below this many units a worker's start-up costs more than it saves
@@ -59,15 +57,6 @@ class Evaluated:
     status: str
     provisional: int
     text: object  # what the renderer made of the unit (a string, or a dict of pieces for --output DIR)
-
-
-def evaluate_files(criteria: CriteriaSet, paths: Iterable[str | Path]) -> BatchResult:
-    """Every unit of the files, in one process, as result models (reports, and small batches in tests)."""
-    plan_ = plan(paths, criteria)
-    units = (validate_record(criteria, record) for record in records(plan_))
-    return BatchResult(criteria_id=criteria.instrument.id, criteria_source=criteria.source,
-                       criteria_digest=criteria.digest, units=list(evaluate_units(criteria, units)),
-                       file_errors=plan_.file_errors)
 
 
 # ---------------------------------------------------------------- work done inside a process
@@ -92,7 +81,7 @@ def _meta(library: CriteriaLibrary) -> Meta:
 
 def _evaluate_chunk(first_index: int, records_: list[Record]) -> list[Evaluated]:
     renderer = _STATE["renderer"]
-    results = evaluate_records(_STATE["library"], records_)
+    results = api.score(_STATE["library"], records_)
     if _STATE.get("keep"):  # in the parent only (run's keep): the caller reuses these results
         _STATE["keep"](records_, results)
     # Rendering makes no cycles either: with the collector running, the chunk's results would be promoted to the

@@ -483,6 +483,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                              "{label} = {current}, in the band {band}; no value of this input reaches a better band"),
 
     # ---- issue 24: one front door and the fast path ----
+    "agg_bad_period": ("{path} {where}: kỳ đánh giá {value!r} không xác định được ngày cuối kỳ; ghi theo một trong "
+                       "các dạng {formats}",
+                       "{path} {where}: period {value!r} cannot be dated; write one of {formats}"),
 
     # ---- end of issue 24 ----
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from engine.criteria.model import CriteriaError, load_criteria
-from engine.batch import evaluate_files
+from engine.api import evaluate_files
 
 SHIPPED = Path(__file__).resolve().parent.parent / "criteria" / "qd06-2019-01-03.yaml"
 SHIPPED_TEXT = SHIPPED.read_text(encoding="utf-8")

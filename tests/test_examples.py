@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from engine.criteria.model import load_criteria
-from engine.batch import evaluate_files
+from engine.api import evaluate_files
 
 EVALUATIONS = Path(__file__).resolve().parents[1] / "evaluations"
 SAMPLE_CSV = EVALUATIONS / "sample-area" / "units.csv"

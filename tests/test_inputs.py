@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.criteria.model import load_criteria
-from engine.batch import evaluate_files
+from engine.api import evaluate_files
 from engine.readers import read_records
 from engine.readers.records import InputFileError
 

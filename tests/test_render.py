@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.batch import evaluate_files
+from engine.api import evaluate_files
 from engine.criteria.model import load_criteria
 from engine.readers.records import Record
 from engine.results.model import UnitResult

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from cli import main
 from engine.criteria.model import load_criteria
-from engine.batch import evaluate_files
+from engine.api import evaluate_files
 from engine.reports import appraisal, render, self_assessment
 from engine.reports import decision as decision_module
 from engine.reports.board import PLACEHOLDERS, BoardConfig, BoardConfigError, load_board_config

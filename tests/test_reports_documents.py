@@ -21,7 +21,7 @@ from engine.reports.board import load_board_config
 from engine.reports.document import WATERMARK_INVALID
 from engine.results.model import Plan, PlanBlock, PlanChange
 from engine.criteria.model import load_criteria
-from engine.batch import evaluate_files
+from engine.api import evaluate_files
 from engine.text import Text
 
 ROOT = Path(__file__).resolve().parent.parent

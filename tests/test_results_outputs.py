@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cli import main
+from engine.version import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "evaluations" / "sample-area" / "units.csv"
@@ -112,7 +113,8 @@ def test_results_workbook_is_finished_for_print_and_filtering(tmp_path):
     assert units["09901"][5] == "Phường thuộc quận, thị xã, thành phố của thành phố trực thuộc trung ương"
     assert units["09901"][6] == "Đạt chuẩn" and units["09901"][7] == 955 and isinstance(units["09901"][10], int)
     assert units["09913"][6] == "Dữ liệu lỗi" and units["09913"][7] is None and units["09913"][8] == 800
-    assert units["09901"][-1].startswith("qd06-2019@2019-01-03 sha256:")  # the set that scored it, and its file
+    assert units["09901"][-2].startswith("qd06-2019@2019-01-03 sha256:")  # the set that scored it, and its file
+    assert units["09901"][-1] == __version__  # and the cfc that did
 
 
 def test_english_workbook_and_people_csv(tmp_path):

@@ -15,7 +15,7 @@ from engine import batch
 from engine.readers import read_records
 from engine.readers.records import InputFileError, reading
 from engine.criteria.model import load_criteria
-from engine.batch import evaluate_files
+from engine.api import evaluate_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "robust"
 CRITERIA = load_criteria()

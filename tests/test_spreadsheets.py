@@ -23,7 +23,7 @@ from openpyxl.worksheet.cell_range import CellRange
 
 from cli import main
 from engine.criteria.model import load_criteria
-from engine.batch import evaluate_files
+from engine.api import evaluate_files
 from engine.readers import read_records
 from engine.readers.records import InputFileError
 from engine.units.validate import validate_record

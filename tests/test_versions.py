@@ -290,11 +290,30 @@ def test_a_period_of_any_shape_is_a_data_error_not_a_crash(tmp_path, two_version
     assert units[2]["criteria_set"].startswith("qd06-2019@")
 
 
-def test_what_if_on_units_of_two_sets_is_refused(tmp_path, two_versions):
+def test_what_if_scores_each_unit_by_its_own_periods_set(tmp_path, two_versions):
+    """What-if goes through the front door like evaluate: units of two periods are each compared under their
+    own set (it used to refuse them, and to score every unit by one set)."""
     data = units_file(tmp_path, ["2025", "2026"])
-    result = run("evaluate", data, "--criteria", two_versions, "--set", "activities_held=3")
-    assert result.exit_code == 2
-    assert "qd06-2019 (2019-01-03)" in result.output and "qd-2030 (2026-01-01)" in result.output
+    result = run("evaluate", data, "--criteria", two_versions, "--set", "activities_held=3", "--format", "json")
+    assert result.exit_code == 0, result.output
+    units = json.loads(result.stdout)["units"]
+    assert [u["before"]["criteria_set"]["id"] for u in units] == ["qd06-2019", "qd-2030"]
+    assert [u["after"]["criteria_set"]["id"] for u in units] == ["qd06-2019", "qd-2030"]
+    assert units[1]["after"]["threshold"] == NEW_OTHER_THRESHOLD
+
+
+@pytest.mark.parametrize("period, error", [("2018", "no criteria set is in force on 2018-12-31"),
+                                           ("Q1-2024", "unknown period format")])
+def test_what_if_checks_a_changed_period_as_evaluate_does(tmp_path, two_versions, period, error):
+    """--set period=… is validated like a period read from a file: one no set covers, or one that cannot be
+    dated, makes the changed unit invalid (exit 1) instead of being scored by today's set."""
+    data = units_file(tmp_path, ["2025"])
+    result = run("evaluate", data, "--criteria", two_versions, "--set", f"period={period}", "--format", "json",
+                 "--lang", "en")
+    assert result.exit_code == 1, result.output
+    after = json.loads(result.stdout)["units"][0]["after"]
+    assert after["status"] == "invalid" and after["criteria_set"] is None
+    assert any(d["input"] == "period" and error in d["message"] for d in after["error_details"])
 
 
 def test_what_if_uses_the_set_of_the_units_period(tmp_path, two_versions):

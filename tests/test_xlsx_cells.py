@@ -13,7 +13,7 @@ import pytest
 from openpyxl import Workbook as OpenpyxlWorkbook, load_workbook
 
 from engine import limits
-from engine.batch import evaluate_files
+from engine.api import evaluate_files
 from engine.criteria.model import load_criteria
 from engine.readers import read_records, xlsx
 from engine.readers.records import InputFileError, reading

@@ -65,7 +65,7 @@ def test_an_error_names_the_cell(tmp_path):
     sheet["B4"], sheet["C4"], sheet["D4"] = "00001", 10, 11
     path = tmp_path / "bad.xlsx"
     workbook.save(path)
-    unit = __import__("engine.batch", fromlist=["evaluate_files"]).evaluate_files(CRITERIA, [path]).units[0]
+    unit = __import__("engine.api", fromlist=["evaluate_files"]).evaluate_files(CRITERIA, [path]).units[0]
     assert any("births_registered (cell D4)" in error("en") for error in unit.errors), unit.errors
 
 

@@ -24,6 +24,8 @@ from engine.messages import Message, MessageError, os_reason
 from engine.results.cells import csv_unsafe
 from engine.results.model import STATUSES
 from engine.criteria.model import CriteriaSet
+from engine.periods import PERIOD_FORMATS, PeriodError, parse_period
+from engine.units.codes import code_key
 
 TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "targets.yaml"
 
@@ -123,6 +125,7 @@ def load_results(paths: Iterable[str | Path], criteria: CriteriaSet, allow_mixed
     if not sum(map(len, blocks)):
         raise AggregateError("agg_no_units")
     frame = pd.DataFrame({name: [v for b in blocks for v in b.units[name]] for name in UNIT_COLUMNS})
+    _canonical_identity(frame)
     _check_cross_file_duplicates(frame)
     mixed = _check_criteria_sets(frame, allow_mixed)
     return Results(frame, _score_frame(blocks), ids, mixed)
@@ -455,6 +458,24 @@ def _csv_units(path: Path, keys: list[str], values: dict, numbers: dict[int, int
             points = int(cell) if cell.isascii() and cell.isdigit() else _int(path, where, keys[index], cell) if cell else 0
             block.add_score(unit, number, points, maxima[number], bool(cell))
     return block
+
+
+def _canonical_identity(units: pd.DataFrame) -> None:
+    """Every period in its canonical spelling and every unit code folded (engine/periods.py,
+    engine/units/codes.py), so that "2024-h1" and "2024-H1", or a full-width code, are one period and one unit
+    for the duplicate check, the tables and the change between periods. A period that cannot be dated is an
+    error naming the file and unit: it could be ordered against no other. Each distinct value is read once."""
+    periods = {}
+    for value in units["period"].dropna().unique():
+        try:
+            periods[value] = parse_period(value).text
+        except PeriodError:
+            row = units[units["period"] == value].iloc[0]
+            raise AggregateError("agg_bad_period", path=row["source"], where=row["where"], value=value,
+                                 formats=PERIOD_FORMATS) from None
+    units["period"] = units["period"].map(periods, na_action="ignore")
+    codes = {value: code_key(value) for value in units["unit_code"].dropna().unique()}
+    units["unit_code"] = units["unit_code"].map(codes, na_action="ignore")
 
 
 def _check_cross_file_duplicates(units: pd.DataFrame) -> None:

@@ -3,7 +3,6 @@ criteria failed, distribution of totals, change from the previous period, the li
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable
@@ -15,6 +14,7 @@ from engine.aggregate.load import Results, Targets, load_targets
 from engine.messages import Message, number
 from engine.results.model import DECIDED, STATUSES
 from engine.criteria.model import CriteriaSet
+from engine.periods import parse_period
 
 # Vietnamese headers: the summary is read by provincial offices.
 PERIOD = "Kỳ đánh giá"
@@ -44,17 +44,11 @@ SHEETS = {
 # ---------------------------------------------------------------- tables
 
 def _period_key(period: str) -> tuple:
-    """Periods in the order they end: 2024-H1 (30/06/2024) < 2024 and 2024-H2 (31/12/2024) < 2025-03-31;
-    other names in natural order after them (numbers as numbers), the unknown period last."""
-    period = period or ""
-    if period == NO_PERIOD:
-        return (2,), period
-    if match := re.fullmatch(r"(\d{4})(?:-H([12]))?", period):
-        half = match.group(2)
-        return (0, int(match.group(1)), 6 if half == "1" else 12, 30 if half == "1" else 31), period
-    if match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", period):
-        return (0, *map(int, match.groups())), period
-    return (1, *((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", period) if p)), period
+    """Periods in the order they end (engine/periods.py: 2024-H1 < 2024-H2 < 2024 < 2025-03-31), the unknown
+    period last. Every period here was made canonical when the results were read."""
+    if not period or period == NO_PERIOD:
+        return (1,)
+    return (0, *parse_period(period).sort_key)
 
 
 def _with_areas(units: pd.DataFrame, by: str) -> tuple[pd.DataFrame, list[str]]:

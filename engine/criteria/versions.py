@@ -13,68 +13,22 @@ absent). `--criteria` names a file or a directory:
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 from engine.messages import Message, MessageError, Said
 from engine.criteria.model import CriteriaError, CriteriaSet, file_problem, load_criteria
+from engine.periods import PERIOD_FORMATS, PERIOD_INPUT, PeriodError, parse_period, period_end  # noqa: F401 (re-exported)
 from engine.text import is_blank
 
 SHIPPED = Path(__file__).resolve().parents[2] / "criteria"
-PERIOD_INPUT = "period"  # the identity input naming a unit's evaluation period
-PERIOD_FORMATS = "2024, 2024-H1, 2024-H2, 2024-Q1 … 2024-Q4, 2024-06-30"
-
-# Each accepted spelling of a period and the last day of the period it names.
-_PERIODS: list[tuple[re.Pattern, Any]] = [
-    (re.compile(r"(\d{4})"), lambda y: dt.date(int(y), 12, 31)),
-    (re.compile(r"(\d{4})-H([12])", re.I), lambda y, h: _month_end(int(y), 6 * int(h))),
-    (re.compile(r"(\d{4})-Q([1-4])", re.I), lambda y, q: _month_end(int(y), 3 * int(q))),
-    (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), lambda y, m, d: dt.date(int(y), int(m), int(d))),
-]
-
-
-class PeriodError(MessageError, ValueError):
-    """A period cfc cannot read, or one on whose last day no criteria set is in force. `key` names the
-    message in engine/messages.py; `params` fills it."""
-
-    def __init__(self, key: str, **params: Any):
-        self.key = key
-        self.params = params
-        super().__init__(key, input=PERIOD_INPUT, **params)
 
 
 class MixedSetsError(MessageError, ValueError):
     """Units whose periods need different criteria sets, where one set must score them all."""
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def period_end(period: Any) -> dt.date:
-    """The last day of a period as units write it. Raises PeriodError for anything else."""
-    if isinstance(period, dt.datetime):
-        return period.date()
-    if isinstance(period, dt.date):
-        return period
-    if isinstance(period, float) and period.is_integer():  # a year typed into a spreadsheet cell: 2024.0
-        period = int(period)
-    if isinstance(period, int) and not isinstance(period, bool):
-        period = str(period)
-    if isinstance(period, str):
-        text = period.strip()
-        for pattern, last_day in _PERIODS:
-            if match := pattern.fullmatch(text):
-                try:
-                    return last_day(*match.groups())
-                except ValueError:  # 2024-02-30: the right shape, no such day
-                    break
-    raise PeriodError("period_format", value=period, formats=PERIOD_FORMATS)
 
 
 def _span(criteria: CriteriaSet) -> str:
@@ -142,10 +96,10 @@ class CriteriaLibrary:
             return self.sets[0]
         if is_blank(period):
             return self.current(today)
-        day = period_end(period)
+        day = parse_period(period).end
         found = self.in_force(day)
         if not found:
-            raise PeriodError("period_no_criteria", value=period, day=day.isoformat(),
+            raise PeriodError("period_no_criteria", value=parse_period(period).text, day=day.isoformat(),
                               sets="; ".join(f"{cs.instrument.id} ({_span(cs)})" for cs in self.sets))
         return found[0]
 

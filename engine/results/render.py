@@ -24,6 +24,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
+from engine.version import __version__
 from engine.messages import Message, both, localised, number
 from engine.results.cells import csv_writer
 from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise
@@ -111,7 +112,8 @@ class JsonRenderer:
         self._digest: str | None = None  # the header's set: what scored a unit whose period picks none
 
     def head(self, meta: Meta) -> str:
-        fields = {"format": "cfc-results", "format_version": FORMAT_VERSION, "criteria_id": meta.criteria_id,
+        fields = {"format": "cfc-results", "format_version": FORMAT_VERSION, "cfc_version": __version__,
+                  "criteria_id": meta.criteria_id,
                   "criteria_source": meta.criteria_source, "criteria_digest": meta.criteria_digest,
                   "lang": self.lang, "detail": self.detail}
         criteria = meta.criteria_set()
@@ -256,7 +258,7 @@ def _finite(value):
 
 CSV_FIXED = ["unit_code", "unit_name", "district", "province", "period", "category", "status", "total",
              "threshold", "shortfall"]
-CSV_AFTER = ["reasons", "gaps", "missing_inputs", "provisional_rules", "errors", "source", "criteria_set"]
+CSV_AFTER = ["reasons", "gaps", "missing_inputs", "provisional_rules", "errors", "source", "criteria_set", "cfc_version"]
 _csv_fixed = attrgetter(*CSV_FIXED)
 
 
@@ -299,7 +301,7 @@ class CsvRenderer:
                          + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
                             " ".join(result.missing_inputs), " ".join(p.indicator for p in result.provisional),
                             "; ".join(e(lang) for e in result.errors), result.source(lang),
-                            criteria_set_cell(result) or ""])
+                            criteria_set_cell(result) or "", __version__])
 
     def tail(self, summary: Summary) -> str:
         return ""
@@ -387,7 +389,8 @@ UNIT_AFTER = [
     Column("reasons", "Lý do", "Reasons", 60), Column("gaps", "Số chỉ tiêu cần cải thiện", "Indicators to improve", 12),
     Column("missing_inputs", "Số liệu còn thiếu", "Missing data", 36, "input"),
     Column("provisional", "Chỉ tiêu chấm theo thang tạm tính", "Indicators scored on provisional bands", 16),
-    Column("source", "Nguồn", "Source", 24), Column("criteria_set", "Bộ tiêu chí", "Criteria set", 14)]
+    Column("source", "Nguồn", "Source", 24), Column("criteria_set", "Bộ tiêu chí", "Criteria set", 14),
+    Column("cfc_version", "Phiên bản cfc", "cfc version", 9)]
 GAP_COLUMNS = [
     Column("unit_code", "Mã đơn vị", "Unit code", 11), Column("unit_name", "Tên đơn vị", "Unit name", 26),
     Column("criterion", "Tiêu chí", "Criterion", 8), Column("indicator", "Chỉ tiêu", "Indicator", 8),
@@ -469,7 +472,7 @@ class SheetsRenderer:
                     + _criterion_points(result)
                     + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
                        list(result.missing_inputs), ", ".join(p.indicator for p in result.provisional),
-                       result.source(lang), criteria_set_cell(result)])
+                       result.source(lang), criteria_set_cell(result), __version__])
         yes, no = self._yes_no
         band_status = self._band_status
         gap_rows = [[result.unit_code, result.unit_name, g.criterion, g.indicator, g.current_points, g.next_points,

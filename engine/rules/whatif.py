@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from engine import loading
 from engine.criteria.model import CriteriaSet
-from engine.rules.evaluate import evaluate_units
-from engine.units.validate import validate_record
+from engine.criteria.versions import CriteriaLibrary
 from engine.messages import Message, MessageError
 from engine.readers.records import Record
 from engine.results.model import Plan, UnitResult
@@ -17,15 +14,19 @@ class WhatIfError(MessageError, ValueError):
     """A --set that names no declared input or is not written name=value."""
 
 
-def parse_changes(criteria: CriteriaSet, assignments: tuple[str, ...]) -> dict[str, str]:
+def parse_changes(library: CriteriaLibrary | CriteriaSet, assignments: tuple[str, ...]) -> dict[str, str]:
+    """--set INPUT=VALUE arguments as {input: value}. An input is known when some set of the library declares
+    it (the set that scores a unit is chosen by its period, which --set may change too)."""
+    library = CriteriaLibrary.of(library)
+    known = {name for criteria in library.sets for name in criteria.input_by_name}
     changes = {}
     for assignment in assignments:
         name, sep, value = assignment.partition("=")
         name = name.strip()
         if not sep:
             raise WhatIfError("whatif_syntax", assignment=assignment)
-        if name not in criteria.input_by_name:
-            raise WhatIfError("whatif_unknown", assignment=assignment, name=name, criteria=criteria.instrument.id)
+        if name not in known:
+            raise WhatIfError("whatif_unknown", assignment=assignment, name=name, criteria=library.id)
         changes[name] = value.strip()
     return changes
 
@@ -48,16 +49,6 @@ class Comparison:
     after: UnitResult
 
 
-def compare(criteria: CriteriaSet, paths: list[str | Path], changes: dict[str, str]) -> tuple[list[Comparison], list[str]]:
-    """Each unit scored as given and with `changes` applied (the same validation applies to both)."""
-    plan = loading.plan(paths, criteria)
-    records, file_errors = list(loading.records(plan)), plan.file_errors
-    changed = [with_changes(r, changes) for r in records]
-    before = evaluate_units(criteria, [validate_record(criteria, r) for r in records])
-    after = evaluate_units(criteria, [validate_record(criteria, r) for r in changed])
-    return [Comparison(b, a) for b, a in zip(before, after)], file_errors
-
-
 def describe(comparison: Comparison, changes: dict[str, str], lang: str) -> list[str]:
     """The changed inputs, then every criterion and indicator whose points moved, then the decision."""
     before, after = comparison.before, comparison.after
@@ -68,18 +59,23 @@ def describe(comparison: Comparison, changes: dict[str, str], lang: str) -> list
     for name, value in changes.items():
         lines.append(f"    {name}: {old_inputs.get(name, '?')} → {value}")
     old_indicators = {i.id: i for c in before.criteria for i in c.indicators}
+    old_criteria = {c.number: c for c in before.criteria}  # by number: a changed period may pick another set
     word = "tiêu chí" if lang == "vi" else "criterion"
-    for old_criterion, new_criterion in zip(before.criteria, after.criteria):
-        if old_criterion.points == new_criterion.points:
+    for new_criterion in after.criteria:
+        old_criterion = old_criteria.get(new_criterion.number)
+        old_points = old_criterion.points if old_criterion is not None else "—"
+        if old_points == new_criterion.points:
             continue
-        lines.append(f"    {word} {new_criterion.number}: {old_criterion.points} → {new_criterion.points}")
+        lines.append(f"    {word} {new_criterion.number}: {old_points} → {new_criterion.points}")
         for indicator in new_criterion.indicators:
-            old = old_indicators[indicator.id]
-            if old.points != indicator.points:
+            old = old_indicators.get(indicator.id)
+            if old is None or old.points != indicator.points:
                 shown = lambda ind: ind.measure_display(lang) if ind.measure_display else "—"  # noqa: E731
                 points = lambda ind: "—" if ind.points is None else ind.points  # noqa: E731
-                lines.append(f"        {indicator.id}: {shown(old)} → {shown(indicator)}, "
-                             f"{points(old)} → {points(indicator)}")
+                before_text = f"{shown(old)}" if old is not None else "—"
+                before_points = points(old) if old is not None else "—"
+                lines.append(f"        {indicator.id}: {before_text} → {shown(indicator)}, "
+                             f"{before_points} → {points(indicator)}")
     lines += [f"    ✗ {error(lang)}" for error in after.errors]
     lines += [f"    • {reason.message(lang)}" for reason in after.reasons if reason.code != "invalid"]
     return lines

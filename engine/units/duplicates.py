@@ -9,16 +9,18 @@ from pydantic_core import PydanticCustomError
 from engine.messages import Message
 from engine.readers.records import DataError, Record
 from engine.text import Text, nfc
-from engine.units.validate import _text
+from engine.units.codes import UNIT_CODE_INPUT
+from engine.units.validate import _code
 
 
 def unit_code_of(record: Record) -> str | None:
-    """The unit code as validation will read it (NFC, trimmed), without validating the rest of the record."""
+    """The unit code as validation will read it (folded: engine/units/codes.py), without validating the rest
+    of the record."""
     if not isinstance(record.data, dict):
         return None
-    raw = next((v for k, v in record.data.items() if nfc(str(k)).strip() == "unit_code"), None)
+    raw = next((v for k, v in record.data.items() if nfc(str(k)).strip() == UNIT_CODE_INPUT), None)
     try:
-        return _text(raw)
+        return _code(raw)
     except PydanticCustomError:
         return None
 

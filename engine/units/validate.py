@@ -19,7 +19,9 @@ from engine.messages import Message
 from engine import limits
 from engine.readers.records import DataError, Record
 from engine.criteria.model import CriteriaSet, InputDecl
+from engine.periods import PERIOD_FORMATS, PERIOD_INPUT, PeriodError, canonical_period
 from engine.text import Text, is_blank, nfc
+from engine.units.codes import UNIT_CODE_INPUT, normalise_code
 
 # The spellings the spec accepts, plus có/không typed without diacritics (common on keyboards without Telex)
 # and "x", the tick officials put in a yes/no column.
@@ -143,6 +145,28 @@ def _text(value: Any) -> str | None:
     return nfc(_checked_text(str(value))).strip()
 
 
+def _code(value: Any) -> str | None:
+    """A unit code: text, folded so that codes that only look alike are one (engine/units/codes.py)."""
+    text = _text(value)
+    return None if text is None else (normalise_code(text) or None)
+
+
+def _period(value: Any) -> str | None:
+    """A period in its canonical spelling (engine/periods.py); one that cannot be dated is a data error."""
+    if is_blank(value):
+        return None
+    if isinstance(value, str):
+        _checked_text(value)
+    try:
+        return canonical_period(value)
+    except PeriodError:
+        raise _fail("period_format", value, formats=PERIOD_FORMATS) from None
+
+
+# Identity inputs read by their own rules whatever type the criteria file gives them.
+_BY_NAME = {UNIT_CODE_INPUT: _code, PERIOD_INPUT: _period}
+
+
 def _category(categories) -> Any:
     """A category by its id or by its label in either language (case-insensitive, NFC): officials type the
     label they read in the decision, "Xã, phường, thị trấn còn lại"."""
@@ -178,7 +202,7 @@ def _build_unit_model(criteria: CriteriaSet):
     parsers = {"count": None, "yes_no": _yes_no, "text": _text, "category": _category(criteria.categories)}
     fields = {}
     for decl in criteria.inputs:
-        parser = _count(decl) if decl.type == "count" else parsers[decl.type]
+        parser = _BY_NAME.get(decl.name) or (_count(decl) if decl.type == "count" else parsers[decl.type])
         fields[decl.name] = (Optional[Annotated[Any, BeforeValidator(parser)]], None)
     return create_model("UnitInputs", **fields)
 

@@ -10,16 +10,15 @@
 """
 from __future__ import annotations
 
-import json
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from engine import api
 from engine.history import AlreadySaved, NotSavable, compare, comparison_json
 from engine.messages import Message
 from engine.when import local_time
-from engine.web.form import evaluate_one, unit_json
+from engine.web.form import FORM_SOURCE
 from engine.web.params import json_body, lang_of, say
 
 
@@ -31,12 +30,13 @@ async def evaluate(request: Request) -> Response:
     ok, data = await json_body(request)
     if not ok:
         return _not_json(request)
-    criteria = request.app.state.criteria
-    _, result = evaluate_one(criteria, data)
+    library = request.app.state.library
+    # Off the event loop: the rules' C core is serialised by its own lock (engine/rules/compile.py).
+    result = (await run_in_threadpool(api.evaluate_inputs, library, data, FORM_SOURCE)).result
     status = 422 if result.status == "invalid" else 200
     # ?detail=1 gives what `--detail` gives: every indicator and every sentence (the page shows them).
     detail = request.query_params.get("detail") in ("1", "true")
-    return Response(unit_json(result, criteria, lang_of(request), detail), status_code=status,
+    return Response(api.unit_json(library, result, lang_of(request), detail), status_code=status,
                     media_type="application/json")
 
 
@@ -46,13 +46,15 @@ async def save(request: Request) -> Response:
         return _not_json(request)
     if not isinstance(body, dict):
         return JSONResponse({"error": say(request, "web_not_save_request")}, status_code=422)
-    criteria, history, lang = request.app.state.criteria, request.app.state.history, lang_of(request)
-    unit, result = evaluate_one(criteria, body.get("inputs"))
+    library, history, lang = request.app.state.library, request.app.state.history, lang_of(request)
+    evaluation = await run_in_threadpool(api.evaluate_inputs, library, body.get("inputs"), FORM_SOURCE)
+    result = evaluation.result
     try:
-        saved = await run_in_threadpool(history.save, criteria, result, unit.values, body.get("replace") is True)
+        saved = await run_in_threadpool(history.save, api.criteria_of(library, result), result, evaluation.values,
+                                        body.get("replace") is True)
     except NotSavable as error:
-        return JSONResponse({"error": error.message.render(lang), "unit": _unit_object(result, criteria, lang)},
-                            status_code=422)
+        return JSONResponse({"error": error.message.render(lang),
+                             "unit": api.unit_object(library, result, lang, detail=True)}, status_code=422)
     except AlreadySaved as error:
         old = error.saved
         return JSONResponse({"error": Message("history_exists", {"unit": old.unit_code, "period": old.period,
@@ -62,10 +64,6 @@ async def save(request: Request) -> Response:
     return JSONResponse({"message": say(request, "web_saved", unit=saved.unit_code, period=saved.period),
                          "unit_code": saved.unit_code, "period": saved.period, "saved_at": saved.saved_at},
                         status_code=201)
-
-
-def _unit_object(result, criteria, lang: str) -> dict:
-    return json.loads(unit_json(result, criteria, lang, detail=True))
 
 
 async def unit_history(request: Request) -> Response:

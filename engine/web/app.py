@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 
 from engine.history import History
 from engine.criteria.model import CriteriaSet
+from engine.criteria.versions import CriteriaLibrary
 from engine.reports.board import BoardConfig
 from engine.web import api, downloads, pages
 from engine.web.security import BodyLimit, LoopbackHost, SameOrigin, SecurityHeaders, TokenGate
@@ -41,11 +42,12 @@ ROUTES = [
 ]
 
 
-def create_app(criteria: CriteriaSet, history: History, token: str | None = None, loopback_only: bool = False,
-               max_body: int = MAX_BODY, board: BoardConfig | None = None) -> Starlette:
-    """The application for one criteria set and one history file. `token`: required from every request (the
-    server is bound beyond this computer). `loopback_only`: refuse requests not addressed to this computer.
-    `board`: the names the documents print (`cfc serve --config`), which the page lets a person complete."""
+def create_app(criteria: CriteriaLibrary | CriteriaSet, history: History, token: str | None = None,
+               loopback_only: bool = False, max_body: int = MAX_BODY, board: BoardConfig | None = None) -> Starlette:
+    """The application for a criteria library (each unit scored by its period's set; the form shows today's) or
+    one set, and one history file. `token`: required from every request (the server is bound beyond this
+    computer). `loopback_only`: refuse requests not addressed to this computer. `board`: the names the
+    documents print (`cfc serve --config`), which the page lets a person complete."""
     middleware = [Middleware(SecurityHeaders)]
     if token is not None:
         middleware.append(Middleware(TokenGate, token=token))
@@ -54,7 +56,8 @@ def create_app(criteria: CriteriaSet, history: History, token: str | None = None
     middleware += [Middleware(SameOrigin), Middleware(BodyLimit, limit=max_body)]
     app = Starlette(routes=ROUTES, middleware=middleware,
                     exception_handlers={404: pages.not_found, 405: pages.not_found, 400: pages.bad_request})
-    app.state.criteria = criteria
+    app.state.library = CriteriaLibrary.of(criteria)
+    app.state.criteria = app.state.library.current()  # the form, the template and the board table's columns
     app.state.history = history
     app.state.board = board or BoardConfig()
     app.state.boards = Boards()

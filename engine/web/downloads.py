@@ -13,13 +13,16 @@ from starlette.responses import Response
 from engine.forms.template import build_template
 from engine.reports import appraisal, decision, render, self_assessment
 from engine.reports.board import BoardConfig
+from engine import api
+from engine.criteria.versions import MixedSetsError
+from engine.messages import localised
 from engine.results.cells import csv_writer
-from engine.results.model import BatchResult
 from engine.results.sheets import workbook_bytes
+from engine.web import pages
 from engine.web.doc_fields import board_from_form
-from engine.web.form import evaluate_one
+from engine.web.form import FORM_SOURCE
 from engine.web.pages import not_found
-from engine.web.params import form_fields
+from engine.web.params import form_fields, lang_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The documents come as PDF to print or .docx to amend before signing, as `cfc report -o NAME.pdf|.docx`.
@@ -76,10 +79,12 @@ async def _document(build, fmt: str, name: str) -> Response:
     return _attachment(content, f"{name}.{fmt}", DOCUMENT_TYPES[fmt])
 
 
-def _form_batch(criteria, inputs: dict[str, str]) -> BatchResult:
-    _, result = evaluate_one(criteria, inputs)
-    return BatchResult(criteria_id=criteria.instrument.id, criteria_source=criteria.source,
-                       criteria_digest=criteria.digest, units=[result])
+async def _form_unit(request: Request, fields: dict[str, str]) -> tuple[dict[str, str], object]:
+    """The form's inputs and the batch of its one unit, scored through the front door (engine/api.py)."""
+    library = request.app.state.library
+    inputs = _known(request, fields)
+    result = (await run_in_threadpool(api.evaluate_inputs, library, inputs, FORM_SOURCE)).result
+    return inputs, api.document_set(library, [result])
 
 
 def _board(request: Request, fields: dict[str, str]) -> BoardConfig:
@@ -88,19 +93,17 @@ def _board(request: Request, fields: dict[str, str]) -> BoardConfig:
 
 
 async def form_self_assessment(request: Request) -> Response:
-    criteria = request.app.state.criteria
     fields = await form_fields(request)
-    inputs, board = _known(request, fields), _board(request, fields)
-    _, result = evaluate_one(criteria, inputs)
-    return await _document(lambda: self_assessment.document(result, criteria, board),
+    inputs, (criteria, batch) = await _form_unit(request, fields)
+    board = _board(request, fields)
+    return await _document(lambda: self_assessment.document(batch.units[0], criteria, board),
                            _asked(request)[1], _unit_file_name(inputs, "bao-cao-tu-danh-gia"))
 
 
 async def form_appraisal(request: Request) -> Response:
-    criteria = request.app.state.criteria
     fields = await form_fields(request)
-    inputs, board = _known(request, fields), _board(request, fields)
-    batch = _form_batch(criteria, inputs)
+    inputs, (criteria, batch) = await _form_unit(request, fields)
+    board = _board(request, fields)
     return await _document(lambda: appraisal.document(batch, criteria, board),
                            _asked(request)[1], _unit_file_name(inputs, "bao-cao-tham-dinh"))
 
@@ -111,13 +114,15 @@ BOARD_DOCUMENTS = {"appraisal": (appraisal, "bao-cao-tham-dinh"), "decision": (d
 async def board_document(request: Request) -> Response:
     """The board's appraisal or draft decision for the units of an uploaded file; posted from the board's page,
     with the names the person completed there."""
-    criteria = request.app.state.criteria
     upload = request.app.state.boards.get(request.path_params["board_id"])
     if upload is None:
         return await not_found(request, None)
     document, fmt = _asked(request)
     module, name = BOARD_DOCUMENTS[document]
-    batch = upload.batch(criteria)
+    try:
+        criteria, batch = upload.batch
+    except MixedSetsError as error:  # one document speaks of one criteria set
+        return pages.render(request, "message.html", 422, message=localised(error, lang_of(request)))
     board = _board(request, await form_fields(request) if request.method == "POST" else {})
     return await _document(lambda: module.document(batch, criteria, board), fmt, name)
 

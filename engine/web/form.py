@@ -10,12 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.messages import Message
-from engine.readers.records import Record
-from engine.results.model import UnitResult
-from engine.results.render import JsonRenderer, Meta
 from engine.criteria.model import CriteriaSet, InputDecl
-from engine.rules.evaluate import evaluate_units
-from engine.units.validate import Unit, validate_record
 
 FORM_SOURCE = "web"  # where a unit typed into the page "comes from" in messages, as a file name would
 
@@ -100,23 +95,3 @@ def form_value(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def evaluate_one(criteria: CriteriaSet, data: Any, source: str = FORM_SOURCE) -> tuple[Unit, UnitResult]:
-    """Validate and score one unit's inputs exactly as `cfc evaluate` does a record read from a file."""
-    unit = validate_record(criteria, Record(source=source, kind="", number=0, data=data))
-    return unit, next(evaluate_units(criteria, [unit]))
-
-
-_RENDERERS: dict[tuple[str, str, bool], JsonRenderer] = {}
-
-
-def unit_json(result: UnitResult, criteria: CriteriaSet, lang: str, detail: bool = False) -> str:
-    """The unit object of `cfc evaluate --format json` (`--detail` with detail), from the CLI's own renderer,
-    which learns the criteria's band indexes from its head as the CLI's does."""
-    key = (criteria.digest, lang, detail)
-    if key not in _RENDERERS:
-        renderer = JsonRenderer(lang, detail)
-        renderer.head(Meta(criteria.instrument.id, criteria.source, criteria.digest, criteria))
-        _RENDERERS[key] = renderer
-    return _RENDERERS[key].unit(result, 0)

@@ -10,15 +10,15 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from engine import api
+from engine.criteria.model import CriteriaSet
+from engine.criteria.versions import CriteriaLibrary
 from engine.messages import Message, Said
 from engine.readers import iter_records
 from engine.readers.records import InputFileError
 from engine.results.model import BatchResult, UnitResult
-from engine.criteria.model import CriteriaSet
-from engine.rules.evaluate import evaluate_units
 from engine.text import nfc
-from engine.units.duplicates import find_duplicates, mark_duplicate
-from engine.units.validate import Unit, validate_record
+from engine.units.validate import Unit
 from engine.web.form import form_value
 
 KEEP_BOARDS = 20  # uploads kept for their results table; the oldest is forgotten first
@@ -32,9 +32,13 @@ class Upload:
     results: list[UnitResult] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
 
-    def batch(self, criteria: CriteriaSet) -> BatchResult:
-        return BatchResult(criteria_id=criteria.instrument.id, criteria_source=criteria.source,
-                           criteria_digest=criteria.digest, units=self.results, file_errors=self.file_errors)
+    library: CriteriaLibrary | None = None
+
+    @property
+    def batch(self) -> tuple[CriteriaSet, BatchResult]:
+        """The set that scored the units and their batch, for a document (MixedSetsError: periods under
+        different sets, which one document cannot speak of)."""
+        return api.document_set(self.library, self.results, self.file_errors)
 
     def form_values(self, criteria: CriteriaSet, index: int) -> dict[str, str]:
         """What the unit's file row said, as the form shows it: a bad value stays visible beside its error."""
@@ -52,9 +56,12 @@ def safe_name(name: str | None) -> str:
     return base[:120]
 
 
-def read_upload(criteria: CriteriaSet, file_name: str | None, content: bytes) -> Upload:
+def read_upload(library: CriteriaLibrary, file_name: str | None, content: bytes) -> Upload:
+    """An uploaded file read by the CLI's readers and scored through the front door (engine/api.py), each unit
+    by its period's set."""
     name = safe_name(file_name)
-    upload = Upload(name, content)
+    upload = Upload(name, content, library=library)
+    criteria = library.current()  # whose input names and labels the file's headers are matched against
     with tempfile.TemporaryDirectory(prefix="cfc-upload-") as folder:
         path = Path(folder) / ("upload" + Path(name).suffix.lower())
         path.write_bytes(content)
@@ -71,9 +78,9 @@ def read_upload(criteria: CriteriaSet, file_name: str | None, content: bytes) ->
             return upload
     for record in records:
         record.source = name  # messages name the file the person chose, not the temporary copy
-    duplicates = find_duplicates(records)
-    upload.units = [validate_record(criteria, mark_duplicate(record, duplicates)) for record in records]
-    upload.results = list(evaluate_units(criteria, upload.units))
+    evaluations = api.evaluate(library, records)
+    upload.units = [evaluation.unit for evaluation in evaluations]
+    upload.results = [evaluation.result for evaluation in evaluations]
     return upload
 
 

@@ -24,9 +24,15 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from engine.forms.template import build_template
 from engine.web.app import create_app
-from engine.web.form import evaluate_one
+from engine.api import evaluate_inputs
 
 from conftest import SAMPLE_CSV
+
+
+def evaluate_one(criteria, data):
+    """(validated unit, result) through the front door, as the page's API scores it."""
+    evaluation = evaluate_inputs(criteria, data, "web")
+    return evaluation.unit, evaluation.result
 
 CHROMEDRIVER = "/usr/bin/chromedriver"
 # No skip when the browser is missing: that would hide a gap. .ci/run installs chromium and chromium-driver.

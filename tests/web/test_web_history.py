@@ -15,9 +15,15 @@ from click.testing import CliRunner
 
 from cli import main
 from engine.history import AlreadySaved, History, NotSavable, compare, default_path, format_comparison
-from engine.web.form import evaluate_one
+from engine.api import evaluate_inputs
 
 from conftest import ROOT, SAMPLE_CSV
+
+
+def evaluate_one(criteria, data):
+    """(validated unit, result) through the front door, as the page's API scores it."""
+    evaluation = evaluate_inputs(criteria, data, "web")
+    return evaluation.unit, evaluation.result
 
 
 def saved_twice(history, criteria, unit_inputs):
