@@ -1,7 +1,8 @@
 """Regenerate the parts of docs/ that derive from the criteria files and the command line, like `cog`.
 
-    python docs/generate.py          rewrite docs/data-dictionary.md, docs/cli.md and the marked blocks of
-                                     docs/legal-basis.md from criteria/*.yaml and `cfc --help`
+    python docs/generate.py          rewrite docs/data-dictionary.md, docs/cli.md, the marked blocks of
+                                     docs/legal-basis.md and schema/v1/criteria.schema.json from
+                                     criteria/*.yaml, the criteria model and `cfc --help`
     python docs/generate.py --check  change nothing; exit 1 naming each file that is out of date
                                      (tests/test_docs.py runs the check)
 
@@ -10,6 +11,7 @@ Hand-written prose in legal-basis.md stays as written; only the text between
 """
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -22,9 +24,11 @@ sys.path.insert(0, str(ROOT))
 from cli import UI_LANG, main as cfc  # noqa: E402
 from engine import click_words  # noqa: E402
 from engine.criteria.model import CriteriaSet  # noqa: E402
+from engine.criteria.schema import criteria_json_schema  # noqa: E402
 from engine.criteria.versions import PERIOD_INPUT, CriteriaLibrary# noqa: E402
 
 DOCS = ROOT / "docs"
+SCHEMA = ROOT / "schema" / "v1" / "criteria.schema.json"  # for editors; generated from the criteria model
 WIDTH = 100  # help text is wrapped at this width whatever the terminal, so the output is reproducible
 KIND_WORDS = {"yes_no": "yes/no", "count": "count", "percent": "percent (numerator / denominator × 100)",
               "per_1000": "per 1,000 (numerator / denominator × 1,000)"}
@@ -160,12 +164,17 @@ def fill(text: str, name: str, content: str) -> str:
     return pattern.sub(lambda m: m.group(1) + content.rstrip("\n") + "\n" + m.group(2), text)
 
 
+def criteria_schema() -> str:
+    return json.dumps(criteria_json_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
 def expected() -> dict[Path, str]:
     library = CriteriaLibrary.load()
     legal = DOCS / "legal-basis.md"
     return {legal: fill(legal.read_text(encoding="utf-8"), "criteria-sets", criteria_sets(library)),
             DOCS / "data-dictionary.md": data_dictionary(library),
-            DOCS / "cli.md": cli_reference()}
+            DOCS / "cli.md": cli_reference(),
+            SCHEMA: criteria_schema()}
 
 
 def stale() -> list[Path]:

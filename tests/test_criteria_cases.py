@@ -1,4 +1,7 @@
-"""Table-driven criterion tests: every case in tests/criteria/criterion-NN.yaml becomes one pytest test.
+"""The law beside its cases: every criteria file shipped in criteria/ has its cases in
+criteria/cases/<file name>/criterion-NN.yaml — one file per criterion of the set — and every case becomes one
+pytest test, evaluated against THAT criteria file. A criteria set shipped without its cases, or with a
+criterion, an indicator or a band no case reaches, fails here.
 
 Each YAML file is a list of cases (OpenFisca style):
 
@@ -28,36 +31,46 @@ import pytest
 import yaml
 
 from engine.criteria.model import load_criteria
+from engine.criteria.versions import SHIPPED
 from engine.rules.evaluate import evaluate_units
 from engine.readers.records import Record
 from engine.units.validate import validate_record
 
-CASES_DIR = Path(__file__).resolve().parent / "criteria"
+SHIPPED_FILES = sorted(path for path in SHIPPED.glob("*.yaml"))
 FILE_NAME = re.compile(r"criterion-(\d{2})\.yaml")
 CASE_KEYS = {"name", "inputs", "expect"}
 EXPECT_KEYS = {"criterion", "points", "complete", "indicators", "invalid"}
 
 
-def _case_files() -> list[Path]:
-    return sorted(CASES_DIR.glob("*.yaml"))
+def cases_dir(criteria_file: Path) -> Path:
+    """Where a criteria file's cases live: criteria/cases/<its name without .yaml>/."""
+    return criteria_file.parent / "cases" / criteria_file.stem
+
+
+def _case_files(criteria_file: Path) -> list[Path]:
+    return sorted(cases_dir(criteria_file).glob("*.yaml"))
 
 
 def _load_cases() -> list:
     params = []
-    for path in _case_files():
-        cases = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        for number, case in enumerate(cases, start=1):
-            name = case.get("name", f"case {number}") if isinstance(case, dict) else f"case {number}"
-            params.append(pytest.param(path, number, case, id=f"{path.stem}::{name}"))
+    for criteria_file in SHIPPED_FILES:
+        for path in _case_files(criteria_file):
+            cases = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            for number, case in enumerate(cases, start=1):
+                name = case.get("name", f"case {number}") if isinstance(case, dict) else f"case {number}"
+                params.append(pytest.param(criteria_file, path, number, case,
+                                           id=f"{criteria_file.stem}/{path.stem}::{name}"))
     return params
 
 
 CASES = _load_cases()
+_LOADED: dict[Path, object] = {}
 
 
-@pytest.fixture(scope="module")
-def criteria():
-    return load_criteria()
+def criteria_of(criteria_file: Path):
+    if criteria_file not in _LOADED:
+        _LOADED[criteria_file] = load_criteria(criteria_file)
+    return _LOADED[criteria_file]
 
 
 def _check_shape(path: Path, case) -> None:
@@ -78,8 +91,9 @@ def _check_shape(path: Path, case) -> None:
         f"{path.name}: a case in this file must test criterion {int(match.group(1))}, not {expect['criterion']}"
 
 
-@pytest.mark.parametrize(("path", "number", "case"), CASES)
-def test_case(criteria, path: Path, number: int, case) -> None:
+@pytest.mark.parametrize(("criteria_file", "path", "number", "case"), CASES)
+def test_case(criteria_file: Path, path: Path, number: int, case) -> None:
+    criteria = criteria_of(criteria_file)
     _check_shape(path, case)
     expect = case["expect"]
     record = Record(source=str(path), kind="item", number=number,
@@ -123,21 +137,41 @@ def test_case_names_are_unique() -> None:
     assert not duplicates, f"duplicate case names: {duplicates}"
 
 
-def test_every_criterion_has_a_case_file(criteria) -> None:
+def test_criteria_are_shipped_with_their_cases() -> None:
+    """The shipped directory holds at least one criteria file, and each has its cases beside it."""
+    assert SHIPPED_FILES, f"no criteria file in {SHIPPED}"
+    for criteria_file in SHIPPED_FILES:
+        assert cases_dir(criteria_file).is_dir(), (
+            f"{criteria_file.name} is shipped without its cases: add {cases_dir(criteria_file)}/criterion-NN.yaml")
+
+
+@pytest.mark.parametrize("criteria_file", SHIPPED_FILES, ids=lambda p: p.stem)
+def test_every_criterion_has_a_case_file(criteria_file: Path) -> None:
+    criteria = criteria_of(criteria_file)
     expected = {f"criterion-{c.number:02d}.yaml" for c in criteria.criteria}
-    present = {path.name for path in _case_files()}
+    present = {path.name for path in _case_files(criteria_file)}
     assert expected <= present, f"missing case files: {sorted(expected - present)}"
     assert present <= expected, f"case files for no criterion: {sorted(present - expected)}"
-    for path in _case_files():
+    for path in _case_files(criteria_file):
         assert yaml.safe_load(path.read_text(encoding="utf-8")), f"{path.name} has no cases"
 
 
-def test_every_indicator_is_checked_by_some_case(criteria) -> None:
-    checked = set()
+@pytest.mark.parametrize("criteria_file", SHIPPED_FILES, ids=lambda p: p.stem)
+def test_every_indicator_and_band_is_reached_by_some_case(criteria_file: Path) -> None:
+    """Every indicator is checked, and every band of every indicator is the expected answer of some case."""
+    criteria = criteria_of(criteria_file)
+    checked: dict[str, set[int]] = {}
     for param in CASES:
-        _, _, case = param.values
+        cases_file, _, _, case = param.values
+        if cases_file != criteria_file:
+            continue
         if isinstance(case, dict) and isinstance(case.get("expect"), dict):
-            checked.update(str(key) for key in (case["expect"].get("indicators") or {}))
-    every = {indicator.id for _, indicator in criteria.indicators}
-    assert not every - checked, f"indicators no case checks: {sorted(every - checked)}"
-    assert not checked - every, f"cases check indicators that do not exist: {sorted(checked - every)}"
+            for key, points in (case["expect"].get("indicators") or {}).items():
+                checked.setdefault(str(key), set()).add(points)
+    every = {indicator.id: indicator for _, indicator in criteria.indicators}
+    assert not every.keys() - checked.keys(), f"indicators no case checks: {sorted(every.keys() - checked.keys())}"
+    assert not checked.keys() - every.keys(), f"cases check indicators that do not exist: {sorted(checked.keys() - every.keys())}"
+    unreached = {indicator_id: sorted({band.points for band in indicator.scoring.bands} - checked[indicator_id])
+                 for indicator_id, indicator in every.items()
+                 if {band.points for band in indicator.scoring.bands} - checked[indicator_id]}
+    assert not unreached, f"band points no case expects, per indicator: {unreached}"

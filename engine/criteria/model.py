@@ -139,6 +139,9 @@ class Band(_Model):
     is_: bool | None = Field(default=None, alias="is")
     points: Whole = Field(ge=0)
     status: Status | None = None
+    # The clause this band encodes (Điều/khoản/điểm), when it is more precise than the indicator's citation: it
+    # is then the citation of every result scored in this band (OpenFisca's per-value `reference`).
+    reference: Str | None = None
     note: Text | None = None
 
     def interval(self) -> Interval:
@@ -179,6 +182,10 @@ class Scoring(_Model):
 
     def band_status(self, index: int) -> Status:
         return self.bands[index].status or self.status
+
+    def band_citation(self, index: int) -> str:
+        """What a result scored in this band cites: the band's own reference, else the indicator's citation."""
+        return self.bands[index].reference or self.citation
 
 
 class Indicator(_Model):

@@ -172,12 +172,19 @@ def criteria_metadata(criteria: CriteriaSet, lang: str) -> dict:
                 "id": indicator.id, "name": indicator.name(lang), "max_points": indicator.max_points,
                 "measure": indicator.measure.kind, "inputs": list(indicator.measure.inputs),
                 "citation": indicator.scoring.citation, "status": indicator.scoring.status,
-                "bands": [{"text": text(lang), "points": band.points, "status": indicator.scoring.band_status(i)}
+                "bands": [_band_metadata(indicator, i, band, text, lang)
                           for i, (band, text) in enumerate(zip(indicator.scoring.bands, indicator.band_texts))],
             } for indicator in criterion.indicators],
         } for criterion in criteria.criteria],
         "inputs": [{"name": decl.name, "label": decl.label(lang)} for decl in criteria.inputs],
     }
+
+
+def _band_metadata(indicator, index: int, band, text, lang: str) -> dict:
+    described = {"text": text(lang), "points": band.points, "status": indicator.scoring.band_status(index)}
+    if band.reference:  # only a band that cites its own clause says so (the indicator's citation is above)
+        described["reference"] = band.reference
+    return described
 
 
 def _band_indexes(criteria: CriteriaSet) -> dict[str, tuple[str, dict[str, str]]]:

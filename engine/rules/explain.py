@@ -32,9 +32,11 @@ def describe_criteria(cs: CriteriaSet, lang: str) -> str:
                   f"{'mẫu số 0' if vi else 'empty denominator'}: {m.empty_denominator})"
             lines.append(f"    {indicator.id:<4} {indicator.name(lang)} — {indicator.max_points}: {how}")
             for index in range(len(indicator.scoring.bands)):
+                reference = indicator.scoring.bands[index].reference
                 lines.append(f"           {indicator.band_text(index)(lang):<22} → "
                              f"{indicator.scoring.bands[index].points:>3}  "
-                             f"[{_status(indicator.scoring.band_status(index), lang)}]")
+                             f"[{_status(indicator.scoring.band_status(index), lang)}]"
+                             + (f"  [{reference}]" if reference else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -55,8 +57,10 @@ def describe_provisional(cs: CriteriaSet, lang: str) -> str:
                          f"[{indicator.scoring.citation}]")
             for b in bands:
                 points = indicator.scoring.bands[b].points
+                reference = indicator.scoring.bands[b].reference
                 lines.append(f"       {indicator.band_text(b)(lang):<22} → {points:>3}   "
-                             f"criteria[{ci}].indicators[{ii}].scoring.bands[{b}]")
+                             f"criteria[{ci}].indicators[{ii}].scoring.bands[{b}]"
+                             + (f"   [{reference}]" if reference else ""))
                 count += 1
                 carried += points
             at_stake += max(indicator.scoring.bands[b].points for b in bands)

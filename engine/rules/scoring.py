@@ -58,7 +58,8 @@ def result_fields(indicator: Indicator, measure_state: str, band: int | None) ->
             "measure": None, "measure_display": None, "state": RESULT_STATE[measure_state],
             "band": band_wording(indicator, measure_state, band) if band is not None else None, "points": None,
             "max_points": indicator.max_points, "status": scoring.band_status(band) if band is not None else None,
-            "citation": scoring.citation, "missing_inputs": None}
+            "citation": scoring.band_citation(band) if band is not None else scoring.citation,
+            "missing_inputs": None}
 
 
 def indicator_result(measure: MeasureValue, decision: BandDecision, fixed: dict) -> IndicatorResult:
