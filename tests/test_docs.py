@@ -3,6 +3,9 @@ the criteria files and the commands' --help and compared; every command has help
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,11 @@ COMMANDS = [(ctx.command_path, command) for ctx, command in generate.commands()]
 
 
 def test_docs_are_up_to_date():
-    assert generate.stale() == [], "docs/ is out of date: run python docs/generate.py"
+    """In a fresh process, as a person runs the check: click keeps the first wording of its --help option per
+    process, so a command run earlier in this process with --lang en would change the reference."""
+    check = subprocess.run([sys.executable, str(ROOT / "docs" / "generate.py"), "--check"], capture_output=True,
+                           text=True, cwd=ROOT, env={**os.environ, "CFC_LANG": ""})
+    assert check.returncode == 0, check.stderr
 
 
 def test_the_check_notices_a_stale_document(tmp_path, monkeypatch):
@@ -25,10 +32,10 @@ def test_the_check_notices_a_stale_document(tmp_path, monkeypatch):
     for name in ("legal-basis.md", "data-dictionary.md", "cli.md"):
         (tmp_path / name).write_text((original / name).read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(generate, "DOCS", tmp_path)
-    assert generate.stale() == []
     dictionary = tmp_path / "data-dictionary.md"
+    assert dictionary not in generate.stale()  # (cli.md is checked in a fresh process: see above)
     dictionary.write_text(dictionary.read_text(encoding="utf-8").replace("indicator 1a", "indicator 1b"), encoding="utf-8")
-    assert generate.stale() == [dictionary]
+    assert dictionary in generate.stale()
 
 
 def test_every_command_is_found():
