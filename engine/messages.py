@@ -494,6 +494,29 @@ CATALOG: dict[str, tuple[str, str]] = {
     # ---- end of issue 20 ----
 
     # ---- issue 21: nothing lost, nothing silently wrong, round two ----
+    # Criteria a board edits (class 6): what makes a decision impossible or a band unreachable.
+    "criteria_min_above_criterion": (
+        "mỗi tiêu chí phải đạt ít nhất {min} điểm nhưng {which} tối đa chỉ {most} điểm: không đơn vị nào có thể "
+        "được công nhận",
+        "every criterion must reach {min} points but {which} can give at most {most}: no unit can ever be "
+        "recognised"),
+    "criteria_which_every": ("mọi tiêu chí", "every criterion"),
+    "criteria_which_one": ("tiêu chí {numbers}", "criterion {numbers}"),
+    "criteria_which_some": ("các tiêu chí {numbers}", "criteria {numbers}"),
+    "criteria_band_empty_edge": ("mức điểm rỗng: không giá trị nào vừa {low} vừa {high}",
+                                 "the band is empty: no value is both {low} and {high}"),
+    "criteria_band_below_input_min": (
+        "mức điểm không bao giờ đạt được: {input} khai báo min: {min}, nên không có giá trị nào {band}",
+        "the band can never be reached: {input} is declared with min: {min}, so no value is {band}"),
+    "criteria_same_input_rate": (
+        "tử số và mẫu số cùng là {input}: tỷ lệ luôn là {top} (hoặc mẫu số bằng 0), các mức điểm khác không bao "
+        "giờ đạt được",
+        "numerator and denominator are both {input}: the rate is always {top} (or its denominator is empty), "
+        "the other bands can never be reached"),
+    "criteria_threshold_unreachable": (
+        "ngưỡng {threshold} điểm cao hơn tổng điểm tối đa {most}: không đơn vị loại {category} nào được công nhận",
+        "the threshold of {threshold} points is above the most a unit can score, {most}: no unit of category "
+        "{category} can ever be recognised"),
 
     # ---- end of issue 21 ----
 

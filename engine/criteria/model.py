@@ -381,11 +381,13 @@ def check_consistency(cs: CriteriaSet) -> list[tuple[list, str]]:
     numbers = [c.number for c in cs.criteria]
     if numbers != list(range(1, len(numbers) + 1)):
         problems.append((["criteria"], f"criteria must be numbered 1..{len(numbers)} in order, found {numbers}"))
-    for index, category in enumerate(cs.categories):
-        if category.threshold > cs.instrument.total_points:
-            problems.append((["categories", index, "threshold"],
-                             f"threshold {category.threshold} is above the total of {cs.instrument.total_points}"))
     total = sum(c.max_points for c in cs.criteria)
+    most = min(total, cs.instrument.total_points)  # both are reported below when they differ
+    for index, category in enumerate(cs.categories):
+        if category.threshold > most:
+            problems.append((["categories", index, "threshold"], _said(
+                "criteria_threshold_unreachable", threshold=category.threshold, most=most, category=category.id)))
+    problems += _check_minimum(cs)
     if total != cs.instrument.total_points:
         problems.append((["instrument", "total_points"],
                          f"criteria max_points add up to {total}, not {cs.instrument.total_points}"))
@@ -400,6 +402,47 @@ def check_consistency(cs: CriteriaSet) -> list[tuple[list, str]]:
             problems += _check_measure(cs, indicator.measure, path + ["measure"])
             problems += _check_roles(cs, indicator, path)
             problems += _check_bands(indicator, path + ["scoring", "bands"])
+            if not any(p[0][:len(path)] == path for p in problems):
+                problems += _check_reachable(cs, indicator, path)
+    return problems
+
+
+def _said(key: str, **params) -> Said:
+    return Said(Message(key, params))
+
+
+def _check_minimum(cs: CriteriaSet) -> list[tuple[list, str]]:
+    """Recognition asks every criterion to reach min_points_per_criterion: a criterion whose maximum is lower
+    can never be met, so no unit could ever be recognised."""
+    minimum = cs.recognition.min_points_per_criterion
+    short = [c for c in cs.criteria if c.max_points < minimum]
+    if not short:
+        return []
+    if len(short) == len(cs.criteria):
+        which = Message("criteria_which_every")
+    else:
+        which = Message("criteria_which_one" if len(short) == 1 else "criteria_which_some",
+                        {"numbers": ", ".join(str(c.number) for c in short)})
+    return [(["recognition", "min_points_per_criterion"], _said(
+        "criteria_min_above_criterion", min=minimum, which=which, most=max(c.max_points for c in short)))]
+
+
+def _check_reachable(cs: CriteriaSet, indicator: Indicator, path: list) -> list[tuple[list, str]]:
+    """Bands well formed on their own that the measure can still never reach: a rate of an input over itself,
+    a count band below the least value its input may take."""
+    m = indicator.measure
+    if m.is_rate and m.numerator == m.denominator:
+        top = "100%" if m.kind == "percent" else "1000‰"
+        return [(path + ["measure", "denominator"], _said("criteria_same_input_rate", input=m.numerator, top=top))]
+    decl = cs.input_by_name.get(m.input) if m.kind == "count" else None
+    if decl is None or not decl.min:
+        return []
+    problems = []
+    for index, interval in enumerate(indicator.intervals):
+        if _closed(interval, "count", 0, None)[1] < decl.min:
+            problems.append((path + ["scoring", "bands", index], _said(
+                "criteria_band_below_input_min", input=decl.name, min=decl.min,
+                band=indicator.band_text(index))))
     return problems
 
 
@@ -491,7 +534,13 @@ def _check_bands(indicator: Indicator, path: list) -> list[tuple[list, str]]:
     low, high = DOMAINS[kind]
     closed = [_closed(iv, kind, low, high) for iv in indicator.intervals]
     for index, (lo, hi) in enumerate(closed):
-        if lo > hi:
+        interval = indicator.intervals[index]
+        if lo == hi and kind not in INTEGER_KINDS and not (interval.low_inclusive and interval.high_inclusive):
+            # {min: 90, below: 90}: one end excludes the only value the other allows
+            low_text = f"{'≥' if interval.low_inclusive else '>'} {_num(lo)}"
+            high_text = f"{'≤' if interval.high_inclusive else '<'} {_num(hi)}"
+            problems.append((path + [index], _said("criteria_band_empty_edge", low=low_text, high=high_text)))
+        elif lo > hi:
             problems.append((path + [index], "the band is empty"))
         elif lo < low or (high is not None and hi > high):
             problems.append((path + [index], f"the band reaches outside the range of a {kind} measure "
