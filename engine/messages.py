@@ -518,6 +518,33 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the threshold of {threshold} points is above the most a unit can score, {most}: no unit of category "
         "{category} can ever be recognised"),
 
+    # Nothing dropped or misread without a word (class 3).
+    "lone_surrogate": ("{input} = {value!r}: có ký tự thay thế đơn lẻ (\\ud800–\\udfff), không phải văn bản hợp lệ; "
+                       "tệp bị hỏng hoặc được tạo sai",
+                       "{input} = {value!r}: holds a lone surrogate (\\ud800–\\udfff), which is not text; the file "
+                       "is damaged or was made wrongly"),
+    "lone_surrogate_key": ("tên trường {value!r} có ký tự thay thế đơn lẻ, không phải văn bản hợp lệ; tệp bị hỏng "
+                           "hoặc được tạo sai",
+                           "the key {value!r} holds a lone surrogate, which is not text; the file is damaged or was "
+                           "made wrongly"),
+    "unknown_key": ("tên trường {name!r} không phải số liệu đầu vào của bộ tiêu chí: bỏ qua (ở {units} đơn vị){hint}",
+                    "key {name!r} is not an input of the criteria file: ignored (in {units} unit(s)){hint}"),
+    "own_results_file": ("{file}: đây là {what} do cfc ghi ra, không phải số liệu đầu vào; để chấm lại, dùng các tệp "
+                         "số liệu đã chấm; để tổng hợp, dùng cfc aggregate hoặc cfc report summary",
+                         "{file}: this is {what} written by cfc, not input data; to evaluate again, give the input "
+                         "files that were evaluated; to combine results, use cfc aggregate or cfc report summary"),
+    "own_kind_json": ("tệp kết quả JSON (cfc evaluate --format json)", "a JSON results file (cfc evaluate --format json)"),
+    "own_kind_csv": ("tệp kết quả CSV (cfc evaluate -o …csv)", "a CSV results file (cfc evaluate -o …csv)"),
+    "own_kind_xlsx": ("bảng tính kết quả (results.xlsx hoặc summary.xlsx, trang '{sheet}')",
+                      "a results workbook (results.xlsx or summary.xlsx, sheet '{sheet}')"),
+    "merged_cells_used": ("các ô được gộp: giá trị {value!r} của ô {cell} được dùng cho các dòng {first}–{last}",
+                          "merged cells: the value {value!r} of cell {cell} is used for rows {first}–{last}"),
+    "repeated_header": ("dòng tiêu đề lặp lại (hai bảng nối nhau?): bỏ qua, các cột được đọc theo dòng này",
+                        "the header row again (two tables joined?): skipped, and the columns are read by it from here"),
+    "percent_not_count": ("{input} = {value!r}: là tỷ lệ phần trăm, cần một số đếm (ô có định dạng %?); ghi chính "
+                          "số đếm, ví dụ 46",
+                          "{input} = {value!r}: a percentage where a count belongs (a cell formatted as %?); type "
+                          "the count itself, e.g. 46"),
     # ---- end of issue 21 ----
 
     # ---- issue 22: the registry of administrative units ----

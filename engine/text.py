@@ -28,7 +28,15 @@ def is_blank(value: object) -> bool:
 
 # C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the invisible marks that reorder
 # or hide text (bidirectional overrides, zero-width characters, line separators).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+# A lone surrogate ("\ud800" is legal JSON, and YAML's escapes allow it too) is no character: no UTF-8 file,
+# terminal or JSON answer can carry it. Readers make it a data error; where it must be shown, it is escaped.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate written as its escape, \\ud800 (everything else unchanged)."""
+    return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if SURROGATE.search(text) else text
 
 
 def printable(text: str, keep: str = "\n") -> str:

@@ -360,10 +360,27 @@ def test_1904_calendar_dates(tmp_path):
 
 # ---------------------------------------------------------------- whole workbooks: records, warnings, errors
 
+def _openpyxl_percents_and_merged(path: Path) -> dict[str, tuple[set, list[str]]]:
+    """Per sheet, the number cells openpyxl shows with a % format (outside quotes, not escaped) and the merged
+    ranges: the reference for what sheet_cells keeps beside the values."""
+    import re
+
+    book = load_workbook(path, data_only=True)
+    out = {}
+    for sheet in book.worksheets:
+        percents = {(cell.row, cell.column) for row in sheet.iter_rows() for cell in row
+                    if cell.data_type == "n" and cell.value is not None and not isinstance(cell.value, bool)
+                    and "%" in re.sub(r'"[^"]*"|\\.', "", cell.number_format or "")}
+        out[sheet.title] = (percents, [str(r) for r in sheet.merged_cells.ranges])
+    book.close()
+    return out
+
+
 def openpyxl_sheets_as_read(path: Path, source: str, hidden: bool):
     """xlsx._sheets as it was, on openpyxl: the reference the records are compared with."""
     book = load_workbook(path, read_only=True, data_only=True)
     everything = openpyxl_sheets(path)
+    beside = _openpyxl_percents_and_merged(path)
     out = []
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible" and not (hidden and sheet.sheet_state == "hidden"):
@@ -374,7 +391,9 @@ def openpyxl_sheets_as_read(path: Path, source: str, hidden: bool):
         rows = trimmed(rows)
         width = max(map(len, rows), default=0)
         if rows:
-            out.append((sheet.title, [row + [None] * (width - len(row)) for row in rows], formulas))
+            percents, merged = beside[sheet.title]
+            cells = sheet_cells.SheetCells(formulas=formulas, percents=percents, merged=merged)
+            out.append((sheet.title, [row + [None] * (width - len(row)) for row in rows], cells))
     return out
 
 
@@ -400,7 +419,7 @@ def test_records_and_warnings_match_the_openpyxl_reader(tmp_path, monkeypatch, h
     path = tmp_path / "table.xlsx"
     book.save(path)
     paths = [path, handmade(tmp_path / "handmade.xlsx", [CELLS, CELLS], STRINGS, states=["visible", "hidden"])]
-    paths += READABLE
+    paths += READABLE + [Path(__file__).parent / "fixtures" / "issue21" / "merged-and-percent.xlsx"]
     for each in paths:
         streamed = read_with(each, hidden)
         monkeypatch.setattr(xlsx, "_sheets", openpyxl_sheets_as_read)

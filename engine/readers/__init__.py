@@ -52,7 +52,7 @@ def iter_records(path: str | Path, criteria: "CriteriaSet | None" = None) -> Ite
             else:
                 from engine.readers.documents import document_records
 
-                yield from document_records(str(path), _document_text(str(path), handle), suffix)
+                yield from document_records(str(path), _document_text(str(path), handle), suffix, criteria)
     except OSError as error:
         raise InputFileError("file_cannot_read", file=str(path), reason=os_reason(error)) from error
 

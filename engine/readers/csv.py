@@ -8,7 +8,8 @@ Read as written, and never silently differently:
 - headers match input names or the template's labels (Vietnamese or English), case-insensitively; a column
   named twice is an error naming both columns; an unknown column is warned once, with the closest name;
 - title rows above the header are skipped with a warning, and so is a second header row (the template's
-  labels above names);
+  labels above names); the header repeated further down (two CSVs joined) is skipped with a warning, and the
+  columns are read by it from there on; cfc's own results CSVs are refused, saying what they are;
 - a quote that does not close must not swallow the rows after it: a record that spans lines without making a
   row as wide as the header (or spans more than MAX_CSV_RECORD_LINES) is re-read line by line, and the line
   with the unbalanced quote is a unit with a data error naming the line;
@@ -26,6 +27,7 @@ from typing import IO, Iterator
 from engine.forms.layout import header_index, header_key
 from engine.messages import Message
 from engine import limits
+from engine.readers.own_files import refuse, results_header
 from engine.readers.records import DataError, InputFileError, Record, row_place, warn
 from engine.readers.rows import column_letter, skipped_kind
 from engine.results.cells import csv_unsafe
@@ -76,8 +78,8 @@ def decoded_lines(source: str, handle: IO[bytes]) -> Iterator[str]:
     if b"\x00" in first:
         raise InputFileError("csv_nul_bytes", file=source)
     for number, raw in enumerate(chain([first], rest), start=1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]  # Excel writes a byte-order mark before UTF-8 CSV
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # Excel writes a byte-order mark before UTF-8 CSV (mid-file: two files joined)
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -119,6 +121,7 @@ def _parse_line(text: str, delimiter: str) -> tuple[list[str], bool]:
 
 class _Header:
     def __init__(self, criteria: CriteriaSet):
+        self.criteria = criteria
         self.names, self.labels = header_index(criteria)
 
     def input(self, cell: str) -> str | None:
@@ -197,7 +200,10 @@ def _columns(source: str, cells: list[str], header: _Header) -> list[str | None]
 
 def _rows(source: str, lines: _Lines, delimiter: str, header: _Header) -> Iterator[Record]:
     cells, _ = _parse_line(next(lines), delimiter)
+    if results_header(cells, header.criteria):
+        raise refuse(source, "own_kind_csv")
     keys = _columns(source, cells, header)
+    probe = _probe(keys)
     reader = csv.reader(lines, delimiter=delimiter)
     units = skipped = 0
     blank_run: list[int] = []
@@ -227,6 +233,13 @@ def _rows(source: str, lines: _Lines, delimiter: str, header: _Header) -> Iterat
                 second_header_allowed = False  # the template's names under its labels: a second header row
                 continue
             second_header_allowed = False
+            if (probe is not None and probe < len(row) and not row[probe].isdigit() and header.input(row[probe])
+                    and header.score(row)):
+                # the header again (two CSVs joined into one): skipped, its columns read from here on
+                warn(source, row_place(number), "repeated_header")
+                keys = _columns(source, row, header)
+                probe = _probe(keys)
+                continue
             # A leading quote before formula-like text is how cfc (and OWASP's advice) writes text that must not
             # run as a formula (the page's "data entered" CSV): read back as the text it stood for.
             data = {key: csv_unsafe(cell) if cell[:1] == "'" else cell for key, cell in zip(keys, row) if key is not None}
@@ -254,6 +267,14 @@ def _rows(source: str, lines: _Lines, delimiter: str, header: _Header) -> Iterat
             yield record
     if not units:
         raise InputFileError("no_units_skipped" if skipped else "no_units_no_rows", file=source, skipped=skipped)
+
+
+def _probe(keys: list[str | None]) -> int | None:
+    """The column looked at first to tell a repeated header from a unit, one look per row: the unit code's,
+    else the first input's (a header names an input there, a unit holds a code or a value)."""
+    if "unit_code" in keys:
+        return keys.index("unit_code")
+    return next((index for index, key in enumerate(keys) if key is not None), None)
 
 
 def _warn_blank(source: str, numbers: list[int]) -> None:

@@ -9,10 +9,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import difflib
+
+from engine.criteria.model import CriteriaSet
+from engine.forms.layout import header_index, header_key
 from engine.messages import Message
 from engine import limits
-from engine.readers.records import DataError, InputFileError, Record
-from engine.text import Text
+from engine.readers.own_files import refuse, results_document
+from engine.readers.records import DataError, InputFileError, Record, warn
+from engine.text import Text, nfc, without_surrogates
 from engine.safe_yaml import Mapping, YamlProblem, load_yaml, mapping_from_pairs
 
 
@@ -43,7 +48,9 @@ def _depth(value: Any, level: int = 1) -> int:
     return max((_depth(child, level + 1) for child in children), default=level)
 
 
-def document_records(source: str, text: str, suffix: str) -> list[Record]:
+def document_records(source: str, text: str, suffix: str, criteria: CriteriaSet | None = None) -> list[Record]:
+    """The units of a YAML or JSON file. With `criteria`, a key that is no input of it is warned, with the
+    input it most likely means (as a CSV's unknown column is)."""
     if suffix == ".json":
         data = parse_json(source, text)
     else:
@@ -51,6 +58,8 @@ def document_records(source: str, text: str, suffix: str) -> list[Record]:
             data = load_yaml(text)
         except YamlProblem as error:
             raise InputFileError("yaml_invalid", file=source, where=_at_line(error.line), error=error.message) from None
+    if results_document(data):
+        raise refuse(source, "own_kind_json")
     if isinstance(data, dict) and "units" in data:
         if data.get("units") is None or not isinstance(data["units"], list):
             raise InputFileError("units_not_list", file=source)
@@ -64,7 +73,35 @@ def document_records(source: str, text: str, suffix: str) -> list[Record]:
         raise InputFileError("not_units", file=source, found=Message("nothing") if data is None else type(data).__name__)
     if not records:
         raise InputFileError("units_empty", file=source)
+    if criteria is not None:
+        _warn_unknown_keys(source, records, criteria)
     return records
+
+
+def _warn_unknown_keys(source: str, records: list[Record], criteria: CriteriaSet) -> None:
+    """Each key that is no input, once per file: where it is first met, in how many units, and the input it
+    most likely means (a misspelt key would otherwise leave its input missing without a word)."""
+    known = criteria.input_by_name
+    first: dict[str, Record] = {}
+    count: dict[str, int] = {}
+    for record in records:
+        if isinstance(record.data, dict):
+            for key in record.data:
+                name = nfc(str(key)).strip()  # as validation keys it; a lone surrogate is escaped when said
+                if name not in known:
+                    first.setdefault(name, record)
+                    count[name] = count.get(name, 0) + 1
+    if not first:
+        return
+    names, labels = header_index(criteria)
+    for name, record in first.items():
+        close = names.get(header_key(name)) or labels.get(header_key(name))
+        if close is None:
+            match = difflib.get_close_matches(header_key(name), list(names) + list(labels), n=1, cutoff=0.75)
+            close = (names.get(match[0]) or labels.get(match[0])) if match else None
+        hint = Text.of(f" (có phải {close}?)", f" (did you mean {close}?)") if close else ""
+        place = Text.of(record.where("vi")[len(source):].strip(), record.where("en")[len(source):].strip())
+        warn(source, place, "unknown_key", name=name[:limits.SHOWN_CHARS], units=count[name], hint=hint)
 
 
 def _no_repeats(source: str, data: Mapping) -> None:

@@ -13,15 +13,21 @@ for cell.
 
 Each sheet's extent (the last row and column holding anything) is found in the same pass, and rows are only
 built while it stays within limits.py, so a value at XFD1048576 costs no memory before it is refused.
+
+Beside the values (exactly openpyxl's), two things a value alone does not say are kept for the reader to name:
+the cells whose number format shows a percentage (100% holds 1) and the merged ranges (a district merged down
+several rows holds its value in the first cell only).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 from xml.etree.ElementTree import XMLPullParser
 
 from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, builtin_format_code
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import from_excel, from_ISO8601
@@ -31,7 +37,7 @@ from engine import limits
 from engine.readers.sheet_scan import Unusual, scanned_rows
 
 MAIN = "{%s}" % SHEET_MAIN_NS
-ROW, CELL, VALUE, FORMULA, INLINE = (MAIN + tag for tag in ("row", "c", "v", "f", "is"))
+ROW, CELL, VALUE, FORMULA, INLINE, MERGE = (MAIN + tag for tag in ("row", "c", "v", "f", "is", "mergeCell"))
 STRING_ITEM, TEXT = MAIN + "si", MAIN + "t"
 CHUNK = 1 << 16
 DIGITS = "0123456789"
@@ -52,6 +58,8 @@ class SheetCells:
     rows: list[list] = field(default_factory=list)
     formulas: set[tuple[int, int]] = field(default_factory=set)
     extent: tuple[int, int] = (0, 0)
+    percents: set[tuple[int, int]] = field(default_factory=set)  # numbers shown as a percentage (1 as 100%)
+    merged: list[str] = field(default_factory=list)               # merged ranges as written: "C3:C7"
 
     def grid(self) -> list[list]:
         """The rows up to the extent, each exactly as wide as the extent: what openpyxl's
@@ -91,6 +99,7 @@ class Workbook:
             self._epoch = book.epoch
             self._dates = set(book._date_formats)
             self._durations = set(book._timedelta_formats)
+            self._percents = _percent_styles(book)
             self.sheets = [SheetPart(sheet.name, sheet.state, rel.target)
                            for sheet, rel in reader.parser.find_sheets()
                            if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
@@ -123,12 +132,18 @@ class Workbook:
         cfc reads, so the caller can refuse the sheet naming its last cell."""
         strings = self.shared_strings()
         try:
+            merged: list[str] = []
             with self._reader.archive.open(sheet.path) as source:
-                return self._build(scanned_rows(source, _BYTE_COLUMNS), strings)
+                cells = self._build(scanned_rows(source, _BYTE_COLUMNS, merged), strings)
+            cells.merged = merged
+            return cells
         except (Unusual, UnicodeDecodeError):
             pass
+        merged = []
         with self._reader.archive.open(sheet.path) as source:
-            return self._build(_tree_rows(source), strings)
+            cells = self._build(_tree_rows(source, merged), strings)
+        cells.merged = merged
+        return cells
 
     def _build(self, found: Iterator[tuple[str | None, list[tuple]]], strings: list[str]) -> SheetCells:
         """Rows as openpyxl's read-only `iter_rows` places them, from (r, cells) as the readers give them."""
@@ -137,6 +152,7 @@ class Workbook:
         height = width = row_number = 0
         building = True
         value_of = self._value
+        percents = self._percents
         for number, cells in found:
             row_number = row_number + 1 if number is None else _row_number(number)
             values: list = []
@@ -149,6 +165,8 @@ class Workbook:
                 value = value_of(kind, style, raw, strings)
                 if formula:
                     formulas.add((row_number, column))
+                if percents and kind == "n" and style is not None and int(style) in percents:
+                    out.percents.add((row_number, column))
                 if column > last:
                     last = column
                 if building:
@@ -194,10 +212,30 @@ class Workbook:
         return raw  # "str" (a formula's text), "e" (#DIV/0!, #N/A …): the text as saved
 
 
-def _tree_rows(source) -> Iterator[tuple[str | None, list[tuple]]]:
+def _percent_styles(book) -> set[int]:
+    """The cell styles (indexes of cellXfs) whose number format shows a number as a percentage: a % outside
+    quotes and not escaped ("0%", "0.00%"; not 0"%" nor 0\\%, which only print the sign)."""
+    found = set()
+    custom = list(book._number_formats)
+    for index, style in enumerate(book._cell_styles):
+        number = style.numFmtId
+        code = builtin_format_code(number) if number < BUILTIN_FORMATS_MAX_SIZE else (
+            custom[number - BUILTIN_FORMATS_MAX_SIZE] if number - BUILTIN_FORMATS_MAX_SIZE < len(custom) else None)
+        if code and "%" in code:
+            bare = re.sub(r'"[^"]*"|\\.', "", code)
+            if "%" in bare:
+                found.add(index)
+    return found
+
+
+def _tree_rows(source, merged: list[str] | None = None) -> Iterator[tuple[str | None, list[tuple]]]:
     """Each row as (r, [(column, t or None for a cell without content, s, value text, has a formula)]), by the
-    XML parser: any sheet openpyxl reads."""
-    for row in _elements(source, ROW):
+    XML parser: any sheet openpyxl reads. The merged ranges (after the rows) go into `merged`."""
+    for row in _elements(source, (ROW, MERGE)):
+        if row.tag == MERGE:
+            if merged is not None and row.get("ref"):
+                merged.append(row.get("ref"))
+            continue
         cells = []
         column = 0
         for cell in row:
@@ -233,18 +271,19 @@ def _row_number(number: str) -> int:
         return int(as_float)
 
 
-def _elements(source, tag: str):
-    """Each complete `tag` element of an XML stream, parsed in C and handed over one at a time (the caller
-    clears it, so a sheet never sits in memory as a tree)."""
+def _elements(source, tag: str | tuple[str, ...]):
+    """Each complete `tag` element (or one of the tags) of an XML stream, parsed in C and handed over one at a
+    time (the caller clears it, so a sheet never sits in memory as a tree)."""
+    tags = (tag,) if isinstance(tag, str) else tag
     parser = XMLPullParser(("end",))
     while chunk := source.read(CHUNK):
         parser.feed(chunk)
         for _, element in parser.read_events():
-            if element.tag == tag:
+            if element.tag in tags:
                 yield element
     parser.close()
     for _, element in parser.read_events():
-        if element.tag == tag:
+        if element.tag in tags:
             yield element
 
 

@@ -35,15 +35,18 @@ ENTITY = re.compile(r"&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 SHEET_DATA = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheetData"
 ROW_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}row"
+MERGE_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
 
 
 class Unusual(Exception):
     """The sheet is not in the plain shape: read it with the XML parser."""
 
 
-def scanned_rows(source: BinaryIO, columns: dict[bytes, int]) -> Iterator[tuple[str, list[tuple]]]:
+def scanned_rows(source: BinaryIO, columns: dict[bytes, int],
+                 merged: list[str] | None = None) -> Iterator[tuple[str, list[tuple]]]:
     """Each row as (its r attribute, [(column, t or None for a cell without content, s or None, the value's
-    text or None, whether it has a formula)]), the shape sheet_cells.py builds rows from."""
+    text or None, whether it has a formula)]), the shape sheet_cells.py builds rows from. The merged ranges
+    (written after the rows) go into `merged`."""
     buffer = b""
     while (start := buffer.find(b"<sheetData>")) < 0:
         chunk = source.read(CHUNK)
@@ -76,6 +79,8 @@ def scanned_rows(source: BinaryIO, columns: dict[bytes, int]) -> Iterator[tuple[
     tags = [element.tag for element in around.iter() if isinstance(element.tag, str)]
     if [tag for tag in tags if tag.endswith("sheetData")] != [SHEET_DATA] or ROW_TAG in tags:
         raise Unusual  # the rows read were not the main namespace's, or more rows lie outside them
+    if merged is not None:
+        merged.extend(element.get("ref") for element in around.iter(MERGE_TAG) if element.get("ref"))
 
 
 def _rows(body: bytes, columns: dict[bytes, int]) -> Iterator[tuple[str, list[tuple]]]:

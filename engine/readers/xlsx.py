@@ -23,7 +23,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from engine.criteria.model import CriteriaSet
@@ -31,7 +31,8 @@ from engine import limits
 from engine.criteria.model import default_criteria
 from engine.readers.records import DataError, InputFileError, Record, RowCells, read_options, row_place, warn
 from engine.readers.rows import blank, skipped_kind
-from engine.readers.sheet_cells import Workbook
+from engine.readers.own_files import refuse, results_header
+from engine.readers.sheet_cells import SheetCells, Workbook
 from engine.messages import Message, counted, os_reason
 from engine.text import Text, nfc
 from engine.forms.layout import VALUE_HEADERS, header_index, header_key
@@ -56,8 +57,12 @@ def read_xlsx_records(path: str | Path, criteria: CriteriaSet | None = None) -> 
     hidden = read_options().hidden_sheets
     records: list[Record] = []
     recognised = []
-    for title, grid, formulas in _sheets(path, source, hidden):
-        found = _read_sheet(source, title, grid, formulas, matcher)
+    sheets = _sheets(path, source, hidden)
+    for title, grid, _ in sheets:  # cfc's own results given back: said as such, before any sheet is read
+        if any(results_header(row, criteria) for row in grid[:HEADER_SCAN_ROWS]):
+            raise refuse(source, "own_kind_xlsx", sheet=title)
+    for title, grid, cells in sheets:
+        found = _read_sheet(source, title, grid, cells, matcher)
         if found is not None:
             recognised.append(title)
             records += found
@@ -78,8 +83,8 @@ BROKEN = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, ValueE
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a password-protected workbook, or an old .xls
 
 
-def _sheets(path: Path, source: str, hidden: bool) -> list[tuple[str, list[list], set[tuple[int, int]]]]:
-    """(title, rows of values, formula cells) of every sheet to read. Everything that parses the workbook
+def _sheets(path: Path, source: str, hidden: bool) -> list[tuple[str, list[list], SheetCells]]:
+    """(title, rows of values, the sheet's cells: formulas, percentages, merged ranges) of every sheet to read. Everything that parses the workbook
     happens here, so that a damaged workbook is one clear error whatever part of it is damaged. Every sheet is
     read once (sheet_cells.py), hidden ones too: a hidden sheet too large to read is refused like any other."""
     try:
@@ -100,7 +105,7 @@ def _sheets(path: Path, source: str, hidden: bool) -> list[tuple[str, list[list]
                 warn(source, Text.of(f"trang '{sheet.title}'", f"sheet '{sheet.title}'"), "hidden_sheet")
             continue  # veryHidden: a program's own lists (the template's dropdown values), never data
         if cells.extent[0]:
-            out.append((sheet.title, cells.grid(), cells.formulas))
+            out.append((sheet.title, cells.grid(), cells))
     return out
 
 
@@ -216,9 +221,11 @@ def _column_scores(grid: list[list], matcher: _Matcher) -> tuple[int, int, int]:
 
 # ---------------------------------------------------------------- sheets
 
-def _read_sheet(source: str, title: str, grid: list[list], formulas: set[tuple[int, int]],
+def _read_sheet(source: str, title: str, grid: list[list], cells: SheetCells,
                 matcher: _Matcher) -> list[Record] | None:
     """The sheet's records, or None when it holds neither a table nor a form of inputs."""
+    formulas = cells.formulas
+    _show_percents(grid, cells.percents)
     header_rows = [(index, _row_score(row, matcher)) for index, row in enumerate(grid[:HEADER_SCAN_ROWS])]
     table_score = max((score for _, score in header_rows), default=0)
     column, form_score, _ = _column_scores(grid, matcher)
@@ -230,11 +237,93 @@ def _read_sheet(source: str, title: str, grid: list[list], formulas: set[tuple[i
     block = [first]
     while block[-1] + 1 < len(grid) and _row_score(grid[block[-1] + 1], matcher):
         block.append(block[-1] + 1)
+    _fill_merged(source, title, grid, cells.merged, block[-1] + 1)
     return _read_table(source, title, grid, formulas, matcher, block)
+
+
+def _show_percents(grid: list[list], percents: set[tuple[int, int]]) -> None:
+    """A number formatted as a percentage is what the sheet shows, "100%", not the 1 it holds: a count typed
+    into a cell formatted as % is then an error naming the cell, as a date is (validation says why)."""
+    for row, column in percents:
+        if row <= len(grid) and column <= len(grid[row - 1]):
+            value = grid[row - 1][column - 1]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                grid[row - 1][column - 1] = f"{value * 100:.10g}%"
+
+
+def _fill_merged(source: str, title: str, grid: list[list], merged: list[str], first_data: int) -> None:
+    """Cells merged down several rows of the table (a district or a category, as officials merge them) hold
+    their value in the first cell only: every row of the range gets that value, and a warning names the range,
+    the value and the rows. Ranges within one row (a note across the columns) are left as they are."""
+    for ref in merged:
+        try:
+            low_col, low_row, high_col, high_row = range_boundaries(ref)
+        except (ValueError, TypeError):
+            continue
+        if high_row == low_row or low_row <= first_data or low_row > len(grid):
+            continue  # one row, or begun in the header or title rows: not a value of the units
+        first = grid[low_row - 1]
+        value = first[low_col - 1] if low_col <= len(first) else None
+        if blank(value):
+            continue
+        last = min(high_row, len(grid))
+        for row in range(low_row + 1, last + 1):
+            if low_col <= len(grid[row - 1]):
+                grid[row - 1][low_col - 1] = value
+        shown = value if not isinstance(value, str) else value[:limits.SHOWN_CHARS]
+        where = Text.of(f"trang '{title}' ô {ref}", f"sheet '{title}' cells {ref}")
+        warn(source, where, "merged_cells_used", value=shown, cell=_ref(low_row, low_col), first=low_row, last=last)
 
 
 def _read_table(source: str, title: str, grid: list[list], formulas: set[tuple[int, int]], matcher: _Matcher,
                 block: list[int]) -> list[Record]:
+    columns = _table_columns(source, title, grid, matcher, block)
+    records = []
+    blank_run: list[int] = []
+    letters = {key: get_column_letter(column + 1) for column, key in columns.items()}
+    probe = _probe_column(columns)
+    for index in range(block[-1] + 1, len(grid)):
+        row, number = grid[index], index + 1
+        if (probe is not None and probe < len(row) and isinstance(row[probe], str) and not row[probe].isdigit()
+                and matcher.input(row[probe]) is not None and _row_score(row, matcher)):
+            # the header again (tables pasted one under the other): skipped, and its columns read from here on
+            warn(source, row_place(number, title), "repeated_header")
+            columns = _table_columns(source, title, grid, matcher, [index])
+            letters = {key: get_column_letter(column + 1) for column, key in columns.items()}
+            probe = _probe_column(columns)
+            continue
+        data = {key: cell_value(row[column]) if column < len(row) else None for column, key in columns.items()}
+        pending = [key for column, key in columns.items()
+                   if data[key] is None and (number, column + 1) in formulas] if formulas else []
+        kind = None if pending else skipped_kind(data)
+        if kind == "blank":
+            blank_run.append(number)  # warned only when a unit follows: trailing empty rows are not spacers
+            continue
+        if blank_run:
+            _warn_rows(source, title, blank_run, "skipped_blank")
+            blank_run = []
+        if kind is not None:
+            _warn_rows(source, title, [number], f"skipped_{kind}")
+            continue
+        record = Record(source, "row", number, data, sheet=title, cells=RowCells(letters, number))
+        for key in pending:
+            _formula_without_value(record, key, title)
+        records.append(record)
+    return records
+
+
+def _probe_column(columns: dict[int, str]) -> int | None:
+    """The column whose cell is looked at first to tell a repeated header from a unit (one look per row: a
+    national sheet has 10,600 rows): the unit code's, else the first input's. A header row names an input
+    there; a unit holds a code or a value."""
+    for column, key in columns.items():
+        if key == "unit_code":
+            return column
+    return next(iter(columns), None)
+
+
+def _table_columns(source: str, title: str, grid: list[list], matcher: _Matcher, block: list[int]) -> dict[int, str]:
+    """Each column's input (or its header as written, when it names none) from the header rows `block`."""
     primary = max(block, key=lambda i: (sum(1 for v in grid[i] if matcher.name(v)), -i))
     width = max(len(grid[i]) for i in block)
     columns: dict[int, str] = {}
@@ -257,29 +346,7 @@ def _read_table(source: str, title: str, grid: list[list], formulas: set[tuple[i
                                  second=get_column_letter(column + 1), key=key)
         seen[key] = column
         columns[column] = key
-    records = []
-    blank_run: list[int] = []
-    letters = {key: get_column_letter(column + 1) for column, key in columns.items()}
-    for index in range(block[-1] + 1, len(grid)):
-        row, number = grid[index], index + 1
-        data = {key: cell_value(row[column]) if column < len(row) else None for column, key in columns.items()}
-        pending = [key for column, key in columns.items()
-                   if data[key] is None and (number, column + 1) in formulas] if formulas else []
-        kind = None if pending else skipped_kind(data)
-        if kind == "blank":
-            blank_run.append(number)  # warned only when a unit follows: trailing empty rows are not spacers
-            continue
-        if blank_run:
-            _warn_rows(source, title, blank_run, "skipped_blank")
-            blank_run = []
-        if kind is not None:
-            _warn_rows(source, title, [number], f"skipped_{kind}")
-            continue
-        record = Record(source, "row", number, data, sheet=title, cells=RowCells(letters, number))
-        for key in pending:
-            _formula_without_value(record, key, title)
-        records.append(record)
-    return records
+    return columns
 
 
 def _warn_rows(source: str, title: str, numbers: list[int], key: str) -> None:

@@ -20,7 +20,7 @@ from engine import limits
 from engine.readers.records import DataError, Record
 from engine.criteria.model import CriteriaSet, InputDecl
 from engine.periods import PERIOD_FORMATS, PERIOD_INPUT, PeriodError, canonical_period
-from engine.text import Text, is_blank, nfc
+from engine.text import SURROGATE, Text, is_blank, nfc, without_surrogates
 from engine.units.codes import UNIT_CODE_INPUT, normalise_code
 
 # The spellings the spec accepts, plus có/không typed without diacritics (common on keyboards without Telex)
@@ -57,6 +57,7 @@ def _fail(key: str, value: Any, **params: Any) -> PydanticCustomError:
 DIGITS = re.compile(r"[+-]?[0-9]+", re.ASCII)
 WHOLE_DECIMAL = re.compile(r"[+-]?[0-9]+\.0+", re.ASCII)   # "12.0": how some spreadsheets export whole numbers
 SEPARATED = re.compile(r"[+-]?[0-9]+([.,][0-9]+)+", re.ASCII)
+PERCENT = re.compile(r"[+-]?[0-9]+([.,][0-9]+)?\s*%", re.ASCII)
 DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9:.]+)?|[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}"
                   r"|[0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?", re.ASCII)
 
@@ -106,6 +107,8 @@ def _count(decl: InputDecl):
                 number = int(whole)
             elif DATE.fullmatch(text):
                 raise _fail("date_not_count", value)
+            elif PERCENT.fullmatch(text):
+                raise _fail("percent_not_count", value)  # a cell formatted as %: it shows 100% and holds 1
             elif SEPARATED.fullmatch(text):
                 key = "fractional_count" if re.fullmatch(r"[+-]?\d+\.\d+", text) and len(text.split(".")[1]) != 3 else "decimal_comma"
                 raise _fail(key, value)
@@ -219,7 +222,7 @@ def _key(name: Any) -> str:
     if key is None:
         if len(_KEYS) > 10_000:
             _KEYS.clear()
-        key = _KEYS[name] = nfc(str(name)).strip()
+        key = _KEYS[name] = nfc(without_surrogates(name)).strip()  # a lone surrogate: shown as its escape
     return key
 
 
@@ -231,6 +234,17 @@ def validate_record(criteria: CriteriaSet, record: Record) -> Unit:
     known = criteria.input_by_name
     ignored = [k for k in data if k not in known]
     errors: list[DataError] = list(record.problems)
+    for name, value in record.data.items():
+        # A lone surrogate ("\\ud800" is legal JSON) is no text: a data error of this unit, found before anything
+        # else reads the value (no UTF-8 output, and not pydantic's errors, can carry one).
+        if type(name) is str and not name.isascii() and SURROGATE.search(name):
+            errors.append(DataError(None, _key(name), Message("lone_surrogate_key", {"value": name[:200]})))
+        if type(value) is str and not value.isascii() and SURROGATE.search(value):
+            key, shown = _key(name), shown_value(value)
+            if key in known:
+                # the message quotes it with repr, which escapes it as it escapes control characters
+                errors.append(DataError(key, shown, Message("lone_surrogate", {"input": key, "value": value[:200]})))
+                data[key] = None
     values: dict[str, Any] = {}
     try:
         values = unit_model(criteria).model_validate({k: v for k, v in data.items() if k in known}).model_dump()
@@ -262,8 +276,10 @@ def validate_record(criteria: CriteriaSet, record: Record) -> Unit:
 def shown_value(value: Any) -> Any:
     """A bad value as an error quotes it: short values whole, long text cut with its length said, lists and
     mappings by what they are (a hostile file must not make an error message megabytes long)."""
-    if isinstance(value, str) and len(value) > limits.SHOWN_CHARS:
-        return f"{value[:limits.SHOWN_CHARS]}… ({len(value):,} characters)"
+    if isinstance(value, str):
+        value = without_surrogates(value)  # no UTF-8 output can carry a lone surrogate
+        if len(value) > limits.SHOWN_CHARS:
+            return f"{value[:limits.SHOWN_CHARS]}… ({len(value):,} characters)"
     if isinstance(value, (list, tuple, set, dict)):
         return f"<{type(value).__name__} of {len(value)}>"
     return value

@@ -11,6 +11,7 @@ from typing import Any
 
 from engine.messages import Message
 from engine.criteria.model import CriteriaSet, InputDecl
+from engine.text import without_surrogates
 
 FORM_SOURCE = "web"  # where a unit typed into the page "comes from" in messages, as a file name would
 
@@ -94,4 +95,4 @@ def form_value(value: Any) -> str:
         return "có" if value else "không"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return without_surrogates(str(value))  # a lone surrogate (legal JSON) shown as its escape: no page carries one
