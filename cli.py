@@ -70,6 +70,14 @@ ALLOW_MIXED_OPTION = click.option(
            "Combine units scored by different criteria sets anyway (the summary says so)."))
 
 
+DB_OPTION = click.option(
+    "--db", metavar="URL|PATH",
+    help=H("Cơ sở dữ liệu: một tệp SQLite (mặc định: history.sqlite3 trong thư mục dữ liệu của người dùng, tạo khi "
+           "dùng lần đầu) hoặc địa chỉ postgresql://người_dùng:mật_khẩu@máy/tên của máy chủ cấp tỉnh.",
+           "Database: an SQLite file (default: history.sqlite3 in the user's data directory, made on first use) "
+           "or a province server's postgresql://user:password@host/name."))
+
+
 def _err(text: str) -> None:
     """A line on stderr; control characters in names read from files are shown as escapes, never obeyed."""
     from engine.text import printable
@@ -217,9 +225,7 @@ def _output_format(fmt: str | None, output: str | None) -> str:
                      "Read hidden workbook sheets too (default: skipped, with a warning)."))
 @click.option("--save", is_flag=True, help=H("Lưu kết quả của mỗi đơn vị hợp lệ vào lịch sử (xem `cfc history`).",
                                              "Keep each valid unit's result in the history (see `cfc history`)."))
-@click.option("--db", type=click.Path(dir_okay=False),
-              help=H("Tệp lịch sử cho --save (mặc định: trong thư mục dữ liệu của người dùng).",
-                     "History file for --save (default: in the user's data directory)."))
+@DB_OPTION
 @click.option("--yes", "-y", is_flag=True,
               help=H("Với --save: thay thế kết quả đã lưu của cùng đơn vị và kỳ mà không hỏi.",
                      "With --save: replace a unit and period saved before without asking."))
@@ -714,7 +720,7 @@ def aggregate(results, output, by, criteria_path, allow_mixed, lang):
 @click.argument("unit_code", required=False)
 @click.option("--export", "export_path", type=click.Path(dir_okay=False),
               help=H("Ghi các kết quả đã lưu (của MÃ_ĐƠN_VỊ, hoặc tất cả) ra tệp CSV này.", "Write the saved evaluations (of UNIT_CODE, or all) to this CSV file (atomically)."))
-@click.option("--db", type=click.Path(dir_okay=False), help=H("Tệp lịch sử (mặc định: trong thư mục dữ liệu của người dùng).", "History file (default: in the user's data directory)."))
+@DB_OPTION
 @LANG_OPTION
 def history(unit_code, export_path, db, lang):
     from engine.atomic import atomic_text
@@ -736,6 +742,28 @@ def history(unit_code, export_path, db, lang):
     click.echo(format_comparison(compare(rows), lang), nl=False)
 
 
+@main.group(help=H("Cơ sở dữ liệu của cfc (lịch sử, tài khoản, hồ sơ): SQLite hoặc PostgreSQL.",
+                   "cfc's database (history, accounts, submissions): SQLite or PostgreSQL."))
+def db():
+    pass
+
+
+@db.command("upgrade", help=H(
+    """Đưa cấu trúc cơ sở dữ liệu lên phiên bản mới nhất mà bản cfc này biết (tạo các bảng khi cơ sở dữ liệu còn
+    trống; tệp lịch sử của bản cfc cũ được chuyển đổi tại chỗ). Cần chạy với PostgreSQL sau mỗi lần cài bản cfc
+    mới; tệp SQLite được nâng cấp tự động khi mở. Mã thoát: 0 xong, 2 cơ sở dữ liệu không dùng được.""",
+    """Bring the database's schema up to the newest revision this cfc knows (the tables are made in an empty
+    database; a history file of an older cfc is converted in place). Run it for PostgreSQL after installing
+    each new cfc; an SQLite file is upgraded when opened. Exit code: 0 done, 2 the database cannot be used."""))
+@DB_OPTION
+@LANG_OPTION
+def db_upgrade(db, lang):
+    from engine.store import Store
+
+    store = Store.open(db, upgrade=True)
+    click.echo(_say("db_at_revision", lang, db=store.location, revision=store.revision()))
+
+
 @main.command(help=H(
     """Trang tự đánh giá trên trình duyệt: biểu mẫu lập từ bộ tiêu chí; điểm, kết quả và kế hoạch cập nhật ngay
     khi gõ; tải tệp lên, tải văn bản về, lịch sử đã lưu. Dừng bằng Ctrl+C.""",
@@ -744,7 +772,7 @@ def history(unit_code, export_path, db, lang):
 @click.option("--host", default="127.0.0.1", show_default=True,
               help=H("Địa chỉ lắng nghe. Địa chỉ khác máy này cần mã truy cập được in ra khi khởi động.", "Address to listen on. Any address other than this computer's own needs the printed token."))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--db", type=click.Path(dir_okay=False), help=H("Tệp lịch sử (mặc định: trong thư mục dữ liệu của người dùng).", "History file (default: in the user's data directory)."))
+@DB_OPTION
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
               help=H("Tệp YAML của hội đồng, như của cfc report --config: nơi nhận, người ký, địa danh in trên văn "
                      "bản tải về (trang cho sửa, bổ sung trước khi tải).",

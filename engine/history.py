@@ -1,61 +1,54 @@
-"""Saved evaluations, period after period: an SQLite file (Python's own sqlite3) with one row per unit and period.
+"""Saved evaluations, period after period: one row per unit and period in the store (engine/store/: SQLite by
+default, PostgreSQL for a province server).
 
 Each row keeps what is needed to show and to redo the evaluation: the criteria set (id and digest), the inputs,
-the whole result (both languages) and when it was saved. Saving is always explicit (`cfc evaluate --save`, the
-web page's Save button); saving a unit and period that is already there replaces it only when asked to.
+the whole result (both languages), when and by whom it was saved. Rows are keyed by the normalised unit code
+and the canonical period (engine/units/codes.py, engine/periods.py) and listed in the order the periods end
+(2023, 2024-H1, 2024). Saving is always explicit (`cfc evaluate --save`, the web page's Save button); a unit
+and period saved already is refused by the database's unique constraint (AlreadySaved: two saves racing
+cannot both win) and replaced only when asked to, which leaves the replaced row whole in the audit trail.
 Used by `cfc history`, `cfc evaluate --save` and `cfc serve`.
+
+    History(db=None)                     db: a Store, a path, a URL, or None (the user's data directory)
+    .save(criteria, result, inputs, replace=False, by="local") -> Saved   raises NotSavable, AlreadySaved
+    .get(unit_code, period) -> Saved | None
+    .periods(unit_code) -> list[Saved]    ordered by the day each period ends
+    .all() -> Iterator[Saved]             by unit code, then period
+    compare(periods) -> Comparison;  comparison_json(comparison, lang);  format_comparison(comparison, lang)
+    export_csv(rows, handle) -> int       formula-safe
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, TextIO
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from engine.criteria.model import CriteriaSet
 from engine.messages import Message
+from engine.periods import Period, PeriodError, parse_period
 from engine.results.cells import csv_writer
 from engine.results.model import UnitResult
-from engine.criteria.model import CriteriaSet
-
-FILE_NAME = "history.sqlite3"
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS evaluations (
-    unit_code TEXT NOT NULL,
-    period TEXT NOT NULL,
-    criteria_id TEXT NOT NULL,
-    criteria_digest TEXT NOT NULL,
-    inputs TEXT NOT NULL,
-    result TEXT NOT NULL,
-    saved_at TEXT NOT NULL,
-    PRIMARY KEY (unit_code, period)
-)
-"""
-
-
-def default_path() -> Path:
-    """The user's data directory: platformdirs when it is installed, else $XDG_DATA_HOME or ~/.local/share."""
-    try:
-        import platformdirs
-    except ImportError:
-        base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-        return Path(base) / "cfc" / FILE_NAME
-    return Path(platformdirs.user_data_dir("cfc")) / FILE_NAME
+from engine.store import audit
+from engine.store.database import FILE_NAME, Store, default_path  # noqa: F401  (the history's file, as before)
+from engine.store.models import Evaluation, utcnow
+from engine.units.codes import code_key
 
 
 @dataclass(frozen=True)
 class Saved:
     unit_code: str
-    period: str
+    period: str               # canonical (engine/periods.py)
     criteria_id: str
     criteria_digest: str
     inputs: dict[str, Any]
-    result: dict[str, Any]  # UnitResult.model_dump(mode="json"): both languages
-    saved_at: str            # ISO 8601, UTC
+    result: dict[str, Any]    # UnitResult.model_dump(mode="json"): both languages
+    saved_at: str             # ISO 8601, UTC, to the second
+    period_end: dt.date | None = None  # None only for an undatable period adopted from an old history file
+    saved_by: str | None = None        # a login; None for the CLI and the single-user page
 
     @property
     def unit(self) -> UnitResult:
@@ -63,7 +56,7 @@ class Saved:
 
 
 class NotSavable(Exception):
-    """The result cannot be kept: invalid data, or no unit code or period to key it by."""
+    """The result cannot be kept: invalid data, no unit code or period to key it by, or a period with no date."""
 
     def __init__(self, message: Message):
         self.message = message
@@ -78,66 +71,119 @@ class AlreadySaved(Exception):
         super().__init__(f"{saved.unit_code} {saved.period} saved at {saved.saved_at}")
 
 
-def check_savable(result: UnitResult) -> None:
+def check_savable(result: UnitResult) -> tuple[str, Period]:
+    """The key a result is saved under: its normalised unit code and canonical period. Raises NotSavable."""
+    unit = result.unit_code or "?"
     if result.status == "invalid":
-        raise NotSavable(Message("history_invalid", {"unit": result.unit_code or "?"}))
-    if not result.unit_code or not result.period:
-        raise NotSavable(Message("history_needs_key", {"unit": result.unit_code or "?"}))
+        raise NotSavable(Message("history_invalid", {"unit": unit}))
+    code = code_key(result.unit_code)
+    if not code or not result.period:
+        raise NotSavable(Message("history_needs_key", {"unit": unit}))
+    try:
+        return code, parse_period(result.period)
+    except PeriodError as error:
+        raise NotSavable(error.message) from None
+
+
+def _period_order():
+    """Periods by the day they end; of two ending together the shorter first (2024-H2, then 2024)."""
+    return (Evaluation.period_end.is_(None), Evaluation.period_end, Evaluation.period_start.desc(), Evaluation.period)
 
 
 class History:
-    def __init__(self, path: str | Path | None = None):
-        self.path = Path(path) if path is not None else default_path()
+    def __init__(self, db: Store | str | Path | None = None):
+        self.store = db if isinstance(db, Store) else Store.open(db)
 
-    def _connect(self) -> sqlite3.Connection:
-        # One short connection per operation: the web server calls from several threads.
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=10)
-        connection.execute(SCHEMA)
-        return connection
+    @property
+    def path(self) -> str:
+        """Where the history is, as messages name it: the SQLite file, or the URL without its password."""
+        return self.store.location
 
-    def save(self, criteria: CriteriaSet, result: UnitResult, inputs: dict[str, Any], replace: bool = False) -> Saved:
+    def save(self, criteria: CriteriaSet, result: UnitResult, inputs: dict[str, Any], replace: bool = False,
+             by: str = audit.LOCAL) -> Saved:
         """Keep a result. Raises NotSavable, or AlreadySaved when the unit and period exist and not `replace`."""
-        check_savable(result)
-        saved = Saved(result.unit_code, result.period, criteria.instrument.id, criteria.digest,
-                      {k: v for k, v in inputs.items() if v is not None}, result.model_dump(mode="json"),
-                      dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-        with closing(self._connect()) as connection, connection:
-            if not replace and (old := self._get(connection, saved.unit_code, saved.period)):
-                raise AlreadySaved(old)
-            connection.execute(
-                "INSERT OR REPLACE INTO evaluations VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (saved.unit_code, saved.period, saved.criteria_id, saved.criteria_digest,
-                 json.dumps(saved.inputs, ensure_ascii=False), json.dumps(saved.result, ensure_ascii=False),
-                 saved.saved_at))
-        return saved
+        code, period = check_savable(result)
+        row = Evaluation(unit_code=code, period=period.text, period_start=period.start, period_end=period.end,
+                         criteria_id=criteria.instrument.id, criteria_digest=criteria.digest,
+                         inputs={k: v for k, v in inputs.items() if v is not None},
+                         result=result.model_dump(mode="json"), saved_at=utcnow().replace(microsecond=0),
+                         saved_by=None if by == audit.LOCAL else by)
+        if not replace:
+            try:
+                with self.store.writing() as session:
+                    session.add(row)
+                    audit.record(session, "history.save", by, unit_code=code, period=period.text, after=_summary(row))
+                return _saved(row)
+            except IntegrityError:  # the unique constraint: this unit and period is there already
+                old = self.get(code, period.text)
+                if old is None:
+                    raise
+                raise AlreadySaved(old) from None
+        return self._replace(row, by)
+
+    def _replace(self, row: Evaluation, by: str) -> Saved:
+        for attempt in (1, 2):  # a save racing ours may insert between our look and our insert: look again
+            try:
+                with self.store.writing() as session:
+                    old = session.scalars(select(Evaluation).where(
+                        Evaluation.unit_code == row.unit_code, Evaluation.period == row.period).with_for_update()
+                    ).one_or_none()
+                    if old is None:
+                        session.add(row)
+                        audit.record(session, "history.save", by, unit_code=row.unit_code, period=row.period,
+                                     after=_summary(row))
+                        return _saved(row)
+                    before = _whole(old)
+                    for name in ("period_start", "period_end", "criteria_id", "criteria_digest", "inputs", "result",
+                                 "saved_at", "saved_by"):
+                        setattr(old, name, getattr(row, name))
+                    audit.record(session, "history.replace", by, unit_code=row.unit_code, period=row.period,
+                                 before=before, after=_summary(old))
+                    return _saved(old)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def get(self, unit_code: str, period: str) -> Saved | None:
-        with closing(self._connect()) as connection:
-            return self._get(connection, unit_code, period)
+        code = code_key(unit_code)
+        try:
+            period = parse_period(period).text
+        except PeriodError:
+            pass  # an undatable period adopted from an old file is kept as written
+        with self.store.reading() as session:
+            row = session.scalars(select(Evaluation).where(Evaluation.unit_code == code,
+                                                           Evaluation.period == period)).one_or_none()
+            return _saved(row) if row is not None else None
 
     def periods(self, unit_code: str) -> list[Saved]:
-        """A unit's saved evaluations, oldest period first."""
-        with closing(self._connect()) as connection:
-            rows = connection.execute("SELECT * FROM evaluations WHERE unit_code = ? ORDER BY period, saved_at",
-                                      (unit_code,)).fetchall()
-        return [_saved(row) for row in rows]
+        """A unit's saved evaluations, in the order their periods end."""
+        query = select(Evaluation).where(Evaluation.unit_code == code_key(unit_code)).order_by(*_period_order())
+        with self.store.reading() as session:
+            return [_saved(row) for row in session.scalars(query)]
 
     def all(self) -> Iterator[Saved]:
-        with closing(self._connect()) as connection:
-            for row in connection.execute("SELECT * FROM evaluations ORDER BY unit_code, period"):
-                yield _saved(row)
-
-    @staticmethod
-    def _get(connection: sqlite3.Connection, unit_code: str, period: str) -> Saved | None:
-        row = connection.execute("SELECT * FROM evaluations WHERE unit_code = ? AND period = ?",
-                                 (unit_code, period)).fetchone()
-        return _saved(row) if row else None
+        query = select(Evaluation).order_by(Evaluation.unit_code, *_period_order())
+        with self.store.reading() as session:
+            rows = [_saved(row) for row in session.scalars(query)]
+        return iter(rows)
 
 
-def _saved(row: tuple) -> Saved:
-    code, period, criteria_id, digest, inputs, result, saved_at = row
-    return Saved(code, period, criteria_id, digest, json.loads(inputs), json.loads(result), saved_at)
+def _saved(row: Evaluation) -> Saved:
+    return Saved(row.unit_code, row.period, row.criteria_id, row.criteria_digest, row.inputs, row.result,
+                 row.saved_at.isoformat(timespec="seconds"), row.period_end, row.saved_by)
+
+
+def _summary(row: Evaluation) -> dict:
+    """What an event says of a saved evaluation (the row itself holds the rest)."""
+    return {"criteria_id": row.criteria_id, "criteria_digest": row.criteria_digest, "status": row.result.get("status"),
+            "total": row.result.get("total"), "saved_at": row.saved_at}
+
+
+def _whole(row: Evaluation) -> dict:
+    """A saved evaluation whole, as the event of its replacement keeps it."""
+    return {"criteria_id": row.criteria_id, "criteria_digest": row.criteria_digest, "inputs": row.inputs,
+            "result": row.result, "saved_at": row.saved_at, "saved_by": row.saved_by}
 
 
 # ---------------------------------------------------------------- periods side by side
@@ -236,10 +282,11 @@ EXPORT_FIXED = ["unit_code", "period", "unit_name", "status", "total", "threshol
 
 
 def export_csv(rows: list[Saved], handle: TextIO) -> int:
-    """One row per saved evaluation: identity, decision, points per criterion (blank when unscored), inputs.
-    Returns the number of rows written."""
+    """One row per saved evaluation: identity, decision, points per criterion (blank when unscored), inputs;
+    every cell formula-safe (engine/results/cells.csv_writer). Returns the number of rows written."""
     numbers = sorted({c["number"] for s in rows for c in s.result.get("criteria", [])})
-    inputs = list(dict.fromkeys(name for s in rows for name in s.inputs))
+    # The unit's code, name and period are columns of their own already: not repeated as inputs.
+    inputs = list(dict.fromkeys(name for s in rows for name in s.inputs if name not in EXPORT_FIXED))
     writer = csv_writer(handle, lineterminator="\n")  # formula-safe: names and inputs are typed by people
     writer.writerow(EXPORT_FIXED + [f"criterion_{n}" for n in numbers] + inputs)
     for saved in rows:
@@ -247,8 +294,9 @@ def export_csv(rows: list[Saved], handle: TextIO) -> int:
         fixed = [saved.unit_code, saved.period, saved.result.get("unit_name"), saved.result.get("status"),
                  saved.result.get("total"), saved.result.get("threshold"), saved.criteria_id, saved.criteria_digest,
                  saved.saved_at]
-        writer.writerow(["" if v is None else v for v in fixed] + [points.get(n, "") for n in numbers]
-                        + [_csv_value(saved.inputs.get(name)) for name in inputs])
+        cells = (["" if v is None else v for v in fixed] + [points.get(n, "") for n in numbers]
+                 + [_csv_value(saved.inputs.get(name)) for name in inputs])
+        writer.writerow(cells)
     return len(rows)
 
 

@@ -490,7 +490,38 @@ CATALOG: dict[str, tuple[str, str]] = {
     # ---- end of issue 24 ----
 
     # ---- issue 20: the province server: store, accounts, workflow, web ----
+    # The store (engine/store/): a database that cannot be used is one sentence naming it.
+    "store_locked": ("cơ sở dữ liệu {db} đang bị khóa bởi một chương trình khác quá lâu; thử lại sau ít phút",
+                     "the database {db} is locked by another program for too long; try again in a few minutes"),
+    "store_corrupt": ("{db} không phải cơ sở dữ liệu của cfc hoặc đã bị hỏng; khôi phục từ bản sao lưu",
+                      "{db} is not a cfc database or is damaged; restore it from a backup"),
+    "store_read_only": ("không ghi được vào cơ sở dữ liệu {db}: tệp hoặc thư mục chỉ cho phép đọc",
+                        "cannot write to the database {db}: the file or its folder is read-only"),
+    "store_full": ("không ghi được vào cơ sở dữ liệu {db}: ổ đĩa đã đầy", "cannot write to the database {db}: the disk is full"),
+    "store_cannot_open": ("không mở được cơ sở dữ liệu {db} (đường dẫn là một thư mục, tệp hoặc thư mục chứa nó chỉ "
+                          "cho phép đọc, hoặc không có quyền truy cập)",
+                          "cannot open the database {db} (the path is a folder, the file or its folder is read-only, "
+                          "or access is denied)"),
+    "store_io": ("lỗi đọc ghi đĩa ở cơ sở dữ liệu {db}", "a disk input/output error in the database {db}"),
+    "store_unreachable": ("không kết nối được với máy chủ cơ sở dữ liệu {db}; kiểm tra máy chủ PostgreSQL đang chạy và địa chỉ đúng",
+                          "cannot reach the database server {db}; check that PostgreSQL is running and the address is right"),
+    "store_refused": ("máy chủ cơ sở dữ liệu {db} từ chối kết nối (tên người dùng, mật khẩu hoặc tên cơ sở dữ liệu không đúng)",
+                      "the database server {db} refused the connection (wrong user, password or database name)"),
+    "store_failed": ("cơ sở dữ liệu {db} báo lỗi: {detail}", "the database {db} failed: {detail}"),
+    "store_unsupported": ("{db}: --db nhận một đường dẫn tệp SQLite hoặc một địa chỉ postgresql://",
+                          "{db}: --db takes an SQLite file path or a postgresql:// URL"),
+    "store_newer_schema": ("cơ sở dữ liệu {db} có cấu trúc phiên bản {revision}, mới hơn phiên bản {head} mà bản cfc này "
+                           "biết; hãy dùng bản cfc mới hơn",
+                           "the database {db} has schema revision {revision}, newer than revision {head} this cfc "
+                           "knows; use a newer cfc"),
+    "store_needs_upgrade": ("cơ sở dữ liệu {db} có cấu trúc phiên bản {revision}, cũ hơn phiên bản {head}; chạy "
+                            "cfc db upgrade --db với cùng địa chỉ trước",
+                            "the database {db} has schema revision {revision}, older than revision {head}; run "
+                            "cfc db upgrade --db with the same address first"),
 
+    # cfc db.
+    "db_at_revision": ("Cơ sở dữ liệu {db}: cấu trúc ở phiên bản {revision} (mới nhất)",
+                       "Database {db}: schema at revision {revision} (the newest)"),
     # ---- end of issue 20 ----
 
     # ---- issue 21: nothing lost, nothing silently wrong, round two ----
