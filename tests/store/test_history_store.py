@@ -179,7 +179,7 @@ def test_an_old_history_file_is_adopted_in_place(tmp_path):
 
 def test_an_old_history_file_through_the_commands(tmp_path):
     path = _old_copy(tmp_path)
-    shown = CliRunner().invoke(main, ["history", "09916", "--db", str(path), "--lang", "en"])
+    shown = CliRunner().invoke(main, ["history", "09916", "--db", str(path)])
     assert shown.exit_code == 0, shown.output
     head = shown.stdout.splitlines()[0].split()
     assert head[-3:] == ["2023", "2024-H1", "2024"]
