@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from cli import main
 from engine.history import AlreadySaved, History, NotSavable, export_csv
 from engine.store import Store, audit
-from engine.web.form import evaluate_one
+from store_support import evaluate_one
 
-from conftest import ROOT
+from store_support import ROOT
 
 OLD_FILE = ROOT / "tests" / "fixtures" / "history" / "history-before-store.sqlite3"
 

@@ -17,7 +17,7 @@ from engine.history import History
 from engine.store import Store, StoreError
 from engine.store.database import database_url
 
-from conftest import ROOT
+from store_support import ROOT
 
 TABLES = {"alembic_version", "evaluations", "events"}
 
@@ -99,7 +99,7 @@ def test_corrupt_file(tmp_path, criteria, unit_inputs):
 
 
 def test_locked_database(tmp_path, criteria, unit_inputs):
-    from engine.web.form import evaluate_one
+    from store_support import evaluate_one
 
     path = tmp_path / "history.sqlite3"
     history = History(Store.open(path, busy_timeout=0.2))
