@@ -742,6 +742,122 @@ def history(unit_code, export_path, db, lang):
     click.echo(format_comparison(compare(rows), lang), nl=False)
 
 
+@main.group(help=H(
+    """Tài khoản của máy chủ cấp tỉnh (cfc serve --accounts): xã, hội đồng thẩm định, tỉnh, quản trị. Mật khẩu
+    được hỏi (không hiện khi gõ) hoặc đọc từ dòng đầu của đầu vào chuẩn, không bao giờ từ dòng lệnh.""",
+    """Accounts of the province server (cfc serve --accounts): communes, evaluation boards, provinces, admins.
+    Passwords are asked for (not shown as typed) or read from the first line of standard input, never from the
+    command line."""))
+def users():
+    pass
+
+
+def _password(lang: str) -> str:
+    """A password from the terminal (asked twice, not echoed) or from the first line of standard input."""
+    if sys.stdin.isatty():
+        return click.prompt(_say("user_password_prompt", lang), hide_input=True,
+                            confirmation_prompt=_say("user_password_again", lang), err=True)
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        from engine.messages import MessageError
+
+        raise MessageError("user_password_stdin_empty")
+    return line
+
+
+@users.command("add", help=H(
+    """Tạo tài khoản TÊN_ĐĂNG_NHẬP. Vai trò và phạm vi: --role commune --unit MÃ (thêm --unit-name, --district,
+    --province: nơi đơn vị thuộc về, quyết định hội đồng và tỉnh nào thấy đơn vị); --role board --area ĐỊA_BÀN
+    (mã đơn vị hoặc tên huyện/tỉnh như đơn vị ghi; lặp lại hoặc cách nhau bằng dấu phẩy); --role province
+    --province TÊN; --role admin.
+
+    Ví dụ: printf '%s\\n' "$MAT_KHAU" | cfc users add xa.hoason --role commune --unit 09916 --province "Hà Nội"
+    """,
+    """Create the account LOGIN. Role and scope: --role commune --unit CODE (with --unit-name, --district,
+    --province: where the unit belongs, which decides the board and province that see it); --role board --area
+    AREA (unit codes or district/province names as units carry them; repeat it or separate with commas);
+    --role province --province NAME; --role admin.
+
+    Example: printf '%s\\n' "$PASSWORD" | cfc users add xa.hoason --role commune --unit 09916 --province "Hà Nội"
+    """))
+@click.argument("login")
+@click.option("--role", required=True, type=click.Choice(["commune", "board", "province", "admin"]))
+@click.option("--unit", "unit", metavar="CODE", help=H("Mã đơn vị của tài khoản xã.", "The commune account's unit code."))
+@click.option("--unit-name", help=H("Tên đơn vị (tài khoản xã).", "The unit's name (commune account)."))
+@click.option("--district", help=H("Huyện của đơn vị (tài khoản xã).", "The unit's district (commune account)."))
+@click.option("--area", multiple=True, help=H("Địa bàn của hội đồng: mã đơn vị hoặc tên huyện/tỉnh.",
+                                              "The board's area: unit codes or district/province names."))
+@click.option("--province", help=H("Tỉnh của tài khoản tỉnh, hoặc tỉnh của đơn vị (tài khoản xã).",
+                                   "The province account's province, or the unit's province (commune account)."))
+@DB_OPTION
+@LANG_OPTION
+def users_add(login, role, unit, unit_name, district, area, province, db, lang):
+    from engine.store import Store
+    from engine.store.users import add_user
+
+    store = Store.open(db)
+    place = {"name": unit_name, "district": district, "province": province} if role == "commune" else None
+    account = add_user(store, login, _password(lang), role, unit=unit, area=area, province=province, unit_place=place)
+    click.echo(_say("user_added", lang, login=account.login, role=account.role))
+
+
+@users.command("list", help=H("Mọi tài khoản: vai trò, phạm vi, trạng thái.", "Every account: role, scope, state."))
+@DB_OPTION
+@LANG_OPTION
+def users_list(db, lang):
+    from engine.store import Store
+    from engine.store.users import list_users
+
+    store = Store.open(db)
+    accounts = list_users(store)
+    if not accounts:
+        click.echo(_say("users_none", lang, db=store.location))
+        return
+    rows = [_say("users_header", lang).split("\t")]
+    for a in accounts:
+        scope = a.unit_code or ", ".join(a.area) or a.province or "*"
+        rows.append([a.login, a.role, scope, _say("user_state_disabled" if a.disabled else "user_state_active", lang),
+                     a.created_at.strftime("%Y-%m-%d %H:%M")])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        _echo_row(row, widths)
+
+
+def _echo_row(row, widths) -> None:
+    from engine.text import printable
+
+    click.echo("  ".join(printable(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+@users.command("disable", help=H("Khóa tài khoản: không đăng nhập được nữa; lịch sử vẫn được giữ.",
+                                 "Disable an account: it can no longer sign in; its history is kept."))
+@click.argument("login")
+@DB_OPTION
+@LANG_OPTION
+def users_disable(login, db, lang):
+    from engine.store import Store
+    from engine.store.users import set_disabled
+
+    account = set_disabled(Store.open(db), login)
+    click.echo(_say("user_disabled", lang, login=account.login))
+
+
+@users.command("passwd", help=H("Đặt mật khẩu mới cho tài khoản (hỏi, hoặc đọc từ đầu vào chuẩn).",
+                                "Set an account's new password (asked for, or read from standard input)."))
+@click.argument("login")
+@DB_OPTION
+@LANG_OPTION
+def users_passwd(login, db, lang):
+    from engine.store import Store
+    from engine.store.users import get_user, set_password, UserError
+
+    store = Store.open(db)
+    if get_user(store, login) is None:  # before asking for a password nobody will use
+        raise UserError("user_unknown", login=login)
+    account = set_password(store, login, _password(lang))
+    click.echo(_say("user_password_set", lang, login=account.login))
+
+
 @main.group(help=H("Cơ sở dữ liệu của cfc (lịch sử, tài khoản, hồ sơ): SQLite hoặc PostgreSQL.",
                    "cfc's database (history, accounts, submissions): SQLite or PostgreSQL."))
 def db():

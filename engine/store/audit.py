@@ -5,10 +5,10 @@ Events are only ever added: the database refuses UPDATE and DELETE on the table 
 0001), and nothing here offers either.
 
 Actions (the `action` column): history.save, history.replace (before: the whole replaced row),
-history.merged / history.adopted (an old history file adopted by migration 0001); and, from the accounts and
-the workflow: user.add, user.disable, user.enable, user.password, login.ok, login.failed, submission.save_draft,
-submission.submit, submission.return, submission.appraise, submission.adjust, submission.recognise,
-submission.not_recognise, evidence.add.
+history.merged / history.adopted (an old history file adopted by migration 0001); accounts: user.add,
+user.disable, user.enable, user.password, login.ok, login.failed; the workflow: submission.<action> for each
+action of engine/workflow/states.py (save_draft, add_evidence, submit, return, appraise, recognise,
+not_recognise), its `after` holding the submission's new status and version.
 """
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ second. Timestamps are UTC.
                      period; replacing one is explicit and leaves its old content in an event
     events           the audit trail: who, when, what, unit, period, before and after; append-only (triggers
                      refuse UPDATE and DELETE)
+    units            the units the server knows and where they are (who may see them follows from this)
     users            accounts: login, argon2 hash, role and scope, disabled
     login_attempts   every login tried (for the web layer's rate limits)
     submissions      one per unit and period: workflow status, version, self-assessed and appraised inputs and
@@ -24,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
                         LargeBinary, String, Text, TypeDecorator, UniqueConstraint)
-from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("commune", "board", "province", "admin")
 STATUSES = ("draft", "submitted", "returned", "resubmitted", "appraised", "recognized", "not_recognized")
@@ -101,3 +102,136 @@ class Event(Base):
     period: Mapped[str | None] = mapped_column(String(PERIOD))
     before: Mapped[Any | None]
     after: Mapped[Any | None]
+
+
+class Unit(Base):
+    """A unit the server knows: where it is decides who sees it. Filled when a commune account is made (cfc users
+    add --role commune --unit CODE --district ... --province ...) or, for a unit no account named, from the
+    names its first draft gives; never moved by what a commune types later."""
+
+    __tablename__ = "units"
+
+    code: Mapped[str] = mapped_column(String(CODE), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(NAME))
+    district: Mapped[str | None] = mapped_column(String(NAME))
+    province: Mapped[str | None] = mapped_column(String(NAME))
+    # The names as compared (engine/workflow/access.py place_key): case and Unicode spelling folded.
+    district_key: Mapped[str | None] = mapped_column(String(NAME), index=True)
+    province_key: Mapped[str | None] = mapped_column(String(NAME), index=True)
+
+
+class User(Base):
+    """An account. `area` (a board's) is a list of unit codes or district/province names as units carry them."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('commune', 'board', 'province', 'admin')", name="ck_users_role"),
+        CheckConstraint("(role <> 'commune' OR unit_code IS NOT NULL) AND (role <> 'board' OR area IS NOT NULL) "
+                        "AND (role <> 'province' OR province IS NOT NULL)", name="ck_users_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[str] = mapped_column(String(LOGIN), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    unit_code: Mapped[str | None] = mapped_column(String(CODE))
+    area: Mapped[list[Any] | None]
+    province: Mapped[str | None] = mapped_column(String(NAME))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime]
+    password_changed_at: Mapped[dt.datetime]
+
+
+class LoginAttempt(Base):
+    """One login tried: the web layer counts recent failures per login and per address to slow guessing."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_login_at", "login", "at"),
+                      Index("ix_login_attempts_address_at", "address", "at"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[dt.datetime]
+    login: Mapped[str] = mapped_column(String(LOGIN))
+    address: Mapped[str | None] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class Submission(Base):
+    """A unit's file for one period as it moves through the procedure (engine/workflow/states.py). `version`
+    grows by one with every change: a write names the version it read, and SQLAlchemy's UPDATE ... WHERE
+    version = ... refuses a write that lost a race."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        UniqueConstraint("unit_code", "period", name="uq_submissions_unit_period"),
+        CheckConstraint("status IN ('draft', 'submitted', 'returned', 'resubmitted', 'appraised', 'recognized', "
+                        "'not_recognized')", name="ck_submissions_status"),
+        Index("ix_submissions_period_status", "period", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(CODE), ForeignKey("units.code"))
+    period: Mapped[str] = mapped_column(String(PERIOD))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
+    criteria_id: Mapped[str] = mapped_column(String(NAME))
+    criteria_digest: Mapped[str] = mapped_column(String(64))
+    self_inputs: Mapped[dict[str, Any]]
+    self_result: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)  # UnitResult, both languages
+    self_status: Mapped[str] = mapped_column(String(20))
+    self_total: Mapped[int] = mapped_column(Integer)
+    appraised_inputs: Mapped[dict[str, Any] | None]
+    appraised_result: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    appraised_status: Mapped[str | None] = mapped_column(String(20))
+    appraised_total: Mapped[int | None] = mapped_column(Integer)
+    board_comment: Mapped[str | None] = mapped_column(Text)   # the last return's comment (every one is an event)
+    decision_number: Mapped[str | None] = mapped_column(String(100))
+    decision_date: Mapped[dt.date | None] = mapped_column(Date)
+    decision_reason: Mapped[str | None] = mapped_column(Text)  # why not recognised
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str] = mapped_column(String(LOGIN))
+    updated_at: Mapped[dt.datetime]
+    updated_by: Mapped[str] = mapped_column(String(LOGIN))
+    submitted_at: Mapped[dt.datetime | None]
+    appraised_at: Mapped[dt.datetime | None]
+    decided_at: Mapped[dt.datetime | None]
+
+    unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Adjustment(Base):
+    """One input the board changed when appraising, with its reason."""
+
+    __tablename__ = "adjustments"
+    __table_args__ = (CheckConstraint("length(reason) > 0", name="ck_adjustments_reason"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    input: Mapped[str] = mapped_column(String(100))
+    before: Mapped[Any | None]
+    after: Mapped[Any | None]
+    reason: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(LOGIN))
+    at: Mapped[dt.datetime]
+
+
+class Evidence(Base):
+    """A file attached to a submission (per criterion; None: the whole file). The bytes are in the database:
+    one backup holds everything, they commit with the submission, and no web server serves them as a folder."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("submission_id", "criterion", "sha256", name="uq_evidence_file"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    criterion: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by: Mapped[str] = mapped_column(String(LOGIN))
+    uploaded_at: Mapped[dt.datetime]

@@ -81,3 +81,20 @@ def criteria():
 def unit_inputs() -> dict:
     """The shipped example commune: 835/850, not recognised, with gaps that flip the decision."""
     return yaml.safe_load((ROOT / "evaluations" / "single-unit.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def library():
+    from engine.criteria.versions import CriteriaLibrary
+
+    return CriteriaLibrary.load()
+
+
+@pytest.fixture()
+def wf(store, library):
+    """The workflow on a fresh database that knows three units (store_support.place_units)."""
+    from engine.workflow import Workflow
+    from store_support import place_units
+
+    place_units(store)
+    return Workflow(store, library)

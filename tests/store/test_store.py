@@ -19,7 +19,8 @@ from engine.store.database import database_url
 
 from store_support import ROOT
 
-TABLES = {"alembic_version", "evaluations", "events"}
+TABLES = {"alembic_version", "evaluations", "events", "units", "users", "login_attempts", "submissions",
+          "adjustments", "evidence"}
 
 
 def test_an_empty_database_is_brought_to_the_newest_schema(db_url):

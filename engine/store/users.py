@@ -1,0 +1,228 @@
+"""Accounts: who can sign in, with which role and over which units; passwords hashed with argon2 (argon2-cffi's
+defaults, rehashed when they change); every login attempt kept for the web layer's rate limits.
+
+    add_user(store, login, password, role, *, unit=None, area=None, province=None, unit_place=None, by="local")
+        -> Account                      role: commune (unit), board (area), province (province), admin
+    get_user(store, login) -> Account | None
+    list_users(store) -> list[Account]
+    set_disabled(store, login, disabled=True, by="local") -> Account
+    set_password(store, login, password, by="local") -> Account
+    authenticate(store, login, password, address=None) -> Account | None   records the attempt (and an event)
+    recent_failures(store, since, *, login=None, address=None) -> int       failed attempts since a moment
+    register_unit(session, code, name=None, district=None, province=None)   the unit row scope is decided by
+
+Every change is an event (user.add, user.disable, user.enable, user.password, login.ok, login.failed). Errors
+are UserError, a MessageError: one sentence in either language.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine.messages import MessageError
+from engine.periods import fold
+from engine.store import audit
+from engine.store.database import Store
+from engine.store.models import ROLES, LoginAttempt, Unit, User, utcnow
+from engine.units.codes import code_key
+
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024      # argon2 takes any length; a bound keeps a hostile request from costing much
+_LOGIN = re.compile(r"[\w.@+-]{1,100}")
+_HASHER = PasswordHasher()
+# Verified when the login is unknown, so that an unknown login takes as long as a wrong password.
+_DUMMY_HASH = _HASHER.hash("not a password anyone has")
+
+
+class UserError(MessageError):
+    """An account cannot be made or changed as asked: `key` names the sentence."""
+
+    def __init__(self, key: str, /, **params: Any):
+        self.key = key
+        super().__init__(key, **params)
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as read (never the password hash)."""
+
+    login: str
+    role: str
+    unit_code: str | None
+    area: tuple[str, ...]
+    province: str | None
+    disabled: bool
+    created_at: dt.datetime
+
+    def as_json(self) -> dict:
+        scope = {"commune": {"unit": self.unit_code}, "board": {"area": list(self.area)},
+                 "province": {"province": self.province}}.get(self.role, {})
+        return {"login": self.login, "role": self.role, **scope, "disabled": self.disabled,
+                "created_at": self.created_at.isoformat()}
+
+
+def _account(user: User) -> Account:
+    return Account(user.login, user.role, user.unit_code, tuple(user.area or ()), user.province, user.disabled,
+                   user.created_at)
+
+
+def normalise_login(login: str) -> str:
+    """A login as compared: Unicode-folded, lower case (Xa.HoaSon and xa.hoason are one account)."""
+    return fold(str(login)).casefold()
+
+
+def _checked_login(login: str) -> str:
+    key = normalise_login(login)
+    if not _LOGIN.fullmatch(key):
+        raise UserError("user_bad_login", login=login)
+    return key
+
+
+def _checked_password(password: str) -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise UserError("user_short_password", min=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        raise UserError("user_long_password", max=MAX_PASSWORD)
+    return password
+
+
+def split_area(values: Iterable[str]) -> tuple[str, ...]:
+    """A board's area as given (repeated, or comma-separated): unit codes and district/province names."""
+    parts = [fold(part) for value in values for part in str(value).split(",")]
+    return tuple(dict.fromkeys(part for part in parts if part))
+
+
+def register_unit(session: Session, code: str, name: str | None = None, district: str | None = None,
+                  province: str | None = None) -> Unit:
+    """The unit row for `code`, made when missing; names given fill what it lacks (never overwrite it: where a
+    unit is decides who sees it, and only an administrator's account command sets that)."""
+    from engine.workflow.access import place_key  # the one definition of how names compare
+
+    unit = session.get(Unit, code)
+    if unit is None:
+        unit = Unit(code=code)
+        session.add(unit)
+    for column, value in (("name", name), ("district", district), ("province", province)):
+        if getattr(unit, column) is None and value is not None and fold(str(value)):
+            setattr(unit, column, fold(str(value)))
+    unit.district_key, unit.province_key = place_key(unit.district), place_key(unit.province)
+    return unit
+
+
+def add_user(store: Store, login: str, password: str, role: str, *, unit: str | None = None,
+             area: Iterable[str] | None = None, province: str | None = None,
+             unit_place: dict[str, str | None] | None = None, by: str = audit.LOCAL) -> Account:
+    """Make an account. A commune account names its unit (`unit_place`: its name, district and province, which
+    decide which board and province see it); a board names its area; a province its province. Raises
+    UserError (bad login, short password, login taken, scope missing)."""
+    key = _checked_login(login)
+    _checked_password(password)
+    if role not in ROLES:
+        raise UserError("user_bad_role", role=role, roles=", ".join(ROLES))
+    code = code_key(unit) if role == "commune" else None
+    areas = split_area(area or ()) if role == "board" else ()
+    place = fold(province) if role == "province" and province else None
+    if (role == "commune" and not code) or (role == "board" and not areas) or (role == "province" and not place):
+        raise UserError("user_needs_scope", role=role)
+    now = utcnow()
+    user = User(login=key, password_hash=_HASHER.hash(password), role=role, unit_code=code,
+                area=list(areas) if role == "board" else None, province=place, disabled=False, created_at=now,
+                password_changed_at=now)
+    try:
+        with store.writing() as session:
+            if code:
+                register_unit(session, code, **(unit_place or {}))
+            session.add(user)
+            session.flush()
+            audit.record(session, "user.add", by, unit_code=code, after=_account(user).as_json(), at=now)
+    except IntegrityError:
+        raise UserError("user_exists", login=key) from None
+    return _account(user)
+
+
+def get_user(store: Store, login: str) -> Account | None:
+    with store.reading() as session:
+        user = session.scalars(select(User).where(User.login == normalise_login(login))).one_or_none()
+        return _account(user) if user else None
+
+
+def list_users(store: Store) -> list[Account]:
+    with store.reading() as session:
+        return [_account(u) for u in session.scalars(select(User).order_by(User.role, User.login))]
+
+
+def _change(store: Store, login: str, by: str, action: str, change) -> Account:
+    with store.writing() as session:
+        user = session.scalars(select(User).where(User.login == normalise_login(login)).with_for_update()
+                               ).one_or_none()
+        if user is None:
+            raise UserError("user_unknown", login=login)
+        before = {"disabled": user.disabled}
+        change(user)
+        audit.record(session, action, by, unit_code=user.unit_code, before={"login": user.login, **before},
+                     after={"login": user.login, "disabled": user.disabled})
+        return _account(user)
+
+
+def set_disabled(store: Store, login: str, disabled: bool = True, by: str = audit.LOCAL) -> Account:
+    """Disable (or enable again) an account: it can no longer sign in; its history stays."""
+    return _change(store, login, by, "user.disable" if disabled else "user.enable",
+                   lambda user: setattr(user, "disabled", disabled))
+
+
+def set_password(store: Store, login: str, password: str, by: str = audit.LOCAL) -> Account:
+    """A new password (the event records that it changed, never the password or its hash)."""
+    _checked_password(password)
+
+    def change(user: User) -> None:
+        user.password_hash = _HASHER.hash(password)
+        user.password_changed_at = utcnow()
+
+    return _change(store, login, by, "user.password", change)
+
+
+def authenticate(store: Store, login: str, password: str, address: str | None = None) -> Account | None:
+    """The account when the password is right and the account enabled; else None. Every attempt is recorded
+    (login_attempts, for rate limits; an event, for the audit) in one transaction. A hash made with older
+    argon2 parameters is replaced by one with today's."""
+    key = normalise_login(login)[:100]
+    password = password if isinstance(password, str) else ""
+    with store.writing() as session:
+        user = session.scalars(select(User).where(User.login == key)).one_or_none()
+        ok = _verify(user.password_hash if user else _DUMMY_HASH, password[:MAX_PASSWORD]) and user is not None
+        if ok and user.disabled:
+            ok = False
+        if ok and _HASHER.check_needs_rehash(user.password_hash):
+            user.password_hash = _HASHER.hash(password)
+        now = utcnow()
+        session.add(LoginAttempt(at=now, login=key, address=(address or None) and address[:64], succeeded=ok))
+        audit.record(session, "login.ok" if ok else "login.failed", key, unit_code=user.unit_code if user else None,
+                     after={"address": address}, at=now)
+        return _account(user) if ok else None
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def recent_failures(store: Store, since: dt.datetime, *, login: str | None = None, address: str | None = None) -> int:
+    """Failed attempts at or after `since`, for one login or one address (give one of them)."""
+    query = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.at >= since,
+                                                                 LoginAttempt.succeeded.is_(False))
+    if login is not None:
+        query = query.where(LoginAttempt.login == normalise_login(login)[:100])
+    if address is not None:
+        query = query.where(LoginAttempt.address == address[:64])
+    with store.reading() as session:
+        return session.scalar(query) or 0
