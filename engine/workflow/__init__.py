@@ -9,7 +9,7 @@ not — on the store (engine/store/). For the web layer:
 access.py      who may do what (Principal, ROLE_ACTIONS, can_see, allowed, visible_units)
 states.py      the states and the actions that move between them
 service.py     the operations (Workflow), each one transaction recording its events
-evidence.py    evidence files; filetypes.py decides a file's type by its content
+evidence.py    evidence files; filetypes.py decides a file's type by its content (containers.py looks into ZIPs)
 queries.py     get, list, audit; views.py the plain data they return
 dashboard.py   units by status, recognition rate against the national target, who is late
 deadlines.py   due dates per period (engine/data/deadlines.yaml, or a file of the province's)

@@ -7,11 +7,10 @@ one the file is served with later (as an attachment): a name cannot make a brows
 """
 from __future__ import annotations
 
-import io
 import unicodedata
-import zipfile
 from pathlib import PurePath
 
+from engine.workflow.containers import zip_members
 from engine.workflow.errors import Refused
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024  # a scanned decision of a few pages; the web layer may choose less
@@ -26,7 +25,6 @@ SUFFIX = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", DOCX: ".docx", XLSX: ".xlsx", 
           DOC: ".doc", XLS: ".xls"}
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_MAX_MEMBERS = 10_000  # a ZIP with more entries than any office file has is not looked into further
 
 
 def detect(content: bytes, name: str) -> str:
@@ -50,21 +48,17 @@ def detect(content: bytes, name: str) -> str:
 
 
 def _zip_kind(content: bytes) -> str | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = archive.namelist()
-            if len(names) > _MAX_MEMBERS:
-                return None
-            if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
-                declared = archive.read("mimetype").decode("ascii", "replace").strip()
-                return declared if declared in (ODT, ODS) else None
-            if "[Content_Types].xml" in names:
-                if any(n.startswith("word/") for n in names):
-                    return DOCX
-                if any(n.startswith("xl/") for n in names):
-                    return XLSX
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+    found = zip_members(content)
+    if found is None:
         return None
+    names, declared = found
+    if declared is not None:
+        return declared if declared in (ODT, ODS) else None
+    if "[Content_Types].xml" in names:
+        if any(n.startswith("word/") for n in names):
+            return DOCX
+        if any(n.startswith("xl/") for n in names):
+            return XLSX
     return None
 
 
