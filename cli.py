@@ -54,7 +54,7 @@ def _say(key: str, lang: str | None = None, **params) -> str:
 
 
 def _error(error, lang: str | None = None) -> str:
-    """An error as the one line people read: "lỗi: ..." / "error: ...", in their language."""
+    """An error as the one line people read: "Lỗi: ..." / "Error: ...", in their language."""
     from engine.messages import localised
 
     lang = lang or _lang()
@@ -87,7 +87,7 @@ def _err(text: str) -> None:
 
 def _warnings(options, lang: str) -> None:
     """Rows skipped and columns ignored by the readers: said once each, so nothing is dropped unseen."""
-    word = "cảnh báo" if lang == "vi" else "warning"
+    word = "Cảnh báo" if lang == "vi" else "Warning"  # capitalised, as click's "Lỗi:" / "Error:"
     for warning in (options.warnings or {}).values():
         _err(f"{word}: {warning.render(lang)}")
 
@@ -234,7 +234,7 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
     from engine.atomic import atomic_text, check_directory_target, check_file_target
     from engine.readers.records import reading
     from engine.results.directory import NAMES, DirectoryWriter, SpreadsheetWriter
-    from engine.results.render import summary_line
+    from engine.results.render import Summary, closing_notes, summary_line
 
     to_dir = output is not None and (Path(output).is_dir() or not Path(output).suffix)
     fmt = "bundle" if to_dir else _output_format(fmt, output)
@@ -266,9 +266,14 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
             else:
                 sink = atomic_text(output) if output else nullcontext(sys.stdout)
             renderer = "sheets" if fmt in ("xlsx", "people-csv") else fmt
-            with sink as out, bar as progress:
-                summary = batch.run(plan, library, renderer, lang, out, detail=detail, jobs=jobs,
-                                    progress=progress.update if show_progress else None, keep=keep)
+            if plan.count == 0 and fmt == "table" and output is None:
+                # Nothing to show: no empty table, only the error (below) saying why.
+                summary = Summary(file_errors=list(plan.file_errors))
+            else:
+                with sink as out, bar as progress:
+                    summary = batch.run(plan, library, renderer, lang, out, detail=detail, jobs=jobs,
+                                        progress=progress.update if show_progress else None, keep=keep)
+            closing = closing_notes(summary, lang)  # inside the reading: its warnings are known here
     except KeyboardInterrupt:
         # Workers are stopped and temporary files removed on the way out; one line, no traceback.
         _err(_say("interrupted", lang))
@@ -282,6 +287,8 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
         for path in getattr(sink, "written", [Path(output)]):
             click.echo(_say("written", lang, path=path))
         click.echo(summary_line(summary, lang))
+        for line in closing:
+            click.echo(line)
     for error in summary.file_errors + summary.not_evaluated:
         _err(_error(error, lang))
     if save:

@@ -31,7 +31,7 @@ from engine.criteria.model import CriteriaSet
 from engine.messages import Message
 from engine.periods import Period, PeriodError, parse_period
 from engine.results.cells import csv_writer
-from engine.results.model import UnitResult
+from engine.results.model import DECIDED, UnitResult
 from engine.store import audit
 from engine.store.database import FILE_NAME, Store, default_path  # noqa: F401  (the history's file, as before)
 from engine.store.models import Evaluation, utcnow
@@ -201,7 +201,7 @@ class CriterionRow:
 class Comparison:
     periods: list[Saved]
     criteria: list[CriterionRow]
-    totals: list[int]
+    totals: list[int | None]
     total_changes: list[int | None]
 
 
@@ -216,7 +216,8 @@ def compare(periods: list[Saved]) -> Comparison:
             points.setdefault(number, [None] * len(periods))[index] = (
                 criterion["points"] if criterion.get("complete") else None)
     rows = [CriterionRow(n, names[n], points[n], _changes(points[n])) for n in sorted(points)]
-    totals = [saved.result.get("total", 0) for saved in periods]
+    # A period saved with incomplete data has no total: its sum is not a score (shown "—", never compared).
+    totals = [saved.result.get("total") if saved.result.get("status") in DECIDED else None for saved in periods]
     return Comparison(periods, rows, totals, _changes(totals))
 
 
@@ -292,7 +293,8 @@ def export_csv(rows: list[Saved], handle: TextIO) -> int:
     for saved in rows:
         points = {c["number"]: c["points"] for c in saved.result.get("criteria", []) if c.get("complete")}
         fixed = [saved.unit_code, saved.period, saved.result.get("unit_name"), saved.result.get("status"),
-                 saved.result.get("total"), saved.result.get("threshold"), saved.criteria_id, saved.criteria_digest,
+                 saved.result.get("total") if saved.result.get("status") in DECIDED else None,
+                 saved.result.get("threshold"), saved.criteria_id, saved.criteria_digest,
                  saved.saved_at]
         cells = (["" if v is None else v for v in fixed] + [points.get(n, "") for n in numbers]
                  + [_csv_value(saved.inputs.get(name)) for name in inputs])

@@ -224,7 +224,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "gap_missing": ("cần báo cáo số liệu: {inputs}", "data to report: {inputs}"),
     # The command line.
     "written": ("Đã ghi {path}", "Wrote {path}"),
-    "error_line": ("lỗi: {error}", "error: {error}"),
+    "error_line": ("Lỗi: {error}", "Error: {error}"),  # the word and case of click's own "Lỗi: ..." / "Error: ..."
     "output_is_input": ("--output {output} sẽ ghi đè lên một tệp đầu vào; không thực hiện",
                         "--output {output} would overwrite an input file; refusing"),
     "format_contradicts_suffix": ("--format {fmt} không khớp với phần mở rộng của {output}; bỏ --format để chọn "
@@ -707,6 +707,19 @@ CATALOG: dict[str, tuple[str, str]] = {
     "web_doc_place": ("Địa danh trên dòng ngày tháng của cơ quan thẩm định",
                       "Place on the reviewing office's date line"),
 
+    # The terminal: an event's explanation once per batch; a header that matched nothing, repeated at the end.
+    "gap_event_why": ("Đây là số sự việc đã xảy ra, không phải con số để giảm trên báo cáo; tiêu chí này hướng tới "
+                      "{prevention}",
+                      "This counts events that happened, not a number to report lower; the criterion is about "
+                      "{prevention}"),
+    "gap_events_heading": ("Chỉ tiêu {indicators} đếm sự việc đã xảy ra, không phải con số để giảm trên báo cáo; "
+                           "các tiêu chí này hướng tới:",
+                           "Indicators {indicators} count events that happened, not numbers to report lower; the "
+                           "criteria are about:"),
+    "unmatched_header_summary": ("Lưu ý: {count} đơn vị thiếu dữ liệu, và cột {column!r} của {file} không khớp số "
+                                 "liệu nào nên bị bỏ qua{hint}",
+                                 "Note: {count} units have missing data, and the column {column!r} of {file} matched "
+                                 "no input and was ignored{hint}"),
     # ---- end of issue 23 ----
 }
 

@@ -518,7 +518,7 @@ def test_a_failure_on_the_last_output_leaves_the_previous_outputs_whole(files, t
     failed = CliRunner(env={"CFC_LANG": "en"}).invoke(main, ["aggregate", *map(str, files), "--output", str(out)])
     assert failed.exit_code == 2 and isinstance(failed.exception, SystemExit), failed.output
     lines = failed.stderr.strip().splitlines()
-    assert lines == [f"error: cannot write {out / 'criteria_failed.png'}: {reason}"]
+    assert lines == [f"Error: cannot write {out / 'criteria_failed.png'}: {reason}"]
     assert _contents(out) == before  # all old: not a new workbook beside old charts
     assert sorted(p.name for p in place.iterdir()) == ["review"]  # no temporary folder or file left
     assert not [p for p in out.iterdir() if p.name.startswith(".")]

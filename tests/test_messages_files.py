@@ -179,7 +179,7 @@ def test_file_errors_are_said_in_vietnamese_or_english(case, how, tmp_path, monk
         result = (_run(args, ["--lang", lang]) if how == "--lang" else _run(args, [], env={"CFC_LANG": lang}))
         assert result.exit_code == 2 and isinstance(result.exception, SystemExit), (result.output, result.exception)
         assert "Traceback" not in result.output
-        first = "lỗi: " if lang == "vi" else "error: "
+        first = "Lỗi: " if lang == "vi" else "Error: "
         criteria = case.startswith("criteria")  # a criteria file: a heading, then each problem on its line
         lines = [line for line in result.stderr.splitlines() if line.startswith(first) or criteria]
         assert len(lines) == (2 if criteria else 1), result.stderr
@@ -205,13 +205,16 @@ def test_a_folder_given_as_a_file_is_named(tmp_path, lang, said):
     assert caught.value.render(lang) == f"{tmp_path}/{said}"
 
 
-def test_the_terminal_table_names_an_unreadable_file_in_the_chosen_language(tmp_path):
+def test_the_terminal_table_names_an_unreadable_file_once_in_the_chosen_language(tmp_path):
     missing = tmp_path / "khong-co.csv"
     vi = _run(["evaluate", GOOD, missing], [])
     en = _run(["evaluate", GOOD, missing], ["--lang", "en"])
     assert vi.exit_code == en.exit_code == 2
-    assert f"! không đọc được tệp {missing}: không tìm thấy tệp" in vi.stdout
-    assert f"! {missing}: cannot read: No such file or directory" in en.stdout
+    # The good file's table on stdout; the unreadable one named once, on stderr, as click says its errors.
+    assert "00801" in vi.stdout and str(missing) not in vi.stdout and str(missing) not in en.stdout
+    assert vi.stderr.count(str(missing)) == 1 and en.stderr.count(str(missing)) == 1
+    assert f"Lỗi: không đọc được tệp {missing}: không tìm thấy tệp" in vi.stderr
+    assert f"Error: {missing}: cannot read: No such file or directory" in en.stderr
 
 
 def test_json_results_keep_file_errors_in_english_as_before(tmp_path):

@@ -90,3 +90,78 @@ def criteria_client(tmp_path_factory):
     from engine.web.app import create_app
 
     return TestClient(create_app(load_criteria(), History(tmp_path_factory.mktemp("h") / "h.sqlite3")))
+
+
+# ---------------------------------------------------------------- a total that is not a score
+
+UNDECIDED = {"09908": "incomplete", "09909": "invalid"}  # the example area's units without a decision
+PARTIAL = {"09908": 950, "09909": 910}                   # the sums over their partial data
+
+
+def test_the_terminal_shows_a_partial_sum_in_brackets_and_says_what_it_means(outputs):
+    table = outputs["table"].read_text(encoding="utf-8")
+    for code, total in PARTIAL.items():
+        line = next(line for line in table.splitlines() if line.startswith(code))
+        assert f"({total})/850" in line
+    assert table.count("Tổng điểm trong ngoặc, ví dụ (950): cộng trên số liệu chưa đầy đủ") == 1
+    decided = next(line for line in table.splitlines() if line.startswith("09901"))
+    assert " 955/900 " in decided and "(" not in decided
+
+
+def test_both_csvs_and_the_workbook_show_no_total_for_an_undecided_unit(outputs):
+    machine = {row["unit_code"]: row for row in csv.DictReader(outputs["machine_csv"].open(encoding="utf-8"))}
+    people = {row["Mã đơn vị"]: row for row in
+              csv.DictReader(outputs["people_csv"].open(encoding="utf-8-sig"))}
+    sheet = {row["Mã đơn vị"]: row for row in sheet_rows(outputs["xlsx"], "Kết quả")}
+    for code, status in UNDECIDED.items():
+        assert machine[code]["status"] == status and machine[code]["total"] == ""
+        assert people[code]["Tổng điểm"] == "" and sheet[code]["Tổng điểm"] is None
+    assert machine["09901"]["total"] == "955" and people["09901"]["Tổng điểm"] == "955"
+    assert sheet["09901"]["Tổng điểm"] == 955
+    # The JSON keeps the sum as data beside the status that says what it is.
+    units = {u["unit_code"]: u for u in json.loads(outputs["json"].read_text(encoding="utf-8"))["units"]}
+    assert units["09908"]["total"] == 950 and units["09908"]["status"] == "incomplete"
+
+
+def test_the_provincial_summary_shows_no_total_for_an_undecided_unit(outputs, tmp_path):
+    run("aggregate", str(outputs["json"]), "-o", str(tmp_path / "review"))
+    units = {row["Mã đơn vị"]: row for row in sheet_rows(tmp_path / "review" / "summary.xlsx", "Danh sách đơn vị")}
+    assert units["09908"]["Tổng điểm"] is None and units["09909"]["Tổng điểm"] is None
+    assert units["09901"]["Tổng điểm"] == 955
+
+
+def test_the_documents_bracket_a_partial_sum_and_explain_it(tmp_path):
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "tham-dinh.pdf"
+    CliRunner().invoke(main, ["report", "appraisal", str(SAMPLE_CSV), "-o", str(pdf)])
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(pdf).pages))
+    assert "09908 Xã Phú Hòa (950) 850" in text and "09909 Xã An Thịnh (910) 850" in text
+    assert "Tổng điểm trong ngoặc: tính trên số liệu chưa đầy đủ hoặc không hợp lệ" in text
+    single = tmp_path / "tu-danh-gia.pdf"
+    CliRunner().invoke(main, ["report", "self-assessment", str(SAMPLE_CSV), "--unit", "09908", "-o", str(single)])
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(single).pages))
+    assert "Tổng cộng (số liệu chưa đầy đủ) (950)" in text and "(…) Điểm tính trên số liệu chưa đầy đủ" in text
+
+
+def test_a_saved_period_with_missing_data_has_no_total_in_the_history(tmp_path):
+    import yaml
+
+    from engine.criteria.model import load_criteria
+    from engine.history import History, compare, export_csv, format_comparison
+    from engine.web.form import evaluate_one
+
+    criteria, history = load_criteria(), History(tmp_path / "h.sqlite3")
+    inputs = yaml.safe_load((ROOT / "evaluations" / "single-unit.yaml").read_text(encoding="utf-8"))
+    for period, change in (("2023", {"checkup_done": None}), ("2024", {})):
+        unit, result = evaluate_one(criteria, {**inputs, **change, "period": period})
+        history.save(criteria, result, unit.values)
+    comparison = compare(history.periods("09916"))
+    assert comparison.totals == [None, 835] and comparison.total_changes == [None, None]
+    total_line = next(line for line in format_comparison(comparison, "vi").splitlines()
+                      if line.startswith("Tổng điểm"))
+    assert total_line.split()[-2:] == ["—", "835"]
+    out = io.StringIO()
+    export_csv(list(history.all()), out)
+    rows = {row["period"]: row for row in csv.DictReader(io.StringIO(out.getvalue()))}
+    assert rows["2023"]["status"] == "incomplete" and rows["2023"]["total"] == "" and rows["2024"]["total"] == "835"

@@ -209,21 +209,24 @@ def test_watermark_iff_data_has_errors(criteria, board, area, fmt):
             assert (docx_header(data) == "") == (not marked)
 
 
-def test_one_footnote_for_provisional_bands_in_every_document(criteria, board, area):
-    for doc in (appraisal.document(area, criteria, board), decision.document(area, criteria, board)):
-        for fmt in (".pdf", ".docx"):
-            data = render(doc, fmt)
-            text = " ".join(pdf_pages(data)) if fmt == ".pdf" else docx_text(data)
-            assert text.count("có dùng mức chấm điểm tạm tính (chưa đối chiếu được với văn bản gốc)") == 1, doc.title
-            assert text.count("(*)") == 2, doc.title  # the mark in the text and the footnote's own
-            assert "Đề nghị công nhận (đạt chuẩn) (*)" in text or "năm 2024 (*):" in text
-            assert "provisional" not in text and "TẠM TÍNH" not in text
+def test_one_footnote_for_provisional_bands_in_the_appraisal_none_in_the_decision(criteria, board, area):
+    for fmt in (".pdf", ".docx"):
+        data = render(appraisal.document(area, criteria, board), fmt)
+        text = " ".join(pdf_pages(data)) if fmt == ".pdf" else docx_text(data)
+        assert text.count("có dùng mức chấm điểm tạm tính (chưa đối chiếu được với văn bản gốc)") == 1
+        assert text.count("(*)") == 2  # the mark in the text and the footnote's own
+        assert "Đề nghị công nhận (đạt chuẩn) (*)" in text
+        assert "provisional" not in text and "TẠM TÍNH" not in text
+        # The draft decision is a legal act: it carries no footnote (the appraisal it rests on does).
+        data = render(decision.document(area, criteria, board), fmt)
+        text = " ".join(pdf_pages(data)) if fmt == ".pdf" else docx_text(data)
+        assert "tạm tính" not in text and "(*)" not in text
 
 
 def test_no_footnote_when_nothing_rests_on_provisional_bands(criteria, area):
     units = [u.model_copy(update={"provisional": []}) for u in area.units if u.status == "recognized"]
     batch = area.model_copy(update={"units": units})
-    text = " ".join(pdf_pages(render(decision.document(batch, criteria), ".pdf")))
+    text = " ".join(pdf_pages(render(appraisal.document(batch, criteria), ".pdf")))
     assert "tạm tính" not in text and "(*)" not in text
 
 
@@ -447,7 +450,7 @@ def test_unwritable_output_is_one_line_and_exit_2(tmp_path):
         result = CliRunner().invoke(main, ["report", *command, "-o", str(blocker / "out.docx")])
         assert result.exit_code == 2, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
-        assert f"lỗi: không ghi được {blocker / 'out.docx'}" in result.output
+        assert f"Lỗi: không ghi được {blocker / 'out.docx'}" in result.output
     assert list(tmp_path.iterdir()) == [blocker]  # nothing half-written
 
 

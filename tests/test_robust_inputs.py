@@ -247,8 +247,8 @@ def test_cli_evaluate_names_each_unreadable_file_prints_warnings_and_exits_2():
     assert result.exit_code == 2
     assert [u["unit_code"] for u in json.loads(result.stdout)["units"]] == ["00801", "01001", "01002", "01003"]
     for name in UNREADABLE:
-        assert f"error: {fixture(name)}: " in result.stderr
-    assert "warning: " + fixture("totals-rows.xlsx") + " sheet 'Huyện Đoài Sơn' row 7: totals row" in result.stderr
+        assert f"Error: {fixture(name)}: " in result.stderr
+    assert "Warning: " + fixture("totals-rows.xlsx") + " sheet 'Huyện Đoài Sơn' row 7: totals row" in result.stderr
 
 
 def test_a_quoted_cell_with_a_line_break_is_one_unit_and_said(tmp_path):

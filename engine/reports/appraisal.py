@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from engine.messages import localised
 from engine.reports import findings
 from engine.reports.board import BoardConfig
-from engine.reports.common import (PROVISIONAL_MARK, criteria_note, data_checksum, input_label, period_phrase,
+from engine.reports.common import (PROVISIONAL_MARK, data_checksum, input_label, period_phrase,
                                    provisional_footnote, reasons, status_label, total_text, unit_errors,
                                    watermark, zero_criteria)
 from engine.reports.document import (GREEN, GREY, RED, Document, PageBreak, Signatures, bullets, cell, coloured,
@@ -56,7 +55,7 @@ def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | Non
                         board.get("reviewing_office_signer_name")),
         lead=[proposal[-1]] + ([spacer(2), para(footnote, "footnote")] if footnote else []),
     ))
-    blocks += [spacer(3), para(criteria_note(criteria), "note"), PageBreak()]
+    blocks.append(PageBreak())
     blocks += annex(units, criteria)
     return Document(blocks, title=f"Báo cáo thẩm định — {area} — {board.get('period')}",
                     subject="Báo cáo thẩm định xã, phường, thị trấn phù hợp với trẻ em",
@@ -88,7 +87,7 @@ def complete(units: list[UnitResult], board: BoardConfig) -> BoardConfig:
 
 
 def unit_name(unit: UnitResult) -> str:
-    return unit.unit_name or "(không có tên)"
+    return unit.unit_name or "[Tên đơn vị]"
 
 
 def _name_cell(unit: UnitResult, with_area: bool):
@@ -195,9 +194,9 @@ def _data_problems(batch: BatchResult, problems: list[UnitResult], criteria: Cri
             rows.append([cell(i, "cell_right"), cell(u.unit_code or "—"), cell(unit_name(u)),
                          cell(status_label(u.status)), bullets(details, "cell_bullet")])
         out.append(table(["TT", "Mã đơn vị", "Đơn vị", "Tình trạng", "Chi tiết"], rows, [10, 17, 35, 20, 83]))
-    if batch.file_errors:
-        out.append(para("Tệp số liệu không đọc được:", "body"))
-        out += bullets([localised(error, "vi") for error in batch.file_errors])
+    if batch.file_errors:  # counted, not named: a file's name or path means nothing on paper
+        out.append(para(f"{number(len(batch.file_errors))} tệp số liệu không đọc được, chưa được thẩm định: đề nghị "
+                        "gửi lại.", "body"))
     return out
 
 

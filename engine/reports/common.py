@@ -111,11 +111,6 @@ def gap_action(criteria: CriteriaSet, gap: Gap) -> str:
             f"({verb} {number(abs(gap.change))} {unit}), đạt mức {target}")
 
 
-def criteria_note(criteria: CriteriaSet) -> str:
-    """Which rules were applied, by citation and checksum (no file path: the document travels)."""
-    return f"Bộ tiêu chí: {criteria.instrument.citation} (mã kiểm tra {criteria.digest[:12]})."
-
-
 def data_checksum(units: list[UnitResult]) -> str:
     """A short checksum of the data scored (every input of every unit), for the footer: two copies of a
     document built from the same figures carry the same code."""

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from engine.reports.appraisal import complete, recognized_rows
 from engine.reports.board import BoardConfig
-from engine.reports.common import (PROVISIONAL_MARK, data_checksum, lower_first, period_phrase, provisional_footnote,
-                                   watermark)
+from engine.reports.common import data_checksum, lower_first, period_phrase, watermark
 from engine.reports.document import (Document, NationalHeader, Signatures, esc, markup, number, para,
                                      place_date_line, recipients, signature_block, spacer, table, upper)
 from engine.results.model import BatchResult
@@ -46,27 +45,24 @@ def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | Non
         para("QUYẾT ĐỊNH:", "subtitle"),
         spacer(2),
     ]
-    footnote = provisional_footnote(recognized)
-    mark = f" {PROVISIONAL_MARK}" if footnote else ""
+    # A legal act: no footnote about provisional bands (the appraisal report it rests on carries it).
     if recognized:
         blocks += [
             markup(f"<b>Điều 1.</b> Công nhận {number(len(recognized))} xã, phường, thị trấn sau đây đạt tiêu chuẩn "
-                   f"xã, phường, thị trấn phù hợp với trẻ em {esc(period)}{mark}:", "body"),
+                   f"xã, phường, thị trấn phù hợp với trẻ em {esc(period)}:", "body"),
             table(["TT", "Mã đơn vị", "Đơn vị", "Huyện / khu vực", "Tỉnh, thành phố", "Điểm / ngưỡng"],
                   recognized_rows(recognized), [10, 17, 45, 38, 33, 22]),
         ]
     else:
         blocks.append(markup("<b>Điều 1.</b> (Không có đơn vị nào đủ điều kiện công nhận.)", "body"))
-    blocks += [
-        markup("<b>Điều 2.</b> Quyết định này có hiệu lực kể từ ngày ký.", "body"),
-        markup(f"<b>Điều 3.</b> Chánh Văn phòng {esc(authority)}, Thủ trưởng {esc(office)}, Chủ tịch Ủy ban nhân "
-               "dân các xã, phường, thị trấn có tên tại Điều 1 và các cơ quan, đơn vị có liên quan chịu trách nhiệm "
-               "thi hành Quyết định này./.", "body"),
-    ]
-    blocks.append(Signatures(
+    blocks.append(markup("<b>Điều 2.</b> Quyết định này có hiệu lực kể từ ngày ký.", "body"))
+    last_article = markup(f"<b>Điều 3.</b> Chánh Văn phòng {esc(authority)}, Thủ trưởng {esc(office)}, Chủ tịch Ủy "
+                          "ban nhân dân các xã, phường, thị trấn có tên tại Điều 1 và các cơ quan, đơn vị có liên quan "
+                          "chịu trách nhiệm thi hành Quyết định này./.", "body")
+    blocks.append(Signatures(  # with the last article: a signature never stands alone on a page
         recipients(["Như Điều 3;", "Lưu: VT."]),
         signature_block([signer], "(Ký tên, đóng dấu)", board.get("authority_signer_name")),
-        lead=[spacer(1), para(footnote, "footnote")] if footnote else [],
+        lead=[last_article],
     ))
     return Document(blocks, title=f"Dự thảo quyết định công nhận — {board.get('area')} — {board.get('period')}",
                     subject="Quyết định công nhận xã, phường, thị trấn phù hợp với trẻ em",

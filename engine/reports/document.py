@@ -211,6 +211,40 @@ def upper(text: str) -> str:
     return nfc(text).upper()
 
 
+# An administrative level written before a place's name ("thị xã Đoài Sơn", "Phường 3"): a body's name is broken
+# before it, never inside the place's name. "Xã hội" (society) is not a level: a level is followed by a name.
+_LEVEL = re.compile(r"(?i)(?<!\w)(?:thành phố|thị xã|thị trấn|đặc khu|phường|huyện|quận|tỉnh|xã)\s+(?=\w)")
+_AND = re.compile(r"(?i)\s(?=và\s)")   # before "và": where a long name breaks first,
+_DASH = re.compile(r"(?<=\s-)\s")      # or else after " - "
+
+
+def body_lines(name: str, width: float, size: float, bold: bool = True) -> list[str]:
+    """An issuing body's name in capitals, in the lines it takes in a column `width` points wide: one line when
+    it fits, else broken where a reader breaks it — before the level of the place it serves ("ỦY BAN NHÂN DÂN /
+    THỊ XÃ ĐOÀI SƠN"), or else before "và" or after " - " ("SỞ LAO ĐỘNG - THƯƠNG BINH / VÀ XÃ HỘI") — and never
+    inside a place's name; the most even of the breaks whose lines fit. Measured in the documents' font
+    (Liberation Serif, with the metrics of Times New Roman, the .docx font)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from engine.reports.fonts import face, register_fonts
+
+    register_fonts()
+    text = " ".join(nfc(name).split())
+    fits = lambda line: stringWidth(upper(line), face(bold, False), size) <= width  # noqa: E731
+    if fits(text):
+        return [upper(text)]
+    levels = [m.start() for m in _LEVEL.finditer(text) if m.start() > 0 and (text[m.end()].isupper()
+                                                                            or text[m.end()].isdigit())]
+    for candidates in (levels, [m.end() for m in _AND.finditer(text)], [m.end() for m in _DASH.finditer(text)]):
+        splits = [(text[:at].strip(), text[at:].strip()) for at in candidates]
+        splits = [(head, tail) for head, tail in splits if head and fits(tail)]
+        if splits:
+            head, tail = min(splits, key=lambda pair: abs(len(pair[0]) - len(pair[1])) if fits(pair[0])
+                             else len(text))
+            return [upper(head), upper(tail)]
+    return [upper(text)]
+
+
 # ---------------------------------------------------------------- building blocks
 
 

@@ -14,15 +14,12 @@ from engine.results.model import DECIDED, UnitResult
 from engine.criteria.model import CriteriaSet
 
 TOP = 5  # the few items worth a sentence each; the tables hold the rest
-EDIT_NOTE = ("Nội dung mục này do phần mềm tổng hợp từ số liệu; cơ quan lập báo cáo bổ sung, chỉnh sửa trước khi "
-             "ký (bản .docx).")
 
 
 def section(title: str, achieved: list[str], difficulties: list[str]) -> list:
     return [heading(title), para("1. Kết quả đạt được", "heading"), *bullets(achieved or ["(Chưa có.)"]),
             para("2. Khó khăn, bất cập", "heading"),
-            *bullets(difficulties or ["Không phát hiện khó khăn, bất cập nào từ số liệu."]),
-            para(EDIT_NOTE, "note")]
+            *bullets(difficulties or ["Không phát hiện khó khăn, bất cập nào từ số liệu."])]
 
 
 def _counted(counter: Counter, label, unit_word: str = "đơn vị") -> str:

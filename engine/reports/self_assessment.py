@@ -4,7 +4,7 @@ commune's proposal, and the signatures of the person who drew it up and of the c
 from __future__ import annotations
 
 from engine.reports.board import BoardConfig
-from engine.reports.common import (DECISION, PROVISIONAL_MARK, category_label, criteria_note, data_checksum,
+from engine.reports.common import (DECISION, PROVISIONAL_MARK, category_label, data_checksum,
                                    gap_action, gaps_worst_first, input_label, period_phrase, place_of,
                                    provisional_footnote, reasons, total_text, unit_errors, watermark, zero_criteria)
 from engine.reports.document import (GREEN, RED, Document, NationalHeader, Signatures, bullets, cell, coloured,
@@ -39,13 +39,13 @@ def document(unit: UnitResult, criteria: CriteriaSet, board: BoardConfig | None 
     proposal = _proposal(unit, board, name, period, next(numbering))
     footnote = provisional_footnote([unit])
     lead = proposal + ([spacer(2), para(footnote, "footnote")] if footnote else [])
+    # As in Nghị định 30's form: Nơi nhận at the left, level with the signature; the preparer below it.
     blocks.append(Signatures(
-        signature_block(["Người lập biểu"], "(Ký, ghi rõ họ tên)"),
+        recipients([f"{board.get('reviewing_office')};", "Lưu: VT."]) + [spacer(8)]
+        + signature_block(["Người lập biểu"], "(Ký, ghi rõ họ tên)"),
         signature_block(["Chủ tịch"], "(Ký tên, đóng dấu)", prefix="TM. Ủy ban nhân dân"),
         lead=lead,
     ))
-    blocks += [spacer(4), *recipients([f"{board.get('reviewing_office')};", "Lưu: VT."]), spacer(3),
-               para(criteria_note(criteria), "note")]
     footer = (f"Báo cáo tự đánh giá — {unit.unit_code or ''} {name} — {period} — "
               f"mã số liệu {data_checksum([unit])}")
     return Document(blocks, title=f"Báo cáo tự đánh giá — {name} — {period}",

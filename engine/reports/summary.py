@@ -37,8 +37,8 @@ def document(summary: agg.Summary, criteria: CriteriaSet, board: BoardConfig | N
     blocks += _change(summary)
     achieved, difficulties = findings.from_summary(summary, criteria)
     blocks += findings.section("VII. KẾT QUẢ ĐẠT ĐƯỢC, KHÓ KHĂN, BẤT CẬP", achieved, difficulties)
-    blocks += [heading("VIII. KIẾN NGHỊ"), para("(Cơ quan lập báo cáo ghi kiến nghị.)", "body")]
-    blocks += [heading("GHI CHÚ VỀ SỐ LIỆU"), *bullets([vi_decimal(n) for n in summary.notes], "footnote")]
+    blocks += [heading("VIII. KIẾN NGHỊ"), para("[Kiến nghị của cơ quan lập báo cáo]", "body")]
+    blocks += [heading("GHI CHÚ VỀ SỐ LIỆU"), *bullets([vi_decimal(n) for n in _paper_notes(summary.notes)], "footnote")]
     blocks.append(Signatures(
         recipients([f"{recipient};", "Lưu: VT."]),
         signature_block([board.get("reporting_office_signer")], "(Ký, ghi rõ họ tên, đóng dấu)",
@@ -61,6 +61,13 @@ def _complete(summary: agg.Summary, board: BoardConfig) -> BoardConfig:
         provinces = sorted({str(p) for p in units[agg.PROVINCE]})
         inferred["reporting_area"] = ", ".join(provinces) if len(provinces) <= 3 else None
     return board.merged(**inferred)
+
+
+def _paper_notes(notes: list[str]) -> list[str]:
+    """The workbook's notes on the data, as official paper says them: without the results files' names and the
+    software's words (a file type, a command option)."""
+    return [note.replace(" (tệp CSV)", "").replace(" (--allow-mixed-criteria)", "") for note in notes
+            if not note.startswith("Tệp kết quả:")]
 
 
 def _pct(value) -> str:

@@ -287,7 +287,9 @@ def _national_header(out, h: d.NationalHeader) -> None:
     widths = [int(TEXT_WIDTH * 0.40), int(TEXT_WIDTH * 0.60)]
     table = _new_table(out, 2, widths, grid=False)
     left, right = _row(table, [None, None], widths)
-    parts = ([d.para(d.upper(h.parent), "issuer_parent")] if h.parent else []) + [d.para(d.upper(h.issuer), "issuer")]
+    column = Mm(d.TEXT_WIDTH_MM * 0.40).pt
+    parts = ([d.para(line, "issuer_parent") for line in d.body_lines(h.parent, column, 12, bold=False)]
+             if h.parent else []) + [d.para(line, "issuer") for line in d.body_lines(h.issuer, column, 12)]
     _content(left, parts)
     _rule(left, 0.3, widths[0])
     _add(left, d.para(h.number, "number_line"))

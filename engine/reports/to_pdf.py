@@ -111,14 +111,17 @@ def _data_table(t: d.Table) -> RLTable:
 
 def _national_header(h: d.NationalHeader) -> RLTable:
     rule = dict(thickness=0.6, color=colors.black, spaceBefore=2, spaceAfter=5, hAlign="CENTER")
-    left = [_para(d.para(d.upper(h.parent), "issuer_parent"))] if h.parent else []
-    left += [_para(d.para(d.upper(h.issuer), "issuer")), HRFlowable(width="30%", **rule),
+    column = WIDTH * 0.40
+    left = [_para(d.para(line, "issuer_parent")) for line in d.body_lines(h.parent, column, 12, bold=False)
+            ] if h.parent else []
+    left += [_para(d.para(line, "issuer")) for line in d.body_lines(h.issuer, column, 12)]
+    left += [HRFlowable(width="30%", **rule),
              _para(d.para(h.number, "number_line"))]
     right = [_para(d.para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto")),
              _para(d.markup("Độc lập - Tự do - Hạnh phúc", "motto_sub")),
              HRFlowable(width=stringWidth("Độc lập - Tự do - Hạnh phúc", BOLD, 13), **rule),
              _para(d.para(h.place_date, "center_italic"))]
-    return _layout_table([[left, right]], [WIDTH * 0.40, WIDTH * 0.60], [("ALIGN", (0, 0), (-1, -1), "CENTER")])
+    return _layout_table([[left, right]], [column, WIDTH - column], [("ALIGN", (0, 0), (-1, -1), "CENTER")])
 
 
 def _signatures(s: d.Signatures) -> KeepTogether:

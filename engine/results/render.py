@@ -25,7 +25,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from engine.version import __version__
-from engine.messages import Message, both, localised, number
+from engine.messages import CATALOG, Message, both, number
 from engine.results.cells import csv_writer
 from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise
 from engine.text import printable
@@ -267,6 +267,7 @@ CSV_FIXED = ["unit_code", "unit_name", "district", "province", "period", "catego
              "threshold", "shortfall"]
 CSV_AFTER = ["reasons", "gaps", "missing_inputs", "provisional_rules", "errors", "source", "criteria_set", "cfc_version"]
 _csv_fixed = attrgetter(*CSV_FIXED)
+_TOTAL = CSV_FIXED.index("total")
 
 
 def _criterion_points(result: UnitResult) -> list[int | None]:
@@ -303,7 +304,10 @@ class CsvRenderer:
 
     def unit(self, result: UnitResult, index: int) -> str:
         lang = self.lang
-        return self._row(["" if value is None else value for value in _csv_fixed(result)]
+        fixed = _csv_fixed(result)
+        if result.status not in DECIDED:  # a sum over incomplete or invalid data is not a score: no total
+            fixed = fixed[:_TOTAL] + (None,) + fixed[_TOTAL + 1:]
+        return self._row(["" if value is None else value for value in fixed]
                          + ["" if p is None else p for p in _criterion_points(result)]
                          + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
                             " ".join(result.missing_inputs), " ".join(p.indicator for p in result.provisional),
@@ -325,9 +329,12 @@ class TableRenderer:
         self.lang = lang
         self.detail = detail
         self._status = _status_labels(lang)
+        self._events: list[tuple[str, str]] = []  # (indicator, what it is about preventing)
 
     def head(self, meta: Meta) -> str:
         lang = self.lang
+        # Indicators that count past events: a batch says why their count is not to be lowered once, at its end.
+        self._events = [(indicator.id, indicator.prevention(lang)) for _, indicator in meta.criteria_set().indicators if indicator.prevention is not None]
         header = (f"{_say('header_unit', lang):<{NAME_WIDTH}} {_say('header_total', lang):>13}  "
                   f"{_say('header_status', lang):<16} {_say('header_zero', lang)}")
         return f"{header}\n{'-' * len(header)}\n"
@@ -345,7 +352,7 @@ class TableRenderer:
             name = ""
         lines.append(f"{name:<{NAME_WIDTH}} {f'{total}/{threshold}':>13}  "
                      f"{self._status[result.status]:<16} {zeros}")
-        lines += _notes(result, lang)
+        lines += _notes(result, lang, short_events=not self.detail)
         lines += _plan(result, lang)
         if self.detail:
             lines += [""] + _indicators(result, lang)
@@ -353,9 +360,16 @@ class TableRenderer:
 
     def tail(self, summary: Summary) -> str:
         lines = ["", summary_line(summary, self.lang)]
+        lines += closing_notes(summary, self.lang)
+        if summary.counts["incomplete"] or summary.counts["invalid"]:  # what "(950)/850" above means
+            lines.append(_say("partial_total_note", self.lang))
         if summary.provisional:
             lines.append(_say("provisional_note", self.lang, count=summary.provisional))
-        lines += [f"! {localised(error, self.lang)}" for error in summary.file_errors + summary.not_evaluated]
+        if not self.detail and summary.total > 1 and self._events:
+            lines.append(_say("gap_events_heading", self.lang,
+                              indicators=", ".join(indicator for indicator, _ in self._events)))
+            lines += [f"  [{indicator}] {prevention}" for indicator, prevention in self._events]
+        # Files that could not be read and units not evaluated are said once, on stderr, by the command.
         return _printable_lines(lines) + "\n"
 
 
@@ -521,14 +535,40 @@ RENDERERS = {"json": JsonRenderer, "csv": CsvRenderer, "table": TableRenderer, "
              "sheets": SpreadsheetRenderer}
 
 
-def _notes(unit: UnitResult, lang: str) -> list[str]:
+def _notes(unit: UnitResult, lang: str, short_events: bool = False) -> list[str]:
+    """A unit's errors, reasons and gaps. `short_events`: an event gap gives its count and band only, the
+    sentence on why the count is not to be lowered being said once at the end of the batch."""
     lines = [f"    ✗ {error(lang)}" for error in unit.errors]
     lines += [f"    • {reason.message(lang)}" for reason in unit.reasons if reason.code != "invalid"]
     for gap in unit.gaps:
         mark = "*" if gap.status == "provisional" else ""
         flip = f"  {_say('flips', lang)}" if gap.flips_decision else ""
-        lines.append(f"    → [{gap.indicator}{mark}] {_decimal_comma(gap.message(lang), lang)}{flip}")
+        message = gap.message(lang)
+        if short_events and gap.kind == "event":
+            message = _event_head(message, lang)
+        lines.append(f"    → [{gap.indicator}{mark}] {_decimal_comma(message, lang)}{flip}")
     return lines
+
+
+def _event_head(message: str, lang: str) -> str:
+    """An event gap's sentence without its closing explanation (gap_event is its head, then gap_event_why)."""
+    vi, en = CATALOG["gap_event_why"]
+    start = (vi if lang == "vi" else en).split("{", 1)[0]
+    head, found, _ = message.partition(". " + start)
+    return head + "." if found else message
+
+
+def closing_notes(summary: Summary, lang: str) -> list[str]:
+    """What must not be missed at the end of a batch with incomplete units: a column header that matched no
+    input (warned once before the results, where it scrolls away), which may be why data is missing."""
+    if not summary.counts["incomplete"]:
+        return []
+    from engine.readers.records import read_options  # the reading of this command (the parent's context)
+
+    warnings = (read_options().warnings or {}).values()
+    return [_say("unmatched_header_summary", lang, count=number(summary.counts["incomplete"], lang),
+                 column=warning.message.params["column"], file=warning.source, hint=warning.message.params["hint"])
+            for warning in warnings if warning.message.key == "unknown_column"]
 
 
 def _plan(unit: UnitResult, lang: str) -> list[str]:

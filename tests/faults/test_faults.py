@@ -124,7 +124,7 @@ def test_a_unit_that_kills_its_worker_costs_only_itself(many, expected, tmp_path
     result = cfc("evaluate", many, "--format", "csv", "-o", out, "--jobs", "2",
                  hooks=["--die-on", "03903", "--how", "kill"])
     assert result.returncode == 3, result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith(("lỗi:", "error:"))]
+    errors = [line for line in result.stderr.splitlines() if line.startswith(("Lỗi:", "Error:"))]
     assert len(errors) == 1 and "03903" in errors[0] and "dòng 49" in errors[0] and "SIGKILL" in errors[0]
     assert read_rows(out) == [row for row in expected if row["unit_code"] != "03903"]  # 599 of 600
     assert leftovers(tmp_path) == []

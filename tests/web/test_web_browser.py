@@ -169,8 +169,12 @@ def test_commune_types_its_data_and_sees_the_decision_change(server, browser, sh
     assert text(browser, "error-births").startswith("Số trẻ em sinh ra trong kỳ = '98,5': có dấu phẩy")
     assert "births" not in text(browser, "error-births")
     assert text(browser, "status-label") == "Dữ liệu lỗi"
+    # The sum over the other inputs is not a score: in brackets, and the page says what that means.
+    assert re.fullmatch(r"\(\d+\)/1000 điểm", text(browser, "total"))
+    assert text(browser, "total-note").startswith("Tổng điểm trong ngoặc, ví dụ (950):")
     set_field(browser, "births", unit_inputs["births"])
     wait_for(browser, lambda: not browser.find_element(By.ID, "error-births").is_displayed())
+    assert not browser.find_element(By.ID, "total-note").is_displayed()
 
     # What-if is editing a field: measure from the keystroke's input event to the page updated.
     browser.execute_script("""
