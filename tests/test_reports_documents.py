@@ -388,6 +388,11 @@ def test_summary_for_two_periods_and_63_provinces(criteria, national_results, tm
         assert WATERMARK_INVALID in text  # the sample rows include units with invalid data
     # 63 areas: three recognition charts of at most 25 areas (each fits a page), then the criteria chart
     assert _images(tmp_path / "tong-hop.pdf") == 4
+    # One row per area and period (2023 and 2024 are measured against no target yet: none is due before 2025),
+    # and nothing twice: 19 pages before issue 23, 12 now.
+    pages = pdf_pages((tmp_path / "tong-hop.pdf").read_bytes())
+    assert len(pages) <= 12, len(pages)
+    assert "Các kỳ 2023, 2024: chưa đến hạn mục tiêu đầu tiên (65% vào năm 2025)" in " ".join(pages)
     assert len(docx.Document(tmp_path / "tong-hop.docx").inline_shapes) == 4
     out = tmp_path / "huyen.pdf"
     result = CliRunner().invoke(main, ["report", "summary", str(national_results), "-o", str(out), "--by", "district"])

@@ -34,15 +34,16 @@ def test_a_board_batch_writes_three_files_that_agree(tmp_path):
     workbook = load_workbook(out / "results.xlsx")
     assert workbook.sheetnames == ["Kết quả", "Cần cải thiện", "Lỗi dữ liệu", "Bộ tiêu chí"]
     units = list(workbook["Kết quả"].iter_rows(values_only=True))
-    assert units[0][:8] == ("Mã đơn vị", "Tên đơn vị", "Huyện / khu vực", "Tỉnh", "Kỳ", "Loại đơn vị", "Kết quả",
-                            "Tổng điểm")
+    # In the order a printed page is read: the unit, its decision and points, the reasons; then the rest.
+    assert units[0][:7] == ("Mã đơn vị", "Tên đơn vị", "Kết quả", "Tổng điểm", "Ngưỡng", "Còn thiếu", "TC 1")
+    assert units[0][19:23] == ("Lý do", "Huyện / khu vực", "Tỉnh", "Kỳ")
     assert [row[0] for row in units[1:]] == [u["unit_code"] for u in data["units"]]
     # an undecided unit (incomplete or invalid data) shows no total: its partial sum is not a score
-    assert [row[7] for row in units[1:]] == [u["total"] if u["status"] in ("recognized", "not_recognized") else None
+    assert [row[3] for row in units[1:]] == [u["total"] if u["status"] in ("recognized", "not_recognized") else None
                                              for u in data["units"]]
     by_code = {row[0]: row for row in units[1:]}
-    assert by_code["09906"][6] == "Không đạt" and by_code["09906"][10 + 2] == 0  # criterion 3 at 0
-    assert by_code["09908"][10 + 8] is None  # unscored criterion 9 is blank, not 0
+    assert by_code["09906"][2] == "Không đạt" and by_code["09906"][6 + 2] == 0  # criterion 3 at 0
+    assert by_code["09908"][6 + 8] is None  # unscored criterion 9 is blank, not 0
     gaps = list(workbook["Cần cải thiện"].iter_rows(values_only=True))[1:]
     assert len(gaps) == sum(len(u["gaps"]) for u in data["units"])
     flips = {(row[0], row[3]) for row in gaps if row[11] == "có"}

@@ -107,22 +107,26 @@ def test_results_workbook_is_finished_for_print_and_filtering(tmp_path):
         assert sheet.print_title_rows == "$1:$1"
         assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
         assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
-        assert all(sheet.column_dimensions[sheet.cell(1, c).column_letter].width >= 6 for c in range(1, columns + 1))
-    units = {row[0]: row for row in workbook["Kết quả"].iter_rows(min_row=2, values_only=True)}
+        assert all(sheet.column_dimensions[sheet.cell(1, c).column_letter].width >= 5 for c in range(1, columns + 1))
+    rows = list(workbook["Kết quả"].iter_rows(values_only=True))
+    units = {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
     # labels, not codes; numbers as numbers; no total for a unit with invalid data
-    assert units["09901"][5] == "Phường thuộc quận, thị xã, thành phố của thành phố trực thuộc trung ương"
-    assert units["09901"][6] == "Đạt chuẩn" and units["09901"][7] == 955 and isinstance(units["09901"][10], int)
-    assert units["09913"][6] == "Dữ liệu lỗi" and units["09913"][7] is None and units["09913"][8] == 800
-    assert units["09901"][-2].startswith("qd06-2019@2019-01-03 sha256:")  # the set that scored it, and its file
-    assert units["09901"][-1] == __version__  # and the cfc that did
+    assert units["09901"]["Loại đơn vị"] == "Phường thuộc quận, thị xã, thành phố của thành phố trực thuộc trung ương"
+    assert units["09901"]["Kết quả"] == "Đạt chuẩn" and units["09901"]["Tổng điểm"] == 955
+    assert isinstance(units["09901"]["TC 1"], int)
+    assert units["09913"]["Kết quả"] == "Dữ liệu lỗi" and units["09913"]["Tổng điểm"] is None
+    assert units["09913"]["Ngưỡng"] == 800
+    assert units["09901"]["Bộ tiêu chí"].startswith("qd06-2019@2019-01-03 sha256:")  # the set that scored it
+    assert units["09901"]["Phiên bản cfc"] == __version__ and rows[0][-1] == "Phiên bản cfc"  # and the cfc that did
 
 
 def test_english_workbook_and_people_csv(tmp_path):
     run("evaluate", SAMPLE, "-o", tmp_path / "results.xlsx", "--lang", "en")
     units = list(load_workbook(tmp_path / "results.xlsx")["Results"].iter_rows(values_only=True))
-    assert units[0][:7] == ("Unit code", "Unit name", "District", "Province", "Period", "Category", "Result")
-    assert units[1][5] == "Ward of a district, town or city of a centrally governed city"
-    assert units[1][6] == "Recognised"
+    assert units[0][:6] == ("Unit code", "Unit name", "Result", "Total", "Threshold", "Shortfall")
+    first = dict(zip(units[0], units[1]))
+    assert first["Category"] == "Ward of a district, town or city of a centrally governed city"
+    assert first["Result"] == "Recognised" and first["District"] and first["Period"] == "2024"
     run("evaluate", SAMPLE, "-o", tmp_path / "results.csv", "--lang", "en")
     people = (tmp_path / "results.csv").read_bytes()
     assert people.startswith(b"\xef\xbb\xbfUnit code,Unit name,")
@@ -138,7 +142,9 @@ def test_no_input_text_becomes_a_formula_in_the_workbook(hostile, tmp_path):
     names = [units.cell(row, 2) for row in range(2, 6)]
     assert [c.value for c in names] == INJECTIONS
     assert all(c.data_type == "s" and c.quotePrefix for c in names)
-    assert all(units.cell(row, col).data_type == "s" for row in range(2, 6) for col in (3, 4))
+    header = [cell.value for cell in units[1]]
+    columns = [header.index(name) + 1 for name in ("Huyện / khu vực", "Tỉnh")]
+    assert all(units.cell(row, col).data_type == "s" for row in range(2, 6) for col in columns)
     errors = list(workbook["Lỗi dữ liệu"].iter_rows(min_row=2))
     value = next(row[3] for row in errors if row[3].value == "=1+1")
     assert value.data_type == "s" and value.quotePrefix

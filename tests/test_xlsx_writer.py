@@ -25,7 +25,8 @@ from engine.aggregate.workbook import DECIMAL_WORDS, _value as shown_in_width
 from engine.criteria.model import load_criteria
 from engine.results import sheets as look
 from engine.results.cells import csv_unsafe, is_formula_like
-from engine.results.render import CRITERIA_COLUMNS, Column, ERROR_COLUMNS, GAP_COLUMNS, UNIT_AFTER, UNIT_BEFORE
+from engine.results.render import (CRITERIA_COLUMNS, CRITERION_WIDTH, Column, ERROR_COLUMNS, GAP_COLUMNS, UNIT_AFTER,
+                                  UNIT_BEFORE)
 from engine.results.xlsx_writer import MAX_CELL_CHARS, _lines, column_letter, storable
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +107,8 @@ def test_results_workbook_cells_types_and_layout(inputs, tmp_path, case):
     assert workbook.sheetnames == ["Kết quả", "Cần cải thiện", "Lỗi dữ liệu", "Bộ tiêu chí"]
     criteria = load_criteria(FOURTEEN if case == "fourteen" else None)
     units = workbook["Kết quả"]
-    unit_columns = UNIT_BEFORE + [Column(f"criterion_{c.number}", "", "", 7) for c in criteria.criteria] + UNIT_AFTER
+    unit_columns = (UNIT_BEFORE + [Column(f"criterion_{c.number}", "", "", CRITERION_WIDTH) for c in criteria.criteria]
+                    + UNIT_AFTER)
     unit_widths = [c.width for c in unit_columns]
     for sheet, widths in zip(workbook.worksheets, (unit_widths, [c.width for c in GAP_COLUMNS],
                                                    [c.width for c in ERROR_COLUMNS],

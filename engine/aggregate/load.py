@@ -47,6 +47,13 @@ class Targets(BaseModel):
     measure: str
     targets: list[Target] = Field(min_length=1)
 
+    def in_force(self, year: int | None) -> Target | None:
+        """The target a period ending in `year` is measured against: the latest one whose year it has reached
+        (a target "by 2025" is due from 2025; a 2023 period is measured against none). None for a period
+        that names no year."""
+        due = [target for target in self.targets if year is not None and target.year <= year]
+        return max(due, key=lambda target: target.year) if due else None
+
 
 def load_targets(path: str | Path | None = None) -> Targets:
     path = Path(path) if path is not None else TARGETS_FILE

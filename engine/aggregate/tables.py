@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from engine.aggregate.load import Results, Targets, load_targets
+from engine.collation import vi_sort_key
 from engine.messages import Message, number
 from engine.results.model import DECIDED, STATUSES
 from engine.criteria.model import CriteriaSet
@@ -73,13 +74,16 @@ def _counts(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def _sort(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Periods in natural order, then the areas (the "Tổng cộng" row last), stable otherwise."""
+    """Periods in natural order, then the areas in a reader's order (Vietnamese alphabet, numbers as numbers:
+    "Tỉnh 2" before "Tỉnh 10"; the "Tổng cộng" row last), stable otherwise."""
     order = {p: i for i, p in enumerate(sorted(frame[PERIOD].unique(), key=_period_key))}
     sort_keys = pd.DataFrame({"_period": frame[PERIOD].map(order).to_numpy()})
     for i, key in enumerate(keys[:1]):
         sort_keys[f"_total{i}"] = frame[key].eq(ALL_AREAS).to_numpy()
     for i, key in enumerate(keys):
-        sort_keys[f"_key{i}"] = frame[key].astype(str).to_numpy()
+        names = frame[key]
+        collated = {name: vi_sort_key(name) for name in names.unique()}  # each distinct name keyed once
+        sort_keys[f"_key{i}"] = names.map(collated).to_numpy()
     index = sort_keys.sort_values(list(sort_keys.columns), kind="stable").index
     return frame.iloc[index].reset_index(drop=True)
 
@@ -112,20 +116,30 @@ def units_needed(recognised: int, units: int, percent: float) -> int:
     return max(0, math.ceil(Fraction(str(percent)) * units / 100) - recognised)
 
 
+TARGET_COLUMNS = ["Mục tiêu năm", "Mục tiêu (%)", "Chênh lệch (điểm %)", "Số đơn vị cần đạt thêm"]
+
+
+def period_year(period: str) -> int | None:
+    """The year a period ends in (2024-H1 → 2024), None for a period that names no date."""
+    key = _period_key(period)[0]
+    return key[1] if key[0] == 0 else None
+
+
 def target_gaps(areas: pd.DataFrame, keys: list[str], targets: Targets) -> pd.DataFrame:
-    """Each area row against each national target (the targets of a row together, rows in the areas' order)."""
-    if areas.empty:
-        return pd.DataFrame([])
+    """One row per area and period against the national target in force for the period (Targets.in_force), in
+    the areas' order; a period no target is due for yet has no row (it is not measured against a later one)."""
     recognised = STATUS_VI["recognized"]
-    goals = targets.targets
-    repeated = areas[[PERIOD, *keys, UNITS, recognised, RATE]].take(np.repeat(np.arange(len(areas)), len(goals)))
-    table = repeated.reset_index(drop=True)
-    percents = [goal.percent for goal in goals] * len(areas)
-    table["Mục tiêu năm"] = [goal.year for goal in goals] * len(areas)
-    table["Mục tiêu (%)"] = percents
+    columns = [PERIOD, *keys, UNITS, recognised, RATE]
+    if areas.empty:
+        return pd.DataFrame(columns=columns + TARGET_COLUMNS)
+    goal_of = {period: targets.in_force(period_year(period)) for period in areas[PERIOD].unique()}
+    table = areas.loc[areas[PERIOD].map(lambda period: goal_of[period] is not None), columns].reset_index(drop=True)
+    goals = [goal_of[period] for period in table[PERIOD]]
+    table["Mục tiêu năm"] = [goal.year for goal in goals]
+    table["Mục tiêu (%)"] = [goal.percent for goal in goals]
     table["Chênh lệch (điểm %)"] = table[RATE] - table["Mục tiêu (%)"]
-    table["Số đơn vị cần đạt thêm"] = [units_needed(done, units, percent) for done, units, percent
-                                       in zip(table[recognised].tolist(), table[UNITS].tolist(), percents)]
+    table["Số đơn vị cần đạt thêm"] = [units_needed(done, units, goal.percent) for done, units, goal
+                                       in zip(table[recognised].tolist(), table[UNITS].tolist(), goals)]
     return table
 
 
@@ -304,7 +318,8 @@ def _notes(results: Results, criteria: CriteriaSet, targets: Targets, sources: l
         "Thống kê tiêu chí và phân bố tổng điểm chỉ tính các đơn vị đã có kết luận (đạt chuẩn hoặc không đạt): "
         "tổng điểm của đơn vị thiếu dữ liệu hoặc dữ liệu lỗi chỉ cộng các chỉ tiêu chấm được.",
         f"Mục tiêu quốc gia ({targets.measure}): "
-        + "; ".join(f"{t.percent:g}% vào năm {t.year}" for t in targets.targets) + f" — {targets.citation}.",
+        + "; ".join(f"{t.percent:g}% vào năm {t.year}" for t in targets.targets) + f" — {targets.citation}. "
+        "Mỗi kỳ được so với mục tiêu đã đến hạn vào năm của kỳ; kỳ trước hạn của mục tiêu đầu tiên chưa được so sánh.",
         "Tỷ lệ là trên các đơn vị có trong tệp kết quả, không phải trên toàn bộ đơn vị hành chính của địa bàn.",
         f"Bộ tiêu chí dùng cho tên tiêu chí, tên loại đơn vị và điểm tối đa (tệp CSV): {criteria.instrument.citation}.",
         "Số liệu tỷ lệ được làm tròn 2 chữ số thập phân khi hiển thị.",

@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,20 +30,23 @@ NAME_FONT = Font(size=8, color="808080")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 WRAP = Alignment(wrap_text=True, vertical="top")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)  # the form's table, printed with its lines
 
 
 def instructions(criteria: CriteriaSet) -> list[str]:
-    categories = "; ".join(f"{c.id} = {c.label.vi} (từ {c.threshold} điểm)" for c in criteria.categories)
+    """What an official reads above the form: how to fill it in and where it goes (no command to type)."""
+    categories = "; ".join(f"{c.label.vi} (từ {c.threshold} điểm)" for c in criteria.categories)
     return [
         f"Bộ tiêu chí: {criteria.instrument.citation}.",
         "Cách điền: ghi số liệu của kỳ đánh giá vào cột «Giá trị». Không sửa cột «Tên trường»: "
-        "phần mềm dùng tên trường để đọc số liệu.",
+        "số liệu được đọc theo tên trường.",
         "Số đếm: số nguyên từ 0 trở lên, viết liền, không có dấu chấm hay dấu phẩy (ví dụ 1234).",
         "Có/không: chọn «có» hoặc «không» trong danh sách.",
         "Ô để trống là CHƯA CÓ số liệu (không phải 0): đơn vị sẽ bị xếp «Thiếu dữ liệu». Số liệu bằng 0 thì ghi 0.",
-        f"Loại đơn vị: chọn một mã — {categories}.",
+        f"Loại đơn vị: chọn trong danh sách — {categories}.",
         "Dòng tô vàng là bắt buộc. Nhiều đơn vị: dùng trang «Nhiều đơn vị», mỗi đơn vị một dòng (từ dòng 3).",
-        "Chấm điểm: cfc evaluate <tên tệp>.xlsx",
+        "Điền xong: tải tệp lên trang tự đánh giá để xem điểm ngay, rồi gửi tệp cho cơ quan thẩm định.",
     ]
 
 
@@ -51,7 +54,7 @@ def unit_text(decl: InputDecl) -> str:
     if decl.type == "yes_no":
         return "có/không"
     if decl.type == "category":
-        return "mã loại đơn vị"
+        return "chọn trong danh sách"
     if decl.type == "count":
         return decl.unit.vi if decl.unit else "số"
     return ""
@@ -75,7 +78,7 @@ class _Validations:
             key = ("category",)
             make = lambda: DataValidation(  # noqa: E731
                 type="list", formula1=self.category_list, allow_blank=True, showErrorMessage=True,
-                errorTitle="Loại đơn vị không hợp lệ", error="Chọn một mã loại đơn vị trong danh sách.")
+                errorTitle="Loại đơn vị không hợp lệ", error="Chọn một loại đơn vị trong danh sách.")
         elif decl.type == "count":
             low = decl.min or 0
             key = ("count", low)
@@ -92,13 +95,12 @@ class _Validations:
 
 
 def _category_list(workbook: Workbook, criteria: CriteriaSet) -> str:
-    inline = '"' + ",".join(c.id for c in criteria.categories) + '"'
-    if len(inline) <= 257:  # Excel's limit is 255 characters inside the quotes
-        return inline
+    """The category dropdown: the Vietnamese labels (the readers take a label as well as an id). A label holds
+    commas, which an inline list would split, so the list lives on a very hidden sheet."""
     sheet = workbook.create_sheet(LIST_SHEET)
     sheet.sheet_state = "veryHidden"
     for row, category in enumerate(criteria.categories, start=1):
-        sheet.cell(row, 1, category.id)
+        sheet.cell(row, 1, category.label.vi)
     return f"'{LIST_SHEET}'!$A$1:$A${len(criteria.categories)}"
 
 
@@ -130,7 +132,7 @@ def _one_unit_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: str)
     header_row = row
     for column, text in enumerate(ONE_UNIT_HEADERS, start=1):
         cell = sheet.cell(header_row, column, text)
-        cell.font, cell.fill = BOLD, HEADER_FILL
+        cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, BOX
     value_column = len(ONE_UNIT_HEADERS)
     validations = _Validations(sheet, category_list)
     for offset, decl in enumerate(criteria.inputs, start=1):
@@ -147,7 +149,9 @@ def _one_unit_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: str)
             for column in range(1, value_column + 1):
                 sheet.cell(row, column).fill = REQUIRED_FILL
         validations.add(decl, value.coordinate)
-    for column, width_chars in zip("ABCD", (70, 18, 30, 22)):
+        for column in range(1, value_column + 1):  # boxes to write in, on paper too
+            sheet.cell(row, column).border = BOX
+    for column, width_chars in zip("ABCD", (70, 18, 30, 30)):
         sheet.column_dimensions[column].width = width_chars
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
     sheet.print_title_rows = f"{header_row}:{header_row}"

@@ -71,10 +71,15 @@ def from_units(units: list[UnitResult], criteria: CriteriaSet, targets=None) -> 
 
 def _areas_far_from_target(units: list[UnitResult], targets) -> list[str]:
     """Districts (or provinces, when the units span several) whose recognition rate is farthest below the
-    first national target."""
+    national target in force for the units' (latest) period; none before the first target is due."""
     if targets is None or not units:
         return []
-    goal = targets.targets[0]
+    from engine.aggregate.tables import period_year
+
+    years = [year for year in (period_year(u.period) for u in units) if year is not None]
+    goal = targets.in_force(max(years)) if years else None
+    if goal is None:
+        return []
     provinces = {u.province for u in units}
     key = (lambda u: u.province or "(không rõ tỉnh)") if len(provinces) > 1 else (
         lambda u: u.district or u.province or "(không rõ địa bàn)")
@@ -129,16 +134,15 @@ def from_summary(summary, criteria: CriteriaSet) -> tuple[list[str], list[str]]:
         if len(full):
             achieved.append("Mọi đơn vị đã có kết luận đạt điểm tối đa ở tiêu chí: "
                             + ", ".join(str(int(n)) for n in full["Tiêu chí"]) + ".")
-    target = summary.tables["target"]
-    if not target.empty:
-        goal = summary.targets.targets[0]
-        rows = target[(target[agg.PERIOD] == latest) & (target[keys[0]] != agg.ALL_AREAS)
-                      & (target["Mục tiêu năm"] == goal.year) & (target["Chênh lệch (điểm %)"] < 0)]
+    target = summary.tables["target"]  # the latest period's rows, against the target in force for it
+    rows = target[(target[agg.PERIOD] == latest) & (target[keys[0]] != agg.ALL_AREAS)
+                  & (target["Chênh lệch (điểm %)"] < 0)] if not target.empty else target
+    if len(rows):
         rows = rows.sort_values("Chênh lệch (điểm %)").head(TOP)
-        if len(rows):
-            name = (lambda r: str(r[keys[-1]])) if len(keys) == 1 else (lambda r: f"{r[keys[1]]} ({r[keys[0]]})")
-            difficulties.append(f"Địa bàn xa mục tiêu {goal.percent:g}% vào năm {goal.year} nhất: "
-                                + "; ".join(f"{name(r)}: {percent(r[agg.RATE], 2)}, cần thêm "
-                                            f"{number(int(r['Số đơn vị cần đạt thêm']))} đơn vị"
-                                            for _, r in rows.iterrows()) + ".")
+        goal = rows.iloc[0]  # every row of a period has the same target
+        name = (lambda r: str(r[keys[-1]])) if len(keys) == 1 else (lambda r: f"{r[keys[1]]} ({r[keys[0]]})")
+        difficulties.append(f"Địa bàn xa mục tiêu {goal['Mục tiêu (%)']:g}% vào năm {int(goal['Mục tiêu năm'])} "
+                            "nhất: " + "; ".join(f"{name(r)}: {percent(r[agg.RATE], 2)}, cần thêm "
+                                                 f"{number(int(r['Số đơn vị cần đạt thêm']))} đơn vị"
+                                                 for _, r in rows.iterrows()) + ".")
     return achieved, difficulties

@@ -15,6 +15,7 @@ from engine.reports.common import period_phrase
 from engine.reports.document import (WATERMARK_INVALID, Document, Image, Signatures, bullets, cell, heading,
                                      key_values, number, para, recipients, report_opening, signature_block, spacer,
                                      table, vi_decimal)
+from engine.collation import vi_sort_key
 from engine.criteria.model import CriteriaSet
 
 
@@ -123,11 +124,20 @@ def _targets(summary: agg.Summary) -> list:
              cell(f"{vi_decimal(format(row['Mục tiêu (%)'], 'g'))}% ({row['Mục tiêu năm']})", "cell_right"),
              cell(_signed(row["Chênh lệch (điểm %)"]), "cell_right"),
              cell(number(int(row["Số đơn vị cần đạt thêm"])), "cell_right")] for _, row in frame.iterrows()]
-    return [heading("III. SO VỚI MỤC TIÊU QUỐC GIA"),
-            para(f"Mục tiêu ({targets.measure}): {goals} ({targets.citation}).", "body"),
-            table(["Kỳ", "Địa bàn", "Tỷ lệ đạt chuẩn", "Mục tiêu", "Chênh lệch (điểm %)", "Số đơn vị cần đạt thêm"],
-                  rows, [14, 55, 22, 24, 25, 25], shaded=_total_rows(frame, keys[0])),
-            *_area_charts(summary)]
+    out = [heading("III. SO VỚI MỤC TIÊU QUỐC GIA"),
+           para(f"Mục tiêu ({targets.measure}): {goals} ({targets.citation}). Mỗi kỳ được so với mục tiêu đã đến "
+                "hạn vào năm của kỳ.", "body")]
+    compared = set(frame[agg.PERIOD]) if not frame.empty else set()
+    early = [p for p in dict.fromkeys(summary.tables["area"][agg.PERIOD]) if p not in compared]
+    if early:
+        first = min(targets.targets, key=lambda t: t.year)
+        out.append(para(f"{'Các kỳ' if len(early) > 1 else 'Kỳ'} {', '.join(map(str, early))}: chưa đến hạn mục tiêu "
+                        f"đầu tiên ({vi_decimal(f'{first.percent:g}')}% vào năm {first.year}) nên chưa so sánh; tỷ lệ "
+                        "đạt chuẩn ở mục II và biểu đồ dưới đây.", "body"))
+    if rows:
+        out.append(table(["Kỳ", "Địa bàn", "Tỷ lệ đạt chuẩn", "Mục tiêu", "Chênh lệch (điểm %)",
+                          "Số đơn vị cần đạt thêm"], rows, [14, 55, 22, 24, 25, 25], shaded=_total_rows(frame, keys[0])))
+    return out + _area_charts(summary)
 
 
 CHART_AREAS = 25     # areas per recognition chart: bars and labels stay readable on an A4 page
@@ -142,7 +152,7 @@ def _area_charts(summary: agg.Summary) -> list:
     periods = list(dict.fromkeys(frame[agg.PERIOD]))
     latest = {area_of(row): row[agg.RATE] for _, row in frame[frame[agg.PERIOD] == periods[-1]].iterrows()}
     areas = sorted({area_of(row) for _, row in frame.iterrows() if row[keys[0]] != agg.ALL_AREAS},
-                   key=lambda a: (-latest.get(a, -1.0), a))
+                   key=lambda a: (-latest.get(a, -1.0), [vi_sort_key(part) for part in a]))
     if len(areas) <= CHART_AREAS:
         return [_chart(agg.chart_recognition, summary)]
     out = []

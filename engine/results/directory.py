@@ -49,7 +49,8 @@ class _Rows:
         for name, spec in piece["sheets"].items():
             self.specs[name] = spec
             if self.workbook is not None:
-                self.sheets[name] = look.table(self.workbook, name, spec["header"], spec["widths"])
+                self.sheets[name] = look.table(self.workbook, name, spec["header"], spec["widths"],
+                                               spec.get("printed"))
         if self.csv is not None:
             self.csv.writerow(piece["sheets"][self.csv_sheet]["header"])
         for name, spec in piece["sheets"].items():
@@ -64,7 +65,8 @@ class _Rows:
             if name == self.csv_sheet and row[-1] is None:
                 row[-1] = self.criteria_id  # results written before each unit recorded its criteria set
             if self.workbook is not None:
-                self.sheets[name].append(row)
+                # A sheet with a print layout wraps its long text (reasons, names) instead of shrinking the page.
+                self.sheets[name].append(row, wrap=self.specs[name].get("printed") is not None)
             if self.csv is not None and name == self.csv_sheet:
                 self.csv.writerow(row)
 

@@ -334,7 +334,14 @@ class TableRenderer:
     def head(self, meta: Meta) -> str:
         lang = self.lang
         # Indicators that count past events: a batch says why their count is not to be lowered once, at its end.
-        self._events = [(indicator.id, indicator.prevention(lang)) for _, indicator in meta.criteria_set().indicators if indicator.prevention is not None]
+        from engine.criteria.model import CriteriaError
+
+        try:
+            indicators = meta.criteria_set().indicators
+        except CriteriaError:  # results rendered without their criteria file at hand: no closing note
+            indicators = []
+        self._events = [(indicator.id, indicator.prevention(lang)) for _, indicator in indicators
+                        if indicator.prevention is not None]
         header = (f"{_say('header_unit', lang):<{NAME_WIDTH}} {_say('header_total', lang):>13}  "
                   f"{_say('header_status', lang):<16} {_say('header_zero', lang)}")
         return f"{header}\n{'-' * len(header)}\n"
@@ -400,18 +407,22 @@ class Column:
         return self.vi if lang == "vi" else self.en
 
 
+# The results sheet (and the people's CSV) in the order a page is read: what a board prints first — the unit,
+# its decision and points, one column per criterion, the reasons — then the rest, outside the print area.
 UNIT_BEFORE = [
-    Column("unit_code", "Mã đơn vị", "Unit code", 11), Column("unit_name", "Tên đơn vị", "Unit name", 26),
+    Column("unit_code", "Mã đơn vị", "Unit code", 10), Column("unit_name", "Tên đơn vị", "Unit name", 24),
+    Column("status", "Kết quả", "Result", 13), Column("total", "Tổng điểm", "Total", 7),
+    Column("threshold", "Ngưỡng", "Threshold", 8), Column("shortfall", "Còn thiếu", "Shortfall", 7)]
+UNIT_AFTER = [
+    Column("reasons", "Lý do", "Reasons", 44),
     Column("district", "Huyện / khu vực", "District", 18), Column("province", "Tỉnh", "Province", 16),
     Column("period", "Kỳ", "Period", 9), Column("category", "Loại đơn vị", "Category", 28, "category"),
-    Column("status", "Kết quả", "Result", 14), Column("total", "Tổng điểm", "Total", 9),
-    Column("threshold", "Ngưỡng", "Threshold", 9), Column("shortfall", "Còn thiếu", "Shortfall", 9)]
-UNIT_AFTER = [
-    Column("reasons", "Lý do", "Reasons", 60), Column("gaps", "Số chỉ tiêu cần cải thiện", "Indicators to improve", 12),
+    Column("gaps", "Số chỉ tiêu cần cải thiện", "Indicators to improve", 12),
     Column("missing_inputs", "Số liệu còn thiếu", "Missing data", 36, "input"),
     Column("provisional", "Chỉ tiêu chấm theo thang tạm tính", "Indicators scored on provisional bands", 16),
     Column("source", "Nguồn", "Source", 24), Column("criteria_set", "Bộ tiêu chí", "Criteria set", 14),
     Column("cfc_version", "Phiên bản cfc", "cfc version", 9)]
+CRITERION_WIDTH = 5  # "TC 10" on two lines, points up to 3 digits
 GAP_COLUMNS = [
     Column("unit_code", "Mã đơn vị", "Unit code", 11), Column("unit_name", "Tên đơn vị", "Unit name", 26),
     Column("criterion", "Tiêu chí", "Criterion", 8), Column("indicator", "Chỉ tiêu", "Indicator", 8),
@@ -436,8 +447,14 @@ BAND_STATUS = {"confirmed": ("đã đối chiếu", "confirmed"), "provisional":
 def unit_columns(criteria: CriteriaSet) -> list[Column]:
     """The results sheet's columns: identity and decision, one per criterion of the file, then the reasons."""
     return (UNIT_BEFORE
-            + [Column(f"criterion_{c.number}", f"TC {c.number}", f"C {c.number}", 7) for c in criteria.criteria]
+            + [Column(f"criterion_{c.number}", f"TC {c.number}", f"C {c.number}", CRITERION_WIDTH)
+               for c in criteria.criteria]
             + UNIT_AFTER)
+
+
+def printed_columns(criteria: CriteriaSet) -> int:
+    """How many of the results sheet's first columns a printed page holds: through the reasons."""
+    return len(UNIT_BEFORE) + len(criteria.criteria) + 1
 
 
 class SheetsRenderer:
@@ -461,15 +478,19 @@ class SheetsRenderer:
     def _pick(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.lang == "vi" else pair[1]
 
-    def _sheet(self, columns: list[Column], rows: list | None = None) -> dict:
+    def _sheet(self, columns: list[Column], rows: list | None = None, printed: int | None = None) -> dict:
+        """A sheet's spec: its columns, and for the printed page the columns it holds (None: all) — rows are
+        wrapped, so that long text prints on several lines of a readable size rather than shrink the page."""
         return {"header": [c.label(self.lang) for c in columns], "widths": [c.width for c in columns],
-                "translate": {i: c.translate for i, c in enumerate(columns) if c.translate}, "rows": rows or []}
+                "translate": {i: c.translate for i, c in enumerate(columns) if c.translate}, "rows": rows or [],
+                "printed": printed}
 
     def head(self, meta: Meta) -> dict:
         criteria = meta.criteria_set()
         lang = self.lang
         criteria_rows = [[c.number, c.name(lang), c.max_points, c.citation] for c in criteria.criteria]
-        sheets = {self._pick(SHEETS["units"]): self._sheet(unit_columns(criteria)),
+        sheets = {self._pick(SHEETS["units"]): self._sheet(unit_columns(criteria),
+                                                           printed=printed_columns(criteria)),
                   self._pick(SHEETS["gaps"]): self._sheet(GAP_COLUMNS),
                   self._pick(SHEETS["errors"]): self._sheet(ERROR_COLUMNS),
                   self._pick(SHEETS["criteria"]): self._sheet(CRITERIA_COLUMNS, criteria_rows)}
@@ -487,13 +508,13 @@ class SheetsRenderer:
         status = self._status[result.status]
         # An undecided unit (incomplete or invalid data) has no total to show: its sum covers only part of
         # the criteria, and a number in the total column would read as a score.
-        unit_row = ([result.unit_code, result.unit_name, result.district, result.province, result.period,
-                     result.category, status, result.total if decided else None, result.threshold,
-                     result.shortfall if decided else None]
+        unit_row = ([result.unit_code, result.unit_name, status, result.total if decided else None,
+                     result.threshold, result.shortfall if decided else None]
                     + _criterion_points(result)
-                    + ["; ".join(r.message(lang) for r in result.reasons), len(result.gaps),
-                       list(result.missing_inputs), ", ".join(p.indicator for p in result.provisional),
-                       result.source(lang), criteria_set_cell(result), __version__])
+                    + ["; ".join(r.message(lang) for r in result.reasons), result.district, result.province,
+                       result.period, result.category, len(result.gaps), list(result.missing_inputs),
+                       ", ".join(p.indicator for p in result.provisional), result.source(lang),
+                       criteria_set_cell(result), __version__])
         yes, no = self._yes_no
         band_status = self._band_status
         gap_rows = [[result.unit_code, result.unit_name, g.criterion, g.indicator, g.current_points, g.next_points,

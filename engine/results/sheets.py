@@ -29,9 +29,11 @@ def new_workbook(title: str | None = None) -> StreamingWorkbook:
     return StreamingWorkbook(title)
 
 
-def table(workbook: StreamingWorkbook, name: str, header: Iterable[Any], widths: Iterable[float]) -> Sheet:
-    """A finished sheet with its header row written: append the data rows with `Sheet.append`."""
-    sheet = workbook.add_sheet(name, widths)
+def table(workbook: StreamingWorkbook, name: str, header: Iterable[Any], widths: Iterable[float],
+          printed: int | None = None) -> Sheet:
+    """A finished sheet with its header row written: append the data rows with `Sheet.append`. `printed`: the
+    printed page holds the first `printed` columns only (wrap the rows, see Sheet.append)."""
+    sheet = workbook.add_sheet(name, widths, printed)
     sheet.header(header)
     return sheet
 

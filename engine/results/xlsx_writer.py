@@ -90,6 +90,8 @@ def column_letter(index: int) -> str:
 
 
 LINE_HEIGHT = 15  # points, one line of 11-point text
+# The printed page's footer: the sheet's name on the left, "Trang 2/5" on the right (Excel's &A, &P and &N).
+_FOOTER = "&amp;L&amp;A&amp;RTrang &amp;P/&amp;N"
 
 
 def _lines(text: str, width: float) -> int:
@@ -155,14 +157,39 @@ def _cell_tail(value: Any, style: int) -> str:
     raise TypeError(f"a worksheet cell cannot hold {type(value).__name__}: {value!r}")
 
 
+def _cells(parts: list, refs: list[bytes], values: list, row: bytes, style: int) -> None:
+    """Each non-empty cell's XML, in `style`, appended to the row's parts."""
+    add = parts.append
+    texts, wholes = _TEXTS[style], _WHOLES[style]
+    for ref, value in zip(refs, values):
+        # A cell's XML after its reference depends only on its value (and the row's style): most values
+        # repeat (statuses, labels, points, the same gap sentence), so each is written out once.
+        kind = type(value)
+        memo = texts if kind is str else wholes if kind is int else None
+        if memo is None:
+            tail = _cell_tail(value, style).encode()
+        else:
+            tail = memo.get(value)
+            if tail is None:
+                if len(memo) >= _CELL_MEMO:
+                    memo.clear()
+                tail = memo[value] = _cell_tail(value, style).encode()
+        if tail:
+            add(ref)
+            add(row)
+            add(tail)
+
+
 class Sheet:
     """One worksheet: header rows, then data rows appended one at a time to a temporary file."""
 
-    def __init__(self, name: str, widths: Iterable[float]):
+    def __init__(self, name: str, widths: Iterable[float], printed: int | None = None):
+        """`printed`: the printed page holds only the first `printed` columns (its print area); None: all."""
         if not name or len(name) > 31 or re.search(r"[\[\]:*?/\\]", name):
             raise ValueError(f"not a worksheet name: {name!r}")
         self.name = name
         self.widths = list(widths)
+        self.printed = printed
         self.rows = 0
         self.header_rows = 0
         self.columns = 0
@@ -179,38 +206,29 @@ class Sheet:
         self._write(list(labels), HEADER)
 
     def append(self, values: Iterable[Any], wrap: bool = False) -> None:
-        """A data row; `wrap` wraps its text (a column of sentences)."""
-        self._write(values if isinstance(values, list) else list(values), WRAP if wrap else PLAIN)
+        """A data row; `wrap` wraps its text (a column of sentences) — only within the printed columns when the
+        sheet has a print area, the row's height being what those need."""
+        values = values if isinstance(values, list) else list(values)
+        if not wrap:
+            self._write(values, PLAIN)
+        else:
+            self._write(values, WRAP, self.printed)
 
-    def _write(self, values: list, style: int) -> None:
+    def _write(self, values: list, style: int, upto: int | None = None) -> None:
+        """The row, its first `upto` cells (all when None) in `style` and the rest plain."""
         self.rows += 1
         row = str(self.rows).encode()
         while len(self._refs) < len(values):
             self._refs.append(('<c r="' + column_letter(len(self._refs) + 1)).encode())
         if len(values) > self.columns:
             self.columns = len(values)
-        height = _height(values, self.widths).encode() if style != PLAIN else b""
+        styled = values if upto is None else values[:upto]
+        height = _height(styled, self.widths).encode() if style != PLAIN else b""
         parts = [b'<row r="', row, b'"', height, b'>']
-        add = parts.append
-        texts, wholes = _TEXTS[style], _WHOLES[style]
-        for ref, value in zip(self._refs, values):
-            # A cell's XML after its reference depends only on its value (and the row's style): most values
-            # repeat (statuses, labels, points, the same gap sentence), so each is written out once.
-            kind = type(value)
-            memo = texts if kind is str else wholes if kind is int else None
-            if memo is None:
-                tail = _cell_tail(value, style).encode()
-            else:
-                tail = memo.get(value)
-                if tail is None:
-                    if len(memo) >= _CELL_MEMO:
-                        memo.clear()
-                    tail = memo[value] = _cell_tail(value, style).encode()
-            if tail:
-                add(ref)
-                add(row)
-                add(tail)
-        add(b"</row>")
+        _cells(parts, self._refs, styled, row, style)
+        if upto is not None and len(values) > upto:
+            _cells(parts, self._refs[upto:], values[upto:], row, PLAIN)
+        parts.append(b"</row>")
         self._file.write(b"".join(parts))
 
     def _views(self) -> str:
@@ -220,6 +238,12 @@ class Sheet:
         return (f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{self.header_rows}" topLeftCell="{top}" '
                 f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="{top}" '
                 f'sqref="{top}"/></sheetView></sheetViews>')
+
+    def _print_ref(self) -> str | None:
+        """The print area when the page holds fewer columns than the sheet: those columns, every row."""
+        if self.printed is None or self.printed >= max(self.columns, 1):
+            return None
+        return f"$A$1:${column_letter(self.printed)}${max(self.rows, 1)}"
 
     def _filter_ref(self) -> str | None:
         if not self.columns or not self.header_rows:
@@ -239,9 +263,9 @@ class Sheet:
     def _tail(self) -> str:
         ref = self._filter_ref()
         return ('</sheetData>' + (f'<autoFilter ref="{ref}"/>' if ref else "")
-                + '<printOptions gridLines="1"/><pageMargins left="0.75" right="0.75" top="1" bottom="1" '
-                'header="0.5" footer="0.5"/><pageSetup paperSize="9" orientation="landscape" fitToWidth="1" '
-                'fitToHeight="0"/></worksheet>')
+                + '<printOptions gridLines="1"/><pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" '
+                'header="0.3" footer="0.3"/><pageSetup paperSize="9" orientation="landscape" fitToWidth="1" '
+                f'fitToHeight="0"/><headerFooter><oddFooter>{_FOOTER}</oddFooter></headerFooter></worksheet>')
 
     def _copy_into(self, target) -> None:
         target.write(self._head().encode("utf-8"))
@@ -265,10 +289,10 @@ class StreamingWorkbook:
         self.title = title
         self.sheets: list[Sheet] = []
 
-    def add_sheet(self, name: str, widths: Iterable[float]) -> Sheet:
+    def add_sheet(self, name: str, widths: Iterable[float], printed: int | None = None) -> Sheet:
         if any(sheet.name.casefold() == name.casefold() for sheet in self.sheets):
             raise ValueError(f"two worksheets named {name!r}")
-        sheet = Sheet(name, widths)
+        sheet = Sheet(name, widths, printed)
         self.sheets.append(sheet)
         return sheet
 
@@ -341,6 +365,10 @@ class StreamingWorkbook:
                 absolute = re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", ref)
                 names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
                              f'{_xml_text(quoted)}!{absolute}</definedName>')
+            area = sheet._print_ref()
+            if area:
+                names.append(f'<definedName name="_xlnm.Print_Area" localSheetId="{index}">'
+                             f'{_xml_text(quoted)}!{area}</definedName>')
             if sheet.header_rows:
                 names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
                              f'{_xml_text(quoted)}!$1:${sheet.header_rows}</definedName>')
