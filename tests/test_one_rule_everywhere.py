@@ -149,13 +149,13 @@ def test_a_saved_period_with_missing_data_has_no_total_in_the_history(tmp_path):
 
     from engine.criteria.model import load_criteria
     from engine.history import History, compare, export_csv, format_comparison
-    from engine.web.form import evaluate_one
+    from engine.api import evaluate_inputs
 
     criteria, history = load_criteria(), History(tmp_path / "h.sqlite3")
     inputs = yaml.safe_load((ROOT / "evaluations" / "single-unit.yaml").read_text(encoding="utf-8"))
     for period, change in (("2023", {"checkup_done": None}), ("2024", {})):
-        unit, result = evaluate_one(criteria, {**inputs, **change, "period": period})
-        history.save(criteria, result, unit.values)
+        evaluation = evaluate_inputs(criteria, {**inputs, **change, "period": period}, "web")
+        history.save(criteria, evaluation.result, evaluation.unit.values)
     comparison = compare(history.periods("09916"))
     assert comparison.totals == [None, 835] and comparison.total_changes == [None, None]
     total_line = next(line for line in format_comparison(comparison, "vi").splitlines()

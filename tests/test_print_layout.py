@@ -92,7 +92,7 @@ def test_the_form_prints_its_boxes_offers_vietnamese_categories_and_no_command()
 def test_a_form_filled_with_a_category_label_reads_back(tmp_path):
     import yaml
 
-    from engine.batch import evaluate_files
+    from engine.api import evaluate_files
 
     criteria = load_criteria()
     workbook = build_template(criteria)

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from engine.aggregate import load_results, summarise
-from engine.batch import evaluate_files
+from engine.api import evaluate_files
 from engine.criteria.model import load_criteria
 from engine.reports import appraisal, decision, render, self_assessment, summary
 from engine.reports.board import PLACEHOLDERS, BoardConfig, load_board_config

@@ -15,7 +15,7 @@ from engine.collation import vi_sort_key
 from engine.messages import Message, number
 from engine.results.model import DECIDED, STATUSES
 from engine.criteria.model import CriteriaSet
-from engine.periods import parse_period
+from engine.periods import PeriodError, parse_period
 
 # Vietnamese headers: the summary is read by provincial offices.
 PERIOD = "Kỳ đánh giá"
@@ -119,10 +119,14 @@ def units_needed(recognised: int, units: int, percent: float) -> int:
 TARGET_COLUMNS = ["Mục tiêu năm", "Mục tiêu (%)", "Chênh lệch (điểm %)", "Số đơn vị cần đạt thêm"]
 
 
-def period_year(period: str) -> int | None:
-    """The year a period ends in (2024-H1 → 2024), None for a period that names no date."""
-    key = _period_key(period)[0]
-    return key[1] if key[0] == 0 else None
+def period_year(period: str | None) -> int | None:
+    """The year a period ends in (2024-H1 → 2024), None for a period that cannot be dated (or none)."""
+    if not period or period == NO_PERIOD:
+        return None
+    try:
+        return parse_period(period).end.year
+    except PeriodError:
+        return None
 
 
 def target_gaps(areas: pd.DataFrame, keys: list[str], targets: Targets) -> pd.DataFrame:
