@@ -693,6 +693,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                              "thể ghi sẵn các thông tin này trong tệp cấu hình của hội đồng.",
                              "A field left empty prints as a bracketed blank to fill in by hand. Whoever installs "
                              "cfc can set them beforehand in the board's configuration file."),
+    "web_doc_blanks": ("— còn {count} ô để trống", "— {count} left blank"),
     "web_doc_reviewing_office": ("Cơ quan thẩm định (nhận báo cáo tự đánh giá)",
                                  "Reviewing office (receives the self-assessment)"),
     "web_doc_reviewing_office_parent": ("Cơ quan chủ quản của cơ quan thẩm định", "Reviewing office's parent body"),

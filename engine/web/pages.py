@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from engine.messages import CATALOG, Message, localised
 from engine.results.model import STATUSES
+from engine.reports.appraisal import complete
 from engine.web.doc_fields import BOARD_KEYS, CHECK_KEYS, doc_fields
 from engine.web.form import form_groups
 from engine.web.params import lang_of
@@ -21,7 +22,7 @@ SCRIPT_STRINGS = [
     "web_points", "web_threshold", "web_no_threshold", "web_waiting", "web_unscored", "web_plan_reaches",
     "web_plan_short", "web_plan_change", "web_plan_blocked", "web_history_none", "web_yes", "web_no",
     "history_criterion", "history_total", "header_status", "flips", "provisional_note",
-    "web_bar_short", "web_bar_missing", "web_bar_invalid", "web_bar_zero", "web_bar_total",
+    "web_bar_short", "web_bar_missing", "web_bar_invalid", "web_bar_zero", "web_bar_total", "web_doc_blanks",
 ] + [f"status_{status}" for status in STATUSES]
 
 
@@ -75,8 +76,11 @@ async def board_page(request: Request) -> Response:
     no_units = [] if upload.units or upload.file_errors else [
         Message("web_no_units", {"file": upload.file_name}).render(lang_of(request))]
     return render(request, "board.html", board_id=board_id, upload=upload, statuses=STATUSES,
+                  strings=_strings(lang_of(request)),
                   numbers=[c.number for c in criteria.criteria],
-                  doc_fields=doc_fields(request.app.state.board, BOARD_KEYS, lang_of(request)),
+                  # area and period as the documents infer them from the units, unless configured
+                  doc_fields=doc_fields(complete(upload.results, request.app.state.board), BOARD_KEYS,
+                                        lang_of(request)),
                   file_errors=[localised(error, lang_of(request)) for error in upload.file_errors] + no_units)
 
 

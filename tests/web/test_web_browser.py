@@ -273,6 +273,12 @@ def test_board_uploads_a_form_and_an_area(server, browser, shots, criteria, unit
     browser.find_element(By.ID, "upload-file").send_keys(str(SAMPLE_CSV))
     browser.find_element(By.ID, "upload-button").click()
     table = wait_for(browser, lambda: browser.find_element(By.ID, "board-table"))
+    # What the documents would print as bracketed blanks, counted; area and period come from the units.
+    assert text(browser, "doc-blanks") == "— 5 left blank"
+    assert browser.find_element(By.ID, "doc-period").get_attribute("value") == "2024"
+    browser.find_element(By.CSS_SELECTOR, "#doc-details summary").click()
+    browser.find_element(By.ID, "doc-authority").send_keys("Ủy ban nhân dân thị xã Đoài Sơn", Keys.TAB)
+    wait_for(browser, lambda: text(browser, "doc-blanks") == "— 4 left blank")
     rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
     Select(browser.find_element(By.ID, "status-filter")).select_by_value("recognized")
     shown = [row for row in rows if row.is_displayed()]

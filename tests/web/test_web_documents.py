@@ -43,7 +43,8 @@ def test_the_page_offers_the_configured_names_to_complete(configured, client):
     # Without a configuration the fields are empty, showing the placeholder they would print as.
     bare = client.get("/").text
     assert 'placeholder="[Cơ quan thẩm định]"' in bare and 'value="Phòng Văn hóa' not in bare
-    assert "<details class=\"doc-details\" id=\"doc-details\" open>" in bare  # something to fill: opened
+    assert "— còn 4 ô để trống" in bare  # what would print as a bracketed blank, counted where it is seen
+    assert "còn" not in configured.get("/").text.split("doc-details")[1].split("</summary>")[0]
 
 
 def test_self_assessment_from_the_page_has_no_placeholder_left(client, unit_inputs):

@@ -122,11 +122,23 @@
 
   // The document details (recipient, signer, place) a person typed once are offered again on the next visit,
   // unless the server's configuration fills them.
-  document.querySelectorAll("[data-doc]").forEach(function (field) {
+  const docFields = document.querySelectorAll("[data-doc]");
+  docFields.forEach(function (field) {
     const key = "cfc-doc-" + field.dataset.doc;
     if (!field.value && remembered(key)) field.value = remembered(key);
-    field.addEventListener("change", function () { remember(key, field.value); });
+    field.addEventListener("change", function () { remember(key, field.value); countBlanks(); });
   });
+  countBlanks();
+
+  // "— còn 2 ô để trống": the fields that would print as a bracketed blank (those that have one).
+  function countBlanks() {
+    const shown = document.getElementById("doc-blanks");
+    if (!shown) return;
+    const blanks = Array.prototype.filter.call(docFields, function (field) {
+      return field.placeholder && !field.value.trim();
+    }).length;
+    shown.textContent = blanks ? say("web_doc_blanks", {count: blanks}) : "";
+  }
 
   function remembered(key) {
     try { return window.localStorage.getItem(key) || ""; } catch (error) { return ""; }
