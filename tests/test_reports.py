@@ -388,7 +388,8 @@ def test_provincial_summary(criteria, results_json, tmp_path):
         "SỞ Y TẾ", "Kính gửi: Bộ Y tế.", "Kết quả xây dựng xã, phường, thị trấn phù hợp với trẻ em năm 2024",
         "Số đơn vị được đánh giá 15", "Đạt chuẩn 7 (46,67%)",
         "2024 Thị xã Đoài Sơn (Hà Nội) 15 7 5 1 2 46,67%", "2024 Tổng cộng 15 7 5 1 2 46,67%",
-        "III. SO VỚI MỤC TIÊU QUỐC GIA", "46,67% 65% (2025) -18,33 3", "46,67% 75% (2030) -28,33 5",
+        # 2024: no national target is due yet (65% by 2025), so the period is named, not compared
+        "III. SO VỚI MỤC TIÊU QUỐC GIA", "Kỳ 2024: chưa đến hạn mục tiêu đầu tiên (65% vào năm 2025)",
         "IV. CÁC TIÊU CHÍ KHÔNG ĐẠT NHIỀU NHẤT", "Trẻ em bị xâm hại 1 (8,33%)", "Trẻ em bị tai nạn, thương tích 1 (8,33%)",
         "VII. KẾT QUẢ ĐẠT ĐƯỢC, KHÓ KHĂN, BẤT CẬP", "1. Kết quả đạt được", "2. Khó khăn, bất cập", "GIÁM ĐỐC",
     ]:

@@ -107,3 +107,20 @@ def test_the_standalone_chart_of_63_provinces_is_one_page(criteria, tmp_path):
     with Image.open(tmp_path / "review" / "recognition_by_area.png") as image:
         width, height = image.size
     assert width == PRINT_WIDTH * DPI and height <= MAX_HEIGHT * DPI
+
+
+def test_the_document_compares_only_the_periods_a_target_is_due_for(criteria, tmp_path):
+    import re
+
+    from pypdf import PdfReader
+
+    from engine.reports import render
+    from engine.reports.summary import document
+
+    summary = summarise(load_results([results(tmp_path, ("2024", "2025"))], criteria), criteria)
+    pdf = render(document(summary, criteria), ".pdf")
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
+    assert "Kỳ 2024: chưa đến hạn mục tiêu đầu tiên (65% vào năm 2025) nên chưa so sánh" in text
+    section = text.split("III. SO VỚI MỤC TIÊU QUỐC GIA")[1].split("IV. CÁC TIÊU CHÍ")[0]
+    assert section.count("65% (2025)") == len(PROVINCES) + 1 and "(2030)" not in section  # one row each
+    assert "2024 An Giang" not in section and "2025 An Giang" in section

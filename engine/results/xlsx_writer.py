@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from functools import lru_cache
 import re
 import shutil
 import tempfile
@@ -94,6 +95,7 @@ LINE_HEIGHT = 15  # points, one line of 11-point text
 _FOOTER = "&amp;L&amp;A&amp;RTrang &amp;P/&amp;N"
 
 
+@lru_cache(maxsize=8192)  # a column of sentences repeats them (the same reason, another unit)
 def _lines(text: str, width: float) -> int:
     """How many lines `text` takes wrapped in a column `width` characters wide (greedy, by words)."""
     room = max(int(width), 1)  # a column is `width` digits wide; most letters are narrower, bold ones wider
@@ -114,7 +116,12 @@ def _lines(text: str, width: float) -> int:
 def _height(values: list, widths: list[float]) -> str:
     """The height attribute of a wrapped row: spreadsheet programs do not grow a row to its wrapped text on
     opening a file (LibreOffice draws the second line over the next row), so the file says how tall."""
-    lines = max((_lines(value, width) for value, width in zip(values, widths) if isinstance(value, str)), default=1)
+    lines = 1
+    for value, width in zip(values, widths):
+        # Most cells fit their column on one line: only the longer ones (or those holding a line break) are
+        # wrapped word by word.
+        if type(value) is str and (len(value) > width or "\n" in value):
+            lines = max(lines, _lines(value, width))
     return f' ht="{lines * LINE_HEIGHT}" customHeight="1"' if lines > 1 else ""
 
 
