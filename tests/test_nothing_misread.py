@@ -32,7 +32,7 @@ def units_of(result) -> dict[str, dict]:
 
 
 def warnings_of(result) -> list[str]:
-    return [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    return [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
 
 
 # ---------------------------------------------------------------- misspelt keys
@@ -57,7 +57,7 @@ def test_a_list_of_units_names_the_first_item_and_counts_the_units(tmp_path):
     path.write_text('- {unit_code: "1", births: 3}\n- {unit_code: "2", birth: 3}\n- {unit_code: "3", birth: 4}\n',
                     encoding="utf-8")
     said = warnings_of(run("evaluate", path, "--format", "json", "--lang", "en"))
-    assert said == [f"warning: {path} item 2: key 'birth' is not an input of the criteria file: ignored "
+    assert said == [f"Warning: {path} item 2: key 'birth' is not an input of the criteria file: ignored "
                     "(in 2 unit(s)) (did you mean births?)"]
 
 
@@ -94,7 +94,7 @@ def test_evaluating_cfcs_own_results_says_what_the_file_is(own_results, name, ki
     assert path.exists()
     result = run("evaluate", path, "--lang", "en")
     assert result.exit_code == 2
-    assert f"error: {path}: this is {kind}" in result.stderr
+    assert f"Error: {path}: this is {kind}" in result.stderr
     assert "written by cfc, not input data" in result.stderr and "cfc aggregate" in result.stderr
     assert "Traceback" not in result.output
 
@@ -124,7 +124,7 @@ def test_merged_cells_give_every_row_their_value_with_a_warning(merged_workbook)
     assert all(units[c]["category"] == "other" for c in units)
     assert units["09902"]["status"] == "not_recognized" and units["09902"]["total"] == 835
     path = FIXTURES / "merged-and-percent.xlsx"
-    assert (f"warning: {path} sheet 'Đoài Sơn' cells C3:C7: merged cells: the value 'Thị xã Đoài Sơn' of cell C3 "
+    assert (f"Warning: {path} sheet 'Đoài Sơn' cells C3:C7: merged cells: the value 'Thị xã Đoài Sơn' of cell C3 "
             "is used for rows 3–7") in said
     assert any("cells F3:F5: merged cells: the value 'other' of cell F3 is used for rows 3–5" in line for line in said)
     assert not any("A1:" in line for line in said)  # the merged title row is no unit's value
@@ -173,7 +173,7 @@ def test_two_csvs_joined_skip_the_second_header_with_a_warning():
     units = units_of(result)
     assert sorted(units) == ["09901", "09902", "09903", "09911", "09912"]  # no unit named "unit_code"
     assert all(u["status"] == "not_recognized" and u["total"] == 835 for u in units.values())
-    assert warnings_of(result) == [f"warning: {path} row 5: the header row again (two tables joined?): skipped, "
+    assert warnings_of(result) == [f"Warning: {path} row 5: the header row again (two tables joined?): skipped, "
                                    "and the columns are read by it from here"]
 
 
@@ -188,7 +188,7 @@ def test_a_header_repeated_in_a_workbook_is_skipped_too(tmp_path):
     book.save(path)
     result = run("evaluate", path, "--format", "json", "--lang", "en")
     assert len(units_of(result)) == 3
-    assert warnings_of(result) == [f"warning: {path} sheet 'Sheet' row 4: the header row again (two tables "
+    assert warnings_of(result) == [f"Warning: {path} sheet 'Sheet' row 4: the header row again (two tables "
                                    "joined?): skipped, and the columns are read by it from here"]
 
 

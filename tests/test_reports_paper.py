@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from pathlib import Path
 
 import docx
@@ -19,6 +20,9 @@ from engine.reports import appraisal, decision, render, self_assessment, summary
 from engine.reports.board import PLACEHOLDERS, BoardConfig, load_board_config
 from engine.reports.document import body_lines
 from engine.results.render import render_batch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_reports_documents import docx_text  # noqa: E402  (one way to read a .docx's text)
 
 ROOT = Path(__file__).resolve().parent.parent
 AREA = ROOT / "evaluations" / "sample-area" / "units.csv"
@@ -60,20 +64,9 @@ def pdf_body(doc) -> str:
 
 
 def docx_body(doc) -> tuple[docx.document.Document, str]:
-    document = docx.Document(io.BytesIO(render(doc, ".docx")))
-    parts = []
-
-    def walk(container):
-        for block in container.iter_inner_content():
-            if isinstance(block, docx.table.Table):
-                for row in block.rows:
-                    for cell in row.cells:
-                        walk(cell)
-            else:
-                parts.append(block.text)
-
-    walk(document)
-    return document, "\n".join(parts)
+    """The .docx and its text (body, every table cell, page header), as the other document tests read it."""
+    data = render(doc, ".docx")
+    return docx.Document(io.BytesIO(data)), docx_text(data)
 
 
 @pytest.mark.parametrize("which", ["self-assessment", "appraisal", "decision", "summary"])

@@ -162,7 +162,7 @@ def test_read_only_database_through_the_command_line(tmp_path):
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     last = done.stderr.strip().splitlines()[-1]
-    assert last.startswith("error: ") and str(path) in last and ("read-only" in last or "cannot open" in last), last
+    assert last.startswith("Error: ") and str(path) in last and ("read-only" in last or "cannot open" in last), last
 
 
 def test_cfc_db_upgrade(db_url):
@@ -176,5 +176,5 @@ def test_cfc_db_upgrade(db_url):
     store = Store.open(db_url)  # PostgreSQL too: at the head now
     assert f"phiên bản {store.head()} (mới nhất)" in done.output and "***" not in done.output
     unreachable = CliRunner().invoke(main, ["db", "upgrade", "--db", "postgresql://u:pw@127.0.0.1:1/x"])
-    assert unreachable.exit_code == 2 and unreachable.stderr.startswith("lỗi: không kết nối được")
+    assert unreachable.exit_code == 2 and unreachable.stderr.startswith("Lỗi: không kết nối được")
     assert "pw" not in unreachable.stderr and "Traceback" not in unreachable.output

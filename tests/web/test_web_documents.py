@@ -96,13 +96,14 @@ def test_a_name_longer_than_the_page_allows_is_refused(client, unit_inputs):
                        ).status_code == 200
 
 
-def test_serve_takes_the_board_configuration(monkeypatch):
+def test_serve_takes_the_board_configuration(monkeypatch, tmp_path):
     started = {}
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: started.update(app=app, **kw))
-    result = CliRunner().invoke(cli.main, ["serve", "--port", "0", "--config", str(CONFIG)])
+    result = CliRunner().invoke(cli.main, ["serve", "--port", "0", "--config", str(CONFIG),
+                                           "--db", str(tmp_path / "h.sqlite3")])
     assert result.exit_code == 0, result.output
     assert started["app"].state.board == load_board_config(CONFIG)
-    wrong = CliRunner().invoke(cli.main, ["serve", "--config", str(SAMPLE_CSV)])
+    wrong = CliRunner().invoke(cli.main, ["serve", "--config", str(SAMPLE_CSV), "--db", str(tmp_path / "h.sqlite3")])
     assert wrong.exit_code == 2 and "Traceback" not in wrong.output
 
 
