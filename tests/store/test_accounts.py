@@ -72,7 +72,7 @@ def test_users_commands(db_url):
     assert added.exit_code == 0 and "Đã tạo tài khoản xa.hoason" in added.output
     assert run("users", "add", "tinh", "--role", "province", "--province", "Hà Nội", input="mật khẩu tỉnh\n").exit_code == 0
     again = run("users", "add", "xa.hoason", "--role", "commune", "--unit", "09916", input="mật khẩu xã\n")
-    assert again.exit_code == 2 and again.stderr.strip() == "lỗi: đã có tài khoản xa.hoason"
+    assert again.exit_code == 2 and again.stderr.strip() == "Lỗi: đã có tài khoản xa.hoason"
     short = run("users", "add", "x", "--role", "admin", input="ngắn\n")
     assert short.exit_code == 2 and "ít nhất 8" in short.stderr
     empty = run("users", "add", "x", "--role", "admin", input="")
