@@ -15,6 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from cli import main
+from engine.version import __version__
 from engine.criteria.model import CriteriaError
 from engine.criteria.versions import SHIPPED, CriteriaLibrary, PeriodError, period_end
 
@@ -228,18 +229,23 @@ def test_a_bad_period_is_a_data_error_of_that_unit_only(tmp_path, two_versions):
 
 
 def test_csv_and_workbook_name_the_set_of_each_unit(tmp_path, two_versions):
-    data = units_file(tmp_path, ["2025", "2026-H1"])
+    """Each unit names the set that scored it; a unit no set scored (its period picks none) names none, in every
+    format alike (the people's CSV and the workbook used to print the file's criteria id there)."""
+    data = units_file(tmp_path, ["2025", "2026-H1", "2018"])
     result = run("evaluate", data, "--criteria", two_versions, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [r["criteria_set"].split(" ")[0] for r in rows] == ["qd06-2019@2019-01-03", "qd-2030@2026-01-01"]
+    assert [r["criteria_set"].split(" ")[0] for r in rows] == ["qd06-2019@2019-01-03", "qd-2030@2026-01-01", ""]
     out = tmp_path / "out"
-    assert run("evaluate", data, "--criteria", two_versions, "--output", out).exit_code == 0
+    assert run("evaluate", data, "--criteria", two_versions, "--output", out).exit_code == 1
     from openpyxl import load_workbook
 
     sheet = load_workbook(out / "results.xlsx", read_only=True).worksheets[0]
     header, *cells = [list(row) for row in sheet.iter_rows(values_only=True)]
     column = header.index("Bộ tiêu chí")
-    assert [row[column].split(" ")[0] for row in cells] == ["qd06-2019@2019-01-03", "qd-2030@2026-01-01"]
+    assert [(row[column] or "").split(" ")[0] for row in cells] == ["qd06-2019@2019-01-03", "qd-2030@2026-01-01", ""]
+    people = list(csv.reader(io.StringIO((out / "results.csv").read_text(encoding="utf-8-sig"))))
+    assert [(row[column] or "").split(" ")[0] for row in people[1:]] == ["qd06-2019@2019-01-03", "qd-2030@2026-01-01", ""]
+    assert people[0][-1] == "Phiên bản cfc" and {row[-1] for row in people[1:]} == {__version__}
 
 
 def test_worker_processes_load_the_directory(tmp_path, two_versions):

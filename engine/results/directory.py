@@ -30,7 +30,6 @@ class _Rows:
         self.specs: dict = {}
         self.labels: dict = {}
         self.csv_sheet = None
-        self.criteria_id = None
         self.started = False
 
     def take(self, piece: dict) -> None:
@@ -45,7 +44,6 @@ class _Rows:
     def head(self, piece: dict) -> None:
         self.labels = piece["labels"]
         self.csv_sheet = piece["csv_sheet"]
-        self.criteria_id = piece["criteria_id"]
         for name, spec in piece["sheets"].items():
             self.specs[name] = spec
             if self.workbook is not None:
@@ -62,8 +60,6 @@ class _Rows:
             row = list(row)
             for index, kind in translate.items():
                 row[index] = self._label(kind, row[index])
-            if name == self.csv_sheet and row[-1] is None:
-                row[-1] = self.criteria_id  # results written before each unit recorded its criteria set
             if self.workbook is not None:
                 # A sheet with a print layout wraps its long text (reasons, names) instead of shrinking the page.
                 self.sheets[name].append(row, wrap=self.specs[name].get("printed") is not None)
