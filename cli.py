@@ -849,6 +849,18 @@ def users_disable(login, db, lang):
     click.echo(_say("user_disabled", lang, login=account.login))
 
 
+@users.command("enable", help=H("Mở khóa tài khoản đã khóa.", "Enable a disabled account again."))
+@click.argument("login")
+@DB_OPTION
+@LANG_OPTION
+def users_enable(login, db, lang):
+    from engine.store import Store
+    from engine.store.users import set_disabled
+
+    account = set_disabled(Store.open(db), login, disabled=False)
+    click.echo(_say("user_enabled", lang, login=account.login))
+
+
 @users.command("passwd", help=H("Đặt mật khẩu mới cho tài khoản (hỏi, hoặc đọc từ đầu vào chuẩn).",
                                 "Set an account's new password (asked for, or read from standard input)."))
 @click.argument("login")
@@ -889,11 +901,18 @@ def db_upgrade(db, lang):
 
 @main.command(help=H(
     """Trang tự đánh giá trên trình duyệt: biểu mẫu lập từ bộ tiêu chí; điểm, kết quả và kế hoạch cập nhật ngay
-    khi gõ; tải tệp lên, tải văn bản về, lịch sử đã lưu. Dừng bằng Ctrl+C.""",
+    khi gõ; tải tệp lên, tải văn bản về, lịch sử đã lưu. Dừng bằng Ctrl+C.
+
+    Với --accounts (hoặc khi cơ sở dữ liệu đã có tài khoản): máy chủ cấp tỉnh, cần đăng nhập — xã nộp hồ sơ và
+    minh chứng, hội đồng thẩm định, tỉnh công nhận và theo dõi (README, "Máy chủ cấp tỉnh").""",
     """The self-check page in the browser: a form generated from the criteria, the score, the decision and the
-    plan updating as you type, uploads, documents and the saved history. Stop with Ctrl+C."""))
+    plan updating as you type, uploads, documents and the saved history. Stop with Ctrl+C.
+
+    With --accounts (or when the database holds accounts): the province server, sign-in required — communes
+    submit files and evidence, boards appraise, the province recognises and follows (README, "The province
+    server")."""))
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help=H("Địa chỉ lắng nghe. Địa chỉ khác máy này cần mã truy cập được in ra khi khởi động.", "Address to listen on. Any address other than this computer's own needs the printed token."))
+              help=H("Địa chỉ lắng nghe. Địa chỉ khác máy này cần mã truy cập được in ra khi khởi động (trừ khi có tài khoản).", "Address to listen on. Any address other than this computer's own needs the printed token (unless accounts are on)."))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @DB_OPTION
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
@@ -901,21 +920,55 @@ def db_upgrade(db, lang):
                      "bản tải về (trang cho sửa, bổ sung trước khi tải).",
                      "Board YAML, as for cfc report --config: the recipient, signers and place printed on the "
                      "documents the page offers (the page lets a person complete them before downloading)."))
+@click.option("--accounts", is_flag=True,
+              help=H("Máy chủ cấp tỉnh: cần đăng nhập (tài khoản tạo bằng cfc users add).",
+                     "The province server: sign-in required (accounts made with cfc users add)."))
+@click.option("--deadlines", "deadlines_path", type=click.Path(dir_okay=False, exists=True),
+              help=H("Tệp YAML các hạn nộp theo kỳ (mặc định: engine/data/deadlines.yaml).",
+                     "YAML of the due dates per period (default: engine/data/deadlines.yaml)."))
+@click.option("--secret-file", type=click.Path(dir_okay=False),
+              help=H("Tệp khóa ký cookie phiên (hoặc biến CFC_SECRET_KEY / CFC_SECRET_FILE); mặc định tạo trong thư mục dữ liệu.",
+                     "File of the session cookies' signing key (or CFC_SECRET_KEY / CFC_SECRET_FILE); made in the data directory by default."))
+@click.option("--proxy", metavar="ADDRESS",
+              help=H("Chạy sau reverse proxy HTTPS tại địa chỉ này (vd. 127.0.0.1): tin X-Forwarded-For/-Proto của nó, cookie chỉ gửi qua HTTPS.",
+                     "Behind an HTTPS reverse proxy at this address (e.g. 127.0.0.1): trust its X-Forwarded-For/-Proto, cookies sent over HTTPS only."))
 @criteria_option
-def serve(host, port, db, config_path, criteria_path):
+def serve(host, port, db, config_path, accounts, deadlines_path, secret_file, proxy, criteria_path):
     import secrets
 
     import uvicorn
 
     from engine.history import History
     from engine.messages import Message
-    from engine.web.app import create_app
+    from engine.store import Store
+    from engine.store.users import list_users
     from engine.web.security import is_loopback
 
-    token = None if is_loopback(host) else secrets.token_urlsafe(24)
-    app = create_app(_library(criteria_path), History(db), token=token, loopback_only=token is None,
-                     board=_board(config_path))
+    store = Store.open(db)
     shown = f"[{host}]" if ":" in host else host
+    users = list_users(store)
+    if accounts or users:
+        from engine.web.server.app import create_server_app
+        from engine.web.server.secret import session_secret
+        from engine.workflow.deadlines import load_deadlines
+
+        app = create_server_app(_library(criteria_path), store, session_secret(secret_file),
+                                deadlines=load_deadlines(deadlines_path), board=_board(config_path),
+                                secure_cookies=proxy is not None)
+        for lang in ("vi", "en"):
+            click.echo(Message("web_serving_accounts", {"address": f"http://{shown}:{port}/", "db": store.location}).render(lang))
+        if not users:
+            click.echo(Message("web_no_accounts", {"db": store.location}).render(_lang()), err=True)
+        # Behind a proxy, the client's address (for the login limits) and scheme come from its headers; else
+        # nobody's headers are trusted.
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=proxy is not None,
+                    forwarded_allow_ips=proxy, timeout_graceful_shutdown=10)
+        return
+    from engine.web.app import create_app
+
+    token = None if is_loopback(host) else secrets.token_urlsafe(24)
+    app = create_app(_library(criteria_path), History(store), token=token, loopback_only=token is None,
+                     board=_board(config_path))
     address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     for lang in ("vi", "en"):
         click.echo(Message("web_serving", {"address": address}).render(lang))

@@ -20,7 +20,10 @@ from engine.results.model import DECIDED, BatchResult, UnitResult
 from engine.criteria.model import CriteriaSet
 
 
-def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | None = None) -> Document:
+def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | None = None,
+             adjustments: dict[str, list] | None = None) -> Document:
+    """`adjustments`: for results the board appraised on the province server, each unit's changed inputs
+    (objects with input, before, after, reason), listed after the summary table."""
     board = complete(batch.units, board or BoardConfig())
     units = batch.units
     recognized = [u for u in units if u.status == "recognized"]
@@ -42,6 +45,8 @@ def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | Non
     footnote = provisional_footnote(units)
     blocks += _overview(batch, marked=footnote is not None)
     blocks += _summary_table(units, several_areas)
+    if adjustments is not None:
+        blocks += adjustments_list(units, adjustments, criteria)
     blocks += _recognized_list(recognized, criteria)
     blocks += _rejected_list(rejected, criteria)
     blocks += _data_problems(batch, problems, criteria)
@@ -123,6 +128,32 @@ def _overview(batch: BatchResult, marked: bool) -> list:
     if short:
         pairs.append(("Không có tiêu chí 0 điểm nhưng thiếu điểm", f"{number(short)} đơn vị"))
     return [heading("I. TỔNG HỢP CHUNG"), key_values(pairs, key_mm=70)]
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    return number(value) if isinstance(value, int) else str(value)
+
+
+def adjustments_list(units: list[UnitResult], adjustments: dict[str, list], criteria: CriteriaSet) -> list:
+    """Every figure the board changed, with the commune's value, the appraised one and the reason."""
+    rows = []
+    for u in units:
+        for change in adjustments.get(u.unit_code, []):
+            rows.append([cell(len(rows) + 1, "cell_right"), cell(f"{u.unit_code or '—'} {unit_name(u)}"),
+                         cell(input_label(criteria, change.input)), cell(_shown(change.before), "cell_right"),
+                         cell(_shown(change.after), "cell_right"), cell(change.reason)])
+    out = [markup("<b>Số liệu được điều chỉnh khi thẩm định</b>", "body")]
+    if not rows:
+        return out + [para("Không có số liệu nào được điều chỉnh: số liệu thẩm định là số liệu các đơn vị tự đánh "
+                           "giá.", "body")]
+    out.append(para(f"Các đơn vị được chấm theo số liệu đã thẩm định; {number(len(rows))} số liệu được điều chỉnh "
+                    "so với hồ sơ tự đánh giá:", "body"))
+    return out + [table(["TT", "Đơn vị", "Số liệu", "Xã báo cáo", "Thẩm định", "Lý do"], rows,
+                        [10, 35, 45, 18, 18, 39])]
 
 
 def _status_cell(unit: UnitResult, style: str = "cell"):

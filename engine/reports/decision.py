@@ -6,7 +6,7 @@ date of signing), the Law on Children of 05/4/2016, the criteria's instrument (f
 the board's appraisal report."""
 from __future__ import annotations
 
-from engine.reports.appraisal import complete, recognized_rows
+from engine.reports.appraisal import adjustments_list, complete, recognized_rows
 from engine.reports.board import BoardConfig
 from engine.reports.common import data_checksum, lower_first, period_phrase, watermark
 from engine.reports.document import (Document, NationalHeader, Signatures, esc, markup, number, para,
@@ -25,7 +25,10 @@ def legal_bases(criteria: CriteriaSet, office: str) -> list[str]:
     ]
 
 
-def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | None = None) -> Document:
+def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | None = None,
+             adjustments: dict[str, list] | None = None) -> Document:
+    """`adjustments`: for results appraised on the province server, the figures the board changed for each unit,
+    listed after the signature for the units recognised."""
     board = complete(batch.units, board or BoardConfig())
     office, authority, signer = board.get("reviewing_office"), board.get("authority"), board.get("authority_signer")
     period = period_phrase(board.get("period"))
@@ -64,6 +67,8 @@ def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | Non
         signature_block([signer], "(Ký tên, đóng dấu)", board.get("authority_signer_name")),
         lead=[last_article],
     ))
+    if adjustments is not None and recognized:
+        blocks += [spacer(4)] + adjustments_list(recognized, adjustments, criteria)
     return Document(blocks, title=f"Dự thảo quyết định công nhận — {board.get('area')} — {board.get('period')}",
                     subject="Quyết định công nhận xã, phường, thị trấn phù hợp với trẻ em",
                     footer=f"Dự thảo quyết định — {board.get('area')} — {board.get('period')} — "

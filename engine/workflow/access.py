@@ -25,14 +25,20 @@ from engine.store.models import Unit
 from engine.units.codes import code_key
 from engine.workflow.states import TRANSITIONS
 
-# The workflow's actions (TRANSITIONS: what they do to a submission's state) and the reading ones.
+# The workflow's actions (TRANSITIONS: what they do to a submission's state) and the reading ones:
+#   view       a unit's submissions, evidence and results (within the role's scope)
+#   dashboard  units by status for a period, the recognition rate, who has not submitted (board, province)
+#   documents  the appraisal report and draft decision built from appraised data (board, province)
+#   summary    the aggregate workbook, charts and summary report built from the server's data (province)
+#   audit      the audit trail; manage_users: accounts
 VIEW, AUDIT, MANAGE_USERS = "view", "audit", "manage_users"
-ACTIONS = (VIEW, *TRANSITIONS, AUDIT, MANAGE_USERS)
+DASHBOARD, DOCUMENTS, SUMMARY = "dashboard", "documents", "summary"
+ACTIONS = (VIEW, *TRANSITIONS, DASHBOARD, DOCUMENTS, SUMMARY, AUDIT, MANAGE_USERS)
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "commune": frozenset({VIEW, "save_draft", "add_evidence", "submit"}),
-    "board": frozenset({VIEW, "return", "appraise"}),
-    "province": frozenset({VIEW, "recognise", "not_recognise", AUDIT}),
+    "board": frozenset({VIEW, "return", "appraise", DASHBOARD, DOCUMENTS}),
+    "province": frozenset({VIEW, "recognise", "not_recognise", DASHBOARD, DOCUMENTS, SUMMARY, AUDIT}),
     "admin": frozenset(ACTIONS),
 }
 

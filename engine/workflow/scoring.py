@@ -36,4 +36,10 @@ def score(library: CriteriaLibrary, inputs: dict[str, Any]) -> Scored:
 
 def unit_object(library: CriteriaLibrary, result: dict[str, Any], lang: str = "vi", detail: bool = True) -> dict:
     """A stored result (UnitResult as JSON) as the unit object of `cfc evaluate --format json`."""
-    return api.unit_object(library, UnitResult.model_validate(result), lang, detail)
+    return api.unit_object(library, result_of(result), lang, detail)
+
+
+def result_of(stored: dict[str, Any]) -> UnitResult:
+    """A stored result (UnitResult as JSON, as the submissions table keeps it) as the engine's result again, for
+    documents and summaries built from the server's data."""
+    return UnitResult.model_validate(stored)

@@ -34,13 +34,22 @@
   const form = document.getElementById("unit-form");
   if (form) setUpForm(form);
 
-  // The unit's inputs only: the document details (doc_*) travel with the downloads, not to the evaluation.
+  // The unit's inputs only: the document details (doc_*) travel with the downloads, and the province server's
+  // hidden fields (_csrf, _version) with its own forms, not to the evaluation.
   function formInputs() {
     const inputs = {};
     new FormData(form).forEach(function (value, name) {
-      if (name.indexOf("doc_") !== 0) inputs[name] = value;
+      if (name.indexOf("doc_") !== 0 && name.charAt(0) !== "_") inputs[name] = value;
     });
     return inputs;
+  }
+
+  // On the province server every request that posts carries the session's CSRF token (absent on the local page).
+  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  function jsonHeaders() {
+    const headers = {"Content-Type": "application/json"};
+    if (csrfMeta) headers["X-CSRF-Token"] = csrfMeta.content;
+    return headers;
   }
 
   // Input names as officials know them: their labels on the form (the names are shown only when asked for).
@@ -70,14 +79,14 @@
       if (!anyValue(inputs)) { showNothing(); return; }
       pending = new AbortController();
       fetch("/api/evaluate" + query + "&detail=1", {  // the page shows every sentence: --detail's object
-        method: "POST", headers: {"Content-Type": "application/json"},
+        method: "POST", headers: jsonHeaders(),
         body: JSON.stringify(inputs), signal: pending.signal,
       }).then(function (response) {
         return response.status === 200 || response.status === 422 ? response.json() : null;
       }).then(function (unit) {
         if (!unit) return;
         show(unit);
-        if (unit.unit_code && unit.unit_code !== shownHistoryFor) {
+        if (unit.unit_code && unit.unit_code !== shownHistoryFor && document.getElementById("history")) {
           shownHistoryFor = unit.unit_code;
           loadHistory(unit.unit_code);
         }
@@ -99,11 +108,14 @@
     form.addEventListener("submit", function (event) {
       if (!event.submitter) event.preventDefault();
     });
-    document.getElementById("save").addEventListener("click", function () { save(false); });
-    document.getElementById("confirm-yes").addEventListener("click", function () { save(true); });
-    document.getElementById("confirm-no").addEventListener("click", function () {
-      document.getElementById("confirm").hidden = true;
-    });
+    // The local page's Save (the province server's form has its own buttons, plain form posts).
+    if (document.getElementById("save")) {
+      document.getElementById("save").addEventListener("click", function () { save(false); });
+      document.getElementById("confirm-yes").addEventListener("click", function () { save(true); });
+      document.getElementById("confirm-no").addEventListener("click", function () {
+        document.getElementById("confirm").hidden = true;
+      });
+    }
     if (anyValue(formInputs())) evaluate();
   }
 

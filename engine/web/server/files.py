@@ -1,0 +1,140 @@
+"""Files the province server hands out, each built from the server's own data by the functions the command line
+uses: evidence (as an attachment, its type detected at upload, never inline), the board's appraisal report and
+draft decision from APPRAISED results listing the board's adjustments (engine/reports), the province's
+aggregate workbook and charts (engine/aggregate, as `cfc aggregate`) and summary report (as `cfc report
+summary`), and the audit trail as CSV (formula-safe)."""
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from engine import api as engine_api
+from engine.reports import appraisal, decision, render
+from engine.results.render import render_batch
+from engine.store.audit import export_csv
+from engine.units.codes import code_key
+from engine.web.downloads import DOCUMENT_TYPES, _attachment
+from engine.web.server.api import audit_entries
+from engine.web.server.periods import period_asked
+from engine.workflow import NotFound
+from engine.workflow.scoring import result_of
+from engine.workflow.service import period_of
+
+APPRAISED = ("appraised", "recognized", "not_recognized")   # states whose file has an appraised result
+BOARD_DOCUMENTS = {"appraisal": (appraisal, "bao-cao-tham-dinh"), "decision": (decision, "du-thao-quyet-dinh")}
+BY = ("district", "province")
+
+
+async def evidence(request: Request) -> Response:
+    """GET …/evidence/{id}: the file, for whoever may see its unit, always as a download."""
+    wf = request.app.state.workflow
+    info, content = await run_in_threadpool(wf.evidence_file, request.state.principal,
+                                            request.path_params["evidence_id"])
+    code, period = request.path_params["unit_code"], request.path_params["period"]
+    if info.unit_code != code_key(code) or info.period != period_of(period).text:
+        raise NotFound("evidence_not_found", id=request.path_params["evidence_id"])
+    response = _attachment(content, info.name, info.content_type)
+    response.headers["cache-control"] = "private, no-store"
+    return response
+
+
+def appraised(request: Request, period: str):
+    """The appraised results the caller may see for a period, and each unit's adjustments."""
+    wf, who = request.app.state.workflow, request.state.principal
+    units, adjustments = [], {}
+    for row in wf.list(who, period):
+        if row.status not in APPRAISED:
+            continue
+        detail = wf.get(who, row.unit_code, row.period)
+        if detail.appraised_result is None:
+            continue
+        units.append(result_of(detail.appraised_result))
+        adjustments[row.unit_code] = list(detail.adjustments)
+    return units, adjustments
+
+
+async def board_document(request: Request) -> Response:
+    """GET /reports/appraisal.pdf|docx, /reports/decision.pdf|docx ?period=P: from the appraised results."""
+    document, fmt = request.url.path.rsplit("/", 1)[1].split(".")
+    module, name = BOARD_DOCUMENTS[document]
+    period = period_asked(request)
+    library, board = request.app.state.library, request.app.state.board
+
+    def build() -> bytes:
+        units, adjustments = appraised(request, period)
+        criteria, batch = engine_api.document_set(library, units)
+        return render(module.document(batch, criteria, board, adjustments=adjustments), "." + fmt)
+
+    content = await run_in_threadpool(build)
+    return _attachment(content, f"{name}-{period}.{fmt}", DOCUMENT_TYPES[fmt])
+
+
+def _results_file(request: Request, period: str, folder: Path):
+    """The appraised results of the period as a `cfc evaluate --format json` file: what aggregate reads."""
+    units, _ = appraised(request, period)
+    criteria, batch = engine_api.document_set(request.app.state.library, units)
+    path = folder / f"ket-qua-tham-dinh-{period}.json"
+    path.write_text(render_batch(batch, "json", "vi", detail=False, criteria=criteria), encoding="utf-8")
+    return criteria, path
+
+
+def _by(request: Request) -> str:
+    by = request.query_params.get("by", "district")
+    return by if by in BY else "district"
+
+
+async def aggregate_zip(request: Request) -> Response:
+    """GET /reports/aggregate.zip?period=P&by=district|province: summary.xlsx and the two charts of `cfc
+    aggregate`, with the results file they were made from."""
+    from engine.aggregate import aggregate
+
+    period = period_asked(request)
+    by = _by(request)
+
+    def build() -> bytes:
+        with tempfile.TemporaryDirectory(prefix="cfc-aggregate-") as temp:
+            folder = Path(temp)
+            criteria, results = _results_file(request, period, folder)
+            _, written = aggregate([results], folder / "out", criteria, by)
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in [results, *written]:
+                    archive.write(path, path.name)
+            return out.getvalue()
+
+    return _attachment(await run_in_threadpool(build), f"tong-hop-{period}.zip", "application/zip")
+
+
+async def summary_document(request: Request) -> Response:
+    """GET /reports/summary.pdf|docx?period=P: the report up (báo cáo tổng hợp), as `cfc report summary`."""
+    from engine.aggregate import load_results, load_targets, summarise
+    from engine.reports import summary
+
+    period = period_asked(request)
+    fmt = request.url.path.rsplit(".", 1)[1]
+    by, board = _by(request), request.app.state.board
+
+    def build() -> bytes:
+        with tempfile.TemporaryDirectory(prefix="cfc-summary-") as temp:
+            criteria, results = _results_file(request, period, Path(temp))
+            table = summarise(load_results([results], criteria), criteria, by, load_targets(), [results.name])
+            return render(summary.document(table, criteria, board), "." + fmt)
+
+    return _attachment(await run_in_threadpool(build), f"bao-cao-tong-hop-{period}.{fmt}", DOCUMENT_TYPES[fmt])
+
+
+async def audit_csv(request: Request) -> Response:
+    """GET /audit.csv?unit=&since=: the audit trail the caller may read, formula-safe, for Excel (BOM)."""
+
+    def build() -> bytes:
+        out = io.StringIO()
+        export_csv(audit_entries(request), out)
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+    return _attachment(await run_in_threadpool(build), "nhat-ky.csv", "text/csv; charset=utf-8")
