@@ -628,6 +628,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "web_not_object": ("nội dung phải là một đối tượng JSON {{...}}", "the body must be a JSON object {{...}}"),
     "web_csrf": ("yêu cầu thiếu mã chống giả mạo (CSRF) hợp lệ: tải lại trang rồi làm lại",
                  "the request lacks a valid anti-forgery (CSRF) token: reload the page and try again"),
+    "web_field_text": ("{field} phải là văn bản", "{field} must be text"),
     "web_bad_version": ("phiên bản {value!r} không hợp lệ: cần một số nguyên", "version {value!r} is not valid: a whole number is needed"),
     "web_bad_since": ("thời điểm {value!r} không hợp lệ; ghi theo dạng 2025-06-30 hoặc 2025-06-30T08:00:00",
                       "moment {value!r} is not valid; write it as 2025-06-30 or 2025-06-30T08:00:00"),

@@ -303,7 +303,8 @@ def _adjustments(adjustments: Any) -> dict[str, tuple[Any, str]]:
     for item in adjustments:
         if not isinstance(item, dict) or not isinstance(item.get("input"), str):
             raise Refused("wf_adjustments_not_list")
-        name, reason = item["input"].strip(), _text(item.get("reason"))
+        name, reason = item["input"].strip(), item.get("reason")
+        reason = reason.strip() if isinstance(reason, str) else ""  # a list or a number is no reason
         if not reason:
             raise Refused("wf_adjust_reason", input=name)
         if name in wanted:

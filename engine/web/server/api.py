@@ -34,15 +34,26 @@ def version_of(value: Any) -> int | None:
         raise Refused("web_bad_version", value=str(value)[:40]) from None
 
 
+def text_of(body: dict, name: str) -> str:
+    """A text field of a request (absent: empty). Anything else — a list, a number — is refused, never turned
+    into its Python spelling."""
+    value = body.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise Refused("web_field_text", field=name)
+    return value
+
+
 # What each workflow action takes from a request's fields (a JSON body, or a page's form).
 CALLS = {
     "save_draft": lambda wf, who, u, p, b: wf.save_draft(who, u, p, b.get("inputs"), version_of(b.get("version"))),
     "submit": lambda wf, who, u, p, b: wf.submit(who, u, p, version_of(b.get("version"))),
-    "return": lambda wf, who, u, p, b: wf.return_(who, u, p, b.get("comment"), version_of(b.get("version"))),
+    "return": lambda wf, who, u, p, b: wf.return_(who, u, p, text_of(b, "comment"), version_of(b.get("version"))),
     "appraise": lambda wf, who, u, p, b: wf.appraise(who, u, p, b.get("adjustments"), version_of(b.get("version"))),
-    "recognise": lambda wf, who, u, p, b: wf.recognise(who, u, p, b.get("decision_number"), b.get("decision_date"),
-                                                       version_of(b.get("version"))),
-    "not_recognise": lambda wf, who, u, p, b: wf.not_recognise(who, u, p, b.get("reason"),
+    "recognise": lambda wf, who, u, p, b: wf.recognise(who, u, p, text_of(b, "decision_number"),
+                                                       text_of(b, "decision_date"), version_of(b.get("version"))),
+    "not_recognise": lambda wf, who, u, p, b: wf.not_recognise(who, u, p, text_of(b, "reason"),
                                                                version_of(b.get("version"))),
 }
 

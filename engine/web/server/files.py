@@ -38,10 +38,26 @@ async def evidence(request: Request) -> Response:
                                             request.path_params["evidence_id"])
     code, period = request.path_params["unit_code"], request.path_params["period"]
     if info.unit_code != code_key(code) or info.period != period_of(period).text:
+        # Another file's number under this unit: as for any unit, one the caller may not see is 403.
+        await run_in_threadpool(_visible, request, code)
         raise NotFound("evidence_not_found", id=request.path_params["evidence_id"])
     response = _attachment(content, info.name, info.content_type)
     response.headers["cache-control"] = "private, no-store"
     return response
+
+
+def _visible(request: Request, code: str) -> None:
+    """Raises Forbidden unless the caller may see the unit `code`."""
+    from engine.messages import Message
+    from engine.store.models import Unit
+    from engine.workflow import Forbidden
+    from engine.workflow.access import Place
+
+    who, key = request.state.principal, code_key(code)
+    with request.app.state.store.reading() as session:
+        place = Place.of(session.get(Unit, key), key)
+    if not who.can_see(place):
+        raise Forbidden("wf_forbidden", login=who.login, action=Message("wf_action_view"), unit=key)
 
 
 def appraised(request: Request, period: str):

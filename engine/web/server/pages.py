@@ -265,6 +265,8 @@ async def add_evidence(request: Request) -> Response:
         info = await run_in_threadpool(wf.add_evidence, who, code, period, content, upload.filename,
                                        form.get("criterion"))
     except WorkflowError as refused:
+        if refused.http_status == 403:  # not this person's unit: the same 403 page as any other route
+            raise
         request.session["flash"] = refused.render(lang_of(request))
         return _back(request, submission_path(*_canonical(code, period)))
     flash(request, "web_done_evidence", name=info.name)

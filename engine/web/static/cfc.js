@@ -45,8 +45,8 @@
   }
 
   // On the province server every request that posts carries the session's CSRF token (absent on the local page).
-  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
   function jsonHeaders() {
+    const csrfMeta = document.querySelector('meta[name="csrf-token"]');
     const headers = {"Content-Type": "application/json"};
     if (csrfMeta) headers["X-CSRF-Token"] = csrfMeta.content;
     return headers;
