@@ -57,6 +57,20 @@ def test_the_procedure_through_the_api(app):
     appraised = board.post(URL + "/appraise", headers=h(bt), json={
         "adjustments": [{"input": "births_registered", "value": 44, "reason": "Sổ hộ tịch: 44"}], "version": 5})
     assert appraised.status_code == 200 and appraised.json()["status"] == "appraised"
+    # The board's papers are built from the appraised figures and list the adjustment with its reason.
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    report = board.get(f"/reports/appraisal.pdf?period={PERIOD}")
+    assert report.status_code == 200 and report.headers["content-type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.content)).pages)
+    assert "Sổ hộ tịch: 44" in text and "Số liệu được điều chỉnh khi thẩm định" in text
+    archive = zipfile.ZipFile(io.BytesIO(province.get(f"/reports/aggregate.zip?period={PERIOD}").content))
+    assert {"summary.xlsx", f"ket-qua-tham-dinh-{PERIOD}.json"} <= set(archive.namelist())
+    assert len([n for n in archive.namelist() if n.endswith(".png")]) == 2
+    assert province.get(f"/reports/summary.pdf?period={PERIOD}").content.startswith(b"%PDF")
     whole = province.get(URL).json()
     assert whole["self_result"]["total"] == 855 and whole["appraised_result"]["total"] == whole["appraised_total"]
     assert whole["adjustments"][0] | {"at": None} == {"input": "births_registered", "before": 45, "after": 44,

@@ -133,12 +133,12 @@ def _view(request: Request, detail, status: int = 200, error: str | None = None,
     if who.may("save_draft") and state in (None, *EDITABLE):
         values = {n: form_value(v) for n, v in (detail.self_inputs if detail else {}).items()}
         values.update(typed or {})
-        values.setdefault("unit_code", code)
-        values.setdefault("period", period.text)
+        values.update(unit_code=code, period=period.text)  # the address names the file: not for typing over
         strings = {key: CATALOG[key][0 if lang == "vi" else 1] for key in SCRIPT_STRINGS}
         return page(request, "server/commune_edit.html", status, detail=detail, unit_code=code, period=period.text,
                     groups=form_groups(criteria, lang), values=values, strings=strings, doc_fields=[],
-                    error=error, path=submission_path(code, period.text), criteria_numbers=_numbers(criteria, lang))
+                    error=error, path=submission_path(code, period.text), criteria_numbers=_numbers(criteria, lang),
+                    locked=("unit_code", "period"))
     if detail is None:
         raise NotFound("wf_not_found", unit=code, period=period.text)
     shown = detail.as_json(library, lang, detail=False)
@@ -284,6 +284,10 @@ def _canonical(code: str, period: str) -> tuple[str, str]:
 async def dashboard(request: Request) -> Response:
     period = period_asked(request)
     data = await run_in_threadpool(dashboard_json, request, period)
+    if data["due"]:
+        for key in ("submission_due", "report_due"):
+            day = data["due"][key]
+            data["due"][key] = dt.date.fromisoformat(day).strftime("%d/%m/%Y") if day else None
     rows = await run_in_threadpool(request.app.state.workflow.list, request.state.principal, period)
     return page(request, "server/dashboard.html", data=data, period=period, rows=rows, submission_path=submission_path,
                 states=STATES)
