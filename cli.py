@@ -223,13 +223,19 @@ def _output_format(fmt: str | None, output: str | None) -> str:
 @click.option("--hidden-sheets", is_flag=True,
               help=H("Đọc cả các trang tính bị ẩn (mặc định: bỏ qua, có cảnh báo).",
                      "Read hidden workbook sheets too (default: skipped, with a warning)."))
+@click.option("--strict-units", is_flag=True,
+              help=H("Mã đơn vị không có trong danh mục đơn vị hành chính của kỳ, hoặc tên, tỉnh, huyện không khớp "
+                     "với mã, là lỗi dữ liệu (mặc định: cảnh báo).",
+                     "A unit code not in the official list of its period, or a name, province or district that does "
+                     "not match the code, is a data error (default: a warning)."))
 @click.option("--save", is_flag=True, help=H("Lưu kết quả của mỗi đơn vị hợp lệ vào lịch sử (xem `cfc history`).",
                                              "Keep each valid unit's result in the history (see `cfc history`)."))
 @DB_OPTION
 @click.option("--yes", "-y", is_flag=True,
               help=H("Với --save: thay thế kết quả đã lưu của cùng đơn vị và kỳ mà không hỏi.",
                      "With --save: replace a unit and period saved before without asking."))
-def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments, hidden_sheets, save, db, yes):
+def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments, hidden_sheets, strict_units, save, db,
+             yes):
     from engine import batch
     from engine.atomic import atomic_text, check_directory_target, check_file_target
     from engine.readers.records import reading
@@ -272,7 +278,8 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
             else:
                 with sink as out, bar as progress:
                     summary = batch.run(plan, library, renderer, lang, out, detail=detail, jobs=jobs,
-                                        progress=progress.update if show_progress else None, keep=keep)
+                                        progress=progress.update if show_progress else None, keep=keep,
+                                        strict_units=strict_units)
             closing = closing_notes(summary, lang)  # inside the reading: its warnings are known here
     except KeyboardInterrupt:
         # Workers are stopped and temporary files removed on the way out; one line, no traceback.
@@ -289,6 +296,8 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
         click.echo(summary_line(summary, lang))
         for line in closing:
             click.echo(line)
+    if fmt in ("csv", "people-csv"):  # the other outputs carry them with each unit (table, JSON, workbook)
+        _unit_warnings(summary.warnings, lang)
     for error in summary.file_errors + summary.not_evaluated:
         _err(_error(error, lang))
     if save:
@@ -298,6 +307,17 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
     if summary.file_errors:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_INVALID if summary.counts["invalid"] else EXIT_OK)
+
+
+WARNINGS_SHOWN = 50  # on stderr; every one is in the results (JSON, the workbook's data-errors sheet)
+
+
+def _unit_warnings(lines: list[str], lang: str) -> None:
+    """What the official list of units says of the units, one line each, the first WARNINGS_SHOWN of them."""
+    for line in lines[:WARNINGS_SHOWN]:
+        _err(_say("warning_line", lang, text=line))
+    if len(lines) > WARNINGS_SHOWN:
+        _err(_say("warnings_more", lang, count=len(lines) - WARNINGS_SHOWN))
 
 
 def _terminated(signum, frame):

@@ -64,10 +64,11 @@ class Evaluation:
 
 
 def evaluate(library: CriteriaLibrary | CriteriaSet, records: Iterable[Record | Mapping[str, Any]],
-             source: str = "api") -> list[Evaluation]:
+             source: str = "api", strict_units: bool = False) -> list[Evaluation]:
     """Each record (a Record from a reader, or a mapping of input name → value) validated and scored by the set
     of its period, in order. A unit code given twice makes both units invalid, each naming the other, as in a
-    file."""
+    file. Every unit is checked against the official list of units of its period (engine/registry/checks.py):
+    warnings, or data errors with strict_units."""
     library = CriteriaLibrary.of(library)
     given = [r if isinstance(r, Record) else Record(source=source, kind="item", number=n, data=dict(r))
              for n, r in enumerate(records, start=1)]
@@ -75,7 +76,7 @@ def evaluate(library: CriteriaLibrary | CriteriaSet, records: Iterable[Record | 
     if duplicates:
         given = [mark_duplicate(record, duplicates) for record in given]
     units: list[Unit] = []
-    results = evaluate_records(library, given, units)
+    results = evaluate_records(library, given, units, strict_units)
     return [Evaluation(unit, result) for unit, result in zip(units, results)]
 
 
@@ -109,13 +110,14 @@ def read_files(library: CriteriaLibrary | CriteriaSet, paths: Iterable[str | Pat
 
 
 def evaluate_files(library: CriteriaLibrary | CriteriaSet, paths: Iterable[str | Path],
-                   hidden_sheets: bool = False) -> BatchResult:
+                   hidden_sheets: bool = False, strict_units: bool = False) -> BatchResult:
     """Every unit of the files, in one process, scored by its period's set (for documents, the web page and
     programs; `cfc evaluate` streams the same path through worker processes for large files). The result
     names today's set; each unit names the set that scored it."""
     library = CriteriaLibrary.of(library)
     files = read_files(library, paths, hidden_sheets)
-    return batch_of(library, evaluate_records(library, files.records), files.file_errors)
+    return batch_of(library, evaluate_records(library, files.records, strict_units=strict_units),
+                    files.file_errors)
 
 
 def batch_of(library: CriteriaLibrary | CriteriaSet, units: list[UnitResult], file_errors: list[str] = ()) -> BatchResult:
@@ -125,10 +127,10 @@ def batch_of(library: CriteriaLibrary | CriteriaSet, units: list[UnitResult], fi
                        criteria_digest=current.digest, units=units, file_errors=list(file_errors))
 
 
-def score(library: CriteriaLibrary | CriteriaSet, records: list[Record]) -> list[UnitResult]:
+def score(library: CriteriaLibrary | CriteriaSet, records: list[Record], strict_units: bool = False) -> list[UnitResult]:
     """Results only, for records already read (repeated codes marked by read_files): what `cfc evaluate`'s
     workers call on each chunk of a batch."""
-    return evaluate_records(CriteriaLibrary.of(library), records)
+    return evaluate_records(CriteriaLibrary.of(library), records, strict_units=strict_units)
 
 
 def what_if(library: CriteriaLibrary | CriteriaSet, records: list[Record], changes: dict[str, str]) -> list[Comparison]:
@@ -140,11 +142,11 @@ def what_if(library: CriteriaLibrary | CriteriaSet, records: list[Record], chang
 
 
 def document_batch(library: CriteriaLibrary | CriteriaSet, paths: Iterable[str | Path],
-                   hidden_sheets: bool = False) -> tuple[CriteriaSet, BatchResult]:
+                   hidden_sheets: bool = False, strict_units: bool = False) -> tuple[CriteriaSet, BatchResult]:
     """Every unit of the files scored by its period's set, for a document about them, and the one set that
     scored them (today's when none was). Raises MixedSetsError when their periods need different sets: one
     document speaks of one set."""
-    batch = evaluate_files(library, paths, hidden_sheets)
+    batch = evaluate_files(library, paths, hidden_sheets, strict_units)
     return document_set(library, batch.units, batch.file_errors)
 
 

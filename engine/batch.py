@@ -27,7 +27,7 @@ from engine.loading import Plan, plan, records
 from engine.messages import Message
 from engine.readers.records import Record
 from engine.results.model import UnitResult
-from engine.results.render import RENDERERS, Meta, Summary
+from engine.results.render import RENDERERS, Meta, Summary, warning_lines
 from engine.criteria.model import CriteriaSet
 from engine.rules.evaluate import collector_paused
 from engine.criteria.versions import CriteriaLibrary
@@ -50,6 +50,7 @@ class Job:
     fmt: str
     lang: str
     detail: bool
+    strict_units: bool = False  # --strict-units: a unit not matching the official list of units is invalid
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Evaluated:
     status: str
     provisional: int
     text: object  # what the renderer made of the unit (a string, or a dict of pieces for --output DIR)
+    warnings: list[str] | None = None  # what the official list of units says of the unit, in the job's language
 
 
 # ---------------------------------------------------------------- work done inside a process
@@ -80,14 +82,15 @@ def _meta(library: CriteriaLibrary) -> Meta:
 
 
 def _evaluate_chunk(first_index: int, records_: list[Record]) -> list[Evaluated]:
-    renderer = _STATE["renderer"]
-    results = api.score(_STATE["library"], records_)
+    renderer, job = _STATE["renderer"], _STATE["job"]
+    results = api.score(_STATE["library"], records_, job.strict_units)
     if _STATE.get("keep"):  # in the parent only (run's keep): the caller reuses these results
         _STATE["keep"](records_, results)
     # Rendering makes no cycles either: with the collector running, the chunk's results would be promoted to the
     # oldest generation while rendered, only to die, and every few chunks trigger a walk of the whole process.
     with collector_paused(len(records_)):
-        return [Evaluated(result.status, len(result.provisional), renderer.unit(result, first_index + offset))
+        return [Evaluated(result.status, len(result.provisional), renderer.unit(result, first_index + offset),
+                          warning_lines(result, job.lang) if result.warnings else None)
                 for offset, result in enumerate(results)]
 
 
@@ -146,7 +149,7 @@ def workers_for(count: int, jobs: int | None) -> int:
 
 def run(plan_: Plan, criteria: CriteriaSet | CriteriaLibrary, fmt: str, lang: str, out: TextIO, detail: bool | None = None,
         jobs: int | None = None, progress: Callable[[int], None] | None = None,
-        keep: Callable[[list[Record], list[UnitResult]], None] | None = None) -> Summary:
+        keep: Callable[[list[Record], list[UnitResult]], None] | None = None, strict_units: bool = False) -> Summary:
     """Evaluate every unit the plan found, writing the rendered output to `out`. Returns the summary.
 
     jobs: worker processes (None: one per core for batches of PARALLEL_FROM units or more, else in-process);
@@ -156,7 +159,7 @@ def run(plan_: Plan, criteria: CriteriaSet | CriteriaLibrary, fmt: str, lang: st
     if detail is None:  # a single unit at a terminal gets every indicator; files get the compact results
         detail = plan_.count == 1 and fmt == "table"
     criteria = CriteriaLibrary.of(criteria)
-    job = Job(criteria.source, fmt, lang, detail)
+    job = Job(criteria.source, fmt, lang, detail, strict_units)
     workers = 1 if keep else workers_for(plan_.count, jobs)
     renderer = RENDERERS[fmt](lang, detail)
     summary = Summary(file_errors=plan_.file_errors)
@@ -165,6 +168,8 @@ def run(plan_: Plan, criteria: CriteriaSet | CriteriaLibrary, fmt: str, lang: st
     for evaluated in results:
         out.write(evaluated.text)
         summary.add(evaluated.status, evaluated.provisional)
+        if evaluated.warnings:
+            summary.warnings.extend(evaluated.warnings)
         if progress:
             progress(1)
     out.write(renderer.tail(summary))

@@ -830,6 +830,30 @@ CATALOG: dict[str, tuple[str, str]] = {
     # ---- end of issue 21 ----
 
     # ---- issue 22: the registry of administrative units ----
+    "registry_code_unknown": ("mã đơn vị {code!r} không có trong {map}{hint}", "unit code {code!r} is not in {map}{hint}"),
+    "registry_hint_old": ("; trong {map}, đó là {unit}, từ ngày 01/7/2025 thuộc {now}",
+                          "; in {map} it is {unit}, since 1 July 2025 part of {now}"),
+    "registry_hint_other": ("; trong {map}, đó là {unit}", "; in {map} it is {unit}"),
+    "registry_hint_zero": ("; mất số 0 ở đầu? {code} là {unit}", "; a leading zero lost? {code} is {unit}"),
+    "registry_name_mismatch": ("{code} là {unit} trong {map}, không phải {given!r}",
+                               "{code} is {unit} in {map}, not {given!r}"),
+    "registry_province_mismatch": ("{code} là {unit} trong {map}: tỉnh là {official}, không phải {given!r}",
+                                   "{code} is {unit} in {map}: its province is {official}, not {given!r}"),
+    "registry_district_mismatch": ("{code} là {unit} trong {map}: huyện là {official}, không phải {given!r}",
+                                   "{code} is {unit} in {map}: its district is {official}, not {given!r}"),
+    "registry_category_ward": ("{code} là {unit}, phường của thành phố trực thuộc trung ương, nhưng loại đơn vị "
+                               "là «{category}»; loại của phường thuộc thành phố trực thuộc trung ương là «{expected}»",
+                               "{code} is {unit}, a ward of a centrally governed city, but its category is "
+                               "'{category}'; a ward of a centrally governed city is '{expected}'"),
+    "registry_category_not_ward": ("{code} là {unit}, không phải phường của thành phố trực thuộc trung ương, nhưng "
+                                   "loại đơn vị là «{category}»",
+                                   "{code} is {unit}, not a ward of a centrally governed city, but its category is "
+                                   "'{category}'"),
+    "registry_filled": ("{input} điền từ danh mục: {value}", "{input} filled from the list of units: {value}"),
+    "warning_line": ("cảnh báo: {text}", "warning: {text}"),
+    "warnings_more": ("cảnh báo: còn {count} cảnh báo khác (có trong kết quả JSON và trang «Lỗi dữ liệu» của "
+                      "bảng tính)",
+                      "warning: {count} more warnings (in the JSON results and the workbook's 'Data errors' sheet)"),
 
     # ---- end of issue 22 ----
 

@@ -296,7 +296,8 @@ def test_cli_end_to_end_on_the_sample_area(tmp_path):
     assert "Kỳ đánh giá 2024: 7/15 đơn vị đạt chuẩn (46,67%)" in result.output
     area = load_workbook(out / "summary.xlsx")[SHEETS["area"]]
     first = [c.value for c in area[2]]
-    assert first[:9] == ["2024", "Hà Nội", "Thị xã Đoài Sơn", 15, 7, 5, 1, 2, 46.67]
+    assert first[:9] == ["2024", "Hà Nội", "Huyện Ba Vì", 5, 2, 2, 0, 1, 40]  # the sample's two districts, lowest first
+    assert [c.value for c in area[3]][:9] == ["2024", "Hà Nội", "Thị xã Sơn Tây", 10, 5, 3, 1, 1, 50]
     missing = runner.invoke(main, ["aggregate", str(tmp_path / "nope.json"), "--output", str(out)])
     assert missing.exit_code == 2
 

@@ -43,14 +43,14 @@ def test_workers_give_the_same_output_in_the_same_order(small_chunks):
 @pytest.mark.parametrize("how", ["kill", "segv", "exit", "raise"])
 def test_a_unit_that_kills_its_worker_is_named_and_no_other_unit_is_lost(small_chunks, monkeypatch, how):
     whole, _ = run([SAMPLE], jobs=1)
-    # 09905 is in the second chunk of four (rows 6 to 9): its three neighbours are retried alone and kept.
-    monkeypatch.setattr(batch, "TASK", hooks.task(["09905"], how))
+    # 09592 is in the second chunk of four (rows 6 to 9): its three neighbours are retried alone and kept.
+    monkeypatch.setattr(batch, "TASK", hooks.task(["09592"], how))
     output, summary = run([SAMPLE], jobs=2)
     assert len(summary.not_evaluated) == 1
     line = summary.not_evaluated[0]
-    assert "row 6" in line and "09905" in line and "not evaluated" in line
+    assert "row 6" in line and "09592" in line and "not evaluated" in line
     assert {"kill": "SIGKILL", "segv": "SIGSEGV", "exit": "exit code 70", "raise": "injected failure"}[how] in line
-    kept = [u for u in json.loads(whole)["units"] if u["unit_code"] != "09905"]
+    kept = [u for u in json.loads(whole)["units"] if u["unit_code"] != "09592"]
     assert json.loads(output)["units"] == kept
     assert json.loads(output)["not_evaluated"] == summary.not_evaluated
     assert summary.total == 14
@@ -58,7 +58,7 @@ def test_a_unit_that_kills_its_worker_is_named_and_no_other_unit_is_lost(small_c
 
 def test_a_worker_that_dies_once_costs_nothing(small_chunks, monkeypatch, tmp_path):
     whole, _ = run([SAMPLE], jobs=1)
-    monkeypatch.setattr(batch, "TASK", hooks.task(["09905", "09912"], "kill", once_marker=str(tmp_path / "died")))
+    monkeypatch.setattr(batch, "TASK", hooks.task(["09592", "09706"], "kill", once_marker=str(tmp_path / "died")))
     output, summary = run([SAMPLE], jobs=2)
     assert summary.not_evaluated == []
     assert output == whole

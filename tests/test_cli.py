@@ -18,7 +18,7 @@ from engine.criteria.model import load_criteria
 SHIPPED = Path(__file__).resolve().parent.parent / "criteria" / "qd06-2019-01-03.yaml"
 
 UNIT = {
-    "unit_code": "26734", "unit_name": "Xã Tân Lập", "province": "Phú Thọ", "district": "Thanh Sơn",
+    "unit_code": "26734", "unit_name": "Xã Đường Lâm", "province": "Phú Thọ", "district": "Thanh Sơn",
     "period": "2024", "category": "mountain_island_disadvantaged", "staff_assigned": "có",
     "villages_total": 12, "villages_with_collaborator": 12, "board_meets_regularly": "yes", "has_funding": "yes",
     "births": 80, "births_registered": 78, "children_total": 2150, "children_abused": 1, "children_offending": 0,
@@ -80,7 +80,7 @@ def mixed_batch(tmp_path) -> Path:
     """Four units, one per status; names and yes/no values typed in decomposed Unicode."""
     nfd = lambda s: unicodedata.normalize("NFD", s)
     return write_csv(tmp_path / "units.csv", [
-        recognised(unit_code="26701", unit_name=nfd("Xã Tân Lập"), staff_assigned=nfd("có")),
+        recognised(unit_code="26701", unit_name=nfd("Xã Đường Lâm"), staff_assigned=nfd("có")),
         not_recognised(unit_code="26702", unit_name=nfd("Phường Hồng Hà")),
         incomplete(unit_code="26703", unit_name=nfd("Xã Đồng Lạc")),
         invalid(unit_code="26704", unit_name=nfd("Thị trấn Lộc Bình")),

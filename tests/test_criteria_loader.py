@@ -329,7 +329,7 @@ def test_shipped_file_loads_from_its_own_path_with_source_and_digest():
 
 _UNIT_YAML = """\
 unit_code: "26734"
-unit_name: Xã Tân Lập
+unit_name: Xã Đường Lâm
 province: Phú Thọ
 district: Thanh Sơn
 period: "2024"

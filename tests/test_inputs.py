@@ -29,7 +29,7 @@ def valid_unit(**changes) -> dict:
     """A complete, valid unit (mountain commune, 790/800: not recognised). Values as a CSV would hold them."""
     unit = {
         "unit_code": "26734",
-        "unit_name": "Xã Tân Lập",
+        "unit_name": "Xã Đường Lâm",
         "province": "Phú Thọ",
         "district": "Thanh Sơn",
         "period": "2024",
@@ -213,7 +213,7 @@ def test_missing_unit_code_is_invalid_and_named(criteria, tmp_path):
 def test_duplicate_unit_code_names_both_rows(criteria, tmp_path):
     path = write_csv(tmp_path / "units.csv", [
         valid_unit(unit_code="26701"),
-        valid_unit(unit_code="26701", unit_name="Xã Tân Lập (bản sao)"),
+        valid_unit(unit_code="26701", unit_name="Xã Đường Lâm (bản sao)"),
         valid_unit(unit_code="26703"),
     ])
     batch = evaluate_files(criteria, [path])
@@ -250,7 +250,7 @@ def test_invalid_unit_keeps_its_good_values(criteria, tmp_path):
     path = write_csv(tmp_path / "units.csv", [valid_unit(children_injured="N/A")])
     unit = evaluate_one(criteria, path)
     assert unit.status == "invalid"
-    assert unit.unit_name == "Xã Tân Lập" and unit.province == "Phú Thọ" and unit.category == "mountain_island_disadvantaged"
+    assert unit.unit_name == "Xã Đường Lâm" and unit.province == "Phú Thọ" and unit.category == "mountain_island_disadvantaged"
     assert indicator(unit, "1a").inputs == {"staff_assigned": True}
     assert indicator(unit, "2").inputs == {"births_registered": 78, "births": 80}
     # Only the bad input is dropped: it is reported, not read as zero.

@@ -91,7 +91,7 @@ def _too_large(tmp_path, monkeypatch):
     library = CriteriaLibrary.load(None)  # loaded before the limit shrinks: the criteria file is larger
     monkeypatch.setattr(CriteriaLibrary, "load", classmethod(lambda cls, path=None: library))
     monkeypatch.setattr(engine.limits, "MAX_DOCUMENT_BYTES", 64)
-    (tmp_path / "lon.yaml").write_text("unit_code: '09916'\n" * 10, encoding="utf-8")
+    (tmp_path / "lon.yaml").write_text("unit_code: '09652'\n" * 10, encoding="utf-8")
     return ["evaluate", tmp_path / "lon.yaml"], "lon.yaml", "split it into several files"
 
 

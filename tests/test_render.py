@@ -53,8 +53,10 @@ def test_a_compact_unit_is_what_the_encoder_writes(units, criteria, lang):
         assert _dumps(data) == text
         assert list(data)[:13] == ["unit_code", "unit_name", "district", "province", "period", "category", "source",
                                    "status", "total", "max_total", "threshold", "shortfall", "values"]
+        # what the official list of units says comes last, and only when there is something to say
+        notes = [key for key in ("warnings", "filled") if getattr(unit, key)]
         assert list(data)[13:] == ["criteria", "bands", "states", "reasons", "gaps", "missing_inputs", "errors",
-                                   "error_details", "ignored_inputs", "plan", "criteria_set"]
+                                   "error_details", "ignored_inputs", "plan", "criteria_set"] + notes
         assert [c["points"] for c in data["criteria"]] == [c.points for c in unit.criteria]
         assert list(data["bands"]) == [i.id for c in unit.criteria for i in c.indicators]
 

@@ -87,9 +87,9 @@ def area_pdf(criteria, area):
 def test_self_assessment_has_the_expected_vietnamese_text(single_pdf, criteria):
     text = text_of(single_pdf)
     for expected in [
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ỦY BAN NHÂN DÂN XÃ HÒA SƠN",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ỦY BAN NHÂN DÂN XÃ THÁI HÒA",
         "Kết quả tự đánh giá xã, phường, thị trấn phù hợp với trẻ em năm 2024",
-        "Tên đơn vị Xã Hòa Sơn", "Mã đơn vị hành chính 09916", "Huyện / khu vực Thị xã Đoài Sơn",
+        "Tên đơn vị Xã Thái Hòa", "Mã đơn vị hành chính 09652", "Huyện / khu vực Huyện Ba Vì",
         "Tỉnh, thành phố Hà Nội", "Loại đơn vị Xã, phường, thị trấn còn lại", "từ 850 điểm trở lên",
         "Tổng cộng 835 1.000", "Tổng điểm 835 / 1.000 điểm", "Còn thiếu 15 điểm",
         "KHÔNG ĐẠT CHUẨN xã, phường, thị trấn phù hợp với trẻ em",
@@ -141,13 +141,13 @@ def test_page_numbers(single_pdf):
 
 def test_incomplete_and_invalid_units(criteria, area):
     by_code = {u.unit_code: u for u in area.units}
-    incomplete = text_of(self_assessment_pdf(by_code["09908"], criteria))
+    incomplete = text_of(self_assessment_pdf(by_code["09610"], criteria))
     missing = between(incomplete, "SỐ LIỆU CÒN THIẾU", "ĐỀ NGHỊ")
     assert "Số trẻ em được khám sức khỏe định kỳ 9" in missing
     assert "checkup_done" not in incomplete
     assert "Tổng cộng (số liệu chưa đầy đủ) (950)" in incomplete
     assert "CHƯA KẾT LUẬN ĐƯỢC: thiếu dữ liệu" in incomplete
-    invalid = text_of(self_assessment_pdf(by_code["09913"], criteria))
+    invalid = text_of(self_assessment_pdf(by_code["09697"], criteria))
     assert "CHƯA KẾT LUẬN ĐƯỢC: dữ liệu không hợp lệ" in invalid
     problems = between(invalid, "SỐ LIỆU CÒN THIẾU", "ĐỀ NGHỊ")
     assert "Số trẻ em được đăng ký khai sinh đúng quy định = 64 lớn hơn Số trẻ em sinh ra trong kỳ = 62" in problems
@@ -157,7 +157,7 @@ def test_incomplete_and_invalid_units(criteria, area):
 def test_text_is_nfc_and_markup_is_escaped(criteria, tmp_path):
     decomposed = unicodedata.normalize("NFD", "Xã Hòa & <Sơn>")
     assert decomposed != nfc(decomposed)
-    source = Path(SINGLE).read_text(encoding="utf-8").replace("unit_name: Xã Hòa Sơn", f'unit_name: "{decomposed}"')
+    source = Path(SINGLE).read_text(encoding="utf-8").replace("unit_name: Xã Thái Hòa", f'unit_name: "{decomposed}"')
     path = tmp_path / "nfd.yaml"
     path.write_text(source, encoding="utf-8")
     unit = evaluate_files(criteria, [path]).units[0]
@@ -172,12 +172,14 @@ def test_text_is_nfc_and_markup_is_escaped(criteria, tmp_path):
 def test_appraisal_has_every_unit_and_the_board_names(area_pdf, area):
     text = text_of(area_pdf)
     for expected in [
-        "BÁO CÁO THẨM ĐỊNH", "ỦY BAN NHÂN DÂN THỊ XÃ ĐOÀI SƠN", "PHÒNG VĂN HÓA - XÃ HỘI",
-        "Kính gửi: Ủy ban nhân dân thị xã Đoài Sơn.", "Địa bàn: Thị xã Đoài Sơn, Hà Nội",
+        "BÁO CÁO THẨM ĐỊNH", "ỦY BAN NHÂN DÂN THỊ XÃ SƠN TÂY", "PHÒNG VĂN HÓA - XÃ HỘI",
+        "Kính gửi: Ủy ban nhân dân thị xã Sơn Tây.", "Địa bàn: Thị xã Đoài Sơn, Hà Nội",
         "Số đơn vị thẩm định 15", "Đề nghị công nhận (đạt chuẩn) (*) 7 (46,7%)",
         "Tiêu chí đạt 0 điểm tiêu chí 3: 1 đơn vị; tiêu chí 5: 1 đơn vị",
-        "6 09906 Xã Hồng Phong 880 850 3 Không đạt", "8 09908 Xã Phú Hòa (950) 850 — Thiếu dữ liệu",
-        "TRƯỞNG PHÒNG", "Nơi nhận: - Ủy ban nhân dân thị xã Đoài Sơn; - Lưu: VT.",
+        # the sample's units are in two districts, so each row names its area
+        "6 09598 Xã Xuân Sơn Thị xã Sơn Tây, Hà Nội 880 850 3 Không đạt",
+        "8 09610 Xã Kim Sơn Thị xã Sơn Tây, Hà Nội (950) 850 — Thiếu dữ liệu",
+        "TRƯỞNG PHÒNG", "Nơi nhận: - Ủy ban nhân dân thị xã Sơn Tây; - Lưu: VT.",
         "7 đơn vị đạt đủ 13 tiêu chí",
     ]:
         assert expected in text, expected
@@ -199,7 +201,7 @@ def test_appraisal_lists(area_pdf, area, criteria):
         assert (name in rejected) == (unit.status == "not_recognized"), name
         assert (name in problems) == (unit.status in ("incomplete", "invalid")), name
         if unit.status == "recognized":
-            assert f"{name} Thị xã Đoài Sơn Hà Nội {unit.total}/{unit.threshold}" in proposed
+            assert f"{name} {unit.district} Hà Nội {unit.total}/{unit.threshold}" in proposed
         for reason in unit.reasons if unit.status == "not_recognized" else []:
             assert reason.message.vi in rejected
     assert "Tiêu chí 3 (Trẻ em bị xâm hại) đạt 0 điểm" in rejected
@@ -215,12 +217,12 @@ def test_appraisal_without_names_prints_placeholders(criteria, area):
     for name in ("reviewing_office", "authority", "place"):
         assert PLACEHOLDERS[name].upper() in text or PLACEHOLDERS[name] in text, name
     assert "[Cơ quan thẩm định]" in text and "[CƠ QUAN THẨM ĐỊNH]" in text
-    assert "Địa bàn: Thị xã Đoài Sơn, Hà Nội" in text  # inferred: every unit is in the same district
+    assert "Địa bàn: Hà Nội" in text  # inferred: the units' common province (they are in two districts)
     assert "năm 2024" in text
 
 
 def test_board_config(tmp_path):
-    assert load_board_config(BOARD).authority == "Ủy ban nhân dân thị xã Đoài Sơn"
+    assert load_board_config(BOARD).authority == "Ủy ban nhân dân thị xã Sơn Tây"
     merged = load_board_config(BOARD).merged(authority="Ủy ban nhân dân tỉnh X", area=None, period=" ")
     assert merged.authority == "Ủy ban nhân dân tỉnh X" and merged.period == "2024"
     assert BoardConfig().get("reviewing_office") == "[Cơ quan thẩm định]"
@@ -260,7 +262,7 @@ def test_500_unit_appraisal_renders(criteria, tmp_path):
     assert len(pages) > 20
     assert f"Trang {len(pages)}/{len(pages)}" in pages[-1]
     text = " ".join(pages)
-    assert "500 30499 Xã Tân Lập 34 Huyện Mỹ Đức, Hà Nội" in text  # several districts: shown under the name
+    assert "500 30499 Xã Đường Lâm 34 Huyện Mỹ Đức, Hà Nội" in text  # several districts: shown under the name
     assert "Địa bàn: Hà Nội" in text  # three districts, one province
     # the summary table runs over many pages, its header row repeated on each
     summary_pages = [p for p in pages if "Tổng điểm Ngưỡng Tiêu chí 0 điểm Kết quả" in p]
@@ -318,14 +320,14 @@ def test_identical_input_gives_identical_bytes(criteria, single, area, single_pd
 def test_cli_self_assessment(tmp_path):
     runner = CliRunner()
     out = tmp_path / "out.pdf"
-    result = runner.invoke(main, ["report", "self-assessment", AREA, "--unit", "09906", "-o", str(out)])
+    result = runner.invoke(main, ["report", "self-assessment", AREA, "--unit", "09598", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Xã Hồng Phong" in text_of(out.read_bytes())
+    assert "Xã Xuân Sơn" in text_of(out.read_bytes())
     result = runner.invoke(main, ["report", "self-assessment", AREA, "-o", str(out)])
     assert result.exit_code == 2 and "có 15 đơn vị" in result.output
     result = runner.invoke(main, ["report", "self-assessment", AREA, "--unit", "nope", "-o", str(out)])
     assert result.exit_code == 2 and "không có đơn vị 'nope'" in result.output
-    result = runner.invoke(main, ["report", "self-assessment", AREA, "--unit", "09909", "-o", str(out)])
+    result = runner.invoke(main, ["report", "self-assessment", AREA, "--unit", "09613", "-o", str(out)])
     assert result.exit_code == 1  # written, but the unit's data is invalid
     result = runner.invoke(main, ["report", "self-assessment", str(tmp_path / "missing.csv"), "-o", str(out)])
     assert result.exit_code == 2
@@ -353,7 +355,7 @@ def test_cli_appraisal(tmp_path):
 
 
 def test_recognised_unit_self_assessment(criteria, area):
-    unit = next(u for u in area.units if u.unit_code == "09914")
+    unit = next(u for u in area.units if u.unit_code == "09694")
     text = text_of(self_assessment_pdf(unit, criteria))
     assert "Kết luận ĐẠT CHUẨN xã, phường, thị trấn phù hợp với trẻ em" in text
     assert "IV. CÁC CHỈ TIÊU CHƯA ĐẠT ĐIỂM TỐI ĐA (ĐỂ NÂNG ĐIỂM)" in text
@@ -387,7 +389,8 @@ def test_provincial_summary(criteria, results_json, tmp_path):
     for expected in [
         "SỞ Y TẾ", "Kính gửi: Bộ Y tế.", "Kết quả xây dựng xã, phường, thị trấn phù hợp với trẻ em năm 2024",
         "Số đơn vị được đánh giá 15", "Đạt chuẩn 7 (46,67%)",
-        "2024 Thị xã Đoài Sơn (Hà Nội) 15 7 5 1 2 46,67%", "2024 Tổng cộng 15 7 5 1 2 46,67%",
+        "2024 Huyện Ba Vì (Hà Nội) 5 2 2 0 1 40,00%", "2024 Thị xã Sơn Tây (Hà Nội) 10 5 3 1 1 50,00%",
+        "2024 Tổng cộng 15 7 5 1 2 46,67%",
         # 2024: no national target is due yet (65% by 2025), so the period is named, not compared
         "III. SO VỚI MỤC TIÊU QUỐC GIA", "Kỳ 2024: chưa đến hạn mục tiêu đầu tiên (65% vào năm 2025)",
         "IV. CÁC TIÊU CHÍ KHÔNG ĐẠT NHIỀU NHẤT", "Trẻ em bị xâm hại 1 (8,33%)", "Trẻ em bị tai nạn, thương tích 1 (8,33%)",

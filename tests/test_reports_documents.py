@@ -107,8 +107,8 @@ def test_every_document_has_the_required_parts(criteria, board, area, single, fm
             assert part in text, (name, part)
     self_text = (" ".join(pdf_pages(render(documents["self"], fmt))) if fmt == ".pdf"
                  else docx_text(render(documents["self"], fmt)))
-    for part in ["ỦY BAN NHÂN DÂN XÃ HÒA SƠN", "Kính gửi: Phòng Văn hóa - Xã hội.", "NGƯỜI LẬP BIỂU",
-                 "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Xã Hòa Sơn chưa đủ điều kiện đề nghị công nhận",
+    for part in ["ỦY BAN NHÂN DÂN XÃ THÁI HÒA", "Kính gửi: Phòng Văn hóa - Xã hội.", "NGƯỜI LẬP BIỂU",
+                 "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Xã Thái Hòa chưa đủ điều kiện đề nghị công nhận",
                  "- Phòng Văn hóa - Xã hội;"]:
         assert part in self_text, part
     assert "single-unit.yaml" not in self_text and "/" + "work" not in self_text  # no machine paths
@@ -125,7 +125,7 @@ def test_self_assessment_proposes_recognition_when_recognised(criteria, board, a
     unit = next(u for u in area.units if u.status == "recognized")
     text = " ".join(pdf_pages(render(self_assessment.document(unit, criteria, board), ".pdf")))
     assert (f"Ủy ban nhân dân {unit.unit_name} đề nghị Phòng Văn hóa - Xã hội thẩm định, trình Ủy ban nhân dân thị "
-            f"xã Đoài Sơn xem xét, công nhận {unit.unit_name} đạt chuẩn") in text
+            f"xã Sơn Tây xem xét, công nhận {unit.unit_name} đạt chuẩn") in text
 
 
 def test_self_assessment_footer_has_a_checksum_not_a_path(criteria, single):
@@ -143,7 +143,7 @@ def test_decision_lists_only_recognised_units_with_legal_bases_and_articles(crit
     data = render(decision.document(area, criteria, board), fmt)
     text = " ".join(pdf_pages(data)) if fmt == ".pdf" else docx_text(data)
     for part in ["DỰ THẢO", "QUYẾT ĐỊNH", "Về việc công nhận xã, phường, thị trấn phù hợp với trẻ em năm 2024",
-                 "CHỦ TỊCH ỦY BAN NHÂN DÂN THỊ XÃ ĐOÀI SƠN",
+                 "CHỦ TỊCH ỦY BAN NHÂN DÂN THỊ XÃ SƠN TÂY",
                  "Căn cứ Luật Tổ chức chính quyền địa phương", "Căn cứ Luật Trẻ em ngày 05 tháng 4 năm 2016;",
                  "Căn cứ Quyết định 06/QĐ-TTg ngày 03/01/2019 của Thủ tướng Chính phủ",
                  "Căn cứ Báo cáo thẩm định số", "của Phòng Văn hóa - Xã hội;", "Theo đề nghị của Phòng Văn hóa - Xã hội.",

@@ -42,16 +42,16 @@ def test_a_board_batch_writes_three_files_that_agree(tmp_path):
     assert [row[3] for row in units[1:]] == [u["total"] if u["status"] in ("recognized", "not_recognized") else None
                                              for u in data["units"]]
     by_code = {row[0]: row for row in units[1:]}
-    assert by_code["09906"][2] == "Không đạt" and by_code["09906"][6 + 2] == 0  # criterion 3 at 0
-    assert by_code["09908"][6 + 8] is None  # unscored criterion 9 is blank, not 0
+    assert by_code["09598"][2] == "Không đạt" and by_code["09598"][6 + 2] == 0  # criterion 3 at 0
+    assert by_code["09610"][6 + 8] is None  # unscored criterion 9 is blank, not 0
     gaps = list(workbook["Cần cải thiện"].iter_rows(values_only=True))[1:]
     assert len(gaps) == sum(len(u["gaps"]) for u in data["units"])
     flips = {(row[0], row[3]) for row in gaps if row[11] == "có"}
     assert flips == {(u["unit_code"], g["indicator"]) for u in data["units"] for g in u["gaps"] if g["flips_decision"]}
     errors = list(workbook["Lỗi dữ liệu"].iter_rows(values_only=True))[1:]
     assert sorted((row[0], row[2], row[3]) for row in errors) == [
-        ("09909", "Số trẻ em 5 tuổi đi học mẫu giáo", "98,5"),  # the input's label from the criteria file
-        ("09913", "Số trẻ em được đăng ký khai sinh đúng quy định", 64)]
+        ("09613", "Số trẻ em 5 tuổi đi học mẫu giáo", "98,5"),  # the input's label from the criteria file
+        ("09697", "Số trẻ em được đăng ký khai sinh đúng quy định", 64)]
     assert sorted(row[1].rsplit(" ", 2)[1:] for row in errors) == [["dòng", "10"], ["dòng", "14"]]  # in Vietnamese
 
 

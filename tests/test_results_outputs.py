@@ -111,13 +111,13 @@ def test_results_workbook_is_finished_for_print_and_filtering(tmp_path):
     rows = list(workbook["Kết quả"].iter_rows(values_only=True))
     units = {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
     # labels, not codes; numbers as numbers; no total for a unit with invalid data
-    assert units["09901"]["Loại đơn vị"] == "Phường thuộc quận, thị xã, thành phố của thành phố trực thuộc trung ương"
-    assert units["09901"]["Kết quả"] == "Đạt chuẩn" and units["09901"]["Tổng điểm"] == 955
-    assert isinstance(units["09901"]["TC 1"], int)
-    assert units["09913"]["Kết quả"] == "Dữ liệu lỗi" and units["09913"]["Tổng điểm"] is None
-    assert units["09913"]["Ngưỡng"] == 800
-    assert units["09901"]["Bộ tiêu chí"].startswith("qd06-2019@2019-01-03 sha256:")  # the set that scored it
-    assert units["09901"]["Phiên bản cfc"] == __version__ and rows[0][-1] == "Phiên bản cfc"  # and the cfc that did
+    assert units["09577"]["Loại đơn vị"] == "Phường thuộc quận, thị xã, thành phố của thành phố trực thuộc trung ương"
+    assert units["09577"]["Kết quả"] == "Đạt chuẩn" and units["09577"]["Tổng điểm"] == 955
+    assert isinstance(units["09577"]["TC 1"], int)
+    assert units["09697"]["Kết quả"] == "Dữ liệu lỗi" and units["09697"]["Tổng điểm"] is None
+    assert units["09697"]["Ngưỡng"] == 800
+    assert units["09577"]["Bộ tiêu chí"].startswith("qd06-2019@2019-01-03 sha256:")  # the set that scored it
+    assert units["09577"]["Phiên bản cfc"] == __version__ and rows[0][-1] == "Phiên bản cfc"  # and the cfc that did
 
 
 def test_english_workbook_and_people_csv(tmp_path):

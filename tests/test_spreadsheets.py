@@ -177,11 +177,11 @@ def test_template_follows_an_edited_criteria_file(tmp_path):
     assert "children_disabled" in at and "district" not in at
 
     # The new input reads back, by its label with the edited criteria and by its name with any criteria.
-    many.cell(3, 1, "09901")
+    many.cell(3, 1, "09577")
     many.cell(3, len(names), 4)
     workbook.save(path)
     [record] = read_xlsx_records(path, custom)
-    assert record.data["children_disabled"] == 4 and record.data["unit_code"] == "09901"
+    assert record.data["children_disabled"] == 4 and record.data["unit_code"] == "09577"
     assert validate_record(custom, record).values["children_disabled"] == 4
     [record] = read_xlsx_records(path)  # default criteria do not know the input: kept by name, listed as ignored
     assert record.data["children_disabled"] == 4
@@ -216,7 +216,7 @@ def test_many_units_sheet_gives_the_csv_results(filled, criteria, csv_results):
 
 
 def test_one_unit_sheet_gives_the_csv_results(template, criteria, rows, csv_results, tmp_path):
-    for code in ("09903", "09908", "09913"):  # not recognised, incomplete, invalid
+    for code in ("09589", "09610", "09697"):  # not recognised, incomplete, invalid
         row = next(r for r in rows if r["unit_code"] == code)
         workbook = load_workbook(template)
         sheet = workbook[ONE_UNIT_SHEET]
@@ -227,12 +227,12 @@ def test_one_unit_sheet_gives_the_csv_results(template, criteria, rows, csv_resu
         workbook.save(path)
         batch = evaluate_files(criteria, [path])
         assert_same_as_csv(batch, csv_results, {code})
-        if code == "09913":
+        if code == "09697":
             cell = f"D{at['births_registered']}"
             [error] = batch.units[0].errors
-            assert error.en == (f"{path} sheet '{ONE_UNIT_SHEET}', unit 09913: births_registered (cell {cell}) "
+            assert error.en == (f"{path} sheet '{ONE_UNIT_SHEET}', unit 09697: births_registered (cell {cell}) "
                                 f"= 64 is greater than births = 62")
-            assert error.vi.startswith(f"{path} trang '{ONE_UNIT_SHEET}', đơn vị 09913: births_registered (ô {cell})")
+            assert error.vi.startswith(f"{path} trang '{ONE_UNIT_SHEET}', đơn vị 09697: births_registered (ô {cell})")
 
 
 def test_empty_template_is_an_error_naming_the_file(template, criteria):
@@ -246,11 +246,11 @@ def test_errors_name_file_sheet_row_cell_input_and_value(filled, criteria):
     units = {u.unit_code: u for u in evaluate_files(criteria, [filled]).units}
     many = load_workbook(filled)[MANY_UNITS_SHEET]
     column = get_column_letter([many.cell(2, c).value for c in range(1, many.max_column + 1)].index("age5_in_preschool") + 1)
-    row = next(r for r in range(3, many.max_row + 1) if many.cell(r, 1).value == "09909")
-    [error] = units["09909"].errors
-    assert error.en.startswith(f"{filled} sheet '{MANY_UNITS_SHEET}' row {row}, unit 09909: "
+    row = next(r for r in range(3, many.max_row + 1) if many.cell(r, 1).value == "09613")
+    [error] = units["09613"].errors
+    assert error.en.startswith(f"{filled} sheet '{MANY_UNITS_SHEET}' row {row}, unit 09613: "
                                f"age5_in_preschool (cell {column}{row}) = '98,5'")
-    assert error.vi.startswith(f"{filled} trang '{MANY_UNITS_SHEET}' dòng {row}, đơn vị 09909: "
+    assert error.vi.startswith(f"{filled} trang '{MANY_UNITS_SHEET}' dòng {row}, đơn vị 09613: "
                                f"age5_in_preschool (ô {column}{row}) = '98,5'")
 
 
@@ -298,8 +298,8 @@ def test_messy_hand_made_sheet_reads_like_the_csv(criteria, rows, csv_results, t
     assert all(r.sheet == "Báo cáo 2024" and r.kind == "row" for r in records)
     batch = evaluate_files(criteria, [path])
     assert_same_as_csv(batch, csv_results)
-    bad = next(u for u in batch.units if u.unit_code == "09913")
-    assert bad.errors[0].en.startswith(f"{path} sheet 'Báo cáo 2024' row {placed['09913']}, unit 09913")
+    bad = next(u for u in batch.units if u.unit_code == "09697")
+    assert bad.errors[0].en.startswith(f"{path} sheet 'Báo cáo 2024' row {placed['09697']}, unit 09697")
 
 
 def test_floats_validate_as_counts_and_fractions_do_not(template, criteria, rows, tmp_path):
@@ -464,7 +464,7 @@ def test_cold_start_imports_no_spreadsheet_libraries():
 
 
 def both_sheets(template, criteria, rows, path: Path) -> Path:
-    """09901 and 09902 on the many-units sheet, and 09902 again on the one-unit sheet."""
+    """09577 and 09586 on the many-units sheet, and 09586 again on the one-unit sheet."""
     fill_many(template, path, criteria, rows[:2])
     workbook = load_workbook(path)
     one = workbook[ONE_UNIT_SHEET]
@@ -478,12 +478,12 @@ def both_sheets(template, criteria, rows, path: Path) -> Path:
 def test_same_unit_on_both_sheets_is_a_duplicate_naming_each_sheet(template, criteria, rows, tmp_path):
     path = both_sheets(template, criteria, rows, tmp_path / "both.xlsx")
     units = evaluate_files(criteria, [path]).units
-    assert [(u.unit_code, u.status) for u in units] == [("09902", "invalid"), ("09901", "recognized"),
-                                                        ("09902", "invalid")]
+    assert [(u.unit_code, u.status) for u in units] == [("09586", "invalid"), ("09577", "recognized"),
+                                                        ("09586", "invalid")]
     assert [e.en.split(": ", 1)[1] for e in units[0].errors] == [
-        f"unit code '09902' duplicates {path} sheet '{MANY_UNITS_SHEET}' row 4"]
+        f"unit code '09586' duplicates {path} sheet '{MANY_UNITS_SHEET}' row 4"]
     assert [e.en.split(": ", 1)[1] for e in units[2].errors] == [
-        f"unit code '09902' duplicates {path} sheet '{ONE_UNIT_SHEET}'"]
+        f"unit code '09586' duplicates {path} sheet '{ONE_UNIT_SHEET}'"]
 
 
 def test_cli_names_each_sheet_of_a_duplicate(template, criteria, rows, tmp_path):
@@ -492,9 +492,9 @@ def test_cli_names_each_sheet_of_a_duplicate(template, criteria, rows, tmp_path)
     assert result.exit_code == 1
     units = json.loads(result.stdout)["units"]
     assert [e.split(": ", 1)[1] for e in units[0]["errors"]] == [
-        f"unit code '09902' duplicates {path} sheet '{MANY_UNITS_SHEET}' row 4"]
+        f"unit code '09586' duplicates {path} sheet '{MANY_UNITS_SHEET}' row 4"]
     assert [e.split(": ", 1)[1] for e in units[2]["errors"]] == [
-        f"unit code '09902' duplicates {path} sheet '{ONE_UNIT_SHEET}'"]
+        f"unit code '09586' duplicates {path} sheet '{ONE_UNIT_SHEET}'"]
 
 
 def test_headers_use_the_labels_of_the_criteria_file_given(criteria, rows, tmp_path):

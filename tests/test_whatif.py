@@ -20,7 +20,7 @@ def test_reaching_the_next_band_flips_the_decision_and_says_so():
     result = run("--set", "births_registered=46", "--lang", "en")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "09916 Xã Hòa Sơn: 835 → 855  (Not recognised → Recognised)"
+    assert lines[0] == "09652 Xã Thái Hòa: 835 → 855  (Not recognised → Recognised)"
     assert "    births_registered: 45 → 46" in lines
     assert "    criterion 2: 30 → 50" in lines
     assert "        2: 97.83% → 100.00%, 30 → 50" in lines

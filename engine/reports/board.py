@@ -51,9 +51,9 @@ class BoardConfig(BaseModel):
     authority: str | None = None                 # cơ quan công nhận, e.g. "Ủy ban nhân dân tỉnh X"
     authority_parent: str | None = None
     authority_signer: str | None = None          # e.g. "Chủ tịch"
-    area: str | None = None                      # địa bàn, e.g. "Thị xã Đoài Sơn, Hà Nội"
+    area: str | None = None                      # địa bàn, e.g. "Thị xã Sơn Tây, Hà Nội"
     period: str | None = None                    # kỳ đánh giá, e.g. "2024"
-    place: str | None = None                     # địa danh on the date line, e.g. "Đoài Sơn"
+    place: str | None = None                     # địa danh on the date line, e.g. "Sơn Tây"
     # The provincial summary (báo cáo tổng hợp), reported upward:
     reporting_office: str | None = None          # cơ quan lập báo cáo tổng hợp, e.g. "Sở Y tế"
     reporting_office_parent: str | None = None   # e.g. "Ủy ban nhân dân tỉnh X"

@@ -171,6 +171,10 @@ class UnitResult(BaseModel):
     error_details: list[ErrorDetail] = []
     ignored_inputs: list[str] = []
     criteria_set: CriteriaSetRef | None = None  # None: no set scored it (its period picks none)
+    # The official list of units (engine/registry): what in the unit does not match it, and the inputs (unit_name,
+    # province, district) filled from it because they were blank. Outputs show them only when there are any.
+    warnings: list[ErrorDetail] = []
+    filled: list[str] = []
     # None for invalid data or an unknown category (nothing to plan against).
     plan: Plan | None = None
 

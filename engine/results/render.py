@@ -54,6 +54,7 @@ class Summary:
     provisional: int = 0
     file_errors: list[str] = field(default_factory=list)
     not_evaluated: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the official list of units says, one line each
 
     def add(self, status: str, provisional: int) -> None:
         self.counts[status] += 1
@@ -130,8 +131,14 @@ class JsonRenderer:
         ref = result.criteria_set
         bands = self._bands.get(self._digest if ref is None else ref.digest)
         # A unit scored by a set the head does not describe cannot point into it: it explains itself in full.
-        text = (_dumps(localise(result.model_dump(mode="json", by_alias=True), self.lang))
-                if self.detail or bands is None else compact_unit(result, self.lang, bands))
+        if self.detail or bands is None:
+            dumped = result.model_dump(mode="json", by_alias=True)
+            for key in ("warnings", "filled"):  # said only when there are some (see registry_notes)
+                if not dumped[key]:
+                    del dumped[key]
+            text = _dumps(localise(dumped, self.lang))
+        else:
+            text = compact_unit(result, self.lang, bands)
         return (",\n" if index else "") + text
 
     def tail(self, summary: Summary) -> str:
@@ -248,9 +255,30 @@ def compact_unit(result: UnitResult, lang: str, bands: dict[str, tuple[str, dict
                          "criterion": c.criterion, "indicator": c.indicator} for c in plan.changes],
             "blocked_by": [{"criterion": b.criterion, "indicator": b.indicator} for b in plan.blocked_by]},
         # Always said, null included: a unit whose period picks no set was scored by none.
-        "criteria_set": None if ref is None else _set_key(ref.id, ref.effective, ref.digest)})
+        "criteria_set": None if ref is None else _set_key(ref.id, ref.effective, ref.digest),
+        **registry_notes(result, lang)})
     return "".join((head[:-1], ',"criteria":[', ",".join(criteria), '],"bands":{', ",".join(reached),
                     '},"states":', _dumps(states) if states else "{}", ",", tail[1:]))
+
+
+def registry_notes(result: UnitResult, lang: str) -> dict:
+    """What the official list of units says of a unit (engine/registry/checks.py), as JSON keys present only when
+    there is something to say, so that a unit that matches the list and had nothing filled is written exactly as
+    before: "warnings" (input, value, message, as error_details) and "filled" (the inputs filled from the list)."""
+    notes = {}
+    if result.warnings:
+        notes["warnings"] = [{"input": w.input, "value": _finite(w.value), "message": w.message(lang)}
+                             for w in result.warnings]
+    if result.filled:
+        notes["filled"] = result.filled
+    return notes
+
+
+def warning_lines(result: UnitResult, lang: str) -> list[str]:
+    """Each warning of a unit as one line naming where it came from and the unit: what stderr shows."""
+    where = result.source(lang) + (f", {'đơn vị' if lang == 'vi' else 'unit'} {result.unit_code}"
+                                   if result.unit_code else "")
+    return [f"{where}: {w.message(lang)}" for w in result.warnings]
 
 
 def _unknown(indicator: str) -> tuple[str, dict[str, str]]:
@@ -474,6 +502,7 @@ class SheetsRenderer:
         self._names = [self._pick(SHEETS[sheet]) for sheet in ("units", "gaps", "errors")]
         self._yes_no = ("có", "không") if lang == "vi" else ("yes", "no")
         self._band_status = {status: self._pick(pair) for status, pair in BAND_STATUS.items()}
+        self._warning = self._pick(("cảnh báo", "warning"))
 
     def _pick(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.lang == "vi" else pair[1]
@@ -523,6 +552,12 @@ class SheetsRenderer:
                      g.message(lang)] for g in result.gaps]
         error_rows = [[result.unit_code, result.source(lang), e.input, _cell(e.value), e.message(lang)]
                       for e in result.error_details]
+        if result.warnings or result.filled:  # the official list's say: warnings, and the names filled from it
+            word = self._warning
+            error_rows += [[result.unit_code, result.source(lang), w.input, _cell(w.value), f"{word}: {w.message(lang)}"]
+                           for w in result.warnings]
+            error_rows += [[result.unit_code, result.source(lang), name, getattr(result, name, None),
+                            _filled(result, name, lang)] for name in result.filled]
         units, gaps, errors = self._names
         sheets = {units: [unit_row], gaps: gap_rows, errors: error_rows}
         piece = {"sheets": sheets}
@@ -560,6 +595,8 @@ def _notes(unit: UnitResult, lang: str, short_events: bool = False) -> list[str]
     """A unit's errors, reasons and gaps. `short_events`: an event gap gives its count and band only, the
     sentence on why the count is not to be lowered being said once at the end of the batch."""
     lines = [f"    ✗ {error(lang)}" for error in unit.errors]
+    lines += [f"    ! {warning.message(lang)}" for warning in unit.warnings]
+    lines += [f"    ~ {_filled(unit, name, lang)}" for name in unit.filled]
     lines += [f"    • {reason.message(lang)}" for reason in unit.reasons if reason.code != "invalid"]
     for gap in unit.gaps:
         mark = "*" if gap.status == "provisional" else ""
@@ -590,6 +627,10 @@ def closing_notes(summary: Summary, lang: str) -> list[str]:
     return [_say("unmatched_header_summary", lang, count=number(summary.counts["incomplete"], lang),
                  column=warning.message.params["column"], file=warning.source, hint=warning.message.params["hint"])
             for warning in warnings if warning.message.key == "unknown_column"]
+
+
+def _filled(unit: UnitResult, name: str, lang: str) -> str:
+    return _say("registry_filled", lang, input=name, value=getattr(unit, name, None) or "")
 
 
 def _plan(unit: UnitResult, lang: str) -> list[str]:

@@ -12,11 +12,13 @@ from engine.rules.evaluate import evaluate_units
 from engine.units.validate import Unit, validate_record
 
 
-def evaluate_records(library: CriteriaLibrary, records: list[Record], units: list[Unit] | None = None) -> list[UnitResult]:
+def evaluate_records(library: CriteriaLibrary, records: list[Record], units: list[Unit] | None = None,
+                     strict_units: bool = False) -> list[UnitResult]:
     """Each record validated and scored by the set of its period, results in input order (`units`, when given,
     receives each validated unit in the same order). A unit whose period cannot be dated is validated against
     the current set, which reports the period (engine/periods.py), and names no set; one whose period picks no
-    set is reported invalid the same way."""
+    set is reported invalid the same way. strict_units: a code or name not matching the official list of units
+    is a data error (else a warning; engine/registry/checks.py)."""
     groups: dict[str, tuple[CriteriaSet | None, list[int], list]] = {}
     chosen: dict[str, tuple[CriteriaSet, Message | None, bool]] = {}  # by repr(period): a batch holds few periods
     validated: list[Unit | None] = [None] * len(records)
@@ -33,7 +35,7 @@ def evaluate_records(library: CriteriaLibrary, records: list[Record], units: lis
                            else Message(error.key, {"input": PERIOD_INPUT, **error.params}))
                 chosen[key] = library.current(), message, False
         criteria, message, scored = chosen[key]
-        unit = validated[index] = validate_record(criteria, record)
+        unit = validated[index] = validate_record(criteria, record, strict_units)
         if message is not None:
             unit.errors.append(DataError(PERIOD_INPUT, unit.values.get(PERIOD_INPUT) or period, message))
         key = criteria.digest if scored else "unscored:" + criteria.digest

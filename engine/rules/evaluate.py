@@ -129,7 +129,11 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
         criteria=criteria_results, reasons=reasons, gaps=find_gaps(rules, scored),
         missing_inputs=missing, provisional=[use for c in unit_criteria if c.provisional for use in c.provisional],
         errors=errors, ignored_inputs=unit.ignored, error_details=error_details,
-        plan=make_plan(criteria, rules, scored, table.numbers, table.plan_options),
+        criteria_set=None, plan=make_plan(criteria, rules, scored, table.numbers, table.plan_options),
+        warnings=[construct(ErrorDetail, input=w.input, value=_shown(w.value),
+                            message=Text.of(w.message.render("vi"), w.message.render("en"))) for w in unit.warnings]
+        if unit.warnings else [],
+        filled=unit.filled,
     )
 
 

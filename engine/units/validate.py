@@ -20,6 +20,7 @@ from engine import limits
 from engine.readers.records import DataError, Record
 from engine.criteria.model import CriteriaSet, InputDecl
 from engine.periods import PERIOD_FORMATS, PERIOD_INPUT, PeriodError, canonical_period
+from engine.registry.checks import check_unit
 from engine.text import SURROGATE, Text, is_blank, nfc, without_surrogates
 from engine.units.codes import UNIT_CODE_INPUT, normalise_code
 
@@ -37,6 +38,9 @@ class Unit:
     values: dict[str, Any]
     errors: list[DataError] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    # From the official list of units (engine/registry/checks.py): what does not match it, and the inputs it filled.
+    warnings: list[DataError] = field(default_factory=list)
+    filled: list[str] = field(default_factory=list)
 
     @property
     def code(self) -> str | None:
@@ -226,7 +230,9 @@ def _key(name: Any) -> str:
     return key
 
 
-def validate_record(criteria: CriteriaSet, record: Record) -> Unit:
+def validate_record(criteria: CriteriaSet, record: Record, strict_units: bool = False) -> Unit:
+    """The record's typed values or its data errors, checked against the official list of units of its period
+    (strict_units: a code or name that does not match the list is a data error, not a warning)."""
     if not isinstance(record.data, dict):
         return Unit(record, {d.name: None for d in criteria.inputs},
                     [DataError(None, shown_value(record.data), Message("not_a_record"))])
@@ -268,9 +274,12 @@ def validate_record(criteria: CriteriaSet, record: Record) -> Unit:
         if num is not None and den is not None and num > den:
             errors.append(DataError(numerator, num, Message("numerator_above_denominator", {
                 "input": numerator, "value": num, "denominator": denominator, "denominator_value": den})))
+    unit = Unit(record, values, errors, ignored)
+    if values.get("unit_code") is not None:
+        check_unit(unit, criteria, strict_units)
     if record.cells:
-        errors = [_at_cell(error, record.cells) for error in errors]
-    return Unit(record, values, errors, ignored)
+        unit.errors = [_at_cell(error, record.cells) for error in unit.errors]
+    return unit
 
 
 def shown_value(value: Any) -> Any:

@@ -253,7 +253,7 @@ def test_upload_of_a_filled_template_fills_the_form(client, criteria, unit_input
     response = client.post("/upload", files={"file": ("phiếu đã điền.xlsx", path.read_bytes())})
     assert response.status_code == 200 and re.search(r"/board/[^/]+/unit/0$", str(response.url))
     page = response.text
-    assert 'value="09916"' in page and 'value="45"' in page
+    assert 'value="09652"' in page and 'value="45"' in page
     assert '<option value="có" selected>' in page
     assert "phiếu đã điền.xlsx" in page  # "Data from ..." names the uploaded file
 
@@ -328,14 +328,14 @@ def test_self_assessment_pdf_of_the_form(client, unit_inputs):
     form = {k: str(v) for k, v in unit_inputs.items()}
     response = client.post("/download/self-assessment.pdf", data=form)
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
-    assert 'filename="bao-cao-tu-danh-gia-09916-2024.pdf"' in response.headers["content-disposition"]
+    assert 'filename="bao-cao-tu-danh-gia-09652-2024.pdf"' in response.headers["content-disposition"]
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    assert "Xã Hòa Sơn" in text and "835" in text
+    assert "Xã Thái Hòa" in text and "835" in text
     appraisal = client.post("/download/appraisal.pdf", data=form)
     assert appraisal.content.startswith(b"%PDF")
     editable = client.post("/download/self-assessment.docx", data=form)
-    assert 'filename="bao-cao-tu-danh-gia-09916-2024.docx"' in editable.headers["content-disposition"]
-    assert "Xã Hòa Sơn" in "\n".join(p.text for p in docx.Document(io.BytesIO(editable.content)).paragraphs)
+    assert 'filename="bao-cao-tu-danh-gia-09652-2024.docx"' in editable.headers["content-disposition"]
+    assert "Xã Thái Hòa" in "\n".join(p.text for p in docx.Document(io.BytesIO(editable.content)).paragraphs)
 
 
 def test_downloaded_data_evaluates_the_same(client, unit_inputs, tmp_path):
@@ -365,10 +365,10 @@ def test_save_asks_before_replacing(client, unit_inputs, history):
     unit_inputs["activities_held"] = 2
     again = client.post("/api/history", json={"inputs": unit_inputs})
     assert again.status_code == 409 and "2024" in again.json()["error"]
-    assert history.get("09916", "2024").result["total"] == 835  # not replaced yet
+    assert history.get("09652", "2024").result["total"] == 835  # not replaced yet
     confirmed = client.post("/api/history", json={"inputs": unit_inputs, "replace": True})
     assert confirmed.status_code == 201
-    assert history.get("09916", "2024").result["status"] == "recognized"
+    assert history.get("09652", "2024").result["status"] == "recognized"
 
 
 @pytest.mark.parametrize("change", [{"births": "x"}, {"period": ""}, {"unit_code": ""}])
@@ -392,7 +392,7 @@ def test_history_of_a_unit_side_by_side(client, unit_inputs):
     unit_inputs["period"] = "2024"
     unit_inputs["activities_held"] = 2
     client.post("/api/history", json={"inputs": unit_inputs})
-    history = client.get("/api/history/09916?lang=en").json()
+    history = client.get("/api/history/09652?lang=en").json()
     assert [p["period"] for p in history["periods"]] == ["2023", "2024"]
     assert history["totals"][1] - history["totals"][0] == history["total_changes"][1] > 0
     changed = [c for c in history["criteria"] if c["changes"][1]]

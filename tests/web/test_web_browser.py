@@ -224,7 +224,7 @@ def test_commune_types_its_data_and_sees_the_decision_change(server, browser, sh
 
     # Save, then save again: the page asks before replacing.
     browser.find_element(By.ID, "save").click()
-    wait_for(browser, lambda: text(browser, "save-message").startswith("Đã lưu 09916 kỳ 2024"))
+    wait_for(browser, lambda: text(browser, "save-message").startswith("Đã lưu 09652 kỳ 2024"))
     wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#history table.history"))
     browser.find_element(By.ID, "save").click()
     wait_for(browser, lambda: browser.find_element(By.ID, "confirm").is_displayed())
@@ -235,14 +235,14 @@ def test_commune_types_its_data_and_sees_the_decision_change(server, browser, sh
     history_table = browser.find_element(By.CSS_SELECTOR, "#history table.history")
     assert [th.text for th in history_table.find_elements(By.CSS_SELECTOR, "thead th")][1:] == ["2023", "2024"]
     total_row = history_table.find_element(By.CSS_SELECTOR, "tr.total").text
-    assert total_row == f"Tổng điểm {last_year.total} {history.get('09916', '2024').result['total']} " \
-                        f"(+{history.get('09916', '2024').result['total'] - last_year.total})"
+    assert total_row == f"Tổng điểm {last_year.total} {history.get('09652', '2024').result['total']} " \
+                        f"(+{history.get('09652', '2024').result['total'] - last_year.total})"
     browser.execute_script("document.getElementById('history-box').scrollIntoView();")
     browser.save_screenshot(str(shots / "04-saved.png"))
 
     # The self-assessment report of what is on screen.
     browser.find_element(By.ID, "download-self-assessment").click()
-    pdf = downloads / "bao-cao-tu-danh-gia-09916-2024.pdf"
+    pdf = downloads / "bao-cao-tu-danh-gia-09652-2024.pdf"
     wait_for(browser, lambda: downloaded(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
 
@@ -264,7 +264,7 @@ def test_board_uploads_a_form_and_an_area(server, browser, shots, criteria, unit
     assert "phieu-da-dien.xlsx" in browser.find_element(By.CSS_SELECTOR, ".source").text
     browser.save_screenshot(str(shots / "05-uploaded-form.png"))
     browser.find_element(By.ID, "download-appraisal").click()
-    pdf = downloads / "bao-cao-tham-dinh-09916-2024.pdf"
+    pdf = downloads / "bao-cao-tham-dinh-09652-2024.pdf"
     wait_for(browser, lambda: downloaded(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
 

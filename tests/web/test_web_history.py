@@ -36,16 +36,16 @@ def saved_twice(history, criteria, unit_inputs):
 def test_save_get_replace(history, criteria, unit_inputs):
     unit, result = evaluate_one(criteria, unit_inputs)
     saved = history.save(criteria, result, unit.values)
-    assert (saved.unit_code, saved.period, saved.criteria_id) == ("09916", "2024", "qd06-2019")
+    assert (saved.unit_code, saved.period, saved.criteria_id) == ("09652", "2024", "qd06-2019")
     assert saved.criteria_digest == criteria.digest
-    again = history.get("09916", "2024")
+    again = history.get("09652", "2024")
     assert again.unit.total == 835 and again.inputs["births"] == 46 and again.inputs["staff_assigned"] is True
     with pytest.raises(AlreadySaved) as error:
         history.save(criteria, result, unit.values)
     assert error.value.saved.saved_at == saved.saved_at
     unit, better = evaluate_one(criteria, {**unit_inputs, "activities_held": 2})
     history.save(criteria, better, unit.values, replace=True)
-    assert history.get("09916", "2024").unit.status == "recognized"
+    assert history.get("09652", "2024").unit.status == "recognized"
     assert len(list(history.all())) == 1
 
 
@@ -68,7 +68,7 @@ def test_default_file_is_in_the_users_data_directory(monkeypatch, tmp_path):
 
 def test_periods_side_by_side(history, criteria, unit_inputs):
     saved_twice(history, criteria, unit_inputs)
-    comparison = compare(history.periods("09916"))
+    comparison = compare(history.periods("09652"))
     assert [s.period for s in comparison.periods] == ["2023", "2024"]
     assert len(comparison.criteria) == len(criteria.criteria)
     moved = {row.number: row.changes[1] for row in comparison.criteria if row.changes[1]}
@@ -85,7 +85,7 @@ def test_unscored_criterion_is_not_a_zero(history, criteria, unit_inputs):
     history.save(criteria, result, unit.values)
     unit, result = evaluate_one(criteria, unit_inputs)
     history.save(criteria, result, unit.values)
-    row = next(r for r in compare(history.periods("09916")).criteria if r.number == 2)
+    row = next(r for r in compare(history.periods("09652")).criteria if r.number == 2)
     assert row.points[0] is None and row.changes[1] is None
 
 
@@ -159,11 +159,11 @@ def test_saving_again_asks(tmp_path):
     assert "Thay thế bằng kết quả mới?" in kept.stderr and "giữ bản đã lưu" in kept.stderr
     no_answer = run("evaluate", single, "--save", "--db", db, input="")
     assert no_answer.exit_code == 0 and "giữ bản đã lưu" in no_answer.stderr
-    before = History(db).get("09916", "2024").saved_at
+    before = History(db).get("09652", "2024").saved_at
     replaced = run("evaluate", single, "--save", "--db", db, input="y\n")
-    assert "Đã lưu 09916 kỳ 2024" in replaced.stderr
+    assert "Đã lưu 09652 kỳ 2024" in replaced.stderr
     assert run("evaluate", single, "--save", "--db", db, "--yes").exit_code == 0
-    assert History(db).get("09916", "2024").saved_at >= before
+    assert History(db).get("09652", "2024").saved_at >= before
 
 
 def test_history_export_csv(tmp_path, history, criteria, unit_inputs):
@@ -172,7 +172,7 @@ def test_history_export_csv(tmp_path, history, criteria, unit_inputs):
     result = run("history", "--export", out, "--db", history.path)
     assert result.exit_code == 0 and "2" in result.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert [(r["unit_code"], r["period"]) for r in rows] == [("09916", "2023"), ("09916", "2024")]
+    assert [(r["unit_code"], r["period"]) for r in rows] == [("09652", "2023"), ("09652", "2024")]
     assert rows[0]["activities_held"] == "0" and rows[1]["activities_held"] == "2"
     assert rows[0]["staff_assigned"] == "có" and rows[1]["criteria_digest"] == criteria.digest
     assert int(rows[1]["total"]) > int(rows[0]["total"]) and rows[0]["criterion_13"] != ""

@@ -1,0 +1,130 @@
+"""A unit checked against the official list of its period, during validation (every entry point validates
+through engine/units/validate.py, which calls `check_unit`).
+
+- a code not in the map of its period, or a name, province or (before the reform) district that is not the
+  code's: a warning naming the unit, the code and what the list says; with `strict` (--strict-units) a data error;
+- a blank name, province or (before the reform) district: filled from the list and named in `unit.filled`;
+- a category that does not fit what the list says of the unit (see categories.yaml): a warning.
+
+A unit without a code, or whose period cannot be read, is not checked here: those are data errors already.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from engine.messages import Message
+from engine.readers.records import DataError
+from engine.registry.maps import AdminMap, AdminUnit, map_for, normalise_code, other
+from engine.registry.merge import main_successor
+from engine.registry.names import same_name
+from engine.text import Text, is_blank
+
+if TYPE_CHECKING:
+    from engine.criteria.model import CriteriaSet
+    from engine.units.validate import Unit
+
+CATEGORIES = Path(__file__).resolve().parent / "categories.yaml"
+_NO_DAY = object()
+
+
+@cache
+def _category_rules() -> dict[str, str]:
+    import yaml
+
+    return yaml.safe_load(CATEGORIES.read_text(encoding="utf-8")) or {}
+
+
+_DAYS: dict[Any, Any] = {}
+
+
+def _day(period: Any) -> dt.date | None | object:
+    """The last day of a period (None: no period, today's map), or _NO_DAY when it cannot be read. A batch holds
+    few distinct periods: each is read once."""
+    key = repr(period)
+    found = _DAYS.get(key)
+    if found is None:
+        from engine.criteria.versions import PeriodError, period_end
+
+        if is_blank(period):
+            found = None
+        else:
+            try:
+                found = period_end(period)
+            except PeriodError:
+                found = _NO_DAY
+        if len(_DAYS) > 1000:
+            _DAYS.clear()
+        _DAYS[key] = found
+    return found
+
+
+def check_unit(unit: "Unit", criteria: "CriteriaSet", strict: bool = False) -> None:
+    values = unit.values
+    given_code = values.get("unit_code")
+    if given_code is None:
+        return
+    day = _day(values.get("period"))
+    if day is _NO_DAY:
+        return
+    map_ = map_for(day)
+    code = normalise_code(given_code)
+    found = map_.get(code)
+    label = map_.label
+    if found is None:
+        _said(unit, strict, "unit_code", given_code, "registry_code_unknown",
+              code=given_code, map=label, hint=_unknown_hint(code, map_))
+        return
+    declared = criteria.input_by_name
+    for name, official, key in (("unit_name", found.name, "registry_name_mismatch"),
+                                ("province", found.province, "registry_province_mismatch"),
+                                ("district", found.district, "registry_district_mismatch")):
+        if name not in declared or official is None:
+            continue
+        given = values.get(name)
+        if given is None:
+            values[name] = official
+            unit.filled.append(name)
+        elif not same_name(given, official):
+            _said(unit, strict, name, given, key, code=code, official=official, unit=found.full_name, map=label,
+                  given=given)
+    _check_category(unit, found, criteria)
+
+
+def _said(target: "Unit", strict: bool, input_: str, value: Any, key: str, /, **params: Any) -> None:
+    problem = DataError(input_, value, Message(key, params))
+    (target.errors if strict else target.warnings).append(problem)
+
+
+def _unknown_hint(code: str | None, map_: AdminMap) -> Message | str:
+    """What the other list says of a code this one lacks, or the code with the leading zero a spreadsheet drops."""
+    if code is None:
+        return ""
+    before = other(map_)
+    found = before.get(code)
+    if found is not None:
+        if found.map_id == "old" and (successor := main_successor(code)):
+            now = map_.get(successor)
+            return Message("registry_hint_old", {"map": before.label, "unit": found.full_name,
+                                                 "now": f"{now.code} {now.name}" if now else successor})
+        return Message("registry_hint_other", {"map": before.label, "unit": found.full_name})
+    if code.isdigit() and len(code) < 5 and (padded := map_.get(code.zfill(5))):
+        return Message("registry_hint_zero", {"code": padded.code, "unit": padded.full_name})
+    return ""
+
+
+def _check_category(unit: "Unit", found: AdminUnit, criteria: "CriteriaSet") -> None:
+    ward_category = _category_rules().get("ward_of_central_city")
+    category = unit.values.get("category")
+    if ward_category is None or category is None or ward_category not in criteria.category_by_id:
+        return
+    expected = criteria.category_by_id[ward_category].label
+    given = criteria.category_by_id[category].label if category in criteria.category_by_id else Text.of(category, category)
+    if found.is_ward and found.central_city and category != ward_category:
+        unit.warnings.append(DataError("category", category, Message("registry_category_ward", {
+            "code": found.code, "unit": found.full_name, "category": given, "expected": expected})))
+    elif category == ward_category and not (found.is_ward and found.central_city):
+        unit.warnings.append(DataError("category", category, Message("registry_category_not_ward", {
+            "code": found.code, "unit": found.full_name, "category": given})))

@@ -1,0 +1,151 @@
+"""The two maps of Vietnam's commune-level units and which one a period uses.
+
+Before 1 July 2025: 63 provinces, their districts, and the communes, wards and townships under them (the list
+as it stood on 30 June 2025). From 1 July 2025: 34 provinces and 3,321 communes, wards and special zones, with
+no district level. A unit's map follows the LAST DAY of its period, as its criteria set does
+(engine/criteria/versions.py): a 2025-H1 result is on the old map, a 2025 (year) result on the new one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, cached_property
+from typing import Any
+
+from engine.registry import dataset
+from engine.registry.names import name_key
+from engine.text import Text
+
+REFORM_DAY = dt.date(2025, 7, 1)
+OLD, NEW = "old", "2025"
+
+
+@dataclass(frozen=True, slots=True)
+class AdminUnit:
+    """One commune-level unit as the official list has it."""
+
+    code: str                  # the official 5-digit code, "09916"
+    name: str                  # with its kind: "Xã Thạch Thán"
+    kind: str                  # "Xã", "Phường", "Thị trấn" (old map) or "Đặc khu" (new map)
+    province_code: str
+    province: str              # "Thành phố Hà Nội"
+    district_code: str | None  # the old map only: there are no districts after 1 July 2025
+    district: str | None
+    map_id: str                # OLD or NEW
+
+    @property
+    def central_city(self) -> bool:
+        """In a centrally governed city (thành phố trực thuộc trung ương): the only provinces the lists name
+        "Thành phố"."""
+        return self.province.startswith("Thành phố")
+
+    @property
+    def is_ward(self) -> bool:
+        return self.kind == "Phường"
+
+    @property
+    def full_name(self) -> str:
+        """ "Xã Thạch Thán, Huyện Quốc Oai, Thành phố Hà Nội" (the district only on the old map)."""
+        return ", ".join(part for part in (self.name, self.district, self.province) if part)
+
+
+@dataclass(frozen=True)
+class AdminMap:
+    id: str
+    label: Text          # how a message names this list
+    first_day: dt.date | None
+    last_day: dt.date | None
+
+    @cached_property
+    def provinces(self) -> dict[str, str]:
+        return dict(dataset.rows(f"{self.id_section}.provinces"))
+
+    @cached_property
+    def districts(self) -> dict[str, tuple[str, str]]:
+        """Old map only: district code → (name, province code)."""
+        if self.id != OLD:
+            return {}
+        return {code: (name, province) for code, name, province in dataset.rows("old.districts")}
+
+    @property
+    def id_section(self) -> str:
+        return "old" if self.id == OLD else "new"
+
+    @cached_property
+    def _lines(self) -> dict[str, str]:
+        """Each unit's raw line by its code: a single lookup parses one line, not the whole list."""
+        return {line[:line.index("\t")]: line for line in dataset.lines(f"{self.id_section}.units")}
+
+    def _unit(self, line: str) -> AdminUnit:
+        code, name, kind, parent = line.split("\t")
+        if self.id == OLD:
+            district, province = self.districts[parent]
+            return AdminUnit(code, name, kind, province, self.provinces[province], parent, district, OLD)
+        return AdminUnit(code, name, kind, parent, self.provinces[parent], None, None, NEW)
+
+    @cached_property
+    def units(self) -> dict[str, AdminUnit]:
+        """Every unit by code, in code order."""
+        return {code: self._unit(line) for code, line in self._lines.items()}
+
+    def get(self, code: Any) -> AdminUnit | None:
+        if "units" in self.__dict__:
+            return self.units.get(code) if isinstance(code, str) else None
+        line = self._lines.get(code) if isinstance(code, str) else None
+        return None if line is None else self._unit(line)
+
+    def in_province(self, province_code: str) -> list[AdminUnit]:
+        """Every unit of one province, in code order (the official list's order)."""
+        return [unit for unit in self.units.values() if unit.province_code == province_code]
+
+    @cached_property
+    def _province_keys(self) -> dict[str, str]:
+        keys = {}
+        for code, name in self.provinces.items():
+            keys[name_key(name)] = code
+            keys[code] = code
+        return keys
+
+    def find_province(self, text: str) -> str | None:
+        """A province's code from its name as people write it ("Hà Nội", "TP. Hà Nội", "thành phố hà nội") or
+        from its code ("01")."""
+        text = unicodedata.normalize("NFC", text).strip()
+        return self._province_keys.get(text) or self._province_keys.get(name_key(text))
+
+
+@cache
+def admin_map(map_id: str) -> AdminMap:
+    if map_id == OLD:
+        return AdminMap(OLD, Text.of("danh mục đơn vị hành chính trước ngày 01/7/2025 (63 tỉnh)",
+                                     "the list of units before 1 July 2025 (63 provinces)"),
+                        None, REFORM_DAY - dt.timedelta(days=1))
+    if map_id == NEW:
+        return AdminMap(NEW, Text.of("danh mục đơn vị hành chính từ ngày 01/7/2025 (34 tỉnh)",
+                                     "the list of units from 1 July 2025 (34 provinces)"), REFORM_DAY, None)
+    raise KeyError(map_id)
+
+
+def map_for(day: dt.date | None = None) -> AdminMap:
+    """The map in force on this day (today when none is given)."""
+    day = day or dt.date.today()
+    return admin_map(OLD if day < REFORM_DAY else NEW)
+
+
+def other(map_: AdminMap) -> AdminMap:
+    return admin_map(NEW if map_.id == OLD else OLD)
+
+
+def lookup(code: Any, day: dt.date | None = None) -> AdminUnit | None:
+    """The unit with this official code on the map in force on `day` (today when None), or None. The code is
+    read as people type it: surrounding spaces, full-width digits and invisible characters do not matter; it is
+    never padded or guessed (a code that lost its leading zero in a spreadsheet is not a code)."""
+    return map_for(day).get(normalise_code(code))
+
+
+def normalise_code(code: Any) -> str | None:
+    if code is None or isinstance(code, bool):
+        return None
+    text = unicodedata.normalize("NFKC", str(code))
+    return "".join(c for c in text if c.isprintable() and not c.isspace()
+                   and unicodedata.category(c) != "Cf") or None
