@@ -64,6 +64,14 @@ def _error(error, lang: str | None = None) -> str:
 LANG_OPTION = click.option("--lang", type=LANGS, default="vi", show_default=True, envvar="CFC_LANG",
                            help=H("Ngôn ngữ của nhãn và thông báo (hoặc biến môi trường CFC_LANG).",
                                   "Language of labels and messages (or the CFC_LANG environment variable)."))
+MAP_OPTION = click.option(
+    "--map", "map_to", type=click.Choice(["2025"]),
+    help=H("Đặt kết quả các kỳ trước 01/7/2025 lên danh mục mới (34 tỉnh): mỗi đơn vị cũ vào đơn vị mới mà nó được "
+           "sáp nhập (đơn vị bị chia: vào đơn vị kế thừa chính), địa bàn là tỉnh mới; thêm trang so sánh từng đơn vị "
+           "mới qua các kỳ.",
+           "Place results of periods before 1 July 2025 on the new map (34 provinces): each old unit on the new unit "
+           "it went into (a split unit: its main successor), areas are the new provinces; adds a comparison of each "
+           "new commune across periods."))
 ALLOW_MIXED_OPTION = click.option(
     "--allow-mixed-criteria", "allow_mixed", is_flag=True,
     help=H("Vẫn tổng hợp khi các đơn vị được chấm theo các bộ tiêu chí khác nhau (báo cáo ghi rõ điều này).",
@@ -630,7 +638,9 @@ def report_appraisal(files, output, config_path, reviewing_office, authority, ar
                                  "Reporting period (default: the periods in the results)."))
 @criteria_option
 @ALLOW_MIXED_OPTION
-def report_summary(results, output, by, config_path, issuer, recipient, area, period, criteria_path, allow_mixed):
+@MAP_OPTION
+def report_summary(results, output, by, config_path, issuer, recipient, area, period, criteria_path, allow_mixed,
+                   map_to):
     from engine.atomic import check_file_target
 
     _document_format(output)
@@ -645,7 +655,7 @@ def report_summary(results, output, by, config_path, issuer, recipient, area, pe
     criteria = _load(criteria_path)
     try:
         summary = summarise(load_results(results, criteria, allow_mixed), criteria, by,
-                            sources=[Path(r).name for r in results])
+                            sources=[Path(r).name for r in results], map_to=map_to)
     except AggregateError as error:
         _err(_error(error))
         sys.exit(EXIT_USAGE)
@@ -683,8 +693,13 @@ def report_decision(files, output, config_path, reviewing_office, authority, are
 @criteria_option
 @click.option("--force", is_flag=True, help=H("Ghi đè tệp đã có (có thể là phiếu đã điền).",
                                               "Overwrite an existing file (it may hold a filled-in form)."))
+@click.option("--province", help=H(
+    "Điền sẵn trang «Nhiều đơn vị» với mọi xã, phường, đặc khu của tỉnh này theo danh mục hiện hành (mã, tên, "
+    "tỉnh; loại đơn vị của phường), mỗi đơn vị một dòng.",
+    "Pre-fill the several-units sheet with every unit of this province in the current list (code, name, "
+    "province; a ward's category), one row each."))
 @LANG_OPTION
-def template(output, criteria_path, force, lang):
+def template(output, criteria_path, force, province, lang):
     from engine.atomic import check_file_target
 
     path = check_file_target(output)
@@ -694,8 +709,24 @@ def template(output, criteria_path, force, lang):
         raise click.UsageError(_say("template_exists", output=output))
     from engine.forms.template import write_template
 
-    write_template(_load(criteria_path), path)
+    units = _province_units(province, lang) if province else ()
+    write_template(_load(criteria_path), path, units)
     click.echo(f"{path}")
+    if province:
+        click.echo(_say("template_province", lang, count=len(units), province=units[0].province), err=True)
+
+
+def _province_units(province: str, lang: str):
+    """Every unit of a province on today's map, in code order; a province the map does not know is a usage
+    error listing those it does."""
+    from engine.registry import map_for
+
+    current = map_for()
+    code = current.find_province(province)
+    if code is None:
+        raise click.UsageError(_say("template_no_province", lang, province=province, map=current.label(lang),
+                                    known=", ".join(sorted(current.provinces.values()))))
+    return current.in_province(code)
 
 
 @main.command(help=H(
@@ -716,8 +747,9 @@ def template(output, criteria_path, force, lang):
               help=H("Địa bàn so sánh trong các bảng và biểu đồ.", "Areas compared in the tables and the chart."))
 @criteria_option
 @ALLOW_MIXED_OPTION
+@MAP_OPTION
 @LANG_OPTION
-def aggregate(results, output, by, criteria_path, allow_mixed, lang):
+def aggregate(results, output, by, criteria_path, allow_mixed, map_to, lang):
     from engine.aggregate import ALL_AREAS, PERIOD, RATE, STATUS_VI, UNITS, AggregateError
     from engine.aggregate import aggregate as run_aggregate
     from engine.atomic import check_directory_target
@@ -727,7 +759,7 @@ def aggregate(results, output, by, criteria_path, allow_mixed, lang):
 
     criteria = _load(criteria_path)
     try:
-        summary, written = run_aggregate(results, output, criteria, by, allow_mixed=allow_mixed)
+        summary, written = run_aggregate(results, output, criteria, by, allow_mixed=allow_mixed, map_to=map_to)
     except AggregateError as error:
         _err(_error(error))
         sys.exit(EXIT_USAGE)

@@ -1,6 +1,11 @@
 """Synthetic areas for benchmarks: reproducible from a seed, plausible magnitudes, every outcome represented.
 
-    python bench/generate.py --units 10600 --seed 1 -o bench/out/national.csv
+Units are the real units of the official list (engine/registry): their codes, names, districts and provinces, in
+code order; every figure is invented. The old map (before 1 July 2025) has 10,035 units, the new one 3,321: units
+asked for beyond the map's size get invented codes from 90001 up (cfc warns that they are not in the list).
+
+    python bench/generate.py --units 10600 --seed 1 -o bench/out/national.csv            # the old map, 2024
+    python bench/generate.py --map 2025 --units 3321 --seed 1 -o bench/out/national-2025.csv   # the new map, 2025
 """
 from __future__ import annotations
 
@@ -20,9 +25,8 @@ def _share(rng: random.Random, total: int, low: float, high: float) -> int:
     return min(total, max(0, round(total * rng.uniform(low, high))))
 
 
-def unit(rng: random.Random, index: int, provinces: int = 63, districts: int = 700) -> dict:
-    district = index % districts
-    province = district % provinces
+def unit(rng: random.Random, index: int, real=None, period: str = "2024") -> dict:
+    """One unit's invented figures; `real`: the registry unit it is given the code and names of."""
     children = rng.randint(600, 4500)
     births = rng.randint(max(1, children // 60), max(2, children // 30))
     under5 = births * 5
@@ -36,9 +40,11 @@ def unit(rng: random.Random, index: int, provinces: int = 63, districts: int = 7
         return _share(rng, total, low, 1.0)
 
     row = {
-        "unit_code": f"{index + 1:05d}", "unit_name": f"Xã Thử Nghiệm {index + 1}",
-        "district": f"Huyện {district + 1}", "province": f"Tỉnh {province + 1}", "period": "2024",
-        "category": rng.choices([c for c, _ in CATEGORIES], [w for _, w in CATEGORIES])[0],
+        "unit_code": real.code if real else f"{90001 + index:05d}",
+        "unit_name": real.name if real else f"Xã Thử Nghiệm {index + 1}",
+        "district": real.district if real else None, "province": real.province if real else None,
+        "period": period, "category": _category(rng.choices([c for c, _ in CATEGORIES], [w for _, w in CATEGORIES])[0],
+                                                real),
         "staff_assigned": "có" if good or rng.random() < 0.9 else "không",
         "villages_total": villages,
         "villages_with_collaborator": villages if good or rng.random() < 0.6 else villages - rng.randint(1, 3),
@@ -75,28 +81,47 @@ def unit(rng: random.Random, index: int, provinces: int = 63, districts: int = 7
     return row
 
 
-def write(path: Path, count: int, seed: int) -> None:
-    names = [decl.name for decl in load_criteria().inputs]
+def _category(drawn: str, real) -> str:
+    """The drawn category, made possible for the real unit: a ward of a centrally governed city is an urban ward;
+    no other unit is; a ward is never in the mountain category (which names communes and townships)."""
+    if real is None:
+        return drawn
+    if real.is_ward and real.central_city:
+        return "urban_ward_central_city"
+    if drawn == "urban_ward_central_city" or real.is_ward:
+        return "other"
+    return drawn
+
+
+def units(count: int, seed: int, map_id: str = "old"):
+    """`count` rows: the map's units in code order, then invented ones."""
+    from engine.registry import admin_map
+
     rng = random.Random(seed)
+    real = list(admin_map(map_id).units.values())
+    period = "2024" if map_id == "old" else "2025"
+    for index in range(count):
+        yield unit(rng, index, real[index] if index < len(real) else None, period)
+
+
+def write(path: Path, count: int, seed: int, map_id: str = "old") -> None:
+    names = [decl.name for decl in load_criteria().inputs]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=names)
         writer.writeheader()
-        for index in range(count):
-            writer.writerow(unit(rng, index))
+        writer.writerows(units(count, seed, map_id))
 
 
-def write_xlsx(path: Path, count: int, seed: int) -> None:
+def write_xlsx(path: Path, count: int, seed: int, map_id: str = "old") -> None:
     """The same units as `write`, as one workbook sheet typed the way a person fills it (counts as numbers)."""
     from openpyxl import Workbook
 
     names = [decl.name for decl in load_criteria().inputs]
-    rng = random.Random(seed)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Nhiều đơn vị")
     sheet.append(names)
-    for index in range(count):
-        row = unit(rng, index)
+    for row in units(count, seed, map_id):
         sheet.append([row.get(name) if isinstance(row.get(name), int) or name == "unit_code"
                       else str(row.get(name, "")) or None for name in names])
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,6 +132,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=10600)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--map", dest="map_id", choices=["old", "2025"], default="old",
+                        help="the units of the list before 1 July 2025 (period 2024) or from then (period 2025)")
     parser.add_argument("-o", "--output", type=Path, required=True, help="a .csv or an .xlsx file")
     args = parser.parse_args()
-    (write_xlsx if args.output.suffix.lower() == ".xlsx" else write)(args.output, args.units, args.seed)
+    (write_xlsx if args.output.suffix.lower() == ".xlsx" else write)(args.output, args.units, args.seed, args.map_id)

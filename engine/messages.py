@@ -851,6 +851,13 @@ CATALOG: dict[str, tuple[str, str]] = {
                                    "'{category}'"),
     "registry_filled": ("{input} điền từ danh mục: {value}", "{input} filled from the list of units: {value}"),
     "warning_line": ("cảnh báo: {text}", "warning: {text}"),
+    "template_province": ("đã điền sẵn {count} đơn vị của {province}", "pre-filled {count} units of {province}"),
+    "template_no_province": ("không có tỉnh, thành phố {province!r} trong {map}; các tỉnh, thành phố: {known}",
+                             "no province {province!r} in {map}; the provinces are: {known}"),
+    "agg_map_no_districts": ("--map 2025 so sánh trên danh mục mới, không còn cấp huyện: dùng --by province (từng "
+                             "xã, phường mới được so sánh ở trang «Theo đơn vị mới»)",
+                             "--map 2025 compares on the new map, which has no districts: use --by province (each "
+                             "new commune is compared on the sheet 'Theo đơn vị mới')"),
     "warnings_more": ("cảnh báo: còn {count} cảnh báo khác (có trong kết quả JSON và trang «Lỗi dữ liệu» của "
                       "bảng tính)",
                       "warning: {count} more warnings (in the JSON results and the workbook's 'Data errors' sheet)"),

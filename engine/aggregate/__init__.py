@@ -38,7 +38,8 @@ OUTPUTS = ("summary.xlsx", CHART_AREA, CHART_CRITERIA)
 
 
 def aggregate(paths: Iterable[str | Path], output: str | Path, criteria: CriteriaSet, by: str = "province",
-              targets_path: str | Path | None = None, allow_mixed: bool = False) -> tuple[Summary, list[Path]]:
+              targets_path: str | Path | None = None, allow_mixed: bool = False,
+              map_to: str | None = None) -> tuple[Summary, list[Path]]:
     """Read the results, compute every table, write summary.xlsx and the two charts into `output`.
 
     The three files are written into a temporary folder that takes `output`'s place only once all three are
@@ -47,7 +48,7 @@ def aggregate(paths: Iterable[str | Path], output: str | Path, criteria: Criteri
     half-written file."""
     paths = [Path(p) for p in paths]
     results = load_results(paths, criteria, allow_mixed)
-    summary = summarise(results, criteria, by, load_targets(targets_path), [str(p) for p in paths])
+    summary = summarise(results, criteria, by, load_targets(targets_path), [str(p) for p in paths], map_to)
     output = Path(output)
     output.absolute().parent.mkdir(parents=True, exist_ok=True)
     charts = {CHART_AREA: chart_recognition, CHART_CRITERIA: chart_criteria}

@@ -10,7 +10,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from engine.aggregate.load import Results, Targets, load_targets
+from engine.aggregate.load import AggregateError, Results, Targets, load_targets
 from engine.collation import vi_sort_key
 from engine.messages import Message, number
 from engine.results.model import DECIDED, STATUSES
@@ -37,6 +37,8 @@ SHEETS = {
     "totals": "Phân bố tổng điểm",
     "change": "So với kỳ trước",
     "unit_change": "Đơn vị so với kỳ trước",
+    "new_units": "Theo đơn vị mới",                  # --map 2025 only (engine/aggregate/remap.py)
+    "new_unit_change": "Đơn vị mới so với kỳ trước",   # --map 2025 only
     "units": "Danh sách đơn vị",
     "notes": "Ghi chú",
 }
@@ -249,7 +251,12 @@ def unit_change_table(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     order = {p: i for i, p in enumerate(sorted(coded[PERIOD].unique(), key=_period_key))}
     coded = coded.assign(_order=coded[PERIOD].map(order)).sort_values(["unit_code", "_order"], kind="stable")
     before = coded.groupby("unit_code", sort=False)[[PERIOD, "status", "total"]].shift(1)
-    pairs = coded[before[PERIOD].notna()]
+    # A code kept across the 1 July 2025 reorganisation names another unit after it (a new commune keeps the
+    # code of one of the old units it was made from): such pairs are compared through the mapping (--map 2025),
+    # never here.
+    same_map = np.array([_after_reform(now) == _after_reform(then) for now, then in zip(coded[PERIOD], before[PERIOD])],
+                        dtype=bool)
+    pairs = coded[before[PERIOD].notna() & same_map]
     before = before.loc[pairs.index]
     decided_now, decided_then = pairs["status"].isin(DECIDED), before["status"].isin(DECIDED)
     # A total is compared only when both periods have a decision: a partial sum is not a score.
@@ -264,6 +271,15 @@ def unit_change_table(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         "Thay đổi tổng điểm": change, "Biến động": movement,
     }, columns=columns)
     return _sort(table.reset_index(drop=True), keys)
+
+
+def _after_reform(period) -> bool | None:
+    """Whether a period ends on or after 1 July 2025 (None: a period cfc cannot read)."""
+    if not isinstance(period, str):
+        return None
+    from engine.aggregate.remap import period_after_reform
+
+    return period_after_reform(period)
 
 
 def units_table(frame: pd.DataFrame, keys: list[str], criteria: CriteriaSet) -> pd.DataFrame:
@@ -292,11 +308,24 @@ class Summary:
 
 
 def summarise(results: Results, criteria: CriteriaSet, by: str = "province",
-              targets: Targets | None = None, sources: Iterable[str] = ()) -> Summary:
+              targets: Targets | None = None, sources: Iterable[str] = (), map_to: str | None = None) -> Summary:
+    """Every table of the review. map_to="2025": units of periods before 1 July 2025 are placed on the new units
+    their old units went into, areas are the new provinces, and two more tables compare each new commune with
+    the old units it was made from (engine/aggregate/remap.py)."""
     if by not in ("province", "district"):
         raise ValueError(f"by must be province or district, not {by!r}")
     targets = targets or load_targets()
-    frame, keys = _with_areas(results.units, by)
+    units, mapped = results.units, None
+    if map_to is not None:
+        from engine.aggregate.remap import MAPS, NEW_PROVINCE, to_new_map
+
+        if map_to not in MAPS:
+            raise ValueError(f"map_to must be one of {MAPS}, not {map_to!r}")
+        if by == "district":
+            raise AggregateError("agg_map_no_districts")
+        units, mapped = to_new_map(units)
+        units = units.assign(province=units[NEW_PROVINCE].where(units[NEW_PROVINCE].notna(), units["province"]))
+    frame, keys = _with_areas(units, by)
     areas = by_area(frame, keys)
     notes = _notes(results, criteria, targets, list(sources), by)
     tables = {
@@ -308,8 +337,15 @@ def summarise(results: Results, criteria: CriteriaSet, by: str = "province",
         "change": change_table(areas, keys),
         "unit_change": unit_change_table(frame, keys),
         "units": units_table(frame, keys, criteria),
-        "notes": pd.DataFrame({"Ghi chú": notes}),
     }
+    if mapped is not None:
+        from engine.aggregate.remap import map_notes, new_unit_change, new_unit_table
+
+        order = {p: i for i, p in enumerate(sorted(frame[PERIOD].unique(), key=_period_key))}
+        tables["new_units"] = new_unit_table(frame, PERIOD, order)
+        tables["new_unit_change"] = new_unit_change(tables["new_units"], PERIOD)
+        notes += map_notes(mapped)
+    tables["notes"] = pd.DataFrame({"Ghi chú": notes})
     return Summary(tables, keys, targets, notes)
 
 

@@ -26,6 +26,8 @@ def write_workbook(summary: Summary, path: Path) -> Path:
     # streamed: the national list of units is tens of thousands of rows
     workbook = look.new_workbook("Tổng hợp kết quả đánh giá xã, phường, thị trấn phù hợp với trẻ em")
     for key, sheet_name in SHEETS.items():
+        if key not in summary.tables:  # the tables of --map 2025, when not asked for
+            continue
         table = summary.tables[key]
         columns = [str(c) for c in table.columns]
         if key == "notes":  # sentences: one wide column, wrapped

@@ -177,7 +177,22 @@ def _many_units_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: st
     _fit_width_when_printed(sheet)
 
 
-def build_template(criteria: CriteriaSet) -> Workbook:
+def _prefill(sheet: Worksheet, criteria: CriteriaSet, units) -> None:
+    """One row per unit of the official list (cfc template --province): its code, name and province, and its
+    category where the list decides it (a ward); the rest is the commune's to fill."""
+    from engine.registry.checks import known_category
+
+    columns = {decl.name: column for column, decl in enumerate(criteria.inputs, start=1)}
+    for row, unit in enumerate(units, start=FIRST_DATA_ROW):
+        values = {"unit_code": unit.code, "unit_name": unit.name, "province": unit.province,
+                  "district": unit.district, "category": known_category(unit, criteria)}
+        for name, value in values.items():
+            if value is not None and name in columns:
+                sheet.cell(row, columns[name], value)
+
+
+def build_template(criteria: CriteriaSet, units=()) -> Workbook:
+    """The form; `units` (registry units) pre-fill the several-units sheet, one row each."""
     workbook = Workbook()
     one = workbook.active
     one.title = ONE_UNIT_SHEET
@@ -185,11 +200,12 @@ def build_template(criteria: CriteriaSet) -> Workbook:
     category_list = _category_list(workbook, criteria)
     _one_unit_sheet(one, criteria, category_list)
     _many_units_sheet(many, criteria, category_list)
+    _prefill(many, criteria, units)
     workbook.properties.title = f"Phiếu tự đánh giá — {criteria.instrument.id}"
     workbook.properties.creator = "cfc"
     return workbook
 
 
-def write_template(criteria: CriteriaSet, path: str | Path) -> Path:
+def write_template(criteria: CriteriaSet, path: str | Path, units=()) -> Path:
     """Write the form to `path` atomically (a temporary file beside it, then a rename)."""
-    return save_workbook(build_template(criteria), path)  # atomic, and the same bytes for the same criteria
+    return save_workbook(build_template(criteria, units), path)  # atomic, and the same bytes for the same input

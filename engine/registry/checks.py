@@ -128,3 +128,12 @@ def _check_category(unit: "Unit", found: AdminUnit, criteria: "CriteriaSet") -> 
     elif category == ward_category and not (found.is_ward and found.central_city):
         unit.warnings.append(DataError("category", category, Message("registry_category_not_ward", {
             "code": found.code, "unit": found.full_name, "category": given})))
+
+
+def known_category(found: AdminUnit, criteria: "CriteriaSet") -> str | None:
+    """The category a unit can only have, by what the list says of it (categories.yaml): a ward of a centrally
+    governed city, or another ward; None for a xã, thị trấn or đặc khu (the board chooses)."""
+    rules = _category_rules()
+    key = ("ward_of_central_city" if found.central_city else "ward_elsewhere") if found.is_ward else None
+    category = rules.get(key) if key else None
+    return category if category in criteria.category_by_id else None

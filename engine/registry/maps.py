@@ -149,3 +149,20 @@ def normalise_code(code: Any) -> str | None:
     text = unicodedata.normalize("NFKC", str(code))
     return "".join(c for c in text if c.isprintable() and not c.isspace()
                    and unicodedata.category(c) != "Cf") or None
+
+
+DISTRICT_BEFORE = Text.of("Huyện / khu vực", "District or area")
+# From 1 July 2025 there is no district level: a commune, ward or special zone belongs to its province directly,
+# and the column holds at most an area the board names.
+DISTRICT_AFTER = Text.of("Khu vực (từ 01/7/2025 xã, phường trực thuộc tỉnh)",
+                         "Area (since 1 July 2025 communes belong to the province directly)")
+
+
+def district_label(periods) -> Text:
+    """What the "district" field is called for units of these periods: "Huyện / khu vực" unless every one of
+    them ends on or after 1 July 2025."""
+    from engine.registry.checks import _NO_DAY, _day
+
+    days = [_day(period) for period in periods]
+    after = bool(days) and all(day is not _NO_DAY and (day or dt.date.today()) >= REFORM_DAY for day in days)
+    return DISTRICT_AFTER if after else DISTRICT_BEFORE

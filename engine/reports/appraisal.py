@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from engine.registry.maps import district_label
 from engine.reports import findings
 from engine.reports.board import BoardConfig
 from engine.reports.common import (PROVISIONAL_MARK, data_checksum, input_label, period_phrase,
@@ -194,7 +195,8 @@ def _recognized_list(recognized: list[UnitResult], criteria: CriteriaSet) -> lis
         return out + [para("Không có đơn vị nào đủ điều kiện đề nghị công nhận.", "body")]
     out.append(para(f"{number(len(recognized))} đơn vị đạt đủ {number(len(criteria.criteria))} tiêu chí, không có "
                     "tiêu chí nào 0 điểm và tổng điểm đạt ngưỡng của loại đơn vị:", "body"))
-    out.append(table(["TT", "Mã đơn vị", "Đơn vị", "Huyện / khu vực", "Tỉnh, thành phố", "Điểm / ngưỡng"],
+    out.append(table(["TT", "Mã đơn vị", "Đơn vị", district_label([u.period for u in recognized]).vi,
+                   "Tỉnh, thành phố", "Điểm / ngưỡng"],
                      recognized_rows(recognized), [10, 17, 45, 38, 33, 22]))
     return out
 

@@ -6,6 +6,7 @@ date of signing), the Law on Children of 05/4/2016, the criteria's instrument (f
 the board's appraisal report."""
 from __future__ import annotations
 
+from engine.registry.maps import district_label
 from engine.reports.appraisal import adjustments_list, complete, recognized_rows
 from engine.reports.board import BoardConfig
 from engine.reports.common import data_checksum, lower_first, period_phrase, watermark
@@ -53,7 +54,8 @@ def document(batch: BatchResult, criteria: CriteriaSet, board: BoardConfig | Non
         blocks += [
             markup(f"<b>Điều 1.</b> Công nhận {number(len(recognized))} xã, phường, thị trấn sau đây đạt tiêu chuẩn "
                    f"xã, phường, thị trấn phù hợp với trẻ em {esc(period)}:", "body"),
-            table(["TT", "Mã đơn vị", "Đơn vị", "Huyện / khu vực", "Tỉnh, thành phố", "Điểm / ngưỡng"],
+            table(["TT", "Mã đơn vị", "Đơn vị", district_label([u.period for u in recognized]).vi,
+                   "Tỉnh, thành phố", "Điểm / ngưỡng"],
                   recognized_rows(recognized), [10, 17, 45, 38, 33, 22]),
         ]
     else:

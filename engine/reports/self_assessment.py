@@ -3,6 +3,7 @@ reviewing office: points per criterion, conclusion, what to fix, the improvement
 commune's proposal, and the signatures of the person who drew it up and of the chairperson."""
 from __future__ import annotations
 
+from engine.registry.maps import district_label
 from engine.reports.board import BoardConfig
 from engine.reports.common import (DECISION, PROVISIONAL_MARK, category_label, data_checksum,
                                    gap_action, gaps_worst_first, input_label, period_phrase, place_of,
@@ -61,7 +62,7 @@ def _general(unit: UnitResult, criteria: CriteriaSet, name: str, period: str) ->
         key_values([
             ("Tên đơn vị", name),
             ("Mã đơn vị hành chính", unit.unit_code or "—"),
-            ("Huyện / khu vực", unit.district or "—"),
+            (district_label([unit.period]).vi, unit.district or "—"),
             ("Tỉnh, thành phố", unit.province or "—"),
             ("Kỳ đánh giá", period),
             ("Loại đơn vị", category_label(criteria, unit.category)),

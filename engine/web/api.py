@@ -5,6 +5,9 @@
     POST /api/history             {"inputs": {...}, "replace": false} → save (201); 409 when the unit and period
                                   are saved already (ask, then send "replace": true); 422 when it cannot be saved
     GET  /api/history/{unit_code} the unit's saved periods side by side, with the change per criterion
+    GET  /api/unit/{code}         the unit of the official list with this code, on the map of ?period= (today's
+                                  map without one): {unit_code, unit_name, kind, province, district, list};
+                                  404 with {error} when that list has no such code
 
 `?lang=en` gives English text (Vietnamese by default). A body that is not JSON gets 400.
 """
@@ -69,3 +72,21 @@ async def save(request: Request) -> Response:
 async def unit_history(request: Request) -> Response:
     periods = await run_in_threadpool(request.app.state.history.periods, request.path_params["unit_code"])
     return JSONResponse(comparison_json(compare(periods), lang_of(request)))
+
+
+async def unit_lookup(request: Request) -> Response:
+    """What the page fills as soon as a valid code is typed: the unit's name and province (and district, before
+    the reform) from the official list of the period's map."""
+    from engine.registry.checks import _NO_DAY, _day
+    from engine.registry.maps import map_for, normalise_code
+
+    code = request.path_params["code"]
+    day = _day(request.query_params.get("period"))
+    map_ = map_for(None if day is _NO_DAY else day)
+    found = map_.get(normalise_code(code))
+    lang = lang_of(request)
+    if found is None:
+        return JSONResponse({"error": Message("registry_code_unknown", {"code": code[:20], "map": map_.label,
+                                                                       "hint": ""}).render(lang)}, status_code=404)
+    return JSONResponse({"unit_code": found.code, "unit_name": found.name, "kind": found.kind,
+                         "province": found.province, "district": found.district, "list": map_.label(lang)})

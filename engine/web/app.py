@@ -38,6 +38,7 @@ ROUTES = [
     Route("/api/evaluate", api.evaluate, methods=["POST"]),
     Route("/api/history", api.save, methods=["POST"]),
     Route("/api/history/{unit_code:path}", api.unit_history, methods=["GET"]),
+    Route("/api/unit/{code}", api.unit_lookup, methods=["GET"]),
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
 ]
 

@@ -122,11 +122,11 @@ def leftovers(directory: Path) -> list[str]:
 def test_a_unit_that_kills_its_worker_costs_only_itself(many, expected, tmp_path):
     out = tmp_path / "results.csv"
     result = cfc("evaluate", many, "--format", "csv", "-o", out, "--jobs", "2",
-                 hooks=["--die-on", "03903", "--how", "kill"])
+                 hooks=["--die-on", "03589", "--how", "kill"])
     assert result.returncode == 3, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith(("Lỗi:", "Error:"))]
-    assert len(errors) == 1 and "03903" in errors[0] and "dòng 49" in errors[0] and "SIGKILL" in errors[0]
-    assert read_rows(out) == [row for row in expected if row["unit_code"] != "03903"]  # 599 of 600
+    assert len(errors) == 1 and "03589" in errors[0] and "dòng 49" in errors[0] and "SIGKILL" in errors[0]
+    assert read_rows(out) == [row for row in expected if row["unit_code"] != "03589"]  # 599 of 600
     assert leftovers(tmp_path) == []
 
 
@@ -134,15 +134,15 @@ def test_a_unit_that_kills_its_worker_costs_only_itself(many, expected, tmp_path
 def test_a_worker_forked_mid_output_never_writes_the_output_again(many, expected, how):
     """Workers are forks of the process writing the output: one that replaces a dead worker starts with the
     output the parent had buffered so far, and must never write it a second time (nor dump a crash over it)."""
-    result = cfc("evaluate", many, "--format", "csv", "--jobs", "2", hooks=["--die-on", "05903", "--how", how])
+    result = cfc("evaluate", many, "--format", "csv", "--jobs", "2", hooks=["--die-on", "05589", "--how", how])
     assert result.returncode == 3, result.stderr
     lines = result.stdout.splitlines()
     assert sum(line.startswith("unit_code,") for line in lines) == 1  # one header: nothing written twice
     import io
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert rows == [row for row in expected if row["unit_code"] != "05903"]
+    assert rows == [row for row in expected if row["unit_code"] != "05589"]
     assert "Fatal Python error" not in result.stderr
-    assert [line for line in result.stderr.splitlines() if "05903" in line]
+    assert [line for line in result.stderr.splitlines() if "05589" in line]
 
 
 def test_a_worker_killed_from_outside_mid_batch_loses_nothing(many, expected, tmp_path):

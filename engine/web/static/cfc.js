@@ -398,3 +398,37 @@
     });
   }
 })();
+
+// The official list of units (issue 22): as soon as a valid code is typed, fill the unit's name and province
+// (and district, before the reform) from GET /api/unit/{code}, where those fields are still empty. Self-contained.
+(function () {
+  const code = document.getElementById("in-unit_code");
+  if (!code) return;
+  const lang = document.documentElement.lang === "en" ? "en" : "vi";
+  let asked = "";
+  function lookUp() {
+    const value = code.value.trim();
+    const period = document.getElementById("in-period");
+    const key = value + "|" + (period ? period.value.trim() : "");
+    if (!/^[0-9]{5}$/.test(value) || key === asked) return;
+    asked = key;
+    const query = "?lang=" + lang + (period && period.value.trim() ? "&period=" + encodeURIComponent(period.value.trim()) : "");
+    fetch("/api/unit/" + value + query).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (unit) {
+      if (!unit) return;
+      let filled = false;
+      ["unit_name", "province", "district"].forEach(function (name) {
+        const field = document.getElementById("in-" + name);
+        if (field && !field.value.trim() && unit[name]) {
+          field.value = unit[name];
+          filled = true;
+        }
+      });
+      if (filled) code.form.dispatchEvent(new Event("input", {bubbles: true}));  // re-evaluate with the names
+    }).catch(function () { asked = ""; });
+  }
+  code.addEventListener("input", lookUp);
+  const period = document.getElementById("in-period");
+  if (period) period.addEventListener("change", lookUp);
+})();
