@@ -133,7 +133,7 @@ def test_the_api_is_what_a_program_calls():
     library = api.load_criteria()
     unit = api.evaluate_inputs(library, UNIT)
     assert (unit.result.status, unit.result.total, unit.result.threshold) == ("not_recognized", 835, 850)
-    assert unit.values["unit_code"] == "09916"
+    assert unit.values["unit_code"] == "09652"
     shown = api.unit_object(library, unit.result, "en")
     assert shown["reasons"][0]["message"].startswith("Total 835")
     batch = api.evaluate_files(library, [ROOT / "evaluations" / "sample-area" / "units.csv"])

@@ -34,7 +34,7 @@ class Mapped:
 
 
 def _end(period) -> dt.date | None:
-    from engine.criteria.versions import PeriodError, period_end
+    from engine.periods import PeriodError, period_end
 
     if period is None:
         return None

@@ -46,7 +46,7 @@ def _day(period: Any) -> dt.date | None | object:
     key = repr(period)
     found = _DAYS.get(key)
     if found is None:
-        from engine.criteria.versions import PeriodError, period_end
+        from engine.periods import PeriodError, period_end
 
         if is_blank(period):
             found = None
@@ -66,6 +66,8 @@ def check_unit(unit: "Unit", criteria: "CriteriaSet", strict: bool = False) -> N
     given_code = values.get("unit_code")
     if given_code is None:
         return
+    if any(error.input == "period" for error in unit.errors):
+        return  # a period that cannot be dated is a data error already: no map to check against
     day = _day(values.get("period"))
     if day is _NO_DAY:
         return

@@ -144,11 +144,10 @@ def lookup(code: Any, day: dt.date | None = None) -> AdminUnit | None:
 
 
 def normalise_code(code: Any) -> str | None:
-    if code is None or isinstance(code, bool):
-        return None
-    text = unicodedata.normalize("NFKC", str(code))
-    return "".join(c for c in text if c.isprintable() and not c.isspace()
-                   and unicodedata.category(c) != "Cf") or None
+    """A code as cfc compares it (engine/units/codes.py: NFKC, invisible characters dropped); None when blank."""
+    from engine.units.codes import code_key
+
+    return code_key(code)
 
 
 DISTRICT_BEFORE = Text.of("Huyện / khu vực", "District or area")

@@ -51,7 +51,8 @@ def test_each_new_unit_lists_its_old_units_and_how_many_were_recognised(criteria
     loaded = load_results(results, criteria)
     table = summarise(loaded, criteria, map_to="2025").tables["new_units"]
     before = table[table["Danh mục"] == "trước 01/7/2025"]
-    old_status = dict(zip(loaded.units["unit_code"], loaded.units["status"]))
+    old = loaded.units[loaded.units["period"] == "2024"]
+    old_status = dict(zip(old["unit_code"], old["status"]))
     expected = {}
     for code in codes(BEFORE):
         expected.setdefault(merge.main_successor(code), []).append(code)
