@@ -372,9 +372,11 @@ def test_three_periods_blank_and_mixed_period_names(tmp_path, criteria):
 
 def test_sixty_three_provinces_two_periods(tmp_path, criteria):
     units = []
-    for period in ("2024", "2025"):
+    # 63 provinces: two periods before the 1 July 2025 reorganisation (a code kept across it names another unit,
+    # so commune changes across it go through --map 2025: tests/registry/test_aggregate_map.py)
+    for period in ("2023", "2024"):
         for index in range(63 * 4):
-            status = "recognized" if (index + (period == "2025")) % 3 else "not_recognized"
+            status = "recognized" if (index + (period == "2024")) % 3 else "not_recognized"
             units.append(unit_json(period, f"{index:05d}", f"Tỉnh {index % 63 + 1}", f"Huyện {index % 200}", "other",
                                    status, {} if status == "recognized" else {3: 0}, ()))
     path = write_json(tmp_path / "national.json", units)

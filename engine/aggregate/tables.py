@@ -37,11 +37,21 @@ SHEETS = {
     "totals": "Phân bố tổng điểm",
     "change": "So với kỳ trước",
     "unit_change": "Đơn vị so với kỳ trước",
-    "new_units": "Theo đơn vị mới",                  # --map 2025 only (engine/aggregate/remap.py)
-    "new_unit_change": "Đơn vị mới so với kỳ trước",   # --map 2025 only
     "units": "Danh sách đơn vị",
     "notes": "Ghi chú",
 }
+# --map 2025 only (engine/aggregate/remap.py): written before "units" when the summary has them.
+MAP_SHEETS = {"new_units": "Theo đơn vị mới", "new_unit_change": "Đơn vị mới so với kỳ trước"}
+
+
+def sheets_of(tables: dict) -> dict[str, str]:
+    """The sheets a summary's workbook holds, in order: SHEETS, with the map's sheets before the list of units."""
+    out = {}
+    for key, name in SHEETS.items():
+        if key == "units":
+            out.update({k: v for k, v in MAP_SHEETS.items() if k in tables})
+        out[key] = name
+    return out
 
 
 # ---------------------------------------------------------------- tables

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from engine.aggregate.tables import SHEETS, Summary
+from engine.aggregate.tables import Summary, sheets_of
 
 # Columns holding a rate, a difference of rates or a mean: two decimals. Others are counts or text.
 DECIMAL_WORDS = ("(%)", "(điểm %)", "Điểm trung bình")
@@ -25,9 +25,7 @@ def write_workbook(summary: Summary, path: Path) -> Path:
 
     # streamed: the national list of units is tens of thousands of rows
     workbook = look.new_workbook("Tổng hợp kết quả đánh giá xã, phường, thị trấn phù hợp với trẻ em")
-    for key, sheet_name in SHEETS.items():
-        if key not in summary.tables:  # the tables of --map 2025, when not asked for
-            continue
+    for key, sheet_name in sheets_of(summary.tables).items():
         table = summary.tables[key]
         columns = [str(c) for c in table.columns]
         if key == "notes":  # sentences: one wide column, wrapped
