@@ -316,7 +316,7 @@ def test_evaluate_with_broken_criteria_exits_2(tmp_path, valid_batch):
 def test_vietnamese_output_is_nfc(mixed_batch, fmt):
     result = run("evaluate", mixed_batch, "--format", fmt, "--detail")
     assert result.stdout.strip()
-    assert "Tân Lập" in result.stdout  # the decomposed input name comes out composed
+    assert "Đường Lâm" in result.stdout  # the decomposed input name comes out composed
     assert_nfc(result.output)
 
 

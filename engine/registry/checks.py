@@ -61,6 +61,11 @@ def _day(period: Any) -> dt.date | None | object:
     return found
 
 
+# The inputs that name a unit, the registry's field for each, and the message when they differ.
+_NAMES = (("unit_name", "name", "registry_name_mismatch"), ("province", "province", "registry_province_mismatch"),
+          ("district", "district", "registry_district_mismatch"))
+
+
 def check_unit(unit: "Unit", criteria: "CriteriaSet", strict: bool = False) -> None:
     values = unit.values
     given_code = values.get("unit_code")
@@ -72,7 +77,7 @@ def check_unit(unit: "Unit", criteria: "CriteriaSet", strict: bool = False) -> N
     if day is _NO_DAY:
         return
     map_ = map_for(day)
-    code = normalise_code(given_code)
+    code = given_code  # validation folded it already (engine/units/codes.py)
     found = map_.get(code)
     label = map_.label
     if found is None:
@@ -80,10 +85,9 @@ def check_unit(unit: "Unit", criteria: "CriteriaSet", strict: bool = False) -> N
               code=given_code, map=label, hint=_unknown_hint(code, map_))
         return
     declared = criteria.input_by_name
-    for name, official, key in (("unit_name", found.name, "registry_name_mismatch"),
-                                ("province", found.province, "registry_province_mismatch"),
-                                ("district", found.district, "registry_district_mismatch")):
-        if name not in declared or official is None:
+    for name, field, key in _NAMES:
+        official = getattr(found, field)
+        if official is None or name not in declared:
             continue
         given = values.get(name)
         if given is None:

@@ -39,7 +39,7 @@ def configured(criteria, history) -> TestClient:
 def test_the_page_offers_the_configured_names_to_complete(configured, client):
     page = configured.get("/").text
     assert 'name="doc_reviewing_office"' in page and 'value="Phòng Văn hóa - Xã hội"' in page
-    assert 'name="doc_place" type="text" maxlength="300" value="Đoài Sơn"' in page
+    assert 'name="doc_place" type="text" maxlength="300" value="Sơn Tây"' in page
     # Without a configuration the fields are empty, showing the placeholder they would print as.
     bare = client.get("/").text
     assert 'placeholder="[Cơ quan thẩm định]"' in bare and 'value="Phòng Văn hóa' not in bare
@@ -51,25 +51,25 @@ def test_self_assessment_from_the_page_has_no_placeholder_left(client, unit_inpu
     form = {k: str(v) for k, v in unit_inputs.items()}
     bare = pdf_text(client.post("/download/self-assessment.pdf", data=form).content)
     assert "Kính gửi: [Cơ quan thẩm định]" in bare  # nothing given: the placeholder, to fill by hand
-    typed = {**form, "doc_reviewing_office": "Phòng Văn hóa - Xã hội thị xã Đoài Sơn"}
+    typed = {**form, "doc_reviewing_office": "Phòng Văn hóa - Xã hội thị xã Sơn Tây"}
     text = pdf_text(client.post("/download/self-assessment.pdf", data=typed).content)
-    assert "Kính gửi: Phòng Văn hóa - Xã hội thị xã Đoài Sơn." in text
+    assert "Kính gửi: Phòng Văn hóa - Xã hội thị xã Sơn Tây." in text
     assert brackets(text) == []
     editable = client.post("/download/self-assessment.docx", data=typed).content
     words = "\n".join(p.text for p in docx.Document(io.BytesIO(editable)).paragraphs)
-    assert "Phòng Văn hóa - Xã hội thị xã Đoài Sơn" in words and brackets(words) == []
+    assert "Phòng Văn hóa - Xã hội thị xã Sơn Tây" in words and brackets(words) == []
 
 
 def test_appraisal_from_the_page_with_the_configuration_and_what_was_typed(configured, unit_inputs):
     form = {k: str(v) for k, v in unit_inputs.items()}
     text = pdf_text(configured.post("/download/appraisal.pdf", data=form).content)
-    assert "Kính gửi: Ủy ban nhân dân thị xã Đoài Sơn." in text and "Đoài Sơn, ngày" in text
+    assert "Kính gửi: Ủy ban nhân dân thị xã Sơn Tây." in text and "Sơn Tây, ngày" in text
     assert brackets(text) == []
     # What the person typed wins over the configuration; an empty field keeps the configured name.
     changed = {**form, "doc_reviewing_office_signer_name": "Trần Thị Bình", "doc_authority": ""}
     text = pdf_text(configured.post("/download/appraisal.pdf", data=changed).content)
     assert "Trần Thị Bình" in text and "Nguyễn Văn An" not in text
-    assert "Kính gửi: Ủy ban nhân dân thị xã Đoài Sơn." in text
+    assert "Kính gửi: Ủy ban nhân dân thị xã Sơn Tây." in text
 
 
 def test_board_documents_posted_with_the_names(client):
@@ -78,13 +78,13 @@ def test_board_documents_posted_with_the_names(client):
     page = board.text
     for key in ("authority", "authority_signer", "authority_signer_name", "area", "period", "place"):
         assert f'name="doc_{key}"' in page
-    names = {"doc_reviewing_office": "Phòng Văn hóa - Xã hội", "doc_authority": "Ủy ban nhân dân thị xã Đoài Sơn",
+    names = {"doc_reviewing_office": "Phòng Văn hóa - Xã hội", "doc_authority": "Ủy ban nhân dân thị xã Sơn Tây",
              "doc_authority_signer": "Chủ tịch", "doc_reviewing_office_signer": "Trưởng phòng",
-             "doc_place": "Đoài Sơn"}
+             "doc_place": "Sơn Tây"}
     decision = pdf_text(client.post(f"/board/{board_id}/decision.pdf", data=names).content)
-    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN THỊ XÃ ĐOÀI SƠN" in decision and brackets(decision) == []
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN THỊ XÃ SƠN TÂY" in decision and brackets(decision) == []
     appraisal = pdf_text(client.post(f"/board/{board_id}/appraisal.pdf", data=names).content)
-    assert "Kính gửi: Ủy ban nhân dân thị xã Đoài Sơn." in appraisal and brackets(appraisal) == []
+    assert "Kính gửi: Ủy ban nhân dân thị xã Sơn Tây." in appraisal and brackets(appraisal) == []
     # The plain address still gives the document, with placeholders for what nobody said.
     assert "[Cơ quan có thẩm quyền công nhận]" in pdf_text(client.get(f"/board/{board_id}/decision.pdf").content)
 
@@ -110,7 +110,7 @@ def test_serve_takes_the_board_configuration(monkeypatch, tmp_path):
 def test_summary_config_keys_are_its_own():
     board = load_board_config(CONFIG)
     # The example configures both: the district's appraisal place and area, the province's summary ones.
-    assert (board.place, board.reporting_place) == ("Đoài Sơn", "Hà Nội")
+    assert (board.place, board.reporting_place) == ("Sơn Tây", "Hà Nội")
     assert board.area != board.reporting_area and board.reporting_area
     assert BoardConfig().get("reporting_place") == PLACEHOLDERS["reporting_place"] == "[Địa danh]"
 
