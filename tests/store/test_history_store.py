@@ -34,16 +34,16 @@ def test_periods_are_ordered_by_the_day_they_end(store, criteria, unit_inputs):
     history = History(store)
     for period in ("2024", "2024-H2", "2023", "2024-Q3", "2024-h1", "2024-06-15"):
         save(history, criteria, unit_inputs, period=period)
-    assert [s.period for s in history.periods("09916")] == [
+    assert [s.period for s in history.periods("09652")] == [
         "2023", "2024-06-15", "2024-H1", "2024-Q3", "2024-H2", "2024"]
-    assert [s.period_end.isoformat() for s in history.periods("09916")][-1] == "2024-12-31"
+    assert [s.period_end.isoformat() for s in history.periods("09652")][-1] == "2024-12-31"
 
 
 def test_keys_are_canonical(store, criteria, unit_inputs):
     history = History(store)
-    saved = save(history, criteria, unit_inputs, period="２０２４-h1", unit_code="\u200b09916")
-    assert (saved.unit_code, saved.period) == ("09916", "2024-H1")
-    assert history.get("０９９１６", "2024-h1").saved_at == saved.saved_at
+    saved = save(history, criteria, unit_inputs, period="２０２４-h1", unit_code="\u200b09652")
+    assert (saved.unit_code, saved.period) == ("09652", "2024-H1")
+    assert history.get("０９６５２", "2024-h1").saved_at == saved.saved_at
     with pytest.raises(AlreadySaved):
         save(history, criteria, unit_inputs, period="2024-H1")
 
@@ -71,8 +71,8 @@ def test_a_replace_is_explicit_and_keeps_the_old_row_in_the_audit_trail(store, c
         history.save(criteria, better, unit.values)
     assert refused.value.saved.result["total"] == first.result["total"] == 835
     history.save(criteria, better, unit.values, replace=True, by="board1")
-    assert history.get("09916", "2024").result["status"] == "recognized"
-    trail = audit.events(store, unit_code="09916")
+    assert history.get("09652", "2024").result["status"] == "recognized"
+    trail = audit.events(store, unit_code="09652")
     assert [e.action for e in trail] == ["history.save", "history.replace"]
     replaced = trail[1]
     assert replaced.actor == "board1" and replaced.period == "2024"

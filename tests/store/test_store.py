@@ -115,8 +115,8 @@ def test_locked_database(tmp_path, criteria, unit_inputs):
         other.close()
     assert error.value.key == "store_locked"
     _one_sentence(error.value, str(path))
-    assert history.get("09916", "2024") is None  # nothing half-written
-    assert history.save(criteria, result, unit.values).unit_code == "09916"  # and the lock gone, it saves
+    assert history.get("09652", "2024") is None  # nothing half-written
+    assert history.save(criteria, result, unit.values).unit_code == "09652"  # and the lock gone, it saves
 
 
 def test_unreachable_postgresql():
