@@ -173,7 +173,7 @@ def test_appraisal_has_every_unit_and_the_board_names(area_pdf, area):
     text = text_of(area_pdf)
     for expected in [
         "BÁO CÁO THẨM ĐỊNH", "ỦY BAN NHÂN DÂN THỊ XÃ SƠN TÂY", "PHÒNG VĂN HÓA - XÃ HỘI",
-        "Kính gửi: Ủy ban nhân dân thị xã Sơn Tây.", "Địa bàn: Thị xã Đoài Sơn, Hà Nội",
+        "Kính gửi: Ủy ban nhân dân thị xã Sơn Tây.", "Địa bàn: Thị xã Sơn Tây, Hà Nội",
         "Số đơn vị thẩm định 15", "Đề nghị công nhận (đạt chuẩn) (*) 7 (46,7%)",
         "Tiêu chí đạt 0 điểm tiêu chí 3: 1 đơn vị; tiêu chí 5: 1 đơn vị",
         # the sample's units are in two districts, so each row names its area
