@@ -94,8 +94,8 @@ def criteria_client(tmp_path_factory):
 
 # ---------------------------------------------------------------- a total that is not a score
 
-UNDECIDED = {"09908": "incomplete", "09909": "invalid"}  # the example area's units without a decision
-PARTIAL = {"09908": 950, "09909": 910}                   # the sums over their partial data
+UNDECIDED = {"09610": "incomplete", "09613": "invalid"}  # the example area's units without a decision
+PARTIAL = {"09610": 950, "09613": 910}                   # the sums over their partial data
 
 
 def test_the_terminal_shows_a_partial_sum_in_brackets_and_says_what_it_means(outputs):
@@ -104,7 +104,7 @@ def test_the_terminal_shows_a_partial_sum_in_brackets_and_says_what_it_means(out
         line = next(line for line in table.splitlines() if line.startswith(code))
         assert f"({total})/850" in line
     assert table.count("Tổng điểm trong ngoặc, ví dụ (950): cộng trên số liệu chưa đầy đủ") == 1
-    decided = next(line for line in table.splitlines() if line.startswith("09901"))
+    decided = next(line for line in table.splitlines() if line.startswith("09577"))
     assert " 955/900 " in decided and "(" not in decided
 
 
@@ -116,18 +116,18 @@ def test_both_csvs_and_the_workbook_show_no_total_for_an_undecided_unit(outputs)
     for code, status in UNDECIDED.items():
         assert machine[code]["status"] == status and machine[code]["total"] == ""
         assert people[code]["Tổng điểm"] == "" and sheet[code]["Tổng điểm"] is None
-    assert machine["09901"]["total"] == "955" and people["09901"]["Tổng điểm"] == "955"
-    assert sheet["09901"]["Tổng điểm"] == 955
+    assert machine["09577"]["total"] == "955" and people["09577"]["Tổng điểm"] == "955"
+    assert sheet["09577"]["Tổng điểm"] == 955
     # The JSON keeps the sum as data beside the status that says what it is.
     units = {u["unit_code"]: u for u in json.loads(outputs["json"].read_text(encoding="utf-8"))["units"]}
-    assert units["09908"]["total"] == 950 and units["09908"]["status"] == "incomplete"
+    assert units["09610"]["total"] == 950 and units["09610"]["status"] == "incomplete"
 
 
 def test_the_provincial_summary_shows_no_total_for_an_undecided_unit(outputs, tmp_path):
     run("aggregate", str(outputs["json"]), "-o", str(tmp_path / "review"))
     units = {row["Mã đơn vị"]: row for row in sheet_rows(tmp_path / "review" / "summary.xlsx", "Danh sách đơn vị")}
-    assert units["09908"]["Tổng điểm"] is None and units["09909"]["Tổng điểm"] is None
-    assert units["09901"]["Tổng điểm"] == 955
+    assert units["09610"]["Tổng điểm"] is None and units["09613"]["Tổng điểm"] is None
+    assert units["09577"]["Tổng điểm"] == 955
 
 
 def test_the_documents_bracket_a_partial_sum_and_explain_it(tmp_path):
@@ -136,10 +136,12 @@ def test_the_documents_bracket_a_partial_sum_and_explain_it(tmp_path):
     pdf = tmp_path / "tham-dinh.pdf"
     CliRunner().invoke(main, ["report", "appraisal", str(SAMPLE_CSV), "-o", str(pdf)])
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(pdf).pages))
-    assert "09908 Xã Phú Hòa (950) 850" in text and "09909 Xã An Thịnh (910) 850" in text
+    # the sample's units are in two districts: each row names its area before the totals
+    assert "09610 Xã Kim Sơn Thị xã Sơn Tây, Hà Nội (950) 850" in text
+    assert "09613 Xã Sơn Đông Thị xã Sơn Tây, Hà Nội (910) 850" in text
     assert "Tổng điểm trong ngoặc: tính trên số liệu chưa đầy đủ hoặc không hợp lệ" in text
     single = tmp_path / "tu-danh-gia.pdf"
-    CliRunner().invoke(main, ["report", "self-assessment", str(SAMPLE_CSV), "--unit", "09908", "-o", str(single)])
+    CliRunner().invoke(main, ["report", "self-assessment", str(SAMPLE_CSV), "--unit", "09610", "-o", str(single)])
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(single).pages))
     assert "Tổng cộng (số liệu chưa đầy đủ) (950)" in text and "(…) Điểm tính trên số liệu chưa đầy đủ" in text
 
@@ -156,7 +158,7 @@ def test_a_saved_period_with_missing_data_has_no_total_in_the_history(tmp_path):
     for period, change in (("2023", {"checkup_done": None}), ("2024", {})):
         evaluation = evaluate_inputs(criteria, {**inputs, **change, "period": period}, "web")
         history.save(criteria, evaluation.result, evaluation.unit.values)
-    comparison = compare(history.periods("09916"))
+    comparison = compare(history.periods("09652"))
     assert comparison.totals == [None, 835] and comparison.total_changes == [None, None]
     total_line = next(line for line in format_comparison(comparison, "vi").splitlines()
                       if line.startswith("Tổng điểm"))
