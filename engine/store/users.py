@@ -192,16 +192,24 @@ def set_password(store: Store, login: str, password: str, by: str = audit.LOCAL)
 def authenticate(store: Store, login: str, password: str, address: str | None = None) -> Account | None:
     """The account when the password is right and the account enabled; else None. Every attempt is recorded
     (login_attempts, for rate limits; an event, for the audit) in one transaction. A hash made with older
-    argon2 parameters is replaced by one with today's."""
+    argon2 parameters is replaced by one with today's.
+
+    The password is checked between two short transactions, never inside one: an argon2 check takes a core for
+    a tenth of a second or more, and on SQLite a write transaction holds the whole database's write lock — a
+    burst of sign-ins at a deadline must not keep every other writer waiting."""
     key = normalise_login(login)[:100]
     password = password if isinstance(password, str) else ""
+    with store.reading() as session:
+        user = session.scalars(select(User).where(User.login == key)).one_or_none()
+        hashed = user.password_hash if user else None
+    ok = _verify(hashed or _DUMMY_HASH, password[:MAX_PASSWORD]) and hashed is not None
+    rehashed = _HASHER.hash(password) if ok and _HASHER.check_needs_rehash(hashed) else None
     with store.writing() as session:
         user = session.scalars(select(User).where(User.login == key)).one_or_none()
-        ok = _verify(user.password_hash if user else _DUMMY_HASH, password[:MAX_PASSWORD]) and user is not None
-        if ok and user.disabled:
-            ok = False
-        if ok and _HASHER.check_needs_rehash(user.password_hash):
-            user.password_hash = _HASHER.hash(password)
+        # What was checked must still be the account's password, and the account still enabled.
+        ok = ok and user is not None and user.password_hash == hashed and not user.disabled
+        if ok and rehashed:
+            user.password_hash = rehashed
         now = utcnow()
         session.add(LoginAttempt(at=now, login=key, address=(address or None) and address[:64], succeeded=ok))
         audit.record(session, "login.ok" if ok else "login.failed", key, unit_code=user.unit_code if user else None,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import os
 import secrets
 from dataclasses import dataclass
 from typing import Awaitable, Callable
@@ -49,9 +50,9 @@ class Limits:
 
 
 LIMITS = Limits()
-# argon2-cffi's defaults cost 64 MiB and a few tens of milliseconds per check: a burst of logins at a deadline
-# waits its turn instead of taking the server's memory.
-PASSWORD_CHECKS = anyio.CapacityLimiter(4)
+# argon2-cffi's defaults cost 64 MiB and 0.1–0.2 s of a core per check: a burst of logins at a deadline takes
+# one core each, in turn, instead of the server's memory.
+PASSWORD_CHECKS = anyio.CapacityLimiter(os.cpu_count() or 2)
 
 
 def csrf_token(request: Request) -> str:
