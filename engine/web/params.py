@@ -13,7 +13,12 @@ MAX_FIELDS = 1000
 
 
 def lang_of(request: Request) -> str:
-    return "en" if request.query_params.get("lang") == "en" else "vi"
+    """?lang=en, else the language the province server's session remembers (the local page has no session)."""
+    asked = request.query_params.get("lang")
+    if asked is not None:
+        return "en" if asked == "en" else "vi"
+    session = request.scope.get("session")
+    return "en" if session and session.get("lang") == "en" else "vi"
 
 
 def say(request: Request, key: str, **params: Any) -> str:

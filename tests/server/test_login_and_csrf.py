@@ -97,3 +97,14 @@ def test_a_forged_or_another_sessions_token_is_refused(tmp_path, library):
     stranger = TestClient(app)
     stranger.cookies.set("cfc_session", commune.cookies.get("cfc_session")[:-4] + "AAAA")
     assert stranger.get("/api/me").status_code == 401
+
+
+def test_the_session_remembers_the_language(tmp_path, library):
+    app = make_app(make_store(tmp_path / "cfc.sqlite3"), library)
+    client, token = signed_in(app, "xa.hoason")
+    assert "Files" in client.get("/submissions?lang=en").text
+    assert "Files" in client.get("/submissions").text            # remembered
+    refused = client.put(f"/api/submissions/{SEEN}/{PERIOD}", json={"inputs": [], "version": 0},
+                         headers={"X-CSRF-Token": token})
+    assert refused.status_code == 422 and refused.json()["error"].startswith("the inputs must be")
+    assert "Hồ sơ" in client.get("/submissions?lang=vi").text
