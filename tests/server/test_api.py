@@ -182,5 +182,5 @@ def test_a_database_that_cannot_be_used_is_503_with_its_sentence(tmp_path, libra
     answer = client.get("/api/submissions?lang=en")
     assert answer.status_code == 503
     assert answer.json() == {"error": f"{path} is not a cfc database or is damaged; restore it from a backup"}
-    page = client.get("/submissions")
+    page = client.get("/submissions?lang=vi")
     assert page.status_code == 503 and "bản sao lưu" in page.text
