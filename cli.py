@@ -854,10 +854,36 @@ def users_add(login, role, unit, unit_name, district, area, province, db, lang):
     from engine.store import Store
     from engine.store.users import add_user
 
+    if role == "commune" and unit:
+        _check_account_unit(unit, {"unit_name": unit_name, "district": district, "province": province}, lang)
     store = Store.open(db)
     place = {"name": unit_name, "district": district, "province": province} if role == "commune" else None
     account = add_user(store, login, _password(lang), role, unit=unit, area=area, province=province, unit_place=place)
     click.echo(_say("user_added", lang, login=account.login, role=account.role))
+
+
+def _check_account_unit(code: str, names: dict, lang: str) -> None:
+    """A commune account's unit must be in the official list, today's or the one before 1 July 2025 (an account
+    may file periods before the reform); a name, district or province given that is not the code's is warned."""
+    from engine.messages import Message
+    from engine.registry import map_for, normalise_code
+    from engine.registry.maps import other
+    from engine.registry.names import same_name
+
+    now = map_for()
+    found = now.get(normalise_code(code)) or other(now).get(normalise_code(code))
+    if found is None:
+        raise click.UsageError(_say("registry_account_unknown", lang, code=code, now=now.label(lang),
+                                    before=other(now).label(lang)))
+    label = (now if found.map_id == now.id else other(now)).label
+    for name, official, key in (("unit_name", found.name, "registry_name_mismatch"),
+                                ("province", found.province, "registry_province_mismatch"),
+                                ("district", found.district, "registry_district_mismatch")):
+        given = names.get(name)
+        if given and official and not same_name(given, official):
+            text = Message(key, {"code": found.code, "unit": found.full_name, "map": label, "official": official,
+                                 "given": given}).render(lang)
+            _err(_say("warning_line", lang, text=text))
 
 
 @users.command("list", help=H("Mọi tài khoản: vai trò, phạm vi, trạng thái.", "Every account: role, scope, state."))

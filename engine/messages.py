@@ -851,6 +851,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                                    "'{category}'"),
     "registry_filled": ("{input} điền từ danh mục: {value}", "{input} filled from the list of units: {value}"),
     "warning_line": ("cảnh báo: {text}", "warning: {text}"),
+    "registry_account_unknown": ("mã đơn vị {code!r} không có trong {now} lẫn {before}: không tạo tài khoản",
+                                 "unit code {code!r} is in neither {now} nor {before}: no account created"),
     "template_province": ("đã điền sẵn {count} đơn vị của {province}", "pre-filled {count} units of {province}"),
     "template_no_province": ("không có tỉnh, thành phố {province!r} trong {map}; các tỉnh, thành phố: {known}",
                              "no province {province!r} in {map}; the provinces are: {known}"),

@@ -73,3 +73,18 @@ def test_the_benchmark_generator_uses_real_units_of_either_map(tmp_path):
             if unit.is_ward and unit.central_city and row["category"]:  # blank: an incomplete unit on purpose
                 assert row["category"] == "urban_ward_central_city"
         assert size > 40
+
+
+def test_a_commune_account_is_for_a_unit_of_the_list(tmp_path):
+    db = str(tmp_path / "accounts.sqlite3")
+    runner = CliRunner()
+    for lang, words in (("vi", "không có trong danh mục"), ("en", "is in neither")):
+        refused = runner.invoke(main, ["users", "add", f"xa.{lang}", "--role", "commune", "--unit", "99999",
+                                       "--db", db, "--lang", lang], input="mật khẩu xã\n")
+        assert refused.exit_code == 2 and words in refused.output
+    added = runner.invoke(main, ["users", "add", "xa.thaihoa", "--role", "commune", "--unit", "09652", "--unit-name",
+                                 "Xã Hòa Sơn", "--db", db, "--lang", "en"], input="mật khẩu xã\n")
+    assert added.exit_code == 0, added.output
+    assert "warning: 09652 is Xã Thái Hòa" in added.stderr and "not 'Xã Hòa Sơn'" in added.stderr
+    listed = runner.invoke(main, ["users", "list", "--db", db])
+    assert "xa.thaihoa" in listed.output and "xa.vi" not in listed.output
