@@ -139,6 +139,14 @@ CRITERIA_HELP = H("Tệp bộ tiêu chí YAML, hoặc một thư mục các tệ
                   "last day of its period (default: the shipped criteria/).")
 
 
+STRICT_UNITS_OPTION = click.option(
+    "--strict-units", is_flag=True,
+    help=H("Mã đơn vị không có trong danh mục đơn vị hành chính của kỳ, hoặc tên, tỉnh, huyện không khớp "
+           "với mã, là lỗi dữ liệu (mặc định: cảnh báo).",
+           "A unit code not in the official list of its period, or a name, province or district that does "
+           "not match the code, is a data error (default: a warning)."))
+
+
 def criteria_option(command):
     """--criteria, the same for every command that takes it."""
     return click.option("--criteria", "criteria_path", type=click.Path(), help=CRITERIA_HELP)(command)
@@ -231,11 +239,7 @@ def _output_format(fmt: str | None, output: str | None) -> str:
 @click.option("--hidden-sheets", is_flag=True,
               help=H("Đọc cả các trang tính bị ẩn (mặc định: bỏ qua, có cảnh báo).",
                      "Read hidden workbook sheets too (default: skipped, with a warning)."))
-@click.option("--strict-units", is_flag=True,
-              help=H("Mã đơn vị không có trong danh mục đơn vị hành chính của kỳ, hoặc tên, tỉnh, huyện không khớp "
-                     "với mã, là lỗi dữ liệu (mặc định: cảnh báo).",
-                     "A unit code not in the official list of its period, or a name, province or district that does "
-                     "not match the code, is a data error (default: a warning)."))
+@STRICT_UNITS_OPTION
 @click.option("--save", is_flag=True, help=H("Lưu kết quả của mỗi đơn vị hợp lệ vào lịch sử (xem `cfc history`).",
                                              "Keep each valid unit's result in the history (see `cfc history`)."))
 @DB_OPTION
@@ -266,7 +270,7 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
     try:
         with reading(hidden_sheets=hidden_sheets) as options:
             if assignments:
-                _what_if(library, files, assignments, fmt, output, lang)
+                _what_if(library, files, assignments, fmt, output, lang, strict_units)
             plan = batch.plan(files, library.current())
             _warnings(options, lang)
             # A bar only for batches long enough to wait for, only on a terminal, never over a table being printed.
@@ -371,7 +375,7 @@ def _save(library, evaluated, db, yes, lang) -> None:
                                              "path": history.path}).render(lang), err=True)
 
 
-def _what_if(library, files, assignments, fmt, output, lang) -> None:
+def _what_if(library, files, assignments, fmt, output, lang, strict_units=False) -> None:
     import json
 
     from engine import api
@@ -384,7 +388,7 @@ def _what_if(library, files, assignments, fmt, output, lang) -> None:
     except WhatIfError as error:
         raise click.UsageError(error.render(lang)) from None
     read = api.read_files(library, files)
-    comparisons, file_errors = api.what_if(library, read.records, changes), read.file_errors
+    comparisons, file_errors = api.what_if(library, read.records, changes, strict_units), read.file_errors
     if fmt == "json":
         content = json.dumps({"changes": changes, "units": [
             {"unit_code": c.after.unit_code, "before": localise(c.before.model_dump(mode="json"), lang),
@@ -503,7 +507,7 @@ def _board(config_path, **overrides):
         raise click.UsageError(error.render(_lang()))
 
 
-def _report_inputs(files, output, criteria_path):
+def _report_inputs(files, output, criteria_path, strict_units=False):
     """Check the output name, refuse to overwrite an input, evaluate each unit by its period's set. Returns
     (the set that scored the units, batch): a document speaks of one set."""
     from engine.atomic import check_file_target
@@ -517,7 +521,7 @@ def _report_inputs(files, output, criteria_path):
     library = _library(criteria_path)
     with reading() as options:
         try:
-            result = api.document_batch(library, files)
+            result = api.document_batch(library, files, strict_units=strict_units)
         except ValueError as error:
             from engine.messages import localised
 
@@ -545,11 +549,12 @@ def _report_exit(batch, units) -> None:
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help=DOCUMENT_HELP)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True), help=CONFIG_HELP)
 @criteria_option
-def report_self_assessment(file, unit_code, output, config_path, criteria_path):
+@STRICT_UNITS_OPTION
+def report_self_assessment(file, unit_code, output, config_path, criteria_path, strict_units):
     from engine.reports.self_assessment import document
 
     board = _board(config_path)
-    criteria, batch = _report_inputs([file], output, criteria_path)
+    criteria, batch = _report_inputs([file], output, criteria_path, strict_units)
     if batch.file_errors:
         _report_exit(batch, [])
     if unit_code is None:
@@ -580,15 +585,15 @@ def board_document_options(command):
                                           "Area (default: the units' common district and province).")),
             click.option("--period", help=H("Kỳ đánh giá (mặc định: kỳ của các đơn vị).",
                                             "Evaluation period (default: the units' period).")),
-            criteria_option]):
+            criteria_option, STRICT_UNITS_OPTION]):
         command = option(command)
     return command
 
 
-def _batch_document(module, files, output, config_path, criteria_path, **overrides):
+def _batch_document(module, files, output, config_path, criteria_path, strict_units=False, **overrides):
     """Appraisal and decision: evaluate the files, build the document, write it. Returns the batch."""
     board = _board(config_path, **overrides)
-    criteria, batch = _report_inputs(files, output, criteria_path)
+    criteria, batch = _report_inputs(files, output, criteria_path, strict_units)
     _write_document(output, module.document(batch, criteria, board))
     return batch
 
@@ -602,10 +607,12 @@ def _batch_document(module, files, output, config_path, criteria_path, **overrid
     "per criterion. Names not given print as [placeholders]."))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @board_document_options
-def report_appraisal(files, output, config_path, reviewing_office, authority, area, period, criteria_path):
+def report_appraisal(files, output, config_path, reviewing_office, authority, area, period, criteria_path,
+                     strict_units):
     from engine.reports import appraisal
 
-    batch = _batch_document(appraisal, files, output, config_path, criteria_path, reviewing_office=reviewing_office,
+    batch = _batch_document(appraisal, files, output, config_path, criteria_path, strict_units,
+                            reviewing_office=reviewing_office,
                             authority=authority, area=area, period=period)
     counts = batch.counts()
     _err(_say("report_appraisal_written", output=output, units=len(batch.units), recognized=counts["recognized"]))
@@ -670,10 +677,12 @@ def report_summary(results, output, by, config_path, issuer, recipient, area, pe
     "grounds (căn cứ), Articles 1–3, recipients and the signer of the recognising authority."))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @board_document_options
-def report_decision(files, output, config_path, reviewing_office, authority, area, period, criteria_path):
+def report_decision(files, output, config_path, reviewing_office, authority, area, period, criteria_path,
+                     strict_units):
     from engine.reports import decision
 
-    batch = _batch_document(decision, files, output, config_path, criteria_path, reviewing_office=reviewing_office,
+    batch = _batch_document(decision, files, output, config_path, criteria_path, strict_units,
+                            reviewing_office=reviewing_office,
                             authority=authority, area=area, period=period)
     _err(_say("report_decision_written", output=output, recognized=batch.counts()["recognized"]))
     _report_exit(batch, batch.units)
@@ -1011,7 +1020,8 @@ def db_upgrade(db, lang):
               help=H("Chạy sau reverse proxy HTTPS tại địa chỉ này (vd. 127.0.0.1): tin X-Forwarded-For/-Proto của nó, cookie chỉ gửi qua HTTPS.",
                      "Behind an HTTPS reverse proxy at this address (e.g. 127.0.0.1): trust its X-Forwarded-For/-Proto, cookies sent over HTTPS only."))
 @criteria_option
-def serve(host, port, db, config_path, accounts, deadlines_path, secret_file, proxy, criteria_path):
+@STRICT_UNITS_OPTION
+def serve(host, port, db, config_path, accounts, deadlines_path, secret_file, proxy, criteria_path, strict_units):
     import secrets
 
     import uvicorn
@@ -1033,6 +1043,7 @@ def serve(host, port, db, config_path, accounts, deadlines_path, secret_file, pr
         app = create_server_app(_library(criteria_path), store, session_secret(secret_file),
                                 deadlines=load_deadlines(deadlines_path), board=_board(config_path),
                                 secure_cookies=proxy is not None)
+        app.state.strict_units = strict_units
         for lang in ("vi", "en"):
             click.echo(Message("web_serving_accounts", {"address": f"http://{shown}:{port}/", "db": store.location}).render(lang))
         if not users:
@@ -1047,6 +1058,7 @@ def serve(host, port, db, config_path, accounts, deadlines_path, secret_file, pr
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
     app = create_app(_library(criteria_path), History(store), token=token, loopback_only=token is None,
                      board=_board(config_path))
+    app.state.strict_units = strict_units
     address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     for lang in ("vi", "en"):
         click.echo(Message("web_serving", {"address": address}).render(lang))

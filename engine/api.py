@@ -80,11 +80,12 @@ def evaluate(library: CriteriaLibrary | CriteriaSet, records: Iterable[Record | 
     return [Evaluation(unit, result) for unit, result in zip(units, results)]
 
 
-def evaluate_inputs(library: CriteriaLibrary | CriteriaSet, inputs: Any, source: str = "api") -> Evaluation:
+def evaluate_inputs(library: CriteriaLibrary | CriteriaSet, inputs: Any, source: str = "api",
+                    strict_units: bool = False) -> Evaluation:
     """One unit's inputs ({name: value}, as a form or a JSON body gives them) validated and scored exactly as
     `cfc evaluate` does a record read from a file. Anything that is not a mapping is an invalid unit saying so."""
     record = Record(source=source, kind="", number=0, data=inputs)
-    return evaluate(library, [record])[0]
+    return evaluate(library, [record], strict_units=strict_units)[0]
 
 
 @dataclass
@@ -133,11 +134,13 @@ def score(library: CriteriaLibrary | CriteriaSet, records: list[Record], strict_
     return evaluate_records(CriteriaLibrary.of(library), records, strict_units=strict_units)
 
 
-def what_if(library: CriteriaLibrary | CriteriaSet, records: list[Record], changes: dict[str, str]) -> list[Comparison]:
+def what_if(library: CriteriaLibrary | CriteriaSet, records: list[Record], changes: dict[str, str],
+            strict_units: bool = False) -> list[Comparison]:
     """Each unit scored as given and with `changes` written over its inputs (`--set`): both go through the same
-    validation and the same choice of set by period — a changed period is checked like any other."""
-    before = score(library, records)
-    after = score(library, [with_changes(record, changes) for record in records])
+    validation, checks of the unit against the official list, and choice of set by period — a changed period
+    is checked like any other."""
+    before = score(library, records, strict_units)
+    after = score(library, [with_changes(record, changes) for record in records], strict_units)
     return [Comparison(b, a) for b, a in zip(before, after)]
 
 

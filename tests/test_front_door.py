@@ -69,10 +69,17 @@ def _comparable(unit: dict) -> dict:
     return {key: value for key, value in unit.items() if key != "source"}
 
 
-@pytest.mark.parametrize("period, set_id", [("2026", "qd-2030"), ("2024", "qd06-2019"), ("２０２６-h1", "qd-2030")])
-def test_every_entry_point_gives_the_same_unit_by_the_same_set(tmp_path, two_sets, spy, period, set_id):
+@pytest.mark.parametrize("period, set_id, changes", [
+    ("2026", "qd-2030", {}), ("2024", "qd06-2019", {}), ("２０２６-h1", "qd-2030", {}),
+    # a name the official list of units does not give this code: the same warning from every entry point
+    ("2024", "qd06-2019", {"unit_name": "Xã Không Có Tên Này"}),
+    # a blank district, filled from the list and marked as filled, wherever the unit comes in
+    ("2024", "qd06-2019", {"district": None}),
+])
+def test_every_entry_point_gives_the_same_unit_by_the_same_set(tmp_path, two_sets, spy, period, set_id, changes):
     library = api.load_criteria(two_sets)
-    record = {**copy.deepcopy(UNIT), "period": period}
+    record = {**copy.deepcopy(UNIT), "period": period, **changes}
+    record = {name: value for name, value in record.items() if value is not None}
     unit_file = tmp_path / "unit.yaml"
     unit_file.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
     csv_file = tmp_path / "unit.csv"
@@ -124,6 +131,10 @@ def test_every_entry_point_gives_the_same_unit_by_the_same_set(tmp_path, two_set
 
     reference = _comparable(objects["cli evaluate"])
     assert reference["criteria_set"].startswith(set_id + "@")
+    if "unit_name" in changes:  # the registry's check reached the unit (and so, below, every entry point)
+        assert [w["input"] for w in reference["warnings"]] == ["unit_name"]
+    if "district" in changes:
+        assert reference["filled"] == ["district"] and reference["district"] == "Huyện Ba Vì"
     for name, unit in objects.items():
         assert _comparable(unit) == reference, name
 
@@ -147,3 +158,23 @@ def test_the_api_takes_plain_mappings_and_marks_repeated_codes():
     assert "duplicates" in first.result.errors[0]("en")
     alone = api.evaluate_inputs(library, "not a unit")
     assert alone.result.status == "invalid"
+
+
+def test_strict_units_holds_at_every_entry_point(tmp_path):
+    """--strict-units makes a unit the official list does not know invalid, from every command that scores."""
+    record = {**copy.deepcopy(UNIT), "unit_name": "Xã Không Có Tên Này"}
+    unit_file = tmp_path / "unit.yaml"
+    unit_file.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    evaluated = run("evaluate", unit_file, "--strict-units", "--format", "json")
+    assert evaluated.exit_code == 1 and json.loads(evaluated.stdout)["units"][0]["status"] == "invalid"
+    what_if = run("evaluate", unit_file, "--strict-units", "--set", "activities_held=2", "--format", "json")
+    assert what_if.exit_code == 1 and json.loads(what_if.stdout)["units"][0]["after"]["status"] == "invalid"
+    for document in ("self-assessment", "appraisal", "decision"):
+        report = run("report", document, unit_file, "--strict-units", "-o", tmp_path / f"{document}.pdf")
+        assert report.exit_code == 1, (document, report.output)
+        lenient = run("report", document, unit_file, "-o", tmp_path / f"{document}-2.pdf")
+        assert lenient.exit_code == 0, (document, lenient.output)
+    app = create_app(api.load_criteria(), History(tmp_path / "history.sqlite3"))
+    app.state.strict_units = True  # what cfc serve --strict-units sets
+    answer = TestClient(app).post("/api/evaluate", json=record)
+    assert answer.status_code == 422 and answer.json()["status"] == "invalid"

@@ -35,7 +35,8 @@ async def evaluate(request: Request) -> Response:
         return _not_json(request)
     library = request.app.state.library
     # Off the event loop: the rules' C core is serialised by its own lock (engine/rules/compile.py).
-    result = (await run_in_threadpool(api.evaluate_inputs, library, data, FORM_SOURCE)).result
+    result = (await run_in_threadpool(api.evaluate_inputs, library, data, FORM_SOURCE,
+                                      request.app.state.strict_units)).result
     status = 422 if result.status == "invalid" else 200
     # ?detail=1 gives what `--detail` gives: every indicator and every sentence (the page shows them).
     detail = request.query_params.get("detail") in ("1", "true")
@@ -50,7 +51,8 @@ async def save(request: Request) -> Response:
     if not isinstance(body, dict):
         return JSONResponse({"error": say(request, "web_not_save_request")}, status_code=422)
     library, history, lang = request.app.state.library, request.app.state.history, lang_of(request)
-    evaluation = await run_in_threadpool(api.evaluate_inputs, library, body.get("inputs"), FORM_SOURCE)
+    evaluation = await run_in_threadpool(api.evaluate_inputs, library, body.get("inputs"), FORM_SOURCE,
+                                         request.app.state.strict_units)
     result = evaluation.result
     try:
         saved = await run_in_threadpool(history.save, api.criteria_of(library, result), result, evaluation.values,

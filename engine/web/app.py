@@ -58,6 +58,7 @@ def create_app(criteria: CriteriaLibrary | CriteriaSet, history: History, token:
     app = Starlette(routes=ROUTES, middleware=middleware,
                     exception_handlers={404: pages.not_found, 405: pages.not_found, 400: pages.bad_request})
     app.state.library = CriteriaLibrary.of(criteria)
+    app.state.strict_units = False  # cfc serve --strict-units: a unit the official list does not know is invalid
     app.state.criteria = app.state.library.current()  # the form, the template and the board table's columns
     app.state.history = history
     app.state.board = board or BoardConfig()

@@ -83,7 +83,8 @@ async def _form_unit(request: Request, fields: dict[str, str]) -> tuple[dict[str
     """The form's inputs and the batch of its one unit, scored through the front door (engine/api.py)."""
     library = request.app.state.library
     inputs = _known(request, fields)
-    result = (await run_in_threadpool(api.evaluate_inputs, library, inputs, FORM_SOURCE)).result
+    result = (await run_in_threadpool(api.evaluate_inputs, library, inputs, FORM_SOURCE,
+                                      request.app.state.strict_units)).result
     return inputs, api.document_set(library, [result])
 
 

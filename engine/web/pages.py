@@ -59,7 +59,8 @@ async def upload(request: Request) -> Response:
             return _check(request, {}, 400, upload_error=Message("web_no_file").render(lang_of(request)))
         content = await file.read()
         name = file.filename
-    result = await run_in_threadpool(read_upload, request.app.state.library, name, content)
+    result = await run_in_threadpool(read_upload, request.app.state.library, name, content,
+                                     request.app.state.strict_units)
     board_id = request.app.state.boards.add(result)
     lang = "?lang=en" if lang_of(request) == "en" else ""
     if len(result.units) == 1 and not result.file_errors:

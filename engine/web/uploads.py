@@ -56,7 +56,7 @@ def safe_name(name: str | None) -> str:
     return base[:120]
 
 
-def read_upload(library: CriteriaLibrary, file_name: str | None, content: bytes) -> Upload:
+def read_upload(library: CriteriaLibrary, file_name: str | None, content: bytes, strict_units: bool = False) -> Upload:
     """An uploaded file read by the CLI's readers and scored through the front door (engine/api.py), each unit
     by its period's set."""
     name = safe_name(file_name)
@@ -78,7 +78,7 @@ def read_upload(library: CriteriaLibrary, file_name: str | None, content: bytes)
             return upload
     for record in records:
         record.source = name  # messages name the file the person chose, not the temporary copy
-    evaluations = api.evaluate(library, records)
+    evaluations = api.evaluate(library, records, strict_units=strict_units)
     upload.units = [evaluation.unit for evaluation in evaluations]
     upload.results = [evaluation.result for evaluation in evaluations]
     return upload

@@ -115,6 +115,7 @@ def create_server_app(library: CriteriaLibrary, store: Store, secret: str, *, de
                 MessageError: message_error}
     app = Starlette(routes=ROUTES, middleware=middleware, exception_handlers=handlers)
     app.state.library = CriteriaLibrary.of(library)
+    app.state.strict_units = False  # cfc serve --strict-units (the page's own evaluation and downloads)
     app.state.criteria = app.state.library.current()
     app.state.store = store
     app.state.workflow = Workflow(store, app.state.library)
