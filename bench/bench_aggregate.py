@@ -4,7 +4,8 @@
     python bench/bench_aggregate.py --format json      # results as JSON (their size depends on the JSON format)
     python bench/bench_aggregate.py --cli OLD/cli.py   # the same commands of an older checkout (before/after)
 
-Two synthetic periods are generated (bench/generate.py, seeds 1 and 2; the second period renamed 2025), each
+Two synthetic periods are generated (bench/generate.py, seeds 1 and 2; the first renamed 2023, both on the map before the
+1 July 2025 reform, so that every commune has a period before to compare with), each
 evaluated once with `cfc evaluate` (not timed), then each command is run as a separate process, as a user would,
 `--repeat` times. First the pure-Python reference scorer (tests/reference.py) scores the 2024 period's valid units
 in this process, as bench/bench.py times it: that is 1 ref. Printed per command: the best wall time, the processor
@@ -79,7 +80,7 @@ def main() -> None:
         folder = args.folder or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         results = [str(make_period(folder, args.units, seed, period, args.format))
-                   for seed, period in ((1, "2024"), (2, "2025"))]
+                   for seed, period in ((2, "2023"), (1, "2024"))]
         size = sum(os.path.getsize(r) for r in results) / 1e6
         print(f"{args.units:,} units × 2 periods, results as {args.format} ({size:.1f} MB); "
               f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; timing {args.cli}")
