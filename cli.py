@@ -126,8 +126,8 @@ class _Cfc(click.Group):
         except Exception as error:
             # The rules misbehaving (never with validated criteria: an internal fault) is said in one line too.
             # Its module is loaded whenever it raised: looked up, not imported, so --help stays quick.
-            compiled = sys.modules.get("engine.rules.compile")
-            if compiled is None or not isinstance(error, compiled.EngineError):
+            core = sys.modules.get("engine.rules.durable_core")
+            if core is None or not isinstance(error, core.EngineError):
                 raise
             _err(_error(Message("engine_error", {"error": str(error)})))
             sys.exit(EXIT_ENGINE)
@@ -380,7 +380,7 @@ def _what_if(library, files, assignments, fmt, output, lang, strict_units=False)
 
     from engine import api
     from engine.atomic import atomic_text
-    from engine.results.model import localise
+    from engine.results.model import localise, to_data
     from engine.rules.whatif import WhatIfError, describe, parse_changes
 
     try:
@@ -391,8 +391,8 @@ def _what_if(library, files, assignments, fmt, output, lang, strict_units=False)
     comparisons, file_errors = api.what_if(library, read.records, changes, strict_units), read.file_errors
     if fmt == "json":
         content = json.dumps({"changes": changes, "units": [
-            {"unit_code": c.after.unit_code, "before": localise(c.before.model_dump(mode="json"), lang),
-             "after": localise(c.after.model_dump(mode="json"), lang)} for c in comparisons],
+            {"unit_code": c.after.unit_code, "before": localise(to_data(c.before), lang),
+             "after": localise(to_data(c.after), lang)} for c in comparisons],
             "file_errors": file_errors}, ensure_ascii=False) + "\n"
     elif fmt == "table":
         content = "\n".join(line for c in comparisons for line in describe(c, changes, lang) + [""])

@@ -29,7 +29,7 @@ from bench.generate import write  # noqa: E402
 def measure(units_count: int, runs: int, seed: int) -> dict[str, float]:
     import reference
     from engine.readers import read_records
-    from engine.rules import compile as rules
+    from engine.rules import compiled as rules
     from engine.criteria.model import default_criteria_path, load_criteria
     from engine.rules.evaluate import evaluate_units
     from engine.units.validate import validate_record

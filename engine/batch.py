@@ -216,7 +216,7 @@ class _Worker:
     - pipes: the worker closes this process's ends of its own pipe and of the other workers';
     - buffered output: multiprocessing flushes stdout and stderr before it forks, and a worker ends with
       os._exit, so nothing this process had buffered is written twice (a test checks it);
-    - the durable core: never copied mid-call (engine.rules.compile holds its lock across a fork);
+    - the durable core: never copied mid-call (engine/rules/durable_core.py holds its lock across a fork);
     - the collector: this process's objects are frozen across the fork (gc.freeze, as Python's documentation
       advises), so the worker starts with them out of its collector's way instead of walking them, and
       copying the pages it shares with this process, at its first collection.

@@ -31,7 +31,7 @@ from engine.criteria.model import CriteriaSet
 from engine.messages import Message
 from engine.periods import Period, PeriodError, parse_period
 from engine.results.cells import csv_writer
-from engine.results.model import DECIDED, UnitResult
+from engine.results.model import DECIDED, UnitResult, from_data, to_data
 from engine.store import audit
 from engine.store.database import FILE_NAME, Store, default_path  # noqa: F401  (the history's file, as before)
 from engine.store.models import Evaluation, utcnow
@@ -45,14 +45,14 @@ class Saved:
     criteria_id: str
     criteria_digest: str
     inputs: dict[str, Any]
-    result: dict[str, Any]    # UnitResult.model_dump(mode="json"): both languages
+    result: dict[str, Any]    # to_data(UnitResult): both languages
     saved_at: str             # ISO 8601, UTC, to the second
     period_end: dt.date | None = None  # None only for an undatable period adopted from an old history file
     saved_by: str | None = None        # a login; None for the CLI and the single-user page
 
     @property
     def unit(self) -> UnitResult:
-        return UnitResult.model_validate(self.result)
+        return from_data(UnitResult, self.result)
 
 
 class NotSavable(Exception):
@@ -106,7 +106,7 @@ class History:
         row = Evaluation(unit_code=code, period=period.text, period_start=period.start, period_end=period.end,
                          criteria_id=criteria.instrument.id, criteria_digest=criteria.digest,
                          inputs={k: v for k, v in inputs.items() if v is not None},
-                         result=result.model_dump(mode="json"), saved_at=utcnow().replace(microsecond=0),
+                         result=to_data(result), saved_at=utcnow().replace(microsecond=0),
                          saved_by=None if by == audit.LOCAL else by)
         if not replace:
             try:

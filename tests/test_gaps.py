@@ -18,6 +18,7 @@ from strategies import unit  # noqa: E402
 from engine.criteria.model import load_criteria  # noqa: E402
 from engine.rules.evaluate import evaluate_units  # noqa: E402
 from engine.readers.records import Record  # noqa: E402
+from engine.results.model import to_data  # noqa: E402
 from engine.units.validate import validate_record  # noqa: E402
 
 CRITERIA = load_criteria()
@@ -192,24 +193,26 @@ def test_results_do_not_depend_on_what_the_engine_remembers(monkeypatch):
     # Indicator views, criterion results and plan options are shared between units and tables are emptied
     # when they grow past LIMIT: the results must be the same with tables emptied at every batch (of 7 units),
     # with tables kept, and with every unit evaluated on its own.
-    from engine.rules import compile as compiled_rules, evaluate as evaluation, views
+    from engine.rules import compiled as compiled_rules, decision_memo, evaluate as evaluation, views
     spoiled = [{**PERFECT, "births_registered": 90 + n % 7, "checkup_done": 60 + n % 5, "activities_held": n % 3,
                 "category": ("urban_ward_central_city", "other")[n % 2]} for n in range(40)]
-    kept = [r.model_dump() for r in evaluate(spoiled)]
+    kept = [to_data(r) for r in evaluate(spoiled)]
     monkeypatch.setattr(views, "LIMIT", 3)
     monkeypatch.setattr(evaluation, "BATCH", 7)
     compiled_rules._COMPILED.clear()
-    emptied = [r.model_dump() for r in evaluate(spoiled)]
-    alone = [evaluate([unit])[0].model_dump() for unit in spoiled]
+    emptied = [to_data(r) for r in evaluate(spoiled)]
+    alone = [to_data(evaluate([unit])[0]) for unit in spoiled]
     # The rules' own memo starting again every few answers: what the views remember having asked goes with it.
-    monkeypatch.setattr(compiled_rules, "MEMO_LIMIT", 5)
+    monkeypatch.setattr(decision_memo, "MEMO_LIMIT", 5)
     compiled_rules._COMPILED.clear()
     decided = []
-    original = compiled_rules.CompiledRules._decide
-    monkeypatch.setattr(compiled_rules.CompiledRules, "_decide",
-                        lambda self, layer, items, fact: decided.extend((layer, i) for i in items)
-                        or original(self, layer, items, fact))
-    forgetting = [r.model_dump() for r in evaluate(spoiled)]
+    original = decision_memo.DecisionMemo.answer
+
+    def answer(self, layer, items, decide):
+        return original(self, layer, items, lambda asked: decided.extend((layer, i) for i in asked) or decide(asked))
+
+    monkeypatch.setattr(decision_memo.DecisionMemo, "answer", answer)
+    forgetting = [to_data(r) for r in evaluate(spoiled)]
     # The memo really forgot: some answers were asked of durable again.
     assert len(decided) > len(set(decided)) and any(layer == "indicator" for layer, _ in decided)
     for results in (emptied, alone, forgetting):

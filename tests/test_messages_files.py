@@ -229,12 +229,12 @@ def test_json_results_keep_file_errors_in_english_as_before(tmp_path):
 def test_a_fault_of_the_rule_engine_is_one_line_and_exit_3_every_time(monkeypatch, lang, words):
     """Rules that overlap cannot come from a criteria file that passes validation; were the compiler to make them,
     the probe refuses the ruleset, and the command says so in one line, again on a second ask."""
-    from engine.rules import compile as rules
+    from engine.rules import compiled as rules
     original = rules.compile_rulesets
 
     def overlapping(criteria):
         rulesets, decides = original(criteria)
-        conditions = rulesets["indicator 10"]["indicator 10 band 0"]["all"][0]["m"]["$and"]
+        conditions = rulesets["indicator 7"]["indicator 7: 98% <= measure -> band 0, 50 points"]["all"][0]["m"]["$and"]
         conditions[-1] = {"$gte": {"value": 0.0}}  # the best band taking every value: over all the others
         return rulesets, decides
 

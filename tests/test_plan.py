@@ -7,6 +7,7 @@ unit, dropping any one change does not (no change is spare), and a plan never ch
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -19,8 +20,8 @@ from test_gaps import PERFECT  # noqa: E402
 
 from engine.readers.records import Record  # noqa: E402
 from engine.results.render import render_batch  # noqa: E402
-from engine.results.model import BatchResult  # noqa: E402
-from engine.rules import compile as compiled_rules  # noqa: E402
+from engine.results.model import BatchResult, to_data  # noqa: E402
+from engine.rules import compiled as compiled_rules  # noqa: E402
 from engine.rules import evaluate as evaluate_module  # noqa: E402
 from engine.criteria.model import load_criteria  # noqa: E402
 from engine.rules.evaluate import evaluate_units  # noqa: E402
@@ -56,7 +57,7 @@ def test_one_yes_no_provision_is_the_cheapest_plan():
     assert [(c.input, c.from_, c.to, c.points, c.criterion, c.indicator) for c in plan.changes] == \
         [("play_place", False, True, 40, 12, "12a")]
     assert plan.changes[0].label.vi == "Có điểm vui chơi, giải trí cho trẻ em"
-    dumped = plan.model_dump(mode="json")["changes"][0]
+    dumped = to_data(plan)["changes"][0]
     assert (dumped["from"], dumped["to"]) == (False, True) and "from_" not in dumped
 
 
@@ -135,12 +136,12 @@ def test_the_fourteenth_criterion_is_scored_and_planned():
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(unit(), min_size=3, max_size=10))
 def test_memo_gives_the_same_results_as_asking_durable_every_time(units):
-    with_memo = [r.model_dump(mode="json") for r in evaluate(units)]
+    with_memo = [to_data(r) for r in evaluate(units)]
     fresh = compiled_rules.CompiledRules(CRITERIA, memo=False)
     original = evaluate_module.rules_for
     evaluate_module.rules_for = lambda criteria: fresh
     try:
-        without = [r.model_dump(mode="json") for r in evaluate(units)]
+        without = [to_data(r) for r in evaluate(units)]
     finally:
         evaluate_module.rules_for = original
     assert with_memo == without
@@ -175,7 +176,7 @@ def test_applying_a_plan_reaches_recognition_with_no_spare_change(units):
             assert plan.changes and not plan.blocked_by
             applied.append(apply_plan(data, plan))
             for dropped in range(len(plan.changes)):
-                rest = plan.model_copy(update={"changes": plan.changes[:dropped] + plan.changes[dropped + 1:]})
+                rest = replace(plan, changes=plan.changes[:dropped] + plan.changes[dropped + 1:])
                 spare.append(apply_plan(data, rest))
         else:
             assert plan.blocked_by and not plan.changes
@@ -188,12 +189,12 @@ def test_applying_a_plan_reaches_recognition_with_no_spare_change(units):
 
 
 def test_results_built_from_plain_data_validate_as_their_models():
-    # The engine builds results without pydantic's validation (engine/results/model.py construct): every
-    # field must be there with a value of its declared type, which validating the dump checks.
-    from engine.results.model import UnitResult
+    # The engine builds results as plain data, unchecked: every field must hold a value of its declared type,
+    # which reading the JSON data back through the boundary (from_data, pydantic) checks.
+    from engine.results.model import UnitResult, from_data
     data = [PERFECT, {**PERFECT, "play_place": False, "activities_held": 0}, {**PERFECT, "children_injured": 20},
             {k: v for k, v in PERFECT.items() if k != "checkup_done"}, {**PERFECT, "births_registered": 101}]
     for result in evaluate(data):
-        dumped = result.model_dump(mode="json")
-        assert UnitResult.model_validate(dumped).model_dump(mode="json") == dumped
-        assert set(result.__dict__) == set(UnitResult.model_fields)
+        dumped = to_data(result)
+        assert to_data(from_data(UnitResult, dumped)) == dumped
+        assert from_data(UnitResult, dumped) == result

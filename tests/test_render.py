@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,7 @@ def test_the_table_is_made_printable_as_line_by_line(lines):
 
 
 def test_a_name_with_a_line_break_stays_on_its_line_of_the_table(units, criteria):
-    unit = units[0].model_copy(update={"unit_name": "Xã\nGiả\x1b[2J"})
+    unit = replace(units[0], unit_name="Xã\nGiả\x1b[2J")
     text = _renderer("table", "vi", criteria).unit(unit, 0)
     assert "Xã\\nGiả\\x1b[2J" in text and "\x1b" not in text
 

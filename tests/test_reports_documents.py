@@ -8,6 +8,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -84,7 +85,7 @@ def single(criteria):
 
 
 def _valid_only(area):
-    return area.model_copy(update={"units": [u for u in area.units if u.status != "invalid"]})
+    return replace(area, units=[u for u in area.units if u.status != "invalid"])
 
 
 # ---------------------------------------------------------------- the parts of an administrative document
@@ -156,7 +157,7 @@ def test_decision_lists_only_recognised_units_with_legal_bases_and_articles(crit
 
 
 def test_decision_without_recognised_units(criteria, area):
-    none = area.model_copy(update={"units": [u for u in area.units if u.status == "not_recognized"]})
+    none = replace(area, units=[u for u in area.units if u.status == "not_recognized"])
     text = " ".join(pdf_pages(render(decision.document(none, criteria), ".pdf")))
     assert "Điều 1. (Không có đơn vị nào đủ điều kiện công nhận.)" in text
     assert "[CƠ QUAN CÓ THẨM QUYỀN CÔNG NHẬN]" in text and WATERMARK_INVALID not in text
@@ -224,8 +225,8 @@ def test_one_footnote_for_provisional_bands_in_the_appraisal_none_in_the_decisio
 
 
 def test_no_footnote_when_nothing_rests_on_provisional_bands(criteria, area):
-    units = [u.model_copy(update={"provisional": []}) for u in area.units if u.status == "recognized"]
-    batch = area.model_copy(update={"units": units})
+    units = [replace(u, provisional=[]) for u in area.units if u.status == "recognized"]
+    batch = replace(area, units=units)
     text = " ".join(pdf_pages(render(appraisal.document(batch, criteria), ".pdf")))
     assert "tạm tính" not in text and "(*)" not in text
 
@@ -323,20 +324,20 @@ def test_documents_render_for_any_unit(criteria, odd_units):
 
 def test_plan_section_when_the_result_carries_one(criteria, single):
     change = PlanChange(input="activities_held", label=Text(vi="Số hoạt động văn hóa, thể thao", en="Activities"),
-                        **{"from": 1}, to=2, points=25, criterion=12, indicator="12b")
-    switch = PlanChange(input="play_place", label=Text(vi="Có điểm vui chơi", en="Play place"), **{"from": False},
+                        from_=1, to=2, points=25, criterion=12, indicator="12b")
+    switch = PlanChange(input="play_place", label=Text(vi="Có điểm vui chơi", en="Play place"), from_=False,
                         to=True, points=10, criterion=12, indicator="12a")
     block = PlanBlock(criterion=3, indicator="3", reason=Text(vi="số vụ đã xảy ra không thay đổi được", en="x"))
-    reaching = single.model_copy(update={"plan": Plan(reaches_recognition=True, changes=[change, switch],
-                                                      blocked_by=[])})
+    reaching = replace(single, plan=Plan(reaches_recognition=True, changes=[change, switch],
+                                       blocked_by=[]))
     text = " ".join(pdf_pages(render(self_assessment.document(reaching, criteria), ".pdf")))
     section = text[text.index("KẾ HOẠCH ĐỂ ĐẠT CHUẨN"):text.index("SỐ LIỆU CÒN THIẾU")]
     assert "thì đơn vị đạt chuẩn" in section
     assert "Số hoạt động văn hóa, thể thao: 1 → 2 +25" in section and "Có điểm vui chơi: không → có +10" in section
-    blocked = single.model_copy(update={"plan": Plan(reaches_recognition=False, changes=[], blocked_by=[block])})
+    blocked = replace(single, plan=Plan(reaches_recognition=False, changes=[], blocked_by=[block]))
     text = " ".join(pdf_pages(render(self_assessment.document(blocked, criteria), ".pdf")))
     assert "Tiêu chí 3, chỉ tiêu 3: số vụ đã xảy ra không thay đổi được" in text
-    without = single.model_copy(update={"plan": None})
+    without = replace(single, plan=None)
     assert "KẾ HOẠCH" not in " ".join(pdf_pages(render(self_assessment.document(without, criteria), ".pdf")))
 
 

@@ -1,4 +1,5 @@
-"""engine/rules/compile.py: the compiled durable_rules ruleset and the ways around durable's known traps."""
+"""engine/rules/rulesets.py, compiled.py, facts.py, durable_core.py: the compiled durable_rules rulesets and the ways
+around durable's known traps."""
 from __future__ import annotations
 
 import random
@@ -13,7 +14,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import reference  # noqa: E402
 
-from engine.rules import compile as rules  # noqa: E402
+from engine.rules import compiled as rules, decision_memo, durable_core  # noqa: E402
+from engine.rules.rulesets import BandDecision, compile_rulesets, indicator_ruleset  # noqa: E402
 from engine.criteria.model import default_criteria_path, load_criteria  # noqa: E402
 
 CRITERIA = load_criteria()
@@ -34,18 +36,19 @@ def flat(rulesets: dict) -> dict:
 
 
 def test_one_rule_per_band_per_empty_denominator_per_outcome_all_from_the_yaml():
-    rulesets, decides = rules.compile_rulesets(CRITERIA)
+    rulesets, decides = compile_rulesets(CRITERIA)
     definition = flat(rulesets)
     bands = sum(len(ind.scoring.bands) for _, ind in CRITERIA.indicators)
     rates = sum(1 for _, ind in CRITERIA.indicators if ind.measure.is_rate)
     # + unscored per indicator, 4 criterion outcomes, invalid, 2 incomplete, and 3 decisions per category
     assert len(definition) == bands + rates + len(CRITERIA.indicators) + 4 + 3 + 3 * len(CRITERIA.categories)
     assert set(definition) == set(decides)
-    # One ruleset per indicator, holding only its own rules, then one for criteria and one for units.
-    assert list(rulesets) == [f"indicator {p}" for p in range(len(CRITERIA.indicators))] + ["criterion", "unit"]
-    for position, (_, indicator) in enumerate(CRITERIA.indicators):
-        assert all(name.startswith(f"indicator {position} ") and {"indicator": indicator.id} in rule["all"][0]["m"]["$and"]
-                   for name, rule in rulesets[f"indicator {position}"].items())
+    # One ruleset per indicator, named after it and holding only its own rules, then one for criteria and one for
+    # units.
+    assert list(rulesets) == [f"indicator {ind.id}" for _, ind in CRITERIA.indicators] + ["criterion", "unit"]
+    for _, indicator in CRITERIA.indicators:
+        assert all(name.startswith(f"indicator {indicator.id}: ") and {"indicator": indicator.id} in rule["all"][0]["m"]["$and"]
+                   for name, rule in rulesets[f"indicator {indicator.id}"].items())
     # Conditions carry only typed values: strings for kind/indicator/category, floats for numbers.
     for rule in definition.values():
         for condition in rule["all"][0]["m"]["$and"]:
@@ -57,10 +60,29 @@ def test_one_rule_per_band_per_empty_denominator_per_outcome_all_from_the_yaml()
                                                               "not_met") else str), condition
 
 
+def test_rules_are_named_by_what_they_decide():
+    """A rule's name says the indicator, the band's bounds as the criteria file writes them and the points (or
+    the category and its threshold): what a reader looks for, not a position."""
+    rulesets, decides = compile_rulesets(CRITERIA)
+    indicator = next(ind for _, ind in CRITERIA.indicators if ind.id == "7")
+    assert [band.points for band in indicator.scoring.bands] == [50, 30, 10, 0]
+    assert list(rulesets["indicator 7"]) == [
+        "indicator 7: 98% <= measure -> band 0, 50 points", "indicator 7: 95% <= measure < 98% -> band 1, 30 points",
+        "indicator 7: 90% <= measure < 95% -> band 2, 10 points", "indicator 7: measure < 90% -> band 3, 0 points",
+        "indicator 7: denominator empty (full_points) -> band 0, 50 points",
+        "indicator 7: input missing or invalid -> unscored, no points"]
+    assert decides["indicator 7: 95% <= measure < 98% -> band 1, 30 points"] == BandDecision(1, 30)
+    assert "indicator 3: 0.5 < measure <= 1 (per 1000) -> band 2, 30 points" in rulesets["indicator 3"]
+    assert "indicator 12b: measure = 1 -> band 1, 15 points" in rulesets["indicator 12b"]
+    assert "indicator 1a: measure = yes -> band 0, 50 points" in rulesets["indicator 1a"]
+    assert "unit other: total < 850 -> not recognized, below the threshold" in rulesets["unit"]
+    assert all(name.isascii() and '"' not in name for rules in rulesets.values() for name in rules)
+
+
 def test_each_category_threshold_is_compiled_into_its_rules():
-    definition = flat(rules.compile_rulesets(CRITERIA)[0])
+    definition = flat(compile_rulesets(CRITERIA)[0])
     for category in CRITERIA.categories:
-        conditions = definition[f"unit {category.id} recognized"]["all"][0]["m"]["$and"]
+        conditions = definition[f"unit {category.id}: every criterion met, total >= {category.threshold} -> recognized"]["all"][0]["m"]["$and"]
         assert {"category": category.id} in conditions
         assert {"$gte": {"total": float(category.threshold)}} in conditions
 
@@ -79,7 +101,7 @@ def test_large_batches_match_every_fact_like_the_bands_say():
     # Far more facts than one chunk: durable completes only part of a huge batch synchronously.
     rng = random.Random(7)
     items = []
-    for _ in range(3 * rules.CHUNK + 17):
+    for _ in range(3 * durable_core.CHUNK + 17):
         position = rng.randrange(len(CRITERIA.indicators))
         indicator = CRITERIA.indicators[position][1]
         kind = indicator.measure.kind
@@ -107,7 +129,7 @@ def test_empty_denominator_scores_by_the_declared_policy():
 
 def test_a_missing_input_leaves_the_indicator_unscored():
     assert rules.rules_for(CRITERIA).bands([(0, "unscored", None), (5, "unscored", None)]) == \
-        [rules.BandDecision(None, None)] * 2
+        [BandDecision(None, None)] * 2
 
 
 def test_criterion_outcomes():
@@ -151,7 +173,7 @@ def test_each_recognition_condition(memo):
 
 
 def test_an_unknown_category_is_decided_by_no_rule():
-    with pytest.raises(rules.EngineError, match="matched no rule"):
+    with pytest.raises(durable_core.EngineError, match="matched no rule"):
         rules.CompiledRules(CRITERIA, memo=False).units([(0, 0, "atlantis", 900, 0)])
 
 
@@ -167,9 +189,7 @@ def test_memo_asks_durable_once_per_distinct_value(monkeypatch):
 
 
 def facts_left(compiled) -> list:
-    import json
-    return [fact for part in compiled.rulesets
-            for fact in json.loads(rules._core().get_facts(compiled.handle(part), rules.SESSION))]
+    return [fact for part in compiled.rulesets for fact in durable_core.facts_left(compiled.handle(part))]
 
 
 def test_no_fact_outlives_a_call():
@@ -187,60 +207,58 @@ def test_no_background_threads():
 
 def test_a_fact_no_rule_matches_is_an_error_and_the_others_leave_nothing_pending():
     compiled = rules.CompiledRules(CRITERIA, memo=False)
-    with pytest.raises(rules.EngineError, match="matched no rule"):
+    with pytest.raises(durable_core.EngineError, match="matched no rule"):
         compiled.bands([(0, "value", 1.0), (0, "value", 2.0)])  # a yes/no measure of 2: no band
     # The matched fact's action was drained: the next call sees only its own facts.
-    assert compiled.bands([(10, "value", 97.0)]) == [rules.BandDecision(1, 30)]
+    assert compiled.bands([(10, "value", 97.0)]) == [BandDecision(1, 30)]
     assert facts_left(compiled) == []
 
 
 def _tampered(part: str, edit) -> rules.CompiledRules:
-    """The shipped rulesets with one rule's conditions edited (as a compile bug would), under fresh names."""
+    """The shipped rulesets with one rule's conditions edited (as a compile bug would): a new content, so new
+    names in durable."""
     import copy
-    import uuid
     compiled = rules.CompiledRules(CRITERIA, memo=False)
     compiled.rulesets = copy.deepcopy(compiled.rulesets)
     edit(compiled.rulesets[part])
-    compiled.names = {name: f"cfc_test_{uuid.uuid4().hex}" for name in compiled.rulesets}
     return compiled
 
 
 @pytest.mark.parametrize("part, name, widen, ask", [
-    # The best band of indicator 10 (98 and above) also taking 96 to 98: overlaps the band below.
-    ("indicator 10", "indicator 10 band 0", lambda conds: conds.__setitem__(-1, {"$gte": {"value": 96.0}}),
-     lambda compiled: compiled.bands([(10, "value", 99.0)])),
+    # The best band of indicator 7 (98 and above) also taking 96 to 98: overlaps the band below.
+    ("indicator 7", "indicator 7: 98% <= measure -> band 0, 50 points",
+     lambda conds: conds.__setitem__(-1, {"$gte": {"value": 96.0}}), lambda compiled: compiled.bands([(10, "value", 99.0)])),
     # A criterion met from 0 points: overlaps "zero".
-    ("criterion", "criterion met", lambda conds: conds.__setitem__(-1, {"$gte": {"points": 0.0}}),
+    ("criterion", "criterion met: every indicator scored, points >= 1",
+     lambda conds: conds.__setitem__(-1, {"$gte": {"points": 0.0}}),
      lambda compiled: compiled.criteria_outcomes([(True, 20)])),
     # Unit rules: "recognized" without the not_met condition overlaps "criteria not met".
-    ("unit", "unit other recognized", lambda conds: conds.pop(-2),
+    ("unit", "unit other: every criterion met, total >= 850 -> recognized", lambda conds: conds.pop(-2),
      lambda compiled: compiled.units([(0, 0, "other", 900, 0)])),
 ])
 def test_overlapping_rules_are_refused_before_they_decide_anything(part, name, widen, ask):
     """Asked facts are events, which stop at the first rule they match: an overlap would decide silently, so
     a ruleset is probed (as facts, which reach every rule) when it is created."""
     compiled = _tampered(part, lambda rulesets: widen(rulesets[name]["all"][0]["m"]["$and"]))
-    with pytest.raises(rules.EngineError, match="matched two rules"):
+    with pytest.raises(durable_core.EngineError, match="matched two rules"):
         ask(compiled)
-    assert compiled.names[part] not in rules._HANDLES  # never used to decide
+    assert not durable_core.registered(compiled.rulesets[part])  # never used to decide
 
 
-def test_the_probe_reaches_every_edge_and_the_shipped_rules_pass_it():
-    import json
+def test_the_probe_reaches_every_edge_and_the_shipped_rules_pass_it(monkeypatch):
     compiled = rules.CompiledRules(CRITERIA, memo=False)
     probed = []
-    original = rules._post
+    original = durable_core._post
 
-    def spy(decides, handle, bodies, events=True, unmatched_ok=False, size=rules.CHUNK):
+    def spy(decides, handle, bodies, events=True, unmatched_ok=False, size=durable_core.CHUNK):
         if not events:
             probed.extend(bodies)
         return original(decides, handle, bodies, events, unmatched_ok, size)
 
-    import unittest.mock
-    with unittest.mock.patch.object(rules, "_post", spy):
-        for part in ("indicator 10", "unit"):
-            compiled._probe(part, rules._core().create_ruleset(f"cfc_probe_{part}_{id(probed)}",
-                                                                json.dumps(compiled.rulesets[part])))
+    monkeypatch.setattr(durable_core, "_HANDLES", {})  # registered afresh: probed again
+    monkeypatch.setattr(durable_core, "_post", spy)
+    for part in ("indicator 7", "unit"):
+        compiled.handle(part)
     assert '{"kind": "measure", "indicator": "%s", "value": 98.0' % CRITERIA.indicators[10][1].id in probed
     assert '{"kind": "measure", "indicator": "%s", "value": 96.5' % CRITERIA.indicators[10][1].id in probed
     threshold = CRITERIA.category_by_id["other"].threshold
@@ -255,12 +273,12 @@ def test_a_failure_while_reading_fired_rules_is_raised_and_the_session_stays_cle
     def explode(message):
         raise RuntimeError("boom while reading")
 
-    monkeypatch.setattr(rules, "read_fired", explode)
-    with pytest.raises(rules.EngineError, match="boom while reading"):
+    monkeypatch.setattr(durable_core, "read_fired", explode)
+    with pytest.raises(durable_core.EngineError, match="boom while reading"):
         compiled.bands([(0, "value", 1.0), (10, "value", 97.0)])
     monkeypatch.undo()
     # The session is clean afterwards: the next call works and leaves nothing behind.
-    assert compiled.bands([(0, "value", 0.0)]) == [rules.BandDecision(1, 0)]
+    assert compiled.bands([(0, "value", 0.0)]) == [BandDecision(1, 0)]
     assert facts_left(compiled) == []
 
 
@@ -274,18 +292,21 @@ def test_a_fired_rule_is_read_from_durable_message_text_as_json_would_read_it():
                 '{"criterion met": [{"m": {"id": "3", "points": 1.0}}, {"m": {"points": 2.0, "id": "5"}}]}',
                 '{"criterion met": {"m": {"id": "3", "points": 1.0}}}',
                 # A text value that looks like an id cannot hold one unescaped: the ids are still the facts'.
-                '{"unit x":[{"m":{"kind": "unit", "category": "a\\"id\\": \\"9\\"}}", "sid": "cfc", "id": "8"}}]}']
+                '{"unit x":[{"m":{"kind": "unit", "category": "a\\"id\\": \\"9\\"}}", "sid": "cfc", "id": "8"}}]}',
+                # A name durable returns escaped (a quote, non-ASCII text from a criteria file's id): parsed as JSON.
+                '{"indicator a\\":b: x":[{"m":{"kind": "measure", "value": 1.0, "id": "2"}}]}',
+                '{"indicator \\u00e2: x":[{"m":{"kind": "measure", "value": 1.0, "id": "6"}}]}']
     for message in messages:
         (name, matched), = json.loads(message).items()
         frames = matched if isinstance(matched, list) else [matched]
-        assert rules.read_fired(message) == (name, [frame["m"]["id"] for frame in frames])
+        assert durable_core.read_fired(message) == (name, [frame["m"]["id"] for frame in frames])
 
 
 def test_a_rule_fires_once_per_call_with_every_fact_it_matched():
     """Rules are capped: one action per rule and call, whatever the number of facts (what makes asking cheap)."""
     compiled = rules.CompiledRules(CRITERIA, memo=False)
     seen = []
-    original = rules.read_fired
+    original = durable_core.read_fired
 
     def spy(message):
         seen.append(original(message))
@@ -293,15 +314,15 @@ def test_a_rule_fires_once_per_call_with_every_fact_it_matched():
 
     items = [(10, "value", 97.0 + i / 1000) for i in range(50)] + [(10, "value", 10.0)]
     import unittest.mock
-    with unittest.mock.patch.object(rules, "read_fired", spy):
+    with unittest.mock.patch.object(durable_core, "read_fired", spy):
         decisions = compiled.bands(items)
-    assert decisions[:50] == [rules.BandDecision(1, 30)] * 50
+    assert decisions[:50] == [BandDecision(1, 30)] * 50
     assert len(seen) == 2 and sorted(len(ids) for _, ids in seen) == [1, 50]
     assert facts_left(compiled) == []
 
 
 def test_a_full_memo_starts_again_and_answers_the_same(monkeypatch):
-    monkeypatch.setattr(rules, "MEMO_LIMIT", 3)
+    monkeypatch.setattr(decision_memo, "MEMO_LIMIT", 3)
     compiled = rules.CompiledRules(CRITERIA)
     items = [(10, "value", float(v)) for v in (89, 90, 94, 95, 97, 98, 100)]
     first = compiled.bands(items)
@@ -329,5 +350,5 @@ def test_facts_are_written_as_the_json_the_rules_expect(monkeypatch):
         {"kind": "unit", "errors": 0.0, "unscored": 0.0, "category": "other", "total": 1000.0, "not_met": 0.0},
         {"kind": "unit", "errors": 2.0, "unscored": 1.0, "category": "", "total": 0.0, "not_met": 13.0}]
     assert all(type(v) in (str, float) for fact in facts for v in fact.values())  # typed: no int/str coercion
-    with pytest.raises(rules.EngineError, match="not a finite number"):
+    with pytest.raises(durable_core.EngineError, match="not a finite number"):
         compiled.bands([(0, "value", float("nan"))])

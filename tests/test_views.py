@@ -7,7 +7,7 @@ from engine.rules.views import Table
 
 def test_a_table_stays_bounded_and_keeps_the_entries_every_batch_uses(monkeypatch):
     monkeypatch.setattr(views, "LIMIT", 50)
-    table, built = Table(), []
+    table, built = Table("indicator_views"), []
 
     def build(keys):
         built.extend(keys)
@@ -23,7 +23,7 @@ def test_a_table_stays_bounded_and_keeps_the_entries_every_batch_uses(monkeypatc
 
 def test_a_full_young_generation_drops_its_oldest_entries_first(monkeypatch):
     monkeypatch.setattr(views, "LIMIT", 8)
-    table = Table()
+    table = Table("indicator_views")
     for n in range(8):
         table[f"key {n}"] = n
     table["key 8"] = 8  # full: the oldest quarter (two entries) goes, the newest stay
@@ -33,7 +33,7 @@ def test_a_full_young_generation_drops_its_oldest_entries_first(monkeypatch):
 
 def test_a_key_seen_once_per_batch_is_not_promoted_within_its_batch(monkeypatch):
     monkeypatch.setattr(views, "LIMIT", 50)
-    table = Table()
+    table = Table("indicator_views")
     table.resolve([["a", "a", "b"], ["a"]], lambda keys: [k.upper() for k in keys])
     assert (set(table.old), set(table.young)) == (set(), {"a", "b"})
     table.resolve([["a"]], lambda keys: [k.upper() for k in keys])

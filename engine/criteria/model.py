@@ -19,7 +19,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, Strict, Vali
 
 from engine.messages import Message, Said, localised, os_reason
 from engine.safe_yaml import CriteriaLoader, YamlProblem, load_yaml
-from engine.text import Text, nfc
+from engine.text import Text, nfc, normalised
 from engine.criteria.yaml_lines import format_path, line_of
 
 Status = Literal["confirmed", "provisional"]
@@ -29,6 +29,7 @@ Status = Literal["confirmed", "provisional"]
 Role = Literal["action", "event", "context"]
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Str = Annotated[str, AfterValidator(lambda s: nfc(s).strip())]
+LabelStr = Annotated[str, AfterValidator(normalised)]  # a label's wording: NFC, never empty (as a Text's)
 # Bounds and points are numbers as written: "95" (quoted), yes/true or a date are refused, not converted.
 Number = Annotated[float, Strict()]
 Whole = Annotated[int, Strict()]
@@ -81,10 +82,15 @@ class Recognition(_Model):
     status: Status
 
 
-class UnitLabel(Text):
+class UnitLabel(_Model):
     """What an input counts (trẻ em / children), with the English singular for "1 more child"."""
 
+    vi: LabelStr
+    en: LabelStr
     en_one: str | None = None
+
+    def __call__(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
 
     def for_count(self, count: int) -> Text:
         return Text.of(self.vi, self.en_one if count == 1 and self.en_one else self.en)

@@ -1,50 +1,32 @@
-"""The result of evaluating a unit: data first. Every output format renders these models."""
+"""The result of evaluating a unit: plain data. Every output format renders these classes.
+
+Results are slotted dataclasses the engine builds directly (a national batch builds a few hundred thousand of
+them, and nothing it computes needs checking again). They become JSON through one explicit serialiser,
+`to_data`, and come back from JSON (cfc's own results read again: the history, a server) through
+`from_data`, which checks every field with pydantic: the boundary, where data enters from outside.
+"""
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, get_args, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, SkipValidation
+from pydantic import Field, TypeAdapter
 
 from engine.text import Text
 
 UnitStatus = Literal["recognized", "not_recognized", "incomplete", "invalid"]
 STATUSES: tuple[str, ...] = get_args(UnitStatus)
 DECIDED = ("recognized", "not_recognized")  # the statuses that carry a decision (complete, valid data)
+BandStatus = Literal["confirmed", "provisional"]
+
+# Every class below is keyword-only (fields named wherever one is built) and slotted (small, fast to build).
+result = dataclass(slots=True, kw_only=True)
 
 
-_SET = object.__setattr__
-_FIELDS_SET: dict[type, set[str]] = {}
-
-
-def construct(cls: type[BaseModel], **values: Any) -> Any:
-    """A result model from values the engine computed itself, every field given (or defaulted): what model_construct
-    does, without its per-field alias and default handling (a national batch builds millions of these; this
-    halves the engine's time). Nothing is validated here: the values come from the criteria file and the
-    rules, and every output is written through the models' serialisers.
-
-    Every model of a class shares one set of the fields it was given (all of them): pydantic only ever adds a
-    field's name to it on assignment, which changes nothing here, and copies it when copying a model; a set per
-    model was a third of a result's memory."""
-    return construct_from(cls, values)
-
-
-def construct_from(cls: type[BaseModel], values: dict[str, Any]) -> Any:
-    """construct() from a dict the model then owns (not copied)."""
-    model = cls.__new__(cls)
-    fields = _FIELDS_SET.get(cls)
-    if fields is None:
-        fields = _FIELDS_SET[cls] = set(cls.model_fields)
-    if len(values) != len(fields):  # a field added with a default since this call was written: its default
-        for name in fields - values.keys():
-            values[name] = cls.model_fields[name].get_default(call_default_factory=True)
-    _SET(model, "__dict__", values)
-    _SET(model, "__pydantic_fields_set__", fields)
-    _SET(model, "__pydantic_extra__", None)
-    _SET(model, "__pydantic_private__", None)
-    return model
-
-
-class IndicatorResult(BaseModel):
+@result
+class IndicatorResult:
     id: str
     name: Text
     inputs: dict[str, Any]
@@ -55,12 +37,13 @@ class IndicatorResult(BaseModel):
     band: Text | None
     points: int | None
     max_points: int
-    status: Literal["confirmed", "provisional"] | None
+    status: BandStatus | None
     citation: str
-    missing_inputs: list[str] = []
+    missing_inputs: list[str] = field(default_factory=list)
 
 
-class CriterionResult(BaseModel):
+@result
+class CriterionResult:
     number: int
     name: Text
     points: int
@@ -70,7 +53,8 @@ class CriterionResult(BaseModel):
     indicators: list[IndicatorResult]
 
 
-class Gap(BaseModel):
+@result
+class Gap:
     criterion: int
     indicator: str
     indicator_name: Text
@@ -88,23 +72,26 @@ class Gap(BaseModel):
     change: int | None = None
     message: Text
     flips_decision: bool
-    status: Literal["confirmed", "provisional"] | None
+    status: BandStatus | None
 
 
-class Reason(BaseModel):
+@result
+class Reason:
     code: str
     criterion: int | None = None
     message: Text
 
 
-class ProvisionalUse(BaseModel):
+@result
+class ProvisionalUse:
     indicator: str
     band: Text
     points: int
     citation: str
 
 
-class ErrorDetail(BaseModel):
+@result
+class ErrorDetail:
     """A data error, structured: which input, the value given, and what is wrong with it."""
 
     input: str | None
@@ -112,7 +99,8 @@ class ErrorDetail(BaseModel):
     message: Text
 
 
-class CriteriaSetRef(BaseModel):
+@result
+class CriteriaSetRef:
     """Which criteria set scored a unit: its instrument id, the day it took effect, the sha256 of its file."""
 
     id: str
@@ -120,20 +108,21 @@ class CriteriaSetRef(BaseModel):
     digest: str
 
 
-class PlanChange(BaseModel):
+@result
+class PlanChange:
     """One change to an action input: set `input` from `from_` to `to` (JSON keys "from"/"to")."""
 
-    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True, validate_by_alias=True)
     input: str
     label: Text
-    from_: bool | int = Field(alias="from")
+    from_: Annotated[bool | int, Field(alias="from")]
     to: bool | int
     points: int
     criterion: int
     indicator: str
 
 
-class PlanBlock(BaseModel):
+@result
+class PlanBlock:
     """Why no plan reaches recognition: a criterion (and indicator) that changes to action inputs cannot fix."""
 
     criterion: int
@@ -141,7 +130,8 @@ class PlanBlock(BaseModel):
     reason: Text
 
 
-class Plan(BaseModel):
+@result
+class Plan:
     """The fewest changes to action inputs that together reach recognition (see engine/rules/plan.py)."""
 
     reaches_recognition: bool
@@ -149,7 +139,8 @@ class Plan(BaseModel):
     blocked_by: list[PlanBlock]
 
 
-class UnitResult(BaseModel):
+@result
+class UnitResult:
     unit_code: str | None
     unit_name: str | None
     district: str | None
@@ -168,29 +159,82 @@ class UnitResult(BaseModel):
     missing_inputs: list[str]
     provisional: list[ProvisionalUse]
     errors: list[Text]
-    error_details: list[ErrorDetail] = []
-    ignored_inputs: list[str] = []
+    # (In this order: JSON with --detail writes the fields in it.)
+    ignored_inputs: list[str] = field(default_factory=list)
+    error_details: list[ErrorDetail] = field(default_factory=list)
     criteria_set: CriteriaSetRef | None = None  # None: no set scored it (its period picks none)
-    # The official list of units (engine/registry): what in the unit does not match it, and the inputs (unit_name,
-    # province, district) filled from it because they were blank. Outputs show them only when there are any.
-    warnings: list[ErrorDetail] = []
-    filled: list[str] = []
     # None for invalid data or an unknown category (nothing to plan against).
     plan: Plan | None = None
+    # The official list of units (engine/registry): what in the unit does not match it, and the inputs (unit_name,
+    # province, district) filled from it because they were blank. Outputs show them only when there are any.
+    warnings: list[ErrorDetail] = field(default_factory=list)
+    filled: list[str] = field(default_factory=list)
 
 
-class BatchResult(BaseModel):
+@result
+class BatchResult:
     criteria_id: str
     criteria_source: str
     criteria_digest: str
     units: list[UnitResult]
-    file_errors: list[SkipValidation[str]] = []  # kept as given: a Said error is shown in the reader's language
+    file_errors: list[str] = field(default_factory=list)  # kept as given: a Said error is shown in the reader's language
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUSES, 0)
         for unit in self.units:
             out[unit.status] += 1
         return out
+
+
+# ---------------------------------------------------------------- to and from JSON
+
+def _keys(cls: type) -> tuple[tuple[str, str], ...]:
+    """(attribute, JSON key) of each field of a result class, in order: the key is the field's alias if any."""
+    hints = get_type_hints(cls, include_extras=True)
+    out = []
+    for f in dataclasses.fields(cls):
+        alias = next((m.alias for m in getattr(hints[f.name], "__metadata__", ()) if getattr(m, "alias", None)),
+                     None)
+        out.append((f.name, alias or f.name))
+    return tuple(out)
+
+
+_KEYS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def to_data(value: Any) -> Any:
+    """Results as JSON data: each result as a mapping of its fields in order (PlanChange.from_ as "from"), each
+    Text as {"vi", "en"}, a number that is not finite (a YAML .nan quoted in an error) as None. What every JSON
+    output and the history store."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is Text:
+        return {"vi": value.vi, "en": value.en}
+    if kind is list or kind is tuple:
+        return [to_data(item) for item in value]
+    if kind is dict:
+        return {key: to_data(item) for key, item in value.items()}
+    if kind is float:
+        return value if math.isfinite(value) else None
+    keys = _KEYS.get(kind)
+    if keys is None:
+        if not dataclasses.is_dataclass(kind):
+            return value  # a str subclass (a Said file error): JSON writes it as text
+        keys = _KEYS[kind] = _keys(kind)
+    return {key: to_data(getattr(value, name)) for name, key in keys}
+
+
+_ADAPTERS: dict[type, TypeAdapter] = {}
+
+
+def from_data(cls: type, data: Any) -> Any:
+    """A result class from JSON data (to_data's, possibly from an older cfc: fields added since take their
+    defaults), every field checked by its type. Raises pydantic.ValidationError naming each problem."""
+    adapter = _ADAPTERS.get(cls)
+    if adapter is None:
+        adapter = _ADAPTERS[cls] = TypeAdapter(cls)
+    return adapter.validate_python(data)
 
 
 def localise(value: Any, lang: str) -> Any:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from engine.version import __version__
 from engine.messages import CATALOG, Message, both, number
 from engine.results.cells import csv_writer
-from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise
+from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise, to_data
 from engine.text import printable
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ class JsonRenderer:
         bands = self._bands.get(self._digest if ref is None else ref.digest)
         # A unit scored by a set the head does not describe cannot point into it: it explains itself in full.
         if self.detail or bands is None:
-            dumped = result.model_dump(mode="json", by_alias=True)
+            dumped = to_data(result)
             for key in ("warnings", "filled"):  # said only when there are some (see registry_notes)
                 if not dumped[key]:
                     del dumped[key]

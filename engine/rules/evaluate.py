@@ -7,8 +7,9 @@ from itertools import islice
 from typing import Iterable, Iterator
 
 from engine.messages import both
-from engine.results.model import DECIDED, CriteriaSetRef, ErrorDetail, Reason, UnitResult, construct
-from engine.rules.compile import CompiledRules, rules_for
+from engine.results.model import DECIDED, CriteriaSetRef, ErrorDetail, Reason, UnitResult
+from engine.rules import memos
+from engine.rules.compiled import CompiledRules, rules_for
 from engine.criteria.model import CriteriaSet
 from engine.rules.gaps import Scored, find_gaps, input_labels
 from engine.rules.plan import make_plan
@@ -99,28 +100,28 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
     if unit.errors:
         errors = [Text.of(f"{unit.where('vi')}: {e.message.render('vi')}",
                           f"{unit.where('en')}: {e.message.render('en')}") for e in unit.errors]
-        error_details = [construct(ErrorDetail, input=e.input, value=_shown(e.value),
-                                   message=Text.of(e.message.render("vi"), e.message.render("en")))
+        error_details = [ErrorDetail(input=e.input, value=_shown(e.value),
+                                     message=Text.of(e.message.render("vi"), e.message.render("en")))
                          for e in unit.errors]
     else:
         errors, error_details = [], []
     if status == "invalid":
-        reasons = [construct(Reason, code="invalid", criterion=None,
-                             message=both("reason_invalid", {"count": len(errors)}))]
+        reasons = [Reason(code="invalid", criterion=None,
+                          message=both("reason_invalid", {"count": len(errors)}))]
     elif status == "incomplete":
-        reasons = [construct(Reason, code="missing", criterion=None,
-                             message=both("reason_missing", {}, inputs=input_labels(criteria, missing)))]
+        reasons = [Reason(code="missing", criterion=None,
+                          message=both("reason_missing", {}, inputs=input_labels(criteria, missing)))]
         if category is None:
-            reasons.append(construct(Reason, code="missing_category", criterion=None,
-                                     message=both("reason_missing_category")))
+            reasons.append(Reason(code="missing_category", criterion=None,
+                                  message=both("reason_missing_category")))
     elif status == "not_recognized":
         reasons = reasons_not_recognized(criteria, criteria_results, scored.outcomes, scored.decision, threshold,
-                                         table.reasons)
+                                         memos.kept("wordings", table.reasons))
     else:
         reasons = []
     decidable = status in DECIDED
-    return construct(
-        UnitResult, unit_code=values.get("unit_code"), unit_name=values.get("unit_name"),
+    return UnitResult(
+        unit_code=values.get("unit_code"), unit_name=values.get("unit_name"),
         district=values.get("district"), province=values.get("province"), period=values.get("period"),
         category=values.get("category"),
         source=Text.of(unit.record.where("vi"), unit.record.where("en")), status=status, total=total,
@@ -129,9 +130,10 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
         criteria=criteria_results, reasons=reasons, gaps=find_gaps(rules, scored),
         missing_inputs=missing, provisional=[use for c in unit_criteria if c.provisional for use in c.provisional],
         errors=errors, ignored_inputs=unit.ignored, error_details=error_details,
-        criteria_set=None, plan=make_plan(criteria, rules, scored, table.numbers, table.plan_options),
-        warnings=[construct(ErrorDetail, input=w.input, value=_shown(w.value),
-                            message=Text.of(w.message.render("vi"), w.message.render("en"))) for w in unit.warnings]
+        criteria_set=None, plan=make_plan(criteria, rules, scored, table.numbers,
+                                          memos.kept("plan_options", table.plan_options)),
+        warnings=[ErrorDetail(input=w.input, value=_shown(w.value),
+                              message=Text.of(w.message.render("vi"), w.message.render("en"))) for w in unit.warnings]
         if unit.warnings else [],
         filled=unit.filled,
     )

@@ -13,8 +13,9 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from engine.messages import Wording, both
-from engine.results.model import Gap, IndicatorResult, construct, construct_from
-from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
+from engine.results.model import Gap, IndicatorResult
+from engine.rules.compiled import CompiledRules
+from engine.rules.rulesets import BandDecision, UnitDecision
 from engine.criteria.model import RATE_SCALE, CriteriaSet, Indicator
 from engine.rules.measures import MeasureValue
 from engine.text import Text
@@ -170,12 +171,12 @@ def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorRes
         fields["current_measure"], fields["current_value"] = result.measure_display, current
         fields["message"] = wording.fill(current=current, measure=shown.vi, points=result.points,
                                          max=result.max_points)
-        return construct_from(Gap, fields)
+        return Gap(**fields)
     figures = {"current": current, "points": result.points, "max": result.max_points}
     message = both("gap_event", figures, measure=shown, **_event_texts(criteria, indicator, result))
     fields = _event_fields(indicator, result, criterion, message)
     fields["current_measure"], fields["current_value"] = result.measure_display, current
-    return construct_from(Gap, fields)
+    return Gap(**fields)
 
 
 def _event_fields(indicator: Indicator, result: IndicatorResult, criterion: int, message: Text | None) -> dict:
@@ -277,7 +278,7 @@ def band_gap(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, result:
                                                       numerator=label, input=label)
         fields["change"] = change
         fields["message"] = wording.fill(count=count, current=current, target=step.target, gain=step.gain)
-    return construct_from(Gap, fields)
+    return Gap(**fields)
 
 
 def input_labels(criteria: CriteriaSet, names) -> Text:
@@ -290,8 +291,8 @@ def input_labels(criteria: CriteriaSet, names) -> Text:
 
 def missing_gap(criteria: CriteriaSet, result: IndicatorResult, criterion: int) -> Gap:
     """An indicator that lacks data: what to report."""
-    return construct(
-        Gap, criterion=criterion, indicator=result.id, indicator_name=result.name, kind="missing",
+    return Gap(
+        criterion=criterion, indicator=result.id, indicator_name=result.name, kind="missing",
         current_points=None, next_points=None, points_gain=None, current_measure=None, target=None,
         input=", ".join(result.missing_inputs), current_value=None, target_value=None, change=None,
         message=both("gap_missing", {}, inputs=input_labels(criteria, result.missing_inputs)),

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from engine.messages import both
-from engine.results.model import Plan, PlanBlock, PlanChange, construct
-from engine.rules.compile import CompiledRules
+from engine.results.model import Plan, PlanBlock, PlanChange
+from engine.rules import memos
+from engine.rules.compiled import CompiledRules
 from engine.criteria.model import CriteriaSet
 from engine.rules.gaps import Reach, Scored, candidates, measure_of
 from engine.rules.scoring import decide_unit
@@ -59,9 +60,11 @@ def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored
     for name, positions in _movable(criteria, scored):
         if len(positions) == 1:
             view = scored.views[positions[0]]
-            kept = view.options
+            kept = view.options if memos.on("plan_options") else None
             if kept is None:
-                kept = view.options = _options(name, rules, scored, positions, memo)
+                kept = _options(name, rules, scored, positions, memo)
+                if memos.on("plan_options"):
+                    view.options = kept
         else:
             kept = _options(name, rules, scored, positions, memo)
         if kept:
@@ -97,8 +100,11 @@ def _movable(criteria: CriteriaSet, scored: Scored) -> Iterator[tuple[str, list[
 def _single_changes(view) -> list[tuple]:
     """_changes of the input of a view's indicator, when it moves that indicator alone: from its Reach."""
     reach = view.reach
-    if reach.changes is None:
-        reach.changes = _reach_changes(reach, view.position, view.decision.points)
+    if reach.changes is None or not memos.on("plan_options"):
+        changes = _reach_changes(reach, view.position, view.decision.points)
+        if not memos.on("plan_options"):
+            return changes
+        reach.changes = changes
     return reach.changes
 
 
@@ -233,13 +239,13 @@ def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbe
     if status == "invalid" or scored.category is None:
         return None
     if status == "recognized":
-        return construct(Plan, reaches_recognition=True, changes=[], blocked_by=[])
+        return Plan(reaches_recognition=True, changes=[], blocked_by=[])
     if status == "incomplete":
-        blocks = [construct(
-            PlanBlock, criterion=number, indicator=m.indicator.id,
+        blocks = [PlanBlock(
+            criterion=number, indicator=m.indicator.id,
             reason=both("plan_block_missing", inputs=_labels(criteria, m.missing)))
             for m, number in zip(scored.measures, numbers) if m.state == "missing"]
-        return construct(Plan, reaches_recognition=False, changes=[], blocked_by=blocks)
+        return Plan(reaches_recognition=False, changes=[], blocked_by=blocks)
     points = [p or 0 for p in scored.points]
     best_points = list(points)
     for gains in best_gains(criteria, rules, scored, memo):
@@ -247,7 +253,7 @@ def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbe
             best_points[position] += gain
     outcomes, decision = decide_unit(rules, criteria, best_points, scored.errors, scored.category)
     if decision.status != "recognized":
-        return construct(Plan, reaches_recognition=False, changes=[],
+        return Plan(reaches_recognition=False, changes=[],
                          blocked_by=_blocks(criteria, scored, numbers, best_points, outcomes, memo))
     groups = sorted(options_by_input(criteria, rules, scored, memo).values(), key=lambda group: -group[-1].gain)
     search = _Search(criteria, rules, scored, groups, criteria.criterion_index_of)
@@ -255,7 +261,7 @@ def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbe
     chosen = search.best_choice if search.best is not None else [group[-1] for group in groups]
     cheapest_first = sorted(chosen, key=lambda option: (option.effort, -option.gain))
     changes = [_change(criteria, scored, numbers, option) for option in cheapest_first]
-    return construct(Plan, reaches_recognition=True, changes=changes, blocked_by=[])
+    return Plan(reaches_recognition=True, changes=changes, blocked_by=[])
 
 
 def _labels(criteria: CriteriaSet, names) -> Text:
@@ -266,8 +272,8 @@ def _labels(criteria: CriteriaSet, names) -> Text:
 def _change(criteria: CriteriaSet, scored: Scored, numbers: list[int], option: Option) -> PlanChange:
     position = max(option.gains, key=lambda g: g[1])[0]
     measure = scored.measures[position]
-    return construct(
-        PlanChange, input=option.input, label=criteria.input_by_name[option.input].label,
+    return PlanChange(
+        input=option.input, label=criteria.input_by_name[option.input].label,
         from_=measure.inputs[option.input], to=option.target, points=option.gain,
         criterion=numbers[position], indicator=measure.indicator.id)
 
@@ -305,7 +311,7 @@ def _blocks(criteria: CriteriaSet, scored: Scored, numbers: list[int], best_poin
             params = {"number": number, "indicator": indicator.id, "lost": lost, "best": best_total,
                       "threshold": threshold}
             message = "plan_block_zero" if unmet else "plan_block_short"
-            block = memo[key] = construct(PlanBlock, criterion=number, indicator=indicator.id,
+            block = memo[key] = PlanBlock(criterion=number, indicator=indicator.id,
                                           reason=both(message, params, why=why, name=indicator.name))
         blocks.append(block)
     return blocks

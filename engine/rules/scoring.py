@@ -1,7 +1,7 @@
 """From the rules' decisions to result objects: indicator and criterion results, the unit's decision, reasons.
 
 Nothing here decides: the band and its points, whether a criterion is met and the unit's status all come from
-the compiled rules (engine/rules/compile.py). Python adds up points (what the rules are asked about next) and
+the compiled rules (engine/rules/rulesets.py). Python adds up points (what the rules are asked about next) and
 words the results.
 """
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Sequence
 
 from engine.messages import both
-from engine.results.model import CriterionResult, IndicatorResult, Reason, construct, construct_from
-from engine.rules.compile import BandDecision, CompiledRules, UnitDecision
+from engine.results.model import CriterionResult, IndicatorResult, Reason
+from engine.rules import memos
+from engine.rules.compiled import CompiledRules
+from engine.rules.rulesets import BandDecision, UnitDecision
 from engine.criteria.model import CriteriaSet, Criterion, Indicator
 from engine.rules.measures import MeasureValue
 from engine.text import Text
@@ -36,6 +38,8 @@ def display_measure(indicator: Indicator, value: float | None) -> Text | None:
     if kind == "yes_no":
         return _YES_NO[bool(value)]
     text = str(int(value)) if kind == "count" else f"{value:.2f}{_SYMBOL[kind]}"
+    if not memos.on("wordings"):
+        return Text.of(text, text)
     shown = _SHOWN.get(text)
     if shown is None:
         if len(_SHOWN) >= _SHOWN_LIMIT:
@@ -70,7 +74,7 @@ def indicator_result(measure: MeasureValue, decision: BandDecision, fixed: dict)
     fields["measure_display"] = display_measure(measure.indicator, measure.value)
     fields["points"] = decision.points
     fields["missing_inputs"] = list(measure.missing)
-    return construct_from(IndicatorResult, fields)
+    return IndicatorResult(**fields)
 
 
 def criterion_sums(criteria: CriteriaSet, points: Sequence[int | None]) -> list[tuple[bool, int]]:
@@ -111,7 +115,7 @@ def criterion_result(fixed: dict, indicators: list[IndicatorResult], points: int
     fields = fixed.copy()
     fields["points"], fields["complete"], fields["met"] = points, outcome != "unscored", outcome == "met"
     fields["indicators"] = indicators
-    return construct_from(CriterionResult, fields)
+    return CriterionResult(**fields)
 
 
 def _reason(memo: dict, code: str, criterion: int | None, key: str, params: dict, **texts: Text) -> Reason:
@@ -120,7 +124,7 @@ def _reason(memo: dict, code: str, criterion: int | None, key: str, params: dict
     memo_key = (code, criterion, *params.values())
     reason = memo.get(memo_key)
     if reason is None:
-        reason = memo[memo_key] = construct(Reason, code=code, criterion=criterion, message=both(key, params, **texts))
+        reason = memo[memo_key] = Reason(code=code, criterion=criterion, message=both(key, params, **texts))
     return reason
 
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 import weakref
 from itertools import chain, islice
 from operator import itemgetter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from engine.criteria.model import CriteriaSet
-from engine.results.model import CriterionResult, Gap, IndicatorResult, ProvisionalUse, construct
-from engine.rules.compile import BandDecision, CompiledRules
+from engine.results.model import CriterionResult, Gap, IndicatorResult, ProvisionalUse
+from engine.rules import memos
+from engine.rules.compiled import CompiledRules
+from engine.rules.rulesets import BandDecision
 from engine.rules.gaps import Reach, band_gap, candidates, event_gap, measure_of, missing_gap
 from engine.rules.measures import MeasureValue, measure_indicator
 from engine.rules.scoring import RULE_STATE, criterion_fields, criterion_result, indicator_result, result_fields
@@ -37,7 +39,8 @@ class Table:
     a full old one starts again. Memory stays bounded and the entries most units share survive (dropping
     everything at a limit instead cost a quarter of the engine's time, measured)."""
 
-    def __init__(self) -> None:
+    def __init__(self, memo: str) -> None:
+        self.memo = memo  # its switch (engine/rules/memos.py)
         self.old: dict = {}
         self.young: dict = {}
 
@@ -65,6 +68,9 @@ class Table:
         """Each row of keys as values. Each distinct key is looked up once (so a key repeated within one batch
         stays young); the missing ones are built together by `build(keys) -> values`."""
         found = dict.fromkeys(chain.from_iterable(keys))
+        if not memos.on(self.memo):  # every key built again, none kept
+            found.update(zip(found, build(list(found))))
+            return [list(map(found.__getitem__, row)) for row in keys]
         old = self.old
         new = []
         for key in found:
@@ -102,7 +108,7 @@ class IndicatorView:
     def flipped(self) -> Gap:
         """The gap as a unit whose decision it flips shows it."""
         if self._flipped is None:
-            self._flipped = construct(Gap, **{**self.gap.__dict__, "flips_decision": True})
+            self._flipped = replace(self.gap, flips_decision=True)
         return self._flipped
 
 
@@ -143,9 +149,9 @@ class Views:
         self.reasons: dict = {}  # why units are not recognised, per figures (engine/rules/scoring.py, _reason)
         self.numbers = [criterion.number for criterion, _ in criteria.indicators]
         self._criterion_fields = [criterion_fields(criterion) for criterion in criteria.criteria]
-        self._views = Table()
-        self._criteria = Table()
-        self.plan_options = Table()
+        self._views = Table("indicator_views")
+        self._criteria = Table("criterion_views")
+        self.plan_options = Table("plan_options")
 
     def rows(self, units: list[Unit]) -> list[list[IndicatorView]]:
         """Each unit's views in criteria order. New ones are asked of the rules together, in one call."""
@@ -209,7 +215,7 @@ class Views:
         # Where each measure below its maximum can reach (its Reach: every value a gap or a plan asks about, and
         # the band the rules put it in) depends on its indicator, denominator and points only: worked out once
         # per such shape, the new ones' candidate values asked of the rules in one call.
-        reaches = self._reaches
+        reaches = memos.kept("reaches", self._reaches)
         if len(reaches) >= LIMIT:
             reaches.clear()
         shaped, new = [], {}
@@ -243,9 +249,9 @@ class Views:
             fixed = result_fields(self.layout[position][0], state, band)
             provisional = None
             if fixed["status"] == "provisional":
-                provisional = construct(ProvisionalUse, indicator=fixed["id"], band=fixed["band"],
-                                        points=self.layout[position][0].scoring.bands[band].points,
-                                        citation=fixed["citation"])
+                provisional = ProvisionalUse(indicator=fixed["id"], band=fixed["band"],
+                                             points=self.layout[position][0].scoring.bands[band].points,
+                                             citation=fixed["citation"])
             known = self._results[key] = (fixed, provisional)
         return known
 
@@ -256,7 +262,7 @@ class Views:
             return missing_gap(self.criteria, result, self.numbers[position])
         if points is None or points >= measure.indicator.max_points:
             return None
-        wordings = self._wordings
+        wordings = memos.kept("wordings", self._wordings)
         if len(wordings) >= LIMIT:
             wordings.clear()
         if self._counts_events[position]:

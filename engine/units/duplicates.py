@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from pydantic_core import PydanticCustomError
-
 from engine.messages import Message
 from engine.readers.records import DataError, Record
 from engine.text import Text, nfc
 from engine.units.codes import UNIT_CODE_INPUT
-from engine.units.validate import _code
+from engine.units.values import ValueProblem, unit_code
 
 
 def unit_code_of(record: Record) -> str | None:
@@ -20,8 +18,8 @@ def unit_code_of(record: Record) -> str | None:
         return None
     raw = next((v for k, v in record.data.items() if nfc(str(k)).strip() == UNIT_CODE_INPUT), None)
     try:
-        return _code(raw)
-    except PydanticCustomError:
+        return unit_code(raw)
+    except ValueProblem:
         return None
 
 

@@ -34,7 +34,7 @@ async def evaluate(request: Request) -> Response:
     if not ok:
         return _not_json(request)
     library = request.app.state.library
-    # Off the event loop: the rules' C core is serialised by its own lock (engine/rules/compile.py).
+    # Off the event loop: the rules' C core is serialised by its own lock (engine/rules/durable_core.py).
     result = (await run_in_threadpool(api.evaluate_inputs, library, data, FORM_SOURCE,
                                       request.app.state.strict_units)).result
     status = 422 if result.status == "invalid" else 200

@@ -197,7 +197,7 @@ def test_commune_types_its_data_and_sees_the_decision_change(server, browser, sh
 
     # The improvement plan (UnitResult.plan, added by the engine): shown when the result carries one, as the
     # contract shapes it; absent until then (the box stays hidden, as just above).
-    assert not browser.find_element(By.ID, "plan-box").is_displayed() or before.model_dump().get("plan")
+    assert not browser.find_element(By.ID, "plan-box").is_displayed() or before.plan
     browser.execute_script("""
         window.cfcFetch = window.fetch;
         window.fetch = function (url, options) {

@@ -1,0 +1,112 @@
+"""Asking a criteria set's rules: the three questions the engine asks, answered by durable_rules.
+
+`rules_for(criteria)` gives the set's CompiledRules: its rulesets (engine/rules/rulesets.py), each registered in
+this process's durable core the first time it is asked and probed for overlaps then (engine/rules/facts.py,
+engine/rules/durable_core.py), and the answers already given (engine/rules/decision_memo.py). Each fact is asked
+of the one ruleset that can decide it: an indicator's own, "criterion" or "unit" (one ruleset holding every rule
+tested each fact against all of them: 4.3 µs per fact against 3.1 on a national run's questions).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from engine.criteria.model import CriteriaSet
+from engine.rules import durable_core, memos
+from engine.rules.decision_memo import DecisionMemo
+from engine.rules.facts import IndicatorFacts, criterion_fact, criterion_probes, unit_fact, unit_probes
+from engine.rules.rulesets import BandDecision, UnitDecision, compile_rulesets, indicator_ruleset
+
+
+class CompiledRules:
+    """A criteria set's rulesets and their answers. Questions name an indicator by its position in
+    `criteria.indicators`."""
+
+    def __init__(self, criteria: CriteriaSet, memo: bool = True):
+        self.criteria = criteria
+        self.rulesets, self.decides = compile_rulesets(criteria)
+        self.name = durable_core.ruleset_name(self.rulesets)
+        self.memo = DecisionMemo(criteria) if memo else None
+        self.facts = IndicatorFacts(criteria)
+        self._parts = [indicator_ruleset(indicator) for _, indicator in criteria.indicators]
+        self._handles: dict[str, int] = {}
+
+    def handle(self, part: str) -> int:
+        """durable's handle of one of the rulesets, registered (and probed) on first use."""
+        handle = self._handles.get(part)
+        if handle is None:
+            handle = self._handles[part] = durable_core.register(self.rulesets[part], self.decides,
+                                                                  self._probes(part))
+        return handle
+
+    def _probes(self, part: str) -> list[str]:
+        if part == "criterion":
+            return criterion_probes(self.criteria)
+        if part == "unit":
+            return unit_probes(self.criteria)
+        position = self._parts.index(part)
+        return self.facts.probes(position, self.criteria.indicators[position][1])
+
+    # ------------------------------------------------------------------ the three questions
+
+    def bands(self, items: Sequence[tuple[int, str, float | None]]) -> list[BandDecision]:
+        """Band and points for each (indicator position, state, value); state is "value", "empty" or
+        "unscored" (value None unless state is "value")."""
+        return self._ask("indicator", items, self._decide_bands)
+
+    def criteria_outcomes(self, items: Sequence[tuple[bool, int]]) -> list[str]:
+        """met / zero / below_minimum / unscored for each (every indicator scored, points)."""
+        return self._ask("criterion", items, lambda asked: self._post("criterion", [criterion_fact(i) for i in asked]))
+
+    def units(self, items: Sequence[tuple[int, int, str | None, int, int]]) -> list[UnitDecision]:
+        """The decision for each (data errors, unscored indicators, category or None, total, criteria not met)."""
+        return self._ask("unit", items, lambda asked: self._post("unit", [unit_fact(i) for i in asked]))
+
+    # One question at a time (gaps and plans ask about one candidate at a time): the memo first.
+    def band_of(self, position: int, value: float) -> BandDecision:
+        item = (position, "value", value)
+        return self._known("indicator", item) or self.bands([item])[0]
+
+    def criterion_outcome(self, complete: bool, points: int) -> str:
+        item = (complete, points)
+        return self._known("criterion", item) or self.criteria_outcomes([item])[0]
+
+    def unit(self, errors: int, unscored: int, category: str | None, total: int, not_met: int) -> UnitDecision:
+        item = (errors, unscored, category, total, not_met)
+        return self._known("unit", item) or self.units([item])[0]
+
+    # ------------------------------------------------------------------ asking durable
+
+    def _known(self, layer: str, item: tuple):
+        return self.memo.get(layer, item) if self.memo is not None and memos.on("decisions") else None
+
+    def _ask(self, layer: str, items: Sequence[tuple], decide) -> list:
+        if self.memo is None or not memos.on("decisions"):
+            return decide(list(items))
+        return self.memo.answer(layer, items, decide)
+
+    def _decide_bands(self, items: list[tuple]) -> list[BandDecision]:
+        """Each indicator question asked of its indicator's ruleset, one call per indicator."""
+        by_position: dict[int, list[int]] = {}
+        for index, item in enumerate(items):
+            by_position.setdefault(item[0], []).append(index)
+        decisions: list = [None] * len(items)
+        fact = self.facts.fact
+        for position, indices in by_position.items():
+            asked = self._post(self._parts[position], [fact(items[i]) for i in indices])
+            for index, decision in zip(indices, asked):
+                decisions[index] = decision
+        return decisions
+
+    def _post(self, part: str, bodies: list[str]) -> list:
+        return durable_core.post(self.decides, self.handle(part), bodies)
+
+
+_COMPILED: dict[str, CompiledRules] = {}
+
+
+def rules_for(criteria: CriteriaSet) -> CompiledRules:
+    """The set's compiled rules, one per set and process (their memo shared by every batch)."""
+    key = criteria.digest or str(id(criteria))
+    if key not in _COMPILED:
+        _COMPILED[key] = CompiledRules(criteria)
+    return _COMPILED[key]
