@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import reference  # noqa: E402
 
 from engine.rules import compiled as rules, decision_memo, durable_core  # noqa: E402
-from engine.rules.rulesets import BandDecision, compile_rulesets, indicator_ruleset  # noqa: E402
+from engine.rules.rulesets import BandDecision, compile_rulesets  # noqa: E402
 from engine.criteria.model import default_criteria_path, load_criteria  # noqa: E402
 
 CRITERIA = load_criteria()
