@@ -39,14 +39,18 @@ def display_measure(indicator: Indicator, value: float | None) -> Text | None:
         return _YES_NO[bool(value)]
     text = str(int(value)) if kind == "count" else f"{value:.2f}{_SYMBOL[kind]}"
     if not memos.on("wordings"):
-        return Text.of(text, text)
+        return _shown(text)
     shown = _SHOWN.get(text)
     if shown is None:
         if len(_SHOWN) >= _SHOWN_LIMIT:
             _SHOWN.clear()
-        # Vietnamese writes the decimal comma (97,83%) in every text that quotes the measure: gaps, JSON, sheets.
-        shown = _SHOWN[text] = Text.of(text.replace(".", ","), text)
+        shown = _SHOWN[text] = _shown(text)
     return shown
+
+
+def _shown(text: str) -> Text:
+    # Vietnamese writes the decimal comma (97,83%) in every text that quotes the measure: gaps, JSON, sheets.
+    return Text.of(text.replace(".", ","), text)
 
 
 def band_wording(indicator: Indicator, measure_state: str, band: int) -> Text:
