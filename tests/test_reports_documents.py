@@ -265,7 +265,7 @@ def test_appraisal_results_and_difficulties_from_the_data(criteria, board, area)
         assert "mục tiêu" not in section  # 2024: no national target is due yet (65% by 2025)
         assert not re.search(r"\b[a-z]+_[a-z_]+\b", section), "a field code in the section"
     # The same units a year later are measured against the target due in 2025.
-    later = area.model_copy(update={"units": [u.model_copy(update={"period": "2025"}) for u in area.units]})
+    later = replace(area, units=[replace(u, period="2025") for u in area.units])
     text = " ".join(pdf_pages(render(appraisal.document(later, criteria, board), ".pdf")))
     assert "so với mục tiêu 65% vào năm 2025: Huyện Ba Vì (40,0%); Thị xã Sơn Tây (50,0%)" in text
 

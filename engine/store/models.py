@@ -83,7 +83,7 @@ class Evaluation(Base):
     criteria_id: Mapped[str] = mapped_column(String(NAME))
     criteria_digest: Mapped[str] = mapped_column(String(64))
     inputs: Mapped[dict[str, Any]]
-    result: Mapped[dict[str, Any]]  # UnitResult.model_dump(mode="json"): both languages
+    result: Mapped[dict[str, Any]]  # to_data(UnitResult): both languages
     saved_at: Mapped[dt.datetime]
     saved_by: Mapped[str | None] = mapped_column(String(LOGIN))
 

@@ -9,7 +9,7 @@ from typing import Any
 from engine import api
 from engine.criteria.model import CriteriaSet
 from engine.criteria.versions import CriteriaLibrary
-from engine.results.model import UnitResult
+from engine.results.model import UnitResult, from_data
 from engine.text import Text
 from engine.workflow.errors import Refused
 
@@ -42,4 +42,4 @@ def unit_object(library: CriteriaLibrary, result: dict[str, Any], lang: str = "v
 def result_of(stored: dict[str, Any]) -> UnitResult:
     """A stored result (UnitResult as JSON, as the submissions table keeps it) as the engine's result again, for
     documents and summaries built from the server's data."""
-    return UnitResult.model_validate(stored)
+    return from_data(UnitResult, stored)

@@ -31,6 +31,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.criteria.versions import CriteriaLibrary
 from engine.messages import Message
 from engine.periods import Period, PeriodError, parse_period
+from engine.results.model import to_data
 from engine.store import audit
 from engine.store.database import Store
 from engine.store.models import Adjustment, Event, Submission, Unit, utcnow
@@ -97,7 +98,7 @@ class Workflow(evidence.EvidenceOperations, queries.Queries):
                                      status="draft", created_at=now, created_by=principal.login)
                     session.add(row)
                 row.criteria_id, row.criteria_digest = scored.criteria.instrument.id, scored.criteria.digest
-                row.self_inputs, row.self_result = values, scored.result.model_dump(mode="json")
+                row.self_inputs, row.self_result = values, to_data(scored.result)
                 row.self_status, row.self_total = scored.result.status, scored.result.total
                 row.updated_at, row.updated_by = now, principal.login
                 session.flush()
@@ -165,7 +166,7 @@ class Workflow(evidence.EvidenceOperations, queries.Queries):
                 session.add(Adjustment(submission_id=row.id, input=name, before=before, after=after, reason=reason,
                                        by=principal.login, at=now))
                 made.append({"input": name, "before": before, "after": after, "reason": reason})
-            row.appraised_inputs, row.appraised_result = values, scored.result.model_dump(mode="json")
+            row.appraised_inputs, row.appraised_result = values, to_data(scored.result)
             row.appraised_status, row.appraised_total = scored.result.status, scored.result.total
             row.appraised_at = now
             return {"adjustments": made, "total": row.appraised_total, "result": row.appraised_status,
