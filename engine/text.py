@@ -104,9 +104,12 @@ class Text:
         from pydantic_core import core_schema
 
         string = core_schema.no_info_after_validator_function(normalised, core_schema.str_schema())
+        # Described as the pydantic model it replaces was (schema/v1/criteria.schema.json: one definition, "Text").
         mapping = core_schema.typed_dict_schema(
-            {"vi": core_schema.typed_dict_field(string), "en": core_schema.typed_dict_field(string)},
-            extra_behavior="forbid")
+            {"vi": core_schema.typed_dict_field(string, metadata={"pydantic_js_updates": {"title": "Vi"}}),
+             "en": core_schema.typed_dict_field(string, metadata={"pydantic_js_updates": {"title": "En"}})},
+            extra_behavior="forbid", ref="Text",
+            metadata={"pydantic_js_updates": {"title": "Text", "description": cls.__doc__.split("\n")[0]}})
 
         def read(value, inner):
             return value if isinstance(value, Text) else _from_strings(**inner(value))
