@@ -44,10 +44,14 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 
 
 def place_key(name: Any) -> str | None:
-    """A district or province name as compared: Unicode-folded, case-insensitive ("Hà Nội" = "hà nội")."""
+    """A district or province name as compared: as the registry compares names people type (engine/registry/
+    names.py) — case, Unicode spelling, the tone mark's place and the kind in front do not matter, so "Hà Nội",
+    "hà nội" and "Thành phố Hà Nội" (the official list's name) are one province."""
+    from engine.registry.names import name_key
+
     if name is None:
         return None
-    key = fold(str(name)).casefold()
+    key = name_key(fold(str(name)))
     return key or None
 
 

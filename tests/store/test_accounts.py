@@ -11,7 +11,7 @@ from engine.store import audit
 from engine.store.users import (UserError, add_user, authenticate, get_user, list_users, recent_failures,
                                 set_disabled, set_password)
 from engine.workflow import Principal
-from engine.workflow.access import Place
+from engine.workflow.access import Place, place_key
 
 
 def test_accounts_and_their_scope(store):
@@ -21,9 +21,9 @@ def test_accounts_and_their_scope(store):
     province = add_user(store, "tinh", "mật khẩu dài", "province", province="HÀ NỘI")
     assert (commune.login, commune.unit_code) == ("xa.hoason", "09916")
     assert board.area == ("Thị xã Đoài Sơn", "09920")
-    place = Place("09916", "thị xã đoài sơn", "hà nội")
+    place = Place("09916", place_key("Thị xã Đoài Sơn"), place_key("Hà Nội"))
     assert all(Principal.from_account(a).can_see(place) for a in (commune, board, province))
-    assert not Principal.from_account(board).can_see(Place("09917", "huyện khác", "hà nội"))
+    assert not Principal.from_account(board).can_see(Place("09917", place_key("Huyện Khác"), place_key("Hà Nội")))
     assert Principal.from_account(board).can_see(Place("09920"))
     assert [a.login for a in list_users(store)] == ["hoidong", "xa.hoason", "tinh"]
     for bad in (dict(login="xa.hoason"), dict(login="có dấu cách"), dict(password="ngắn"),

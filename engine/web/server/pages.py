@@ -22,7 +22,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from engine.messages import CATALOG, MessageError
-from engine.store.users import ROLES, add_user as store_add_user, list_users, set_disabled, set_password, split_area
+from engine.store.users import (ROLES, add_user as store_add_user, list_users, official_place, set_disabled,
+                                set_password, split_area)
 from engine.web.form import form_groups, form_value
 from engine.web.pages import SCRIPT_STRINGS
 from engine.web.params import lang_of, say
@@ -312,9 +313,11 @@ async def users(request: Request, status: int = 200, error: str | None = None, t
 async def add_user(request: Request) -> Response:
     fields = await _fields(request)
     role = fields.get("role", "")
-    place = {"name": fields.get("unit_name") or None, "district": fields.get("district") or None,
-             "province": fields.get("province") or None} if role == "commune" else None
+    given = {"name": fields.get("unit_name") or None, "district": fields.get("district") or None,
+             "province": fields.get("province") or None}
     try:
+        # As `cfc users add`: a commune's unit is placed by the official list unless the names are given.
+        place = official_place(fields.get("unit"), given)[0] if role == "commune" else None
         account = await run_in_threadpool(
             store_add_user, request.app.state.store, fields.get("login", ""), fields.get("password", ""), role,
             unit=fields.get("unit") or None, area=split_area([fields.get("area", "")]),
