@@ -870,14 +870,11 @@ def users_add(login, role, unit, unit_name, district, area, province, db, lang):
     store = Store.open(db)
     place = None
     if role == "commune":  # where the unit is decides who sees it: from the official list unless given
-        place, found = official_place(unit, {"name": unit_name, "district": district, "province": province})
-        if found is None:
-            _err(_say("user_unit_not_listed", lang, unit=unit))
-        else:
-            from engine.registry import admin_map
+        from engine.registry import admin_map
 
-            shown = ", ".join(part for part in (place["name"], place["district"], place["province"]) if part)
-            click.echo(_say("user_unit_found", lang, unit=found.code, place=shown, list=admin_map(found.map_id).label))
+        place, found = official_place(unit, {"name": unit_name, "district": district, "province": province})
+        shown = ", ".join(part for part in (place["name"], place["district"], place["province"]) if part)
+        click.echo(_say("user_unit_found", lang, unit=found.code, place=shown, list=admin_map(found.map_id).label))
     account = add_user(store, login, _password(lang), role, unit=unit, area=area, province=province, unit_place=place)
     click.echo(_say("user_added", lang, login=account.login, role=account.role))
 

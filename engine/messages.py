@@ -629,12 +629,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "web_csrf": ("yêu cầu thiếu mã chống giả mạo (CSRF) hợp lệ: tải lại trang rồi làm lại",
                  "the request lacks a valid anti-forgery (CSRF) token: reload the page and try again"),
     "user_unit_unknown": ("mã đơn vị {unit} không có trong danh sách đơn vị hành chính (trước hoặc từ 01/7/2025); "
-                          "kiểm tra lại mã, hoặc ghi --unit-name và --province để vẫn tạo",
-                          "unit code {unit} is in neither official list of units (before or from 1 July 2025); check "
-                          "the code, or give --unit-name and --province to add it anyway"),
+                          "kiểm tra lại mã", "unit code {unit} is in neither official list of units (before or from "
+                          "1 July 2025); check the code"),
     "user_unit_found": ("Đơn vị {unit}: {place} (theo {list})", "Unit {unit}: {place} (from {list})"),
-    "user_unit_not_listed": ("Mã {unit} không có trong danh sách đơn vị hành chính: dùng tên và tỉnh đã ghi",
-                             "Code {unit} is not in the official lists: the name and province given are used"),
     "web_field_text": ("{field} phải là văn bản", "{field} must be text"),
     "web_bad_version": ("phiên bản {value!r} không hợp lệ: cần một số nguyên", "version {value!r} is not valid: a whole number is needed"),
     "web_bad_since": ("thời điểm {value!r} không hợp lệ; ghi theo dạng 2025-06-30 hoặc 2025-06-30T08:00:00",

@@ -120,17 +120,14 @@ def register_unit(session: Session, code: str, name: str | None = None, district
 def official_place(code: str | None, given: dict[str, str | None]):
     """A commune account's unit as the official list has it (engine/registry: today's list, else the one before
     1 July 2025): the name, district and province the person left blank are filled from it. Returns (the
-    place, the registry's unit or None). Raises UserError for a code in neither list when the province is not
-    given either (the unit would be seen by no province)."""
+    place, the registry's unit). Raises UserError for a code in neither list (cfc users add says so too)."""
     import datetime as _dt
 
     from engine.registry import REFORM_DAY, lookup
 
     found = lookup(code) or lookup(code, REFORM_DAY - _dt.timedelta(days=1))
     if found is None:
-        if not given.get("province"):
-            raise UserError("user_unit_unknown", unit=str(code))
-        return dict(given), None
+        raise UserError("user_unit_unknown", unit=str(code))
     official = {"name": found.name, "district": found.district, "province": found.province}
     return {key: given.get(key) or official[key] for key in official}, found
 
