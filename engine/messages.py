@@ -653,6 +653,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "web_secret_file": ("{path}: không đọc hoặc tạo được khóa phiên: {reason}", "{path}: the session key cannot be read or made: {reason}"),
     "srv_title": ("Xã phù hợp với trẻ em — hồ sơ cấp tỉnh", "Child-friendly communes — the province's files"),
     "srv_nav": ("Điều hướng", "Navigation"),
+    "srv_status": ("Trạng thái", "Status"),
     "srv_nav_submissions": ("Hồ sơ", "Files"),
     "srv_nav_dashboard": ("Theo dõi", "Dashboard"),
     "srv_nav_audit": ("Nhật ký", "Audit trail"),

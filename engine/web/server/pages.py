@@ -14,6 +14,7 @@ a refused action shows the same page again with the reason and what was typed, a
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -298,6 +299,7 @@ async def audit(request: Request) -> Response:
     entries = await run_in_threadpool(audit_entries, request)
     query = urlencode({k: v for k, v in request.query_params.items() if k in ("unit", "since") and v})
     return page(request, "server/audit.html", entries=list(reversed(entries))[:1000], total=len(entries),
+                shown=lambda value: "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True),
                 unit=request.query_params.get("unit", ""), since=request.query_params.get("since", ""),
                 csv_query=query)
 
