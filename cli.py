@@ -283,7 +283,7 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
                 sink = SpreadsheetWriter(output)
             else:
                 sink = atomic_text(output) if output else nullcontext(sys.stdout)
-            renderer = "sheets" if fmt in ("xlsx", "people-csv") else fmt
+            renderer = "sheets" if fmt == "xlsx" else fmt  # "people-csv" has its own
             if plan.count == 0 and fmt == "table" and output is None:
                 # Nothing to show: no empty table, only the error (below) saying why.
                 summary = Summary(file_errors=list(plan.file_errors))

@@ -1,7 +1,7 @@
 """Evaluate files of any size: records stream in, rendered results stream out, in input order.
 
-Records come from engine.loading (one pass to count units and find repeated codes, then streamed). Chunks of
-records go to worker processes, each with its own durable_rules host (the C core is single-threaded and per
+Files are read once by engine.loading (a CSV scanned: its units found, their codes taken, no record built;
+other files parsed whole). Chunks of units — (file, first, last) — go to worker processes, each with its own durable_rules host (the C core is single-threaded and per
 process), a bounded number at a time so memory stays flat. Each worker is fed through its own pipe, so the
 parent always knows which chunk a worker holds: a worker that dies (killed, out of memory, crashed in the C
 core) costs only that chunk, a fresh worker takes its place, and the chunk's units are retried one by one; a
@@ -19,11 +19,10 @@ import sys
 import threading
 from collections import deque
 from dataclasses import dataclass
-from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterator, TextIO
 
 from engine import api
-from engine.loading import Plan, plan, records
+from engine.loading import Plan, parts, plan
 from engine.messages import Message
 from engine.readers.records import Record
 from engine.results.model import UnitResult
@@ -46,7 +45,10 @@ AHEAD = 3              # chunks dispatched or done but not yet written, per work
 
 @dataclass(frozen=True)
 class Job:
-    criteria_path: str
+    # The criteria, loaded once by the parent, and the files as read (engine/loading.py): a forked worker has
+    # them already (a new interpreter receives them pickled); no worker reads a file or the criteria again.
+    library: CriteriaLibrary
+    plan: Plan
     fmt: str
     lang: str
     detail: bool
@@ -68,7 +70,8 @@ _STATE: dict = {}
 
 def _setup(job: Job) -> None:
     _STATE["job"] = job
-    _STATE["library"] = CriteriaLibrary.load(job.criteria_path)  # a file, or a directory: a set per period
+    _STATE["plan"] = job.plan
+    _STATE["library"] = job.library  # a file's set, or a directory's: a set per period
     _STATE["renderer"] = RENDERERS[job.fmt](job.lang, job.detail)
     # The parent writes the head; a worker's renderer reads it too, so that its units refer to the same
     # criteria metadata (band indexes) as the head says.
@@ -117,9 +120,9 @@ def _serve(connection: Connection, job: Job, task: Callable, foreign: list[Conne
     inbox: queue.SimpleQueue = queue.SimpleQueue()
     threading.Thread(target=_receive, args=(connection, inbox), daemon=True).start()
     while (item := inbox.get()) is not None:
-        first, chunk = item
-        try:
-            reply = ("done", task(first, chunk))
+        first, part = item
+        try:  # the chunk's records built here, where they are scored (a CSV's from its lines)
+            reply = ("done", task(first, job.plan.records(part)))
         except Exception as error:  # noqa: BLE001 - a bug on some unit must not end the batch; it is named
             reply = ("failed", f"{type(error).__name__}: {error}")
         try:
@@ -159,7 +162,7 @@ def run(plan_: Plan, criteria: CriteriaSet | CriteriaLibrary, fmt: str, lang: st
     if detail is None:  # a single unit at a terminal gets every indicator; files get the compact results
         detail = plan_.count == 1 and fmt == "table"
     criteria = CriteriaLibrary.of(criteria)
-    job = Job(criteria.source, fmt, lang, detail, strict_units)
+    job = Job(criteria, plan_, fmt, lang, detail, strict_units)
     workers = 1 if keep else workers_for(plan_.count, jobs)
     renderer = RENDERERS[fmt](lang, detail)
     summary = Summary(file_errors=plan_.file_errors)
@@ -176,20 +179,12 @@ def run(plan_: Plan, criteria: CriteriaSet | CriteriaLibrary, fmt: str, lang: st
     return summary
 
 
-def _chunks(plan_: Plan) -> Iterator[tuple[int, list[Record]]]:
-    stream = records(plan_)
-    index = 0
-    while chunk := list(islice(stream, CHUNK)):
-        yield index, chunk
-        index += len(chunk)
-
-
 def _in_process(job: Job, plan_: Plan, keep: Callable | None = None) -> Iterator[Evaluated]:
     _setup(job)
     _STATE["keep"] = keep
     try:
-        for first, chunk in _chunks(plan_):
-            yield from _evaluate_chunk(first, chunk)
+        for first, part in parts(plan_, CHUNK):
+            yield from _evaluate_chunk(first, plan_.records(part))
     finally:
         _STATE["keep"] = None
 
@@ -198,7 +193,7 @@ def _in_process(job: Job, plan_: Plan, keep: Callable | None = None) -> Iterator
 class _Lost:
     """A unit whose worker died twice (once with its chunk, once alone)."""
 
-    record: Record
+    part: tuple[int, int, int]
     why: str
 
 
@@ -238,9 +233,10 @@ class _Worker:
                 gc.unfreeze()
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()  # only the worker holds its end: when the parent dies, the worker reads end-of-file
-        self.held: deque[tuple[int, list[Record], bool]] = deque()  # (first index, records, is a retry), in order
+        self.held: deque[tuple[int, tuple, bool]] = deque()  # (first index, units, is a retry), in order
 
-    def give(self, first: int, chunk: list[Record], retry: bool) -> None:
+    def give(self, first: int, chunk: tuple, retry: bool) -> None:
+        """Units (source, start, stop) of the plan to evaluate, the first being unit `first` of the batch."""
         self.held.append((first, chunk, retry))
         try:
             self.connection.send((first, chunk))
@@ -267,12 +263,12 @@ def _in_workers(job: Job, plan_: Plan, count: int, summary: Summary) -> Iterator
 
     context = _start_method()
     task = TASK
-    chunks = _chunks(plan_)
+    chunks = parts(plan_, CHUNK)
     workers: list[_Worker] = []
     for _ in range(count):
         workers.append(_Worker(context, job, task, workers))
-    retries: deque[tuple[int, list[Record]]] = deque()  # units of a chunk whose worker died, one per task
-    again: deque[tuple[int, list[Record]]] = deque()    # chunks a dead worker held but had not begun
+    retries: deque[tuple[int, tuple]] = deque()  # units of a chunk whose worker died, one per task
+    again: deque[tuple[int, tuple]] = deque()    # chunks a dead worker held but had not begun
     done: dict[int, list] = {}  # first index → its results (Evaluated, or _Lost for a unit not evaluated)
     next_index, exhausted = 0, False
     try:
@@ -298,7 +294,7 @@ def _in_workers(job: Job, plan_: Plan, count: int, summary: Summary) -> Iterator
                 next_index += len(pieces)
                 for piece in pieces:
                     if isinstance(piece, _Lost):
-                        summary.not_evaluated.append(_not_evaluated(piece, job.lang))
+                        summary.not_evaluated.append(_not_evaluated(plan_, piece, job.lang))
                     else:
                         yield piece
             if exhausted and not retries and not again and not _held(workers) and not done:
@@ -321,9 +317,11 @@ def _in_workers(job: Job, plan_: Plan, count: int, summary: Summary) -> Iterator
                         (retries if held[2] else again).appendleft(held[:2])
                     workers[workers.index(worker)] = _Worker(context, job, task, [w for w in workers if w is not worker])
                 if retry:  # failed alone too: this unit is named, never guessed
-                    done[first] = [_Lost(chunk[0], payload)]
+                    done[first] = [_Lost(chunk, payload)]
                 else:  # the chunk's units are tried again one by one, so the others are not lost with one
-                    retries.extend((first + offset, [record]) for offset, record in enumerate(chunk))
+                    index, start, stop = chunk
+                    retries.extend((first + offset, (index, unit, unit + 1))
+                                   for offset, unit in enumerate(range(start, stop)))
     finally:
         for worker in workers:
             worker.stop()
@@ -367,6 +365,7 @@ def _exit_reason(code: int | None) -> str:
     return f"worker process died: exit code {code}"
 
 
-def _not_evaluated(lost: _Lost, lang: str) -> str:
-    return Message("not_evaluated", {"where": lost.record.where(lang), "unit": unit_code_of(lost.record) or "?",
+def _not_evaluated(plan_: Plan, lost: _Lost, lang: str) -> str:
+    record = plan_.records(lost.part)[0]
+    return Message("not_evaluated", {"where": record.where(lang), "unit": unit_code_of(record) or "?",
                                      "why": lost.why}).render(lang)

@@ -1,72 +1,100 @@
 """The one way files become records: batches, what-if, reports and a single unit all load through here.
 
-A first pass over the files counts the units and collects their codes (a repeated code must name every row
-holding it, including rows further down); then `records` streams the records again, repeated codes marked.
-A workbook, YAML or JSON file is parsed whole by its reader anyway: its records are kept from the first pass
-and never parsed twice. CSV records are kept too while the batch holds at most KEEP_CSV_RECORDS of them (a
-national file before the 2025 reform, about 35 MB); past that a CSV is read twice, row by row, so a file of
-any size never sits in memory.
+Each file is read once (`plan`). A CSV is scanned: its lines kept, its units found (every warning and file
+error said), each unit's code taken from its cell, no record built; its records are built later, a few at a time,
+where they are scored (`Source.records`: in the worker process that scores them, engine/batch.py). A workbook,
+YAML or JSON file is parsed whole by its reader: its records are kept. A unit code found twice in the batch must
+name every row holding it, rows further down included: the codes are known before any unit is scored, so
+`records` marks each repeated one as it builds it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from engine.messages import Said
-from engine.readers import iter_records
-from engine.readers.records import InputFileError, Record
 from engine.criteria.model import CriteriaSet
+from engine.messages import Said
+from engine.readers import read_source
+from engine.readers.records import InputFileError, Record
 from engine.units.duplicates import group_duplicates, mark_duplicate, unit_code_of
-
-STREAMED = (".csv",)  # read row by row; every other file type is parsed whole, once
-KEEP_CSV_RECORDS = 12_000
+from engine.units.values import ValueProblem, unit_code
 
 
 @dataclass
 class Plan:
-    """What the first pass learnt: how many units, which codes repeat, which files cannot be read."""
+    """What reading the files found: how many units, which codes repeat, which files cannot be read, and each
+    readable file's units (`sources`, in order)."""
 
     count: int
     duplicates: dict[str, list[Record]]
     readable: list[str]
     file_errors: list[str]
-    criteria: CriteriaSet | None = None  # whose input names and labels workbook headers are matched against
-    kept: dict[str, list[Record]] = field(default_factory=dict)  # records read once and held, by path
+    criteria: CriteriaSet | None = None  # whose input names and labels headers are matched against
+    sources: tuple = ()  # per readable file: a CsvUnits (engine/readers/csv.py) or Kept
+
+    def records(self, part: tuple[int, int, int]) -> list[Record]:
+        """The records of (source index, start, stop): units start … stop - 1 of that file, repeated codes
+        marked."""
+        index, start, stop = part
+        return [mark_duplicate(record, self.duplicates) for record in self.sources[index].records(start, stop)]
+
+
+@dataclass
+class Kept:
+    """A file parsed whole: its records."""
+
+    kept: list[Record]
+
+    @property
+    def units(self) -> list[Record]:
+        return self.kept
+
+    def records(self, start: int, stop: int) -> list[Record]:
+        return self.kept[start:stop]
 
 
 def plan(paths: Iterable[str | Path], criteria: CriteriaSet | None = None) -> Plan:
-    """Read every file once, keeping each record's place and unit code (and the records themselves, but for
-    CSVs past KEEP_CSV_RECORDS). A file that fails part-way is left out whole (and reported), so no unit of it is
+    """Read every file once. A file that fails part-way is left out whole (and reported), so no unit of it is
     half-evaluated."""
-    count, readable, file_errors, places, kept = 0, [], [], [], {}
-    kept_csv = 0
+    readable, file_errors, places, sources = [], [], [], []
     for path in paths:
-        streamed = Path(path).suffix.lower() in STREAMED
         try:
-            held: list[Record] | None = []
-            found = []
-            for record in iter_records(path, criteria):
-                found.append((unit_code_of(record), record.location()))
-                if held is not None:
-                    held.append(record)
-                    if streamed and kept_csv + len(held) > KEEP_CSV_RECORDS:
-                        held = None  # too many to hold: this file is read again, row by row
+            source = read_source(path, criteria)
         except InputFileError as error:
             file_errors.append(Said(error.message))  # English as a string; the command line says it in --lang
             continue
-        if held is not None:
-            kept[str(path)] = held
-            kept_csv += len(held) if streamed else 0
-        count += len(found)
+        if isinstance(source, list):
+            source = Kept(source)
+            places += [(unit_code_of(record), record.location()) for record in source.kept]
+        else:
+            places += [(_folded(code), Record(source.source, "row", number, {})) for code, number in source.codes]
         readable.append(str(path))
-        places.extend(found)
-    return Plan(count, group_duplicates(places), readable, file_errors, criteria, kept)
+        sources.append(source)
+    return Plan(len(places), group_duplicates(places), readable, file_errors, criteria, tuple(sources))
+
+
+def _folded(code: str | None) -> str | None:
+    """A unit code cell as validation reads it (folded: engine/units/codes.py); None when it is no code."""
+    try:
+        return unit_code(code) if code is not None else None
+    except ValueProblem:
+        return None
+
+
+def parts(plan_: Plan, size: int) -> Iterator[tuple[int, tuple[int, int, int]]]:
+    """The units in order, `size` at a time within a file: (index of the first unit in the batch, (source
+    index, start, stop))."""
+    first = 0
+    for index, source in enumerate(plan_.sources):
+        count = len(source.units)
+        for start in range(0, count, size):
+            stop = min(start + size, count)
+            yield first, (index, start, stop)
+            first += stop - start
 
 
 def records(plan_: Plan) -> Iterator[Record]:
     """Every record the plan found, in file then row order, repeated unit codes marked."""
-    for path in plan_.readable:
-        source = plan_.kept.get(path)
-        for record in source if source is not None else iter_records(path, plan_.criteria):
-            yield mark_duplicate(record, plan_.duplicates)
+    for _, part in parts(plan_, 500):
+        yield from plan_.records(part)

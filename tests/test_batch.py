@@ -12,6 +12,7 @@ import pytest
 
 from engine import batch
 from engine.criteria.model import load_criteria
+from engine.criteria.versions import CriteriaLibrary
 from tests.faults import hooks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,28 +75,33 @@ def test_jobs_are_capped_at_the_cores_available():
     assert batch.workers_for(10, 2) == 1
 
 
-def test_a_small_csv_is_read_once_and_a_large_one_streamed_twice(tmp_path, monkeypatch):
-    # Records of CSV files are kept from the counting pass up to KEEP_CSV_RECORDS in a batch; past it each
-    # further CSV is read again row by row (memory stays flat for any size), with the same records either way.
+def test_every_file_is_read_once_and_its_records_are_the_readers(tmp_path, monkeypatch):
+    # A CSV is scanned once (its lines kept, its units found, their codes taken) and its records built later from
+    # those lines, in parts, where they are scored: the same records as reading it row by row, repeated codes
+    # (found across files, further down included) marked on every row holding them.
     import engine.loading as loading
+    from engine.readers import read_records
     from engine.criteria.model import load_criteria
     criteria = load_criteria()
     paths = []
     for number in range(3):
         path = tmp_path / f"f{number}.csv"
-        path.write_text("unit_code,births\n" + "".join(f"U{number}-{row},{row}\n" for row in range(5)),
-                        encoding="utf-8")
+        path.write_text("unit_code,births\n" + "".join(f"U{number}-{row},{row}\n" for row in range(5))
+                        + ('U0-1,"a ""quoted""\nvalue"\n' if number == 2 else ""), encoding="utf-8")
         paths.append(path)
     reads = []
-    original = loading.iter_records
-    monkeypatch.setattr(loading, "iter_records", lambda path, c: reads.append(Path(path).name) or original(path, c))
-    kept_all = [(r.source, r.number, r.data) for r in loading.records(loading.plan(paths, criteria))]
-    assert reads == ["f0.csv", "f1.csv", "f2.csv"]
-    reads.clear()
-    monkeypatch.setattr(loading, "KEEP_CSV_RECORDS", 7)
-    streamed = [(r.source, r.number, r.data) for r in loading.records(loading.plan(paths, criteria))]
-    assert reads == ["f0.csv", "f1.csv", "f2.csv", "f1.csv", "f2.csv"]  # the first five are kept, then no more
-    assert streamed == kept_all and len(kept_all) == 15
+    original = loading.read_source
+    monkeypatch.setattr(loading, "read_source", lambda path, c: reads.append(Path(path).name) or original(path, c))
+    plan = loading.plan(paths, criteria)
+    assert reads == ["f0.csv", "f1.csv", "f2.csv"] and plan.count == 16
+    built = list(loading.records(plan))
+    assert reads == ["f0.csv", "f1.csv", "f2.csv"]  # records are built from what was read: no file read again
+    expected = [record for path in paths for record in read_records(path, criteria)]
+    assert [(r.source, r.number, r.data) for r in built] == [(r.source, r.number, r.data) for r in expected]
+    repeated = [r for r in built if any(e.message.key == "duplicate_unit" for e in r.problems)]
+    assert [(Path(r.source).name, r.number) for r in repeated] == [("f0.csv", 3), ("f2.csv", 7)]
+    in_parts = [r for first, part in loading.parts(plan, 2) for r in plan.records(part)]
+    assert [(r.source, r.number, r.data) for r in in_parts] == [(r.source, r.number, r.data) for r in built]
 
 
 def test_a_forked_worker_never_writes_what_its_parent_had_buffered(tmp_path, monkeypatch):
@@ -108,7 +114,7 @@ def test_a_forked_worker_never_writes_what_its_parent_had_buffered(tmp_path, mon
     monkeypatch.setattr("sys.stdout", stdout)
     stdout.write("written before the worker started\n")  # buffered, not yet on disk
     context = multiprocessing.get_context("fork")
-    job = batch.Job(CRITERIA.source, "json", "en", False)
+    job = batch.Job(CriteriaLibrary.of(CRITERIA), batch.plan([SAMPLE], CRITERIA), "json", "en", False)
     first = batch._Worker(context, job, batch.TASK, [])
     second = batch._Worker(context, job, batch.TASK, [first])
     stdout.write("written after\n")
@@ -124,7 +130,7 @@ def test_giving_a_chunk_to_a_worker_that_has_just_died_keeps_the_chunk_for_the_n
     import multiprocessing
     from engine.readers import read_records
     context = multiprocessing.get_context("fork")
-    job = batch.Job(CRITERIA.source, "json", "en", False)
+    job = batch.Job(CriteriaLibrary.of(CRITERIA), batch.plan([SAMPLE], CRITERIA), "json", "en", False)
     worker = batch._Worker(context, job, batch.TASK, [])
     os.kill(worker.process.pid, signal.SIGKILL)
     worker.process.join(timeout=60)

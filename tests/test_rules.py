@@ -352,3 +352,23 @@ def test_facts_are_written_as_the_json_the_rules_expect(monkeypatch):
     assert all(type(v) in (str, float) for fact in facts for v in fact.values())  # typed: no int/str coercion
     with pytest.raises(durable_core.EngineError, match="not a finite number"):
         compiled.bands([(0, "value", float("nan"))])
+
+
+def test_measures_no_bound_separates_are_asked_once_and_answered_alike(monkeypatch):
+    """A rate's measure is nearly always new; the memo keeps it by the class of values its rules cannot tell
+    apart (between the same two bounds, or on the same bound), read from the compiled rules."""
+    compiled = rules.CompiledRules(CRITERIA)
+    assert compiled.memo.edges[10] == [90.0, 95.0, 98.0]
+    posted = []
+    original = compiled._post
+    monkeypatch.setattr(compiled, "_post", lambda part, bodies: posted.extend(bodies) or original(part, bodies))
+    values = [95.5, 97.99, 96.0, 98.0, 98.0, 100.0, 99.1, 95.0, 94.999, 0.0, 89.9]
+    decisions = compiled.bands([(10, "value", v) for v in values])
+    assert [d.points for d in decisions] == [30, 30, 30, 50, 50, 50, 50, 30, 10, 0, 0]
+    assert [d.band for d in decisions] == [reference_band(10, v) for v in values]
+    # One question per class: (95, 98), 98, (98, ∞), 95, (90, 95), (-∞, 90).
+    assert len(posted) == 6
+    assert compiled.bands([(10, "value", 97.3), (10, "value", 101.0)]) == [BandDecision(1, 30), BandDecision(0, 50)]
+    assert len(posted) == 6
+    with pytest.raises(durable_core.EngineError, match="not a finite number"):  # never answered from the memo
+        compiled.bands([(10, "value", float("nan"))])

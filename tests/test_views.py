@@ -1,43 +1,44 @@
 """The engine's tables of shared views (engine/rules/views.py): bounded, and keeping what repeats."""
 from __future__ import annotations
 
-from engine.rules import views
-from engine.rules.views import Table
+from engine.rules.views import Shelf, resolve
 
 
-def test_a_table_stays_bounded_and_keeps_the_entries_every_batch_uses(monkeypatch):
-    monkeypatch.setattr(views, "LIMIT", 50)
-    table, built = Table("indicator_views"), []
+def test_a_shelf_stays_bounded_and_keeps_the_entries_every_batch_uses():
+    shelves, built = [Shelf(50), Shelf(50)], []
 
     def build(keys):
         built.extend(keys)
-        return [f"value of {key}" for key in keys]
+        return [f"value of {key}" for _, key in keys]
 
-    for batch in range(40):  # each batch: one key every batch shares, and 30 never seen again
-        rows = table.resolve([["shared", f"once {batch} {n}"] for n in range(30)], build)
+    for batch in range(40):  # each batch: one key every batch shares on the first shelf, 30 never seen again
+        rows = resolve(shelves, [["shared", f"once {batch} {n}"] for n in range(30)], build, "indicator_views")
         assert all(row == ["value of shared", f"value of once {batch} {n}"] for n, row in enumerate(rows))
-        assert len(table) <= 2 * views.LIMIT
-    assert built.count("shared") == 1
-    assert len(built) == 1 + 40 * 30
+        assert len(shelves[1]) <= 50
+    assert built.count((0, "shared")) == 1
+    assert len(built) == 1 + 40 * 30  # each key built once, the first time a batch needs it
 
 
-def test_a_full_young_generation_drops_its_oldest_entries_first(monkeypatch):
-    monkeypatch.setattr(views, "LIMIT", 8)
-    table = Table("indicator_views")
-    for n in range(8):
-        table[f"key {n}"] = n
-    table["key 8"] = 8  # full: the oldest quarter (two entries) goes, the newest stay
-    assert list(table.young) == [f"key {n}" for n in range(2, 9)]
-    assert table.get("key 1") is None and table.get("key 7") == 7
+def test_a_shelf_past_its_limit_drops_its_oldest_entries_first():
+    shelf = Shelf(8)
+    for n in range(9):
+        shelf[f"key {n}"] = n
+    shelf.trim()  # past its limit: down to three quarters of it, the newest kept
+    assert list(shelf) == [f"key {n}" for n in range(3, 9)]
+    assert shelf.get("key 2") is None and shelf.get("key 7") == 7
+    shelf.trim()  # within its limit: nothing goes
+    assert len(shelf) == 6
 
 
-def test_a_key_seen_once_per_batch_is_not_promoted_within_its_batch(monkeypatch):
-    monkeypatch.setattr(views, "LIMIT", 50)
-    table = Table("indicator_views")
-    table.resolve([["a", "a", "b"], ["a"]], lambda keys: [k.upper() for k in keys])
-    assert (set(table.old), set(table.young)) == (set(), {"a", "b"})
-    table.resolve([["a"]], lambda keys: [k.upper() for k in keys])
-    assert (set(table.old), set(table.young)) == ({"a"}, {"b"})
+def test_a_shelf_switched_off_keeps_nothing_and_builds_each_key_of_a_batch_once():
+    from engine.rules import memos
+    shelves, built = [Shelf(50)], []
+    with memos.switched_off("indicator_views"):
+        for _ in range(2):
+            rows = resolve(shelves, [["a"], ["a"], ["b"]], lambda keys: built.extend(keys) or [k for _, k in keys],
+                           "indicator_views")
+            assert rows == [["a"], ["a"], ["b"]]
+    assert built == [(0, "a"), (0, "b")] * 2 and len(shelves[0]) == 0
 
 
 def test_the_collector_is_paused_for_a_batch_and_nothing_is_left_frozen():

@@ -57,6 +57,22 @@ def iter_records(path: str | Path, criteria: "CriteriaSet | None" = None) -> Ite
         raise InputFileError("file_cannot_read", file=str(path), reason=os_reason(error)) from error
 
 
+def read_source(path: str | Path, criteria: "CriteriaSet | None" = None):
+    """The file read once, for records to be built from it later: a CSV's scan (engine/readers/csv.py,
+    CsvUnits: its lines and where each unit is in them, its warnings said), any other file's records (a list).
+    Raises InputFileError as iter_records does."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv" or path.is_dir():
+        return list(iter_records(path, criteria))
+    from engine.readers.csv import scan_csv
+
+    try:
+        with path.open("rb") as handle:
+            return scan_csv(str(path), handle, criteria or default_criteria())
+    except OSError as error:
+        raise InputFileError("file_cannot_read", file=str(path), reason=os_reason(error)) from error
+
+
 def _document_text(source: str, handle) -> str:
     data = handle.read(limits.MAX_DOCUMENT_BYTES + 1)
     if len(data) > limits.MAX_DOCUMENT_BYTES:

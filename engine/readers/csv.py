@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+from dataclasses import dataclass
 from itertools import chain
 from typing import IO, Iterator
 
@@ -154,8 +155,65 @@ def _choose_delimiter(lines: list[str], header: _Header) -> tuple[str, int | Non
 
 
 def csv_records(source: str, handle: IO[bytes], criteria: CriteriaSet) -> Iterator[Record]:
+    """Every unit of the file as a record, in order (read as it streams: a file of any size never sits in memory
+    whole)."""
+    for number, row, balanced, keys, _ in _units(source, decoded_lines(source, handle), criteria):
+        yield _record(source, number, row, balanced, keys)
+
+
+@dataclass
+class CsvUnits:
+    """What a scan of a CSV found — every line kept, each unit's place in them, its unit code as written — for
+    its units to be read into records later, a few at a time, where they are scored (engine/loading.py)."""
+
+    source: str
+    lines: list[str]         # every physical line, line n at n - 1
+    delimiter: str
+    units: list[tuple]       # per unit: (row number, first line, lines, read alone, the column keys in force)
+    codes: list[tuple]       # per unit: (its unit code's cell as written, or None; its row number)
+
+    def records(self, start: int, stop: int) -> list[Record]:
+        """Units start … stop - 1, read again from their lines exactly as the scan read them."""
+        out = []
+        for number, first, count, alone, keys in self.units[start:stop]:
+            if alone:
+                row, balanced = _parse_line(self.lines[first - 1], self.delimiter)
+            else:
+                row, balanced = next(csv.reader(self.lines[first - 1:first - 1 + count], delimiter=self.delimiter)), True
+            out.append(_record(self.source, number, row, balanced, keys))
+        return out
+
+
+def scan_csv(source: str, handle: IO[bytes], criteria: CriteriaSet) -> CsvUnits:
+    """The file read once: its lines kept, its units found (with every warning and file error csv_records
+    gives), their unit codes taken; no record built."""
+    kept = _Keeping(decoded_lines(source, handle))
+    units, codes = [], []
+    for number, _, _, keys, (first, count, alone) in _units(source, kept, criteria, codes):
+        units.append((number, first, count, alone, keys))
+    return CsvUnits(source, kept.lines, kept.delimiter, units, codes)
+
+
+class _Keeping:
+    """Decoded lines, passed on and kept (with the delimiter they are read by, once known)."""
+
+    def __init__(self, lines: Iterator[str]):
+        self._lines, self.lines = lines, []
+        self.delimiter = ","
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        text = next(self._lines)
+        self.lines.append(text)
+        return text
+
+
+def _units(source: str, raw: Iterator[str], criteria: CriteriaSet, codes: list | None = None) -> Iterator[tuple]:
+    """(number, cells, balanced, column keys, (first line, lines, read alone)) of every unit row; `codes`, when
+    given, receives each unit's (unit code cell as written or None, number)."""
     header = _Header(criteria)
-    raw = decoded_lines(source, handle)
     first = [text for _, text in zip(range(HEADER_SCAN_LINES), raw)]
     if not any(text.strip() for text in first):
         raise InputFileError("csv_empty", file=source)
@@ -173,7 +231,9 @@ def csv_records(source: str, handle: IO[bytes], criteria: CriteriaSet) -> Iterat
         warn(source, Text.of(f"dòng {skip + 1}–{at}", f"lines {skip + 1}–{at}"), "rows_above_header", header=at + 1)
     lines = _Lines(chain(first[at:], raw))
     lines.number = at
-    yield from _rows(source, lines, delimiter, header)
+    if isinstance(raw, _Keeping):
+        raw.delimiter = delimiter
+    yield from _rows(source, lines, delimiter, header, codes)
 
 
 def _columns(source: str, cells: list[str], header: _Header) -> list[str | None]:
@@ -198,7 +258,8 @@ def _columns(source: str, cells: list[str], header: _Header) -> list[str | None]
     return keys
 
 
-def _rows(source: str, lines: _Lines, delimiter: str, header: _Header) -> Iterator[Record]:
+def _rows(source: str, lines: _Lines, delimiter: str, header: _Header, codes: list | None) -> Iterator[tuple]:
+    """The unit rows (see _units); the rows that are not units skipped with a warning."""
     cells, _ = _parse_line(next(lines), delimiter)
     if results_header(cells, header.criteria):
         raise refuse(source, "own_kind_csv")
@@ -216,19 +277,21 @@ def _rows(source: str, lines: _Lines, delimiter: str, header: _Header) -> Iterat
             break
         except (_Runaway, csv.Error):
             reader = csv.reader(lines, delimiter=delimiter)  # a fresh parser: the failed record's lines re-read
-            found = [(number, *_parse_line(text, delimiter), text) for number, text in lines.taken]
+            found = [(number, *_parse_line(text, delimiter), text, (number, 1, True)) for number, text in lines.taken]
         else:
             text = "".join(text for _, text in lines.taken)
             # A well-formed record has an even number of quotes; one spanning lines must also be as wide as the
             # header. Otherwise a quote is unbalanced: each line is read alone.
             if text.count('"') % 2 or (len(lines.taken) > 1 and len(row) != len(keys)):
-                found = [(number, *_parse_line(text, delimiter), text) for number, text in lines.taken]
+                found = [(number, *_parse_line(text, delimiter), text, (number, 1, True))
+                         for number, text in lines.taken]
             else:
-                found = [(lines.taken[0][0] if lines.taken else lines.number, row, True, text)]
+                first = lines.taken[0][0] if lines.taken else lines.number
+                found = [(first, row, True, text, (first, len(lines.taken), False))]
                 if len(lines.taken) > 1:  # said, so that a quote closing far away cannot hide rows unseen
                     first, last = lines.taken[0][0], lines.taken[-1][0]
                     warn(source, Text.of(f"dòng {first}–{last}", f"lines {first}–{last}"), "multiline_row")
-        for number, row, balanced, text in found:
+        for number, row, balanced, text, span in found:
             if second_header_allowed and header.score(row):
                 second_header_allowed = False  # the template's names under its labels: a second header row
                 continue
@@ -240,10 +303,10 @@ def _rows(source: str, lines: _Lines, delimiter: str, header: _Header) -> Iterat
                 keys = _columns(source, row, header)
                 probe = _probe(keys)
                 continue
-            # A leading quote before formula-like text is how cfc (and OWASP's advice) writes text that must not
-            # run as a formula (the page's "data entered" CSV): read back as the text it stood for.
-            data = {key: csv_unsafe(cell) if cell[:1] == "'" else cell for key, cell in zip(keys, row) if key is not None}
-            kind = skipped_kind(data) if balanced else None
+            code = row[probe] if probe is not None and probe < len(row) and keys[probe] == "unit_code" else None
+            # A row whose unit code is plain digits is a unit (engine/readers/rows.py): its cells are not looked at.
+            plain = code is not None and code.isdigit() and code.isascii()
+            kind = skipped_kind(_data(row, keys)) if balanced and not plain else None
             if kind == "blank" and not text.strip():  # blank as written: a lone quote is not a blank line
                 blank_run.append(number)
                 continue
@@ -255,18 +318,34 @@ def _rows(source: str, lines: _Lines, delimiter: str, header: _Header) -> Iterat
                 warn(source, row_place(number), f"skipped_{kind}")
                 skipped += 1
                 continue
-            record = Record(source, "row", number, data)
-            if not balanced:
-                record.problems.append(DataError(None, None, Message("unbalanced_quote", {"line": number})))
-            extra = [cell for key, cell in zip(keys, row) if key is None and cell.strip()]
-            extra += [cell for cell in row[len(keys):] if cell.strip()]
-            if extra:
-                record.problems.append(DataError(None, extra, Message("extra_cells", {
-                    "value": extra, "cells": len(row), "headers": sum(1 for k in keys if k)})))
+            if codes is not None:
+                codes.append((_unsafe(code) if code is not None else None, number))
             units += 1
-            yield record
+            yield number, row, balanced, keys, span
     if not units:
         raise InputFileError("no_units_skipped" if skipped else "no_units_no_rows", file=source, skipped=skipped)
+
+
+def _data(row: list[str], keys: list[str | None]) -> dict[str, str]:
+    # A leading quote before formula-like text is how cfc (and OWASP's advice) writes text that must not run as
+    # a formula (the page's "data entered" CSV): read back as the text it stood for.
+    return {key: _unsafe(cell) for key, cell in zip(keys, row) if key is not None}
+
+
+def _unsafe(cell: str) -> str:
+    return csv_unsafe(cell) if cell[:1] == "'" else cell
+
+
+def _record(source: str, number: int, row: list[str], balanced: bool, keys: list[str | None]) -> Record:
+    record = Record(source, "row", number, _data(row, keys))
+    if not balanced:
+        record.problems.append(DataError(None, None, Message("unbalanced_quote", {"line": number})))
+    extra = [cell for key, cell in zip(keys, row) if key is None and cell.strip()]
+    extra += [cell for cell in row[len(keys):] if cell.strip()]
+    if extra:
+        record.problems.append(DataError(None, extra, Message("extra_cells", {
+            "value": extra, "cells": len(row), "headers": sum(1 for k in keys if k)})))
+    return record
 
 
 def _probe(keys: list[str | None]) -> int | None:

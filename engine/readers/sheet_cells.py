@@ -28,10 +28,11 @@ from xml.etree.ElementTree import XMLPullParser
 
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, builtin_format_code
-from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.styles.stylesheet import Stylesheet, apply_stylesheet
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import from_excel, from_ISO8601
-from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.constants import ARC_STYLE, SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import fromstring
 
 from engine import limits
 from engine.readers.sheet_scan import Unusual, scanned_rows
@@ -95,11 +96,14 @@ class Workbook:
                         f"Unable to read workbook: could not {action} from {reader.archive.filename}.\n"
                         "This is most probably because the workbook source files contain some invalid XML.\n"
                         "Please see the exception for more details.") from error
-            book = reader.wb
-            self._epoch = book.epoch
-            self._dates = set(book._date_formats)
-            self._durations = set(book._timedelta_formats)
-            self._percents = _percent_styles(book)
+            self._epoch = reader.wb.epoch
+            # The cell styles that show dates, durations and percentages, from openpyxl's own reading of the
+            # stylesheet (its public Stylesheet: the same formats apply_stylesheet gives the workbook).
+            styles = _stylesheet(reader.archive)
+            cell_styles = styles.cell_styles if styles is not None else []
+            self._dates = set(styles.date_formats) if cell_styles else set()
+            self._durations = set(styles.timedelta_formats) if cell_styles else set()
+            self._percents = _percent_styles(cell_styles, list(styles.number_formats) if cell_styles else [])
             self.sheets = [SheetPart(sheet.name, sheet.state, rel.target)
                            for sheet, rel in reader.parser.find_sheets()
                            if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
@@ -212,12 +216,21 @@ class Workbook:
         return raw  # "str" (a formula's text), "e" (#DIV/0!, #N/A …): the text as saved
 
 
-def _percent_styles(book) -> set[int]:
+def _stylesheet(archive) -> Stylesheet | None:
+    """The workbook's stylesheet as openpyxl reads it (None: the workbook has none)."""
+    try:
+        source = archive.read(ARC_STYLE)
+    except KeyError:
+        return None
+    return Stylesheet.from_tree(fromstring(source))
+
+
+def _percent_styles(cell_styles, custom: list[str]) -> set[int]:
     """The cell styles (indexes of cellXfs) whose number format shows a number as a percentage: a % outside
-    quotes and not escaped ("0%", "0.00%"; not 0"%" nor 0\\%, which only print the sign)."""
+    quotes and not escaped ("0%", "0.00%"; not 0"%" nor 0\\%, which only print the sign). `custom`: the
+    stylesheet's own formats, numbered from BUILTIN_FORMATS_MAX_SIZE."""
     found = set()
-    custom = list(book._number_formats)
-    for index, style in enumerate(book._cell_styles):
+    for index, style in enumerate(cell_styles):
         number = style.numFmtId
         code = builtin_format_code(number) if number < BUILTIN_FORMATS_MAX_SIZE else (
             custom[number - BUILTIN_FORMATS_MAX_SIZE] if number - BUILTIN_FORMATS_MAX_SIZE < len(custom) else None)

@@ -38,6 +38,9 @@ ROW_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}row"
 MERGE_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
 
 
+KINDS = {b"": "n", b"n": "n", b"s": "s", b"b": "b", b"str": "str", b"e": "e", b"d": "d", b"inlineStr": "inlineStr"}
+
+
 class Unusual(Exception):
     """The sheet is not in the plain shape: read it with the XML parser."""
 
@@ -45,8 +48,9 @@ class Unusual(Exception):
 def scanned_rows(source: BinaryIO, columns: dict[bytes, int],
                  merged: list[str] | None = None) -> Iterator[tuple[str, list[tuple]]]:
     """Each row as (its r attribute, [(column, t or None for a cell without content, s or None, the value's
-    text or None, whether it has a formula)]), the shape sheet_cells.py builds rows from. The merged ranges
-    (written after the rows) go into `merged`."""
+    text or None, whether it has a formula)]), the shape sheet_cells.py builds rows from (s, and a shared
+    string's index, as bytes: both are read with int()). The merged ranges (written after the rows) go into
+    `merged`."""
     buffer = b""
     while (start := buffer.find(b"<sheetData>")) < 0:
         chunk = source.read(CHUNK)
@@ -94,22 +98,37 @@ def _rows(body: bytes, columns: dict[bytes, int]) -> Iterator[tuple[str, list[tu
         cells = []
         if row.group(2):
             for letters, style, kind, formula, value, text, inline in cells_of(row.group(2)):
+                # Styles stay bytes (read as int(style)), and so does a shared string's index (int(raw)): the
+                # commonest cells take no decoding.
+                kind = KINDS.get(kind) or kind.decode()
                 if not value:  # no value: a formula saved without one, or formatting only
-                    cells.append((columns[letters], kind.decode() or "n", style.decode() or None, None, True)
+                    cells.append((columns[letters], kind, style or None, None, True)
                                  if formula else (columns[letters], None, None, None, False))
                     continue
-                kind = kind.decode() or "n"
-                if kind == "inlineStr":
+                if kind == "s":
+                    raw = text or None
+                elif kind == "inlineStr":
                     raw = _text(inline) if value[1] == 105 else None  # <is>…</is>, not <v>
                 else:
                     raw = (_text(text) if b"&" in text else text.decode()) if text else None  # <v>'s, not <is>'s
-                cells.append((columns[letters], kind, style.decode() or None, raw, bool(formula)))
+                cells.append((columns[letters], kind, style or None, raw, bool(formula)))
         yield row.group(1).decode(), cells
 
 
+_TEXTS: dict[bytes, str] = {}  # short texts, which repeat (có, không): decoded once each
+
+
 def _text(raw: bytes) -> str:
+    known = _TEXTS.get(raw)
+    if known is not None:
+        return known
     text = raw.decode("utf-8")  # invalid UTF-8: UnicodeDecodeError, which the caller turns into Unusual
-    return ENTITY.sub(_entity, text) if "&" in text else text
+    text = ENTITY.sub(_entity, text) if "&" in text else text
+    if len(raw) <= 64:
+        if len(_TEXTS) >= 10_000:
+            _TEXTS.clear()
+        _TEXTS[raw] = text
+    return text
 
 
 _ENTITIES: dict[str, str] = {}

@@ -295,7 +295,10 @@ def _read_table(source: str, title: str, grid: list[list], formulas: set[tuple[i
         data = {key: cell_value(row[column]) if column < len(row) else None for column, key in columns.items()}
         pending = [key for column, key in columns.items()
                    if data[key] is None and (number, column + 1) in formulas] if formulas else []
-        kind = None if pending else skipped_kind(data)
+        code = data.get("unit_code")
+        # A row whose unit code is plain digits (or a whole number) is a unit (engine/readers/rows.py).
+        plain = type(code) is int or (type(code) is str and code.isdigit() and code.isascii())
+        kind = None if pending or plain else skipped_kind(data)
         if kind == "blank":
             blank_run.append(number)  # warned only when a unit follows: trailing empty rows are not spacers
             continue

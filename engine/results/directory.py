@@ -15,6 +15,7 @@ from pathlib import Path
 from engine.atomic import atomic_directory, atomic_path, atomic_text
 from engine.results import sheets as look
 from engine.results.cells import csv_writer
+from engine.results.render import labelled
 
 NAMES = ("results.json", "results.csv", "results.xlsx")
 
@@ -25,6 +26,7 @@ class _Rows:
 
     def __init__(self, xlsx: bool, csv_handle=None):
         self.workbook = look.new_workbook() if xlsx else None
+        self.csv_handle = csv_handle
         self.csv = csv_writer(csv_handle, lineterminator="\r\n") if csv_handle is not None else None
         self.sheets: dict = {}
         self.specs: dict = {}
@@ -33,13 +35,20 @@ class _Rows:
         self.started = False
 
     def take(self, piece: dict) -> None:
-        """A piece of SheetsRenderer's output: the first is the head (sheets, labels), each next one a unit's rows."""
+        """A piece of SheetsRenderer's output: the first is the head (sheets, labels, rows as they are), each next
+        one a unit's rows, finished by the renderer: each workbook row encoded but for its number, the CSV lines
+        written."""
         if not self.started:
             self.started = True
             self.head(piece)
             return
-        for name, rows in piece["sheets"].items():
-            self.rows(name, rows)
+        if self.workbook is not None:
+            for name, rows in piece["sheets"].items():
+                sheet = self.sheets[name]
+                for row, width in rows:
+                    sheet.append_encoded(row, width)
+        if self.csv_handle is not None and piece.get("csv"):
+            self.csv_handle.write(piece["csv"])
 
     def head(self, piece: dict) -> None:
         self.labels = piece["labels"]
@@ -55,22 +64,15 @@ class _Rows:
             self.rows(name, spec["rows"])
 
     def rows(self, name: str, rows: list[list]) -> None:
+        """Rows as they are (the head's: the criteria sheet), their codes translated here."""
         translate = self.specs[name]["translate"]
         for row in rows:
-            row = list(row)
-            for index, kind in translate.items():
-                row[index] = self._label(kind, row[index])
+            row = labelled(row, translate, self.labels)
             if self.workbook is not None:
                 # A sheet with a print layout wraps its long text (reasons, names) instead of shrinking the page.
                 self.sheets[name].append(row, wrap=self.specs[name].get("printed") is not None)
             if self.csv is not None and name == self.csv_sheet:
                 self.csv.writerow(row)
-
-    def _label(self, kind: str, value):
-        mapping = self.labels.get(kind, {})
-        if isinstance(value, (list, tuple)):
-            return "; ".join(mapping.get(item, item) for item in value) or None
-        return mapping.get(value, value) if value is not None else None
 
     def save(self, path: Path) -> None:
         self.workbook.write(path)

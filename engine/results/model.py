@@ -21,11 +21,13 @@ STATUSES: tuple[str, ...] = get_args(UnitStatus)
 DECIDED = ("recognized", "not_recognized")  # the statuses that carry a decision (complete, valid data)
 BandStatus = Literal["confirmed", "provisional"]
 
-# Every class below is keyword-only (fields named wherever one is built) and slotted (small, fast to build).
-result = dataclass(slots=True, kw_only=True)
+# Every class below is slotted (small, fast to build). The engine builds the parts of a result positionally (the
+# fields in their order: a national batch builds a few hundred thousand); a unit's result by keyword, with the
+# defaults that results written by an older cfc lack (from_data).
+part = dataclass(slots=True)
 
 
-@result
+@part
 class IndicatorResult:
     id: str
     name: Text
@@ -39,10 +41,10 @@ class IndicatorResult:
     max_points: int
     status: BandStatus | None
     citation: str
-    missing_inputs: list[str] = field(default_factory=list)
+    missing_inputs: list[str]
 
 
-@result
+@part
 class CriterionResult:
     number: int
     name: Text
@@ -53,7 +55,7 @@ class CriterionResult:
     indicators: list[IndicatorResult]
 
 
-@result
+@part
 class Gap:
     criterion: int
     indicator: str
@@ -67,22 +69,22 @@ class Gap:
     current_measure: Text | None
     target: Text | None
     input: str | None
-    current_value: Any = None
-    target_value: Any = None
-    change: int | None = None
+    current_value: Any
+    target_value: Any
+    change: int | None
     message: Text
     flips_decision: bool
     status: BandStatus | None
 
 
-@result
+@part
 class Reason:
     code: str
-    criterion: int | None = None
+    criterion: int | None
     message: Text
 
 
-@result
+@part
 class ProvisionalUse:
     indicator: str
     band: Text
@@ -90,16 +92,16 @@ class ProvisionalUse:
     citation: str
 
 
-@result
+@part
 class ErrorDetail:
     """A data error, structured: which input, the value given, and what is wrong with it."""
 
     input: str | None
-    value: Any = None
+    value: Any
     message: Text
 
 
-@result
+@part
 class CriteriaSetRef:
     """Which criteria set scored a unit: its instrument id, the day it took effect, the sha256 of its file."""
 
@@ -108,7 +110,7 @@ class CriteriaSetRef:
     digest: str
 
 
-@result
+@part
 class PlanChange:
     """One change to an action input: set `input` from `from_` to `to` (JSON keys "from"/"to")."""
 
@@ -121,7 +123,7 @@ class PlanChange:
     indicator: str
 
 
-@result
+@part
 class PlanBlock:
     """Why no plan reaches recognition: a criterion (and indicator) that changes to action inputs cannot fix."""
 
@@ -130,7 +132,7 @@ class PlanBlock:
     reason: Text
 
 
-@result
+@part
 class Plan:
     """The fewest changes to action inputs that together reach recognition (see engine/rules/plan.py)."""
 
@@ -139,7 +141,7 @@ class Plan:
     blocked_by: list[PlanBlock]
 
 
-@result
+@dataclass(slots=True, kw_only=True)
 class UnitResult:
     unit_code: str | None
     unit_name: str | None
@@ -171,7 +173,7 @@ class UnitResult:
     filled: list[str] = field(default_factory=list)
 
 
-@result
+@dataclass(slots=True, kw_only=True)
 class BatchResult:
     criteria_id: str
     criteria_source: str

@@ -15,8 +15,6 @@ Two CSV formats:
 from __future__ import annotations
 
 import io
-import json
-import math
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -25,8 +23,10 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from engine.version import __version__
-from engine.messages import CATALOG, Message, both, number
+from engine.messages import CATALOG, Message, number
 from engine.results.cells import csv_writer
+from engine.results.xlsx_writer import data_row
+from engine.results.compact import band_indexes, compact_unit, dumps as _dumps, set_key as _set_key
 from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise, to_data
 from engine.text import printable
 
@@ -109,7 +109,7 @@ class JsonRenderer:
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
         self.detail = detail
-        self._bands: dict[str, dict] = {}  # criteria set digest → its band indexes (see _band_indexes)
+        self._bands: dict[str, dict] = {}  # criteria set digest → its band indexes (see band_indexes)
         self._digest: str | None = None  # the header's set: what scored a unit whose period picks none
 
     def head(self, meta: Meta) -> str:
@@ -123,7 +123,7 @@ class JsonRenderer:
         fields["criteria_sets"] = {set_key(other): criteria_metadata(other, self.lang) for other in others}
         # A worker's renderer learns the band indexes here too (batch._setup), so that its units refer to the
         # same metadata as the head the parent writes.
-        self._bands = {cs.digest: _band_indexes(cs) for cs in [criteria, *others]}
+        self._bands = {cs.digest: band_indexes(cs) for cs in [criteria, *others]}
         self._digest = criteria.digest
         return _dumps(fields)[:-1] + ', "units": [\n'
 
@@ -133,7 +133,7 @@ class JsonRenderer:
         # A unit scored by a set the head does not describe cannot point into it: it explains itself in full.
         if self.detail or bands is None:
             dumped = to_data(result)
-            for key in ("warnings", "filled"):  # said only when there are some (see registry_notes)
+            for key in ("warnings", "filled"):  # said only when there are some (as compact.py says them)
                 if not dumped[key]:
                     del dumped[key]
             text = _dumps(localise(dumped, self.lang))
@@ -147,19 +147,12 @@ class JsonRenderer:
         return "\n], " + rest[1:] + "\n"
 
 
-# json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")), without building an encoder per
-# call or tracking containers for cycles (results hold none): the same bytes, for a fraction less per unit.
-_dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=False).encode
 
 
 def set_key(criteria: CriteriaSet) -> str:
     """How results name a criteria set: its id, the day it took effect and the start of its file's sha256, as
     in the criteria_set column of the CSV and workbook."""
     return _set_key(criteria.instrument.id, criteria.instrument.effective.isoformat(), criteria.digest)
-
-
-def _set_key(id_: str, effective: str, digest: str) -> str:
-    return f"{id_}@{effective} sha256:{digest[:12]}"
 
 
 def criteria_metadata(criteria: CriteriaSet, lang: str) -> dict:
@@ -194,101 +187,11 @@ def _band_metadata(indicator, index: int, band, text, lang: str) -> dict:
     return described
 
 
-def _band_indexes(criteria: CriteriaSet) -> dict[str, tuple[str, dict[str, str]]]:
-    """Per indicator, what a compact unit writes for it under "bands", as JSON text: `"id":null` when it reached
-    no band, and for each band wording a result shows (plain, or as the empty-denominator band) `"id":index`."""
-    out = {}
-    for _, indicator in criteria.indicators:
-        key = _dumps(indicator.id) + ":"
-        texts = {}
-        for index, text in enumerate(indicator.band_texts):
-            texts[text.vi] = texts[both("band_empty_denominator", band=text).vi] = f"{key}{index}"
-        out[indicator.id] = (key + "null", texts)
-    return out
-
-
-def compact_unit(result: UnitResult, lang: str, bands: dict[str, tuple[str, dict[str, str]]]) -> str:
-    """A unit's own results as JSON, without what the criteria metadata says once for all (see criteria_metadata):
-    per indicator only the index of the band it reached (its points and wording are in the metadata) and, when
-    it was not simply scored, its state; gaps and plan as data (their sentences are in --detail).
-
-    Built from the model's attributes (dumping then localising the whole model costs more than scoring it). The
-    points per criterion and the band indexes — two thirds of a unit's containers, all small numbers under keys
-    the criteria set fixes — are written as text directly; everything else goes through the JSON encoder. The
-    result is exactly what _dumps gives for the same keys and values in the same order (tests check it)."""
-    values: dict = {}
-    criteria = []
-    reached = []
-    states: dict[str, str] = {}
-    for criterion in result.criteria:
-        criteria.append(f'{{"number":{criterion.number:d},"points":{criterion.points:d},"complete":'
-                        f'{"true" if criterion.complete else "false"}}}')
-        for ind in criterion.indicators:
-            values.update(ind.inputs)
-            unreached, by_text = bands.get(ind.id) or _unknown(ind.id)
-            band = ind.band
-            reached.append(unreached if band is None else by_text.get(band.vi, unreached))
-            if ind.state != "scored":
-                states[ind.id] = ind.state
-    ref = result.criteria_set
-    plan = result.plan
-    head = _dumps({
-        "unit_code": result.unit_code, "unit_name": result.unit_name, "district": result.district,
-        "province": result.province, "period": result.period, "category": result.category,
-        "source": result.source(lang), "status": result.status, "total": result.total,
-        "max_total": result.max_total, "threshold": result.threshold, "shortfall": result.shortfall,
-        "values": values})
-    tail = _dumps({
-        "reasons": [{"code": r.code, "criterion": r.criterion, "message": r.message(lang)} for r in result.reasons],
-        "gaps": [{"indicator": g.indicator, "kind": g.kind, "points_gain": g.points_gain, "input": g.input,
-                  "target_value": g.target_value, "flips_decision": g.flips_decision} for g in result.gaps],
-        "missing_inputs": result.missing_inputs,
-        "errors": [error(lang) for error in result.errors],
-        "error_details": [{"input": e.input, "value": _finite(e.value), "message": e.message(lang)}
-                          for e in result.error_details],
-        "ignored_inputs": result.ignored_inputs,
-        # As data: each input's label is in the metadata's inputs, each sentence in --detail. Null as in
-        # --detail (invalid data or an unknown category: nothing to plan against).
-        "plan": None if plan is None else {
-            "reaches_recognition": plan.reaches_recognition,
-            "changes": [{"input": c.input, "from": c.from_, "to": c.to, "points": c.points,
-                         "criterion": c.criterion, "indicator": c.indicator} for c in plan.changes],
-            "blocked_by": [{"criterion": b.criterion, "indicator": b.indicator} for b in plan.blocked_by]},
-        # Always said, null included: a unit whose period picks no set was scored by none.
-        "criteria_set": None if ref is None else _set_key(ref.id, ref.effective, ref.digest),
-        **registry_notes(result, lang)})
-    return "".join((head[:-1], ',"criteria":[', ",".join(criteria), '],"bands":{', ",".join(reached),
-                    '},"states":', _dumps(states) if states else "{}", ",", tail[1:]))
-
-
-def registry_notes(result: UnitResult, lang: str) -> dict:
-    """What the official list of units says of a unit (engine/registry/checks.py), as JSON keys present only when
-    there is something to say, so that a unit that matches the list and had nothing filled is written exactly as
-    before: "warnings" (input, value, message, as error_details) and "filled" (the inputs filled from the list)."""
-    notes = {}
-    if result.warnings:
-        notes["warnings"] = [{"input": w.input, "value": _finite(w.value), "message": w.message(lang)}
-                             for w in result.warnings]
-    if result.filled:
-        notes["filled"] = result.filled
-    return notes
-
-
 def warning_lines(result: UnitResult, lang: str) -> list[str]:
     """Each warning of a unit as one line naming where it came from and the unit: what stderr shows."""
     where = result.source(lang) + (f", {'đơn vị' if lang == 'vi' else 'unit'} {result.unit_code}"
                                    if result.unit_code else "")
     return [f"{where}: {w.message(lang)}" for w in result.warnings]
-
-
-def _unknown(indicator: str) -> tuple[str, dict[str, str]]:
-    """An indicator the criteria metadata does not list: no band to point to."""
-    return _dumps(indicator) + ":null", {}
-
-
-def _finite(value):
-    """A value as given, fit for JSON: NaN and infinity (a YAML .nan, say) are shown as the text they were."""
-    return str(value) if isinstance(value, float) and not math.isfinite(value) else value
 
 
 CSV_FIXED = ["unit_code", "unit_name", "district", "province", "period", "category", "status", "total",
@@ -489,14 +392,24 @@ class SheetsRenderer:
     """Rows of the results workbook (results, gaps, data errors, the criteria), and with `with_json` the JSON
     pieces too: everything `--output DIR` writes. The people's CSV is the results sheet.
 
-    Rows hold category and input codes where the criteria file has labels; the head tells the writer which
-    columns to translate and how (the workers that render units do not hold the criteria file)."""
+    The head holds each sheet's spec and its rows raw (category and input codes where the criteria file has
+    labels: the head says which columns to translate and how). A unit's rows are finished here, in the process
+    that renders the unit (a worker, for a batch): labels in place of codes, each row of the workbook encoded but
+    for its number (xlsx_writer.data_row), the people's CSV line written (`with_xlsx`, `with_csv`): the process
+    writing the files only numbers rows and copies text (engine/results/directory.py)."""
 
     with_json = True
+    with_xlsx = True
+    with_csv = True
 
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
         self.json = JsonRenderer(lang, detail) if self.with_json else None
+        self._specs: dict = {}
+        self._labels: dict = {}
+        self._csv_sheet: str | None = None
+        self._buffer = io.StringIO()
+        self._csv = csv_writer(self._buffer, lineterminator="\r\n")
         # What every unit's rows repeat, worded once.
         self._status = _status_labels(lang)
         self._names = [self._pick(SHEETS[sheet]) for sheet in ("units", "gaps", "errors")]
@@ -527,6 +440,7 @@ class SheetsRenderer:
                   "input": {d.name: d.label(lang) for d in criteria.inputs}}
         piece = {"sheets": sheets, "labels": labels, "csv_sheet": self._pick(SHEETS["units"]),
                  "criteria_id": criteria.instrument.id}
+        self._specs, self._labels, self._csv_sheet = sheets, labels, piece["csv_sheet"]
         if self.json:
             piece["json"] = self.json.head(meta)
         return piece
@@ -559,8 +473,19 @@ class SheetsRenderer:
             error_rows += [[result.unit_code, result.source(lang), name, getattr(result, name, None),
                             _filled(result, name, lang)] for name in result.filled]
         units, gaps, errors = self._names
-        sheets = {units: [unit_row], gaps: gap_rows, errors: error_rows}
-        piece = {"sheets": sheets}
+        encoded, people = {}, ""
+        for name, rows in ((units, [unit_row]), (gaps, gap_rows), (errors, error_rows)):
+            spec = self._specs[name]
+            if spec["translate"]:
+                rows = [labelled(row, spec["translate"], self._labels) for row in rows]
+            if self.with_xlsx:
+                encoded[name] = [data_row(row, spec["widths"], spec["printed"]) for row in rows]
+            if self.with_csv and name == self._csv_sheet:
+                self._buffer.seek(0)
+                self._buffer.truncate()
+                self._csv.writerows(rows)
+                people = self._buffer.getvalue()
+        piece = {"sheets": encoded, "csv": people}
         if self.json:
             piece["json"] = self.json.unit(result, index)
         return piece
@@ -577,9 +502,29 @@ class BundleRenderer(SheetsRenderer):
 
 
 class SpreadsheetRenderer(SheetsRenderer):
-    """`-o NAME.xlsx` or `-o NAME.csv`: the sheets alone."""
+    """`-o NAME.xlsx`: the sheets alone."""
 
     with_json = False
+    with_csv = False
+
+
+class PeopleCsvRenderer(SheetsRenderer):
+    """`-o NAME.csv`: the results sheet alone, as the CSV for people."""
+
+    with_json = False
+    with_xlsx = False
+
+
+def labelled(row: list, translate: dict[int, str], labels: dict[str, dict]) -> list:
+    """A row with the codes of its `translate` columns (a category, input names) replaced by their labels."""
+    row = list(row)
+    for index, kind in translate.items():
+        mapping, value = labels.get(kind, {}), row[index]
+        if isinstance(value, (list, tuple)):
+            row[index] = "; ".join(mapping.get(item, item) for item in value) or None
+        else:
+            row[index] = mapping.get(value, value) if value is not None else None
+    return row
 
 
 def _cell(value):
@@ -588,7 +533,7 @@ def _cell(value):
 
 
 RENDERERS = {"json": JsonRenderer, "csv": CsvRenderer, "table": TableRenderer, "bundle": BundleRenderer,
-             "sheets": SpreadsheetRenderer}
+             "sheets": SpreadsheetRenderer, "people-csv": PeopleCsvRenderer}
 
 
 def _notes(unit: UnitResult, lang: str, short_events: bool = False) -> list[str]:

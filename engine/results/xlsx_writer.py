@@ -99,6 +99,8 @@ _FOOTER = "&amp;L&amp;A&amp;RTrang &amp;P/&amp;N"
 def _lines(text: str, width: float) -> int:
     """How many lines `text` takes wrapped in a column `width` characters wide (greedy, by words)."""
     room = max(int(width), 1)  # a column is `width` digits wide; most letters are narrower, bold ones wider
+    if len(text) <= room and "\n" not in text:
+        return 1  # most cells: as the loop below counts them, without walking their words
     count = 0
     for paragraph in text.split("\n"):
         count += 1
@@ -164,9 +166,38 @@ def _cell_tail(value: Any, style: int) -> str:
     raise TypeError(f"a worksheet cell cannot hold {type(value).__name__}: {value!r}")
 
 
-def _cells(parts: list, refs: list[bytes], values: list, row: bytes, style: int) -> None:
-    """Each non-empty cell's XML, in `style`, appended to the row's parts."""
-    add = parts.append
+_REFS: list[bytes] = []  # b'<c r="B' for column 2: the start of every cell of that column
+
+
+NUMBER = b"\0"  # where a row's number goes in an encoded row: XML text never holds a NUL (see storable)
+
+
+def encode_row(values: list, widths: list[float], style: int = PLAIN, upto: int | None = None) -> tuple[bytes, int]:
+    """A row's XML but for its number, its first `upto` cells (all when None) in `style` and the rest plain: the
+    row with NUMBER where its number goes, and its width. A worker process encodes the rows it renders; the
+    process writing the sheet only numbers them (Sheet.append_encoded)."""
+    while len(_REFS) < len(values):
+        _REFS.append(('<c r="' + column_letter(len(_REFS) + 1)).encode())
+    styled = values if upto is None else values[:upto]
+    height = _height(styled, widths).encode() if style != PLAIN else b""
+    pieces = [b'<row r="']
+    current = _cells(pieces, b'"' + height + b">", _REFS, styled, style)
+    if upto is not None and len(values) > upto:
+        current = _cells(pieces, current, _REFS[upto:], values[upto:], PLAIN)
+    pieces.append(current + b"</row>")
+    return NUMBER.join(pieces), len(values)
+
+
+def data_row(values: list, widths: list[float], printed: int | None) -> tuple[bytes, int]:
+    """A data row as the sheet `add_sheet(name, widths, printed)` appends it with `wrap` when it has a print layout
+    (sheets.py): encode_row's row and width."""
+    return encode_row(values, widths) if printed is None else encode_row(values, widths, WRAP, printed)
+
+
+def _cells(pieces: list, current: bytes, refs: list[bytes], values: list, style: int) -> bytes:
+    """Each non-empty cell's XML, in `style`: `current` (what precedes the next place of the row's number) ends
+    each piece with a cell's reference; returns what follows the last."""
+    add = pieces.append
     texts, wholes = _TEXTS[style], _WHOLES[style]
     for ref, value in zip(refs, values):
         # A cell's XML after its reference depends only on its value (and the row's style): most values
@@ -182,9 +213,9 @@ def _cells(parts: list, refs: list[bytes], values: list, row: bytes, style: int)
                     memo.clear()
                 tail = memo[value] = _cell_tail(value, style).encode()
         if tail:
-            add(ref)
-            add(row)
-            add(tail)
+            add(current + ref)
+            current = tail
+    return current
 
 
 class Sheet:
@@ -200,7 +231,6 @@ class Sheet:
         self.rows = 0
         self.header_rows = 0
         self.columns = 0
-        self._refs: list[bytes] = []  # b'<c r="B' for column 2: the start of every cell of that column
         # The rows as UTF-8 (each cell is encoded once, see _TEXTS), in large writes (a default buffer cost twice
         # the system calls, measured).
         self._file = tempfile.TemporaryFile("w+b", buffering=1 << 16)
@@ -223,20 +253,14 @@ class Sheet:
 
     def _write(self, values: list, style: int, upto: int | None = None) -> None:
         """The row, its first `upto` cells (all when None) in `style` and the rest plain."""
+        self.append_encoded(*encode_row(values, self.widths, style, upto))
+
+    def append_encoded(self, row: bytes, width: int) -> None:
+        """A data row encoded by encode_row, numbered here."""
         self.rows += 1
-        row = str(self.rows).encode()
-        while len(self._refs) < len(values):
-            self._refs.append(('<c r="' + column_letter(len(self._refs) + 1)).encode())
-        if len(values) > self.columns:
-            self.columns = len(values)
-        styled = values if upto is None else values[:upto]
-        height = _height(styled, self.widths).encode() if style != PLAIN else b""
-        parts = [b'<row r="', row, b'"', height, b'>']
-        _cells(parts, self._refs, styled, row, style)
-        if upto is not None and len(values) > upto:
-            _cells(parts, self._refs[upto:], values[upto:], row, PLAIN)
-        parts.append(b"</row>")
-        self._file.write(b"".join(parts))
+        if width > self.columns:
+            self.columns = width
+        self._file.write(row.replace(NUMBER, str(self.rows).encode()))
 
     def _views(self) -> str:
         if not self.header_rows:

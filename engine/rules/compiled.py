@@ -25,9 +25,9 @@ class CompiledRules:
         self.criteria = criteria
         self.rulesets, self.decides = compile_rulesets(criteria)
         self.name = durable_core.ruleset_name(self.rulesets)
-        self.memo = DecisionMemo(criteria) if memo else None
         self.facts = IndicatorFacts(criteria)
         self._parts = [indicator_ruleset(indicator) for _, indicator in criteria.indicators]
+        self.memo = DecisionMemo(criteria, [bounds(self.rulesets[part]) for part in self._parts]) if memo else None
         self._handles: dict[str, int] = {}
 
     def handle(self, part: str) -> int:
@@ -99,6 +99,22 @@ class CompiledRules:
 
     def _post(self, part: str, bodies: list[str]) -> list:
         return durable_core.post(self.decides, self.handle(part), bodies)
+
+
+def bounds(ruleset: dict[str, dict]) -> list[float] | None:
+    """The constants an indicator's rules compare its measure with, sorted; None when some condition on the
+    measure is not such a comparison (then no class of values can be trusted to match one rule)."""
+    found = set()
+    for rule in ruleset.values():
+        for condition in rule["all"][0]["m"]["$and"]:
+            for operator, operand in condition.items():
+                if operator == "value":
+                    found.add(float(operand))
+                elif operator in ("$gte", "$gt", "$lte", "$lt") and set(operand) == {"value"}:
+                    found.add(float(operand["value"]))
+                elif operator.startswith("$") or operator not in ("kind", "indicator"):
+                    return None
+    return sorted(found)
 
 
 _COMPILED: dict[str, CompiledRules] = {}

@@ -75,8 +75,10 @@ def _evaluate_batch(criteria: CriteriaSet, units: list[Unit]) -> list[UnitResult
               sum([c.points for c in unit_criteria]), sum([c.outcome != "met" for c in unit_criteria]))
              for unit, unit_criteria in zip(units, criteria_rows)]
     decisions = rules.units(facts)
-    return [build_result(criteria, rules, table, unit, Scored(fact[0], fact[2], decision, unit_criteria, fact, row))
-            for unit, row, unit_criteria, decision, fact in zip(units, rows, criteria_rows, decisions, facts)]
+    results = [build_result(criteria, rules, table, unit, Scored(fact[0], fact[2], decision, unit_criteria, fact, row))
+               for unit, row, unit_criteria, decision, fact in zip(units, rows, criteria_rows, decisions, facts)]
+    table.plan_options.trim()  # filled one option at a time by the plans (engine/rules/plan.py)
+    return results
 
 
 def _category(criteria: CriteriaSet, unit: Unit) -> str | None:

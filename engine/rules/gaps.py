@@ -162,29 +162,15 @@ def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorRes
     if shown.vi == shown.en:  # the usual case: a measure is written alike in both languages
         # Worded once per indicator and band, with the gap's fields that those fix.
         key = ("event", indicator.id, result.band.vi, result.band.en)
-        known = memo.get(key)
-        if known is None:
-            known = memo[key] = (Wording("gap_event", **_event_texts(criteria, indicator, result)),
-                                 _event_fields(indicator, result, criterion, None))
-        wording, fixed = known
-        fields = fixed.copy()
-        fields["current_measure"], fields["current_value"] = result.measure_display, current
-        fields["message"] = wording.fill(current=current, measure=shown.vi, points=result.points,
-                                         max=result.max_points)
-        return Gap(**fields)
-    figures = {"current": current, "points": result.points, "max": result.max_points}
-    message = both("gap_event", figures, measure=shown, **_event_texts(criteria, indicator, result))
-    fields = _event_fields(indicator, result, criterion, message)
-    fields["current_measure"], fields["current_value"] = result.measure_display, current
-    return Gap(**fields)
-
-
-def _event_fields(indicator: Indicator, result: IndicatorResult, criterion: int, message: Text | None) -> dict:
-    """An event gap's fields, in the model's order: its unit's measure and value are filled per gap."""
-    return {"criterion": criterion, "indicator": indicator.id, "indicator_name": indicator.name, "kind": "event",
-            "current_points": result.points, "next_points": None, "points_gain": None, "current_measure": None,
-            "target": None, "input": indicator.measured_input, "current_value": None, "target_value": None,
-            "change": None, "message": message, "flips_decision": False, "status": result.status}
+        wording = memo.get(key)
+        if wording is None:
+            wording = memo[key] = Wording("gap_event", **_event_texts(criteria, indicator, result))
+        message = wording.fill(current=current, measure=shown.vi, points=result.points, max=result.max_points)
+    else:
+        figures = {"current": current, "points": result.points, "max": result.max_points}
+        message = both("gap_event", figures, measure=shown, **_event_texts(criteria, indicator, result))
+    return Gap(criterion, indicator.id, indicator.name, "event", result.points, None, None, result.measure_display,
+               None, name, current, None, None, message, False, result.status)
 
 
 def _event_texts(criteria: CriteriaSet, indicator: Indicator, result: IndicatorResult) -> dict[str, Text]:
@@ -202,7 +188,9 @@ class _Step:
     gain: int | None               # points the target brings
     bound: Text                    # the band the target reaches (the next band if out of reach), as people read it
     reached: int | None            # ... its index
-    fields: dict                   # the gap's fields, in the model's order: its unit's own are filled per gap
+    head: tuple                    # the gap's first fields (criterion … points_gain), the same for every unit
+    status: str | None             # the status of the band it reaches
+    message: Text | None           # the gap's sentence when the same for every unit (a yes/no)
 
 
 _UNKNOWN = object()
@@ -242,12 +230,8 @@ def _step(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, points: in
         bound, status = indicator.band_text(reached), indicator.scoring.band_status(reached)
         message = (both("gap_yes", {"gain": gain}, input=input_labels(criteria, [name]))
                    if indicator.measure.kind == "yes_no" else None)  # else worded per gap: its figures differ
-    fields = {"criterion": criterion, "indicator": indicator.id, "indicator_name": indicator.name, "kind": "band",
-              "current_points": points, "next_points": None if gain is None else points + gain,
-              "points_gain": gain, "current_measure": None, "target": bound, "input": name, "current_value": None,
-              "target_value": target, "change": None, "message": message, "flips_decision": False,
-              "status": status}
-    return _Step(target, gain, bound, reached, fields)
+    head = (criterion, indicator.id, indicator.name, "band", points, None if gain is None else points + gain, gain)
+    return _Step(target, gain, bound, reached, head, status, message)
 
 
 def band_gap(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, result: IndicatorResult, criterion: int,
@@ -262,9 +246,7 @@ def band_gap(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, result:
     m = measure.indicator.measure
     name = measure.indicator.measured_input
     current = measure.inputs[name]
-    fields = step.fields.copy()
-    fields["current_measure"] = result.measure_display
-    fields["current_value"] = current
+    change, message = None, step.message
     if step.target is not None and m.kind != "yes_no":
         change = step.target - current
         count = abs(change)
@@ -276,9 +258,9 @@ def band_gap(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, result:
             label = input_labels(criteria, [name])  # people read the input's label, never its field name
             wording = wordings[wording_key] = Wording(key, unit=unit_label(criteria, name, count), bound=step.bound,
                                                       numerator=label, input=label)
-        fields["change"] = change
-        fields["message"] = wording.fill(count=count, current=current, target=step.target, gain=step.gain)
-    return Gap(**fields)
+        message = wording.fill(count=count, current=current, target=step.target, gain=step.gain)
+    return Gap(*step.head, result.measure_display, step.bound, name, current, step.target, change, message, False,
+               step.status)
 
 
 def input_labels(criteria: CriteriaSet, names) -> Text:
@@ -291,12 +273,9 @@ def input_labels(criteria: CriteriaSet, names) -> Text:
 
 def missing_gap(criteria: CriteriaSet, result: IndicatorResult, criterion: int) -> Gap:
     """An indicator that lacks data: what to report."""
-    return Gap(
-        criterion=criterion, indicator=result.id, indicator_name=result.name, kind="missing",
-        current_points=None, next_points=None, points_gain=None, current_measure=None, target=None,
-        input=", ".join(result.missing_inputs), current_value=None, target_value=None, change=None,
-        message=both("gap_missing", {}, inputs=input_labels(criteria, result.missing_inputs)),
-        flips_decision=False, status=None)
+    return Gap(criterion, result.id, result.name, "missing", None, None, None, None, None,
+               ", ".join(result.missing_inputs), None, None, None,
+               both("gap_missing", {}, inputs=input_labels(criteria, result.missing_inputs)), False, None)
 
 
 def find_gaps(rules: CompiledRules, scored: Scored) -> list[Gap]:

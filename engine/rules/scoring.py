@@ -6,6 +6,7 @@ words the results.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 from engine.messages import both
@@ -58,27 +59,34 @@ def band_wording(indicator: Indicator, measure_state: str, band: int) -> Text:
     return both("band_empty_denominator", band=text) if measure_state == "empty" else text
 
 
-def result_fields(indicator: Indicator, measure_state: str, band: int | None) -> dict:
-    """An indicator result's fields that its measure's state and its band fix, in the model's order; the
-    others (its unit's inputs, measure and points) are None until indicator_result fills them."""
+@dataclass(frozen=True, slots=True)
+class ResultFields:
+    """An indicator result's fields that its indicator, its measure's state and its band fix (the same for every
+    unit): the rest are the unit's own inputs, measure and points."""
+
+    id: str
+    name: Text
+    measure_kind: str
+    state: str
+    band: Text | None
+    max_points: int
+    status: str | None
+    citation: str
+
+
+def result_fields(indicator: Indicator, measure_state: str, band: int | None) -> ResultFields:
     scoring = indicator.scoring
-    return {"id": indicator.id, "name": indicator.name, "inputs": None, "measure_kind": indicator.measure.kind,
-            "measure": None, "measure_display": None, "state": RESULT_STATE[measure_state],
-            "band": band_wording(indicator, measure_state, band) if band is not None else None, "points": None,
-            "max_points": indicator.max_points, "status": scoring.band_status(band) if band is not None else None,
-            "citation": scoring.band_citation(band) if band is not None else scoring.citation,
-            "missing_inputs": None}
+    return ResultFields(indicator.id, indicator.name, indicator.measure.kind, RESULT_STATE[measure_state],
+                        band_wording(indicator, measure_state, band) if band is not None else None,
+                        indicator.max_points, scoring.band_status(band) if band is not None else None,
+                        scoring.band_citation(band) if band is not None else scoring.citation)
 
 
-def indicator_result(measure: MeasureValue, decision: BandDecision, fixed: dict) -> IndicatorResult:
+def indicator_result(measure: MeasureValue, decision: BandDecision, fixed: ResultFields) -> IndicatorResult:
     """An indicator's result; `fixed`: result_fields for its state and band (kept by the caller)."""
-    fields = fixed.copy()
-    fields["inputs"] = measure.inputs
-    fields["measure"] = measure.value
-    fields["measure_display"] = display_measure(measure.indicator, measure.value)
-    fields["points"] = decision.points
-    fields["missing_inputs"] = list(measure.missing)
-    return IndicatorResult(**fields)
+    return IndicatorResult(fixed.id, fixed.name, measure.inputs, fixed.measure_kind, measure.value,
+                           display_measure(measure.indicator, measure.value), fixed.state, fixed.band,
+                           decision.points, fixed.max_points, fixed.status, fixed.citation, list(measure.missing))
 
 
 def criterion_sums(criteria: CriteriaSet, points: Sequence[int | None]) -> list[tuple[bool, int]]:
@@ -106,20 +114,11 @@ def decide_unit(rules: CompiledRules, criteria: CriteriaSet, points: Sequence[in
     return outcomes, decision
 
 
-def criterion_fields(criterion: Criterion) -> dict:
-    """A criterion result's fields that its criterion fixes, in the model's order; the others (its points,
-    outcome and indicators' results) are None until criterion_result fills them."""
-    return {"number": criterion.number, "name": criterion.name, "points": None, "max_points": criterion.max_points,
-            "complete": None, "met": None, "indicators": None}
-
-
-def criterion_result(fixed: dict, indicators: list[IndicatorResult], points: int, outcome: str) -> CriterionResult:
-    """A criterion's result from its criterion_fields (kept by the caller), its indicators' results, their points
-    and the outcome the rules gave those points."""
-    fields = fixed.copy()
-    fields["points"], fields["complete"], fields["met"] = points, outcome != "unscored", outcome == "met"
-    fields["indicators"] = indicators
-    return CriterionResult(**fields)
+def criterion_result(criterion: Criterion, indicators: list[IndicatorResult], points: int,
+                     outcome: str) -> CriterionResult:
+    """A criterion's result from its indicators' results, their points and the outcome the rules gave them."""
+    return CriterionResult(criterion.number, criterion.name, points, criterion.max_points, outcome != "unscored",
+                           outcome == "met", indicators)
 
 
 def _reason(memo: dict, code: str, criterion: int | None, key: str, params: dict, **texts: Text) -> Reason:

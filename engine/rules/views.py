@@ -13,7 +13,7 @@ and are never changed afterwards: a gap that would flip one unit's decision is c
 from __future__ import annotations
 
 import weakref
-from itertools import chain, islice
+from itertools import islice
 from operator import itemgetter
 from dataclasses import dataclass, field, replace
 
@@ -24,68 +24,57 @@ from engine.rules.compiled import CompiledRules
 from engine.rules.rulesets import BandDecision
 from engine.rules.gaps import Reach, band_gap, candidates, event_gap, measure_of, missing_gap
 from engine.rules.measures import MeasureValue, measure_indicator
-from engine.rules.scoring import RULE_STATE, criterion_fields, criterion_result, indicator_result, result_fields
+from engine.rules.scoring import RULE_STATE, ResultFields, criterion_result, indicator_result, result_fields
 from engine.units.validate import Unit
 
-# Entries kept per generation of each table (see Table). A view with its results and gap takes a few KB: this
-# bounds a worker's tables near 60 MB at any batch size (measured at 100,000 units).
-LIMIT = 10_000
+# Views kept by all the shelves of one set (see Shelf). A view with its results and gap takes a few KB: this
+# bounds a worker's memory for them near 60 MB at any batch size.
+LIMIT = 20_000
+_INVALID = object()  # beside an indicator's inputs in a key when one of them is in error
 
 
-class Table:
-    """A memo that keeps what repeats. A new entry is young; one looked up again in a later batch moves to the
-    old generation. A full young generation drops its oldest quarter (most of it is never seen again: a rate's
-    exact numerator and denominator; dropping all of it rebuilt 5% more views on the national batch, measured),
-    a full old one starts again. Memory stays bounded and the entries most units share survive (dropping
-    everything at a limit instead cost a quarter of the engine's time, measured)."""
+class Shelf(dict):
+    """A memo of what repeats: what was built for each key, for one indicator (its inputs as key), one criterion
+    (its indicators' views) or the plan options. Past its share of LIMIT it drops its oldest entries down to three
+    quarters of it (a dict keeps insertion order): most of those are never seen again (a rate's exact numerator and
+    denominator), and what many units share is built again at once (dropping everything at a limit cost a quarter
+    of the engine's time, measured). Filled as a plain dict; trimmed by whoever fills it (`trim`)."""
 
-    def __init__(self, memo: str) -> None:
-        self.memo = memo  # its switch (engine/rules/memos.py)
-        self.old: dict = {}
-        self.young: dict = {}
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
 
-    def get(self, key):
-        found = self.old.get(key)
-        if found is None:
-            found = self.young.pop(key, None)
-            if found is not None:
-                if len(self.old) >= LIMIT:
-                    self.old.clear()
-                self.old[key] = found
-        return found
+    def trim(self) -> None:
+        if len(self) > self.limit:
+            for stale in list(islice(self, len(self) - max(1, self.limit * 3 // 4))):
+                del self[stale]
 
-    def __setitem__(self, key, value) -> None:
-        young = self.young
-        if len(young) >= LIMIT:  # the oldest quarter goes (a dict keeps insertion order): the newest stay
-            for stale in list(islice(young, max(1, LIMIT // 4))):
-                del young[stale]
-        young[key] = value
 
-    def __len__(self) -> int:
-        return len(self.old) + len(self.young)
 
-    def resolve(self, keys: list[list], build) -> list[list]:
-        """Each row of keys as values. Each distinct key is looked up once (so a key repeated within one batch
-        stays young); the missing ones are built together by `build(keys) -> values`."""
-        found = dict.fromkeys(chain.from_iterable(keys))
-        if not memos.on(self.memo):  # every key built again, none kept
-            found.update(zip(found, build(list(found))))
-            return [list(map(found.__getitem__, row)) for row in keys]
-        old = self.old
-        new = []
-        for key in found:
-            value = old.get(key)
-            if value is None:
-                value = self.get(key)  # young (then promoted), or not known
+def resolve(shelves: list[Shelf], keys: list[list], build, memo: str) -> list[list]:
+    """Each row of keys (one per shelf) as what the shelves hold for them; what none holds is built together by
+    `build([(shelf index, key)]) -> values` (each distinct key once) and shelved. With memo `memo` off
+    (engine/rules/memos.py), every key is built again and nothing is kept."""
+    if not memos.on(memo):
+        shelves = [{} for _ in shelves]
+    rows, new = [], {}
+    get = dict.get
+    for row in keys:
+        found = list(map(get, shelves, row))
+        if None in found:
+            for index, value in enumerate(found):
                 if value is None:
-                    new.append(key)
-                    continue
-            found[key] = value
-        if new:
-            for key, value in zip(new, build(new)):
-                found[key] = self[key] = value
-        look_up = found.__getitem__
-        return [list(map(look_up, row)) for row in keys]
+                    new.setdefault((index, row[index]), []).append((len(rows), index))
+        rows.append(found)
+    if new:
+        for (index, key), value in zip(new, build(list(new))):
+            shelves[index][key] = value
+            for row, at in new[(index, key)]:
+                rows[row][at] = value
+        for shelf in shelves:
+            if len(shelf) > getattr(shelf, "limit", len(shelf)):
+                shelf.trim()
+    return rows
 
 
 @dataclass(eq=False, slots=True)  # compared and hashed by identity: a tuple of views is a key of the tables below
@@ -143,19 +132,19 @@ class Views:
         self._single = [len(names) == 1 for _, names in self.layout]
         self._counts_events = [criteria.input_by_name[indicator.measured_input].role == "event"
                                for indicator, _ in self.layout]
-        self._results: dict[tuple, dict] = {}  # an indicator result's fields fixed by (position, state, band)
+        self._results: dict[tuple, tuple] = {}  # an indicator result's fields fixed by (position, state, band)
         self._reaches: dict[tuple, Reach] = {}  # per (position, denominator, points): see _build
         self._wordings: dict = {}  # gap messages' wording per indicator and band (engine/rules/gaps.py, band_gap)
         self.reasons: dict = {}  # why units are not recognised, per figures (engine/rules/scoring.py, _reason)
         self.numbers = [criterion.number for criterion, _ in criteria.indicators]
-        self._criterion_fields = [criterion_fields(criterion) for criterion in criteria.criteria]
-        self._views = Table("indicator_views")
-        self._criteria = Table("criterion_views")
-        self.plan_options = Table("plan_options")
+        share = max(1, LIMIT // (len(self.layout) + len(criteria.criteria)))
+        self._views = [Shelf(share) for _ in self.layout]
+        self._criteria = [Shelf(share) for _ in criteria.criteria]
+        self.plan_options = Shelf(LIMIT)
 
     def rows(self, units: list[Unit]) -> list[list[IndicatorView]]:
         """Each unit's views in criteria order. New ones are asked of the rules together, in one call."""
-        return self._views.resolve([self._keys(unit) for unit in units], self._build)
+        return resolve(self._views, [self._keys(unit) for unit in units], self._build, "indicator_views")
 
     def criteria_rows(self, rows: list[list[IndicatorView]]) -> list[list[CriterionView]]:
         """Each unit's criteria in order: its points, whether every indicator was scored, the outcome the rules
@@ -163,10 +152,11 @@ class Views:
         views. New ones are asked of the rules together, in one call."""
         # A criterion's key is the tuple of its views (each view belongs to one indicator, so to one criterion).
         spans = [slice(start, end) for start, end in self.criteria.criterion_spans]
-        return self._criteria.resolve([[views[span] for span in spans] for views in map(tuple, rows)],
-                                      self._build_criteria)
+        return resolve(self._criteria, [[views[span] for span in spans] for views in map(tuple, rows)],
+                       self._build_criteria, "criterion_views")
 
-    def _build_criteria(self, keys: list[tuple]) -> list[CriterionView]:
+    def _build_criteria(self, shelved: list[tuple[int, tuple]]) -> list[CriterionView]:
+        keys = [key for _, key in shelved]
         # One pass over each criterion's views collects what its view keeps (comprehensions per field cost
         # more than the work for the two or three views a criterion has).
         parts = []
@@ -188,24 +178,29 @@ class Views:
                     gaps += (view,)
             parts.append((points, unscored, results, missing, provisional, gaps))
         outcomes = self.rules.criteria_outcomes([(unscored == 0, points) for points, unscored, *_ in parts])
-        fixed, criterion_of = self._criterion_fields, self.criteria.criterion_index_of
-        return [CriterionView(criterion_result(fixed[criterion_of[key[0].position]], results, points, outcome),
+        criteria, criterion_of = self.criteria.criteria, self.criteria.criterion_index_of
+        return [CriterionView(criterion_result(criteria[criterion_of[key[0].position]], results, points, outcome),
                               points, outcome, unscored, missing, provisional, gaps)
                 for key, (points, unscored, results, missing, provisional, gaps), outcome in zip(keys, parts, outcomes)]
 
-    def _keys(self, unit: Unit) -> list[tuple]:
+    def _keys(self, unit: Unit) -> list:
         # Validated values are typed per input (a count is an int, a provision a bool), so a value never
         # meets an equal-hashing value of another type under the same input (True would equal 1). An indicator
-        # of one input keys on its value, of several on the tuple of them.
+        # of one input keys on its value, of several on the tuple of them; one whose input is in error on that
+        # and _INVALID.
         values = unit.values
         if not unit.errors:
-            return [(position, read(values), False) for position, read in enumerate(self._readers)]
+            return [read(values) for read in self._readers]
         bad = {error.input for error in unit.errors}
-        return [(position, read(values), any(name in bad for name in names))
-                for position, (read, (_, names)) in enumerate(zip(self._readers, self.layout))]
+        return [(_INVALID, read(values)) if any(name in bad for name in names) else read(values)
+                for read, (_, names) in zip(self._readers, self.layout)]
 
-    def _build(self, keys: list[tuple]) -> list[IndicatorView]:
+    def _build(self, shelved: list[tuple[int, object]]) -> list[IndicatorView]:
         layout, single = self.layout, self._single
+        keys = []  # (position, inputs, invalid)
+        for position, key in shelved:
+            invalid = type(key) is tuple and len(key) == 2 and key[0] is _INVALID
+            keys.append((position, key[1] if invalid else key, invalid))
         measures = [measure_indicator(layout[position][0], layout[position][1],
                                       (inputs,) if single[position] else inputs, invalid)
                     for position, inputs, invalid in keys]
@@ -240,7 +235,7 @@ class Views:
             built.append(IndicatorView(position, measure, decision, result, gap, provisional, reach))
         return built
 
-    def _fixed(self, position: int, state: str, band: int | None) -> tuple[dict, ProvisionalUse | None]:
+    def _fixed(self, position: int, state: str, band: int | None) -> tuple[ResultFields, ProvisionalUse | None]:
         """What an indicator's state and band fix in its result (the same for every unit), and the provisional
         rule its points then rest on, if they do: built once each."""
         key = (position, state, band)
@@ -248,10 +243,9 @@ class Views:
         if known is None:
             fixed = result_fields(self.layout[position][0], state, band)
             provisional = None
-            if fixed["status"] == "provisional":
-                provisional = ProvisionalUse(indicator=fixed["id"], band=fixed["band"],
-                                             points=self.layout[position][0].scoring.bands[band].points,
-                                             citation=fixed["citation"])
+            if fixed.status == "provisional":
+                provisional = ProvisionalUse(fixed.id, fixed.band, self.layout[position][0].scoring.bands[band].points,
+                                             fixed.citation)
             known = self._results[key] = (fixed, provisional)
         return known
 

@@ -16,7 +16,11 @@ def unit_code_of(record: Record) -> str | None:
     of the record."""
     if not isinstance(record.data, dict):
         return None
-    raw = next((v for k, v in record.data.items() if nfc(str(k)).strip() == UNIT_CODE_INPUT), None)
+    data = record.data
+    if UNIT_CODE_INPUT in data:  # a reader's record: its keys are the declared names
+        raw = data[UNIT_CODE_INPUT]
+    else:
+        raw = next((v for k, v in data.items() if nfc(str(k)).strip() == UNIT_CODE_INPUT), None)
     try:
         return unit_code(raw)
     except ValueProblem:

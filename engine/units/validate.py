@@ -14,9 +14,10 @@ from engine import limits
 from engine.criteria.model import CriteriaSet
 from engine.messages import Message
 from engine.readers.records import DataError, Record
+from engine.limits import MAX_DIGITS
 from engine.registry.checks import check_unit
 from engine.text import SURROGATE, Text, nfc, without_surrogates
-from engine.units.values import ValueProblem, parsers
+from engine.units.values import WORDS, ValueProblem, parsers, required_inputs
 
 
 @dataclass
@@ -65,9 +66,13 @@ def validate_record(criteria: CriteriaSet, record: Record, strict_units: bool = 
     if not isinstance(record.data, dict):
         return Unit(record, {d.name: None for d in criteria.inputs},
                     [DataError(None, shown_value(record.data), Message("not_a_record"))])
-    data = {_key(k): v for k, v in record.data.items()}
+    data = record.data
     known = criteria.input_by_name
-    ignored = [k for k in data if k not in known]
+    if data.keys() <= known.keys():  # a reader's record: its keys are the declared names already
+        ignored = []
+    else:
+        data = {_key(k): v for k, v in data.items()}
+        ignored = [k for k in data if k not in known]
     errors: list[DataError] = list(record.problems)
     for name, value in record.data.items():
         # A lone surrogate ("\\ud800" is legal JSON) is no text: a data error of this unit, found before anything
@@ -79,13 +84,29 @@ def validate_record(criteria: CriteriaSet, record: Record, strict_units: bool = 
             if key in known:
                 # the message quotes it with repr, which escapes it as it escapes control characters
                 errors.append(DataError(key, shown, Message("lone_surrogate", {"input": key, "value": value[:200]})))
+                if data is record.data:  # never the record's own
+                    data = dict(data)
                 data[key] = None
     values: dict[str, Any] = {}
-    for name, parse in parsers(criteria):  # in the criteria file's order: errors are listed in it
+    for name, parse, kind, minimum in parsers(criteria):  # in the criteria file's order: errors are listed in it
         value = data.get(name)
         if value is None:
             values[name] = None
             continue
+        # The commonest cells, read here with exactly their parser's result: a count in plain ASCII digits (the
+        # parser strips spaces first: a cell without any is the same), a yes/no word as usually written.
+        if kind is not None and type(value) is str:
+            if kind == "count":
+                if value.isdigit() and value.isascii() and len(value) <= MAX_DIGITS:
+                    number = int(value)
+                    if minimum is None or number >= minimum:
+                        values[name] = number
+                        continue
+            else:
+                known = WORDS.get(value)
+                if known is not None:
+                    values[name] = known
+                    continue
         try:
             values[name] = parse(value)
         except ValueProblem as problem:
@@ -93,9 +114,9 @@ def validate_record(criteria: CriteriaSet, record: Record, strict_units: bool = 
             errors.append(DataError(name, shown, Message(problem.key, {"input": name, "value": shown,
                                                                        **problem.params})))
             values[name] = None
-    for decl in criteria.inputs:
-        if decl.required and values.get(decl.name) is None and not any(e.input == decl.name for e in errors):
-            errors.append(DataError(decl.name, None, Message("missing_required", {"input": decl.name})))
+    for name in required_inputs(criteria):
+        if values[name] is None and not any(e.input == name for e in errors):
+            errors.append(DataError(name, None, Message("missing_required", {"input": name})))
     for numerator, denominator in criteria.rate_pairs:
         num, den = values.get(numerator), values.get(denominator)
         if num is not None and den is not None and num > den:

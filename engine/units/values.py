@@ -168,16 +168,34 @@ def _category(categories) -> Any:
 
 
 Parser = Callable[[Any], Any]
-_PARSERS: dict[Any, list[tuple[str, Parser]]] = {}
+_PARSERS: dict[Any, list[tuple[str, Parser, str | None, int | None]]] = {}
 
 
-def parsers(criteria: CriteriaSet) -> list[tuple[str, Parser]]:
-    """(input name, its parser) for every declared input, in the criteria file's order; built once per set."""
+def parsers(criteria: CriteriaSet) -> list[tuple[str, Parser, str | None, int | None]]:
+    """For every declared input, in the criteria file's order (built once per set): its name, its parser, and
+    for counts and yes/no their type and minimum, for the caller's shortcut (validate_record)."""
     key = criteria.digest or id(criteria)
     found = _PARSERS.get(key)
     if found is None:
         by_type = {"yes_no": _yes_no, "text": _text, "category": _category(criteria.categories)}
-        found = _PARSERS[key] = [(decl.name, _BY_NAME.get(decl.name)
-                                  or (_count(decl) if decl.type == "count" else by_type[decl.type]))
-                                 for decl in criteria.inputs]
+        found = _PARSERS[key] = [
+            (decl.name, _BY_NAME.get(decl.name) or (_count(decl) if decl.type == "count" else by_type[decl.type]),
+             decl.type if decl.type in ("count", "yes_no") and decl.name not in _BY_NAME else None, decl.min)
+            for decl in criteria.inputs]
     return found
+
+
+_REQUIRED: dict[Any, list[str]] = {}
+
+
+def required_inputs(criteria: CriteriaSet) -> list[str]:
+    key = criteria.digest or id(criteria)
+    found = _REQUIRED.get(key)
+    if found is None:
+        found = _REQUIRED[key] = [decl.name for decl in criteria.inputs if decl.required]
+    return found
+
+
+# Yes/no as it is usually written, and its value: each accepted word as written, capitalised and in capitals
+# (validate_record reads these without the parser; anything else goes to it).
+WORDS = {spelling: word in YES for word in YES | NO for spelling in (word, word.capitalize(), word.upper())}

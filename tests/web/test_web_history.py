@@ -119,7 +119,7 @@ def _count_reads_and_evaluations(monkeypatch) -> tuple[dict[str, int], list]:
 
     reads: dict[str, int] = {}
     scored: list = []
-    read, score = engine.loading.iter_records, engine.rules.evaluate.evaluate_units
+    read, score = engine.loading.read_source, engine.rules.evaluate.evaluate_units
 
     def counting_read(path, criteria=None):
         reads[Path(path).name] = reads.get(Path(path).name, 0) + 1
@@ -130,7 +130,7 @@ def _count_reads_and_evaluations(monkeypatch) -> tuple[dict[str, int], list]:
         scored.extend(units)
         return score(criteria, units)
 
-    monkeypatch.setattr(engine.loading, "iter_records", counting_read)
+    monkeypatch.setattr(engine.loading, "read_source", counting_read)
     for module in (engine.rules.evaluate, engine.rules.by_period):
         monkeypatch.setattr(module, "evaluate_units", counting_score)
     return reads, scored
