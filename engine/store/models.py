@@ -16,7 +16,8 @@ second. Timestamps are UTC.
     submissions      one per unit and period: workflow status, version, self-assessed and appraised inputs and
                      results, recognition decision
     adjustments      each change the board made to a submitted input, with its reason
-    evidence         files attached to a submission per criterion (bytes kept in the database)
+    evidence         files attached to a submission per criterion (bytes kept in the database); a file the
+                     commune withdraws is marked, never deleted
 """
 from __future__ import annotations
 
@@ -235,3 +236,6 @@ class Evidence(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     uploaded_by: Mapped[str] = mapped_column(String(LOGIN))
     uploaded_at: Mapped[dt.datetime]
+    # Withdrawn by the commune while it could still edit: no longer part of the file, never deleted.
+    withdrawn_at: Mapped[dt.datetime | None]
+    withdrawn_by: Mapped[str | None] = mapped_column(String(LOGIN))

@@ -1,6 +1,7 @@
 """Evidence files (hồ sơ minh chứng): attached by the commune while it may edit, per criterion; read by whoever
 may see the unit. The type is decided by the content (filetypes.py); the bytes are kept in the database. The
-same file attached twice to the same criterion is kept once (a retried upload is not a second file)."""
+same file attached twice to the same criterion is kept once (a retried upload is not a second file). A file
+withdrawn while the commune may edit is no longer part of the file, but stays in the database and the events."""
 from __future__ import annotations
 
 import hashlib
@@ -43,7 +44,13 @@ class EvidenceOperations:
                 kept = session.scalars(select(Evidence).where(
                     Evidence.submission_id == row.id, Evidence.sha256 == digest,
                     Evidence.criterion.is_(None) if number is None else Evidence.criterion == number)).one_or_none()
-                if kept is not None:
+                if kept is not None and kept.withdrawn_at is None:
+                    return evidence_info(kept, code, per.text)
+                if kept is not None:  # withdrawn earlier, attached again: the same row comes back, and says so
+                    kept.withdrawn_at = kept.withdrawn_by = None
+                    audit.record(session, "submission.add_evidence", principal.login, unit_code=code, period=per.text,
+                                 after={"id": kept.id, "criterion": number, "name": kept.name, "content_type":
+                                        kept.content_type, "size": kept.size, "sha256": digest, "restored": True})
                     return evidence_info(kept, code, per.text)
                 file = Evidence(submission_id=row.id, criterion=number, name=clean_name(name, content_type),
                                 content_type=content_type, size=len(content), sha256=digest, content=bytes(content),
@@ -62,6 +69,25 @@ class EvidenceOperations:
                     raise
                 return evidence_info(kept, code, per.text)
 
+    def withdraw_evidence(self, principal: Principal, unit_code: str, period: str, evidence_id: int) -> EvidenceInfo:
+        """Take a file out of the unit's draft (or returned file): whoever may attach may withdraw, in the same
+        states. The file is marked, never deleted; the event keeps what it was."""
+        from engine.workflow.service import key_of
+
+        code, per = key_of(unit_code, period)
+        with self.store.writing() as session:
+            row = self._row(session, code, per)
+            self._check(principal, "add_evidence", self._place(session, code), row, None, code, per, session)
+            file = session.get(Evidence, int(evidence_id))
+            if file is None or file.submission_id != row.id or file.withdrawn_at is not None:
+                raise NotFound("evidence_not_found", id=evidence_id)
+            file.withdrawn_at, file.withdrawn_by = utcnow(), principal.login
+            audit.record(session, "submission.withdraw_evidence", principal.login, unit_code=code, period=per.text,
+                         before={"id": file.id, "criterion": file.criterion, "name": file.name,
+                                 "content_type": file.content_type, "size": file.size, "sha256": file.sha256},
+                         at=file.withdrawn_at)
+            return evidence_info(file, code, per.text)
+
     def evidence_file(self, principal: Principal, evidence_id: int) -> tuple[EvidenceInfo, bytes]:
         """A file and its bytes, for someone who may see its unit. Serve it as an attachment with its detected
         content type (and X-Content-Type-Options: nosniff), never inline as HTML."""
@@ -71,6 +97,8 @@ class EvidenceOperations:
             if found is None:
                 raise NotFound("evidence_not_found", id=evidence_id)
             file, code, period = found
+            if file.withdrawn_at is not None:
+                raise NotFound("evidence_not_found", id=evidence_id)
             if not principal.may("view") or not principal.can_see(Place.of(session.get(Unit, code), code)):
                 raise Forbidden("wf_forbidden", login=principal.login, action=Message("wf_action_view"), unit=code)
             return evidence_info(file, code, period), file.content

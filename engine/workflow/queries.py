@@ -33,7 +33,8 @@ class Queries:
                 raise NotFound("wf_not_found", unit=code, period=per.text)
             adjustments = session.scalars(select(Adjustment).where(Adjustment.submission_id == row.id)
                                           .order_by(Adjustment.id))
-            files = session.scalars(select(Evidence).where(Evidence.submission_id == row.id).order_by(Evidence.id))
+            files = session.scalars(select(Evidence).where(Evidence.submission_id == row.id,
+                                                           Evidence.withdrawn_at.is_(None)).order_by(Evidence.id))
             events = session.scalars(select(Event).where(Event.unit_code == code, Event.period == per.text)
                                      .order_by(Event.id))
             return SubmissionDetail(

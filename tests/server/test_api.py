@@ -184,3 +184,30 @@ def test_a_database_that_cannot_be_used_is_503_with_its_sentence(tmp_path, libra
     assert answer.json() == {"error": f"{path} is not a cfc database or is damaged; restore it from a backup"}
     page = client.get("/submissions?lang=vi")
     assert page.status_code == 503 and "bản sao lưu" in page.text
+
+
+def test_a_commune_withdraws_evidence_while_it_may_edit_and_nothing_is_deleted(app):
+    commune, ct = signed_in(app, "xa.hoason")
+    board, _ = signed_in(app, "hoidong")
+    commune.put(URL, json={"inputs": inputs(), "version": 0}, headers=h(ct))
+    first = commune.post(URL + "/evidence", headers=h(ct), data={"criterion": "1"},
+                         files={"file": ("sai-tep.pdf", PDF + b"1", "application/pdf")}).json()
+    second = commune.post(URL + "/evidence", headers=h(ct), data={"criterion": "1"},
+                          files={"file": ("dung-tep.pdf", PDF, "application/pdf")}).json()
+    gone = commune.delete(f"{URL}/evidence/{first['id']}", headers=h(ct))
+    assert gone.status_code == 200 and gone.json()["withdrawn"] is True
+    assert commune.delete(f"{URL}/evidence/{first['id']}", headers=h(ct)).status_code == 404
+    whole = commune.get(URL).json()
+    assert [e["name"] for e in whole["evidence"]] == ["dung-tep.pdf"]
+    assert board.get(f"{URL}/evidence/{first['id']}").status_code == 404
+    event = next(e for e in whole["events"] if e["action"] == "submission.withdraw_evidence")
+    assert event["before"]["name"] == "sai-tep.pdf" and event["actor"] == "xa.hoason"
+    # Attached again, the same file comes back (one row, never two).
+    again = commune.post(URL + "/evidence", headers=h(ct), data={"criterion": "1"},
+                         files={"file": ("sai-tep.pdf", PDF + b"1", "application/pdf")})
+    assert again.status_code == 201 and again.json()["id"] == first["id"]
+    assert len(commune.get(URL).json()["evidence"]) == 2
+    # Once submitted, the file is the board's to read: nothing can be withdrawn.
+    commune.post(URL + "/submit", json={"version": whole["version"]}, headers=h(ct))
+    late = commune.delete(f"{URL}/evidence/{second['id']}", headers=h(ct))
+    assert late.status_code == 409 and set(late.json()) == {"error"}

@@ -159,6 +159,14 @@ async def add_evidence(request: Request) -> Response:
     return JSONResponse(info.as_json(), status_code=201)
 
 
+async def withdraw_evidence(request: Request) -> Response:
+    """DELETE …/evidence/{id}: the commune takes a file out of its draft (kept in the database and the events)."""
+    wf = request.app.state.workflow
+    info = await run_in_threadpool(wf.withdraw_evidence, request.state.principal, *_key(request),
+                                   request.path_params["evidence_id"])
+    return JSONResponse({**info.as_json(), "withdrawn": True})
+
+
 # ---------------------------------------------------------------- the province's view, the audit trail
 
 

@@ -67,6 +67,7 @@ ROUTES = [
     _route(SUB + "/not-recognise", api.action("not_recognise"), "POST", "not_recognise"),
     _route(SUB + "/evidence", api.add_evidence, "POST", "add_evidence"),
     _route(SUB + "/evidence/{evidence_id:int}", files.evidence, "GET", VIEW),
+    _route(SUB + "/evidence/{evidence_id:int}", api.withdraw_evidence, "DELETE", "add_evidence"),
     _route("/api/dashboard", api.dashboard, "GET", DASHBOARD),
     _route("/api/audit", api.audit, "GET", AUDIT),
     # Submissions: the pages (forms post here and are redirected back: POST/redirect/GET).
@@ -76,6 +77,7 @@ ROUTES = [
     _route(PAGE + "/draft", pages.action("save_draft"), "POST", "save_draft"),
     _route(PAGE + "/submit", pages.action("submit"), "POST", "submit"),
     _route(PAGE + "/evidence", pages.add_evidence, "POST", "add_evidence"),
+    _route(PAGE + "/evidence/{evidence_id:int}/withdraw", pages.withdraw_evidence, "POST", "add_evidence"),
     _route(PAGE + "/return", pages.action("return"), "POST", "return"),
     _route(PAGE + "/preview", pages.preview, "POST", "appraise"),
     _route(PAGE + "/appraise", pages.action("appraise"), "POST", "appraise"),

@@ -140,7 +140,7 @@ def _view(request: Request, detail, status: int = 200, error: str | None = None,
         return page(request, "server/commune_edit.html", status, detail=detail, unit_code=code, period=period.text,
                     groups=form_groups(criteria, lang), values=values, strings=strings, doc_fields=[],
                     error=error, path=submission_path(code, period.text), criteria_numbers=_numbers(criteria, lang),
-                    locked=("unit_code", "period"))
+                    locked=("unit_code", "period"), withdrawable=detail is not None)
     if detail is None:
         raise NotFound("wf_not_found", unit=code, period=period.text)
     shown = detail.as_json(library, lang, detail=False)
@@ -272,6 +272,20 @@ async def add_evidence(request: Request) -> Response:
         request.session["flash"] = refused.render(lang_of(request))
         return _back(request, submission_path(*_canonical(code, period)))
     flash(request, "web_done_evidence", name=info.name)
+    return _back(request, submission_path(info.unit_code, info.period))
+
+
+async def withdraw_evidence(request: Request) -> Response:
+    wf, who = request.app.state.workflow, request.state.principal
+    code, period = request.path_params["unit_code"], request.path_params["period"]
+    try:
+        info = await run_in_threadpool(wf.withdraw_evidence, who, code, period, request.path_params["evidence_id"])
+    except WorkflowError as refused:
+        if refused.http_status == 403:
+            raise
+        request.session["flash"] = refused.render(lang_of(request))
+        return _back(request, submission_path(*_canonical(code, period)))
+    flash(request, "web_done_withdrawn", name=info.name)
     return _back(request, submission_path(info.unit_code, info.period))
 
 
