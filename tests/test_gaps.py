@@ -206,12 +206,13 @@ def test_results_do_not_depend_on_what_the_engine_remembers(monkeypatch):
     monkeypatch.setattr(decision_memo, "MEMO_LIMIT", 5)
     compiled_rules._COMPILED.clear()
     decided = []
-    original = decision_memo.DecisionMemo.answer
+    original = decision_memo.DecisionMemo.keep
 
-    def answer(self, layer, items, decide):
-        return original(self, layer, items, lambda asked: decided.extend((layer, i) for i in asked) or decide(asked))
+    def keep(self, layer, keys, decisions):
+        decided.extend((layer, key) for key in keys)
+        return original(self, layer, keys, decisions)
 
-    monkeypatch.setattr(decision_memo.DecisionMemo, "answer", answer)
+    monkeypatch.setattr(decision_memo.DecisionMemo, "keep", keep)
     forgetting = [to_data(r) for r in evaluate(spoiled)]
     # The memo really forgot: some answers were asked of durable again.
     assert len(decided) > len(set(decided)) and any(layer == "indicator" for layer, _ in decided)

@@ -48,18 +48,37 @@ class CompiledRules:
 
     # ------------------------------------------------------------------ the three questions
 
+    # Each asks the memo first (engine/rules/decision_memo.py), then durable about what it does not know.
     def bands(self, items: Sequence[tuple[int, str, float | None]]) -> list[BandDecision]:
         """Band and points for each (indicator position, state, value); state is "value", "empty" or
         "unscored" (value None unless state is "value")."""
-        return self._ask("indicator", items, self._decide_bands)
+        memo = self._memo()
+        if memo is None:
+            return self._decide_bands(list(items))
+        keys, asked, asked_keys = memo.look_up("indicator", items)
+        if asked:
+            memo.keep("indicator", asked_keys, self._decide_bands(asked))
+        return memo.answers("indicator", keys)
 
     def criteria_outcomes(self, items: Sequence[tuple[bool, int]]) -> list[str]:
         """met / zero / below_minimum / unscored for each (every indicator scored, points)."""
-        return self._ask("criterion", items, lambda asked: self._post("criterion", [criterion_fact(i) for i in asked]))
+        memo = self._memo()
+        if memo is None:
+            return self._post("criterion", [criterion_fact(item) for item in items])
+        keys, asked, asked_keys = memo.look_up("criterion", items)
+        if asked:
+            memo.keep("criterion", asked_keys, self._post("criterion", [criterion_fact(item) for item in asked]))
+        return memo.answers("criterion", keys)
 
     def units(self, items: Sequence[tuple[int, int, str | None, int, int]]) -> list[UnitDecision]:
         """The decision for each (data errors, unscored indicators, category or None, total, criteria not met)."""
-        return self._ask("unit", items, lambda asked: self._post("unit", [unit_fact(i) for i in asked]))
+        memo = self._memo()
+        if memo is None:
+            return self._post("unit", [unit_fact(item) for item in items])
+        keys, asked, asked_keys = memo.look_up("unit", items)
+        if asked:
+            memo.keep("unit", asked_keys, self._post("unit", [unit_fact(item) for item in asked]))
+        return memo.answers("unit", keys)
 
     # One question at a time (gaps and plans ask about one candidate at a time): the memo first.
     def band_of(self, position: int, value: float) -> BandDecision:
@@ -76,13 +95,12 @@ class CompiledRules:
 
     # ------------------------------------------------------------------ asking durable
 
-    def _known(self, layer: str, item: tuple):
-        return self.memo.get(layer, item) if self.memo is not None and memos.on("decisions") else None
+    def _memo(self) -> DecisionMemo | None:
+        return self.memo if self.memo is not None and memos.on("decisions") else None
 
-    def _ask(self, layer: str, items: Sequence[tuple], decide) -> list:
-        if self.memo is None or not memos.on("decisions"):
-            return decide(list(items))
-        return self.memo.answer(layer, items, decide)
+    def _known(self, layer: str, item: tuple):
+        memo = self._memo()
+        return memo.get(layer, item) if memo is not None else None
 
     def _decide_bands(self, items: list[tuple]) -> list[BandDecision]:
         """Each indicator question asked of its indicator's ruleset, one call per indicator."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from functools import cached_property
-from typing import Callable, Sequence
+from typing import Sequence
 
 from engine.criteria.model import CriteriaSet
 
@@ -51,27 +51,29 @@ class DecisionMemo:
         index = bisect_left(edges, value)
         return position, "class", 2 * index + 1 if index < len(edges) and edges[index] == value else 2 * index
 
-    def answer(self, layer: str, items: Sequence[tuple], decide: Callable[[list[tuple]], list]) -> list:
-        """The answer to each item: from the memo, the unknown ones asked of `decide` together (with the rest of
-        their row, for units and criteria)."""
+    def look_up(self, layer: str, items: Sequence[tuple]) -> tuple[list, list[tuple], list]:
+        """Each item's key in the memo, the questions to ask durable (each unknown key once, with the rest of its
+        row for units and criteria; none when every item is known) and their keys: ask them, `keep` the answers,
+        then read every item's `answers`."""
         memo = self.known[layer]
         if len(memo) > MEMO_LIMIT:  # cleared before looking: every item asked now is answered below
             memo.clear()
-        keys = [self._key(item) for item in items] if layer == "indicator" else items
-        try:
-            return [memo[key] for key in keys]  # the usual case for criteria and units: all known
-        except KeyError:
-            pass
+        keys = [self._key(item) for item in items] if layer == "indicator" else list(items)
         unknown: dict[tuple, tuple] = {}  # key -> the first question asked with it
         for key, item in zip(keys, items):
             if key not in memo and key not in unknown:
                 unknown[key] = item
-        if layer == "unit":
-            unknown = dict.fromkeys(self._unit_rows(list(unknown)))
-        elif layer == "criterion":
-            unknown = dict.fromkeys(self._criterion_rows(list(unknown)))
-        asked = [item if item is not None else key for key, item in unknown.items()]
-        memo.update(zip(unknown, decide(asked)))
+        if unknown and layer == "unit":
+            unknown = {key: key for key in self._unit_rows(list(unknown))}
+        elif unknown and layer == "criterion":
+            unknown = {key: key for key in self._criterion_rows(list(unknown))}
+        return keys, list(unknown.values()), list(unknown)
+
+    def keep(self, layer: str, keys: list, decisions: list) -> None:
+        self.known[layer].update(zip(keys, decisions))
+
+    def answers(self, layer: str, keys: list) -> list:
+        memo = self.known[layer]
         return [memo[key] for key in keys]
 
     # For units and criteria, a question's key is the question itself.
