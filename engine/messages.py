@@ -835,6 +835,32 @@ CATALOG: dict[str, tuple[str, str]] = {
                           "số đếm, ví dụ 46",
                           "{input} = {value!r}: a percentage where a count belongs (a cell formatted as %?); type "
                           "the count itself, e.g. 46"),
+    # Combining results checks what it combines (class 5).
+    "agg_does_not_add_up": ("{path} {where}, đơn vị {code}: {why}; kết quả đã bị sửa sau khi cfc ghi ra? Hãy chấm lại "
+                            "từ số liệu (cfc evaluate){more}",
+                            "{path} {where}, unit {code}: {why}; were the results edited after cfc wrote them? "
+                            "Evaluate the data again (cfc evaluate){more}"),
+    "agg_more_units": (" — và {count} đơn vị khác cũng không khớp", " — and {count} more unit(s) that do not add up"),
+    "agg_why_criterion_points": ("tiêu chí {number} có {points} điểm, ngoài khoảng 0–{max}",
+                                 "criterion {number} has {points} points, outside 0–{max}"),
+    "agg_why_above_most": ("tổng điểm {total} cao hơn tổng điểm tối đa {most}",
+                           "the total {total} is above the most a unit can score, {most}"),
+    "agg_why_decided_unscored": ("kết quả là «{status}» nhưng tiêu chí {number} chưa được chấm",
+                                 "the result is '{status}' but criterion {number} was not scored"),
+    "agg_why_not_sum": ("tổng điểm {total} khác tổng điểm các tiêu chí, {sum}",
+                        "the total {total} is not the sum of its criteria's points, {sum}"),
+    "agg_why_below_scored": ("tổng điểm {total} thấp hơn điểm các tiêu chí đã chấm, {sum}",
+                             "the total {total} is below the points of its scored criteria, {sum}"),
+    "agg_why_no_threshold": ("đạt chuẩn nhưng không có ngưỡng điểm", "recognised without a threshold"),
+    "agg_why_below_threshold": ("đạt chuẩn nhưng tổng điểm {total} thấp hơn ngưỡng {threshold}",
+                                "recognised, but the total {total} is below the threshold {threshold}"),
+    "agg_why_recognised_below_min": ("đạt chuẩn nhưng tiêu chí {number} dưới {min} điểm",
+                                     "recognised, but criterion {number} has fewer than {min} points"),
+    "agg_why_not_recognised_but_met": ("không đạt nhưng tổng điểm {total} đạt ngưỡng {threshold} và mọi tiêu chí đều đạt",
+                                       "not recognised, but the total {total} reaches the threshold {threshold} and "
+                                       "every criterion is met"),
+    "agg_why_wrong_threshold": ("ngưỡng {threshold} không phải ngưỡng của loại đơn vị {category} ({expected})",
+                                "the threshold {threshold} is not that of its category {category} ({expected})"),
     # ---- end of issue 21 ----
 
     # ---- issue 22: the registry of administrative units ----

@@ -36,20 +36,30 @@ def synthetic_units(criteria, count: int, seed: int) -> list[dict]:
     blanks (no period, no district), unscored criteria, formula-like names and repeated communes."""
     rng = random.Random(seed)
     units = []
+    thresholds = {c.id: c.threshold for c in criteria.categories}
+    minimum = criteria.recognition.min_points_per_criterion
     for index in range(count):
         code = f"{rng.randrange(count // 2):05d}"  # about half the communes are seen in two periods or more
-        status = rng.choice(STATUSES)
+        category = rng.choice([c.id for c in criteria.categories] + [None])
+        threshold = thresholds.get(category)
+        kind = rng.choice(STATUSES)
         points = [{"number": c.number, "points": rng.choice([0, c.max_points // 2, c.max_points, c.max_points]),
-                   "complete": status != "incomplete" or rng.random() < 0.7} for c in criteria.criteria]
+                   "complete": kind != "incomplete" or rng.random() < 0.7} for c in criteria.criteria]
         total = sum(p["points"] for p in points if p["complete"])
+        # statuses that add up (aggregate refuses any that do not: tests/test_aggregate_checks.py)
+        if kind in ("recognized", "not_recognized"):
+            met = all(p["points"] >= minimum for p in points)
+            status = ("recognized" if met and total >= threshold else "not_recognized") if threshold else "incomplete"
+        else:
+            status = kind
         units.append({
             "unit_code": code, "unit_name": rng.choice([f"Xã {code}", f"=HYPERLINK(\"x\") {code}", f"  Xã {code} "]),
             "province": rng.choice(["Hà Nội", "Lào Cai", "Cà Mau", None]),
             "district": rng.choice(["Huyện A", "Huyện B", "Quận C", None, ""]),
             "period": PERIODS[index % len(PERIODS)] if rng.random() < 0.95 else None,
-            "category": rng.choice([c.id for c in criteria.categories] + [None]),
+            "category": category,
             "status": status, "total": total if status != "invalid" or rng.random() < 0.5 else None,
-            "threshold": rng.choice([850, 800, None]), "criteria": points,
+            "threshold": threshold, "criteria": points,
         })
     # one unit and period at most once across files: keep the first of each pair
     seen, kept = set(), []
@@ -133,10 +143,17 @@ def test_column_reading_equals_unit_by_unit_reading_on_the_sample_area(tmp_path,
         same_results([tmp_path / name], criteria)
 
 
+def _rewritten(rows: list[dict], field: str, how) -> None:
+    """The first row with a value in `field` gets it written another way (the same number: the figures must
+    still add up, tests/test_aggregate_checks.py)."""
+    row = next(row for row in rows[3:] if row[field].strip())
+    row[field] = how(row[field])
+
+
 @pytest.mark.parametrize("change", [
-    lambda rows: rows[3].__setitem__("total", "955.0"),       # a whole number written as a decimal
-    lambda rows: rows[3].__setitem__("total", " 12 "),        # spaces around it
-    lambda rows: rows[5].__setitem__("criterion_2", "50.0"),
+    lambda rows: _rewritten(rows, "total", lambda v: f"{v}.0"),        # a whole number written as a decimal
+    lambda rows: _rewritten(rows, "total", lambda v: f" {v} "),        # spaces around it
+    lambda rows: _rewritten(rows, "criterion_2", lambda v: f"{v}.0"),
     lambda rows: rows.__setitem__(4, {**rows[4], "extra": "x"}),  # a ragged row
 ])
 def test_unusual_but_valid_cells_read_alike(tmp_path, criteria, periods, change):

@@ -20,6 +20,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.aggregate.checks import check_units_add_up
 from engine.messages import Message, MessageError, os_reason
 from engine.results.cells import csv_unsafe
 from engine.results.model import STATUSES
@@ -133,9 +134,11 @@ def load_results(paths: Iterable[str | Path], criteria: CriteriaSet, allow_mixed
         raise AggregateError("agg_no_units")
     frame = pd.DataFrame({name: [v for b in blocks for v in b.units[name]] for name in UNIT_COLUMNS})
     _canonical_identity(frame)
+    scores = _score_frame(blocks)
+    check_units_add_up(frame, scores, criteria, AggregateError)  # a hand-edited unit is never counted
     _check_cross_file_duplicates(frame)
     mixed = _check_criteria_sets(frame, allow_mixed)
-    return Results(frame, _score_frame(blocks), ids, mixed)
+    return Results(frame, scores, ids, mixed)
 
 
 def _score_frame(blocks: list[_Block]) -> pd.DataFrame:
@@ -379,11 +382,30 @@ def _people_values(criteria: CriteriaSet) -> dict[str, dict[str, str]]:
     return {"status": statuses, "category": categories}
 
 
+def _csv_layout(handle, criteria: CriteriaSet) -> tuple[str, int]:
+    """(delimiter, lines before the header). cfc writes commas; Excel re-saves a CSV with its locale's list
+    separator (a semicolon in Vietnamese, as in most of Europe), sometimes announced by a `sep=;` line: the
+    delimiter is the one under which the header names a results file's columns. The handle is left at the
+    header."""
+    first = handle.readline()
+    hint = first.strip()
+    if hint.lower().startswith("sep=") and len(hint) == 5:
+        return hint[4], 1
+    handle.seek(0)
+    people = _people_columns(criteria)
+    for delimiter in (",", ";", "\t"):
+        header = next(csv.reader([first], delimiter=delimiter), [])
+        if {"unit_code", "status", "total"} <= {people.get(h, h) for h in header}:
+            return delimiter, 0
+    return ",", 0
+
+
 def _read_csv(path: Path, criteria: CriteriaSet, fast: bool = True) -> _Block:
     maxima = {c.number: c.max_points for c in criteria.criteria}
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
+            delimiter, skip = _csv_layout(handle, criteria)
+            reader = csv.reader(handle, delimiter=delimiter)
             header = next(reader, [])
             people = {"unit_code", "status"} - set(header) and _people_columns(criteria)
             keys = [people.get(h, h) for h in header] if people else header
@@ -408,7 +430,9 @@ def _read_csv(path: Path, criteria: CriteriaSet, fast: bool = True) -> _Block:
                     pass
             if rows is None:
                 handle.seek(0)
-                reader = csv.reader(handle)
+                for _ in range(skip):
+                    handle.readline()
+                reader = csv.reader(handle, delimiter=delimiter)
                 next(reader, None)
                 rows = reader
             return _csv_units(path, keys, values, numbers, maxima, rows)
