@@ -1027,12 +1027,14 @@ def db_upgrade(db, lang):
 @click.option("--proxy", metavar="ADDRESS",
               help=H("Chạy sau reverse proxy HTTPS tại địa chỉ này (vd. 127.0.0.1): tin X-Forwarded-For/-Proto của nó, cookie chỉ gửi qua HTTPS.",
                      "Behind an HTTPS reverse proxy at this address (e.g. 127.0.0.1): trust its X-Forwarded-For/-Proto, cookies sent over HTTPS only."))
+@click.option("--keep-mb", type=click.IntRange(min=1), default=512, show_default=True,
+              help=H("Bộ nhớ tối đa (MB) dành giữ bảng kết quả của các tệp đã tải lên; quá thì quên tệp cũ nhất.",
+                     "Memory (MB) the uploads' results tables may keep; past it the oldest is forgotten."))
 @criteria_option
 @STRICT_UNITS_OPTION
-def serve(host, port, db, config_path, accounts, deadlines_path, secret_file, proxy, criteria_path, strict_units):
+def serve(host, port, db, config_path, accounts, deadlines_path, secret_file, proxy, keep_mb, criteria_path,
+          strict_units):
     import secrets
-
-    import uvicorn
 
     from engine.history import History
     from engine.messages import Message
@@ -1058,21 +1060,24 @@ def serve(host, port, db, config_path, accounts, deadlines_path, secret_file, pr
             click.echo(Message("web_no_accounts", {"db": store.location}).render(_lang()), err=True)
         # Behind a proxy, the client's address (for the login limits) and scheme come from its headers; else
         # nobody's headers are trusted.
-        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=proxy is not None,
-                    forwarded_allow_ips=proxy, timeout_graceful_shutdown=10)
+        from engine.web.jobs import serve as run_server
+
+        run_server(app, host, port, grace=10, proxy_headers=proxy is not None, forwarded_allow_ips=proxy)
         return
     from engine.web.app import create_app
 
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
     app = create_app(_library(criteria_path), History(store), token=token, loopback_only=token is None,
-                     board=_board(config_path))
+                     board=_board(config_path), keep_bytes=keep_mb * 1024 * 1024)
     app.state.strict_units = strict_units
     address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     for lang in ("vi", "en"):
         click.echo(Message("web_serving", {"address": address}).render(lang))
         if token:
             click.echo(Message("web_token_note").render(lang))
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    from engine.web.jobs import serve as run_server
+
+    run_server(app, host, port)  # SIGTERM or Ctrl-C: documents cancelled, stopped within seconds
 
 
 if __name__ == "__main__":

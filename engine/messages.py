@@ -861,6 +861,15 @@ CATALOG: dict[str, tuple[str, str]] = {
                                        "every criterion is met"),
     "agg_why_wrong_threshold": ("ngưỡng {threshold} không phải ngưỡng của loại đơn vị {category} ({expected})",
                                 "the threshold {threshold} is not that of its category {category} ({expected})"),
+    # A server that cannot be exhausted (class 8).
+    "web_job_cancelled": ("Văn bản không được lập: máy chủ đang dừng. Hãy thử lại sau.",
+                          "The document was not made: the server is stopping. Try again later."),
+    "web_document_too_large": ("Bảng này có {units} đơn vị, nhiều hơn {limit} đơn vị một văn bản lập trên trang "
+                               "có thể có (việc dàn trang sẽ mất nhiều phút). Hãy lập văn bản bằng lệnh trên máy của "
+                               "hội đồng, ví dụ: cfc report appraisal {file} -o tham-dinh.pdf",
+                               "This board has {units} units, more than the {limit} a document made on the page "
+                               "may hold (laying it out would take minutes). Make it with the command on the "
+                               "board's computer, e.g.: cfc report appraisal {file} -o tham-dinh.pdf"),
     # ---- end of issue 21 ----
 
     # ---- issue 22: the registry of administrative units ----

@@ -20,6 +20,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
 from engine.reports import document as d
+from engine.reports.cancel import check
 from engine.reports.fonts import DOCX_FONT
 from engine.text import nfc
 
@@ -34,6 +35,7 @@ def render_docx(doc: d.Document) -> bytes:
     out = new_docx()
     _page(out, doc)
     for block in doc.blocks:
+        check()
         _block(out, block)
     props = out.core_properties
     props.title, props.subject = _property(doc.title), _property(doc.subject)
@@ -254,6 +256,7 @@ def _new_table(out, columns: int, widths: list, grid: bool, padding: int = 0):
 
 def _row(table, values: list, widths: list, shade: str | None = None):
     # the row's own cells: python-docx's row.cells walks the whole table each time (quadratic in rows)
+    check()  # a document no longer wanted stops here, at the next row (engine/reports/cancel.py)
     cells = [_Cell(tc, table) for tc in table.add_row()._tr.tc_lst]
     for cell, value, width in zip(cells, values, widths):
         cell.width = width

@@ -20,6 +20,7 @@ from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus import Table as RLTable
 
 from engine.reports import document as d
+from engine.reports.cancel import check
 from engine.reports.fonts import BOLD, REGULAR, face, register_fonts
 from engine.text import nfc
 
@@ -87,9 +88,14 @@ def _layout_table(rows: list[list], widths: list[float], commands: list | None =
     return table
 
 
+def _row(values: list) -> list:
+    check()  # an annex of thousands of rows takes seconds to set as paragraphs: a cancelled one stops here
+    return [_cell(v) for v in values]
+
+
 def _data_table(t: d.Table) -> RLTable:
     offset = 1 if t.header else 0
-    body = ([[_para(h) for h in t.header]] if t.header else []) + [[_cell(v) for v in row] for row in t.rows]
+    body = ([[_para(h) for h in t.header]] if t.header else []) + [_row(row) for row in t.rows]
     widths = [WIDTH * w / sum(t.weights) for w in t.weights]
     table = RLTable(body, colWidths=widths, repeatRows=offset, splitByRow=1, splitInRow=1, spaceAfter=5)
     padding = 1.5 if t.compact else 3
@@ -187,12 +193,14 @@ def _numbered_canvas(footer: str, watermark: str | None):
             self._pages: list[dict] = []
 
         def showPage(self):  # noqa: N802 (reportlab's name)
+            check()  # a document no longer wanted stops here, at the next page (engine/reports/cancel.py)
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
         def save(self):
             total = len(self._pages)
             for state in self._pages:
+                check()
                 self.__dict__.update(state)
                 self._furniture(total)
                 super().showPage()

@@ -16,6 +16,7 @@ from engine.criteria.versions import CriteriaLibrary
 from engine.reports.board import BoardConfig
 from engine.web import api, downloads, pages
 from engine.web.security import BodyLimit, LoopbackHost, SameOrigin, SecurityHeaders, TokenGate
+from engine.web.jobs import Jobs
 from engine.web.uploads import Boards
 
 HERE = Path(__file__).parent
@@ -44,11 +45,13 @@ ROUTES = [
 
 
 def create_app(criteria: CriteriaLibrary | CriteriaSet, history: History, token: str | None = None,
-               loopback_only: bool = False, max_body: int = MAX_BODY, board: BoardConfig | None = None) -> Starlette:
+               loopback_only: bool = False, max_body: int = MAX_BODY, board: BoardConfig | None = None,
+               keep_bytes: int | None = None) -> Starlette:
     """The application for a criteria library (each unit scored by its period's set; the form shows today's) or
     one set, and one history file. `token`: required from every request (the server is bound beyond this
     computer). `loopback_only`: refuse requests not addressed to this computer. `board`: the names the
-    documents print (`cfc serve --config`), which the page lets a person complete."""
+    documents print (`cfc serve --config`), which the page lets a person complete. `keep_bytes`: the memory the
+    uploads' results tables may keep (`cfc serve --keep-mb`)."""
     middleware = [Middleware(SecurityHeaders)]
     if token is not None:
         middleware.append(Middleware(TokenGate, token=token))
@@ -62,7 +65,8 @@ def create_app(criteria: CriteriaLibrary | CriteriaSet, history: History, token:
     app.state.criteria = app.state.library.current()  # the form, the template and the board table's columns
     app.state.history = history
     app.state.board = board or BoardConfig()
-    app.state.boards = Boards()
+    app.state.boards = Boards(keep_bytes) if keep_bytes is not None else Boards()  # within a memory budget
+    app.state.jobs = Jobs()  # documents: bounded, cancelled when their client goes or the server stops
     app.state.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
                                       autoescape=select_autoescape(default=True, default_for_string=True))
     return app

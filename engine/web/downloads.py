@@ -15,12 +15,13 @@ from engine.reports import appraisal, decision, render, self_assessment
 from engine.reports.board import BoardConfig
 from engine import api
 from engine.criteria.versions import MixedSetsError
-from engine.messages import localised
+from engine.messages import Message, localised
 from engine.results.cells import csv_writer
 from engine.results.sheets import workbook_bytes
 from engine.web import pages
 from engine.web.doc_fields import board_from_form
 from engine.web.form import FORM_SOURCE
+from engine.web.jobs import DOCUMENT_UNITS
 from engine.web.pages import not_found
 from engine.web.params import form_fields, lang_of
 
@@ -73,9 +74,12 @@ def _asked(request: Request) -> tuple[str, str]:
     return document, fmt
 
 
-async def _document(build, fmt: str, name: str) -> Response:
-    """Build a document (engine/reports) off the event loop and send it in the format the address asks for."""
-    content = await run_in_threadpool(lambda: render(build(), "." + fmt))
+async def _document(request: Request, build, fmt: str, name: str) -> Response:
+    """Build a document (engine/reports) off the event loop, as one of the server's bounded, cancellable jobs
+    (engine/web/jobs.py), and send it in the format the address asks for."""
+    content = await request.app.state.jobs.run(request, lambda: render(build(), "." + fmt))
+    if content is None:  # cancelled: the client went away (nobody reads this) or the server is stopping
+        return pages.render(request, "message.html", 503, message=Message("web_job_cancelled").render(lang_of(request)))
     return _attachment(content, f"{name}.{fmt}", DOCUMENT_TYPES[fmt])
 
 
@@ -97,7 +101,7 @@ async def form_self_assessment(request: Request) -> Response:
     fields = await form_fields(request)
     inputs, (criteria, batch) = await _form_unit(request, fields)
     board = _board(request, fields)
-    return await _document(lambda: self_assessment.document(batch.units[0], criteria, board),
+    return await _document(request, lambda: self_assessment.document(batch.units[0], criteria, board),
                            _asked(request)[1], _unit_file_name(inputs, "bao-cao-tu-danh-gia"))
 
 
@@ -105,7 +109,7 @@ async def form_appraisal(request: Request) -> Response:
     fields = await form_fields(request)
     inputs, (criteria, batch) = await _form_unit(request, fields)
     board = _board(request, fields)
-    return await _document(lambda: appraisal.document(batch, criteria, board),
+    return await _document(request, lambda: appraisal.document(batch, criteria, board),
                            _asked(request)[1], _unit_file_name(inputs, "bao-cao-tham-dinh"))
 
 
@@ -125,7 +129,10 @@ async def board_document(request: Request) -> Response:
     except MixedSetsError as error:  # one document speaks of one criteria set
         return pages.render(request, "message.html", 422, message=localised(error, lang_of(request)))
     board = _board(request, await form_fields(request) if request.method == "POST" else {})
-    return await _document(lambda: module.document(batch, criteria, board), fmt, name)
+    if len(batch.units) > DOCUMENT_UNITS:  # minutes of layout: the command line, which a board can stop
+        return pages.render(request, "message.html", 413, message=Message("web_document_too_large", {
+            "units": len(batch.units), "limit": DOCUMENT_UNITS, "file": upload.file_name}).render(lang_of(request)))
+    return await _document(request, lambda: module.document(batch, criteria, board), fmt, name)
 
 
 async def board_file(request: Request) -> Response:

@@ -1,5 +1,6 @@
 """Uploaded files: read with the CLI's own readers (a temporary file with the upload's suffix), validated and
-scored like `cfc evaluate`, and kept in memory as a board's results table while the server runs."""
+scored like `cfc evaluate`, and kept in memory as a board's results table while the server runs, within a
+memory budget (KEEP_BYTES)."""
 from __future__ import annotations
 
 import re
@@ -21,7 +22,12 @@ from engine.text import nfc
 from engine.units.validate import Unit
 from engine.web.form import form_value
 
-KEEP_BOARDS = 20  # uploads kept for their results table; the oldest is forgotten first
+# Uploads are kept for their results table while what they hold fits in KEEP_BYTES; the oldest is forgotten
+# first, and the newest is always kept. What one holds is estimated as its file plus UNIT_BYTES per unit (its
+# validated inputs and results, measured: 2,000 units keep 26 MB). A count of boards bounded nothing: one
+# upload of 10 MB is 50,000 units, 650 MB.
+KEEP_BYTES = 512 * 1024 * 1024
+UNIT_BYTES = 13_000
 
 
 @dataclass
@@ -84,20 +90,29 @@ def read_upload(library: CriteriaLibrary, file_name: str | None, content: bytes,
     return upload
 
 
-class Boards:
-    """The uploads of this server's run, by a random id (an id is the only way to reach one)."""
+def kept_bytes(upload: Upload) -> int:
+    """What keeping an upload costs, estimated (see UNIT_BYTES)."""
+    return len(upload.content) + UNIT_BYTES * max(len(upload.results), len(upload.units)) + 1024
 
-    def __init__(self, keep: int = KEEP_BOARDS):
-        self.keep = keep
+
+class Boards:
+    """The uploads of this server's run, by a random id (an id is the only way to reach one), kept within
+    `keep_bytes` (see KEEP_BYTES)."""
+
+    def __init__(self, keep_bytes: int = KEEP_BYTES):
+        self.keep_bytes = keep_bytes
         self._items: OrderedDict[str, Upload] = OrderedDict()
         self._lock = threading.Lock()
+        self.kept = 0  # bytes, estimated
 
     def add(self, upload: Upload) -> str:
         board_id = secrets.token_urlsafe(9)
         with self._lock:
             self._items[board_id] = upload
-            while len(self._items) > self.keep:
-                self._items.popitem(last=False)
+            self.kept += kept_bytes(upload)
+            while self.kept > self.keep_bytes and len(self._items) > 1:
+                _, forgotten = self._items.popitem(last=False)
+                self.kept -= kept_bytes(forgotten)
         return board_id
 
     def get(self, board_id: str) -> Upload | None:

@@ -25,6 +25,7 @@ from engine.web.security import BodyLimit, SameOrigin, SecurityHeaders
 from engine.web.server import api, files, pages
 from engine.web.server.auth import LIMITS, PUBLIC, SIGNED_IN, Limits, guard
 from engine.web.server.views import message_error, not_found, store_failed
+from engine.web.jobs import Jobs
 from engine.workflow import Workflow, WorkflowError
 from engine.workflow.access import AUDIT, DASHBOARD, DOCUMENTS, MANAGE_USERS, SUMMARY, VIEW
 from engine.workflow.deadlines import Deadlines, load_deadlines
@@ -124,6 +125,7 @@ def create_server_app(library: CriteriaLibrary, store: Store, secret: str, *, de
     app.state.deadlines = deadlines or load_deadlines()
     app.state.board = board or BoardConfig()
     app.state.limits = limits
+    app.state.jobs = Jobs()  # the page's documents: bounded, cancelled when their client goes or the server stops
     app.state.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
                                       autoescape=select_autoescape(default=True, default_for_string=True))
     return app
