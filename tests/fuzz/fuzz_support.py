@@ -40,6 +40,8 @@ HOSTILE = [
     "\u202eevil", "=HYPERLINK(\"http://x\")", "+cmd", "@SUM(A1)", "Tổng cộng", "Cộng", "Ghi chú: số liệu giả định",
     "\"", "a\"b", "\"unclosed", "'", "x" * 20000, "\t", "\r", "\n", "\u2028", "🙂", "e\u0301", "other",
     "Xã, phường, thị trấn còn lại", "mountain_island_disadvantaged", "0", "1", "999999999999", "1000000000000",
+    "100%", "98,5 %", "'=HYPERLINK(\"x\")", "'-1", "unit_code", "\ufeffunit_code", "２０２４-ｈ１", "2024\u2013H1",
+    "０９９１６", "09916\u200b",
 ]
 
 
@@ -58,7 +60,7 @@ def account(path: Path, data_rows: int | None = None, hidden_sheets: bool = Fals
     for record, result in zip(records, results):
         if result.status == "invalid":
             assert result.errors and all(str(path) in e.en for e in result.errors)
-        json.dumps(to_data(result), allow_nan=False)  # every result serialises
+        json.dumps(to_data(result), allow_nan=False, ensure_ascii=False).encode("utf-8")  # every result serialises, as UTF-8
     return records, list(options.warnings.values())
 
 

@@ -17,10 +17,28 @@ cell_values = (st.sampled_from([h for h in HOSTILE if not ILLEGAL_CHARACTERS_RE.
                | st.integers(-10**15, 10**15) | st.floats() | st.booleans()
                | st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 1, 1)))
 rows = st.lists(st.dictionaries(st.sampled_from(INPUTS), cell_values, max_size=5), min_size=1, max_size=5)
-extras = st.lists(st.tuples(st.integers(0, 6), st.sampled_from(["blank", "totals", "notes", "sums"])), max_size=3)
+extras = st.lists(st.tuples(st.integers(0, 6), st.sampled_from(["blank", "totals", "notes", "sums", "header"])),
+                  max_size=3)
+# Cells as offices shape them (issue 21): merged down a column over units, formatted as percentages.
+shapes = st.fixed_dictionaries({
+    "merges": st.lists(st.tuples(st.integers(0, len(INPUTS) - 1), st.integers(0, 4), st.integers(2, 3)), max_size=2),
+    "percents": st.lists(st.tuples(st.integers(0, 4), st.integers(0, len(INPUTS) - 1),
+                                   st.sampled_from(["0%", "0.00%", '0"%"'])), max_size=3),
+})
 
 
-def workbook(rows, extras, labels: bool, title: bool, hidden: bool) -> tuple[bytes, list[int]]:
+def _shape(sheet, data_rows: list[int], shapes: dict) -> None:
+    for column, first, length in shapes["merges"]:
+        rows = data_rows[first:first + length]
+        if len(rows) == length and rows[-1] - rows[0] == length - 1:  # units one under the other
+            sheet.merge_cells(start_row=rows[0], start_column=column + 1, end_row=rows[-1], end_column=column + 1)
+    for at, column, fmt in shapes["percents"]:
+        if at < len(data_rows):
+            sheet.cell(data_rows[at], column + 1).number_format = fmt
+
+
+def workbook(rows, extras, labels: bool, title: bool, hidden: bool, shapes: dict | None = None
+             ) -> tuple[bytes, list[int]]:
     """The workbook's bytes and the sheet row numbers that hold a unit."""
     book = Workbook()
     sheet = book.active
@@ -37,13 +55,15 @@ def workbook(rows, extras, labels: bool, title: bool, hidden: bool) -> tuple[byt
         lines.append(("unit", values))
     for at, kind in extras:
         values = {"blank": [], "totals": ["Tổng cộng"] + [10] * 5, "notes": ["Ghi chú: số liệu giả định"],
-                  "sums": [None, None] + [10] * 5}[kind]
+                  "sums": [None, None] + [10] * 5, "header": list(INPUTS)}[kind]
         lines.insert(min(at, len(lines)), (kind, values))
     data_rows = []
     for kind, values in lines:
         sheet.append(values)
         if kind == "unit":
             data_rows.append(sheet.max_row)
+    if shapes:
+        _shape(sheet, data_rows, shapes)
     if hidden:
         other = book.create_sheet("Ẩn")
         other.append(INPUTS)
@@ -56,9 +76,9 @@ def workbook(rows, extras, labels: bool, title: bool, hidden: bool) -> tuple[byt
 
 @examples(40, share=0.1)
 @given(rows=rows, extras=extras, labels=st.booleans(), title=st.booleans(), hidden=st.booleans(),
-       read_hidden=st.booleans())
-def test_workbook_with_hostile_cells(tmp_path_factory, rows, extras, labels, title, hidden, read_hidden):
-    data, data_rows = workbook(rows, extras, labels, title, hidden)
+       read_hidden=st.booleans(), shapes=shapes)
+def test_workbook_with_hostile_cells(tmp_path_factory, rows, extras, labels, title, hidden, read_hidden, shapes):
+    data, data_rows = workbook(rows, extras, labels, title, hidden, shapes)
     path = tmp_path_factory.mktemp("xlsx") / "units.xlsx"
     path.write_bytes(data)
     found = account(path, hidden_sheets=read_hidden)
