@@ -137,7 +137,7 @@ def test_excels_semicolons_are_read_and_checked(genuine, tmp_path):
     columns = ["unit_code", "status", "total", "threshold", "category", "period"]
     assert resaved.units[columns].equals(written.units[columns])
     assert resaved.scores.equals(written.scores)
-    result = run("aggregate", FIXTURES / "results-excel-semicolons.csv", "-o", tmp_path / "review", "--lang", "en")
+    result = run("aggregate", FIXTURES / "results-excel-semicolons.csv", "-o", tmp_path / "ok", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "Period 2024: 7/15 units recognised (46.67%)" in result.output
     edited = _edit_csv(FIXTURES / "results-excel-semicolons.csv", tmp_path, "09903", "Kết quả", "Đạt chuẩn", ";")

@@ -98,7 +98,7 @@ def test_a_name_longer_than_the_page_allows_is_refused(client, unit_inputs):
 
 def test_serve_takes_the_board_configuration(monkeypatch, tmp_path):
     started = {}
-    monkeypatch.setattr("uvicorn.run", lambda app, **kw: started.update(app=app, **kw))
+    monkeypatch.setattr("engine.web.jobs.serve", lambda app, host, port, **kw: started.update(app=app, host=host))
     result = CliRunner().invoke(cli.main, ["serve", "--port", "0", "--config", str(CONFIG),
                                            "--db", str(tmp_path / "h.sqlite3")])
     assert result.exit_code == 0, result.output
