@@ -50,9 +50,9 @@ def refused(path: Path, tmp_path: Path, *why: str) -> str:
 
 def test_the_hand_edited_unit_of_the_issue_is_refused(tmp_path):
     path = FIXTURES / "hand-edited-results.json"
-    refused(path, tmp_path, f"error: {path} unit 3, unit 09903: the total 5000 is above the most a unit can score, 1000")
+    refused(path, tmp_path, f"Error: {path} unit 3, unit 09589: the total 5000 is above the most a unit can score, 1000")
     said = run("aggregate", path, "-o", tmp_path / "vi").stderr
-    assert "tổng điểm 5000 cao hơn tổng điểm tối đa 1000" in said and "đơn vị 09903" in said
+    assert "tổng điểm 5000 cao hơn tổng điểm tối đa 1000" in said and "đơn vị 09589" in said
 
 
 def _edited(genuine: dict[str, Path], tmp_path: Path, edit) -> Path:
@@ -70,23 +70,26 @@ def _set(unit: dict, number: int, points: int, complete: bool = True) -> None:
             criterion["points"], criterion["complete"] = points, complete
 
 
+# The sample area's first unit is recognised, 955 of 900; its third is not, 895 of 900 (both of category
+# urban_ward_central_city): the edits below are made to them.
+RECOGNISED, SHORT = "09577", "09589"
+
 EDITS = {
-    # 09903: not recognised, 895 of 900 (category urban_ward_central_city); 09901: recognised, 955 of 900
-    "recognised below its threshold": (lambda u: u["09903"].update(status="recognized"),
-                                       "unit 09903: recognised, but the total 895 is below the threshold 900"),
-    "threshold lowered": (lambda u: u["09903"].update(status="recognized", threshold=850),
-                          "unit 09903: the threshold 850 is not that of its category urban_ward_central_city (900)"),
-    "total not the sum": (lambda u: u["09903"].update(total=905),
-                          "unit 09903: the total 905 is not the sum of its criteria's points, 895"),
-    "points above the maximum": (lambda u: (_set(u["09901"], 1, 200), u["09901"].update(total=1055)),
-                                 "unit 09901: criterion 1 has 200 points, outside 0–100"),
-    "negative points": (lambda u: _set(u["09901"], 2, -5), "unit 09901: criterion 2 has -5 points, outside 0–50"),
-    "recognised with a criterion at 0": (lambda u: (_set(u["09901"], 2, 0), u["09901"].update(total=905)),
-                                         "unit 09901: recognised, but criterion 2 has fewer than 1 points"),
-    "decided with a criterion not scored": (lambda u: _set(u["09901"], 4, 50, complete=False),
-                                            "unit 09901: the result is 'Recognised' but criterion 4 was not scored"),
-    "not recognised although met": (lambda u: u["09901"].update(status="not_recognized"),
-                                    "unit 09901: not recognised, but the total 955 reaches the threshold 900 and "
+    "recognised below its threshold": (lambda u: u[SHORT].update(status="recognized"),
+                                       f"unit {SHORT}: recognised, but the total 895 is below the threshold 900"),
+    "threshold lowered": (lambda u: u[SHORT].update(status="recognized", threshold=850),
+                          f"unit {SHORT}: the threshold 850 is not that of its category urban_ward_central_city (900)"),
+    "total not the sum": (lambda u: u[SHORT].update(total=905),
+                          f"unit {SHORT}: the total 905 is not the sum of its criteria's points, 895"),
+    "points above the maximum": (lambda u: (_set(u[RECOGNISED], 1, 200), u[RECOGNISED].update(total=1055)),
+                                 f"unit {RECOGNISED}: criterion 1 has 200 points, outside 0–100"),
+    "negative points": (lambda u: _set(u[RECOGNISED], 2, -5), f"unit {RECOGNISED}: criterion 2 has -5 points, outside 0–50"),
+    "recognised with a criterion at 0": (lambda u: (_set(u[RECOGNISED], 2, 0), u[RECOGNISED].update(total=905)),
+                                         f"unit {RECOGNISED}: recognised, but criterion 2 has fewer than 1 points"),
+    "decided with a criterion not scored": (lambda u: _set(u[RECOGNISED], 4, 50, complete=False),
+                                            f"unit {RECOGNISED}: the result is 'Recognised' but criterion 4 was not scored"),
+    "not recognised although met": (lambda u: u[RECOGNISED].update(status="not_recognized"),
+                                    f"unit {RECOGNISED}: not recognised, but the total 955 reaches the threshold 900 and "
                                     "every criterion is met"),
 }
 
@@ -100,10 +103,10 @@ def test_a_unit_that_does_not_add_up_is_named(genuine, tmp_path, name):
 
 def test_every_unit_that_does_not_add_up_is_counted(genuine, tmp_path):
     def edit(units):
-        units["09903"]["status"] = "recognized"
-        units["09901"]["total"] = 5000
-    said = refused(_edited(genuine, tmp_path, edit), tmp_path, "unit 09901", "and 1 more unit(s) that do not add up")
-    assert said.count("error:") == 1
+        units[SHORT]["status"] = "recognized"
+        units[RECOGNISED]["total"] = 5000
+    said = refused(_edited(genuine, tmp_path, edit), tmp_path, f"unit {RECOGNISED}", "and 1 more unit(s) that do not add up")
+    assert said.count("Error:") == 1
 
 
 def _edit_csv(source: Path, tmp_path: Path, code: str, column: str, value: str, delimiter: str = ",") -> Path:
@@ -121,13 +124,13 @@ def _edit_csv(source: Path, tmp_path: Path, code: str, column: str, value: str, 
 
 
 def test_the_machine_csv_is_checked(genuine, tmp_path):
-    path = _edit_csv(genuine["machine"], tmp_path, "09903", "status", "recognized")
-    refused(path, tmp_path, f"{path} row 4, unit 09903: recognised, but the total 895 is below the threshold 900")
+    path = _edit_csv(genuine["machine"], tmp_path, SHORT, "status", "recognized")
+    refused(path, tmp_path, f"{path} row 4, unit {SHORT}: recognised, but the total 895 is below the threshold 900")
 
 
 def test_the_csv_for_people_is_checked(genuine, tmp_path):
-    path = _edit_csv(genuine["people"], tmp_path, "09903", "Kết quả", "Đạt chuẩn")
-    refused(path, tmp_path, "unit 09903: recognised, but the total 895 is below the threshold 900")
+    path = _edit_csv(genuine["people"], tmp_path, SHORT, "Kết quả", "Đạt chuẩn")
+    refused(path, tmp_path, f"unit {SHORT}: recognised, but the total 895 is below the threshold 900")
 
 
 def test_excels_semicolons_are_read_and_checked(genuine, tmp_path):
@@ -140,8 +143,8 @@ def test_excels_semicolons_are_read_and_checked(genuine, tmp_path):
     result = run("aggregate", FIXTURES / "results-excel-semicolons.csv", "-o", tmp_path / "ok", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "Period 2024: 7/15 units recognised (46.67%)" in result.output
-    edited = _edit_csv(FIXTURES / "results-excel-semicolons.csv", tmp_path, "09903", "Kết quả", "Đạt chuẩn", ";")
-    refused(edited, tmp_path, "unit 09903: recognised, but the total 895 is below the threshold 900")
+    edited = _edit_csv(FIXTURES / "results-excel-semicolons.csv", tmp_path, SHORT, "Kết quả", "Đạt chuẩn", ";")
+    refused(edited, tmp_path, f"unit {SHORT}: recognised, but the total 895 is below the threshold 900")
 
 
 def test_excels_sep_line_is_honoured(genuine, tmp_path):
