@@ -876,7 +876,7 @@ def users_add(login, role, unit, unit_name, district, area, province, db, lang):
         shown = ", ".join(part for part in (place["name"], place["district"], place["province"]) if part)
         click.echo(_say("user_unit_found", lang, unit=found.code, place=shown, list=admin_map(found.map_id).label))
     account = add_user(store, login, _password(lang), role, unit=unit, area=area, province=province, unit_place=place)
-    click.echo(_say("user_added", lang, login=account.login, role=account.role))
+    click.echo(_say("user_added", lang, login=account.login, role=_role_words(account.role)))
 
 
 def _check_account_unit(code: str, names: dict, lang: str) -> None:
@@ -907,6 +907,7 @@ def _check_account_unit(code: str, names: dict, lang: str) -> None:
 @DB_OPTION
 @LANG_OPTION
 def users_list(db, lang):
+    from engine.messages import Message
     from engine.store import Store
     from engine.store.users import list_users
 
@@ -918,11 +919,19 @@ def users_list(db, lang):
     rows = [_say("users_header", lang).split("\t")]
     for a in accounts:
         scope = a.unit_code or ", ".join(a.area) or a.province or "*"
-        rows.append([a.login, a.role, scope, _say("user_state_disabled" if a.disabled else "user_state_active", lang),
+        rows.append([a.login, _say("user_role_shown", lang, label=Message("srv_role_" + a.role), role=a.role), scope,
+                     _say("user_state_disabled" if a.disabled else "user_state_active", lang),
                      a.created_at.strftime("%Y-%m-%d %H:%M")])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         _echo_row(row, widths)
+
+
+def _role_words(role: str):
+    """A role as the admin reads it: its name in the language, and the word --role takes."""
+    from engine.messages import Message
+
+    return Message("user_role_shown", {"label": Message("srv_role_" + role), "role": role})
 
 
 def _echo_row(row, widths) -> None:

@@ -534,7 +534,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                          "--province NAME (province)"),
     "user_exists": ("đã có tài khoản {login}", "there is already an account {login}"),
     "user_unknown": ("không có tài khoản {login}", "there is no account {login}"),
-    "user_added": ("Đã tạo tài khoản {login} ({role})", "Account {login} ({role}) created"),
+    "user_added": ("Đã tạo tài khoản {login}: {role}", "Account {login} created: {role}"),
+    "user_role_shown": ("{label} ({role})", "{label} ({role})"),
     "user_disabled": ("Đã khóa tài khoản {login}: không đăng nhập được nữa, lịch sử vẫn được giữ",
                       "Account {login} disabled: it can no longer sign in; its history is kept"),
     "user_password_set": ("Đã đổi mật khẩu của {login}", "Password of {login} changed"),
@@ -590,6 +591,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                            "\"{status}\"; complete, valid figures are needed (missing: {missing})"),
     "wf_comment_needed": ("cần ghi ý kiến: trả lại hồ sơ để xã sửa gì", "a comment is needed: what should the commune correct"),
     "wf_reason_needed": ("cần ghi lý do không công nhận", "a reason for not recognising is needed"),
+    "wf_reopen_comment_needed": ("cần ghi ý kiến: hội đồng thẩm định cần xem lại gì",
+                                 "a comment is needed: what should the evaluation board look at again"),
     "wf_decision_needed": ("cần số quyết định công nhận", "the decision number is needed"),
     "wf_bad_date": ("ngày {value!r} không hợp lệ; ghi theo dạng 2025-06-30", "date {value!r} is not valid; write it as 2025-06-30"),
     "wf_not_eligible": ("không công nhận được {unit} kỳ {period}: kết quả thẩm định là {status} ({total} điểm)",
@@ -695,13 +698,17 @@ CATALOG: dict[str, tuple[str, str]] = {
                       "a draft at any time; when complete, press Submit (once submitted the commune can no longer "
                       "edit it unless the board returns it)."),
     "srv_file_actions": ("Lưu và nộp hồ sơ", "Save and submit"),
-    "srv_submit_note": ("Nộp hồ sơ lưu số liệu đang có trên trang rồi nộp.", "Submit saves the figures on the page, then submits."),
+    "srv_submit_note": ("Nộp hồ sơ lưu số liệu đang có trên trang rồi nộp; cần đủ số liệu hợp lệ. Đính kèm minh chứng "
+                        "trước khi nộp.", "Submit saves the figures on the page, then submits them; they must be "
+                        "complete and valid. Attach the evidence before submitting."),
     "srv_save_draft": ("Lưu bản nháp", "Save draft"),
     "srv_submit": ("Nộp hồ sơ", "Submit"),
     "srv_evidence": ("Minh chứng", "Evidence"),
     "srv_evidence_note": ("Tệp PDF, ảnh, Word, Excel (tối đa 10 MB mỗi tệp), theo từng tiêu chí.",
                           "PDF, image, Word or Excel files (at most 10 MB each), per criterion."),
-    "srv_evidence_after_draft": ("Lưu bản nháp trước, rồi đính kèm minh chứng.", "Save a draft first, then attach evidence."),
+    "srv_evidence_after_draft": ("Minh chứng được đính kèm vào hồ sơ đã lưu: lưu bản nháp trước (chưa cần đủ số liệu), "
+                                 "rồi chọn tệp.", "Evidence is attached to a saved file: save the draft first (the "
+                                 "figures need not be complete), then choose the files."),
     "srv_criterion": ("Tiêu chí", "Criterion"),
     "srv_criterion_short": ("Tiêu chí {number}", "Criterion {number}"),
     "srv_whole_file": ("Cả hồ sơ", "The whole file"),
@@ -750,16 +757,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     "srv_no_due": ("Kỳ này không có hạn nộp trong cấu hình (--deadlines).", "No due date configured for this period (--deadlines)."),
     "srv_counts_title": ("Đơn vị theo trạng thái", "Units by status"),
     "srv_downloads": ("Tải về (từ số liệu đã thẩm định)", "Downloads (from appraised figures)"),
-    "srv_download_aggregate": ("Bảng tổng hợp và biểu đồ (.zip: summary.xlsx, 2 biểu đồ)", "Summary workbook and charts (.zip: summary.xlsx, 2 charts)"),
+    "srv_download_aggregate": ("Bảng tổng hợp Excel và 2 biểu đồ (tệp .zip)", "Summary workbook and two charts (a .zip file)"),
     "srv_download_summary": ("Báo cáo tổng hợp (PDF)", "Summary report (PDF)"),
-    "srv_downloads_note": ("Lập từ kết quả thẩm định của các đơn vị đã thẩm định trong kỳ, như cfc aggregate và cfc report.",
-                           "Built from the appraised results of the period's appraised units, as cfc aggregate and cfc report do."),
+    "srv_downloads_note": ("Lập từ {count} hồ sơ đã thẩm định của kỳ {period}, theo số liệu sau điều chỉnh của hội đồng.",
+                           "Built from the {count} appraised files of {period}, with the board's adjusted figures."),
     "srv_units_title": ("Hồ sơ trong kỳ", "Files of the period"),
     "srv_audit_title": ("Nhật ký", "Audit trail"),
     "srv_since": ("Từ ngày", "Since"),
     "srv_export_csv": ("Xuất CSV", "Export CSV"),
     "srv_audit_count": ("{shown} mục mới nhất trong {total}", "The newest {shown} of {total} entries"),
-    "srv_when": ("Lúc (UTC)", "When (UTC)"),
+    "srv_when": ("Lúc (giờ Việt Nam)", "When (Vietnam time)"),
     "srv_who": ("Ai", "Who"),
     "srv_what": ("Việc", "What"),
     "srv_before": ("Trước", "Before"),
@@ -781,6 +788,116 @@ CATALOG: dict[str, tuple[str, str]] = {
     "srv_enable": ("Mở khóa", "Enable"),
     "srv_new_password": ("mật khẩu mới", "new password"),
     "srv_set_password": ("Đặt mật khẩu", "Set password"),
+    # What a first-time user reads (issue 20, round two): each role's start page, the steps, what happens next.
+    "srv_files_of_unit": ("Hồ sơ của {unit}", "Files of {unit}"),
+    "srv_files_of_scope": ("Hồ sơ — {scope}", "Files — {scope}"),
+    "srv_steps_title": ("Các bước", "The steps"),
+    "srv_step_open": ("Chọn kỳ đánh giá rồi bấm Mở hồ sơ.", "Choose the evaluation period and press Open the file."),
+    "srv_step_fill": ("Điền số liệu của kỳ: điểm và kết quả hiện ngay khi gõ; bấm Lưu bản nháp bất cứ lúc nào.",
+                      "Enter the period's figures: the points and the result show as you type; press Save draft at any time."),
+    "srv_step_evidence": ("Đính kèm minh chứng (biên bản, báo cáo, ảnh…) theo từng tiêu chí.",
+                          "Attach the evidence (minutes, reports, photos…) per criterion."),
+    "srv_step_submit": ("Nộp hồ sơ trước hạn. Hội đồng thẩm định kiểm tra; nếu cần sửa, hồ sơ được trả lại kèm ý kiến.",
+                        "Submit the file before the due date. The evaluation board checks it; if something must be "
+                        "corrected, the file comes back with its comment."),
+    "srv_kind_year": ("cả năm", "the whole year"),
+    "srv_kind_H1": ("6 tháng đầu năm", "first half of the year"),
+    "srv_kind_H2": ("6 tháng cuối năm", "second half of the year"),
+    "srv_period_option": ("{period} ({kind}) — hạn {due}", "{period} ({kind}) — due {due}"),
+    "srv_period_option_late": ("{period} ({kind}) — hạn {due}, quá hạn", "{period} ({kind}) — due {due}, past"),
+    "srv_no_files_commune": ("{unit} chưa có hồ sơ nào: mở hồ sơ của kỳ đánh giá ở trên để bắt đầu.",
+                             "{unit} has no file yet: open the file of the evaluation period above to begin."),
+    "srv_no_files_board": ("Chưa có hồ sơ nào trong địa bàn. Hồ sơ của một xã hiện ở đây khi xã lưu bản nháp đầu tiên; "
+                           "hồ sơ xã đã nộp chờ hội đồng thẩm định. Trang Theo dõi cho biết xã nào chưa nộp.",
+                           "No file in the area yet. A commune's file shows here when it saves its first draft; files "
+                           "the communes have submitted wait for the board's appraisal. The Dashboard shows who has not "
+                           "submitted."),
+    "srv_no_files_province": ("Chưa có hồ sơ nào. Hồ sơ của một xã hiện ở đây khi xã lưu bản nháp đầu tiên. Trang Theo "
+                              "dõi cho biết xã nào chưa nộp.",
+                              "No file yet. A commune's file shows here when it saves its first draft. The Dashboard "
+                              "shows who has not submitted."),
+    "srv_no_files_filtered": ("Không có hồ sơ nào khớp với bộ lọc.", "No file matches the filter."),
+    "srv_todo_board": ("{count} hồ sơ chờ thẩm định", "{count} files to appraise"),
+    "srv_todo_province": ("{count} hồ sơ đã thẩm định chờ quyết định công nhận", "{count} appraised files await the decision"),
+    "srv_state_new": ("mới, chưa lưu", "new, not saved yet"),
+    "srv_jump": ("Đi tới:", "Go to:"),
+    "srv_jump_figures": ("Số liệu", "Figures"),
+    "srv_jump_evidence": ("Minh chứng ({count})", "Evidence ({count})"),
+    "srv_jump_submit": ("Lưu và nộp", "Save and submit"),
+    "srv_save_to_attach": ("Lưu bản nháp để đính kèm minh chứng", "Save the draft to attach evidence"),
+    "srv_submit_confirm": ("Nộp hồ sơ? Sau khi nộp, xã không sửa được nữa trừ khi hội đồng thẩm định trả lại.",
+                           "Submit the file? Once submitted, the commune can no longer change it unless the board returns it."),
+    "srv_next_draft_commune": ("Bản nháp: xã còn sửa được. Khi đủ số liệu và minh chứng, bấm Nộp hồ sơ ở cuối trang.",
+                               "A draft: the commune can still change it. When the figures and evidence are complete, "
+                               "press Submit at the end of the page."),
+    "srv_next_returned_commune": ("Hội đồng thẩm định đã trả lại hồ sơ: sửa theo ý kiến dưới đây, bổ sung minh chứng rồi "
+                                  "bấm Nộp hồ sơ lại.",
+                                  "The evaluation board returned the file: correct it as its comment below says, add "
+                                  "evidence, then press Submit again."),
+    "srv_next_submitted_commune": ("Đã nộp; đang chờ hội đồng thẩm định. Xã không sửa được hồ sơ trừ khi hội đồng trả lại.",
+                                   "Submitted; waiting for the evaluation board. The commune cannot change the file "
+                                   "unless the board returns it."),
+    "srv_next_appraised_commune": ("Hội đồng đã thẩm định; đang chờ quyết định công nhận.",
+                                   "The board has appraised the file; the recognition decision is awaited."),
+    "srv_next_draft_other": ("Xã đang soạn hồ sơ (bản nháp); hội đồng thẩm định khi xã nộp.",
+                             "The commune is preparing its file (a draft); the board appraises it once submitted."),
+    "srv_next_returned_other": ("Đã trả lại cho xã; chờ xã sửa và nộp lại.",
+                                "Returned to the commune; waiting for it to correct and submit again."),
+    "srv_next_submitted_board": ("Chờ thẩm định: đối chiếu từng số liệu với minh chứng; sửa số liệu sai và ghi lý do, Xem "
+                                 "trước điểm rồi Xác nhận thẩm định. Hồ sơ còn thiếu thì trả lại cho xã kèm ý kiến.",
+                                 "To appraise: check each figure against the evidence; correct a wrong figure and give "
+                                 "the reason, Preview the points, then Confirm the appraisal. If something is missing, "
+                                 "return the file to the commune with a comment."),
+    "srv_next_submitted_other": ("Xã đã nộp; chờ hội đồng thẩm định.", "Submitted by the commune; waiting for the board."),
+    "srv_next_appraised_board": ("Đã thẩm định; chờ tỉnh quyết định công nhận.", "Appraised; waiting for the province's decision."),
+    "srv_next_appraised_province": ("Hội đồng đã thẩm định: ghi quyết định công nhận (hoặc không công nhận) dưới đây. Nếu "
+                                    "thẩm định chưa đúng, trả lại hội đồng kèm ý kiến.",
+                                    "The board has appraised the file: record the decision (recognised or not) below. "
+                                    "If the appraisal is wrong, return the file to the board with a comment."),
+    "srv_appraised_result": ("Kết quả thẩm định: {total}/{threshold} điểm — {status}.",
+                             "Appraised result: {total}/{threshold} points — {status}."),
+    "srv_not_eligible_note": ("Kết quả thẩm định chưa đạt chuẩn: chỉ ghi được quyết định không công nhận.",
+                              "The appraised result does not meet the standard: only a non-recognition can be recorded."),
+    "srv_column_own": ("Xã báo cáo", "Commune's figure"),
+    "srv_column_appraised": ("Giá trị thẩm định", "Appraised value"),
+    "srv_column_reason": ("Lý do điều chỉnh", "Reason for the change"),
+    "srv_short_own": ("Xã", "Commune"),
+    "srv_criterion_evidence": ("Minh chứng:", "Evidence:"),
+    "srv_criterion_no_evidence": ("chưa có minh chứng cho tiêu chí này", "no evidence for this criterion"),
+    "srv_appraise_again_note": ("Các ô đã điền sẵn số liệu và lý do của lần thẩm định trước.",
+                                "The fields hold the previous appraisal's figures and reasons."),
+    # The province returns an appraised file to the board before deciding.
+    "wf_action_reopen": ("trả lại hội đồng thẩm định", "return to the evaluation board"),
+    "srv_reopen_title": ("Trả lại hội đồng thẩm định", "Return to the evaluation board"),
+    "srv_reopen_comment": ("Ý kiến: hội đồng cần xem lại gì", "Comment: what the board should look at again"),
+    "srv_reopen_button": ("Trả lại hội đồng", "Return to the board"),
+    "srv_reopened": ("Tỉnh đã trả lại hội đồng để thẩm định lại ({actor}, {at}):",
+                     "The province returned the file to the board for a new appraisal ({actor}, {at}):"),
+    "web_done_reopen": ("Đã trả lại hồ sơ của {unit} kỳ {period} cho hội đồng thẩm định, kèm ý kiến",
+                        "The file of {unit} for {period} is returned to the evaluation board with the comment"),
+    # The dashboard.
+    "srv_rate_need": ("Cần thêm {count} đơn vị được công nhận để đạt mục tiêu {target}%.",
+                      "{count} more units must be recognised to reach the {target}% target."),
+    "srv_rate_reached": ("Đã đạt mục tiêu {target}%.", "The {target}% target is reached."),
+    "srv_rate_units_note": ("Tỷ lệ tính trên {units} đơn vị có tài khoản trên máy chủ; theo {list}, {province} có "
+                            "{official} đơn vị cấp xã.",
+                            "The rate counts the {units} units with an account on this server; {list} gives "
+                            "{province} {official} commune-level units."),
+    "srv_downloads_none": ("Chưa có hồ sơ nào được thẩm định trong kỳ {period}. Các văn bản này lập từ hồ sơ đã thẩm "
+                           "định, nên sẽ có khi hội đồng thẩm định xong hồ sơ đầu tiên.",
+                           "No file of {period} has been appraised yet. These papers are built from appraised files, "
+                           "so they come once the board has appraised the first one."),
+    "srv_no_period_files": ("Chưa xã nào mở hồ sơ kỳ {period}.", "No commune has opened a file for {period} yet."),
+    # The audit trail, in words.
+    "srv_actor_local": ("dòng lệnh", "command line"),
+    "audit_login_ok": ("đăng nhập", "signed in"),
+    "audit_login_failed": ("đăng nhập sai", "failed sign-in"),
+    "audit_user_add": ("tạo tài khoản", "account created"),
+    "audit_user_disable": ("khóa tài khoản", "account disabled"),
+    "audit_user_enable": ("mở khóa tài khoản", "account enabled"),
+    "audit_user_password": ("đặt mật khẩu", "password set"),
+    "audit_history_save": ("lưu kết quả", "result saved"),
+    "audit_history_replace": ("thay kết quả đã lưu", "saved result replaced"),
     # ---- end of issue 20 ----
 
     # ---- issue 21: nothing lost, nothing silently wrong, round two ----

@@ -31,6 +31,7 @@ class Field:
 class Group:
     title: str
     fields: list[Field]
+    criterion: int | None = None  # the criterion whose inputs these are (None: general information)
 
 
 def _say(key: str, lang: str, **params: Any) -> str:
@@ -83,7 +84,7 @@ def _groups(criteria: CriteriaSet, lang: str) -> list[Group]:
         if fields:
             title = _say("web_criterion", lang, number=criterion.number, name=criterion.name(lang),
                          points=criterion.max_points)
-            groups.append(Group(title, fields))
+            groups.append(Group(title, fields, criterion.number))
     return groups
 
 

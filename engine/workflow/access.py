@@ -38,7 +38,7 @@ ACTIONS = (VIEW, *TRANSITIONS, DASHBOARD, DOCUMENTS, SUMMARY, AUDIT, MANAGE_USER
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "commune": frozenset({VIEW, "save_draft", "add_evidence", "submit"}),
     "board": frozenset({VIEW, "return", "appraise", DASHBOARD, DOCUMENTS}),
-    "province": frozenset({VIEW, "recognise", "not_recognise", DASHBOARD, DOCUMENTS, SUMMARY, AUDIT}),
+    "province": frozenset({VIEW, "recognise", "not_recognise", "reopen", DASHBOARD, DOCUMENTS, SUMMARY, AUDIT}),
     "admin": frozenset(ACTIONS),
 }
 

@@ -31,8 +31,11 @@ class Queries:
                                                            Submission.period == per.text)).one_or_none()
             if row is None:
                 raise NotFound("wf_not_found", unit=code, period=per.text)
-            adjustments = session.scalars(select(Adjustment).where(Adjustment.submission_id == row.id)
-                                          .order_by(Adjustment.id))
+            # The adjustments of the latest appraisal (made in its transaction, at its moment): a file the province
+            # reopened and the board appraised again keeps the earlier ones in the table and the events.
+            adjustments = [] if row.appraised_at is None else session.scalars(
+                select(Adjustment).where(Adjustment.submission_id == row.id, Adjustment.at >= row.appraised_at)
+                .order_by(Adjustment.id))
             files = session.scalars(select(Evidence).where(Evidence.submission_id == row.id,
                                                            Evidence.withdrawn_at.is_(None)).order_by(Evidence.id))
             events = session.scalars(select(Event).where(Event.unit_code == code, Event.period == per.text)

@@ -9,6 +9,7 @@
          adjustments: [{"input": name, "value": value, "reason": text}]
     wf.recognise(principal, unit_code, period, decision_number, decision_date, version=None)   province
     wf.not_recognise(principal, unit_code, period, reason, version=None)                       province
+    wf.reopen(principal, unit_code, period, comment, version=None)      province: back to the board
     wf.add_evidence(principal, unit_code, period, content, name, criterion=None) -> EvidenceInfo
     wf.evidence_file(principal, evidence_id) -> (EvidenceInfo, bytes)
     wf.get(principal, unit_code, period) -> SubmissionDetail
@@ -205,6 +206,20 @@ class Workflow(evidence.EvidenceOperations, queries.Queries):
             return {"reason": reason}
 
         return self._move(principal, "not_recognise", unit_code, period, version, apply)
+
+    def reopen(self, principal: Principal, unit_code: str, period: str, comment: str,
+               version: int | None = None) -> queries.SubmissionDetail:
+        """Before deciding, send an appraised file back to the board with a comment saying what to look at
+        again. The board appraises it anew; the appraisal it replaces stays whole in the events and the
+        adjustments table."""
+        comment = _text(comment)
+        if not comment:
+            raise Refused("wf_reopen_comment_needed")
+
+        def apply(session, row, now):
+            return {"comment": comment, "appraised_total": row.appraised_total, "result": row.appraised_status}
+
+        return self._move(principal, "reopen", unit_code, period, version, apply)
 
     # ------------------------------------------------------------ the common path
 

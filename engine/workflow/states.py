@@ -5,11 +5,13 @@
                                               submitted --return--> returned --submit--> resubmitted
                                                                     returned <-save_draft
                                                                     resubmitted --appraise / return--> ...
+                                              submitted <--reopen-- appraised
 
 A commune edits (save_draft, add_evidence) only while the file is a draft or returned to it; submitting makes
 it read-only for the commune. The board appraises or returns what was (re)submitted; the province decides on
-what was appraised. Decided files are final: nothing moves them (DHIS2's rule: undone only by the level above,
-which would be a new action here, not an edit).
+what was appraised — or, before deciding, sends it back to the board with a comment (reopen: the appraisal was
+wrong; the board appraises it again, its earlier appraisal kept in the events). Decided files are final: nothing
+moves them (DHIS2's rule: undone only by the level above, which would be a new action here, not an edit).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ TRANSITIONS: dict[str, dict[str | None, str]] = {
     "appraise": {"submitted": "appraised", "resubmitted": "appraised"},
     "recognise": {"appraised": "recognized"},
     "not_recognise": {"appraised": "not_recognized"},
+    "reopen": {"appraised": "submitted"},
 }
 STATES = ("draft", "submitted", "returned", "resubmitted", "appraised", "recognized", "not_recognized")
 SUBMITTED = ("submitted", "resubmitted", "appraised", "recognized", "not_recognized")  # handed in, at least

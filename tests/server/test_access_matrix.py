@@ -42,6 +42,7 @@ RULES = {
     ("POST", SUB + "/appraise"): ({"board", "admin"}, True),
     ("POST", SUB + "/recognise"): ({"province", "admin"}, True),
     ("POST", SUB + "/not-recognise"): ({"province", "admin"}, True),
+    ("POST", SUB + "/reopen"): ({"province", "admin"}, True),
     ("GET", "/api/dashboard"): ({"board", "province", "admin"}, False),
     ("GET", "/api/audit"): ({"province", "admin"}, False),
     ("GET", "/submissions"): (ANY, False), ("GET", "/start"): ({"commune", "admin"}, False),
@@ -55,6 +56,7 @@ RULES = {
     ("POST", PAGE + "/appraise"): ({"board", "admin"}, True),
     ("POST", PAGE + "/recognise"): ({"province", "admin"}, True),
     ("POST", PAGE + "/not-recognise"): ({"province", "admin"}, True),
+    ("POST", PAGE + "/reopen"): ({"province", "admin"}, True),
     ("GET", "/dashboard"): ({"board", "province", "admin"}, False),
     **{("GET", f"/reports/{d}.{f}"): ({"board", "province", "admin"}, False)
        for d in ("appraisal", "decision") for f in ("pdf", "docx")},

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoAlertPresentException, NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -131,6 +131,23 @@ def sign_in(driver, server: str, login: str) -> None:
     wait_for(driver, lambda: "/login" not in driver.current_url)
 
 
+def submit(driver) -> None:
+    """Submit the file: the page asks first (the commune cannot change it afterwards); the person says yes."""
+    by_id(driver, "submit-file").click()
+    WebDriverWait(driver, 5).until(lambda d: _alert(d))
+    alert = driver.switch_to.alert
+    assert "Sau khi nộp" in alert.text
+    alert.accept()
+
+
+def _alert(driver) -> bool:
+    try:
+        driver.switch_to.alert
+        return True
+    except NoAlertPresentException:
+        return False
+
+
 def fill_form(driver, values: dict) -> None:
     """Every field of the self-check form at once, then one change event (the page scores as it would typing)."""
     shown = {name: ("có" if value is True else "không" if value is False else str(value))
@@ -153,9 +170,9 @@ def test_three_people_take_a_file_through_the_procedure(server, browsers, shots,
     shoot(commune, shots, "01-login")
     sign_in(commune, server, "xa.hoason")
     assert commune.current_url.startswith(server + "/submissions")
-    by_id(commune, "start-period").clear()
-    by_id(commune, "start-period").send_keys(PERIOD)
-    by_id(commune, "start-button").click()
+    assert "Xã Hòa Sơn" in by_id(commune, "list-title").text and by_id(commune, "steps")
+    shoot(commune, shots, "01b-commune-first")
+    commune.get(f"{server}/start?period={PERIOD}")  # what the period list offers depends on today's date
     wait_for(commune, lambda: commune.current_url.startswith(file_url))
     assert by_id(commune, "in-unit_code").get_attribute("value") == "09916"
     assert by_id(commune, "in-period").get_attribute("readonly") is not None  # the address names the file
@@ -171,7 +188,7 @@ def test_three_people_take_a_file_through_the_procedure(server, browsers, shots,
     by_id(commune, "evidence-button").click()
     wait_for(commune, lambda: "bien-ban-hop.pdf" in by_id(commune, "evidence-list").text)
     shoot(commune, shots, "03-commune-evidence")
-    by_id(commune, "submit-file").click()
+    submit(commune)
     wait_for(commune, lambda: "Đã nộp hồ sơ" in by_id(commune, "flash").text)
     assert not commune.find_elements(By.ID, "unit-form")   # read-only for the commune from now on
     shoot(commune, shots, "04-commune-submitted")
@@ -191,7 +208,7 @@ def test_three_people_take_a_file_through_the_procedure(server, browsers, shots,
     commune.get(file_url)
     assert "Bổ sung biên bản họp" in by_id(commune, "board-comment").text
     shoot(commune, shots, "06-commune-returned")
-    by_id(commune, "submit-file").click()
+    submit(commune)
     wait_for(commune, lambda: "Đã nộp hồ sơ" in by_id(commune, "flash").text)
     assert "đã nộp lại" in by_id(commune, "file-head").text
 
@@ -229,7 +246,8 @@ def test_three_people_take_a_file_through_the_procedure(server, browsers, shots,
     assert "1/2" in by_id(province, "rate").text
     shoot(province, shots, "11-province-dashboard-after")
     province.get(f"{server}/audit")
-    assert "submission.recognise" in by_id(province, "audit-table").text
+    assert province.find_elements(By.CSS_SELECTOR, "tr[data-action='submission.recognise']")
+    assert "công nhận" in by_id(province, "audit-table").text
     shoot(province, shots, "12-province-audit")
 
     # English on request, and the administrator's accounts page.

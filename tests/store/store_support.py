@@ -80,4 +80,6 @@ def act(wf, who: Principal, action: str, unit: str, period: str, version: int | 
         return wf.recognise(who, unit, period, "12/QĐ-UBND", "2025-12-20", version)
     if action == "not_recognise":
         return wf.not_recognise(who, unit, period, "Chưa đủ minh chứng", version)
+    if action == "reopen":
+        return wf.reopen(who, unit, period, "Đề nghị hội đồng kiểm tra lại tiêu chí 2", version)
     raise AssertionError(action)

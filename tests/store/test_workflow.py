@@ -16,12 +16,13 @@ from store_support import (ADMIN, BOARD, BOARD_OTHER, COMMUNE, PEOPLE, PROVINCE,
 
 # Written out here, apart from the code: what each role may do, and from which state.
 MAY = {"commune": {"save_draft", "add_evidence", "submit"}, "board": {"return", "appraise"},
-       "province": {"recognise", "not_recognise"}, "admin": set(TRANSITIONS)}
+       "province": {"recognise", "not_recognise", "reopen"}, "admin": set(TRANSITIONS)}
 FROM = {"save_draft": {None, "draft", "returned"}, "add_evidence": {"draft", "returned"},
         "submit": {"draft", "returned"}, "return": {"submitted", "resubmitted"},
-        "appraise": {"submitted", "resubmitted"}, "recognise": {"appraised"}, "not_recognise": {"appraised"}}
+        "appraise": {"submitted", "resubmitted"}, "recognise": {"appraised"}, "not_recognise": {"appraised"},
+        "reopen": {"appraised"}}
 READY = {"save_draft": "draft", "add_evidence": "returned", "submit": "draft", "return": "resubmitted",
-         "appraise": "submitted", "recognise": "appraised", "not_recognise": "appraised"}
+         "appraise": "submitted", "recognise": "appraised", "not_recognise": "appraised", "reopen": "appraised"}
 
 
 def test_the_tables_say_what_the_procedure_says():
@@ -217,3 +218,36 @@ def test_the_audit_trail_by_who_may_read_it(wf):
     for nobody in (COMMUNE, BOARD):
         with pytest.raises(Forbidden):
             wf.audit(nobody)
+
+
+def test_the_province_returns_a_wrong_appraisal_to_the_board(wf):
+    """Before deciding, the province sends an appraised file back with a comment; the board appraises it again.
+    The file then shows the new appraisal's adjustments only; the first one stays whole in the events."""
+    period = "2025"
+    ready = bring_to(wf, "submitted", period)
+    first = wf.appraise(BOARD, UNIT, period, [{"input": "births_registered", "value": "40", "reason": "Sổ ghi 40"}],
+                        ready.version)
+    with pytest.raises(Refused) as refused:
+        wf.reopen(PROVINCE, UNIT, period, "  ", first.version)
+    assert refused.value.key == "wf_reopen_comment_needed" and wf.get(PROVINCE, UNIT, period).status == "appraised"
+    with pytest.raises(Forbidden):  # the board cannot undo its own appraisal this way
+        wf.reopen(BOARD, UNIT, period, "Xem lại", first.version)
+    reopened = wf.reopen(PROVINCE, UNIT, period, "Sổ hộ tịch ghi 45 trẻ, không phải 40", first.version)
+    assert reopened.status == "submitted" and reopened.summary.appraised_total == first.summary.appraised_total
+    event = reopened.events[-1]
+    assert (event.action, event.actor, event.before["status"], event.after["status"]) == (
+        "submission.reopen", "tinh", "appraised", "submitted")
+    assert event.after["comment"] == "Sổ hộ tịch ghi 45 trẻ, không phải 40"
+    with pytest.raises(WrongState):  # nothing to decide until the board appraises again
+        wf.recognise(PROVINCE, UNIT, period, "1/QĐ", "2025-12-20", reopened.version)
+    again = wf.appraise(BOARD, UNIT, period, [{"input": "activities_held", "value": "3", "reason": "Biên bản 3 hoạt động"}],
+                        reopened.version)
+    assert again.status == "appraised" and again.appraised_inputs["births_registered"] == 45
+    assert [(a.input, a.after) for a in again.adjustments] == [("activities_held", 3)]
+    appraisals = [e for e in again.events if e.action == "submission.appraise"]
+    assert [[a["input"] for a in e.after["adjustments"]] for e in appraisals] == [["births_registered"],
+                                                                                ["activities_held"]]
+    done = wf.recognise(PROVINCE, UNIT, period, "7/QĐ-UBND", "2025-12-20", again.version)
+    assert done.status == "recognized"
+    with pytest.raises(WrongState):  # a decided file is final
+        wf.reopen(PROVINCE, UNIT, period, "Xem lại", done.version)

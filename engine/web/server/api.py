@@ -55,6 +55,7 @@ CALLS = {
                                                        text_of(b, "decision_date"), version_of(b.get("version"))),
     "not_recognise": lambda wf, who, u, p, b: wf.not_recognise(who, u, p, text_of(b, "reason"),
                                                                version_of(b.get("version"))),
+    "reopen": lambda wf, who, u, p, b: wf.reopen(who, u, p, text_of(b, "comment"), version_of(b.get("version"))),
 }
 
 
@@ -207,10 +208,15 @@ def since_of(text: str | None) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
-def audit_entries(request: Request) -> list[AuditEntry]:
+def audit_entries(request: Request, local_days: bool = False) -> list[AuditEntry]:
+    """The audit trail the caller may read, ?unit= and ?since=. `local_days`: a bare day in ?since= starts at
+    midnight in Vietnam (the pages, whose times are Vietnam's), not at midnight UTC (the API, as documented)."""
     wf = request.app.state.workflow
     unit = request.query_params.get("unit") or None
-    return wf.audit(request.state.principal, unit, since_of(request.query_params.get("since")))
+    since = (request.query_params.get("since") or "").strip()
+    if local_days and len(since) == 10:
+        since += "T00:00:00+07:00"
+    return wf.audit(request.state.principal, unit, since_of(since))
 
 
 async def audit(request: Request) -> Response:

@@ -21,10 +21,11 @@ from engine.messages import MessageError
 from engine.reports.board import BoardConfig
 from engine.store import Store, StoreError
 from engine.web import api as local_api, downloads as local_downloads
+from engine.web.form import form_value
 from engine.web.security import BodyLimit, SameOrigin, SecurityHeaders
 from engine.web.server import api, files, pages
 from engine.web.server.auth import LIMITS, PUBLIC, SIGNED_IN, Limits, guard
-from engine.web.server.views import message_error, not_found, store_failed
+from engine.web.server.views import local_time, message_error, not_found, store_failed
 from engine.web.jobs import Jobs
 from engine.workflow import Workflow, WorkflowError
 from engine.workflow.access import AUDIT, DASHBOARD, DOCUMENTS, MANAGE_USERS, SUMMARY, VIEW
@@ -66,6 +67,7 @@ ROUTES = [
     _route(SUB + "/appraise", api.action("appraise"), "POST", "appraise"),
     _route(SUB + "/recognise", api.action("recognise"), "POST", "recognise"),
     _route(SUB + "/not-recognise", api.action("not_recognise"), "POST", "not_recognise"),
+    _route(SUB + "/reopen", api.action("reopen"), "POST", "reopen"),
     _route(SUB + "/evidence", api.add_evidence, "POST", "add_evidence"),
     _route(SUB + "/evidence/{evidence_id:int}", files.evidence, "GET", VIEW),
     _route(SUB + "/evidence/{evidence_id:int}", api.withdraw_evidence, "DELETE", "add_evidence"),
@@ -84,6 +86,7 @@ ROUTES = [
     _route(PAGE + "/appraise", pages.action("appraise"), "POST", "appraise"),
     _route(PAGE + "/recognise", pages.action("recognise"), "POST", "recognise"),
     _route(PAGE + "/not-recognise", pages.action("not_recognise"), "POST", "not_recognise"),
+    _route(PAGE + "/reopen", pages.action("reopen"), "POST", "reopen"),
     # The province's view and the papers built from the server's data.
     _route("/dashboard", pages.dashboard, "GET", DASHBOARD),
     *[_route(f"/reports/{document}.{fmt}", files.board_document, "GET", DOCUMENTS)
@@ -128,4 +131,6 @@ def create_server_app(library: CriteriaLibrary, store: Store, secret: str, *, de
     app.state.jobs = Jobs()  # the page's documents: bounded, cancelled when their client goes or the server stops
     app.state.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
                                       autoescape=select_autoescape(default=True, default_for_string=True))
+    app.state.templates.filters["local_time"] = local_time
+    app.state.templates.filters["form_value"] = form_value
     return app

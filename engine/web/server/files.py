@@ -150,7 +150,7 @@ async def audit_csv(request: Request) -> Response:
 
     def build() -> bytes:
         out = io.StringIO()
-        export_csv(audit_entries(request), out)
+        export_csv(audit_entries(request, True), out)
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
     return _attachment(await run_in_threadpool(build), "nhat-ky.csv", "text/csv; charset=utf-8")

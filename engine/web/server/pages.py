@@ -14,7 +14,6 @@ a refused action shows the same page again with the reason and what was typed, a
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -22,13 +21,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from engine.messages import CATALOG, MessageError
+from engine.messages import CATALOG, Message, MessageError
 from engine.store.users import (ROLES, add_user as store_add_user, list_users, official_place, set_disabled,
                                 set_password, split_area)
 from engine.web.form import form_groups, form_value
 from engine.web.pages import SCRIPT_STRINGS
 from engine.web.params import lang_of, say
-from engine.web.server import auth
+from engine.web.server import auth, guide
 from engine.web.server.api import CALLS, audit_entries, dashboard_json
 from engine.web.server.periods import current_period, period_asked
 from engine.web.server.views import flash, message_page, page
@@ -97,12 +96,20 @@ async def home(request: Request) -> Response:
 
 
 async def submissions(request: Request) -> Response:
+    """Each person's list: a commune's own files with the period to open next (and, before its first file, the
+    steps); a board's or province's files with what awaits them."""
     wf, who = request.app.state.workflow, request.state.principal
     period = (request.query_params.get("period") or "").strip() or None
     status = request.query_params.get("status") or None
+    filtered = period is not None or status in STATES
     rows = await run_in_threadpool(wf.list, who, period, status if status in STATES else None)
-    return page(request, "server/submissions.html", rows=rows, period=period or "", filter_status=status or "", states=STATES,
-                suggested=current_period(request.app.state.deadlines), submission_path=submission_path)
+    every = rows if not filtered else await run_in_threadpool(wf.list, who)
+    waiting = {"board": guide.AWAITING_BOARD, "province": ("appraised",), "admin": ("appraised",)}.get(who.role, ())
+    todo = sum(1 for row in every if row.status in waiting)
+    return page(request, "server/submissions.html", rows=rows, period=period or "", filter_status=status or "",
+                states=STATES, filtered=filtered, suggested=current_period(request.app.state.deadlines),
+                submission_path=submission_path, scope=await run_in_threadpool(guide.scope_text, request),
+                options=guide.period_options(request), todo=todo)
 
 
 async def start(request: Request) -> Response:
@@ -131,24 +138,37 @@ def _view(request: Request, detail, status: int = 200, error: str | None = None,
     who, library, lang = request.state.principal, request.app.state.library, lang_of(request)
     code, period = key_of(request.path_params["unit_code"], request.path_params["period"])
     criteria = library.for_period(period.text)
+    groups = form_groups(criteria, lang)
     state = detail.status if detail else None
     if who.may("save_draft") and state in (None, *EDITABLE):
+        unit = guide.unit_record(request, code) or {}
         values = {n: form_value(v) for n, v in (detail.self_inputs if detail else {}).items()}
+        for name in ("unit_name", "district", "province"):  # what saving would fill in from the server's record
+            if not values.get(name) and unit.get(name):
+                values[name] = unit[name]
         values.update(typed or {})
         values.update(unit_code=code, period=period.text)  # the address names the file: not for typing over
         strings = {key: CATALOG[key][0 if lang == "vi" else 1] for key in SCRIPT_STRINGS}
         return page(request, "server/commune_edit.html", status, detail=detail, unit_code=code, period=period.text,
-                    groups=form_groups(criteria, lang), values=values, strings=strings, doc_fields=[],
+                    unit_name=(detail.summary.unit_name if detail else None) or unit.get("unit_name"),
+                    groups=groups, values=values, strings=strings, doc_fields=[], next_step=guide.next_step(request, state),
                     error=error, path=submission_path(code, period.text), criteria_numbers=_numbers(criteria, lang),
                     locked=("unit_code", "period"), withdrawable=detail is not None)
     if detail is None:
         raise NotFound("wf_not_found", unit=code, period=period.text)
     shown = detail.as_json(library, lang, detail=False)
+    self_values = {n: form_value(v) for n, v in detail.self_inputs.items()}
+    appraised_values = {n: form_value(v) for n, v in (detail.appraised_inputs or {}).items()}
+    reasons = {a.input: a.reason for a in detail.adjustments}
+    # Appraising again (the province returned the file): the fields start from the earlier appraisal.
+    again = "appraise" in detail.allowed and detail.appraised_inputs is not None
     return page(request, "server/submission.html", status, detail=detail, shown=shown, preview=preview, error=error,
-                typed=typed or {}, groups=form_groups(criteria, lang), path=submission_path(code, period.text),
-                self_values={n: form_value(v) for n, v in detail.self_inputs.items()},
-                appraised_values={n: form_value(v) for n, v in (detail.appraised_inputs or {}).items()},
-                reasons={a.input: a.reason for a in detail.adjustments}, criteria_numbers=_numbers(criteria, lang),
+                typed=typed or {}, groups=groups, path=submission_path(code, period.text),
+                self_values=self_values, appraised_values=appraised_values, reasons=reasons, again=again,
+                start_values=appraised_values if again else self_values, start_reasons=reasons if again else {},
+                criteria_numbers=_numbers(criteria, lang), choices=guide.choice_labels(groups),
+                adjustable=guide.adjustable, by_criterion=guide.evidence_by_criterion(detail),
+                next_step=guide.next_step(request, detail.status), reopened=guide.reopened_note(detail),
                 side_by_side=_side_by_side(criteria, lang, shown["self_result"], preview or shown["appraised_result"]),
                 labels={d.name: d.label(lang) for d in criteria.inputs}, today=dt.date.today().isoformat())
 
@@ -198,7 +218,8 @@ def _adjustments(request: Request, fields: dict[str, str], detail) -> list[dict]
 
 
 DONE = {"save_draft": "web_done_draft", "submit": "web_done_submit", "return": "web_done_return",
-        "appraise": "web_done_appraise", "recognise": "web_done_recognise", "not_recognise": "web_done_not_recognise"}
+        "appraise": "web_done_appraise", "recognise": "web_done_recognise", "not_recognise": "web_done_not_recognise",
+        "reopen": "web_done_reopen"}
 
 
 def action(name: str):
@@ -305,15 +326,19 @@ async def dashboard(request: Request) -> Response:
             day = data["due"][key]
             data["due"][key] = dt.date.fromisoformat(day).strftime("%d/%m/%Y") if day else None
     rows = await run_in_threadpool(request.app.state.workflow.list, request.state.principal, period)
+    rate, counts = data["recognition"], data["counts"]
     return page(request, "server/dashboard.html", data=data, period=period, rows=rows, submission_path=submission_path,
-                states=STATES)
+                states=STATES, appraised=sum(counts[s] for s in ("appraised", "recognized", "not_recognized")),
+                to_target=guide.units_to_target(rate["recognised"], rate["units"], rate["target_percent"]),
+                official=await run_in_threadpool(guide.official_units, request, period, lang_of(request)))
 
 
 async def audit(request: Request) -> Response:
-    entries = await run_in_threadpool(audit_entries, request)
+    entries = await run_in_threadpool(audit_entries, request, True)
     query = urlencode({k: v for k, v in request.query_params.items() if k in ("unit", "since") and v})
     return page(request, "server/audit.html", entries=list(reversed(entries))[:1000], total=len(entries),
-                shown=lambda value: "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True),
+                shown=guide.value_words, action=lambda name: guide.action_words(request, name),
+                actor=lambda name: guide.actor_words(request, name),
                 unit=request.query_params.get("unit", ""), since=request.query_params.get("since", ""),
                 csv_query=query)
 
@@ -323,7 +348,9 @@ async def audit(request: Request) -> Response:
 
 async def users(request: Request, status: int = 200, error: str | None = None, typed: dict | None = None) -> Response:
     accounts = await run_in_threadpool(list_users, request.app.state.store)
-    return page(request, "server/users.html", status, accounts=accounts, roles=ROLES, error=error, typed=typed or {})
+    names = await run_in_threadpool(guide.unit_names, request.app.state.store)
+    return page(request, "server/users.html", status, accounts=accounts, roles=ROLES, error=error, typed=typed or {},
+                names=names)
 
 
 async def add_user(request: Request) -> Response:
@@ -341,7 +368,7 @@ async def add_user(request: Request) -> Response:
     except MessageError as refused:
         typed = {k: v for k, v in fields.items() if k != "password" and not k.startswith("_")}
         return await users(request, 422, refused.render(lang_of(request)), typed)
-    flash(request, "user_added", login=account.login, role=account.role)
+    flash(request, "user_added", login=account.login, role=Message("srv_role_" + account.role))
     return _back(request, "/users")
 
 

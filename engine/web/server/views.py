@@ -3,6 +3,7 @@ sentence left by the last action) and answering errors: the API with {"error": s
 message page. A database that cannot be used is 503 with its sentence; nothing is ever a 500 by design."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from starlette.requests import Request
@@ -20,6 +21,18 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     flash = request.session.pop("flash", None)
     return render(request, template, status, account=account, csrf=csrf_token(request), flash=flash,
                   principal=getattr(request.state, "principal", None), **context)
+
+
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")  # no summer time: one offset all year
+
+
+def local_time(moment: dt.datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    """A stored moment (UTC) as people in Vietnam read a clock. A moment without a zone is UTC."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(VIETNAM).strftime(fmt)
 
 
 def flash(request: Request, key: str, **params: Any) -> None:

@@ -432,3 +432,12 @@
   const period = document.getElementById("in-period");
   if (period) period.addEventListener("change", lookUp);
 })();
+
+// The province server: a step the person cannot take back (handing the file in) asks first.
+(function () {
+  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+    });
+  });
+})();

@@ -1,0 +1,177 @@
+"""What a person who has never used the province server reads on each page (no browser: the HTML the server
+sends). Before anything exists: a commune sees its own name, the steps and the period to open with its due date;
+a board and a province see a sentence saying what will appear and where to look, and no dead download links.
+On a file: the unit's name (a new file is not "no file"), what happens next for this person, stored codes in
+words (the unit's category, yes/no), times in Vietnam's time, the province's decision first; and the province
+can send a wrong appraisal back to the board, which then starts from its earlier figures and reasons."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from engine.store.users import add_user
+from engine.web.server.periods import current_period, offered_periods
+from engine.workflow import Principal, Workflow
+from engine.workflow.deadlines import load_deadlines
+
+from server_support import PASSWORD, PERIOD, SEEN, inputs, make_app, make_store, signed_in, submitted
+
+
+@pytest.fixture()
+def world(tmp_path, library):
+    store = make_store(tmp_path / "cfc.sqlite3")
+    return store, make_app(store, library)
+
+
+def page(client, path: str) -> str:
+    answer = client.get(path)
+    assert answer.status_code == 200, answer.text
+    return answer.text
+
+
+class _Text(HTMLParser):
+    """The text inside the element with one id, nested elements included."""
+
+    VOID = {"input", "br", "img", "meta", "link", "hr"}
+
+    def __init__(self, element_id: str):
+        super().__init__()
+        self.element_id, self.depth, self.found, self.parts = element_id, 0, False, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        if self.depth:
+            self.depth += 1
+        elif dict(attrs).get("id") == self.element_id:
+            self.depth, self.found = 1, True
+
+    def handle_endtag(self, tag):
+        if self.depth and tag not in self.VOID:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+
+
+def text_of(html: str, element_id: str) -> str:
+    """The text inside the element with this id (tags dropped, spaces folded)."""
+    parser = _Text(element_id)
+    parser.feed(html)
+    assert parser.found, f"no element #{element_id}"
+    return " ".join(" ".join(parser.parts).split())
+
+
+def test_periods_land_on_the_work_at_hand():
+    """The period to open is one that has begun: the next one due, else the one most recently due (late files
+    are still handed in); a year before its half when both are due the same day (recognition is yearly)."""
+    shipped = load_deadlines()
+    assert current_period(shipped, dt.date(2026, 12, 7)) == "2026"       # every begun period is past due
+    assert current_period(shipped, dt.date(2026, 3, 1)) == "2026-H1"     # due 10 May
+    assert current_period(shipped, dt.date(2026, 5, 11)) == "2026"      # H2 has not begun
+    assert current_period(shipped, dt.date(2026, 8, 1)) == "2026"       # H2 and the year both due 10 November
+    assert current_period(shipped, dt.date(2027, 1, 1)) == "2027-H1"
+    offered = [d.period for d in offered_periods(shipped, dt.date(2026, 3, 1))]
+    assert offered == ["2026", "2026-H1", "2025", "2025-H2", "2025-H1"]  # 2026-H2 has not begun
+
+
+def test_before_anything_exists_each_person_is_told_what_comes(world):
+    _, app = world
+    commune, _ = signed_in(app, "xa.hoason")
+    start = page(commune, "/submissions")
+    assert "Xã Hòa Sơn (09916)" in text_of(start, "list-title")
+    assert "Nộp hồ sơ trước hạn" in text_of(start, "steps")
+    chosen = re.search(r'<option value="([^"]+)" selected>([^<]+)</option>', start)
+    assert chosen and chosen.group(1) == current_period(load_deadlines()) and "hạn" in chosen.group(2)
+    assert "chưa có hồ sơ nào" in text_of(start, "no-submissions") and 'id="filters"' not in start
+
+    board, _ = signed_in(app, "hoidong")
+    listing = page(board, "/submissions")
+    assert "Thị xã Đoài Sơn" in text_of(listing, "list-title")
+    assert "khi xã lưu bản nháp đầu tiên" in text_of(listing, "no-submissions")
+
+    province, _ = signed_in(app, "tinh")
+    dashboard = page(province, f"/dashboard?period={PERIOD}")
+    assert "Chưa có hồ sơ nào được thẩm định" in text_of(dashboard, "downloads-none")
+    assert "/reports/" not in dashboard                                  # no link to an empty paper
+    assert f"Chưa xã nào mở hồ sơ kỳ {PERIOD}" in text_of(dashboard, "no-period-files")
+    # The rate counts the units with accounts; the official list's count for the province is said beside it.
+    units = text_of(dashboard, "rate-units")
+    assert "1 đơn vị có tài khoản" in units and re.search(r"Thành phố Hà Nội có \d{3} đơn vị cấp xã", units)
+    assert "Cần thêm 1 đơn vị" in text_of(dashboard, "rate-target")
+
+
+def test_a_commune_opening_its_first_file(world):
+    _, app = world
+    commune, _ = signed_in(app, "xa.hoason")
+    new = page(commune, f"/s/{SEEN}/{PERIOD}")
+    head = text_of(new, "file-head")
+    assert "Hồ sơ Xã Hòa Sơn — kỳ 2025-H1" in head and "mới, chưa lưu" in head and "chưa có hồ sơ" not in head
+    assert re.search(r'id="in-unit_name"[^>]*value="Xã Hòa Sơn"', new)     # from the server's record of the unit
+    assert re.search(r'id="in-province"[^>]*value="Hà Nội"', new)
+    assert 'id="save-to-attach"' in new and 'form="unit-form"' in new     # evidence needs a saved draft: one click
+    assert re.search(r'id="submit-file"[^>]*data-confirm="Nộp hồ sơ\?', new)
+    # Evidence comes before the buttons that hand the file in.
+    assert new.index('id="evidence"') < new.index('id="submit-file"')
+
+
+def test_a_submitted_file_in_words_and_local_time(world, library):
+    store, app = world
+    done = submitted(store, library, SEEN)
+    commune, _ = signed_in(app, "xa.hoason")
+    html = page(commune, f"/s/{SEEN}/{PERIOD}")
+    assert "Đã nộp; đang chờ hội đồng thẩm định" in text_of(html, "next-step")
+    assert "phiên bản" not in html and "UTC" not in html
+    shown = (done.summary.updated_at.replace(tzinfo=dt.timezone.utc) + dt.timedelta(hours=7)).strftime("%d/%m/%Y %H:%M")
+    assert shown in text_of(html, "file-head")
+    # The unit's category and yes/no answers are their labels, never the stored code.
+    category = text_of(html, "figure-category")
+    assert "Xã, phường, thị trấn còn lại" in category and "other" not in category
+    board, _ = signed_in(app, "hoidong")
+    appraising = page(board, f"/s/{SEEN}/{PERIOD}")
+    assert "đối chiếu từng số liệu với minh chứng" in text_of(appraising, "next-step")
+    assert re.search(r'<select id="adj-category" name="adj_value_category"', appraising)
+    assert re.search(r'<select id="adj-staff_assigned"', appraising)
+    assert 'id="adj-unit_name"' not in appraising and 'id="adj-province"' not in appraising  # where a unit is: not a figure
+    assert "bien-ban.pdf" in text_of(appraising, "evidence-1")              # each criterion's evidence by its figures
+
+
+def test_the_province_decides_first_and_can_send_a_wrong_appraisal_back(world, library):
+    store, app = world
+    ready = submitted(store, library, SEEN)
+    board, bt = signed_in(app, "hoidong")
+    wf = Workflow(store, library)
+    wf.appraise(Principal("hoidong", "board", area=("Thị xã Đoài Sơn",)), SEEN, PERIOD,
+                [{"input": "births_registered", "value": "46", "reason": "Sổ hộ tịch ghi 46"}], ready.version)
+    province, pt = signed_in(app, "tinh")
+    html = page(province, f"/s/{SEEN}/{PERIOD}")
+    assert html.index('id="decide-box"') < html.index('id="results"')
+    assert "Kết quả thẩm định: 875/850 điểm — Đạt chuẩn" in text_of(html, "appraised-summary")
+    version = re.search(r'id="reopen-form".*?name="_version" value="(\d+)"', html, re.S).group(1)
+    refused = province.post(f"/s/{SEEN}/{PERIOD}/reopen", data={"_csrf": pt, "_version": version, "comment": " "})
+    assert refused.status_code == 422 and "Cần ghi ý kiến: hội đồng thẩm định cần xem lại gì" in text_of(refused.text, "error")
+    sent = province.post(f"/s/{SEEN}/{PERIOD}/reopen", follow_redirects=True,
+                         data={"_csrf": pt, "_version": version, "comment": "Kiểm tra lại sổ hộ tịch"})
+    assert "Đã trả lại hồ sơ" in text_of(sent.text, "flash") and 'id="decide-box"' not in sent.text
+    again = page(board, f"/s/{SEEN}/{PERIOD}")
+    assert "Kiểm tra lại sổ hộ tịch" in text_of(again, "reopened")
+    # The board starts from its earlier appraisal: the value and the reason it gave.
+    assert re.search(r'id="adj-births_registered"[^>]*value="46"', again)
+    assert re.search(r'id="reason-births_registered"[^>]*value="Sổ hộ tịch ghi 46"', again)
+    audit = page(province, "/audit")
+    assert "trả lại hội đồng thẩm định" in audit and ">submission.reopen<" not in audit
+
+
+def test_a_province_whose_papers_have_nothing_to_show_is_not_sent_to_an_empty_download(world, library):
+    """A board's papers and the province's summary exist once one file is appraised; before, no link."""
+    store, app = world
+    submitted(store, library, SEEN)
+    board, _ = signed_in(app, "hoidong")
+    assert 'id="downloads-none"' in page(board, f"/dashboard?period={PERIOD}")
+    add_user(store, "xa.moi", PASSWORD, "commune", unit="09917",
+             unit_place={"name": "Xã Mới", "district": "Thị xã Đoài Sơn", "province": "Hà Nội"})
+    assert "1 hồ sơ chờ thẩm định" in text_of(page(board, "/submissions"), "todo")
