@@ -526,7 +526,7 @@ def _report_inputs(files, output, criteria_path, strict_units=False):
             from engine.messages import localised
 
             raise click.UsageError(localised(error, _lang())) from None
-    _warnings(options, "vi")
+    _warnings(options, _lang())  # CFC_LANG, as the file errors after it
     return result
 
 

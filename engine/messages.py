@@ -987,6 +987,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                                "This board has {units} units, more than the {limit} a document made on the page "
                                "may hold (laying it out would take minutes). Make it with the command on the "
                                "board's computer, e.g.: cfc report appraisal {file} -o tham-dinh.pdf"),
+    # What the readers said about an upload, shown on its page as `cfc evaluate` says it on stderr (class 3).
+    "web_read_warning": ("Cảnh báo: {text}", "Warning: {text}"),
+    "web_read_warnings_more": ("… và {count} cảnh báo khác về tệp này.", "… and {count} more warnings about this file."),
     # ---- end of issue 21 ----
 
     # ---- issue 22: the registry of administrative units ----

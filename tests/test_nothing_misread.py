@@ -1,7 +1,8 @@
 """Issue 21, class 3: nothing dropped or misread without a word. Each case is a real file in
 tests/fixtures/issue21 (made by make_fixtures.py there; the workbook saved by LibreOffice Calc) or one cfc
 wrote itself: a misspelt key in YAML and JSON, cfc's own results given back, a count cell formatted as a
-percentage, merged cells, a repeated header row, a lone surrogate in JSON and YAML (also through the web)."""
+percentage, merged cells, a repeated header row, a lone surrogate in JSON and YAML (also through the web), and
+the page's uploads saying what the command line warns of."""
 from __future__ import annotations
 
 import json
@@ -231,3 +232,49 @@ def test_a_lone_surrogate_never_makes_the_web_answer_500(tmp_path):
         for page in ("/unit/0", "/unit/1", "/unit/2", "/appraisal.pdf", "/decision.docx", "/file"):
             assert client.get(board + page).status_code == 200, page
         assert "\\ud800" in client.get(board + "/unit/0").text  # the bad value shown beside its error, escaped
+
+
+# ---------------------------------------------------------------- the same words on the web page
+
+@pytest.mark.parametrize("name, page, said", [
+    ("concatenated.csv", "", ["concatenated.csv row 5: the header row again (two tables joined?): skipped"]),
+    ("merged-and-percent.xlsx", "", ["merged-and-percent.xlsx sheet 'Đoài Sơn' cells C3:C7: merged cells: the value "
+                                     "'Thị xã Đoài Sơn' of cell C3 is used for rows 3–7", "cells F3:F5: merged cells"]),
+    ("misspelt-key.yaml", "/unit/0", ["misspelt-key.yaml: key 'birth_registered' is not an input of the criteria "
+                                      "file: ignored (in 1 unit(s)) (did you mean births_registered?)"]),
+])
+def test_an_upload_says_what_the_command_line_warns_of(tmp_path, name, page, said):
+    """The page read the file with the CLI's readers but dropped their warnings: a header row skipped, merged
+    cells filled in, a misspelt key ignored, all without a word. They are listed on the upload's page."""
+    import html
+
+    client = TestClient(create_app(load_criteria(), History(tmp_path / "h.sqlite3")))
+    upload = client.post("/upload?lang=en", files={"file": (name, (FIXTURES / name).read_bytes())})
+    assert upload.status_code == 200 and ("/unit/0" in str(upload.url)) == bool(page)  # a board, or one unit's form
+    text = html.unescape(upload.text)
+    for sentence in said:
+        assert "Warning: " + sentence in text or sentence in text, text[:2000]
+    assert tmp_path.name not in text and "cfc-upload-" not in text  # the person's file name, not the temporary copy
+    assert "Cảnh báo: " in html.unescape(client.get(str(upload.url).split("?")[0]).text)  # and in Vietnamese
+
+
+def test_a_page_lists_the_first_warnings_and_counts_the_rest(tmp_path, monkeypatch):
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    joined = "\n".join([header] + [line for row in rows[:13] for line in (row, header)]) + "\n"  # 13 repeated headers
+    client = TestClient(create_app(load_criteria(), History(tmp_path / "h.sqlite3")))
+    from engine.web import pages
+
+    monkeypatch.setattr(pages, "READ_WARNINGS_SHOWN", 10)
+    upload = client.post("/upload?lang=en", files={"file": ("joined.csv", joined.encode())})
+    assert upload.status_code == 200
+    assert upload.text.count("the header row again") == 10 and "… and 3 more warnings about this file." in upload.text
+
+
+def test_a_document_warns_in_the_language_asked_for(tmp_path):
+    """`cfc report` warned of skipped rows in Vietnamese whatever CFC_LANG said, while its errors followed it."""
+    out = tmp_path / "tham-dinh.pdf"
+    made = CliRunner(env={"CFC_LANG": "en"}).invoke(main, ["report", "appraisal", str(FIXTURES / "concatenated.csv"),
+                                                            "-o", str(out)])
+    assert made.exit_code == 0 and out.exists(), made.output
+    assert "Warning: " in made.stderr and "the header row again (two tables joined?)" in made.stderr, made.stderr

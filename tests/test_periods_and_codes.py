@@ -185,3 +185,14 @@ def _yaml(folder: Path, name: str, data) -> Path:
     path = folder / name
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def test_what_if_says_the_period_it_scored_in_its_one_spelling():
+    """--set period=２０２４-h1 scores the unit for 2024-H1; the lines said so as "? → ２０２４-h1" (the period is
+    no indicator's input, so its value before was unknown to them, and the one after was shown as typed)."""
+    shown = run("evaluate", ROOT / "evaluations" / "single-unit.yaml", "--set", "period=２０２４-h1", "--lang", "en")
+    assert shown.exit_code == 0, shown.output
+    assert "    period: 2024 → 2024-H1\n" in shown.stdout, shown.stdout
+    undatable = run("evaluate", ROOT / "evaluations" / "single-unit.yaml", "--set", "period=Q1-2024", "--lang", "en")
+    assert undatable.exit_code == 1 and "    period: 2024 → Q1-2024\n" in undatable.stdout  # as typed: no period
+    assert "period = 'Q1-2024': unknown period format" in undatable.stdout

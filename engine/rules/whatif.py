@@ -10,6 +10,10 @@ from engine.readers.records import Record
 from engine.results.model import Plan, UnitResult
 
 
+# Inputs a result keeps as fields of its own (not among any indicator's inputs).
+IDENTITY = ("unit_code", "unit_name", "district", "province", "period", "category")
+
+
 class WhatIfError(MessageError, ValueError):
     """A --set that names no declared input or is not written name=value."""
 
@@ -57,7 +61,11 @@ def describe(comparison: Comparison, changes: dict[str, str], lang: str) -> list
     lines = [f"{title}: {before.total} → {after.total}  ({status[before.status]} → {status[after.status]})"]
     old_inputs = {name: value for c in before.criteria for i in c.indicators for name, value in i.inputs.items()}
     for name, value in changes.items():
-        lines.append(f"    {name}: {old_inputs.get(name, '?')} → {value}")
+        if name in IDENTITY:  # kept on the result as read: the period in its one spelling ("２０２４-h1" → 2024-H1)
+            old, new = getattr(before, name), getattr(after, name)
+            lines.append(f"    {name}: {'?' if old is None else old} → {value if new is None else new}")
+        else:
+            lines.append(f"    {name}: {old_inputs.get(name, '?')} → {value}")
     old_indicators = {i.id: i for c in before.criteria for i in c.indicators}
     old_criteria = {c.number: c for c in before.criteria}  # by number: a changed period may pick another set
     word = "tiêu chí" if lang == "vi" else "criterion"

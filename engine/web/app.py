@@ -16,7 +16,7 @@ from engine.criteria.versions import CriteriaLibrary
 from engine.reports.board import BoardConfig
 from engine.web import api, downloads, pages
 from engine.web.security import BodyLimit, LoopbackHost, SameOrigin, SecurityHeaders, TokenGate
-from engine.web.jobs import Jobs
+from engine.web.jobs import READS, Jobs
 from engine.web.uploads import Boards
 
 HERE = Path(__file__).parent
@@ -67,6 +67,7 @@ def create_app(criteria: CriteriaLibrary | CriteriaSet, history: History, token:
     app.state.board = board or BoardConfig()
     app.state.boards = Boards(keep_bytes) if keep_bytes is not None else Boards()  # within a memory budget
     app.state.jobs = Jobs()  # documents: bounded, cancelled when their client goes or the server stops
+    app.state.readings = Jobs(READS)  # uploads: a few read at once, whatever many arrive together
     app.state.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
                                       autoescape=select_autoescape(default=True, default_for_string=True))
     return app

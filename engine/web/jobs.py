@@ -2,7 +2,8 @@
 
 A document (an appraisal of a board of thousands of units) is laid out in a worker thread for seconds to
 minutes. Here such work is bounded and cancelled:
-- at most JOBS run at once (the others wait their turn, and give it up if their client goes away);
+- at most JOBS run at once (the others wait their turn, and give it up if their client goes away); uploads
+  are read the same way, READS at once, so that many at once cannot hold many times their memory;
 - a board larger than DOCUMENT_UNITS is refused on the page with a sentence pointing to `cfc report`,
   which a board runs on its own computer and can stop with Ctrl-C;
 - when the client goes away (the browser closed, the download cancelled), the job is cancelled at its next
@@ -18,7 +19,7 @@ import os
 import sys
 import threading
 import time
-from typing import Callable
+from typing import Callable, TypeVar
 
 import uvicorn
 from starlette.concurrency import run_in_threadpool
@@ -27,8 +28,11 @@ from starlette.requests import Request
 from engine.reports.cancel import Cancelled, cancellable
 
 JOBS = 2               # documents laid out at once (the machine a board uses has a few cores)
+READS = 2              # uploads read at once: reading a 10 MB file holds several hundred MB for a while
 DOCUMENT_UNITS = 3000  # units in one document made by the page (~1 minute of layout here); more: `cfc report`
 SHUTDOWN_GRACE = 3     # seconds uvicorn waits for open requests once told to stop
+
+T = TypeVar("T")
 
 
 class Jobs:
@@ -55,7 +59,7 @@ class Jobs:
             done = list(self._running.values())
         return all(event.wait(max(deadline - time.monotonic(), 0)) for event in done)
 
-    async def run(self, request: Request, work: Callable[[], bytes]) -> bytes | None:
+    async def run(self, request: Request, work: Callable[[], T]) -> T | None:
         """`work()` in a worker thread, or None when it was cancelled (its client went away, the server is
         stopping) before it finished."""
         if self.stopping:
@@ -76,14 +80,14 @@ class Jobs:
         finally:
             gone.cancel()
 
-    async def _work(self, work: Callable[[], bytes], gone: asyncio.Future) -> bytes | None:
+    async def _work(self, work: Callable[[], T], gone: asyncio.Future) -> T | None:
         cancel, done = threading.Event(), threading.Event()
         with self._lock:
             if self.stopping:
                 return None
             self._running[cancel] = done
 
-        def call() -> bytes:
+        def call() -> T:
             try:
                 with cancellable(cancel):
                     return work()
@@ -115,12 +119,13 @@ async def _client_gone(request: Request) -> None:
 class _Server(uvicorn.Server):
     """uvicorn's server, which also cancels the document jobs the moment it is told to stop."""
 
-    def __init__(self, config: uvicorn.Config, jobs: Jobs):
+    def __init__(self, config: uvicorn.Config, jobs: list[Jobs]):
         super().__init__(config)
         self.jobs = jobs
 
     def handle_exit(self, sig, frame) -> None:
-        self.jobs.stop()
+        for jobs in self.jobs:
+            jobs.stop()
         super().handle_exit(sig, frame)
 
 
@@ -129,9 +134,11 @@ def serve(app, host: str, port: int, grace: int = SHUTDOWN_GRACE, **options) -> 
     seconds, and a worker thread still running after that does not keep the process alive. `options`: more of
     uvicorn's (the province server's proxy headers)."""
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=grace, **options)
-    server = _Server(config, app.state.jobs)
+    jobs = [app.state.jobs] + ([app.state.readings] if hasattr(app.state, "readings") else [])
+    server = _Server(config, jobs)
     server.run()
-    app.state.jobs.stop()
+    for each in jobs:
+        each.stop()
     app.state.jobs.wait(grace)
     # Idle worker threads end with the event loop; one still busy (a step between two checks, the reading of a
     # large upload) would keep the interpreter open until it finishes: nothing it does is kept, so exit.

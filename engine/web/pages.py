@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -16,6 +15,8 @@ from engine.web.doc_fields import BOARD_KEYS, CHECK_KEYS, doc_fields
 from engine.web.form import form_groups
 from engine.web.params import lang_of
 from engine.web.uploads import read_upload
+
+READ_WARNINGS_SHOWN = 20  # reader warnings listed on an upload's page; the rest are counted
 
 # The sentences the page's script writes itself (results, plan, history), handed over as JSON data.
 SCRIPT_STRINGS = [
@@ -59,8 +60,12 @@ async def upload(request: Request) -> Response:
             return _check(request, {}, 400, upload_error=Message("web_no_file").render(lang_of(request)))
         content = await file.read()
         name = file.filename
-    result = await run_in_threadpool(read_upload, request.app.state.library, name, content,
-                                     request.app.state.strict_units)
+    # Read as one of a few at once (engine/web/jobs.py): reading a large file holds many times its size in
+    # memory for a while, and twenty uploads at once must not hold twenty times that.
+    library, strict = request.app.state.library, request.app.state.strict_units
+    result = await request.app.state.readings.run(request, lambda: read_upload(library, name, content, strict))
+    if result is None:  # the client went away while waiting its turn, or the server is stopping
+        return render(request, "message.html", 503, message=Message("web_job_cancelled").render(lang_of(request)))
     board_id = request.app.state.boards.add(result)
     lang = "?lang=en" if lang_of(request) == "en" else ""
     if len(result.units) == 1 and not result.file_errors:
@@ -82,7 +87,16 @@ async def board_page(request: Request) -> Response:
                   # area and period as the documents infer them from the units, unless configured
                   doc_fields=doc_fields(complete(upload.results, request.app.state.board), BOARD_KEYS,
                                         lang_of(request)),
-                  file_errors=[localised(error, lang_of(request)) for error in upload.file_errors] + no_units)
+                  file_errors=[localised(error, lang_of(request)) for error in upload.file_errors] + no_units,
+                  **_read_warnings(request, upload))
+
+
+def _read_warnings(request: Request, upload) -> dict[str, Any]:
+    """The upload's reader warnings for its pages, in the page's language: the first READ_WARNINGS_SHOWN,
+    and how many more (a file of thousands of skipped rows must not make a page of thousands of lines)."""
+    shown = upload.warnings[:READ_WARNINGS_SHOWN]
+    return {"read_warnings": [w.render(lang_of(request)) for w in shown],
+            "read_warnings_more": len(upload.warnings) - len(shown)}
 
 
 async def board_unit_page(request: Request) -> Response:
@@ -91,7 +105,8 @@ async def board_unit_page(request: Request) -> Response:
     if upload is None or not 0 <= index < len(upload.units):
         return await not_found(request, None)
     return _check(request, upload.form_values(request.app.state.criteria, index), board_id=board_id,
-                  several=len(upload.units) > 1, source=upload.results[index].source(lang_of(request)))
+                  several=len(upload.units) > 1, source=upload.results[index].source(lang_of(request)),
+                  **_read_warnings(request, upload))
 
 
 async def no_icon(request: Request) -> Response:

@@ -16,7 +16,7 @@ from engine.criteria.model import CriteriaSet
 from engine.criteria.versions import CriteriaLibrary
 from engine.messages import Message, Said
 from engine.readers import iter_records
-from engine.readers.records import InputFileError
+from engine.readers.records import InputFileError, ReadWarning, reading
 from engine.results.model import BatchResult, UnitResult
 from engine.text import nfc
 from engine.units.validate import Unit
@@ -37,6 +37,9 @@ class Upload:
     units: list[Unit] = field(default_factory=list)
     results: list[UnitResult] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    # What the readers skipped or read in a way the person must hear of (a header row repeated, cells merged
+    # down, a key that is no input, a totals row), as `cfc evaluate` says it on stderr: shown on the page.
+    warnings: list[ReadWarning] = field(default_factory=list)
 
     library: CriteriaLibrary | None = None
 
@@ -68,26 +71,33 @@ def read_upload(library: CriteriaLibrary, file_name: str | None, content: bytes,
     name = safe_name(file_name)
     upload = Upload(name, content, library=library)
     criteria = library.current()  # whose input names and labels the file's headers are matched against
-    with tempfile.TemporaryDirectory(prefix="cfc-upload-") as folder:
+    with tempfile.TemporaryDirectory(prefix="cfc-upload-") as folder, reading() as options:
         path = Path(folder) / ("upload" + Path(name).suffix.lower())
         path.write_bytes(content)
         try:
             records = list(iter_records(path, criteria))
         except InputFileError as error:
             # Named by the file the person chose, not the temporary copy; shown in the page's language.
-            params = {k: name if v == str(path) else v for k, v in error.message.params.items()}
-            upload.file_errors.append(Said(Message(error.message.key, params)))
+            upload.file_errors.append(Said(_renamed(error.message, str(path), name)))
             return upload
         except Exception as error:  # noqa: BLE001 — a reader's own failure on a corrupt file (e.g. broken XML
             # inside an .xlsx) must not become a 500: the person learns the file cannot be read.
             upload.file_errors.append(Said(Message("web_unreadable_file", {"file": name, "error": error})))
             return upload
+        finally:
+            upload.warnings = [ReadWarning(name, w.place, _renamed(w.message, str(path), name))
+                               for w in options.warnings.values()]
     for record in records:
         record.source = name  # messages name the file the person chose, not the temporary copy
     evaluations = api.evaluate(library, records, strict_units=strict_units)
     upload.units = [evaluation.unit for evaluation in evaluations]
     upload.results = [evaluation.result for evaluation in evaluations]
     return upload
+
+
+def _renamed(message: Message, path: str, name: str) -> Message:
+    """The message with the temporary copy's path replaced by the name of the file the person chose."""
+    return Message(message.key, {k: name if v == path else v for k, v in message.params.items()})
 
 
 def kept_bytes(upload: Upload) -> int:

@@ -190,3 +190,39 @@ def test_boards_are_kept_by_memory_not_by_count():
     assert boards.kept <= 10 * UNIT_BYTES
     big = boards.add(Upload("big.csv", b"x", results=[object()] * 50))  # alone above the budget: still kept
     assert boards.get(big) is not None and all(boards.get(b) is None for b in small)
+
+
+def test_uploads_arriving_together_are_read_a_few_at_a_time(tmp_path, monkeypatch):
+    """Reading a 10 MB upload holds several hundred MB for a while: eight arriving at once were read by eight
+    worker threads at once. They now take turns, READS at a time, and every one is still read."""
+    from engine.web import jobs, pages
+    from engine.web.uploads import read_upload
+
+    reading, most, lock = [0], [0], threading.Lock()
+
+    def slow_read(*args):
+        with lock:
+            reading[0] += 1
+            most[0] = max(most[0], reading[0])
+        time.sleep(0.3)
+        try:
+            return read_upload(*args)
+        finally:
+            with lock:
+                reading[0] -= 1
+
+    monkeypatch.setattr(pages, "read_upload", slow_read)
+    sample = (ROOT / "evaluations" / "sample-area" / "units.csv").read_bytes()
+    answers: list[int] = []
+    with TestClient(create_app(load_criteria(), History(tmp_path / "h.sqlite3"))) as client:
+        def upload() -> None:
+            answer = client.post("/upload", files={"file": ("units.csv", sample)}, follow_redirects=False)
+            answers.append(answer.status_code)
+
+        senders = [threading.Thread(target=upload) for _ in range(8)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join(timeout=120)
+    assert answers == [303] * 8
+    assert most[0] == jobs.READS == 2, most

@@ -2,7 +2,8 @@
 uses: evidence (as an attachment, its type detected at upload, never inline), the board's appraisal report and
 draft decision from APPRAISED results listing the board's adjustments (engine/reports), the province's
 aggregate workbook and charts (engine/aggregate, as `cfc aggregate`) and summary report (as `cfc report
-summary`), and the audit trail as CSV (formula-safe)."""
+summary`), and the audit trail as CSV (formula-safe). Documents, workbooks and archives are the server's bounded, cancellable
+jobs (engine/web/jobs.py)."""
 from __future__ import annotations
 
 import io
@@ -21,7 +22,9 @@ from engine.store.audit import export_csv
 from engine.units.codes import code_key
 from engine.web.downloads import DOCUMENT_TYPES, _attachment
 from engine.web.server.api import audit_entries
+from engine.web.params import say
 from engine.web.server.periods import period_asked
+from engine.web.server.views import message_page
 from engine.workflow import NotFound
 from engine.workflow.scoring import result_of
 from engine.workflow.service import period_of
@@ -87,8 +90,17 @@ async def board_document(request: Request) -> Response:
         criteria, batch = engine_api.document_set(library, units)
         return render(module.document(batch, criteria, board, adjustments=adjustments), "." + fmt)
 
-    content = await run_in_threadpool(build)
-    return _attachment(content, f"{name}-{period}.{fmt}", DOCUMENT_TYPES[fmt])
+    return await _job(request, build, f"{name}-{period}.{fmt}", DOCUMENT_TYPES[fmt])
+
+
+async def _job(request: Request, build, name: str, media_type: str) -> Response:
+    """A document, workbook or archive of a province's (or the whole country's) units: minutes of work for an
+    admin, so one of the server's bounded, cancellable jobs (engine/web/jobs.py), as the page's documents are:
+    a few at once, stopped when the client goes away or the server is told to stop."""
+    content = await request.app.state.jobs.run(request, build)
+    if content is None:
+        return message_page(request, say(request, "web_job_cancelled"), 503)
+    return _attachment(content, name, media_type)
 
 
 def _results_file(request: Request, period: str, folder: Path):
@@ -124,7 +136,7 @@ async def aggregate_zip(request: Request) -> Response:
                     archive.write(path, path.name)
             return out.getvalue()
 
-    return _attachment(await run_in_threadpool(build), f"tong-hop-{period}.zip", "application/zip")
+    return await _job(request, build, f"tong-hop-{period}.zip", "application/zip")
 
 
 async def summary_document(request: Request) -> Response:
@@ -142,7 +154,7 @@ async def summary_document(request: Request) -> Response:
             table = summarise(load_results([results], criteria), criteria, by, load_targets(), [results.name])
             return render(summary.document(table, criteria, board), "." + fmt)
 
-    return _attachment(await run_in_threadpool(build), f"bao-cao-tong-hop-{period}.{fmt}", DOCUMENT_TYPES[fmt])
+    return await _job(request, build, f"bao-cao-tong-hop-{period}.{fmt}", DOCUMENT_TYPES[fmt])
 
 
 async def audit_csv(request: Request) -> Response:
