@@ -936,6 +936,10 @@ CATALOG: dict[str, tuple[str, str]] = {
                            "made wrongly"),
     "unknown_key": ("tên trường {name!r} không phải số liệu đầu vào của bộ tiêu chí: bỏ qua (ở {units} đơn vị){hint}",
                     "key {name!r} is not an input of the criteria file: ignored (in {units} unit(s)){hint}"),
+    "key_beside_units": ("tên trường {name!r} nằm ngoài danh sách units: bỏ qua, không áp dụng cho đơn vị nào{hint}",
+                         "key {name!r} is outside the list of units: ignored, it applies to no unit{hint}"),
+    "key_beside_units_input": (" (đây là số liệu đầu vào: hãy ghi nó trong từng đơn vị)",
+                               " (it is an input: write it in each unit)"),
     "own_results_file": ("{file}: đây là {what} do cfc ghi ra, không phải số liệu đầu vào; để chấm lại, dùng các tệp "
                          "số liệu đã chấm; để tổng hợp, dùng cfc aggregate hoặc cfc report summary",
                          "{file}: this is {what} written by cfc, not input data; to evaluate again, give the input "

@@ -234,6 +234,18 @@ def test_a_lone_surrogate_never_makes_the_web_answer_500(tmp_path):
         assert "\\ud800" in client.get(board + "/unit/0").text  # the bad value shown beside its error, escaped
 
 
+def test_keys_beside_the_list_of_units_are_said_to_apply_to_no_unit():
+    """A period and a category written once above `units:` applied to no unit: both units were "incomplete" with
+    exit 0 and not a word. They are still not applied (cfc does not guess), but each key is named."""
+    result = run("evaluate", FIXTURES / "period-beside-units.yaml", "--format", "json", "--lang", "en")
+    assert result.exit_code == 0
+    units = units_of(result)
+    assert set(units) == {"09931", "09932"} and all(u["status"] == "incomplete" for u in units.values())
+    assert warnings_of(result) == [
+        f"Warning: {FIXTURES / 'period-beside-units.yaml'}: key '{key}' is outside the list of units: ignored, it "
+        "applies to no unit (it is an input: write it in each unit)" for key in ("period", "category")]
+
+
 # ---------------------------------------------------------------- the same words on the web page
 
 @pytest.mark.parametrize("name, page, said", [

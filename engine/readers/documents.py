@@ -64,6 +64,7 @@ def document_records(source: str, text: str, suffix: str, criteria: CriteriaSet 
         if data.get("units") is None or not isinstance(data["units"], list):
             raise InputFileError("units_not_list", file=source)
         _no_repeats(source, data)
+        _warn_beside_units(source, data, criteria)
         data = data["units"]
     if isinstance(data, dict):
         records = [_record(source, "", 0, data)]
@@ -102,6 +103,17 @@ def _warn_unknown_keys(source: str, records: list[Record], criteria: CriteriaSet
         hint = Text.of(f" (có phải {close}?)", f" (did you mean {close}?)") if close else ""
         place = Text.of(record.where("vi")[len(source):].strip(), record.where("en")[len(source):].strip())
         warn(source, place, "unknown_key", name=name[:limits.SHOWN_CHARS], units=count[name], hint=hint)
+
+
+def _warn_beside_units(source: str, data: dict, criteria: CriteriaSet | None) -> None:
+    """{units: [...]} with other keys beside the list ({"period": "2024", "units": [...]}, a period written once
+    for all): they apply to no unit, which would be scored without them — said, never applied by guess."""
+    known = criteria.input_by_name if criteria is not None else {}
+    for key in data:
+        if key != "units":
+            name = nfc(str(key)).strip()
+            hint = Message("key_beside_units_input") if name in known else ""
+            warn(source, "", "key_beside_units", name=name[:limits.SHOWN_CHARS], hint=hint)
 
 
 def _no_repeats(source: str, data: Mapping) -> None:
