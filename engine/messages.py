@@ -936,6 +936,10 @@ CATALOG: dict[str, tuple[str, str]] = {
                            "made wrongly"),
     "unknown_key": ("tên trường {name!r} không phải số liệu đầu vào của bộ tiêu chí: bỏ qua (ở {units} đơn vị){hint}",
                     "key {name!r} is not an input of the criteria file: ignored (in {units} unit(s)){hint}"),
+    "short_rows": ("có ít ô hơn dòng tiêu đề ({columns} cột): các số liệu cuối được đọc là để trống "
+                   "(dòng bị cắt, hay chỉ gõ đến ô có số liệu cuối cùng?)",
+                   "fewer cells than the header ({columns} columns): the last inputs are read as blank "
+                   "(a row cut short, or typed only as far as its last value?)"),
     "key_beside_units": ("tên trường {name!r} nằm ngoài danh sách units: bỏ qua, không áp dụng cho đơn vị nào{hint}",
                          "key {name!r} is outside the list of units: ignored, it applies to no unit{hint}"),
     "key_beside_units_input": (" (đây là số liệu đầu vào: hãy ghi nó trong từng đơn vị)",

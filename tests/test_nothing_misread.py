@@ -234,6 +234,26 @@ def test_a_lone_surrogate_never_makes_the_web_answer_500(tmp_path):
         assert "\\ud800" in client.get(board + "/unit/0").text  # the bad value shown beside its error, escaped
 
 
+def test_a_csv_row_with_fewer_cells_than_the_header_is_said(tmp_path):
+    """A row cut short was read with its last inputs blank and the unit "incomplete", without a word about
+    why (a row with more cells than the header was already a data error)."""
+    path = FIXTURES / "row-cut-short.csv"
+    result = run("evaluate", path, "--format", "json", "--lang", "en")
+    assert result.exit_code == 0
+    units = units_of(result)
+    assert units["09942"]["status"] == "incomplete" and "births_registered" in units["09942"]["missing_inputs"]
+    assert units["09941"]["status"] == units["09943"]["status"] == "not_recognized"
+    assert warnings_of(result) == [f"Warning: {path} row 3: fewer cells than the header (41 columns): the last "
+                                   "inputs are read as blank (a row cut short, or typed only as far as its last value?)"]
+    # one warning for the file however many rows: the first five named, the rest counted
+    lines = path.read_text(encoding="utf-8").splitlines()
+    many = tmp_path / "many.csv"
+    many.write_text("\n".join([lines[0]] + [lines[2].replace("09942", f"099{n:02d}") for n in range(50, 58)]) + "\n",
+                    encoding="utf-8")
+    said = warnings_of(run("evaluate", many, "--format", "json", "--lang", "en"))
+    assert len(said) == 1 and said[0].startswith(f"Warning: {many} rows 2, 3, 4, 5, 6 and 3 more: fewer cells"), said
+
+
 def test_keys_beside_the_list_of_units_are_said_to_apply_to_no_unit():
     """A period and a category written once above `units:` applied to no unit: both units were "incomplete" with
     exit 0 and not a word. They are still not applied (cfc does not guess), but each key is named."""

@@ -37,6 +37,7 @@ from engine.text import Text, nfc
 
 DELIMITERS = (",", ";", "\t")
 HEADER_SCAN_LINES = 10
+SHORT_ROWS_NAMED = 5  # rows named in the warning about rows with fewer cells than the header; the rest counted
 
 
 class _Runaway(Exception):
@@ -268,6 +269,7 @@ def _rows(source: str, lines: _Lines, delimiter: str, header: _Header, codes: li
     reader = csv.reader(lines, delimiter=delimiter)
     units = skipped = 0
     blank_run: list[int] = []
+    short: list[int] = []  # unit rows with fewer cells than the header
     second_header_allowed = True
     while True:
         lines.taken = []
@@ -320,8 +322,12 @@ def _rows(source: str, lines: _Lines, delimiter: str, header: _Header, codes: li
                 continue
             if codes is not None:
                 codes.append((_unsafe(code) if code is not None else None, number))
+            if balanced and len(row) < len(keys):
+                short.append(number)
             units += 1
             yield number, row, balanced, keys, span
+    if short:
+        _warn_short(source, short, len(keys))
     if not units:
         raise InputFileError("no_units_skipped" if skipped else "no_units_no_rows", file=source, skipped=skipped)
 
@@ -354,6 +360,16 @@ def _probe(keys: list[str | None]) -> int | None:
     if "unit_code" in keys:
         return keys.index("unit_code")
     return next((index for index, key in enumerate(keys) if key is not None), None)
+
+
+def _warn_short(source: str, numbers: list[int], columns: int) -> None:
+    """Rows with fewer cells than the header (a row cut short, or typed only as far as its last value): their
+    last inputs are blank, and the unit incomplete. Said once for the file, naming the first rows."""
+    listed = ", ".join(str(n) for n in numbers[:SHORT_ROWS_NAMED])
+    more = len(numbers) - SHORT_ROWS_NAMED
+    place = Text.of(f"dòng {listed}" + (f" và {more} dòng khác" if more > 0 else ""),
+                    ("row " if len(numbers) == 1 else "rows ") + listed + (f" and {more} more" if more > 0 else ""))
+    warn(source, place, "short_rows", count=len(numbers), columns=columns)
 
 
 def _warn_blank(source: str, numbers: list[int]) -> None:
