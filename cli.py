@@ -563,7 +563,9 @@ def report_self_assessment(file, unit_code, output, config_path, criteria_path, 
             raise click.UsageError(_say("report_choose_unit", file=file, count=len(batch.units), codes=codes))
         unit = batch.units[0]
     else:
-        found = [u for u in batch.units if u.unit_code == unit_code.strip()]
+        from engine.units.codes import code_key
+
+        found = [u for u in batch.units if u.unit_code == code_key(unit_code)]  # ０９９１６ is 09916, as in the file
         if not found:
             raise click.UsageError(_say("report_no_unit", code=unit_code, file=file))
         unit = found[0]

@@ -196,3 +196,13 @@ def test_what_if_says_the_period_it_scored_in_its_one_spelling():
     undatable = run("evaluate", ROOT / "evaluations" / "single-unit.yaml", "--set", "period=Q1-2024", "--lang", "en")
     assert undatable.exit_code == 1 and "    period: 2024 → Q1-2024\n" in undatable.stdout  # as typed: no period
     assert "period = 'Q1-2024': unknown period format" in undatable.stdout
+
+
+@pytest.mark.parametrize("asked", ["０９５７７", "09577\u200b", " 09577 "])
+def test_a_report_finds_its_unit_by_a_look_alike_code(tmp_path, asked):
+    """`cfc report self-assessment FILE --unit ０９５７７` said "no unit" of a file holding 09577."""
+    out = tmp_path / "tu-danh-gia.pdf"
+    made = run("report", "self-assessment", ROOT / "evaluations" / "sample-area" / "units.csv", "--unit", asked,
+               "-o", out)
+    assert made.exit_code == 0, made.output
+    assert out.read_bytes().startswith(b"%PDF") and "09577 Phường Phú Thịnh" in made.stderr
