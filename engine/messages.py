@@ -984,6 +984,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "agg_why_not_recognised_but_met": ("không đạt nhưng tổng điểm {total} đạt ngưỡng {threshold} và mọi tiêu chí đều đạt",
                                        "not recognised, but the total {total} reaches the threshold {threshold} and "
                                        "every criterion is met"),
+    "agg_why_unknown_category": ("kết quả là «{status}» nhưng loại đơn vị {category!r} không có trong bộ tiêu chí "
+                                 "({known})",
+                                 "the result is '{status}' but its category {category!r} is not one of the criteria "
+                                 "set's ({known})"),
     "agg_why_wrong_threshold": ("ngưỡng {threshold} không phải ngưỡng của loại đơn vị {category} ({expected})",
                                 "the threshold {threshold} is not that of its category {category} ({expected})"),
     # A server that cannot be exhausted (class 8).

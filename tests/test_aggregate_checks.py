@@ -88,6 +88,12 @@ EDITS = {
                                          f"unit {RECOGNISED}: recognised, but criterion 2 has fewer than 1 points"),
     "decided with a criterion not scored": (lambda u: _set(u[RECOGNISED], 4, 50, complete=False),
                                             f"unit {RECOGNISED}: the result is 'Recognised' but criterion 4 was not scored"),
+    "category unknown to the set": (lambda u: u[RECOGNISED].update(category="martian"),
+                                    f"unit {RECOGNISED}: the result is 'Recognised' but its category 'martian' is not "
+                                    "one of the criteria set's (urban_ward_central_city, other, "
+                                    "mountain_island_disadvantaged)"),
+    "category removed": (lambda u: u[SHORT].update(category=None),
+                         f"unit {SHORT}: the result is 'Not recognised' but its category '' is not one of"),
     "not recognised although met": (lambda u: u[RECOGNISED].update(status="not_recognized"),
                                     f"unit {RECOGNISED}: not recognised, but the total 955 reaches the threshold 900 and "
                                     "every criterion is met"),

@@ -12,7 +12,8 @@ criterion points):
   of its scored criteria (its unscored ones carry partial points in JSON, none in CSV);
 - a recognised unit has a threshold, reaches it, and every criterion reaches the set's minimum; a unit not
   recognised falls short somewhere;
-- the threshold is its category's in the criteria set, when the unit was scored by that set (by --criteria).
+- the threshold is its category's in the criteria set, when the unit was scored by that set (by --criteria); a
+  decided unit's category is one of that set's (cfc decides no unit whose category it does not know).
 """
 from __future__ import annotations
 
@@ -78,6 +79,9 @@ def check_units_add_up(units: pd.DataFrame, scores: pd.DataFrame, criteria: Crit
             "number": _first(scores, unit, complete & (points < minimum), i), "min": minimum})),
         (decided & ~recognised & ~unscored & shown & ~np.isnan(threshold) & (total >= threshold) & ours & ~below,
          lambda i: Message("agg_why_not_recognised_but_met", {"total": _int(total[i]), "threshold": _int(threshold[i])})),
+        (decided & ours & np.isnan(expected), lambda i: Message("agg_why_unknown_category", {
+            "status": Message(f"status_{status[i]}"), "category": _text(units["category"].iat[i]),
+            "known": ", ".join(c.id for c in criteria.categories)})),
         (ours & ~np.isnan(threshold) & ~np.isnan(expected) & (threshold != expected), lambda i: Message(
             "agg_why_wrong_threshold", {"threshold": _int(threshold[i]), "category": units["category"].iat[i],
                                         "expected": _int(expected[i])})),
@@ -93,6 +97,10 @@ def check_units_add_up(units: pd.DataFrame, scores: pd.DataFrame, criteria: Crit
     more = int(wrong.sum()) - 1
     raise error("agg_does_not_add_up", path=row["source"], where=row["where"], code=row["unit_code"], why=why,
                 more=Message("agg_more_units", {"count": more}) if more else "")
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
 def _int(value: float) -> int:
