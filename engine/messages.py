@@ -984,6 +984,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "agg_why_not_recognised_but_met": ("không đạt nhưng tổng điểm {total} đạt ngưỡng {threshold} và mọi tiêu chí đều đạt",
                                        "not recognised, but the total {total} reaches the threshold {threshold} and "
                                        "every criterion is met"),
+    "agg_workbook": ("{path}: cfc aggregate không đọc bảng tính (results.xlsx là để người đọc); dùng tệp .json hoặc .csv "
+                     "do `cfc evaluate` ghi cùng lần chấm (cfc evaluate -o THƯ_MỤC ghi cả ba tệp)",
+                     "{path}: cfc aggregate does not read workbooks (results.xlsx is for people to read); use the .json "
+                     "or .csv `cfc evaluate` wrote with it (cfc evaluate -o FOLDER writes all three)"),
     "agg_why_unknown_category": ("kết quả là «{status}» nhưng loại đơn vị {category!r} không có trong bộ tiêu chí "
                                  "({known})",
                                  "the result is '{status}' but its category {category!r} is not one of the criteria "

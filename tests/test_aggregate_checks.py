@@ -164,3 +164,13 @@ def test_genuine_results_in_every_format_add_up(genuine):
     for path in genuine.values():
         for fast in (True, False):
             assert len(load_results([path], criteria, fast=fast).units) == 15
+
+
+def test_cfcs_own_workbook_is_named_for_what_it_is(tmp_path):
+    """aggregate called cfc's results.xlsx "not a results file"; it says what to give instead."""
+    folder = tmp_path / "results"
+    assert run("evaluate", SAMPLE, "-o", folder).exit_code == 1
+    result = run("aggregate", folder / "results.xlsx", "-o", tmp_path / "review", "--lang", "en")
+    assert result.exit_code == 2 and not (tmp_path / "review").exists()
+    assert "cfc aggregate does not read workbooks (results.xlsx is for people to read); use the .json or .csv" in result.stderr
+    assert run("aggregate", folder / "results.json", "-o", tmp_path / "review").exit_code == 0

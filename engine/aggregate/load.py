@@ -125,6 +125,8 @@ def load_results(paths: Iterable[str | Path], criteria: CriteriaSet, allow_mixed
             block, criteria_id = _read_json(path, fast)
         elif path.suffix.lower() == ".csv":
             block, criteria_id = _read_csv(path, criteria, fast), None
+        elif path.suffix.lower() in (".xlsx", ".xlsm"):  # cfc's results.xlsx, most likely: say what to give instead
+            raise AggregateError("agg_workbook", path=str(path))
         else:
             raise AggregateError("agg_not_results_file", path=str(path))
         blocks.append(block)
