@@ -206,3 +206,21 @@ def test_a_report_finds_its_unit_by_a_look_alike_code(tmp_path, asked):
                "-o", out)
     assert made.exit_code == 0, made.output
     assert out.read_bytes().startswith(b"%PDF") and "09577 Phường Phú Thịnh" in made.stderr
+
+
+def test_the_readme_says_what_the_code_does():
+    """README's "Periods and unit codes": each spelling it says is read, and each it says is refused, is so."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Periods and unit codes")[1].split("\n### ")[0]
+    read = {"２０２４-ｈ１": "2024-H1", "2024–H1": "2024-H1", "2024.0": "2024", "2024-06-30": "2024-06-30"}
+    refused = ["Q1-2024", "6/30/2024", "2024-6-30", "2024-02-30", "2024H1"]
+    for written, canonical in read.items():
+        assert f"`{written}`" in section and canonical_period(float(written) if written == "2024.0" else written) == canonical
+    for written in refused:
+        assert f"`{written}`" in section
+        with pytest.raises(PeriodError):
+            parse_period(written)
+    assert "full-width `０９９１６` is `09916`" in section and normalise_code("０９９１６") == "09916"
+    for invisible in ("\u200b", "\u200d", "\u200e", "\u00ad", "\ufeff"):  # named in the section, each dropped
+        assert normalise_code(f"099{invisible}16") == "09916"
+    assert normalise_code("AB\u2013C") == "AB-C" and normalise_code("099 16") == "099 16"
