@@ -284,8 +284,10 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
             else:
                 sink = atomic_text(output) if output else nullcontext(sys.stdout)
             renderer = "sheets" if fmt == "xlsx" else fmt  # "people-csv" has its own
-            if plan.count == 0 and fmt == "table" and output is None:
-                # Nothing to show: no empty table, only the error (below) saying why.
+            written = not (plan.count == 0 and output is not None)
+            if plan.count == 0 and (fmt == "table" or output is not None):
+                # Nothing to show: no empty table, only the error (below) saying why; and no empty results in
+                # place of the last ones (`-o results.json` with a mistyped input name).
                 summary = Summary(file_errors=list(plan.file_errors))
             else:
                 with sink as out, bar as progress:
@@ -302,7 +304,7 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
         sys.exit(EXIT_BROKEN_PIPE)
     finally:
         signal.signal(signal.SIGTERM, previous)
-    if output:
+    if output and written:
         for path in getattr(sink, "written", [Path(output)]):
             click.echo(_say("written", lang, path=path))
         click.echo(summary_line(summary, lang))
@@ -312,6 +314,8 @@ def evaluate(files, fmt, output, lang, criteria_path, detail, jobs, assignments,
         _unit_warnings(summary.warnings, lang)
     for error in summary.file_errors + summary.not_evaluated:
         _err(_error(error, lang))
+    if output and not written:
+        _err(_say("nothing_written", lang, output=output))
     if save:
         _save(library, evaluated, db, yes, lang)
     if summary.not_evaluated:
@@ -398,16 +402,19 @@ def _what_if(library, files, assignments, fmt, output, lang, strict_units=False)
         content = "\n".join(line for c in comparisons for line in describe(c, changes, lang) + [""])
     else:
         raise click.UsageError(_say("set_formats", lang))
-    if output:
+    written = not (output and not read.records)  # no input readable: the last results stay as they were
+    if output and written:
         with atomic_text(output) as handle:
             handle.write(content)
-    else:
+    elif not output:
         click.echo(content, nl=False)
     from engine.readers.records import read_options
 
     _warnings(read_options(), lang)
     for error in file_errors:
         _err(_error(error, lang))
+    if not written:
+        _err(_say("nothing_written", lang, output=output))
     invalid = any(c.after.status == "invalid" for c in comparisons)
     sys.exit(EXIT_USAGE if file_errors else EXIT_INVALID if invalid else EXIT_OK)
 
@@ -596,6 +603,11 @@ def _batch_document(module, files, output, config_path, criteria_path, strict_un
     """Appraisal and decision: evaluate the files, build the document, write it. Returns the batch."""
     board = _board(config_path, **overrides)
     criteria, batch = _report_inputs(files, output, criteria_path, strict_units)
+    if batch.file_errors and not batch.units:  # no file readable: no empty document over the last one
+        for error in batch.file_errors:
+            _err(_error(error))
+        _err(_say("nothing_written", output=output))
+        sys.exit(EXIT_USAGE)
     _write_document(output, module.document(batch, criteria, board))
     return batch
 

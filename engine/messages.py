@@ -940,6 +940,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                    "(dòng bị cắt, hay chỉ gõ đến ô có số liệu cuối cùng?)",
                    "fewer cells than the header ({columns} columns): the last inputs are read as blank "
                    "(a row cut short, or typed only as far as its last value?)"),
+    "nothing_written": ("Không ghi gì vào {output}: không đọc được tệp số liệu nào (tệp cũ, nếu có, vẫn giữ nguyên)",
+                        "Nothing written to {output}: no input file could be read (what was there, if anything, is "
+                        "kept as it was)"),
     "key_beside_units": ("tên trường {name!r} nằm ngoài danh sách units: bỏ qua, không áp dụng cho đơn vị nào{hint}",
                          "key {name!r} is outside the list of units: ignored, it applies to no unit{hint}"),
     "key_beside_units_input": (" (đây là số liệu đầu vào: hãy ghi nó trong từng đơn vị)",
