@@ -26,6 +26,7 @@ from engine import click_words  # noqa: E402
 from engine.criteria.model import CriteriaSet  # noqa: E402
 from engine.criteria.schema import criteria_json_schema  # noqa: E402
 from engine.criteria.versions import PERIOD_INPUT, CriteriaLibrary# noqa: E402
+from engine.registry.maps import input_label  # noqa: E402
 
 DOCS = ROOT / "docs"
 SCHEMA = ROOT / "schema" / "v1" / "criteria.schema.json"  # for editors; generated from the criteria model
@@ -125,7 +126,11 @@ def data_dictionary(library: CriteriaLibrary) -> str:
             else:
                 use = "identifies the unit in results and reports"
             unit = f"{decl.unit.vi} ({decl.unit.en})" if decl.unit else ""
-            lines.append(f"| `{decl.name}` | {_cell(decl.label.vi)} | {_cell(decl.label.en)} | {decl.type} | "
+            vi, en = decl.label.vi, decl.label.en
+            after = input_label(decl, after=True)  # what the label is for units after the 1 July 2025 reform
+            if after != decl.label:
+                vi, en = f"{vi} (từ 01/7/2025: {after.vi})", f"{en} (from 1 July 2025: {after.en})"
+            lines.append(f"| `{decl.name}` | {_cell(vi)} | {_cell(en)} | {decl.type} | "
                          f"{_cell(unit)} | {', '.join(rules)} | {use} |")
         lines.append("")
     return "\n".join(lines)

@@ -81,6 +81,23 @@ def area_pdf(criteria, area):
     return appraisal_pdf(area, criteria, load_board_config(BOARD))
 
 
+def test_documents_name_the_district_column_as_the_units_map_has_it(criteria, single_pdf, area, area_pdf):
+    """Before the 1 July 2025 reform "Huyện / khu vực"; after it "Khu vực" (no districts since), in each document
+    that shows it."""
+    after = evaluate_files(criteria, [str(ROOT / "evaluations" / "sample-area" / "units-2025.csv")])
+    board = BoardConfig()
+    header = "TT Mã đơn vị Đơn vị {} Tỉnh, thành phố Điểm / ngưỡng"
+    before_area = text_of(render(decision_module.document(area, criteria, board), ".pdf"))
+    for text in (text_of(area_pdf), before_area):
+        assert header.format("Huyện / khu vực") in text
+    assert "Mã đơn vị hành chính 09652 Huyện / khu vực Huyện Ba Vì" in text_of(single_pdf)
+    for text in (text_of(appraisal_pdf(after, criteria, board)),
+                 text_of(render(decision_module.document(after, criteria, board), ".pdf"))):
+        assert header.format("Khu vực") in text and "Huyện / khu vực" not in text
+    own = text_of(self_assessment_pdf(after.units[0], criteria, board))
+    assert "Mã đơn vị hành chính 09574 Khu vực — Tỉnh, thành phố" in own and "Huyện" not in own
+
+
 # ---------------------------------------------------------------- self-assessment
 
 

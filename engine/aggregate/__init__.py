@@ -16,8 +16,8 @@ from typing import Iterable
 from engine.aggregate.background import helper
 from engine.aggregate.charts import CHART_AREA, CHART_CRITERIA, chart_criteria, chart_recognition
 from engine.aggregate.load import (AggregateError, Results, Target, Targets, load_results, load_targets)
-from engine.aggregate.tables import (ALL_AREAS, DISTRICT, NO_CATEGORY, NO_DISTRICT, NO_PROVINCE, PERIOD, PROVINCE,
-                                     RATE, RATE_BEFORE, SHEETS, STATUS_VI, UNITS, Summary, by_area,
+from engine.aggregate.tables import (ALL_AREAS, AREA, DISTRICT, NO_AREA, NO_CATEGORY, NO_DISTRICT, NO_PROVINCE, PERIOD,
+                                     PROVINCE, RATE, RATE_BEFORE, SHEETS, STATUS_VI, UNITS, Summary, by_area,
                                      by_category, change_table, criteria_table, summarise, target_gaps,
                                      total_bins, totals_table, unit_change_table, units_needed, units_table)
 from engine.aggregate.workbook import write_workbook
@@ -26,8 +26,8 @@ from engine.results.model import DECIDED, STATUSES
 from engine.criteria.model import CriteriaSet
 
 # The public names, re-exported so that reports and the CLI do not depend on how this package is split.
-__all__ = ["AggregateError", "ALL_AREAS", "CHART_AREA", "CHART_CRITERIA", "DECIDED", "DISTRICT", "NO_CATEGORY",
-           "NO_DISTRICT", "NO_PROVINCE", "OUTPUTS", "PERIOD", "PROVINCE", "RATE", "RATE_BEFORE", "Results", "SHEETS",
+__all__ = ["AggregateError", "ALL_AREAS", "AREA", "CHART_AREA", "CHART_CRITERIA", "DECIDED", "DISTRICT", "NO_AREA",
+           "NO_CATEGORY", "NO_DISTRICT", "NO_PROVINCE", "OUTPUTS", "PERIOD", "PROVINCE", "RATE", "RATE_BEFORE", "Results", "SHEETS",
            "STATUSES", "STATUS_VI", "Summary", "Target", "Targets", "UNITS", "aggregate", "by_area",
            "by_category", "change_table", "chart_criteria", "chart_recognition", "criteria_table", "load_results",
            "load_targets", "summarise", "target_gaps", "total_bins", "totals_table", "unit_change_table", "units_needed", "units_table",

@@ -371,10 +371,11 @@ def _json_units(path: Path, raws: list, file_set: str | None, maxima: dict) -> _
 
 
 def _people_columns(criteria: CriteriaSet) -> dict[str, str]:
-    """Header of the CSV for people (either language) → the machine column it stands for."""
+    """Header of the CSV for people (either language, any period: "Huyện / khu vực" or, after the 1 July 2025
+    reform, "Khu vực") → the machine column it stands for."""
     from engine.results.render import unit_columns
 
-    return {label: column.key for column in unit_columns(criteria) for label in (column.vi, column.en)}
+    return {label: column.key for column in unit_columns(criteria) for label in column.labels}
 
 
 def _people_values(criteria: CriteriaSet) -> dict[str, dict[str, str]]:

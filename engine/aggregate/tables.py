@@ -16,11 +16,13 @@ from engine.messages import Message, number
 from engine.results.model import DECIDED, STATUSES
 from engine.criteria.model import CriteriaSet
 from engine.periods import PeriodError, parse_period
+from engine.registry.maps import DISTRICT_AFTER, after_reform
 
 # Vietnamese headers: the summary is read by provincial offices.
 PERIOD = "Kỳ đánh giá"
 PROVINCE = "Tỉnh, thành phố"
 DISTRICT = "Huyện / khu vực"
+AREA = DISTRICT_AFTER.vi  # DISTRICT's column when every unit is after the 1 July 2025 reform (no districts since)
 UNITS = "Số đơn vị được đánh giá"
 STATUS_VI = {status: Message(f"status_{status}").render("vi") for status in STATUSES}
 RATE = "Tỷ lệ đạt chuẩn (%)"
@@ -28,6 +30,7 @@ RATE_BEFORE = f"{RATE} kỳ trước"  # named like the other "... kỳ trước
 ALL_AREAS = "Tổng cộng"
 NO_PERIOD = "(không rõ kỳ)"  # listed after the named periods, and never compared with them
 NO_PROVINCE, NO_DISTRICT, NO_CATEGORY = "(không rõ tỉnh)", "(không có huyện)", "(chưa khai báo)"
+NO_AREA = "(không ghi khu vực)"
 
 SHEETS = {
     "area": "Theo địa bàn",
@@ -64,14 +67,24 @@ def _period_key(period: str) -> tuple:
     return (0, *parse_period(period).sort_key)
 
 
+def district_column(units: pd.DataFrame) -> tuple[str, str]:
+    """The district column's header and the name of a unit without one: "Huyện / khu vực", "(không có huyện)";
+    "Khu vực", "(không ghi khu vực)" when every unit's period is after the 1 July 2025 reform (a mixed summary
+    keeps the first)."""
+    if after_reform(units["period"].drop_duplicates().tolist()):
+        return AREA, NO_AREA
+    return DISTRICT, NO_DISTRICT
+
+
 def _with_areas(units: pd.DataFrame, by: str) -> tuple[pd.DataFrame, list[str]]:
     frame = units.copy()
     frame[PERIOD] = frame["period"].fillna(NO_PERIOD)
     frame[PROVINCE] = frame["province"].fillna(NO_PROVINCE)
     keys = [PROVINCE]
     if by == "district":
-        frame[DISTRICT] = frame["district"].fillna(NO_DISTRICT)
-        keys.append(DISTRICT)
+        column, none = district_column(units)
+        frame[column] = frame["district"].fillna(none)
+        keys.append(column)
     return frame, keys
 
 
@@ -337,7 +350,7 @@ def summarise(results: Results, criteria: CriteriaSet, by: str = "province",
         units = units.assign(province=units[NEW_PROVINCE].where(units[NEW_PROVINCE].notna(), units["province"]))
     frame, keys = _with_areas(units, by)
     areas = by_area(frame, keys)
-    notes = _notes(results, criteria, targets, list(sources), by)
+    notes = _notes(results, criteria, targets, list(sources), keys[-1])
     tables = {
         "area": areas,
         "category": by_category(frame, keys, criteria),
@@ -359,10 +372,10 @@ def summarise(results: Results, criteria: CriteriaSet, by: str = "province",
     return Summary(tables, keys, targets, notes)
 
 
-def _notes(results: Results, criteria: CriteriaSet, targets: Targets, sources: list[str], by: str) -> list[str]:
+def _notes(results: Results, criteria: CriteriaSet, targets: Targets, sources: list[str], area: str) -> list[str]:
     notes = [
         f"Tệp kết quả: {', '.join(sources) or '(không rõ)'}.",
-        f"Tổng hợp theo {'tỉnh, thành phố' if by == 'province' else 'huyện / khu vực'}.",
+        f"Tổng hợp theo {area.lower()}.",
         f"{RATE} = số đơn vị đạt chuẩn / số đơn vị được đánh giá × 100. Đơn vị thiếu dữ liệu và đơn vị có dữ liệu "
         f"lỗi được đếm riêng, tính vào số đơn vị được đánh giá và không bao giờ được tính là đạt chuẩn.",
         "Thống kê tiêu chí và phân bố tổng điểm chỉ tính các đơn vị đã có kết luận (đạt chuẩn hoặc không đạt): "

@@ -26,10 +26,18 @@ def header_key(value: object) -> str:
 
 
 def header_index(criteria: CriteriaSet) -> tuple[dict[str, str], dict[str, str]]:
-    """(names, labels): header key → input name, for exact input names and for their labels (vi and en)."""
+    """(names, labels): header key → input name, for exact input names and for their labels (vi and en), and
+    the label an input has after the 1 July 2025 reform where it has another ("Khu vực" for "Huyện / khu vực":
+    a form or a results file written for units after the reform reads back)."""
+    from engine.registry.maps import input_label
+
     names = {header_key(decl.name): decl.name for decl in criteria.inputs}
     labels: dict[str, str] = {}
     for decl in criteria.inputs:
         for text in (decl.label.vi, decl.label.en):
+            labels.setdefault(header_key(text), decl.name)
+    for decl in criteria.inputs:
+        after = input_label(decl, after=True)
+        for text in (after.vi, after.en):
             labels.setdefault(header_key(text), decl.name)
     return names, labels

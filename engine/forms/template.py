@@ -11,6 +11,7 @@ import math
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -20,6 +21,7 @@ from engine.results.sheets import save_workbook
 from engine.criteria.model import CriteriaSet, InputDecl
 from engine.forms.layout import (FIRST_DATA_ROW, LABEL_ROW, MANY_UNITS_SHEET, NAME_ROW, ONE_UNIT_HEADERS,
                                 ONE_UNIT_SHEET, YES_NO_CHOICES)
+from engine.registry.maps import NEW, PERIOD_LABELS, input_label
 
 MANY_ROWS = 2000          # rows of the many-units sheet that carry the validations
 LIST_SHEET = "_danh_muc"  # very hidden: long dropdown lists (an inline list is limited to 255 characters)
@@ -34,8 +36,9 @@ THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)  # the form's table, printed with its lines
 
 
-def instructions(criteria: CriteriaSet) -> list[str]:
-    """What an official reads above the form: how to fill it in and where it goes (no command to type)."""
+def instructions(criteria: CriteriaSet, after: bool = False) -> list[str]:
+    """What an official reads above the form: how to fill it in and where it goes (no command to type). `after`:
+    the form is for units of the map from 1 July 2025, and says what its reworded labels mean."""
     categories = "; ".join(f"{c.label.vi} (từ {c.threshold} điểm)" for c in criteria.categories)
     return [
         f"Bộ tiêu chí: {criteria.instrument.citation}.",
@@ -47,7 +50,15 @@ def instructions(criteria: CriteriaSet) -> list[str]:
         f"Loại đơn vị: chọn trong danh sách — {categories}.",
         "Dòng tô vàng là bắt buộc. Nhiều đơn vị: dùng trang «Nhiều đơn vị», mỗi đơn vị một dòng (từ dòng 3).",
         "Điền xong: tải tệp lên trang tự đánh giá để xem điểm ngay, rồi gửi tệp cho cơ quan thẩm định.",
-    ]
+    ] + ([f"«{label.vi}»: {note.vi}" for name, (_, label, note) in PERIOD_LABELS.items()
+          if name in criteria.input_by_name] if after else [])
+
+
+def _label_cell(cell, decl: InputDecl, after: bool) -> None:
+    """An input's label, as its map words it; a reworded label carries what it means as the cell's note."""
+    cell.value = input_label(decl, after).vi
+    if after and decl.name in PERIOD_LABELS:
+        cell.comment = Comment(PERIOD_LABELS[decl.name][2].vi, "cfc", width=320, height=110)
 
 
 def unit_text(decl: InputDecl) -> str:
@@ -117,12 +128,12 @@ def _fit_width_when_printed(sheet: Worksheet) -> None:
     sheet.page_setup.fitToHeight = 0
 
 
-def _one_unit_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: str) -> None:
+def _one_unit_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: str, after: bool) -> None:
     width = len(ONE_UNIT_HEADERS)
     sheet.cell(1, 1, "PHIẾU TỰ ĐÁNH GIÁ XÃ, PHƯỜNG, THỊ TRẤN PHÙ HỢP VỚI TRẺ EM").font = TITLE
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     row = 2
-    for line in instructions(criteria):
+    for line in instructions(criteria, after):
         cell = sheet.cell(row, 1, line)
         cell.alignment = WRAP
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
@@ -137,7 +148,8 @@ def _one_unit_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: str)
     validations = _Validations(sheet, category_list)
     for offset, decl in enumerate(criteria.inputs, start=1):
         row = header_row + offset
-        label = sheet.cell(row, 1, decl.label.vi)
+        label = sheet.cell(row, 1)
+        _label_cell(label, decl, after)
         label.alignment = WRAP
         sheet.cell(row, 2, unit_text(decl))
         sheet.cell(row, 3, decl.name).font = NAME_FONT
@@ -158,12 +170,13 @@ def _one_unit_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: str)
     _fit_width_when_printed(sheet)
 
 
-def _many_units_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: str) -> None:
+def _many_units_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: str, after: bool) -> None:
     validations = _Validations(sheet, category_list)
     last = FIRST_DATA_ROW + MANY_ROWS - 1
     for column, decl in enumerate(criteria.inputs, start=1):
         letter = get_column_letter(column)
-        label = sheet.cell(LABEL_ROW, column, decl.label.vi)
+        label = sheet.cell(LABEL_ROW, column)
+        _label_cell(label, decl, after)
         label.font, label.fill, label.alignment = BOLD, REQUIRED_FILL if decl.required else HEADER_FILL, WRAP
         sheet.cell(NAME_ROW, column, decl.name).font = NAME_FONT
         dimension = sheet.column_dimensions[letter]
@@ -192,14 +205,16 @@ def _prefill(sheet: Worksheet, criteria: CriteriaSet, units) -> None:
 
 
 def build_template(criteria: CriteriaSet, units=()) -> Workbook:
-    """The form; `units` (registry units) pre-fill the several-units sheet, one row each."""
+    """The form; `units` (registry units) pre-fill the several-units sheet, one row each. A form pre-filled with
+    units of the map from 1 July 2025 labels its fields as that map has them ("Khu vực", not "Huyện / khu vực")."""
+    after = bool(units) and all(unit.map_id == NEW for unit in units)
     workbook = Workbook()
     one = workbook.active
     one.title = ONE_UNIT_SHEET
     many = workbook.create_sheet(MANY_UNITS_SHEET)
     category_list = _category_list(workbook, criteria)
-    _one_unit_sheet(one, criteria, category_list)
-    _many_units_sheet(many, criteria, category_list)
+    _one_unit_sheet(one, criteria, category_list, after)
+    _many_units_sheet(many, criteria, category_list, after)
     _prefill(many, criteria, units)
     workbook.properties.title = f"Phiếu tự đánh giá — {criteria.instrument.id}"
     workbook.properties.creator = "cfc"

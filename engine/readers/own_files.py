@@ -66,6 +66,6 @@ def _result_columns(criteria: CriteriaSet) -> dict[str, str]:
     columns = _COLUMNS[key] = {header_key(name): name for name in RESULT_COLUMNS}
     for column in unit_columns(criteria):
         if column.key in RESULT_COLUMNS:
-            for label in (column.vi, column.en):
+            for label in column.labels:
                 columns[header_key(label)] = column.key
     return columns

@@ -150,18 +150,39 @@ def normalise_code(code: Any) -> str | None:
     return code_key(code)
 
 
+DISTRICT_INPUT = "district"  # the input naming what a unit belongs to below its province
 DISTRICT_BEFORE = Text.of("Huyện / khu vực", "District or area")
 # From 1 July 2025 there is no district level: a commune, ward or special zone belongs to its province directly,
-# and the column holds at most an area the board names.
-DISTRICT_AFTER = Text.of("Khu vực (từ 01/7/2025 xã, phường trực thuộc tỉnh)",
-                         "Area (since 1 July 2025 communes belong to the province directly)")
+# and the field holds at most an area the board names. The label is a column header that must print in a narrow
+# column: short; what it means is said in DISTRICT_AFTER_HELP wherever there is room (the page's help under the
+# field, the note on the form's header cell).
+DISTRICT_AFTER = Text.of("Khu vực", "Area")
+DISTRICT_AFTER_HELP = Text.of(
+    "Từ ngày 01/7/2025 không còn cấp huyện: xã, phường, đặc khu trực thuộc tỉnh. Chỉ ghi khu vực khi hội đồng "
+    "chia tỉnh thành các khu vực; nếu không thì để trống.",
+    "Since 1 July 2025 there are no districts: communes, wards and special zones belong to the province "
+    "directly. Give an area only where the board divides the province into areas; otherwise leave it blank.")
+# The inputs whose label follows the map of the units' periods: (label before the reform, after it, what the
+# after-reform label means). Every output that shows one of these labels asks after_reform() of its periods.
+PERIOD_LABELS = {DISTRICT_INPUT: (DISTRICT_BEFORE, DISTRICT_AFTER, DISTRICT_AFTER_HELP)}
+
+
+def after_reform(periods) -> bool:
+    """Whether every one of these periods ends on or after 1 July 2025: the units are all on the new map, and a
+    label says what they belong to now. No period, a blank one or one that cannot be dated: False (the label
+    stays as it always was: "Huyện / khu vực")."""
+    from engine.registry.checks import _NO_DAY, _day
+
+    days = [_day(period) for period in periods]
+    return bool(days) and all(day is not None and day is not _NO_DAY and day >= REFORM_DAY for day in days)
 
 
 def district_label(periods) -> Text:
     """What the "district" field is called for units of these periods: "Huyện / khu vực" unless every one of
     them ends on or after 1 July 2025."""
-    from engine.registry.checks import _NO_DAY, _day
+    return DISTRICT_AFTER if after_reform(periods) else DISTRICT_BEFORE
 
-    days = [_day(period) for period in periods]
-    after = bool(days) and all(day is not _NO_DAY and (day or dt.date.today()) >= REFORM_DAY for day in days)
-    return DISTRICT_AFTER if after else DISTRICT_BEFORE
+
+def input_label(decl, after: bool) -> Text:
+    """An input's label (engine/criteria/model.py InputDecl) for units after the reform or not."""
+    return PERIOD_LABELS[decl.name][1] if after and decl.name in PERIOD_LABELS else decl.label

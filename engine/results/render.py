@@ -28,6 +28,7 @@ from engine.results.cells import csv_writer
 from engine.results.xlsx_writer import data_row
 from engine.results.compact import band_indexes, compact_unit, dumps as _dumps, set_key as _set_key
 from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise, to_data
+from engine.registry.maps import DISTRICT_AFTER, after_reform, input_label
 from engine.text import printable
 
 if TYPE_CHECKING:
@@ -333,9 +334,17 @@ class Column:
     en: str
     width: float
     translate: str | None = None  # "category" or "input": the sink replaces codes by the criteria file's labels
+    # (vi, en) when every unit of the file is after the 1 July 2025 reform (engine/registry/maps.py PERIOD_LABELS)
+    after: tuple[str, str] | None = None
 
-    def label(self, lang: str) -> str:
-        return self.vi if lang == "vi" else self.en
+    def label(self, lang: str, after: bool = False) -> str:
+        vi, en = self.after if after and self.after else (self.vi, self.en)
+        return vi if lang == "vi" else en
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every wording of the header, in both languages: what a reader of the file takes for this column."""
+        return (self.vi, self.en, *(self.after or ()))
 
 
 # The results sheet (and the people's CSV) in the order a page is read: what a board prints first — the unit,
@@ -346,7 +355,8 @@ UNIT_BEFORE = [
     Column("threshold", "Ngưỡng", "Threshold", 8), Column("shortfall", "Còn thiếu", "Shortfall", 7)]
 UNIT_AFTER = [
     Column("reasons", "Lý do", "Reasons", 44),
-    Column("district", "Huyện / khu vực", "District", 18), Column("province", "Tỉnh", "Province", 16),
+    Column("district", "Huyện / khu vực", "District", 18, after=(DISTRICT_AFTER.vi, DISTRICT_AFTER.en)),
+    Column("province", "Tỉnh", "Province", 16),
     Column("period", "Kỳ", "Period", 9), Column("category", "Loại đơn vị", "Category", 28, "category"),
     Column("gaps", "Số chỉ tiêu cần cải thiện", "Indicators to improve", 12),
     Column("missing_inputs", "Số liệu còn thiếu", "Missing data", 36, "input"),
@@ -423,9 +433,12 @@ class SheetsRenderer:
     def _sheet(self, columns: list[Column], rows: list | None = None, printed: int | None = None) -> dict:
         """A sheet's spec: its columns, and for the printed page the columns it holds (None: all) — rows are
         wrapped, so that long text prints on several lines of a readable size rather than shrink the page."""
-        return {"header": [c.label(self.lang) for c in columns], "widths": [c.width for c in columns],
+        spec = {"header": [c.label(self.lang) for c in columns], "widths": [c.width for c in columns],
                 "translate": {i: c.translate for i, c in enumerate(columns) if c.translate}, "rows": rows or [],
                 "printed": printed}
+        if any(c.after for c in columns):  # the header the writer uses when every unit is after the reform
+            spec["header_after"] = [c.label(self.lang, after=True) for c in columns]
+        return spec
 
     def head(self, meta: Meta) -> dict:
         criteria = meta.criteria_set()
@@ -441,6 +454,8 @@ class SheetsRenderer:
         piece = {"sheets": sheets, "labels": labels, "csv_sheet": self._pick(SHEETS["units"]),
                  "criteria_id": criteria.instrument.id}
         self._specs, self._labels, self._csv_sheet = sheets, labels, piece["csv_sheet"]
+        # A unit after the 1 July 2025 reform names its inputs as its map does ("Khu vực", not "Huyện / khu vực").
+        self._labels_after = {**labels, "input": {d.name: input_label(d, True)(lang) for d in criteria.inputs}}
         if self.json:
             piece["json"] = self.json.head(meta)
         return piece
@@ -474,10 +489,12 @@ class SheetsRenderer:
                             _filled(result, name, lang)] for name in result.filled]
         units, gaps, errors = self._names
         encoded, people = {}, ""
+        after = after_reform((result.period,))
+        labels = self._labels_after if after else self._labels
         for name, rows in ((units, [unit_row]), (gaps, gap_rows), (errors, error_rows)):
             spec = self._specs[name]
             if spec["translate"]:
-                rows = [labelled(row, spec["translate"], self._labels) for row in rows]
+                rows = [labelled(row, spec["translate"], labels) for row in rows]
             if self.with_xlsx:
                 encoded[name] = [data_row(row, spec["widths"], spec["printed"]) for row in rows]
             if self.with_csv and name == self._csv_sheet:
@@ -485,7 +502,8 @@ class SheetsRenderer:
                 self._buffer.truncate()
                 self._csv.writerows(rows)
                 people = self._buffer.getvalue()
-        piece = {"sheets": encoded, "csv": people}
+        # The writer words the header after the reform only when every unit says so (engine/results/directory.py).
+        piece = {"sheets": encoded, "csv": people, "after": after}
         if self.json:
             piece["json"] = self.json.unit(result, index)
         return piece

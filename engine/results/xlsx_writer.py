@@ -219,7 +219,8 @@ def _cells(pieces: list, current: bytes, refs: list[bytes], values: list, style:
 
 
 class Sheet:
-    """One worksheet: header rows, then data rows appended one at a time to a temporary file."""
+    """One worksheet: header rows (kept here, so that they can be reworded until the sheet is written: a header
+    that depends on the rows below it), then data rows appended one at a time to a temporary file."""
 
     def __init__(self, name: str, widths: Iterable[float], printed: int | None = None):
         """`printed`: the printed page holds only the first `printed` columns (its print area); None: all."""
@@ -231,6 +232,7 @@ class Sheet:
         self.rows = 0
         self.header_rows = 0
         self.columns = 0
+        self._headers: list[bytes] = []  # the header rows, numbered
         # The rows as UTF-8 (each cell is encoded once, see _TEXTS), in large writes (a default buffer cost twice
         # the system calls, measured).
         self._file = tempfile.TemporaryFile("w+b", buffering=1 << 16)
@@ -240,7 +242,19 @@ class Sheet:
         if self.rows != self.header_rows:
             raise ValueError("header rows come before the data rows")
         self.header_rows += 1
-        self._write(list(labels), HEADER)
+        self.rows += 1
+        self._headers.append(self._header_row(list(labels), self.rows))
+
+    def reword_header(self, labels: Iterable[Any], row: int = 1) -> None:
+        """Header row `row` (from 1) with these labels instead; until the sheet is written."""
+        if not 1 <= row <= self.header_rows:
+            raise ValueError(f"no header row {row}")
+        self._headers[row - 1] = self._header_row(list(labels), row)
+
+    def _header_row(self, labels: list, number: int) -> bytes:
+        row, width = encode_row(labels, self.widths, HEADER)
+        self.columns = max(self.columns, width)
+        return row.replace(NUMBER, str(number).encode())
 
     def append(self, values: Iterable[Any], wrap: bool = False) -> None:
         """A data row; `wrap` wraps its text (a column of sentences) — only within the printed columns when the
@@ -300,6 +314,8 @@ class Sheet:
 
     def _copy_into(self, target) -> None:
         target.write(self._head().encode("utf-8"))
+        for row in self._headers:
+            target.write(row)
         self._file.flush()
         self._file.seek(0)
         shutil.copyfileobj(self._file, target, 1 << 20)
@@ -307,7 +323,8 @@ class Sheet:
 
     def _size(self) -> int:
         self._file.flush()
-        return len(self._head().encode()) + self._file.tell() + len(self._tail().encode())
+        return (len(self._head().encode()) + sum(map(len, self._headers)) + self._file.tell()
+                + len(self._tail().encode()))
 
     def close(self) -> None:
         self._file.close()

@@ -8,6 +8,8 @@
     GET  /api/unit/{code}         the unit of the official list with this code, on the map of ?period= (today's
                                   map without one): {unit_code, unit_name, kind, province, district, list};
                                   404 with {error} when that list has no such code
+    GET  /api/labels?period=P     the form's fields whose label follows the period ("Huyện / khu vực", "Khu vực"
+                                  after the 1 July 2025 reform): {after_reform, fields: {name: {label, help}}}
 
 `?lang=en` gives English text (Vietnamese by default). A body that is not JSON gets 400.
 """
@@ -21,7 +23,7 @@ from engine import api
 from engine.history import AlreadySaved, NotSavable, compare, comparison_json
 from engine.messages import Message
 from engine.when import local_time
-from engine.web.form import FORM_SOURCE
+from engine.web.form import FORM_SOURCE, period_labels
 from engine.web.params import json_body, lang_of, say
 
 
@@ -92,3 +94,10 @@ async def unit_lookup(request: Request) -> Response:
                                                                        "hint": ""}).render(lang)}, status_code=404)
     return JSONResponse({"unit_code": found.code, "unit_name": found.name, "kind": found.kind,
                          "province": found.province, "district": found.district, "list": map_.label(lang)})
+
+
+async def labels(request: Request) -> Response:
+    """What the page relabels when the period typed changes: a unit after the 1 July 2025 reform has no district.
+    A period that cannot be dated is labelled as one before (the label the page started with)."""
+    period = request.query_params.get("period", "")[:100]
+    return JSONResponse(period_labels(request.app.state.criteria, period, lang_of(request)))

@@ -40,6 +40,7 @@ ROUTES = [
     Route("/api/history", api.save, methods=["POST"]),
     Route("/api/history/{unit_code:path}", api.unit_history, methods=["GET"]),
     Route("/api/unit/{code}", api.unit_lookup, methods=["GET"]),
+    Route("/api/labels", api.labels, methods=["GET"]),
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
 ]
 

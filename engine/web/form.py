@@ -11,6 +11,7 @@ from typing import Any
 
 from engine.messages import Message
 from engine.criteria.model import CriteriaSet, InputDecl
+from engine.registry.maps import PERIOD_LABELS, after_reform, input_label
 from engine.text import without_surrogates
 
 FORM_SOURCE = "web"  # where a unit typed into the page "comes from" in messages, as a file name would
@@ -38,8 +39,10 @@ def _say(key: str, lang: str, **params: Any) -> str:
     return Message(key, params).render(lang)
 
 
-def _field(criteria: CriteriaSet, decl: InputDecl, used_by: list[str], lang: str) -> Field:
+def _field(criteria: CriteriaSet, decl: InputDecl, used_by: list[str], lang: str, after: bool = False) -> Field:
     help_lines = []
+    if after and decl.name in PERIOD_LABELS:  # what the label the new map gives it means ("Khu vực": no districts)
+        help_lines.append(PERIOD_LABELS[decl.name][2](lang))
     if decl.required:
         help_lines.append(_say("web_help_required", lang))
     choices: list[tuple[str, str]] = []
@@ -56,30 +59,43 @@ def _field(criteria: CriteriaSet, decl: InputDecl, used_by: list[str], lang: str
     if used_by:
         help_lines.append(_say("web_used_by", lang, indicators="; ".join(used_by)))
     unit = decl.unit(lang) if decl.unit is not None else None
-    return Field(decl.name, decl.type, decl.label(lang), unit, help_lines, decl.required, choices)
+    return Field(decl.name, decl.type, input_label(decl, after)(lang), unit, help_lines, decl.required, choices)
 
 
-_GROUPS: dict[tuple[str, str], list[Group]] = {}
+_GROUPS: dict[tuple[str, str, bool], list[Group]] = {}
 
 
-def form_groups(criteria: CriteriaSet, lang: str) -> list[Group]:
-    key = (criteria.digest, lang)
+def form_groups(criteria: CriteriaSet, lang: str, period: Any = None) -> list[Group]:
+    """The form's groups of fields, labelled for a unit of `period`: after the 1 July 2025 reform some fields
+    are called as the new map has them (engine/registry/maps.py PERIOD_LABELS); the page's script relabels them
+    when the period typed changes (period_labels)."""
+    after = after_reform((period,))
+    key = (criteria.digest, lang, after)
     if key not in _GROUPS:
-        _GROUPS[key] = _groups(criteria, lang)
+        _GROUPS[key] = _groups(criteria, lang, after)
     return _GROUPS[key]
 
 
-def _groups(criteria: CriteriaSet, lang: str) -> list[Group]:
+def period_labels(criteria: CriteriaSet, period: Any, lang: str) -> dict:
+    """The fields whose label follows the period, as a unit of `period` has them: {"after_reform": bool,
+    "fields": {name: {"label", "help"}}} (the help as the page shows it under the field)."""
+    after = after_reform((period,))
+    fields = {f.name: {"label": f.label, "help": " ".join(f.help)}
+              for group in form_groups(criteria, lang, period) for f in group.fields if f.name in PERIOD_LABELS}
+    return {"after_reform": after, "fields": fields}
+
+
+def _groups(criteria: CriteriaSet, lang: str, after: bool) -> list[Group]:
     first_criterion: dict[str, int] = {}
     used_by: dict[str, list[str]] = {}
     for criterion, indicator in criteria.indicators:
         for name in indicator.measure.inputs:
             first_criterion.setdefault(name, criterion.number)
             used_by.setdefault(name, []).append(f"{indicator.id} {indicator.name(lang)}")
-    general = [_field(criteria, d, [], lang) for d in criteria.inputs if d.name not in first_criterion]
+    general = [_field(criteria, d, [], lang, after) for d in criteria.inputs if d.name not in first_criterion]
     groups = [Group(_say("web_general", lang), general)] if general else []
     for criterion in criteria.criteria:
-        fields = [_field(criteria, d, used_by[d.name], lang) for d in criteria.inputs
+        fields = [_field(criteria, d, used_by[d.name], lang, after) for d in criteria.inputs
                   if first_criterion.get(d.name) == criterion.number]
         if fields:
             title = _say("web_criterion", lang, number=criterion.number, name=criterion.name(lang),

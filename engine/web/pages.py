@@ -43,7 +43,9 @@ def _strings(lang: str) -> dict[str, str]:
 
 def _check(request: Request, values: dict[str, str], status: int = 200, **context: Any) -> HTMLResponse:
     lang = lang_of(request)
-    return render(request, "check.html", status, groups=form_groups(request.app.state.criteria, lang),
+    # labelled for the unit's period (a unit of an uploaded file): "Khu vực" after the 1 July 2025 reform
+    groups = form_groups(request.app.state.criteria, lang, values.get("period"))
+    return render(request, "check.html", status, groups=groups,
                   values=values, strings=_strings(lang),
                   doc_fields=doc_fields(request.app.state.board, CHECK_KEYS, lang), **context)
 

@@ -1,5 +1,5 @@
-"""The forms know the list: a province's several-units sheet pre-filled, the page's lookup, the district label
-after the reform, the benchmark data on real codes."""
+"""The forms know the list: a province's several-units sheet pre-filled, the page's lookup, the benchmark data on
+real codes (the district label after the reform: test_period_labels.py)."""
 from __future__ import annotations
 
 import csv
@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from cli import main
 from engine.forms.layout import FIRST_DATA_ROW, MANY_UNITS_SHEET, NAME_ROW
 from engine.registry import admin_map, map_for
-from engine.registry.maps import DISTRICT_AFTER, DISTRICT_BEFORE, district_label
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,12 +49,6 @@ def test_a_province_the_map_does_not_know_lists_those_it_does(tmp_path):
                                          "--lang", lang])
         assert done.exit_code == 2 and words in done.output and "Tỉnh Tuyên Quang" in done.output
         assert not (tmp_path / "x.xlsx").exists()
-
-
-def test_the_district_label_says_what_a_unit_belongs_to_now():
-    assert district_label(["2024"]) == DISTRICT_BEFORE and district_label(["2025-H1"]) == DISTRICT_BEFORE
-    assert district_label(["2025"]) == DISTRICT_AFTER and "trực thuộc tỉnh" in DISTRICT_AFTER.vi
-    assert district_label(["2024", "2025"]) == DISTRICT_BEFORE
 
 
 def test_the_benchmark_generator_uses_real_units_of_either_map(tmp_path):

@@ -211,3 +211,19 @@ def test_a_commune_withdraws_evidence_while_it_may_edit_and_nothing_is_deleted(a
     commune.post(URL + "/submit", json={"version": whole["version"]}, headers=h(ct))
     late = commune.delete(f"{URL}/evidence/{second['id']}", headers=h(ct))
     assert late.status_code == 409 and set(late.json()) == {"error"}
+
+
+def test_a_files_form_and_figures_are_labelled_for_its_period(app, library):
+    """After the 1 July 2025 reform a unit has no district: the commune's form and the board's figures of a 2025
+    file call the field "Khu vực" (with what that means under it); a file of an earlier period keeps the label."""
+    submitted(app.state.store, library, SEEN, "2025")
+    commune, _ = signed_in(app, "xa.hoason")
+    board, _ = signed_in(app, "hoidong")
+    for lang, before, after in (("vi", "Huyện / khu vực", "Khu vực"), ("en", "District or area", "Area")):
+        for period, label in (("2024", before), ("2026-H1", after)):  # files not made yet: the commune's form
+            form = commune.get(f"/s/{SEEN}/{period}?lang={lang}").text
+            assert f'<label for="in-district"><span class="label-text">{label}</span>' in form
+            assert ('<span class="help-text"></span>' in form.split('id="help-district"')[1][:60]) == (period == "2024")
+        # the submitted file, as its board reads it
+        figures = board.get(f"/s/{SEEN}/2025?lang={lang}").text
+        assert f'<span class="label">{after}</span>' in figures and f'<span class="label">{before}</span>' not in figures

@@ -137,6 +137,14 @@ def set_field(driver, name: str, value) -> None:
         field.send_keys(str(value))
 
 
+def district_label(driver) -> str:
+    return driver.find_element(By.CSS_SELECTOR, "#field-district .label-text").text
+
+
+def district_help(driver) -> str:
+    return driver.find_element(By.CSS_SELECTOR, "#help-district .help-text").text
+
+
 def test_commune_types_its_data_and_sees_the_decision_change(server, browser, shots, criteria, unit_inputs,
                                                               downloads, history):
     # The year before is saved already: the page shows it beside this period once saved.
@@ -147,10 +155,23 @@ def test_commune_types_its_data_and_sees_the_decision_change(server, browser, sh
     assert text(browser, "status-label") == "Nhập số liệu để xem điểm."
     browser.save_screenshot(str(shots / "01-empty.png"))
 
+    # The period typed decides what the district field is called: after the 1 July 2025 reform there are no
+    # districts ("Khu vực", and what that means under it); the 2024 of the unit typed next brings it back.
+    assert district_label(browser) == "Huyện / khu vực" and district_help(browser) == ""
+    set_field(browser, "period", "2025")
+    wait_for(browser, lambda: district_label(browser) == "Khu vực")
+    assert "không còn cấp huyện" in district_help(browser)
+    browser.set_window_size(1280, 1000)
+    browser.execute_script("document.getElementById('field-district').scrollIntoView({block: 'center'});")
+    browser.save_screenshot(str(shots / "01b-period-after-reform.png"))
+    browser.set_window_size(1400, 1000)
+
     # The shipped example commune: 835 of 850 points, one more activity for children would be enough.
     for name, value in unit_inputs.items():
         set_field(browser, name, value)
     wait_for(browser, lambda: text(browser, "status-label") == "Không đạt" and "835/1000" in text(browser, "total"))
+    wait_for(browser, lambda: district_label(browser) == "Huyện / khu vực")
+    assert district_help(browser) == ""
     assert text(browser, "threshold") == "ngưỡng 850"
     _, before = evaluate_one(criteria, unit_inputs)
     gap = next(g for g in before.gaps if g.input == "activities_held")
@@ -373,3 +394,17 @@ def test_commune_on_a_phone_sees_the_result_while_typing(server, phone, shots, c
     wait_for(phone, lambda: in_view(phone, "decision")["inside"])
     assert "/1000" in text(phone, "total")
     phone.save_screenshot(str(shots / "phone-05-full-result.png"))
+
+    # In English: a period after the reform relabels the district field, what it means fits the screen; one
+    # before the reform restores the label.
+    phone.get(server + "/?lang=en")
+    assert district_label(phone) == "District or area"
+    set_field(phone, "period", "2025-H2")
+    wait_for(phone, lambda: district_label(phone) == "Area")
+    assert "no districts" in district_help(phone) and in_view(phone, "help-district")["right"] <= PHONE[0]
+    assert phone.execute_script("return document.documentElement.scrollWidth;") <= PHONE[0]
+    phone.execute_script("document.getElementById('field-district').scrollIntoView({block: 'center'});")
+    phone.save_screenshot(str(shots / "phone-06-period-after-reform-en.png"))
+    set_field(phone, "period", "2025-H1")
+    wait_for(phone, lambda: district_label(phone) == "District or area")
+    assert district_help(phone) == ""

@@ -24,6 +24,7 @@ from starlette.responses import RedirectResponse, Response
 from engine.messages import CATALOG, Message, MessageError
 from engine.store.users import (ROLES, add_user as store_add_user, list_users, official_place, set_disabled,
                                 set_password, split_area)
+from engine.registry.maps import after_reform, input_label
 from engine.web.form import form_groups, form_value
 from engine.web.pages import SCRIPT_STRINGS
 from engine.web.params import lang_of, say
@@ -138,7 +139,7 @@ def _view(request: Request, detail, status: int = 200, error: str | None = None,
     who, library, lang = request.state.principal, request.app.state.library, lang_of(request)
     code, period = key_of(request.path_params["unit_code"], request.path_params["period"])
     criteria = library.for_period(period.text)
-    groups = form_groups(criteria, lang)
+    groups = form_groups(criteria, lang, period.text)  # labelled for the file's period ("Khu vực" from 1 July 2025)
     state = detail.status if detail else None
     if who.may("save_draft") and state in (None, *EDITABLE):
         unit = guide.unit_record(request, code) or {}
@@ -170,7 +171,7 @@ def _view(request: Request, detail, status: int = 200, error: str | None = None,
                 adjustable=guide.adjustable, by_criterion=guide.evidence_by_criterion(detail),
                 next_step=guide.next_step(request, detail.status), reopened=guide.reopened_note(detail),
                 side_by_side=_side_by_side(criteria, lang, shown["self_result"], preview or shown["appraised_result"]),
-                labels={d.name: d.label(lang) for d in criteria.inputs}, today=dt.date.today().isoformat())
+                labels={d.name: input_label(d, after_reform((period.text,)))(lang) for d in criteria.inputs}, today=dt.date.today().isoformat())
 
 
 def _numbers(criteria, lang: str = "vi") -> list[tuple[int, str]]:

@@ -68,6 +68,41 @@
     return Object.keys(inputs).some(function (name) { return inputs[name] !== ""; });
   }
 
+  // Labels that follow the period (issue 22): a unit after the 1 July 2025 reform has no district, and its field
+  // says what it holds now ("Khu vực", with what that means below it). The server words them for the period
+  // typed (GET /api/labels); the page was rendered for the period it opened with. A period locked by the
+  // province server's file never changes here.
+  const periodField = document.getElementById("in-period");
+  if (form && periodField && !periodField.readOnly) {
+    let labelledFor = periodField.value.trim();
+    let relabelTimer = null;
+    const relabel = function () {
+      const period = periodField.value.trim();
+      if (period === labelledFor) return;
+      labelledFor = period;
+      fetch("/api/labels" + query + "&period=" + encodeURIComponent(period)).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (answer) {
+        if (!answer || periodField.value.trim() !== period) return;  // another period has been typed since
+        Object.keys(answer.fields).forEach(function (name) {
+          const box = document.getElementById("field-" + name);
+          const input = document.getElementById("in-" + name);
+          if (!box || !input) return;
+          box.querySelector(".label-text").textContent = answer.fields[name].label;
+          box.querySelector(".help-text").textContent = answer.fields[name].help;
+          input.dataset.label = answer.fields[name].label;
+          labels[name] = answer.fields[name].label;  // messages naming the field name it so too
+        });
+        document.body.dataset.periodLabels = answer.after_reform ? "after" : "before";
+      }).catch(function () { labelledFor = null; });
+    };
+    periodField.addEventListener("input", function () {
+      clearTimeout(relabelTimer);
+      relabelTimer = setTimeout(relabel, DEBOUNCE_MS);
+    });
+    periodField.addEventListener("change", relabel);
+  }
+
   function setUpForm() {
     let timer = null;
     let pending = null;
