@@ -29,7 +29,7 @@ class _Rows:
     A header may depend on every unit below it: "Huyện / khu vực" is "Khu vực" when every unit's period is after
     the 1 July 2025 reform (the spec's "header_after", each unit's piece says whether it is). So the workbook
     keeps its header rows until it is written, and the people's CSV its lines in a temporary file until
-    `finish` writes the header above them (a copy of the file: ~20 ms for 100,000 units)."""
+    `finish` writes the header above them (a copy of the file's bytes: a few ms for 10,600 units)."""
 
     def __init__(self, xlsx: bool, csv_handle=None):
         self.workbook = look.new_workbook() if xlsx else None
@@ -101,8 +101,11 @@ class _Rows:
         if self.csv_handle is not None:
             if self.csv_sheet is not None:
                 csv_writer(self.csv_handle, lineterminator="\r\n").writerow(self._header(self.csv_sheet))
-            self.csv_body.seek(0)
-            shutil.copyfileobj(self.csv_body, self.csv_handle, 1 << 20)
+            # the lines as the bytes they are already (copied as text they would be decoded and encoded again)
+            self.csv_handle.flush()
+            self.csv_body.flush()
+            self.csv_body.buffer.seek(0)
+            shutil.copyfileobj(self.csv_body.buffer, self.csv_handle.buffer, 1 << 20)
             self.csv_body.close()
 
     def save(self, path: Path) -> None:

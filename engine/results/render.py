@@ -426,6 +426,7 @@ class SheetsRenderer:
         self._yes_no = ("có", "không") if lang == "vi" else ("yes", "no")
         self._band_status = {status: self._pick(pair) for status, pair in BAND_STATUS.items()}
         self._warning = self._pick(("cảnh báo", "warning"))
+        self._after: dict = {}  # period → whether it ends on or after 1 July 2025
 
     def _pick(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.lang == "vi" else pair[1]
@@ -489,7 +490,9 @@ class SheetsRenderer:
                             _filled(result, name, lang)] for name in result.filled]
         units, gaps, errors = self._names
         encoded, people = {}, ""
-        after = after_reform((result.period,))
+        after = self._after.get(result.period)
+        if after is None:  # a batch holds few periods: each is dated once
+            after = self._after[result.period] = after_reform((result.period,))
         labels = self._labels_after if after else self._labels
         for name, rows in ((units, [unit_row]), (gaps, gap_rows), (errors, error_rows)):
             spec = self._specs[name]
