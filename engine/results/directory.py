@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
+from types import SimpleNamespace
 
 from engine.atomic import atomic_directory, atomic_path, atomic_text
 from engine.results import sheets as look
@@ -26,25 +27,34 @@ class _Rows:
     """The rows of the results workbook and of the people's CSV, with codes replaced by the criteria file's
     labels (the head says which columns hold categories or input names).
 
-    A header may depend on every unit below it: "Huyện / khu vực" is "Khu vực" when every unit's period is after
-    the 1 July 2025 reform (the spec's "header_after", each unit's piece says whether it is). So the workbook
-    keeps its header rows until it is written, and the people's CSV its lines in a temporary file until
-    `finish` writes the header above them (a copy of the file's bytes: a few ms for 10,600 units)."""
+    A header may depend on the units below it: "Huyện / khu vực" is "Khu vực" when every unit's period is after
+    the 1 July 2025 reform (the spec's "header_after"; each unit's piece says whether it is). The workbook keeps
+    its header rows until it is written. The people's CSV holds its lines back (a temporary file) only while
+    every unit so far is after the reform: the first unit before it settles the header, which is written with
+    the lines held and everything after streams as always (a file of the old map holds nothing back). A file of
+    the new map alone is copied under its header at the end (~20 ms for 10,600 units)."""
 
     def __init__(self, xlsx: bool, csv_handle=None):
         self.workbook = look.new_workbook() if xlsx else None
         self.csv_handle = csv_handle
-        self.csv_body = None
+        # the CSV's lines while its header is not known, then None: the lines go to csv_handle
+        self.pending = None
         if csv_handle is not None:
-            self.csv_body = tempfile.TemporaryFile("w+", encoding="utf-8", newline="", buffering=1 << 16)
-        self.csv = csv_writer(self.csv_body, lineterminator="\r\n") if csv_handle is not None else None
+            self.pending = tempfile.TemporaryFile("w+", encoding="utf-8", newline="", buffering=1 << 16)
+        self.csv = csv_writer(SimpleNamespace(write=self._people), lineterminator="\r\n")
         self.sheets: dict = {}
         self.specs: dict = {}
         self.labels: dict = {}
         self.csv_sheet = None
         self.started = False
-        self.after = True  # every unit so far is after the reform (none yet: see finish)
+        self.after = True  # every unit so far is after the reform (none yet: see _header)
         self.units = 0
+
+    def _people(self, text: str) -> None:
+        if self.pending is not None:
+            self.pending.write(text)
+        elif self.csv_handle is not None:
+            self.csv_handle.write(text)
 
     def take(self, piece: dict) -> None:
         """A piece of SheetsRenderer's output: the first is the head (sheets, labels, rows as they are), each next
@@ -56,14 +66,16 @@ class _Rows:
             return
         if "after" in piece:  # a unit's piece (the tail's has no rows)
             self.units += 1
-            self.after = self.after and piece["after"]
+            if self.after and not piece["after"]:
+                self.after = False
+                self._csv_header()
         if self.workbook is not None:
             for name, rows in piece["sheets"].items():
                 sheet = self.sheets[name]
                 for row, width in rows:
                     sheet.append_encoded(row, width)
-        if self.csv_body is not None and piece.get("csv"):
-            self.csv_body.write(piece["csv"])
+        if piece.get("csv"):
+            self._people(piece["csv"])
 
     def head(self, piece: dict) -> None:
         self.labels = piece["labels"]
@@ -84,7 +96,7 @@ class _Rows:
             if self.workbook is not None:
                 # A sheet with a print layout wraps its long text (reasons, names) instead of shrinking the page.
                 self.sheets[name].append(row, wrap=self.specs[name].get("printed") is not None)
-            if self.csv is not None and name == self.csv_sheet:
+            if name == self.csv_sheet:
                 self.csv.writerow(row)
 
     def _header(self, name: str) -> list:
@@ -92,21 +104,24 @@ class _Rows:
         after = self.after and self.units > 0 and "header_after" in spec
         return spec["header_after"] if after else spec["header"]
 
+    def _csv_header(self) -> None:
+        """The CSV's header, now that it is known, above the lines held back; from here on lines stream."""
+        if self.pending is None:
+            return
+        pending, self.pending = self.pending, None
+        if self.csv_sheet is not None:
+            self.csv.writerow(self._header(self.csv_sheet))
+        pending.seek(0)
+        shutil.copyfileobj(pending, self.csv_handle, 1 << 16)
+        pending.close()
+
     def finish(self) -> None:
         """The headers as the units decided them: reworded in the workbook, written above the people's CSV."""
         if self.workbook is not None:
             for name, sheet in self.sheets.items():
                 if "header_after" in self.specs[name]:
                     sheet.reword_header(self._header(name))
-        if self.csv_handle is not None:
-            if self.csv_sheet is not None:
-                csv_writer(self.csv_handle, lineterminator="\r\n").writerow(self._header(self.csv_sheet))
-            # the lines as the bytes they are already (copied as text they would be decoded and encoded again)
-            self.csv_handle.flush()
-            self.csv_body.flush()
-            self.csv_body.buffer.seek(0)
-            shutil.copyfileobj(self.csv_body.buffer, self.csv_handle.buffer, 1 << 20)
-            self.csv_body.close()
+        self._csv_header()
 
     def save(self, path: Path) -> None:
         self.workbook.write(path)
@@ -114,8 +129,8 @@ class _Rows:
     def discard(self) -> None:
         if self.workbook is not None:  # drop the sheets' temporary files; nothing is saved
             self.workbook.close()
-        if self.csv_body is not None:
-            self.csv_body.close()
+        if self.pending is not None:
+            self.pending.close()
 
 
 class DirectoryWriter:

@@ -164,3 +164,26 @@ def test_a_provinces_form_on_the_new_map_says_khu_vuc_with_what_it_means(tmp_pat
         assert cell.value == label and (cell.comment.text if cell.comment else None) == note
         said = [row[0].value for row in one.iter_rows(max_row=cell.row - 1) if isinstance(row[0].value, str)]
         assert (f"«{DISTRICT_AFTER.vi}»: {DISTRICT_AFTER_HELP.vi}" in said) == (note is not None)
+
+
+def test_a_full_disk_while_the_held_back_lines_are_written_leaves_the_previous_results(tmp_path, area_csv,
+                                                                                       monkeypatch):
+    """The CSV for people of units all after the reform is written under its header at the end: failing there
+    keeps the results that were in the folder, whole."""
+    import errno
+
+    from engine.results import directory
+
+    out = tmp_path / "ket-qua"
+    run("evaluate", area_csv, "--output", out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def full(source, target, length=0):
+        target.write(source.read(100))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(directory.shutil, "copyfileobj", full)
+    done = CliRunner().invoke(main, ["evaluate", str(AFTER), "--output", str(out)])
+    assert done.exit_code == 2 and "đĩa đã đầy" in done.output and "Traceback" not in done.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["ket-qua"]  # no temporary folder left beside it
