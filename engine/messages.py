@@ -1031,7 +1031,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                                    "loại đơn vị là «{category}»",
                                    "{code} is {unit}, not a ward of a centrally governed city, but its category is "
                                    "'{category}'"),
-    "registry_filled": ("{input} điền từ danh mục: {value}", "{input} filled from the list of units: {value}"),
+    "registry_filled": ("{input}: «{value}», điền từ danh mục đơn vị hành chính",
+                        "{input}: '{value}', filled from the list of administrative units"),
     "warning_line": ("cảnh báo: {text}", "warning: {text}"),
     "registry_account_unknown": ("mã đơn vị {code!r} không có trong {now} lẫn {before}: không tạo tài khoản",
                                  "unit code {code!r} is in neither {now} nor {before}: no account created"),

@@ -262,6 +262,7 @@ class TableRenderer:
         self.detail = detail
         self._status = _status_labels(lang)
         self._events: list[tuple[str, str]] = []  # (indicator, what it is about preventing)
+        self._input_labels: dict[bool, dict[str, str]] = {False: {}, True: {}}  # set by head
 
     def head(self, meta: Meta) -> str:
         lang = self.lang
@@ -269,11 +270,15 @@ class TableRenderer:
         from engine.criteria.model import CriteriaError
 
         try:
-            indicators = meta.criteria_set().indicators
+            criteria = meta.criteria_set()
+            indicators, declared = criteria.indicators, criteria.inputs
         except CriteriaError:  # results rendered without their criteria file at hand: no closing note
-            indicators = []
+            indicators, declared = [], []
         self._events = [(indicator.id, indicator.prevention(lang)) for _, indicator in indicators
                         if indicator.prevention is not None]
+        # The inputs' labels before and after the reform (a unit's period picks which), for the filled names.
+        self._input_labels = {after: {d.name: input_label(d, after)(lang) for d in declared}
+                              for after in (False, True)}
         header = (f"{_say('header_unit', lang):<{NAME_WIDTH}} {_say('header_total', lang):>13}  "
                   f"{_say('header_status', lang):<16} {_say('header_zero', lang)}")
         return f"{header}\n{'-' * len(header)}\n"
@@ -291,7 +296,8 @@ class TableRenderer:
             name = ""
         lines.append(f"{name:<{NAME_WIDTH}} {f'{total}/{threshold}':>13}  "
                      f"{self._status[result.status]:<16} {zeros}")
-        lines += _notes(result, lang, short_events=not self.detail)
+        labels = self._input_labels[after_reform((result.period,))] if result.filled else None
+        lines += _notes(result, lang, short_events=not self.detail, labels=labels)
         lines += _plan(result, lang)
         if self.detail:
             lines += [""] + _indicators(result, lang)
@@ -482,18 +488,18 @@ class SheetsRenderer:
                      g.message(lang)] for g in result.gaps]
         error_rows = [[result.unit_code, result.source(lang), e.input, _cell(e.value), e.message(lang)]
                       for e in result.error_details]
+        after = self._after.get(result.period)
+        if after is None:  # a batch holds few periods: each is dated once
+            after = self._after[result.period] = after_reform((result.period,))
+        labels = self._labels_after if after else self._labels
         if result.warnings or result.filled:  # the official list's say: warnings, and the names filled from it
             word = self._warning
             error_rows += [[result.unit_code, result.source(lang), w.input, _cell(w.value), f"{word}: {w.message(lang)}"]
                            for w in result.warnings]
             error_rows += [[result.unit_code, result.source(lang), name, getattr(result, name, None),
-                            _filled(result, name, lang)] for name in result.filled]
+                            _filled(result, name, lang, labels["input"])] for name in result.filled]
         units, gaps, errors = self._names
         encoded, people = {}, ""
-        after = self._after.get(result.period)
-        if after is None:  # a batch holds few periods: each is dated once
-            after = self._after[result.period] = after_reform((result.period,))
-        labels = self._labels_after if after else self._labels
         for name, rows in ((units, [unit_row]), (gaps, gap_rows), (errors, error_rows)):
             spec = self._specs[name]
             if spec["translate"]:
@@ -557,12 +563,13 @@ RENDERERS = {"json": JsonRenderer, "csv": CsvRenderer, "table": TableRenderer, "
              "sheets": SpreadsheetRenderer, "people-csv": PeopleCsvRenderer}
 
 
-def _notes(unit: UnitResult, lang: str, short_events: bool = False) -> list[str]:
+def _notes(unit: UnitResult, lang: str, short_events: bool = False, labels: dict[str, str] | None = None) -> list[str]:
     """A unit's errors, reasons and gaps. `short_events`: an event gap gives its count and band only, the
-    sentence on why the count is not to be lowered being said once at the end of the batch."""
+    sentence on why the count is not to be lowered being said once at the end of the batch. `labels`: each
+    input's label in `lang`, for the names filled from the official list."""
     lines = [f"    ✗ {error(lang)}" for error in unit.errors]
     lines += [f"    ! {warning.message(lang)}" for warning in unit.warnings]
-    lines += [f"    ~ {_filled(unit, name, lang)}" for name in unit.filled]
+    lines += [f"    ~ {_filled(unit, name, lang, labels or {})}" for name in unit.filled]
     lines += [f"    • {reason.message(lang)}" for reason in unit.reasons if reason.code != "invalid"]
     for gap in unit.gaps:
         mark = "*" if gap.status == "provisional" else ""
@@ -595,8 +602,10 @@ def closing_notes(summary: Summary, lang: str) -> list[str]:
             for warning in warnings if warning.message.key == "unknown_column"]
 
 
-def _filled(unit: UnitResult, name: str, lang: str) -> str:
-    return _say("registry_filled", lang, input=name, value=getattr(unit, name, None) or "")
+def _filled(unit: UnitResult, name: str, lang: str, labels: dict[str, str]) -> str:
+    """An input filled from the official list, named by its label (people never read a field name); the field
+    name only when the criteria file is not at hand to label it."""
+    return _say("registry_filled", lang, input=labels.get(name, name), value=getattr(unit, name, None) or "")
 
 
 def _plan(unit: UnitResult, lang: str) -> list[str]:

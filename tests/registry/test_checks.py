@@ -118,7 +118,12 @@ def test_outputs_show_warnings_and_filled_only_when_there_are_some(tmp_path):
     clean = json.loads(runner.invoke(main, ["evaluate", str(write(tmp_path, "clean.yaml")), "--format", "json"]).stdout)
     assert "warnings" not in clean["units"][0] and "filled" not in clean["units"][0]
     table = runner.invoke(main, ["evaluate", str(path)])
-    assert "! 09652 là Xã Thái Hòa" in table.stdout and "~ province điền từ danh mục: Thành phố Hà Nội" in table.stdout
+    # people read the input's label in their language, never the field name (issue 23 item 6)
+    assert "! 09652 là Xã Thái Hòa" in table.stdout
+    assert "~ Tỉnh, thành phố: «Thành phố Hà Nội», điền từ danh mục đơn vị hành chính" in table.stdout
+    english = runner.invoke(main, ["evaluate", str(path), "--lang", "en", "--detail"]).stdout
+    assert "~ Province or city: 'Thành phố Hà Nội', filled from the list of administrative units" in english
+    assert "~ province" not in table.stdout + english
     machine = runner.invoke(main, ["evaluate", str(path), "--format", "csv", "--lang", "en"])
     assert "warning: " in machine.stderr and "09652 is Xã Thái Hòa" in machine.stderr
     row = next(csv.DictReader(io.StringIO(machine.stdout)))
@@ -130,7 +135,12 @@ def test_outputs_show_warnings_and_filled_only_when_there_are_some(tmp_path):
     rows = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert [(r[0], r[2], r[3]) for r in rows] == [("09652", "Tên xã, phường, thị trấn", "Xã Hòa Sơn"),
                                                   ("09652", "Tỉnh, thành phố", "Thành phố Hà Nội")]
-    assert rows[0][4].startswith("cảnh báo: 09652 là Xã Thái Hòa") and "điền từ danh mục" in rows[1][4]
+    assert rows[0][4].startswith("cảnh báo: 09652 là Xã Thái Hòa")
+    assert rows[1][4] == "Tỉnh, thành phố: «Thành phố Hà Nội», điền từ danh mục đơn vị hành chính"
+    assert runner.invoke(main, ["evaluate", str(path), "--output", str(tmp_path / "en"), "--lang", "en"]).exit_code == 0
+    [_, filled] = load_workbook(tmp_path / "en" / "results.xlsx")["Data errors"].iter_rows(min_row=2, values_only=True)
+    assert filled[2:] == ("Province or city", "Thành phố Hà Nội",
+                          "Province or city: 'Thành phố Hà Nội', filled from the list of administrative units")
 
 
 def test_strict_units_on_the_command_line_in_both_languages(tmp_path):
