@@ -104,3 +104,45 @@ def test_a_form_filled_with_a_category_label_reads_back(tmp_path):
     workbook.save(path)
     unit = evaluate_files(criteria, [path]).units[0]
     assert unit.category == "other" and unit.total == 835 and unit.threshold == 850
+
+
+def test_the_several_units_sheet_prints_its_columns_across_pages_readably():
+    """Issue 23 item 4: the sheet of 40-odd inputs was fitted to one A4 width (about 2 pt). Now: landscape A4 at
+    a readable scale, header rows and each unit's code and name on every page, headers wrapped in columns as
+    wide as their longest word and their label on at most HEADER_LINES lines, every pre-filled unit printed."""
+    from engine.forms.layout import LABEL_ROW, MANY_UNITS_SHEET, NAME_ROW
+    from engine.forms.template import HEADER_LINES, header_width
+    from engine.registry import map_for
+
+    criteria = load_criteria()
+    units = list(map_for().units.values())[:40]
+    workbook = build_template(criteria, units)
+    sheet = workbook[MANY_UNITS_SHEET]
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize, setup.pageOrder) == ("landscape", 9, "overThenDown")
+    assert not sheet.sheet_properties.pageSetUpPr.fitToPage and FONT_PT * setup.scale / 100 >= 8
+    assert (sheet.print_title_rows, sheet.print_title_cols) == (f"${LABEL_ROW}:${NAME_ROW}", "$A:$B")
+    last = sheet.cell(1, len(criteria.inputs)).column_letter
+    assert sheet.print_area == f"'{MANY_UNITS_SHEET}'!$A$1:${last}${NAME_ROW + len(units)}"
+    assert sheet.print_options.gridLines and "Trang &P/&N" in sheet.oddFooter.right.text
+    for cell in sheet[LABEL_ROW]:
+        width = sheet.column_dimensions[cell.column_letter].width
+        assert cell.alignment.wrap_text and cell.font.name == "Calibri", cell.value  # no wider fallback face
+        assert width >= max(len(word) for word in cell.value.split()) + 2, cell.value
+        assert width >= header_width(cell.value), cell.value
+        assert len(cell.value) <= HEADER_LINES * (width - 3), cell.value
+    assert sheet.row_dimensions[LABEL_ROW].height >= 15 * 3  # room for the wrapped lines
+    # the pre-filled category reads as the dropdown offers it, never its id
+    category = [c.value for c in sheet[NAME_ROW]].index("category") + 1
+    shown = {sheet.cell(row, category).value for row in range(NAME_ROW + 1, NAME_ROW + len(units) + 1)} - {None}
+    assert shown <= {c.label.vi for c in criteria.categories}
+
+
+def test_the_one_unit_sheet_fits_one_page_wide_at_a_readable_size():
+    sheet = build_template(load_criteria())[ONE_UNIT_SHEET]
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCD"]
+    margins = sheet.page_margins.left + sheet.page_margins.right
+    assert FONT_PT * printed_scale(widths, margins) >= 8, widths
+    assert sheet.print_title_rows

@@ -26,14 +26,24 @@ from engine.registry.maps import NEW, PERIOD_LABELS, input_label
 MANY_ROWS = 2000          # rows of the many-units sheet that carry the validations
 LIST_SHEET = "_danh_muc"  # very hidden: long dropdown lists (an inline list is limited to 255 characters)
 
-TITLE = Font(bold=True, size=14)
-BOLD = Font(bold=True)
-NAME_FONT = Font(size=8, color="808080")
+# The workbook's own font named on every styled cell: a bold cell without a name is drawn by LibreOffice in a
+# wider serif face, and its header then runs into the next column.
+FONT_NAME = "Calibri"
+TITLE = Font(name=FONT_NAME, bold=True, size=14)
+BOLD = Font(name=FONT_NAME, bold=True)
+NAME_FONT = Font(name=FONT_NAME, size=8, color="808080")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 WRAP = Alignment(wrap_text=True, vertical="top")
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)  # the form's table, printed with its lines
+
+# The several-units sheet printed: its header labels wrap onto HEADER_LINES lines at most, in columns at least
+# MIN_COLUMN characters wide; printed at MANY_UNITS_SCALE per cent (11 pt text prints at about 10 pt).
+HEADER_LINES = 4
+MIN_COLUMN = 12
+MANY_UNITS_SCALE = 90
+BLANK_ROWS = 20  # rows printed under a blank form's header, for a commune that fills it by hand
 
 
 def instructions(criteria: CriteriaSet, after: bool = False) -> list[str]:
@@ -170,6 +180,13 @@ def _one_unit_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: str,
     _fit_width_when_printed(sheet)
 
 
+def header_width(text: str) -> int:
+    """A column as wide as its wrapped header needs: HEADER_LINES lines at most, never narrower than its longest
+    word (a word is not split across lines) nor than a value typed below it needs."""
+    longest_word = max((len(word) for word in text.split()), default=0)
+    return max(MIN_COLUMN, longest_word + 2, math.ceil(len(text) / HEADER_LINES) + 3)
+
+
 def _many_units_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: str, after: bool) -> None:
     validations = _Validations(sheet, category_list)
     last = FIRST_DATA_ROW + MANY_ROWS - 1
@@ -178,16 +195,33 @@ def _many_units_sheet(sheet: Worksheet, criteria: CriteriaSet, category_list: st
         label = sheet.cell(LABEL_ROW, column)
         _label_cell(label, decl, after)
         label.font, label.fill, label.alignment = BOLD, REQUIRED_FILL if decl.required else HEADER_FILL, WRAP
+        label.border = BOX
         sheet.cell(NAME_ROW, column, decl.name).font = NAME_FONT
         dimension = sheet.column_dimensions[letter]
-        dimension.width = 22 if decl.type in ("text", "category") else 16
+        dimension.width = max(header_width(label.value), 25 if decl.type in ("text", "category") else 0)
         if (fmt := _number_format(decl)) is not None:
             dimension.number_format = fmt
         validations.add(decl, f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
-    sheet.row_dimensions[LABEL_ROW].height = 75
+    sheet.row_dimensions[LABEL_ROW].height = 15 * HEADER_LINES
     sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 3)
+
+
+def _print_across_pages(sheet: Worksheet, inputs: int, units: int) -> None:
+    """The several-units sheet on paper: its columns (one per input) cannot fit one A4 width readably, so they
+    run across pages at MANY_UNITS_SCALE, each page repeating the header rows and the unit's code and name; a
+    unit's row is printed across before the next rows (over, then down). The print area is the header and the
+    pre-filled units, or BLANK_ROWS empty rows with their lines to fill in by hand."""
+    setup = sheet.page_setup
+    setup.orientation, setup.paperSize = "landscape", sheet.PAPERSIZE_A4
+    setup.scale, setup.pageOrder = MANY_UNITS_SCALE, "overThenDown"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = False
     sheet.print_title_rows = f"{LABEL_ROW}:{NAME_ROW}"
-    _fit_width_when_printed(sheet)
+    sheet.print_title_cols = "A:B"
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.print_options.gridLines = True  # the boxes to write in, on paper too
+    last_row = FIRST_DATA_ROW + max(units, BLANK_ROWS) - 1
+    sheet.print_area = f"A1:{get_column_letter(inputs)}{last_row}"
+    sheet.oddFooter.right.text = "Trang &P/&N"
 
 
 def _prefill(sheet: Worksheet, criteria: CriteriaSet, units) -> None:
@@ -196,9 +230,12 @@ def _prefill(sheet: Worksheet, criteria: CriteriaSet, units) -> None:
     from engine.registry.checks import known_category
 
     columns = {decl.name: column for column, decl in enumerate(criteria.inputs, start=1)}
+    # The category as the dropdown offers it (its Vietnamese label, which the readers take): never its id.
+    category_labels = {category.id: category.label.vi for category in criteria.categories}
     for row, unit in enumerate(units, start=FIRST_DATA_ROW):
+        category = known_category(unit, criteria)
         values = {"unit_code": unit.code, "unit_name": unit.name, "province": unit.province,
-                  "district": unit.district, "category": known_category(unit, criteria)}
+                  "district": unit.district, "category": category_labels.get(category, category)}
         for name, value in values.items():
             if value is not None and name in columns:
                 sheet.cell(row, columns[name], value)
@@ -216,6 +253,7 @@ def build_template(criteria: CriteriaSet, units=()) -> Workbook:
     _one_unit_sheet(one, criteria, category_list, after)
     _many_units_sheet(many, criteria, category_list, after)
     _prefill(many, criteria, units)
+    _print_across_pages(many, len(criteria.inputs), len(units))
     workbook.properties.title = f"Phiếu tự đánh giá — {criteria.instrument.id}"
     workbook.properties.creator = "cfc"
     return workbook

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cli import main
+from engine.criteria.model import load_criteria
 from engine.forms.layout import FIRST_DATA_ROW, MANY_UNITS_SHEET, NAME_ROW
 from engine.registry import admin_map, map_for
 
@@ -37,8 +38,9 @@ def test_a_provinces_template_holds_exactly_its_units(tmp_path):
     assert [(r["unit_code"], r["unit_name"], r["province"]) for r in rows] == \
         [(u.code, u.name, u.province) for u in expected]
     # a ward of a centrally governed city can only be an urban ward; a xã is left for the board
-    for row, unit in zip(rows, expected):
-        assert row["category"] == ("urban_ward_central_city" if unit.is_ward else None)
+    ward = next(c.label.vi for c in load_criteria().categories if c.id == "urban_ward_central_city")
+    for row, unit in zip(rows, expected):  # as the dropdown offers it: the Vietnamese label, never the id
+        assert row["category"] == (ward if unit.is_ward else None)
     evaluated = CliRunner().invoke(main, ["evaluate", str(out), "--format", "csv", "--lang", "en"])
     assert evaluated.exit_code == 0 and "warning" not in evaluated.stderr  # every code and name is the list's
 
