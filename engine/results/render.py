@@ -61,6 +61,12 @@ class Summary:
         self.counts[status] += 1
         self.provisional += provisional
 
+    def add_counts(self, statuses: dict[str, int], provisional: int) -> None:
+        """Several units at once: how many of each status, and their provisional bands."""
+        for status, count in statuses.items():
+            self.counts[status] += count
+        self.provisional += provisional
+
     @property
     def total(self) -> int:
         return sum(self.counts.values())
@@ -534,6 +540,21 @@ class PeopleCsvRenderer(SheetsRenderer):
 
     with_json = False
     with_xlsx = False
+
+
+def joined(pieces: list) -> object:
+    """Several units' pieces as one, written as those pieces one after the other would be: text joined; the
+    spreadsheet renderers' pieces (SheetsRenderer.unit) merged, each sheet's rows and each file's text in order."""
+    if not pieces or isinstance(pieces[0], str):
+        return "".join(pieces)
+    sheets: dict[str, list] = {}
+    for piece in pieces:
+        for name, rows in piece["sheets"].items():
+            sheets.setdefault(name, []).extend(rows)
+    out = {"sheets": sheets, "csv": "".join([piece["csv"] for piece in pieces])}
+    if "json" in pieces[0]:
+        out["json"] = "".join([piece["json"] for piece in pieces])
+    return out
 
 
 def labelled(row: list, translate: dict[int, str], labels: dict[str, dict]) -> list:
