@@ -118,6 +118,7 @@ class JsonRenderer:
         self.detail = detail
         self._bands: dict[str, dict] = {}  # criteria set digest → its band indexes (see band_indexes)
         self._digest: str | None = None  # the header's set: what scored a unit whose period picks none
+        self._kept: dict = {}  # criterion results' compact pieces (engine/results/compact.py, compact_unit)
 
     def head(self, meta: Meta) -> str:
         fields = {"format": "cfc-results", "format_version": FORMAT_VERSION, "cfc_version": __version__,
@@ -145,7 +146,7 @@ class JsonRenderer:
                     del dumped[key]
             text = _dumps(localise(dumped, self.lang))
         else:
-            text = compact_unit(result, self.lang, bands)
+            text = compact_unit(result, self.lang, bands, self._kept)
         return (",\n" if index else "") + text
 
     def tail(self, summary: Summary) -> str:
