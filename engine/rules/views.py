@@ -13,7 +13,7 @@ and are never changed afterwards: a gap that would flip one unit's decision is c
 from __future__ import annotations
 
 import weakref
-from itertools import islice
+from itertools import islice, repeat
 from operator import itemgetter
 from dataclasses import dataclass, field, replace
 
@@ -53,14 +53,17 @@ class Shelf(dict):
 
 def resolve(shelves: list[Shelf], columns: list[list], build, memo: str) -> list[list]:
     """Each column of keys (column i: shelf i's key for each row) as what its shelf holds for them; what a shelf
-    does not hold is built together by `build([(shelf index, key)]) -> values` (each distinct key once, in the
-    order first met, shelf by shelf) and shelved. Column by column, so that a key found costs one lookup made by
+    does not hold is built together by `build([(shelf index, key)]) -> values` (each distinct key once, shelf by
+    shelf) and shelved. Column by column, so that a key found costs one lookup made by
     the interpreter's own loop (a row at a time, the bookkeeping cost as much as the building: measured). With memo
     `memo` off (engine/rules/memos.py), every key is built again and nothing is kept."""
     if not memos.on(memo):
         shelves = [{} for _ in shelves]
-    new = [(index, key) for index, (shelf, column) in enumerate(zip(shelves, columns))
-           for key in dict.fromkeys(column) if key not in shelf]
+    new: list[tuple[int, object]] = []
+    for index, (shelf, column) in enumerate(zip(shelves, columns)):
+        unknown = set(column).difference(shelf)
+        if unknown:
+            new += zip(repeat(index), unknown)
     if new:
         for (index, key), value in zip(new, build(new)):
             shelves[index][key] = value
