@@ -481,6 +481,17 @@ class SheetsRenderer:
                        result.period, result.category, len(result.gaps), list(result.missing_inputs),
                        ", ".join(p.indicator for p in result.provisional), result.source(lang),
                        criteria_set_cell(result), __version__])
+        units, gaps, errors = self._names
+        after = self._after.get(result.period)
+        if after is None:  # a batch holds few periods: each is dated once
+            after = self._after[result.period] = after_reform((result.period,))
+        labels = self._labels_after if after else self._labels
+        if not self.with_xlsx:  # the people's CSV alone: the results sheet is all it writes
+            # The writer words the header after the reform only when every unit says so (engine/results/directory.py).
+            piece = {"sheets": {}, "csv": self._csv_lines(self._finished(units, [unit_row], labels)), "after": after}
+            if self.json:
+                piece["json"] = self.json.unit(result, index)
+            return piece
         yes, no = self._yes_no
         band_status = self._band_status
         gap_rows = [[result.unit_code, result.unit_name, g.criterion, g.indicator, g.current_points, g.next_points,
@@ -495,28 +506,29 @@ class SheetsRenderer:
                            for w in result.warnings]
             error_rows += [[result.unit_code, result.source(lang), name, getattr(result, name, None),
                             _filled(result, name, lang)] for name in result.filled]
-        units, gaps, errors = self._names
         encoded, people = {}, ""
-        after = self._after.get(result.period)
-        if after is None:  # a batch holds few periods: each is dated once
-            after = self._after[result.period] = after_reform((result.period,))
-        labels = self._labels_after if after else self._labels
         for name, rows in ((units, [unit_row]), (gaps, gap_rows), (errors, error_rows)):
             spec = self._specs[name]
-            if spec["translate"]:
-                rows = [labelled(row, spec["translate"], labels) for row in rows]
-            if self.with_xlsx:
-                encoded[name] = [data_row(row, spec["widths"], spec["printed"]) for row in rows]
+            rows = self._finished(name, rows, labels)
+            encoded[name] = [data_row(row, spec["widths"], spec["printed"]) for row in rows]
             if self.with_csv and name == self._csv_sheet:
-                self._buffer.seek(0)
-                self._buffer.truncate()
-                self._csv.writerows(rows)
-                people = self._buffer.getvalue()
+                people = self._csv_lines(rows)
         # The writer words the header after the reform only when every unit says so (engine/results/directory.py).
         piece = {"sheets": encoded, "csv": people, "after": after}
         if self.json:
             piece["json"] = self.json.unit(result, index)
         return piece
+
+    def _finished(self, name: str, rows: list[list], labels: dict) -> list[list]:
+        """A sheet's rows with labels in place of codes (the columns its spec says)."""
+        translate = self._specs[name]["translate"]
+        return [labelled(row, translate, labels) for row in rows] if translate else rows
+
+    def _csv_lines(self, rows: list[list]) -> str:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._csv.writerows(rows)
+        return self._buffer.getvalue()
 
     def tail(self, summary: Summary) -> dict:
         piece = {"sheets": {}}
@@ -553,6 +565,8 @@ def joined(pieces: list) -> object:
         for name, rows in piece["sheets"].items():
             sheets.setdefault(name, []).extend(rows)
     out = {"sheets": sheets, "csv": "".join([piece["csv"] for piece in pieces])}
+    if "after" in pieces[0]:  # after the 1 July 2025 reform: every unit of them (engine/results/directory.py)
+        out["after"] = all(piece["after"] for piece in pieces)
     if "json" in pieces[0]:
         out["json"] = "".join([piece["json"] for piece in pieces])
     return out
