@@ -66,13 +66,14 @@ def plan(paths: Iterable[str | Path], criteria: CriteriaSet | None = None) -> Pl
             continue
         if isinstance(source, list):
             source = Kept(source)
-            places += [(unit_code_of(record), record.location()) for record in source.kept]
-        else:  # a scanned CSV's rows are placed (file, row number) here: a Record only for a code that repeats
+            places += [(unit_code_of(record), record) for record in source.kept]
+        else:  # a scanned CSV's rows are placed by (file, row number): a Record is made only for a code that repeats
             places += [(code if code is not None and code.isdigit() and code.isascii() else _folded(code),
                         (source.source, number)) for code, number in source.codes]
         readable.append(str(path))
         sources.append(source)
-    repeated = {code: [place if isinstance(place, Record) else Record(place[0], "row", place[1], {})
+    # Only the places of a code that repeats are kept (a record's place without its content).
+    repeated = {code: [place.location() if isinstance(place, Record) else Record(place[0], "row", place[1], {})
                        for place in found]
                 for code, found in group_duplicates(places).items()}
     return Plan(len(places), repeated, readable, file_errors, criteria, tuple(sources))
