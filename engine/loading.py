@@ -66,16 +66,22 @@ def plan(paths: Iterable[str | Path], criteria: CriteriaSet | None = None) -> Pl
             continue
         if isinstance(source, list):
             source = Kept(source)
-            places += [(unit_code_of(record), record.location()) for record in source.kept]
-        else:
-            places += [(_folded(code), Record(source.source, "row", number, {})) for code, number in source.codes]
+            places += [(unit_code_of(record), record) for record in source.kept]
+        else:  # a scanned CSV's rows are placed by (file, row number): a Record is made only for a code that repeats
+            places += [(code if code is not None and code.isdigit() and code.isascii() else _folded(code),
+                        (source.source, number)) for code, number in source.codes]
         readable.append(str(path))
         sources.append(source)
-    return Plan(len(places), group_duplicates(places), readable, file_errors, criteria, tuple(sources))
+    # Only the places of a code that repeats are kept (a record's place without its content).
+    repeated = {code: [place.location() if isinstance(place, Record) else Record(place[0], "row", place[1], {})
+                       for place in found]
+                for code, found in group_duplicates(places).items()}
+    return Plan(len(places), repeated, readable, file_errors, criteria, tuple(sources))
 
 
 def _folded(code: str | None) -> str | None:
-    """A unit code cell as validation reads it (folded: engine/units/codes.py); None when it is no code."""
+    """A unit code cell as validation reads it (folded: engine/units/codes.py); None when it is no code. (A code
+    of plain ASCII digits is its own folded form: read as it is, above.)"""
     try:
         return unit_code(code) if code is not None else None
     except ValueProblem:

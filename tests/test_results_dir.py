@@ -66,14 +66,14 @@ def test_a_failure_leaves_earlier_results_untouched(tmp_path, monkeypatch):
         (tmp_path / name).write_text("earlier results", encoding="utf-8")
     calls = []
 
-    def fail_on_third_unit(self, piece):
+    def fail_after_the_head(self, piece):
         calls.append(piece)
-        if len(calls) == 4:  # the head, then two units
+        if len(calls) == 2:  # the head, then the units (one piece per chunk of units)
             raise RuntimeError("disk full")
         return original(self, piece)
 
     original = results_dir.DirectoryWriter.write
-    monkeypatch.setattr(results_dir.DirectoryWriter, "write", fail_on_third_unit)
+    monkeypatch.setattr(results_dir.DirectoryWriter, "write", fail_after_the_head)
     result = evaluate(SAMPLE, "--output", str(tmp_path))
     assert result.exit_code != 0 and isinstance(result.exception, RuntimeError)
     for name in results_dir.NAMES:

@@ -343,6 +343,11 @@ def _unsafe(cell: str) -> str:
 
 
 def _record(source: str, number: int, row: list[str], balanced: bool, keys: list[str | None]) -> Record:
+    if None not in keys and len(row) <= len(keys):  # every column named, no cell beyond them: the usual row
+        record = Record(source, "row", number, _data(row, keys) if "'" in "".join(row) else dict(zip(keys, row)))
+        if not balanced:
+            record.problems.append(DataError(None, None, Message("unbalanced_quote", {"line": number})))
+        return record
     record = Record(source, "row", number, _data(row, keys))
     if not balanced:
         record.problems.append(DataError(None, None, Message("unbalanced_quote", {"line": number})))

@@ -12,7 +12,7 @@ import json
 import math
 
 from engine.messages import both
-from engine.results.model import UnitResult
+from engine.results.model import CriterionResult, UnitResult
 
 # json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")), without building an encoder per
 # call or tracking containers for cycles (results hold none): the same bytes, for a fraction less per unit.
@@ -53,20 +53,55 @@ def band_indexes(criteria) -> dict[str, tuple[str, dict[str, str]]]:
     return out
 
 
-def compact_unit(result: UnitResult, lang: str, bands: dict[str, tuple[str, dict[str, str]]]) -> str:
-    """A unit's own results as compact JSON; `bands`: band_indexes of the set that scored it."""
+CRITERIA_KEPT = 5_000  # criterion results whose pieces are kept (see compact_unit); past it, it starts again
+
+
+def criterion_pieces(criterion: CriterionResult, bands: dict[str, tuple[str, dict[str, str]]]) -> tuple:
+    """What a criterion's result gives a compact unit: its entry under "criteria", and per indicator its entries
+    under "values" (name → `"name":value`), "bands" and "states"."""
+    values, reached, states = {}, [], []
+    for indicator in criterion.indicators:
+        for name, value in indicator.inputs.items():  # an input read by several indicators keeps its first place
+            if name not in values:
+                values[name] = f"{_string(name)}:{value_text(value)}"
+        unreached, by_text = bands.get(indicator.id) or (_string(indicator.id) + ":null", {})
+        band = indicator.band
+        reached.append(unreached if band is None else by_text.get(band.vi, unreached))
+        if indicator.state != "scored":
+            states.append(f"{_string(indicator.id)}:{_string(indicator.state)}")
+    entry = (f'{{"number":{criterion.number:d},"points":{criterion.points:d},"complete":'
+             f'{"true" if criterion.complete else "false"}}}')
+    return entry, tuple(values.items()), reached, states
+
+
+def compact_unit(result: UnitResult, lang: str, bands: dict[str, tuple[str, dict[str, str]]],
+                 kept: dict | None = None) -> str:
+    """A unit's own results as compact JSON; `bands`: band_indexes of the set that scored it. `kept`: each
+    criterion result's pieces (criterion_pieces) by its identity, for a renderer's units: the engine shares one
+    criterion result between the units whose indicators gave the same (engine/rules/views.py), so most of a
+    unit's criteria are written once for many units. Each is kept beside its result (so its identity is never
+    another's while kept)."""
     values: dict = {}
     criteria, reached, states = [], [], []
     for criterion in result.criteria:
-        criteria.append(f'{{"number":{criterion.number:d},"points":{criterion.points:d},"complete":'
-                        f'{"true" if criterion.complete else "false"}}}')
-        for indicator in criterion.indicators:
-            values.update(indicator.inputs)  # an input read by several indicators keeps its first place
-            unreached, by_text = bands.get(indicator.id) or (_string(indicator.id) + ":null", {})
-            band = indicator.band
-            reached.append(unreached if band is None else by_text.get(band.vi, unreached))
-            if indicator.state != "scored":
-                states.append(f"{_string(indicator.id)}:{_string(indicator.state)}")
+        pieces = None if kept is None else kept.get(id(criterion))
+        if pieces is None or pieces[0] is not criterion:
+            pieces = (criterion, *criterion_pieces(criterion, bands))
+            if kept is not None:
+                if len(kept) >= CRITERIA_KEPT:
+                    kept.clear()
+                kept[id(criterion)] = pieces
+        _, entry, named, bands_of, states_of = pieces
+        criteria.append(entry)
+        if values:
+            for name, text in named:
+                if name not in values:
+                    values[name] = text
+        else:
+            values.update(named)
+        reached += bands_of
+        if states_of:
+            states += states_of
     ref, plan = result.criteria_set, result.plan
     reasons = [f'{{"code":{_string(r.code)},"criterion":{value_text(r.criterion)},"message":'
                f'{_string(r.message(lang))}}}' for r in result.reasons]
@@ -105,7 +140,7 @@ def compact_unit(result: UnitResult, lang: str, bands: dict[str, tuple[str, dict
         ',"source":', _string(result.source(lang)), ',"status":', _string(result.status),
         ',"total":', value_text(result.total), ',"max_total":', value_text(result.max_total),
         ',"threshold":', value_text(result.threshold), ',"shortfall":', value_text(result.shortfall),
-        ',"values":{', ",".join([f"{_string(name)}:{value_text(value)}" for name, value in values.items()]),
+        ',"values":{', ",".join(values.values()),
         '},"criteria":[', ",".join(criteria), '],"bands":{', ",".join(reached), '},"states":{', ",".join(states),
         '},"reasons":[', ",".join(reasons), '],"gaps":[', ",".join(gaps),
         '],"missing_inputs":[', ",".join([_string(name) for name in result.missing_inputs]),

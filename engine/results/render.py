@@ -61,6 +61,12 @@ class Summary:
         self.counts[status] += 1
         self.provisional += provisional
 
+    def add_counts(self, statuses: dict[str, int], provisional: int) -> None:
+        """Several units at once: how many of each status, and their provisional bands."""
+        for status, count in statuses.items():
+            self.counts[status] += count
+        self.provisional += provisional
+
     @property
     def total(self) -> int:
         return sum(self.counts.values())
@@ -112,6 +118,7 @@ class JsonRenderer:
         self.detail = detail
         self._bands: dict[str, dict] = {}  # criteria set digest → its band indexes (see band_indexes)
         self._digest: str | None = None  # the header's set: what scored a unit whose period picks none
+        self._kept: dict = {}  # criterion results' compact pieces (engine/results/compact.py, compact_unit)
 
     def head(self, meta: Meta) -> str:
         fields = {"format": "cfc-results", "format_version": FORMAT_VERSION, "cfc_version": __version__,
@@ -139,7 +146,7 @@ class JsonRenderer:
                     del dumped[key]
             text = _dumps(localise(dumped, self.lang))
         else:
-            text = compact_unit(result, self.lang, bands)
+            text = compact_unit(result, self.lang, bands, self._kept)
         return (",\n" if index else "") + text
 
     def tail(self, summary: Summary) -> str:
@@ -480,6 +487,17 @@ class SheetsRenderer:
                        result.period, result.category, len(result.gaps), list(result.missing_inputs),
                        ", ".join(p.indicator for p in result.provisional), result.source(lang),
                        criteria_set_cell(result), __version__])
+        units, gaps, errors = self._names
+        after = self._after.get(result.period)
+        if after is None:  # a batch holds few periods: each is dated once
+            after = self._after[result.period] = after_reform((result.period,))
+        labels = self._labels_after if after else self._labels
+        if not self.with_xlsx:  # the people's CSV alone: the results sheet is all it writes
+            # The writer words the header after the reform only when every unit says so (engine/results/directory.py).
+            piece = {"sheets": {}, "csv": self._csv_lines(self._finished(units, [unit_row], labels)), "after": after}
+            if self.json:
+                piece["json"] = self.json.unit(result, index)
+            return piece
         yes, no = self._yes_no
         band_status = self._band_status
         gap_rows = [[result.unit_code, result.unit_name, g.criterion, g.indicator, g.current_points, g.next_points,
@@ -498,24 +516,29 @@ class SheetsRenderer:
                            for w in result.warnings]
             error_rows += [[result.unit_code, result.source(lang), name, getattr(result, name, None),
                             _filled(result, name, lang, labels["input"])] for name in result.filled]
-        units, gaps, errors = self._names
         encoded, people = {}, ""
         for name, rows in ((units, [unit_row]), (gaps, gap_rows), (errors, error_rows)):
             spec = self._specs[name]
-            if spec["translate"]:
-                rows = [labelled(row, spec["translate"], labels) for row in rows]
-            if self.with_xlsx:
-                encoded[name] = [data_row(row, spec["widths"], spec["printed"]) for row in rows]
+            rows = self._finished(name, rows, labels)
+            encoded[name] = [data_row(row, spec["widths"], spec["printed"]) for row in rows]
             if self.with_csv and name == self._csv_sheet:
-                self._buffer.seek(0)
-                self._buffer.truncate()
-                self._csv.writerows(rows)
-                people = self._buffer.getvalue()
+                people = self._csv_lines(rows)
         # The writer words the header after the reform only when every unit says so (engine/results/directory.py).
         piece = {"sheets": encoded, "csv": people, "after": after}
         if self.json:
             piece["json"] = self.json.unit(result, index)
         return piece
+
+    def _finished(self, name: str, rows: list[list], labels: dict) -> list[list]:
+        """A sheet's rows with labels in place of codes (the columns its spec says)."""
+        translate = self._specs[name]["translate"]
+        return [labelled(row, translate, labels) for row in rows] if translate else rows
+
+    def _csv_lines(self, rows: list[list]) -> str:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._csv.writerows(rows)
+        return self._buffer.getvalue()
 
     def tail(self, summary: Summary) -> dict:
         piece = {"sheets": {}}
@@ -540,6 +563,23 @@ class PeopleCsvRenderer(SheetsRenderer):
 
     with_json = False
     with_xlsx = False
+
+
+def joined(pieces: list) -> object:
+    """Several units' pieces as one, written as those pieces one after the other would be: text joined; the
+    spreadsheet renderers' pieces (SheetsRenderer.unit) merged, each sheet's rows and each file's text in order."""
+    if not pieces or isinstance(pieces[0], str):
+        return "".join(pieces)
+    sheets: dict[str, list] = {}
+    for piece in pieces:
+        for name, rows in piece["sheets"].items():
+            sheets.setdefault(name, []).extend(rows)
+    out = {"sheets": sheets, "csv": "".join([piece["csv"] for piece in pieces])}
+    if "after" in pieces[0]:  # after the 1 July 2025 reform: every unit of them (engine/results/directory.py)
+        out["after"] = all(piece["after"] for piece in pieces)
+    if "json" in pieces[0]:
+        out["json"] = "".join([piece["json"] for piece in pieces])
+    return out
 
 
 def labelled(row: list, translate: dict[int, str], labels: dict[str, dict]) -> list:

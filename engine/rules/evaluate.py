@@ -69,8 +69,9 @@ def _evaluate_batch(criteria: CriteriaSet, units: list[Unit]) -> list[UnitResult
     memoised."""
     rules = rules_for(criteria)
     table = views_for(criteria, rules)
-    rows = table.rows(units)
-    criteria_rows = table.criteria_rows(rows)
+    columns = table.columns(units)
+    rows = list(zip(*columns))  # each unit's views, in criteria order
+    criteria_rows = list(zip(*table.criteria_columns(columns)))
     facts = [(len(unit.errors), sum([c.unscored for c in unit_criteria]), _category(criteria, unit),
               sum([c.points for c in unit_criteria]), sum([c.outcome != "met" for c in unit_criteria]))
              for unit, unit_criteria in zip(units, criteria_rows)]

@@ -79,9 +79,16 @@ def best_gains(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, memo
     out = []
     for name, positions in _movable(criteria, scored):
         if len(positions) == 1:
+            reach = scored.views[positions[0]].reach
+            if reach.best is not None and memos.on("plan_options"):
+                out.append(reach.best)
+                continue
             changes = _single_changes(scored.views[positions[0]])
             if changes:
-                out.append(max(changes, key=lambda change: change[3])[1])
+                best = max(changes, key=lambda change: change[3])[1]  # the first of the largest gains
+                if memos.on("plan_options"):
+                    reach.best = best
+                out.append(best)
         else:
             kept = _options(name, rules, scored, positions, memo)
             if kept:

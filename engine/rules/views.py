@@ -13,7 +13,7 @@ and are never changed afterwards: a gap that would flip one unit's decision is c
 from __future__ import annotations
 
 import weakref
-from itertools import islice
+from itertools import islice, repeat
 from operator import itemgetter
 from dataclasses import dataclass, field, replace
 
@@ -51,30 +51,27 @@ class Shelf(dict):
 
 
 
-def resolve(shelves: list[Shelf], keys: list[list], build, memo: str) -> list[list]:
-    """Each row of keys (one per shelf) as what the shelves hold for them; what none holds is built together by
-    `build([(shelf index, key)]) -> values` (each distinct key once) and shelved. With memo `memo` off
-    (engine/rules/memos.py), every key is built again and nothing is kept."""
+def resolve(shelves: list[Shelf], columns: list[list], build, memo: str) -> list[list]:
+    """Each column of keys (column i: shelf i's key for each row) as what its shelf holds for them; what a shelf
+    does not hold is built together by `build([(shelf index, key)]) -> values` (each distinct key once, shelf by
+    shelf) and shelved. Column by column, so that a key found costs one lookup made by
+    the interpreter's own loop (a row at a time, the bookkeeping cost as much as the building: measured). With memo
+    `memo` off (engine/rules/memos.py), every key is built again and nothing is kept."""
     if not memos.on(memo):
         shelves = [{} for _ in shelves]
-    rows, new = [], {}
-    get = dict.get
-    for row in keys:
-        found = list(map(get, shelves, row))
-        if None in found:
-            for index, value in enumerate(found):
-                if value is None:
-                    new.setdefault((index, row[index]), []).append((len(rows), index))
-        rows.append(found)
+    new: list[tuple[int, object]] = []
+    for index, (shelf, column) in enumerate(zip(shelves, columns)):
+        unknown = set(column).difference(shelf)
+        if unknown:
+            new += zip(repeat(index), unknown)
     if new:
-        for (index, key), value in zip(new, build(list(new))):
+        for (index, key), value in zip(new, build(new)):
             shelves[index][key] = value
-            for row, at in new[(index, key)]:
-                rows[row][at] = value
-        for shelf in shelves:
-            if len(shelf) > getattr(shelf, "limit", len(shelf)):
-                shelf.trim()
-    return rows
+    found = [list(map(shelf.__getitem__, column)) for shelf, column in zip(shelves, columns)]
+    for shelf in shelves:
+        if len(shelf) > getattr(shelf, "limit", len(shelf)):
+            shelf.trim()
+    return found
 
 
 @dataclass(eq=False, slots=True)  # compared and hashed by identity: a tuple of views is a key of the tables below
@@ -142,18 +139,18 @@ class Views:
         self._criteria = [Shelf(share) for _ in criteria.criteria]
         self.plan_options = Shelf(LIMIT)
 
-    def rows(self, units: list[Unit]) -> list[list[IndicatorView]]:
-        """Each unit's views in criteria order. New ones are asked of the rules together, in one call."""
-        return resolve(self._views, [self._keys(unit) for unit in units], self._build, "indicator_views")
+    def columns(self, units: list[Unit]) -> list[list[IndicatorView]]:
+        """Per indicator, in criteria order, each unit's view (a unit's row is the views at its place). New ones
+        are asked of the rules together, in one call."""
+        return resolve(self._views, self._keys(units), self._build, "indicator_views")
 
-    def criteria_rows(self, rows: list[list[IndicatorView]]) -> list[list[CriterionView]]:
-        """Each unit's criteria in order: its points, whether every indicator was scored, the outcome the rules
-        give that, and its result — shared by every unit whose indicators of that criterion selected the same
-        views. New ones are asked of the rules together, in one call."""
+    def criteria_columns(self, columns: list[list[IndicatorView]]) -> list[list[CriterionView]]:
+        """Per criterion, in order, each unit's: its points, whether every indicator was scored, the outcome the
+        rules give that, and its result — shared by every unit whose indicators of that criterion selected the
+        same views. New ones are asked of the rules together, in one call."""
         # A criterion's key is the tuple of its views (each view belongs to one indicator, so to one criterion).
-        spans = [slice(start, end) for start, end in self.criteria.criterion_spans]
-        return resolve(self._criteria, [[views[span] for span in spans] for views in map(tuple, rows)],
-                       self._build_criteria, "criterion_views")
+        keys = [list(zip(*columns[start:end])) for start, end in self.criteria.criterion_spans]
+        return resolve(self._criteria, keys, self._build_criteria, "criterion_views")
 
     def _build_criteria(self, shelved: list[tuple[int, tuple]]) -> list[CriterionView]:
         keys = [key for _, key in shelved]
@@ -183,17 +180,20 @@ class Views:
                               points, outcome, unscored, missing, provisional, gaps)
                 for key, (points, unscored, results, missing, provisional, gaps), outcome in zip(keys, parts, outcomes)]
 
-    def _keys(self, unit: Unit) -> list:
-        # Validated values are typed per input (a count is an int, a provision a bool), so a value never
-        # meets an equal-hashing value of another type under the same input (True would equal 1). An indicator
-        # of one input keys on its value, of several on the tuple of them; one whose input is in error on that
-        # and _INVALID.
-        values = unit.values
-        if not unit.errors:
-            return [read(values) for read in self._readers]
-        bad = {error.input for error in unit.errors}
-        return [(_INVALID, read(values)) if any(name in bad for name in names) else read(values)
-                for read, (_, names) in zip(self._readers, self.layout)]
+    def _keys(self, units: list[Unit]) -> list[list]:
+        """Per indicator, each unit's key: what its inputs hold. Validated values are typed per input (a count is
+        an int, a provision a bool), so a value never meets an equal-hashing value of another type under the
+        same input (True would equal 1). An indicator of one input keys on its value, of several on the tuple of
+        them; one whose input is in error on that and _INVALID."""
+        values = [unit.values for unit in units]
+        columns = [list(map(read, values)) for read in self._readers]
+        for row, unit in enumerate(units):
+            if unit.errors:
+                bad = {error.input for error in unit.errors}
+                for column, (_, names) in zip(columns, self.layout):
+                    if any(name in bad for name in names):
+                        column[row] = (_INVALID, column[row])
+        return columns
 
     def _build(self, shelved: list[tuple[int, object]]) -> list[IndicatorView]:
         layout, single = self.layout, self._single

@@ -11,8 +11,10 @@ import math
 import yaml
 from hypothesis import given, strategies as st
 
+from engine import safe_yaml
 from engine.rules.rulesets import compile_rulesets, empty_band
-from engine.criteria.model import CriteriaError, load_criteria
+from engine.safe_yaml import CriteriaLoader, TextLoader, YamlProblem, load_yaml
+from engine.criteria.model import CriteriaError, _repeated_keys, load_criteria
 from engine.rules.evaluate import evaluate_units
 from engine.readers.records import Record
 from engine.results.model import to_data
@@ -87,3 +89,48 @@ def test_text_damaged(tmp_path_factory, edits):
         at = int(where * len(text))
         text = text[:at] + insert + text[at + cut:]
     _check_accepted(tmp_path_factory, text)
+
+
+def _read(text: str, loader):
+    try:
+        value = load_yaml(text, loader)
+        return "value", value, _repeated_keys(value)
+    except YamlProblem as problem:
+        return "problem", str(problem), problem.line
+
+
+@examples(20, share=0.2)
+@given(edits=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 8),
+                                st.text(alphabet=st.sampled_from(list(":-[]{}&*!|>'\"#%@`,?\t\n 0aé.~") + ["\x07"]),
+                                        max_size=6)),
+                      min_size=1, max_size=4))
+def test_libyaml_reads_as_pyyaml(edits):
+    """Criteria (and unit) YAML is read with libyaml's parser when PyYAML has it (engine/safe_yaml.py): a
+    document, damaged anywhere, that PyYAML's own parser reads gives the same values and keys written twice (with
+    their lines); one it refuses is refused with its problem, on its line — unless libyaml reads it (a few
+    spellings: some tabs, a "?" key indicator in places), which is then read as libyaml reads it."""
+    text = TEXT
+    for where, cut, insert in edits:
+        at = int(where * len(text))
+        text = text[:at] + insert + text[at + cut:]
+    for loader in (CriteriaLoader, TextLoader):
+        read, pyyaml = _read(text, loader), _read_python(text, loader)
+        if pyyaml[0] == "value" or read[0] == "problem":
+            assert read == pyyaml
+        else:  # only libyaml reads it: as libyaml's own safe loader would
+            assert read[1] == _read_python(text, safe_yaml._FAST[loader])[1]
+
+
+def _read_python(text: str, loader):
+    try:
+        value = safe_yaml._load(text, loader)
+        return "value", value, _repeated_keys(value)
+    except YamlProblem as problem:
+        return "problem", str(problem), problem.line
+
+
+def test_libyaml_in_use():
+    """The fast reading is the one taken for the shipped file (PyYAML is installed with libyaml here), and gives
+    exactly PyYAML's values."""
+    assert safe_yaml._FAST[CriteriaLoader] is not None
+    assert safe_yaml._load(TEXT, safe_yaml._FAST[CriteriaLoader]) == safe_yaml._load(TEXT, CriteriaLoader)
