@@ -853,14 +853,14 @@ def _password(lang: str) -> str:
     (mã đơn vị hoặc tên huyện/tỉnh như đơn vị ghi; lặp lại hoặc cách nhau bằng dấu phẩy); --role province
     --province TÊN; --role admin.
 
-    Ví dụ: printf '%s\\n' "$MAT_KHAU" | cfc users add xa.hoason --role commune --unit 09916 --province "Hà Nội"
+    Ví dụ: printf '%s\\n' "$MAT_KHAU" | cfc users add xa.ngocduong --role commune --unit 00700
     """,
     """Create the account LOGIN. Role and scope: --role commune --unit CODE (with --unit-name, --district,
     --province: where the unit belongs, which decides the board and province that see it); --role board --area
     AREA (unit codes or district/province names as units carry them; repeat it or separate with commas);
     --role province --province NAME; --role admin.
 
-    Example: printf '%s\\n' "$PASSWORD" | cfc users add xa.hoason --role commune --unit 09916 --province "Hà Nội"
+    Example: printf '%s\\n' "$PASSWORD" | cfc users add xa.ngocduong --role commune --unit 00700
     """))
 @click.argument("login")
 @click.option("--role", required=True, type=click.Choice(["commune", "board", "province", "admin"]))
@@ -1017,6 +1017,24 @@ def db_upgrade(db, lang):
     click.echo(_say("db_at_revision", lang, db=store.location, revision=store.revision()))
 
 
+@db.command("backup", help=H(
+    """Sao lưu tệp SQLite của cfc vào TỆP — an toàn khi cfc đang chạy (bản chụp nhất quán; người dùng vẫn làm
+    việc bình thường). TỆP chưa được có sẵn. Khôi phục: dừng cfc, chép TỆP về chỗ của tệp cơ sở dữ liệu (đường
+    dẫn in ra khi cfc serve khởi động). PostgreSQL: dùng pg_dump. Mã thoát: 0 xong, 2 không sao lưu được.""",
+    """Back up cfc's SQLite file to FILE — safe while cfc runs (a consistent snapshot; people keep working). FILE
+    must not exist yet. Restore: stop cfc, copy FILE back to the database file's place (the path cfc serve prints
+    when it starts). PostgreSQL: use pg_dump. Exit code: 0 done, 2 the backup could not be made."""))
+@click.argument("target", metavar="FILE", type=click.Path(dir_okay=False))
+@DB_OPTION
+@LANG_OPTION
+def db_backup(target, db, lang):
+    from engine.store.backup import backup
+    from engine.store.database import database_url
+
+    written = backup(db, target)
+    click.echo(_say("db_backed_up", lang, db=database_url(db).database, path=str(written)))
+
+
 @main.command(help=H(
     """Trang tự đánh giá trên trình duyệt: biểu mẫu lập từ bộ tiêu chí; điểm, kết quả và kế hoạch cập nhật ngay
     khi gõ; tải tệp lên, tải văn bản về, lịch sử đã lưu. Dừng bằng Ctrl+C.
@@ -1081,6 +1099,8 @@ def serve(host, port, db, config_path, accounts, deadlines_path, secret_file, pr
             click.echo(Message("web_serving_accounts", {"address": f"http://{shown}:{port}/", "db": store.location}).render(lang))
         if not users:
             click.echo(Message("web_no_accounts", {"db": store.location}).render(_lang()), err=True)
+        if proxy is None and not is_loopback(host):  # passwords over the office network in clear text
+            click.echo(Message("web_plain_http", {"host": host}).render(_lang()), err=True)
         # Behind a proxy, the client's address (for the login limits) and scheme come from its headers; else
         # nobody's headers are trusted.
         from engine.web.jobs import serve as run_server

@@ -522,6 +522,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     # cfc db.
     "db_at_revision": ("Cơ sở dữ liệu {db}: cấu trúc ở phiên bản {revision} (mới nhất)",
                        "Database {db}: schema at revision {revision} (the newest)"),
+    "db_backed_up": ("Đã sao lưu {db} vào {path}", "{db} backed up to {path}"),
+    "store_backup_postgres": ("{db} là cơ sở dữ liệu PostgreSQL: sao lưu bằng pg_dump (README, mục “Backup and restore”)",
+                              "{db} is a PostgreSQL database: back it up with pg_dump (README, “Backup and restore”)"),
+    "store_backup_nothing": ("không có cơ sở dữ liệu ở {db} để sao lưu", "there is no database at {db} to back up"),
+    "store_backup_exists": ("{path} đã có: chọn tên khác (bản sao lưu cũ không bị ghi đè)",
+                            "{path} exists already: choose another name (an earlier backup is never overwritten)"),
     # Accounts (engine/store/users.py, cfc users).
     "user_bad_login": ("tên đăng nhập {login!r} không hợp lệ: dùng chữ, số và . _ - @ + (tối đa 100 ký tự, không có dấu cách)",
                        "login {login!r} is not valid: use letters, digits and . _ - @ + (at most 100, no spaces)"),
@@ -656,6 +662,11 @@ CATALOG: dict[str, tuple[str, str]] = {
                              "The province server (sign-in required) is running at {address} — database {db}"),
     "web_no_accounts": ("Chưa có tài khoản nào: tạo tài khoản quản trị đầu tiên bằng cfc users add TÊN --role admin --db {db}",
                         "No account yet: create the first administrator with cfc users add NAME --role admin --db {db}"),
+    "web_plain_http": ("Cảnh báo: máy chủ mở cho mạng ({host}) bằng HTTP thường — mật khẩu và hồ sơ đi qua mạng không "
+                       "mã hóa. Chỉ dùng để thử; khi dùng thật, đặt sau HTTPS và chạy với --proxy (README, “On a server”).",
+                       "Warning: the server is open to the network ({host}) over plain HTTP — passwords and files cross "
+                       "the network unencrypted. For a trial only; for real use put it behind HTTPS and run it with "
+                       "--proxy (README, “On a server”)."),
     "web_secret_file": ("{path}: không đọc hoặc tạo được khóa phiên: {reason}", "{path}: the session key cannot be read or made: {reason}"),
     "srv_title": ("Xã phù hợp với trẻ em — hồ sơ cấp tỉnh", "Child-friendly communes — the province's files"),
     "srv_nav": ("Điều hướng", "Navigation"),
@@ -883,10 +894,14 @@ CATALOG: dict[str, tuple[str, str]] = {
                             "{official} đơn vị cấp xã.",
                             "The rate counts the {units} units with an account on this server; {list} gives "
                             "{province} {official} commune-level units."),
-    "srv_downloads_none": ("Chưa có hồ sơ nào được thẩm định trong kỳ {period}. Các văn bản này lập từ hồ sơ đã thẩm "
-                           "định, nên sẽ có khi hội đồng thẩm định xong hồ sơ đầu tiên.",
-                           "No file of {period} has been appraised yet. These papers are built from appraised files, "
-                           "so they come once the board has appraised the first one."),
+    "srv_downloads_none": ("Chưa có hồ sơ nào được thẩm định trong kỳ {period}. Báo cáo thẩm định và dự thảo quyết "
+                           "định lập từ hồ sơ đã thẩm định, nên sẽ có khi hội đồng thẩm định xong hồ sơ đầu tiên.",
+                           "No file of {period} has been appraised yet. The appraisal report and the draft decision "
+                           "are built from appraised files, so they come once the board has appraised the first one."),
+    "srv_summary_note": ("Báo cáo tổng hợp tính cả {units} đơn vị có tài khoản: {appraised} đơn vị theo kết quả thẩm "
+                         "định, đơn vị chưa được thẩm định tính là thiếu dữ liệu.",
+                         "The summary counts all {units} units with an account: {appraised} by their appraised "
+                         "result, those not yet appraised as missing data."),
     "srv_no_period_files": ("Chưa xã nào mở hồ sơ kỳ {period}.", "No commune has opened a file for {period} yet."),
     # The audit trail, in words.
     "srv_actor_local": ("dòng lệnh", "command line"),

@@ -42,3 +42,25 @@ def test_a_code_in_no_list_is_refused_and_accounts_can_be_enabled_again(tmp_path
     enabled = run("enable", "xa.la", "--db", db, "--lang", "en")
     assert enabled.exit_code == 0 and "Account xa.la enabled" in enabled.output
     assert authenticate(store, "xa.la", "mat-khau-du-dai") is not None
+
+
+def test_the_laptop_steps_say_roles_in_words_and_warn_before_plain_http_on_a_network(tmp_path, monkeypatch):
+    """The README's laptop steps as a province's IT person types them: each account said with its role in
+    words, then `cfc serve --accounts` on the office network warns that plain HTTP carries passwords in clear
+    (and on 127.0.0.1 it does not)."""
+    import engine.web.jobs
+
+    db = str(tmp_path / "cfc.sqlite3")
+    added = run("add", "tinh", "--role", "province", "--province", "Tuyên Quang", "--db", db)
+    assert added.exit_code == 0 and "Đã tạo tài khoản tinh: tỉnh (province)" in added.output
+    listed = CliRunner().invoke(cli.main, ["users", "list", "--db", db])
+    assert "tỉnh (province)" in listed.output
+    served = []
+    monkeypatch.setattr(engine.web.jobs, "serve", lambda app, host, port, **options: served.append(host))
+    for host, warned in (("0.0.0.0", True), ("127.0.0.1", False)):
+        result = CliRunner().invoke(cli.main, ["serve", "--accounts", "--host", host, "--db", db,
+                                               "--secret-file", str(tmp_path / "secret")])
+        assert result.exit_code == 0, result.output
+        assert ("HTTP thường" in result.stderr) is warned, result.stderr
+        assert "Máy chủ cấp tỉnh (cần đăng nhập) đang chạy" in result.stdout
+    assert served == ["0.0.0.0", "127.0.0.1"]

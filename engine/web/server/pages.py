@@ -331,6 +331,7 @@ async def dashboard(request: Request) -> Response:
     return page(request, "server/dashboard.html", data=data, period=period, rows=rows, submission_path=submission_path,
                 states=STATES, appraised=sum(counts[s] for s in ("appraised", "recognized", "not_recognized")),
                 to_target=guide.units_to_target(rate["recognised"], rate["units"], rate["target_percent"]),
+                options=guide.period_options(request),
                 official=await run_in_threadpool(guide.official_units, request, period, lang_of(request)))
 
 
