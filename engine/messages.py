@@ -764,14 +764,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "srv_days_left": ("còn {days} ngày", "{days} days left"),
     "srv_days_late": ("quá hạn {days} ngày", "{days} days late"),
     "srv_due_dates": ("Xã nộp hồ sơ trước {submission}; tỉnh báo cáo trước {report}", "Communes submit by {submission}; the province reports by {report}"),
-    "srv_not_submitted": ("{count} đơn vị chưa nộp", "{count} units have not submitted"),
+    "srv_not_submitted": ("{count} đơn vị chưa nộp", "Units that have not submitted: {count}"),
     "srv_no_due": ("Kỳ này không có hạn nộp trong cấu hình (--deadlines).", "No due date configured for this period (--deadlines)."),
     "srv_counts_title": ("Đơn vị theo trạng thái", "Units by status"),
     "srv_downloads": ("Tải về (từ số liệu đã thẩm định)", "Downloads (from appraised figures)"),
     "srv_download_aggregate": ("Bảng tổng hợp Excel và 2 biểu đồ (tệp .zip)", "Summary workbook and two charts (a .zip file)"),
     "srv_download_summary": ("Báo cáo tổng hợp (PDF)", "Summary report (PDF)"),
     "srv_downloads_note": ("Lập từ {count} hồ sơ đã thẩm định của kỳ {period}, theo số liệu sau điều chỉnh của hội đồng.",
-                           "Built from the {count} appraised files of {period}, with the board's adjusted figures."),
+                           "Built from the appraised files of {period} ({count} so far), with the board's adjusted figures."),
     "srv_units_title": ("Hồ sơ trong kỳ", "Files of the period"),
     "srv_audit_title": ("Nhật ký", "Audit trail"),
     "srv_since": ("Từ ngày", "Since"),
@@ -828,8 +828,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                               "No file yet. A commune's file shows here when it saves its first draft. The Dashboard "
                               "shows who has not submitted."),
     "srv_no_files_filtered": ("Không có hồ sơ nào khớp với bộ lọc.", "No file matches the filter."),
-    "srv_todo_board": ("{count} hồ sơ chờ thẩm định", "{count} files to appraise"),
-    "srv_todo_province": ("{count} hồ sơ đã thẩm định chờ quyết định công nhận", "{count} appraised files await the decision"),
+    "srv_todo_board": ("{count} hồ sơ chờ thẩm định", "Files to appraise: {count}"),
+    "srv_todo_province": ("{count} hồ sơ đã thẩm định chờ quyết định công nhận", "Appraised files awaiting the decision: {count}"),
     "srv_state_new": ("mới, chưa lưu", "new, not saved yet"),
     "srv_jump": ("Đi tới:", "Go to:"),
     "srv_jump_figures": ("Số liệu", "Figures"),
@@ -888,7 +888,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                         "The file of {unit} for {period} is returned to the evaluation board with the comment"),
     # The dashboard.
     "srv_rate_need": ("Cần thêm {count} đơn vị được công nhận để đạt mục tiêu {target}%.",
-                      "{count} more units must be recognised to reach the {target}% target."),
+                      "Still to be recognised to reach the {target}% target: {count} units."),
     "srv_rate_reached": ("Đã đạt mục tiêu {target}%.", "The {target}% target is reached."),
     "srv_rate_units_note": ("Tỷ lệ tính trên {units} đơn vị có tài khoản trên máy chủ; theo {list}, {province} có "
                             "{official} đơn vị cấp xã.",
@@ -900,10 +900,14 @@ CATALOG: dict[str, tuple[str, str]] = {
                            "are built from appraised files, so they come once the board has appraised the first one."),
     "srv_summary_note": ("Báo cáo tổng hợp tính cả {units} đơn vị có tài khoản: {appraised} đơn vị theo kết quả thẩm "
                          "định, đơn vị chưa được thẩm định tính là thiếu dữ liệu.",
-                         "The summary counts all {units} units with an account: {appraised} by their appraised "
-                         "result, those not yet appraised as missing data."),
+                         "The summary counts every unit with an account ({units}): those appraised ({appraised}) by "
+                         "their appraised result, the others as missing data."),
     "srv_no_period_files": ("Chưa xã nào mở hồ sơ kỳ {period}.", "No commune has opened a file for {period} yet."),
     # The audit trail, in words.
+    "srv_not_yourself": ("không tự khóa được tài khoản đang đăng nhập: nhờ một quản trị viên khác, hoặc dùng cfc users "
+                         "disable", "you cannot disable the account you are signed in with: ask another administrator, "
+                         "or use cfc users disable"),
+    "srv_all_units": ("mọi đơn vị", "every unit"),
     "srv_actor_local": ("dòng lệnh", "command line"),
     "audit_login_ok": ("đăng nhập", "signed in"),
     "audit_login_failed": ("đăng nhập sai", "failed sign-in"),

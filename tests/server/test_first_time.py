@@ -219,3 +219,14 @@ def test_the_report_up_counts_every_commune_not_only_the_appraised(world, librar
     answer = province.get(f"/reports/summary.pdf?period={PERIOD}")
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(answer.content)).pages)
     assert "Số đơn vị được đánh giá 2" in text and "Đạt chuẩn 1 (50,00%)" in text, text[:1500]
+
+
+def test_an_administrator_cannot_lock_themself_out_of_the_accounts_page(world):
+    _, app = world
+    admin, token = signed_in(app, "quantri")
+    accounts = page(admin, "/users")
+    assert 'action="/users/quantri/disable' not in accounts and 'action="/users/tinh/disable' in accounts
+    assert "mọi đơn vị" in text_of(accounts, "user-quantri") and "09916 Xã Hòa Sơn" in text_of(accounts, "user-xa.hoason")
+    refused = admin.post("/users/QuanTri/disable", data={"_csrf": token})
+    assert refused.status_code == 422 and "Không tự khóa được" in text_of(refused.text, "error")
+    assert admin.get("/users").status_code == 200                         # still signed in, still enabled
