@@ -917,6 +917,65 @@ def _check_account_unit(code: str, names: dict, lang: str) -> None:
             _err(_say("warning_line", lang, text=text))
 
 
+@users.command("add-communes", help=H(
+    """Tạo một tài khoản xã cho mỗi xã, phường của TỈNH theo danh mục đơn vị hành chính hiện hành: tên đăng nhập
+    xa.MÃ (ví dụ xa.00700), mật khẩu ngẫu nhiên ghi vào TỆP (.csv, chỉ người tạo đọc được) để gửi riêng cho từng
+    xã. Xã đã có tài khoản được bỏ qua. TỆP chưa được có sẵn.
+
+    Ví dụ: cfc users add-communes --province "Tuyên Quang" -o mat-khau-xa.csv""",
+    """Create a commune account for every commune and ward of PROVINCE in today's official list: login xa.CODE
+    (e.g. xa.00700), a random password written to FILE (.csv, readable by you only) to hand to each commune.
+    Communes that already have an account are skipped. FILE must not exist yet.
+
+    Example: cfc users add-communes --province "Tuyên Quang" -o mat-khau-xa.csv"""))
+@click.option("--province", required=True, help=H("Tên tỉnh, như danh mục ghi hoặc như người ta gõ.",
+                                                  "The province's name, as the list writes it or as people type it."))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help=H("Tệp .csv nhận các mật khẩu.", "The .csv file that receives the passwords."))
+@DB_OPTION
+@LANG_OPTION
+def users_add_communes(province, output, db, lang):
+    from engine.results.cells import csv_writer
+    from engine.store import Store
+    from engine.store.communes import add_communes
+    from engine.store.users import UserError
+
+    path = Path(output).expanduser().absolute()
+    if path.exists():
+        raise UserError("users_output_exists", path=str(path))
+    store = Store.open(db)
+    # The file is made first, private, and each password written as soon as its account exists: nothing is lost
+    # if a later account fails.
+    handle = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8-sig",
+                       newline="")
+    written = []
+    with handle:
+        writer = csv_writer(handle, lineterminator="\n")
+        writer.writerow(_say("users_passwords_header", lang).split(","))
+
+        def keep(account, name, password):
+            writer.writerow([account.login, account.unit_code, name, password])
+            handle.flush()
+            written.append(account.login)
+
+        try:
+            added = add_communes(store, province, on_created=keep)
+        except Exception:
+            if not written:  # nothing to hand out: no file left behind
+                handle.close()
+                path.unlink()
+            raise
+    if added.skipped:
+        units = ", ".join(f"{code} ({login})" for code, login in added.skipped[:20])
+        click.echo(_say("users_communes_skipped", lang, count=len(added.skipped),
+                        units=units + (" …" if len(added.skipped) > 20 else "")))
+    if not added.created:
+        path.unlink()
+        click.echo(_say("users_communes_none", lang, province=added.province))
+        return
+    click.echo(_say("users_communes_added", lang, count=len(added.created), province=added.province, path=str(path)))
+
+
 @users.command("list", help=H("Mọi tài khoản: vai trò, phạm vi, trạng thái.", "Every account: role, scope, state."))
 @DB_OPTION
 @LANG_OPTION

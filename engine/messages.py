@@ -550,6 +550,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     "user_password_mismatch": ("hai lần nhập mật khẩu không khớp", "the two passwords do not match"),
     "user_password_stdin_empty": ("không đọc được mật khẩu từ đầu vào chuẩn (dòng đầu tiên trống)",
                                   "no password on standard input (its first line is empty)"),
+    "users_province_unknown": ("không có tỉnh {province!r} trong {list}", "there is no province {province!r} in {list}"),
+    "users_communes_added": ("Đã tạo {count} tài khoản xã của {province} (tên đăng nhập xa.MÃ); mật khẩu ở {path} — "
+                             "chỉ người tạo đọc được: gửi riêng cho từng xã rồi xóa tệp",
+                             "{count} commune accounts of {province} created (login xa.CODE); the passwords are in "
+                             "{path} — readable by you only: hand each commune its own, then delete the file"),
+    "users_communes_none": ("Không tạo tài khoản nào: mọi xã của {province} đã có tài khoản",
+                            "No account created: every commune of {province} has one already"),
+    "users_communes_skipped": ("{count} xã đã có tài khoản, bỏ qua: {units}", "{count} communes already have an account, skipped: {units}"),
+    "users_output_exists": ("{path} đã có: chọn tên khác (không ghi đè)", "{path} exists already: choose another name (never overwritten)"),
+    "users_passwords_header": ("tài khoản,mã đơn vị,tên đơn vị,mật khẩu", "login,unit code,unit name,password"),
     "users_none": ("Chưa có tài khoản nào trong {db}", "No account in {db} yet"),
     "users_header": ("tài khoản\tvai trò\tphạm vi\ttrạng thái\ttạo lúc", "login\trole\tscope\tstate\tcreated"),
     "user_state_active": ("hoạt động", "active"),
