@@ -957,6 +957,7 @@ def users_add_communes(province, output, db, lang):
             writer.writerow([account.login, account.unit_code, name, password])
             handle.flush()
             written.append(account.login)
+            click.echo(f"  {account.login}  {name}")  # a hundred password hashes take a minute: show the way
 
         try:
             added = add_communes(store, province, on_created=keep)

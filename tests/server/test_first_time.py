@@ -230,3 +230,17 @@ def test_an_administrator_cannot_lock_themself_out_of_the_accounts_page(world):
     refused = admin.post("/users/QuanTri/disable", data={"_csrf": token})
     assert refused.status_code == 422 and "Không tự khóa được" in text_of(refused.text, "error")
     assert admin.get("/users").status_code == 200                         # still signed in, still enabled
+
+
+def test_a_summary_after_the_reform_is_by_province_not_by_missing_districts(tmp_path, library):
+    import io
+
+    from pypdf import PdfReader
+
+    store = make_store(tmp_path / "cfc.sqlite3")
+    app = make_app(store, library)
+    province, _ = signed_in(app, "tinh")
+    for period, by_district in (("2026", False), (PERIOD, True)):
+        answer = province.get(f"/reports/summary.pdf?period={period}")
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.content)).pages)
+        assert ("không ghi khu vực" in text or "Huyện" in text or "Thị xã" in text) is by_district, (period, text[:800])

@@ -140,9 +140,14 @@ def _results_file(request: Request, period: str, folder: Path):
     return criteria, path
 
 
-def _by(request: Request) -> str:
-    by = request.query_params.get("by", "district")
-    return by if by in BY else "district"
+def _by(request: Request, period: str) -> str:
+    """?by=district|province; by default the district, but the province for a period after the 1 July 2025
+    reform (there are no districts any more: every unit would be "no district")."""
+    from engine.registry.maps import after_reform
+
+    default = "province" if after_reform((period,)) else "district"
+    by = request.query_params.get("by", default)
+    return by if by in BY else default
 
 
 async def aggregate_zip(request: Request) -> Response:
@@ -151,7 +156,7 @@ async def aggregate_zip(request: Request) -> Response:
     from engine.aggregate import aggregate
 
     period = period_asked(request)
-    by = _by(request)
+    by = _by(request, period)
 
     def build() -> bytes:
         with tempfile.TemporaryDirectory(prefix="cfc-aggregate-") as temp:
@@ -174,7 +179,7 @@ async def summary_document(request: Request) -> Response:
 
     period = period_asked(request)
     fmt = request.url.path.rsplit(".", 1)[1]
-    by, board = _by(request), _for_period(request)
+    by, board = _by(request, period), _for_period(request)
 
     def build() -> bytes:
         with tempfile.TemporaryDirectory(prefix="cfc-summary-") as temp:
