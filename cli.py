@@ -853,14 +853,14 @@ def _password(lang: str) -> str:
     (mã đơn vị hoặc tên huyện/tỉnh như đơn vị ghi; lặp lại hoặc cách nhau bằng dấu phẩy); --role province
     --province TÊN; --role admin.
 
-    Ví dụ: printf '%s\\n' "$MAT_KHAU" | cfc users add xa.hoason --role commune --unit 09916 --province "Hà Nội"
+    Ví dụ: printf '%s\\n' "$MAT_KHAU" | cfc users add xa.ngocduong --role commune --unit 00700
     """,
     """Create the account LOGIN. Role and scope: --role commune --unit CODE (with --unit-name, --district,
     --province: where the unit belongs, which decides the board and province that see it); --role board --area
     AREA (unit codes or district/province names as units carry them; repeat it or separate with commas);
     --role province --province NAME; --role admin.
 
-    Example: printf '%s\\n' "$PASSWORD" | cfc users add xa.hoason --role commune --unit 09916 --province "Hà Nội"
+    Example: printf '%s\\n' "$PASSWORD" | cfc users add xa.ngocduong --role commune --unit 00700
     """))
 @click.argument("login")
 @click.option("--role", required=True, type=click.Choice(["commune", "board", "province", "admin"]))
@@ -915,6 +915,66 @@ def _check_account_unit(code: str, names: dict, lang: str) -> None:
             text = Message(key, {"code": found.code, "unit": found.full_name, "map": label, "official": official,
                                  "given": given}).render(lang)
             _err(_say("warning_line", lang, text=text))
+
+
+@users.command("add-communes", help=H(
+    """Tạo một tài khoản xã cho mỗi xã, phường của TỈNH theo danh mục đơn vị hành chính hiện hành: tên đăng nhập
+    xa.MÃ (ví dụ xa.00700), mật khẩu ngẫu nhiên ghi vào TỆP (.csv, chỉ người tạo đọc được) để gửi riêng cho từng
+    xã. Xã đã có tài khoản được bỏ qua. TỆP chưa được có sẵn.
+
+    Ví dụ: cfc users add-communes --province "Tuyên Quang" -o mat-khau-xa.csv""",
+    """Create a commune account for every commune and ward of PROVINCE in today's official list: login xa.CODE
+    (e.g. xa.00700), a random password written to FILE (.csv, readable by you only) to hand to each commune.
+    Communes that already have an account are skipped. FILE must not exist yet.
+
+    Example: cfc users add-communes --province "Tuyên Quang" -o mat-khau-xa.csv"""))
+@click.option("--province", required=True, help=H("Tên tỉnh, như danh mục ghi hoặc như người ta gõ.",
+                                                  "The province's name, as the list writes it or as people type it."))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help=H("Tệp .csv nhận các mật khẩu.", "The .csv file that receives the passwords."))
+@DB_OPTION
+@LANG_OPTION
+def users_add_communes(province, output, db, lang):
+    from engine.results.cells import csv_writer
+    from engine.store import Store
+    from engine.store.communes import add_communes
+    from engine.store.users import UserError
+
+    path = Path(output).expanduser().absolute()
+    if path.exists():
+        raise UserError("users_output_exists", path=str(path))
+    store = Store.open(db)
+    # The file is made first, private, and each password written as soon as its account exists: nothing is lost
+    # if a later account fails.
+    handle = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8-sig",
+                       newline="")
+    written = []
+    with handle:
+        writer = csv_writer(handle, lineterminator="\n")
+        writer.writerow(_say("users_passwords_header", lang).split(","))
+
+        def keep(account, name, password):
+            writer.writerow([account.login, account.unit_code, name, password])
+            handle.flush()
+            written.append(account.login)
+            click.echo(f"  {account.login}  {name}")  # a hundred password hashes take a minute: show the way
+
+        try:
+            added = add_communes(store, province, on_created=keep)
+        except Exception:
+            if not written:  # nothing to hand out: no file left behind
+                handle.close()
+                path.unlink()
+            raise
+    if added.skipped:
+        units = ", ".join(f"{code} ({login})" for code, login in added.skipped[:20])
+        click.echo(_say("users_communes_skipped", lang, count=len(added.skipped),
+                        units=units + (" …" if len(added.skipped) > 20 else "")))
+    if not added.created:
+        path.unlink()
+        click.echo(_say("users_communes_none", lang, province=added.province))
+        return
+    click.echo(_say("users_communes_added", lang, count=len(added.created), province=added.province, path=str(path)))
 
 
 @users.command("list", help=H("Mọi tài khoản: vai trò, phạm vi, trạng thái.", "Every account: role, scope, state."))
@@ -1017,6 +1077,24 @@ def db_upgrade(db, lang):
     click.echo(_say("db_at_revision", lang, db=store.location, revision=store.revision()))
 
 
+@db.command("backup", help=H(
+    """Sao lưu tệp SQLite của cfc vào TỆP — an toàn khi cfc đang chạy (bản chụp nhất quán; người dùng vẫn làm
+    việc bình thường). TỆP chưa được có sẵn. Khôi phục: dừng cfc, chép TỆP về chỗ của tệp cơ sở dữ liệu (đường
+    dẫn in ra khi cfc serve khởi động). PostgreSQL: dùng pg_dump. Mã thoát: 0 xong, 2 không sao lưu được.""",
+    """Back up cfc's SQLite file to FILE — safe while cfc runs (a consistent snapshot; people keep working). FILE
+    must not exist yet. Restore: stop cfc, copy FILE back to the database file's place (the path cfc serve prints
+    when it starts). PostgreSQL: use pg_dump. Exit code: 0 done, 2 the backup could not be made."""))
+@click.argument("target", metavar="FILE", type=click.Path(dir_okay=False))
+@DB_OPTION
+@LANG_OPTION
+def db_backup(target, db, lang):
+    from engine.store.backup import backup
+    from engine.store.database import database_url
+
+    written = backup(db, target)
+    click.echo(_say("db_backed_up", lang, db=database_url(db).database, path=str(written)))
+
+
 @main.command(help=H(
     """Trang tự đánh giá trên trình duyệt: biểu mẫu lập từ bộ tiêu chí; điểm, kết quả và kế hoạch cập nhật ngay
     khi gõ; tải tệp lên, tải văn bản về, lịch sử đã lưu. Dừng bằng Ctrl+C.
@@ -1081,6 +1159,8 @@ def serve(host, port, db, config_path, accounts, deadlines_path, secret_file, pr
             click.echo(Message("web_serving_accounts", {"address": f"http://{shown}:{port}/", "db": store.location}).render(lang))
         if not users:
             click.echo(Message("web_no_accounts", {"db": store.location}).render(_lang()), err=True)
+        if proxy is None and not is_loopback(host):  # passwords over the office network in clear text
+            click.echo(Message("web_plain_http", {"host": host}).render(_lang()), err=True)
         # Behind a proxy, the client's address (for the login limits) and scheme come from its headers; else
         # nobody's headers are trusted.
         from engine.web.jobs import serve as run_server

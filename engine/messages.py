@@ -522,6 +522,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     # cfc db.
     "db_at_revision": ("Cơ sở dữ liệu {db}: cấu trúc ở phiên bản {revision} (mới nhất)",
                        "Database {db}: schema at revision {revision} (the newest)"),
+    "db_backed_up": ("Đã sao lưu {db} vào {path}", "{db} backed up to {path}"),
+    "store_backup_postgres": ("{db} là cơ sở dữ liệu PostgreSQL: sao lưu bằng pg_dump (README, mục “Backup and restore”)",
+                              "{db} is a PostgreSQL database: back it up with pg_dump (README, “Backup and restore”)"),
+    "store_backup_nothing": ("không có cơ sở dữ liệu ở {db} để sao lưu", "there is no database at {db} to back up"),
+    "store_backup_exists": ("{path} đã có: chọn tên khác (bản sao lưu cũ không bị ghi đè)",
+                            "{path} exists already: choose another name (an earlier backup is never overwritten)"),
     # Accounts (engine/store/users.py, cfc users).
     "user_bad_login": ("tên đăng nhập {login!r} không hợp lệ: dùng chữ, số và . _ - @ + (tối đa 100 ký tự, không có dấu cách)",
                        "login {login!r} is not valid: use letters, digits and . _ - @ + (at most 100, no spaces)"),
@@ -544,6 +550,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     "user_password_mismatch": ("hai lần nhập mật khẩu không khớp", "the two passwords do not match"),
     "user_password_stdin_empty": ("không đọc được mật khẩu từ đầu vào chuẩn (dòng đầu tiên trống)",
                                   "no password on standard input (its first line is empty)"),
+    "users_province_unknown": ("không có tỉnh {province!r} trong {list}", "there is no province {province!r} in {list}"),
+    "users_communes_added": ("Đã tạo {count} tài khoản xã của {province} (tên đăng nhập xa.MÃ); mật khẩu ở {path} — "
+                             "chỉ người tạo đọc được: gửi riêng cho từng xã rồi xóa tệp",
+                             "{count} commune accounts of {province} created (login xa.CODE); the passwords are in "
+                             "{path} — readable by you only: hand each commune its own, then delete the file"),
+    "users_communes_none": ("Không tạo tài khoản nào: mọi xã của {province} đã có tài khoản",
+                            "No account created: every commune of {province} has one already"),
+    "users_communes_skipped": ("{count} xã đã có tài khoản, bỏ qua: {units}", "{count} communes already have an account, skipped: {units}"),
+    "users_output_exists": ("{path} đã có: chọn tên khác (không ghi đè)", "{path} exists already: choose another name (never overwritten)"),
+    "users_passwords_header": ("tài khoản,mã đơn vị,tên đơn vị,mật khẩu", "login,unit code,unit name,password"),
     "users_none": ("Chưa có tài khoản nào trong {db}", "No account in {db} yet"),
     "users_header": ("tài khoản\tvai trò\tphạm vi\ttrạng thái\ttạo lúc", "login\trole\tscope\tstate\tcreated"),
     "user_state_active": ("hoạt động", "active"),
@@ -656,6 +672,11 @@ CATALOG: dict[str, tuple[str, str]] = {
                              "The province server (sign-in required) is running at {address} — database {db}"),
     "web_no_accounts": ("Chưa có tài khoản nào: tạo tài khoản quản trị đầu tiên bằng cfc users add TÊN --role admin --db {db}",
                         "No account yet: create the first administrator with cfc users add NAME --role admin --db {db}"),
+    "web_plain_http": ("Cảnh báo: máy chủ mở cho mạng ({host}) bằng HTTP thường — mật khẩu và hồ sơ đi qua mạng không "
+                       "mã hóa. Chỉ dùng để thử; khi dùng thật, đặt sau HTTPS và chạy với --proxy (README, “On a server”).",
+                       "Warning: the server is open to the network ({host}) over plain HTTP — passwords and files cross "
+                       "the network unencrypted. For a trial only; for real use put it behind HTTPS and run it with "
+                       "--proxy (README, “On a server”)."),
     "web_secret_file": ("{path}: không đọc hoặc tạo được khóa phiên: {reason}", "{path}: the session key cannot be read or made: {reason}"),
     "srv_title": ("Xã phù hợp với trẻ em — hồ sơ cấp tỉnh", "Child-friendly communes — the province's files"),
     "srv_nav": ("Điều hướng", "Navigation"),
@@ -753,14 +774,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "srv_days_left": ("còn {days} ngày", "{days} days left"),
     "srv_days_late": ("quá hạn {days} ngày", "{days} days late"),
     "srv_due_dates": ("Xã nộp hồ sơ trước {submission}; tỉnh báo cáo trước {report}", "Communes submit by {submission}; the province reports by {report}"),
-    "srv_not_submitted": ("{count} đơn vị chưa nộp", "{count} units have not submitted"),
+    "srv_not_submitted": ("{count} đơn vị chưa nộp", "Units that have not submitted: {count}"),
     "srv_no_due": ("Kỳ này không có hạn nộp trong cấu hình (--deadlines).", "No due date configured for this period (--deadlines)."),
     "srv_counts_title": ("Đơn vị theo trạng thái", "Units by status"),
     "srv_downloads": ("Tải về (từ số liệu đã thẩm định)", "Downloads (from appraised figures)"),
     "srv_download_aggregate": ("Bảng tổng hợp Excel và 2 biểu đồ (tệp .zip)", "Summary workbook and two charts (a .zip file)"),
     "srv_download_summary": ("Báo cáo tổng hợp (PDF)", "Summary report (PDF)"),
     "srv_downloads_note": ("Lập từ {count} hồ sơ đã thẩm định của kỳ {period}, theo số liệu sau điều chỉnh của hội đồng.",
-                           "Built from the {count} appraised files of {period}, with the board's adjusted figures."),
+                           "Built from the appraised files of {period} ({count} so far), with the board's adjusted figures."),
     "srv_units_title": ("Hồ sơ trong kỳ", "Files of the period"),
     "srv_audit_title": ("Nhật ký", "Audit trail"),
     "srv_since": ("Từ ngày", "Since"),
@@ -817,8 +838,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                               "No file yet. A commune's file shows here when it saves its first draft. The Dashboard "
                               "shows who has not submitted."),
     "srv_no_files_filtered": ("Không có hồ sơ nào khớp với bộ lọc.", "No file matches the filter."),
-    "srv_todo_board": ("{count} hồ sơ chờ thẩm định", "{count} files to appraise"),
-    "srv_todo_province": ("{count} hồ sơ đã thẩm định chờ quyết định công nhận", "{count} appraised files await the decision"),
+    "srv_todo_board": ("{count} hồ sơ chờ thẩm định", "Files to appraise: {count}"),
+    "srv_todo_province": ("{count} hồ sơ đã thẩm định chờ quyết định công nhận", "Appraised files awaiting the decision: {count}"),
     "srv_state_new": ("mới, chưa lưu", "new, not saved yet"),
     "srv_jump": ("Đi tới:", "Go to:"),
     "srv_jump_figures": ("Số liệu", "Figures"),
@@ -877,18 +898,26 @@ CATALOG: dict[str, tuple[str, str]] = {
                         "The file of {unit} for {period} is returned to the evaluation board with the comment"),
     # The dashboard.
     "srv_rate_need": ("Cần thêm {count} đơn vị được công nhận để đạt mục tiêu {target}%.",
-                      "{count} more units must be recognised to reach the {target}% target."),
+                      "Still to be recognised to reach the {target}% target: {count} units."),
     "srv_rate_reached": ("Đã đạt mục tiêu {target}%.", "The {target}% target is reached."),
     "srv_rate_units_note": ("Tỷ lệ tính trên {units} đơn vị có tài khoản trên máy chủ; theo {list}, {province} có "
                             "{official} đơn vị cấp xã.",
                             "The rate counts the {units} units with an account on this server; {list} gives "
                             "{province} {official} commune-level units."),
-    "srv_downloads_none": ("Chưa có hồ sơ nào được thẩm định trong kỳ {period}. Các văn bản này lập từ hồ sơ đã thẩm "
-                           "định, nên sẽ có khi hội đồng thẩm định xong hồ sơ đầu tiên.",
-                           "No file of {period} has been appraised yet. These papers are built from appraised files, "
-                           "so they come once the board has appraised the first one."),
+    "srv_downloads_none": ("Chưa có hồ sơ nào được thẩm định trong kỳ {period}. Báo cáo thẩm định và dự thảo quyết "
+                           "định lập từ hồ sơ đã thẩm định, nên sẽ có khi hội đồng thẩm định xong hồ sơ đầu tiên.",
+                           "No file of {period} has been appraised yet. The appraisal report and the draft decision "
+                           "are built from appraised files, so they come once the board has appraised the first one."),
+    "srv_summary_note": ("Báo cáo tổng hợp tính cả {units} đơn vị có tài khoản: {appraised} đơn vị theo kết quả thẩm "
+                         "định, đơn vị chưa được thẩm định tính là thiếu dữ liệu.",
+                         "The summary counts every unit with an account ({units}): those appraised ({appraised}) by "
+                         "their appraised result, the others as missing data."),
     "srv_no_period_files": ("Chưa xã nào mở hồ sơ kỳ {period}.", "No commune has opened a file for {period} yet."),
     # The audit trail, in words.
+    "srv_not_yourself": ("không tự khóa được tài khoản đang đăng nhập: nhờ một quản trị viên khác, hoặc dùng cfc users "
+                         "disable", "you cannot disable the account you are signed in with: ask another administrator, "
+                         "or use cfc users disable"),
+    "srv_all_units": ("mọi đơn vị", "every unit"),
     "srv_actor_local": ("dòng lệnh", "command line"),
     "audit_login_ok": ("đăng nhập", "signed in"),
     "audit_login_failed": ("đăng nhập sai", "failed sign-in"),

@@ -124,3 +124,20 @@ def test_the_document_compares_only_the_periods_a_target_is_due_for(criteria, tm
     section = text.split("III. SO VỚI MỤC TIÊU QUỐC GIA")[1].split("IV. CÁC TIÊU CHÍ")[0]
     assert section.count("65% (2025)") == len(PROVINCES) + 1 and "(2030)" not in section  # one row each
     assert "2024 An Giang" not in section and "2025 An Giang" in section
+
+
+def test_the_legend_of_a_one_province_chart_stays_clear_of_its_title(criteria, tmp_path):
+    """A province's own report: one area and the total. The bars' area is tall enough for the legend (periods
+    and targets), which then never covers the title."""
+    import matplotlib.pyplot as plt
+
+    summary = summarise(load_results([results(tmp_path, ("2024", "2025"), ["Tỉnh Tuyên Quang"], 2)], criteria),
+                        criteria)
+    figure = recognition_figure(summary)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    ax = figure.axes[0]
+    legend, title, plot = (ax.get_legend().get_window_extent(renderer), ax.title.get_window_extent(renderer),
+                           ax.get_window_extent(renderer))
+    assert legend.y1 <= plot.y1 + 1 and legend.y1 < title.y0, (legend, title, plot)
+    plt.close(figure)

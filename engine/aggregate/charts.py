@@ -66,7 +66,10 @@ def recognition_figure(summary: Summary):
     # text that introduces it.)
     row = max(ROW_PITCH, min(0.17 * max(1, len(periods) * 0.7), (MAX_HEIGHT - HEAD) / len(labels)))
     crowded = len(labels) * len(periods) > 60  # then only the latest period's bars carry their figure
-    fig, ax = plt.subplots(figsize=(PRINT_WIDTH, HEAD + row * len(labels)))
+    # The bars' area at least as tall as the legend inside it (a province of one area: else the legend rises over
+    # the title).
+    legend = (len(periods) + len(summary.targets.targets)) * MIN_FONT * 1.5 / 72 + 0.2
+    fig, ax = plt.subplots(figsize=(PRINT_WIDTH, HEAD + max(row * len(labels), legend)))
     for p, period in enumerate(periods):
         rates = {_area_label(row, keys): row[RATE] for _, row in areas[areas[PERIOD] == period].iterrows()}
         ys = [i + (p - (len(periods) - 1) / 2) * height for i in range(len(labels))]

@@ -147,7 +147,9 @@ def adjustments_list(units: list[UnitResult], adjustments: dict[str, list], crit
             rows.append([cell(len(rows) + 1, "cell_right"), cell(f"{u.unit_code or '—'} {unit_name(u)}"),
                          cell(input_label(criteria, change.input)), cell(_shown(change.before), "cell_right"),
                          cell(_shown(change.after), "cell_right"), cell(change.reason)])
-    out = [markup("<b>Số liệu được điều chỉnh khi thẩm định</b>", "body")]
+    # A heading, so that it never sits at the foot of a page apart from its table (PDF: a conditional page
+    # break; .docx: kept with the next paragraph).
+    out = [heading("Số liệu được điều chỉnh khi thẩm định")]
     if not rows:
         return out + [para("Không có số liệu nào được điều chỉnh: số liệu thẩm định là số liệu các đơn vị tự đánh "
                            "giá.", "body")]

@@ -95,6 +95,7 @@ class Store:
         if sqlite:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                _made_private(path)
             except OSError as error:
                 raise store_error(error, location) from None
             engine = create_engine(url, connect_args={"timeout": busy_timeout, "check_same_thread": False})
@@ -182,6 +183,16 @@ class Store:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
         return before, self.head()
+
+
+def _made_private(path: Path) -> None:
+    """A new SQLite file is made here, readable and writable by its owner only (SQLite gives its -wal and -shm
+    files the same mode): it holds password hashes, the communes' files and their evidence. An existing file
+    keeps the mode it has."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _sqlite_manners(engine: Engine, busy_timeout: float) -> None:

@@ -97,7 +97,9 @@ def test_before_anything_exists_each_person_is_told_what_comes(world):
     province, _ = signed_in(app, "tinh")
     dashboard = page(province, f"/dashboard?period={PERIOD}")
     assert "Chưa có hồ sơ nào được thẩm định" in text_of(dashboard, "downloads-none")
-    assert "/reports/" not in dashboard                                  # no link to an empty paper
+    assert "/reports/appraisal" not in dashboard and "/reports/decision" not in dashboard  # nothing to show yet
+    # The report up counts every commune: before any appraisal, each one as missing data.
+    assert "/reports/summary.pdf" in dashboard and "0 đơn vị theo kết quả thẩm định" in text_of(dashboard, "summary-note")
     assert f"Chưa xã nào mở hồ sơ kỳ {PERIOD}" in text_of(dashboard, "no-period-files")
     # The rate counts the units with accounts; the official list's count for the province is said beside it.
     units = text_of(dashboard, "rate-units")
@@ -175,3 +177,70 @@ def test_a_province_whose_papers_have_nothing_to_show_is_not_sent_to_an_empty_do
     add_user(store, "xa.moi", PASSWORD, "commune", unit="09917",
              unit_place={"name": "Xã Mới", "district": "Thị xã Đoài Sơn", "province": "Hà Nội"})
     assert "1 hồ sơ chờ thẩm định" in text_of(page(board, "/submissions"), "todo")
+
+
+def test_the_papers_say_the_period_asked_for_whatever_the_config_file_says(tmp_path, library):
+    """A province copies the example board config (which says period "2024") to print its names on the papers:
+    on the server each paper is of the period the dashboard asked for."""
+    import io
+
+    from pypdf import PdfReader
+
+    from engine.reports.board import load_board_config
+    from server_support import ROOT
+
+    store = make_store(tmp_path / "cfc.sqlite3")
+    board_config = load_board_config(ROOT / "evaluations" / "board-config.example.yaml")
+    assert board_config.period == "2024"
+    app = make_app(store, library, board=board_config)
+    ready = submitted(store, library, SEEN)
+    Workflow(store, library).appraise(Principal("quantri", "admin"), SEEN, PERIOD, [], ready.version)
+    board, _ = signed_in(app, "hoidong")
+    for paper in ("appraisal", "decision"):
+        answer = board.get(f"/reports/{paper}.pdf?period={PERIOD}")
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.content)).pages)
+        assert f"kỳ {PERIOD}" in text and "kỳ 2024" not in text, paper
+        assert board_config.authority in text                 # the names still come from the file
+
+
+def test_the_report_up_counts_every_commune_not_only_the_appraised(world, library):
+    """One file appraised (and recognisable) of the province's two units: the summary says 1 of 2, as the
+    dashboard does — not 1 of 1 (100%)."""
+    import io
+
+    from pypdf import PdfReader
+
+    store, app = world
+    add_user(store, "xa.khac", PASSWORD, "commune", unit="09917",
+             unit_place={"name": "Xã Khác", "district": "Huyện Khác", "province": "Hà Nội"})
+    ready = submitted(store, library, SEEN)
+    Workflow(store, library).appraise(Principal("quantri", "admin"), SEEN, PERIOD, [], ready.version)
+    province, _ = signed_in(app, "tinh")
+    answer = province.get(f"/reports/summary.pdf?period={PERIOD}")
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(answer.content)).pages)
+    assert "Số đơn vị được đánh giá 2" in text and "Đạt chuẩn 1 (50,00%)" in text, text[:1500]
+
+
+def test_an_administrator_cannot_lock_themself_out_of_the_accounts_page(world):
+    _, app = world
+    admin, token = signed_in(app, "quantri")
+    accounts = page(admin, "/users")
+    assert 'action="/users/quantri/disable' not in accounts and 'action="/users/tinh/disable' in accounts
+    assert "mọi đơn vị" in text_of(accounts, "user-quantri") and "09916 Xã Hòa Sơn" in text_of(accounts, "user-xa.hoason")
+    refused = admin.post("/users/QuanTri/disable", data={"_csrf": token})
+    assert refused.status_code == 422 and "Không tự khóa được" in text_of(refused.text, "error")
+    assert admin.get("/users").status_code == 200                         # still signed in, still enabled
+
+
+def test_a_summary_after_the_reform_is_by_province_not_by_missing_districts(tmp_path, library):
+    import io
+
+    from pypdf import PdfReader
+
+    store = make_store(tmp_path / "cfc.sqlite3")
+    app = make_app(store, library)
+    province, _ = signed_in(app, "tinh")
+    for period, by_district in (("2026", False), (PERIOD, True)):
+        answer = province.get(f"/reports/summary.pdf?period={period}")
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.content)).pages)
+        assert ("không ghi khu vực" in text or "Huyện" in text or "Thị xã" in text) is by_district, (period, text[:800])

@@ -346,7 +346,9 @@ def in_view(driver, element_id: str) -> dict:
 
 def test_commune_on_a_phone_sees_the_result_while_typing(server, phone, shots, criteria, unit_inputs):
     phone.get(server + "/")
-    assert phone.execute_script("return [window.innerWidth, window.innerHeight];") == list(PHONE)
+    # The emulated screen can settle a moment after the page loads on a busy machine: wait for it (the page
+    # itself must not scroll sideways: checked below).
+    wait_for(phone, lambda: phone.execute_script("return [window.innerWidth, window.innerHeight];") == list(PHONE))
     # Each label above its field, and the field as wide as the screen allows (not a column of 85 px).
     label = phone.find_element(By.CSS_SELECTOR, "label[for=in-births_registered]").rect
     field = phone.find_element(By.ID, "in-births_registered").rect

@@ -63,6 +63,12 @@ def _visible(request: Request, code: str) -> None:
         raise Forbidden("wf_forbidden", login=who.login, action=Message("wf_action_view"), unit=key)
 
 
+def _for_period(request: Request):
+    """The names the province configured for its papers (--config), without a period: on the server the period is
+    the one asked for, never the example's "2024" left in a copied file."""
+    return request.app.state.board.model_copy(update={"period": None})
+
+
 def appraised(request: Request, period: str):
     """The appraised results the caller may see for a period, and each unit's adjustments."""
     wf, who = request.app.state.workflow, request.state.principal
@@ -83,7 +89,7 @@ async def board_document(request: Request) -> Response:
     document, fmt = request.url.path.rsplit("/", 1)[1].split(".")
     module, name = BOARD_DOCUMENTS[document]
     period = period_asked(request)
-    library, board = request.app.state.library, request.app.state.board
+    library, board = request.app.state.library, _for_period(request)
 
     def build() -> bytes:
         units, adjustments = appraised(request, period)
@@ -103,18 +109,45 @@ async def _job(request: Request, build, name: str, media_type: str) -> Response:
     return _attachment(content, name, media_type)
 
 
-def _results_file(request: Request, period: str, folder: Path):
-    """The appraised results of the period as a `cfc evaluate --format json` file: what aggregate reads."""
+def every_unit(request: Request, period: str):
+    """Every unit the caller may see for a period: its appraised result, else a result with no figures (the
+    unit's place only: "thiếu dữ liệu"). A report up counts every commune the server knows, not only those
+    appraised — else a province with one file appraised of two would report 100%."""
+    from sqlalchemy import select
+
+    from engine.store.models import Unit
+    from engine.workflow.scoring import score
+
     units, _ = appraised(request, period)
+    done = {u.unit_code for u in units}
+    with request.app.state.store.reading() as session:
+        places = [(u.code, u.name, u.district, u.province) for u in session.scalars(
+            select(Unit).where(request.state.principal.visible_units()).order_by(Unit.code))]
+    for code, name, district, province in places:
+        if code not in done:
+            units.append(score(request.app.state.library, {"unit_code": code, "unit_name": name, "district": district,
+                                                           "province": province, "period": period}).result)
+    return sorted(units, key=lambda u: u.unit_code or "")
+
+
+def _results_file(request: Request, period: str, folder: Path):
+    """The period's results of every unit the caller may see (appraised, else without figures) as a `cfc evaluate
+    --format json` file: what aggregate and the summary read."""
+    units = every_unit(request, period)
     criteria, batch = engine_api.document_set(request.app.state.library, units)
     path = folder / f"ket-qua-tham-dinh-{period}.json"
     path.write_text(render_batch(batch, "json", "vi", detail=False, criteria=criteria), encoding="utf-8")
     return criteria, path
 
 
-def _by(request: Request) -> str:
-    by = request.query_params.get("by", "district")
-    return by if by in BY else "district"
+def _by(request: Request, period: str) -> str:
+    """?by=district|province; by default the district, but the province for a period after the 1 July 2025
+    reform (there are no districts any more: every unit would be "no district")."""
+    from engine.registry.maps import after_reform
+
+    default = "province" if after_reform((period,)) else "district"
+    by = request.query_params.get("by", default)
+    return by if by in BY else default
 
 
 async def aggregate_zip(request: Request) -> Response:
@@ -123,7 +156,7 @@ async def aggregate_zip(request: Request) -> Response:
     from engine.aggregate import aggregate
 
     period = period_asked(request)
-    by = _by(request)
+    by = _by(request, period)
 
     def build() -> bytes:
         with tempfile.TemporaryDirectory(prefix="cfc-aggregate-") as temp:
@@ -146,7 +179,7 @@ async def summary_document(request: Request) -> Response:
 
     period = period_asked(request)
     fmt = request.url.path.rsplit(".", 1)[1]
-    by, board = _by(request), request.app.state.board
+    by, board = _by(request, period), _for_period(request)
 
     def build() -> bytes:
         with tempfile.TemporaryDirectory(prefix="cfc-summary-") as temp:

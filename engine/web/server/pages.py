@@ -22,8 +22,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from engine.messages import CATALOG, Message, MessageError
-from engine.store.users import (ROLES, add_user as store_add_user, list_users, official_place, set_disabled,
-                                set_password, split_area)
+from engine.store.users import (ROLES, add_user as store_add_user, list_users, normalise_login, official_place,
+                                set_disabled, set_password, split_area)
 from engine.registry.maps import after_reform, input_label
 from engine.web.form import form_groups, form_value
 from engine.web.pages import SCRIPT_STRINGS
@@ -331,6 +331,7 @@ async def dashboard(request: Request) -> Response:
     return page(request, "server/dashboard.html", data=data, period=period, rows=rows, submission_path=submission_path,
                 states=STATES, appraised=sum(counts[s] for s in ("appraised", "recognized", "not_recognized")),
                 to_target=guide.units_to_target(rate["recognised"], rate["units"], rate["target_percent"]),
+                options=guide.period_options(request),
                 official=await run_in_threadpool(guide.official_units, request, period, lang_of(request)))
 
 
@@ -381,6 +382,9 @@ def change_user(change: str):
         fields = await _fields(request)
         store, login_name, by = request.app.state.store, request.path_params["login"], request.state.principal.login
         try:
+            if change == "disable" and normalise_login(login_name) == by:
+                # Locking oneself out of the accounts page helps nobody (the command line still can).
+                raise MessageError("srv_not_yourself")
             if change == "password":
                 account = await run_in_threadpool(set_password, store, login_name, fields.get("password", ""), by)
             else:
