@@ -506,10 +506,6 @@ class SheetsRenderer:
                      g.message(lang)] for g in result.gaps]
         error_rows = [[result.unit_code, result.source(lang), e.input, _cell(e.value), e.message(lang)]
                       for e in result.error_details]
-        after = self._after.get(result.period)
-        if after is None:  # a batch holds few periods: each is dated once
-            after = self._after[result.period] = after_reform((result.period,))
-        labels = self._labels_after if after else self._labels
         if result.warnings or result.filled:  # the official list's say: warnings, and the names filled from it
             word = self._warning
             error_rows += [[result.unit_code, result.source(lang), w.input, _cell(w.value), f"{word}: {w.message(lang)}"]
