@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import threading
 from contextlib import contextmanager
 from itertools import islice
 from typing import Iterable, Iterator
@@ -20,13 +22,21 @@ from engine.units.validate import Unit
 
 BATCH = 500  # units asked of the rules per call: bounds memory, amortises the call
 
+_ONE_BATCH = threading.Lock()
+# One batch at a time per process. The memos a batch reads (views, reaches, plans: engine/rules/memos.py) are
+# plain dicts filled and trimmed by whoever asks: a second thread (cfc serve reads two uploads at once) could
+# trim a view the first had just found (a KeyError, found by tests/web/test_web_limits.py). durable's core is
+# serialised anyway (durable_core._LOCK). A fork waits for the batch, as for durable's lock.
+os.register_at_fork(before=_ONE_BATCH.acquire, after_in_parent=_ONE_BATCH.release,
+                    after_in_child=_ONE_BATCH.release)
+
 
 def evaluate_units(criteria: CriteriaSet, units: Iterable[Unit]) -> Iterator[UnitResult]:
     """Results in input order. Units go through the rules in batches, so memory stays flat for any count."""
     units = iter(units)
     scored_by = criteria_set_ref(criteria)
     while batch := list(islice(units, BATCH)):
-        with collector_paused(len(batch)):
+        with _ONE_BATCH, collector_paused(len(batch)):
             results = _evaluate_batch(criteria, batch)
         for result in results:
             result.criteria_set = scored_by
