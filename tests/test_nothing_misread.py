@@ -295,12 +295,14 @@ def test_a_page_lists_the_first_warnings_and_counts_the_rest(tmp_path, monkeypat
     header, rows = lines[0], lines[1:]
     joined = "\n".join([header] + [line for row in rows[:13] for line in (row, header)]) + "\n"  # 13 repeated headers
     client = TestClient(create_app(load_criteria(), History(tmp_path / "h.sqlite3")))
-    from engine.web import pages
+    from engine.web import uploads
 
-    monkeypatch.setattr(pages, "READ_WARNINGS_SHOWN", 10)
+    monkeypatch.setattr(uploads, "WARNINGS_KEPT", 10)
     upload = client.post("/upload?lang=en", files={"file": ("joined.csv", joined.encode())})
     assert upload.status_code == 200
     assert upload.text.count("the header row again") == 10 and "… and 3 more warnings about this file." in upload.text
+    board = client.app.state.boards.get(str(upload.url).split("/board/")[1].split("?")[0])
+    assert len(board.warnings) == 10 and board.more_warnings == 3  # kept: ten sentences and a count
 
 
 def test_a_document_warns_in_the_language_asked_for(tmp_path):

@@ -16,7 +16,6 @@ from engine.web.form import form_groups
 from engine.web.params import lang_of
 from engine.web.uploads import read_upload
 
-READ_WARNINGS_SHOWN = 20  # reader warnings listed on an upload's page; the rest are counted
 
 # The sentences the page's script writes itself (results, plan, history), handed over as JSON data.
 SCRIPT_STRINGS = [
@@ -94,11 +93,11 @@ async def board_page(request: Request) -> Response:
 
 
 def _read_warnings(request: Request, upload) -> dict[str, Any]:
-    """The upload's reader warnings for its pages, in the page's language: the first READ_WARNINGS_SHOWN,
-    and how many more (a file of thousands of skipped rows must not make a page of thousands of lines)."""
-    shown = upload.warnings[:READ_WARNINGS_SHOWN]
-    return {"read_warnings": [w.render(lang_of(request)) for w in shown],
-            "read_warnings_more": len(upload.warnings) - len(shown)}
+    """The upload's reader warnings for its pages, in the page's language: those it keeps (the first
+    uploads.WARNINGS_KEPT), and how many more (a file of thousands of skipped rows must not make a page of
+    thousands of lines)."""
+    return {"read_warnings": [w.render(lang_of(request)) for w in upload.warnings],
+            "read_warnings_more": upload.more_warnings}
 
 
 async def board_unit_page(request: Request) -> Response:

@@ -28,6 +28,7 @@ from engine.web.form import form_value
 # upload of 10 MB is 50,000 units, 650 MB.
 KEEP_BYTES = 512 * 1024 * 1024
 UNIT_BYTES = 13_000
+WARNINGS_KEPT = 20  # the readers' warnings kept with an upload and listed on its pages; the rest are counted
 
 
 @dataclass
@@ -38,8 +39,11 @@ class Upload:
     results: list[UnitResult] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     # What the readers skipped or read in a way the person must hear of (a header row repeated, cells merged
-    # down, a key that is no input, a totals row), as `cfc evaluate` says it on stderr: shown on the page.
+    # down, a key that is no input, a totals row), as `cfc evaluate` says it on stderr: shown on the page. The
+    # first WARNINGS_KEPT are kept (a file of 100,000 skipped rows must not keep 100,000 sentences), the rest
+    # counted.
     warnings: list[ReadWarning] = field(default_factory=list)
+    more_warnings: int = 0
 
     library: CriteriaLibrary | None = None
 
@@ -85,8 +89,10 @@ def read_upload(library: CriteriaLibrary, file_name: str | None, content: bytes,
             upload.file_errors.append(Said(Message("web_unreadable_file", {"file": name, "error": error})))
             return upload
         finally:
+            said = list(options.warnings.values())
             upload.warnings = [ReadWarning(name, w.place, _renamed(w.message, str(path), name))
-                               for w in options.warnings.values()]
+                               for w in said[:WARNINGS_KEPT]]
+            upload.more_warnings = len(said) - len(upload.warnings)
     for record in records:
         record.source = name  # messages name the file the person chose, not the temporary copy
     evaluations = api.evaluate(library, records, strict_units=strict_units)
