@@ -164,11 +164,13 @@ def test_a_worker_killed_from_outside_mid_batch_loses_nothing(many, expected, tm
 def test_ctrl_c_ends_cleanly_and_writes_nothing(many, tmp_path, to_dir):
     target = tmp_path / ("out" if to_dir else "results.json")
     args = ["evaluate", many, "--jobs", "2"] + (["--output", target] if to_dir else ["--format", "json", "-o", target])
-    process = start(*args, hooks=["--pause", "2"])
+    # Each chunk waits 10 s, so the run is still going when the signal comes even if this process is held up
+    # on a loaded machine (with 2 s, CI once saw the run end first: exit 1); the signal ends the wait at once.
+    process = start(*args, hooks=["--pause", "10"])
     workers = wait_for_workers(process)
     os.killpg(process.pid, signal.SIGINT)  # what a terminal does: the whole foreground group
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130
+    assert process.returncode == 130, stderr
     assert stderr.strip().splitlines() == ["cfc: đã dừng (Ctrl-C); không ghi tệp kết quả nào"]
     assert not any(alive(pid) for pid in workers)
     if to_dir:
@@ -181,11 +183,11 @@ def test_ctrl_c_ends_cleanly_and_writes_nothing(many, tmp_path, to_dir):
 def test_sigterm_ends_like_ctrl_c(many, tmp_path):
     target = tmp_path / "results.json"
     process = start("evaluate", many, "--format", "json", "-o", target, "--jobs", "2", "--lang", "en",
-                    hooks=["--pause", "2"])
+                    hooks=["--pause", "10"])  # as above: still running when the signal comes
     workers = wait_for_workers(process)
     process.terminate()  # the parent only
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130
+    assert process.returncode == 130, stderr
     assert stderr.strip().splitlines() == ["cfc: interrupted (Ctrl-C); no results file written"]
     assert not any(alive(pid) for pid in workers) and not target.exists() and leftovers(tmp_path) == []
 
