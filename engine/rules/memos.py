@@ -4,7 +4,7 @@ The rules decide every value (engine/rules/rulesets.py); a memo only keeps what 
 their answers, so that a value seen again is not asked, measured or worded again. Every memo is bounded and can
 be switched off — `CFC_MEMOS_OFF=decisions,indicator_views` in the environment, or `switched_off(...)` in a
 program — and the results are the same either way (tests/test_memos.py), only slower. bench/memos.py measures
-each one off against all on; bench/README.md ("Session 6") has the figures.
+each one off against all on.
 """
 from __future__ import annotations
 
