@@ -52,9 +52,16 @@ def cfc(*args, hooks: list[str] = (), **options) -> subprocess.CompletedProcess:
 
 def start(*args, hooks: list[str] = ()) -> subprocess.Popen:
     command = [sys.executable, "-m", "tests.faults.hooks", *hooks, "--", *map(str, args)]
-    # Its own session, like a shell job: signals sent to its group do not reach pytest.
+    # Its own session, like a shell job: signals sent to its group do not reach pytest. Ctrl-C as a terminal's
+    # foreground job gets it: a test run started in the background by a non-interactive shell (as CI may be)
+    # has SIGINT ignored, the child would inherit that, and Python keeps an inherited SIG_IGN (the run then
+    # ends normally, exit 1, however it is interrupted: seen on clean-clone CI runs started with `&`).
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_as_a_foreground_job)
+
+
+def _as_a_foreground_job() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def read_rows(path: Path) -> list[dict]:
