@@ -61,7 +61,9 @@ def start(*args, hooks: list[str] = ()) -> subprocess.Popen:
 
 
 def _as_a_foreground_job() -> None:
+    # Neither ignored nor blocked: a blocked mask is inherited across fork and exec just as SIG_IGN is.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def read_rows(path: Path) -> list[dict]:
