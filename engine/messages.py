@@ -1016,6 +1016,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "agg_why_not_recognised_but_met": ("không đạt nhưng tổng điểm {total} đạt ngưỡng {threshold} và mọi tiêu chí đều đạt",
                                        "not recognised, but the total {total} reaches the threshold {threshold} and "
                                        "every criterion is met"),
+    "agg_code_not_text": ("{path} {where}: mã đơn vị '{value}' có ký tự thay thế đơn lẻ, không phải văn bản: tệp kết quả bị "
+                          "hỏng hoặc bị sửa; hãy chấm lại từ số liệu (cfc evaluate)",
+                          "{path} {where}: the unit code '{value}' holds a lone surrogate, which is not text: the "
+                          "results file is damaged or was edited; evaluate the data again (cfc evaluate)"),
     "agg_workbook": ("{path}: cfc aggregate không đọc bảng tính (results.xlsx là để người đọc); dùng tệp .json hoặc .csv "
                      "do `cfc evaluate` ghi cùng lần chấm (cfc evaluate -o THƯ_MỤC ghi cả ba tệp)",
                      "{path}: cfc aggregate does not read workbooks (results.xlsx is for people to read); use the .json "
@@ -1036,6 +1040,10 @@ CATALOG: dict[str, tuple[str, str]] = {
                                "may hold (laying it out would take minutes). Make it with the command on the "
                                "board's computer, e.g.: cfc report appraisal {file} -o tham-dinh.pdf"),
     # What the readers said about an upload, shown on its page as `cfc evaluate` says it on stderr (class 3).
+    "web_field_surrogate": ("trường {field} có ký tự thay thế đơn lẻ (\\ud800–\\udfff), không phải văn bản hợp lệ: "
+                            "yêu cầu được tạo sai; không lưu gì",
+                            "the field {field} holds a lone surrogate (\\ud800–\\udfff), which is not text: the "
+                            "request was made wrongly; nothing was saved"),
     "web_read_warning": ("Cảnh báo: {text}", "Warning: {text}"),
     "web_read_warnings_more": ("… và {count} cảnh báo khác về tệp này.", "… and {count} more warnings about this file."),
     # ---- end of issue 21 ----

@@ -174,3 +174,14 @@ def test_cfcs_own_workbook_is_named_for_what_it_is(tmp_path):
     assert result.exit_code == 2 and not (tmp_path / "review").exists()
     assert "cfc aggregate does not read workbooks (results.xlsx is for people to read); use the .json or .csv" in result.stderr
     assert run("aggregate", folder / "results.json", "-o", tmp_path / "review").exit_code == 0
+
+
+def test_a_unit_code_that_is_not_text_is_refused(genuine, tmp_path):
+    """cfc writes no lone surrogate into results; one in a unit code (a damaged or hand-edited file) is named."""
+    text = genuine["json"].read_text(encoding="utf-8").replace('"unit_code":"09577"', '"unit_code":"095\\ud80077"', 1)
+    assert "\\ud800" in text
+    path = tmp_path / "damaged.json"
+    path.write_text(text, encoding="utf-8")
+    result = run("aggregate", path, "-o", tmp_path / "review", "--lang", "en")
+    assert result.exit_code == 2 and not (tmp_path / "review").exists()
+    assert f"Error: {path} unit 1: the unit code '095\\ud80077' holds a lone surrogate, which is not text" in result.stderr

@@ -224,3 +224,12 @@ def test_the_readme_says_what_the_code_does():
     for invisible in ("\u200b", "\u200d", "\u200e", "\u00ad", "\ufeff"):  # named in the section, each dropped
         assert normalise_code(f"099{invisible}16") == "09916"
     assert normalise_code("AB\u2013C") == "AB-C" and normalise_code("099 16") == "099 16"
+
+
+def test_a_code_that_is_not_text_is_looked_up_as_no_code(tmp_path):
+    """A command-line argument holding bytes that are not UTF-8 reaches Python as lone surrogates ('09\\udcff'):
+    `cfc history` sent it to the database and died with a traceback."""
+    assert code_key("09\udcff") is None and code_key("\ud800") is None
+    result = CliRunner().invoke(main, ["history", "09\udcff", "--db", str(tmp_path / "h.sqlite3"), "--lang", "en"])
+    assert result.exit_code == 1 and "No saved period for 09\\udcff" in result.output
+    assert not isinstance(result.exception, UnicodeError)

@@ -26,6 +26,7 @@ from engine.results.cells import csv_unsafe
 from engine.results.model import STATUSES
 from engine.criteria.model import CriteriaSet
 from engine.periods import PERIOD_FORMATS, PeriodError, parse_period
+from engine.text import SURROGATE, without_surrogates
 from engine.units.codes import code_key
 
 TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "targets.yaml"
@@ -509,6 +510,11 @@ def _canonical_identity(units: pd.DataFrame) -> None:
                                  formats=PERIOD_FORMATS) from None
     units["period"] = units["period"].map(periods, na_action="ignore")
     codes = {value: code_key(value) for value in units["unit_code"].dropna().unique()}
+    for value, code in codes.items():
+        if code is None and isinstance(value, str) and SURROGATE.search(value):  # cfc writes none: damaged by hand
+            row = units[units["unit_code"] == value].iloc[0]
+            raise AggregateError("agg_code_not_text", path=row["source"], where=row["where"],
+                                 value=without_surrogates(value))
     units["unit_code"] = units["unit_code"].map(codes, na_action="ignore")
 
 

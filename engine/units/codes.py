@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.periods import fold
+from engine.text import SURROGATE
 
 UNIT_CODE_INPUT = "unit_code"  # the identity input naming a unit
 
@@ -22,12 +23,14 @@ def normalise_code(code: str) -> str:
 
 
 def code_key(value: Any) -> str | None:
-    """A unit code as a lookup key (history, submissions, aggregate): None when blank or not text."""
+    """A unit code as a lookup key (history, submissions, aggregate): None when blank or not text — a lone
+    surrogate (a command-line argument holding bytes that are not UTF-8, "\\ud800" in JSON) is no text, and no
+    database can be asked for it."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
         value = str(value)
-    if not isinstance(value, str):
+    if not isinstance(value, str) or SURROGATE.search(value):
         return None
     code = normalise_code(value)
     return code or None

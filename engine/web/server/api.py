@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from engine.store.audit import AuditEntry
+from engine.text import SURROGATE, without_surrogates
 from engine.web.params import json_body, lang_of
 from engine.web.server import auth
 from engine.web.server.auth import error
@@ -69,7 +70,32 @@ async def _object_body(request: Request) -> tuple[dict | None, Response | None]:
         return None, error(request, 400, "web_not_json")
     if not isinstance(body, dict):
         return None, error(request, 400, "web_not_object")
+    where = _surrogate_at({k: v for k, v in body.items() if k != "inputs"})  # inputs: the unit's data errors
+    if where is not None:
+        return None, error(request, 422, "web_field_surrogate", field=without_surrogates(where))
     return body, None
+
+
+def _surrogate_at(value: Any, path: str = "") -> str | None:
+    """Where a lone surrogate ("\\ud800", legal JSON, no text) sits in a request's fields — a comment, a reason,
+    a login — or None. Such a field cannot be stored or shown (no UTF-8 database, page or answer carries it): it
+    is refused, never kept to break every later page of the file."""
+    if isinstance(value, str):
+        return path or "?" if SURROGATE.search(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if SURROGATE.search(str(key)):
+                return name
+            found = _surrogate_at(item, name)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _surrogate_at(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
 
 
 # ---------------------------------------------------------------- signing in
