@@ -9,7 +9,7 @@ from engine.messages import Message
 from engine.readers.records import DataError, Record
 from engine.results.model import UnitResult
 from engine.rules.evaluate import evaluate_units
-from engine.units.validate import Unit, validate_record
+from engine.units.validate import Unit, validate_records
 
 
 def evaluate_records(library: CriteriaLibrary, records: list[Record], units: list[Unit] | None = None,
@@ -19,9 +19,9 @@ def evaluate_records(library: CriteriaLibrary, records: list[Record], units: lis
     the current set, which reports the period (engine/periods.py), and names no set; one whose period picks no
     set is reported invalid the same way. strict_units: a code or name not matching the official list of units
     is a data error (else a warning; engine/registry/checks.py)."""
-    groups: dict[str, tuple[CriteriaSet | None, list[int], list]] = {}
     chosen: dict[str, tuple[CriteriaSet, Message | None, bool]] = {}  # by repr(period): a batch holds few periods
-    validated: list[Unit | None] = [None] * len(records)
+    by_set: dict[int, tuple[CriteriaSet, list[int]]] = {}  # the records each set validates, by the set's id
+    picked: list[tuple[CriteriaSet, Message | None, bool]] = []
     for index, record in enumerate(records):
         period = record.data.get(PERIOD_INPUT) if isinstance(record.data, dict) else None
         key = repr(period)  # a period may be any value a file holds, a list included: repr is hashable
@@ -34,9 +34,16 @@ def evaluate_records(library: CriteriaLibrary, records: list[Record], units: lis
                 message = (None if error.key == "period_format"
                            else Message(error.key, {"input": PERIOD_INPUT, **error.params}))
                 chosen[key] = library.current(), message, False
-        criteria, message, scored = chosen[key]
-        unit = validated[index] = validate_record(criteria, record, strict_units)
+        picked.append(chosen[key])
+        by_set.setdefault(id(chosen[key][0]), (chosen[key][0], []))[1].append(index)
+    validated: list[Unit | None] = [None] * len(records)
+    for criteria, indices in by_set.values():  # each set's records validated together (validate_records)
+        for index, unit in zip(indices, validate_records(criteria, [records[i] for i in indices], strict_units)):
+            validated[index] = unit
+    groups: dict[str, tuple[CriteriaSet | None, list[int], list]] = {}
+    for index, (unit, record, (criteria, message, scored)) in enumerate(zip(validated, records, picked)):
         if message is not None:
+            period = record.data.get(PERIOD_INPUT) if isinstance(record.data, dict) else None
             unit.errors.append(DataError(PERIOD_INPUT, unit.values.get(PERIOD_INPUT) or period, message))
         key = criteria.digest if scored else "unscored:" + criteria.digest
         group = groups.setdefault(key, (criteria, [], []))

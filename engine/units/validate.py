@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import is_
 from typing import Any
 
 from engine import limits
@@ -128,6 +130,78 @@ def validate_record(criteria: CriteriaSet, record: Record, strict_units: bool = 
     if record.cells:
         unit.errors = [_at_cell(error, record.cells) for error in unit.errors]
     return unit
+
+
+# Each input's text values already read, and what its parser made of them (validate_records): a country's files
+# repeat the same few spellings of small counts and yes/no words. Only text is kept (True, 1 and 1.0 hash alike),
+# only what its parser accepted, and never a value holding a lone surrogate (that is the unit's error).
+_READ: dict[Any, list[dict]] = {}
+_READ_LIMIT = 5_000  # values kept per input (a name column never repeats: its memo is emptied now and then)
+_UNREAD = object()
+
+
+def validate_records(criteria: CriteriaSet, records: list[Record], strict_units: bool = False) -> list[Unit]:
+    """validate_record for each record, in order, with exactly its results — a batch read input by input.
+
+    A record whose every value its parser has already read once (the same text), and that breaks no check (a
+    required input missing, a numerator above its denominator, a problem its reader found), is built from those
+    values; any other record, or any value not seen before that its parser refuses, goes to validate_record
+    whole, which words every error as always. Column by column, so that the commonest work — finding "có" or
+    "12" read before — is a lookup made by the interpreter's own loop (a record at a time, the bookkeeping costs
+    more than the reading: ~27 µs a unit against ~10, measured on the national batch)."""
+    table = parsers(criteria)
+    known = criteria.input_by_name
+    memo = _READ.get(criteria.digest or id(criteria))
+    if memo is None:
+        memo = _READ[criteria.digest or id(criteria)] = [{None: None} for _ in table]
+    plain = [index for index, record in enumerate(records)
+             if type(record.data) is dict and not record.problems and record.data.keys() <= known.keys()]
+    datas = [records[index].data for index in plain]
+    slow = set()  # positions in `plain` that go to validate_record
+    columns = []
+    everywhere = range(len(datas))
+    for (name, parse, _, _), read in zip(table, memo):
+        column = [data.get(name) for data in datas]
+        try:
+            values = list(map(read.get, column, repeat(_UNREAD)))
+        except TypeError:  # a value that cannot be a key (a list in a JSON file): read one by one below
+            values = [_UNREAD] * len(column)
+        for row in compress(everywhere, map(is_, values, repeat(_UNREAD))):
+            given = column[row]
+            values[row] = None  # until read: a value refused leaves the unit to validate_record
+            if type(given) is str and not given.isascii() and SURROGATE.search(given):
+                slow.add(row)
+                continue
+            try:
+                values[row] = parse(given)
+            except ValueProblem:
+                slow.add(row)
+                continue
+            if type(given) is str:
+                if len(read) >= _READ_LIMIT:
+                    read.clear()
+                    read[None] = None
+                read[given] = values[row]
+        columns.append(values)
+    names = [name for name, *_ in table]
+    for name in required_inputs(criteria):  # missing: validate_record words it
+        slow.update(compress(everywhere, map(is_, columns[names.index(name)], repeat(None))))
+    for numerator, denominator in criteria.rate_pairs:  # a numerator above its denominator: likewise
+        slow.update(row for row, (part, whole) in enumerate(zip(columns[names.index(numerator)],
+                                                                 columns[names.index(denominator)]))
+                    if part is not None and whole is not None and part > whole)
+    units: list[Unit | None] = [None] * len(records)
+    for row, values in enumerate(zip(*columns)):
+        if row in slow:
+            continue
+        record = records[plain[row]]
+        unit = units[plain[row]] = Unit(record, dict(zip(names, values)), [], [])
+        if unit.values.get("unit_code") is not None:
+            check_unit(unit, criteria, strict_units)
+        if record.cells and unit.errors:
+            unit.errors = [_at_cell(error, record.cells) for error in unit.errors]
+    return [unit if unit is not None else validate_record(criteria, record, strict_units)
+            for unit, record in zip(units, records)]
 
 
 def shown_value(value: Any) -> Any:

@@ -1,0 +1,107 @@
+"""validate_records (a batch read input by input, engine/units/validate.py) gives each record exactly what
+validate_record gives it: the same values, errors, warnings, ignored and filled inputs, in the same order — on
+every file the tests and examples ship, and on records drawn from the spellings that break parsers."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.generate import write
+from engine.criteria.model import load_criteria
+from engine.loading import plan, records
+from engine.readers.records import Record, reading
+from engine.units.validate import validate_record, validate_records
+
+ROOT = Path(__file__).resolve().parent.parent
+CRITERIA = load_criteria()
+NAMES = [decl.name for decl in CRITERIA.inputs]
+
+
+def _said(problems) -> list[tuple]:
+    return [(p.input, repr(p.value), p.message.render("vi"), p.message.render("en")) for p in problems]
+
+
+def _same(batch, one_by_one) -> None:
+    assert len(batch) == len(one_by_one)
+    for fast, slow in zip(batch, one_by_one):
+        assert fast.record is slow.record
+        assert list(fast.values.items()) == list(slow.values.items())
+        assert [type(v) for v in fast.values.values()] == [type(v) for v in slow.values.values()]
+        assert _said(fast.errors) == _said(slow.errors)
+        assert _said(fast.warnings) == _said(slow.warnings)
+        assert (fast.ignored, fast.filled) == (slow.ignored, slow.filled)
+
+
+def _files() -> list[Path]:
+    found = [p for folder in (ROOT / "tests" / "fixtures", ROOT / "evaluations") for p in folder.rglob("*")
+             if p.suffix in (".csv", ".xlsx", ".yaml", ".json") and "criteria" not in p.parts]
+    return sorted(found)
+
+
+def test_every_shipped_file_validates_the_same_in_a_batch():
+    checked = 0
+    for path in _files():
+        with reading():
+            found = plan([path], CRITERIA)
+            rows = list(records(found)) if found.count else []
+        for strict in (False, True):
+            _same(validate_records(CRITERIA, rows, strict), [validate_record(CRITERIA, r, strict) for r in rows])
+        checked += len(rows)
+    assert checked > 100  # the examples' and fixtures' units, bad ones included
+
+
+def test_a_synthetic_country_validates_the_same_in_a_batch(tmp_path):
+    data = tmp_path / "country.csv"
+    write(data, 3000, 7)  # bench/generate.py: as the national bench's units, a few bad ones among them
+    rows = list(records(plan([data], CRITERIA)))
+    units = validate_records(CRITERIA, rows)
+    _same(units, [validate_record(CRITERIA, r) for r in rows])
+    assert sum(1 for unit in units if unit.errors) > 0 and sum(1 for unit in units if not unit.errors) > 2000
+
+
+# What officials' files hold, and what breaks parsers: each input drawn from these, whatever its type.
+SPELLINGS = ["12", " 12 ", "0", "007", "12.0", "-1", "+3", "1,5", "1.500", "٣", "50%", "2024-01-02", "nan",
+             "có", "Có", "CÓ", "khong", "x", "yes", "1", "không ", "", "   ", "urban_ward_central_city",
+             "Xã, phường, thị trấn còn lại", "00004", "０００４", "2024", "2024-H1", "2024 – H1", "Ngọc\u200bĐường",
+             "a\x00b", "\ud800", "9" * 20, "Phường Phúc Xá"]
+VALUE = st.one_of(st.sampled_from(SPELLINGS), st.none(), st.booleans(), st.integers(-2, 3000),
+                  st.sampled_from([1.0, 2.5, float("nan")]), st.text(max_size=6), st.just([1]))
+RECORD = st.fixed_dictionaries({}, optional={name: VALUE for name in NAMES})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(RECORD, min_size=1, max_size=30), st.booleans())
+def test_drawn_records_validate_the_same_in_a_batch(drawn, strict):
+    rows = [Record(source="drawn.csv", kind="row", number=n, data=data) for n, data in enumerate(drawn, start=2)]
+    _same(validate_records(CRITERIA, rows, strict), [validate_record(CRITERIA, r, strict) for r in rows])
+    # read again: the values remembered by the first batch give the same units
+    _same(validate_records(CRITERIA, rows, strict), [validate_record(CRITERIA, r, strict) for r in rows])
+
+
+def test_good_records_with_any_value_changed_validate_the_same_in_a_batch():
+    """Good units, as files hold them, each with one input given each spelling that breaks parsers (every input ×
+    every spelling): the batch's shortcut is taken for the good ones and must give way for each changed one."""
+    rows = []
+    for name in NAMES:
+        for value in SPELLINGS + [None, True, 1, 1.0, 2.5, [1]]:
+            data = dict(GOOD[len(rows) % len(GOOD)].data)
+            data[name] = value
+            rows.append(Record(source="changed.csv", kind="row", number=len(rows) + 2, data=data))
+    rows += GOOD
+    units = validate_records(CRITERIA, rows)
+    _same(units, [validate_record(CRITERIA, r) for r in rows])
+    assert sum(1 for unit in units if unit.errors) > len(NAMES) * 10
+
+
+def _good() -> list[Record]:
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "good.csv"
+        write(data, 300, 3)
+        rows = list(records(plan([data], CRITERIA)))
+    return [row for row in rows if not validate_record(CRITERIA, row).errors]
+
+
+GOOD = _good()
