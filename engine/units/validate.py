@@ -134,7 +134,8 @@ def validate_record(criteria: CriteriaSet, record: Record, strict_units: bool = 
 
 # Each input's text values already read, and what its parser made of them (validate_records): a country's files
 # repeat the same few spellings of small counts and yes/no words. Only text is kept (True, 1 and 1.0 hash alike),
-# only what its parser accepted, and never a value holding a lone surrogate (that is the unit's error).
+# only what its parser accepted, and never a value holding a lone surrogate (that is the unit's error). Two threads
+# may share it (cfc serve reads two uploads at once): a value only ever maps to what its parser made of it.
 _READ: dict[Any, list[dict]] = {}
 _READ_LIMIT = 5_000  # values kept per input (a name column never repeats: its memo is emptied now and then)
 _UNREAD = object()
