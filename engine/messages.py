@@ -1254,6 +1254,15 @@ class Wording:
             return Text.of(self.vi % figures, self.en % figures)
         return Text.of(self.vi.format_map(figures), self.en.format_map(figures))
 
+    def fill_each(self, vi: dict[str, Any], en: dict[str, Any]) -> Text:
+        """`fill` with each language's own figures (a measure written 1,25‰ in Vietnamese, 1.25‰ in English): equals
+        `both(key, figures, **texts)` where those figures are Texts."""
+        if self.figures is not None:
+            return Text.of(self.vi % self.figures(vi), self.en % self.figures(en))
+        if self.plain:
+            return Text.of(self.vi % vi, self.en % en)
+        return Text.of(self.vi.format_map(vi), self.en.format_map(en))
+
 
 def _with_texts(template: str, texts: dict[str, str]) -> str:
     """`template` with the named texts formatted in and every other field left as it was (braces escaped)."""

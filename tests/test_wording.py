@@ -25,6 +25,18 @@ def test_a_wording_filled_is_the_message_worded_in_one_go(key, data):
     assert Wording(key, **worded).fill(**figures) == both(key, figures, **worded)
 
 
+@settings(max_examples=300, deadline=None)
+@given(key=st.sampled_from(sorted(k for k, names in FIELDS.items() if names)), data=st.data())
+def test_a_wording_filled_with_each_languages_figures_is_the_message_worded_with_them_as_texts(key, data):
+    names = FIELDS[key]
+    as_text = data.draw(st.sets(st.sampled_from(names)), label="worded as texts")
+    worded = {name: Text.of(data.draw(texts), data.draw(texts)) for name in as_text}
+    figures = {name: Text.of(data.draw(texts), data.draw(texts)) for name in names if name not in as_text}
+    filled = Wording(key, **worded).fill_each({name: text.vi for name, text in figures.items()},
+                                               {name: text.en for name, text in figures.items()})
+    assert filled == both(key, {}, **worded, **figures)
+
+
 def test_braces_in_a_text_stay_text():
     label = Text.of("số {trẻ}", "count {of} children")
     filled = Wording("gap_yes", input=label).fill(gain=5)

@@ -159,16 +159,17 @@ def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorRes
     name = indicator.measured_input
     shown = result.measure_display or Text.of("0/0", "0/0")
     current = measure.inputs[name]
-    if shown.vi == shown.en:  # the usual case: a measure is written alike in both languages
-        # Worded once per indicator and band, with the gap's fields that those fix.
-        key = ("event", indicator.id, result.band.vi, result.band.en)
-        wording = memo.get(key)
-        if wording is None:
-            wording = memo[key] = Wording("gap_event", **_event_texts(criteria, indicator, result))
+    # Worded once per indicator and band, with the gap's fields that those fix.
+    key = ("event", indicator.id, result.band.vi, result.band.en)
+    wording = memo.get(key)
+    if wording is None:
+        wording = memo[key] = Wording("gap_event", **_event_texts(criteria, indicator, result))
+    if shown.vi == shown.en:  # a count: written alike in both languages
         message = wording.fill(current=current, measure=shown.vi, points=result.points, max=result.max_points)
-    else:
-        figures = {"current": current, "points": result.points, "max": result.max_points}
-        message = both("gap_event", figures, measure=shown, **_event_texts(criteria, indicator, result))
+    else:  # a rate: its decimal comma in Vietnamese (1,25‰)
+        message = wording.fill_each(
+            {"current": current, "measure": shown.vi, "points": result.points, "max": result.max_points},
+            {"current": current, "measure": shown.en, "points": result.points, "max": result.max_points})
     return Gap(criterion, indicator.id, indicator.name, "event", result.points, None, None, result.measure_display,
                None, name, current, None, None, message, False, result.status)
 
