@@ -1,11 +1,11 @@
 """The engine's tables of shared views (engine/rules/views.py): bounded, and keeping what repeats."""
 from __future__ import annotations
 
-from engine.rules.views import Shelf, resolve
+from engine.rules.views import Shelf, Shelves, _levels, resolve
 
 
-def test_a_shelf_stays_bounded_and_keeps_the_entries_every_batch_uses():
-    shelves, built = [Shelf(50), Shelf(50)], []
+def test_shelves_stay_bounded_and_keep_the_entries_every_batch_uses():
+    shelves, built = Shelves(2, 100), []
 
     def build(keys):
         built.extend(keys)
@@ -15,9 +15,33 @@ def test_a_shelf_stays_bounded_and_keeps_the_entries_every_batch_uses():
         columns = resolve(shelves, [["shared"] * 30, [f"once {batch} {n}" for n in range(30)]], build,
                           "indicator_views")
         assert columns == [["value of shared"] * 30, [f"value of once {batch} {n}" for n in range(30)]]
-        assert len(shelves[1]) <= 50
+        assert len(shelves[0]) + len(shelves[1]) <= 100
     assert built.count((0, "shared")) == 1
     assert len(built) == 1 + 40 * 30  # each key built once, the first time a batch needs it
+
+
+def test_shelves_share_their_room_by_how_often_their_keys_come_back():
+    shelves, built = Shelves(2, 100), []
+
+    def build(keys):
+        built.extend(keys)
+        return [f"value of {key}" for _, key in keys]
+
+    # The first shelf's 60 keys come back every batch; the second's 30 are new each time. Equal shares (50 each)
+    # would drop some of the 60 at each trim and build them again.
+    for batch in range(40):
+        resolve(shelves, [[f"again {n}" for n in range(60)], [f"once {batch} {n}" for n in range(30)]], build,
+                "indicator_views")
+        assert len(shelves[0]) + len(shelves[1]) <= 100
+    assert sum(1 for index, _ in built if index == 0) == 60  # each built once
+    assert len(shelves[0]) == 60
+
+
+def test_levels_fill_the_room_by_weight_and_never_more_than_a_shelf_holds():
+    assert _levels([2, 500, 500], [1000.0, 1.0, 1.0], 300) == [2, 149, 149]
+    assert _levels([2, 500, 500], [1000.0, 3.0, 1.0], 300) == [2, 223, 74]  # 298 left after the first: 3 to 1
+    assert _levels([10, 10], [1.0, 1.0], 30) == [10, 10]
+    assert sum(_levels([7, 400, 90, 3000], [0.5, 9.0, 2.0, 0.01], 250)) <= 250
 
 
 def test_a_shelf_past_its_limit_drops_its_oldest_entries_first():
@@ -33,7 +57,7 @@ def test_a_shelf_past_its_limit_drops_its_oldest_entries_first():
 
 def test_a_shelf_switched_off_keeps_nothing_and_builds_each_key_of_a_batch_once():
     from engine.rules import memos
-    shelves, built = [Shelf(50)], []
+    shelves, built = Shelves(1, 50), []
     with memos.switched_off("indicator_views"):
         for _ in range(2):
             columns = resolve(shelves, [["a", "a", "b"]], lambda keys: built.extend(keys) or [k for _, k in keys],

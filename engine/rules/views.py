@@ -27,18 +27,17 @@ from engine.rules.measures import MeasureValue, measure_indicator
 from engine.rules.scoring import RULE_STATE, ResultFields, criterion_result, indicator_result, result_fields
 from engine.units.validate import Unit
 
-# Views kept by all the shelves of one set (see Shelf). A view with its results and gap takes a few KB: this
+# Views kept by all the shelves of one set (see Shelves). A view with its results and gap takes a few KB: this
 # bounds a worker's memory for them near 60 MB at any batch size.
 LIMIT = 20_000
 _INVALID = object()  # beside an indicator's inputs in a key when one of them is in error
 
 
 class Shelf(dict):
-    """A memo of what repeats: what was built for each key, for one indicator (its inputs as key), one criterion
-    (its indicators' views) or the plan options. Past its share of LIMIT it drops its oldest entries down to three
-    quarters of it (a dict keeps insertion order): most of those are never seen again (a rate's exact numerator and
-    denominator), and what many units share is built again at once (dropping everything at a limit cost a quarter
-    of the engine's time, measured). Filled as a plain dict; trimmed by whoever fills it (`trim`)."""
+    """A memo of what repeats: what was built for each key (the plan options by their shape). Past its LIMIT it
+    drops its oldest entries down to three quarters of it (a dict keeps insertion order): most of those are never
+    seen again, and what many units share is built again at once (dropping everything at a limit cost a quarter of
+    the engine's time, measured). Filled as a plain dict; trimmed by whoever fills it (`trim`)."""
 
     def __init__(self, limit: int):
         super().__init__()
@@ -46,31 +45,80 @@ class Shelf(dict):
 
     def trim(self) -> None:
         if len(self) > self.limit:
-            for stale in list(islice(self, len(self) - max(1, self.limit * 3 // 4))):
-                del self[stale]
+            _drop_oldest(self, len(self) - max(1, self.limit * 3 // 4))
 
 
+def _drop_oldest(shelf: dict, count: int) -> None:
+    for stale in list(islice(shelf, count)):
+        del shelf[stale]
 
-def resolve(shelves: list[Shelf], columns: list[list], build, memo: str) -> list[list]:
+
+class Shelves(list):
+    """One dict per indicator (its inputs as key) or per criterion (its indicators' views), sharing one `limit`
+    of entries. Past it, they are trimmed down to three quarters of it, oldest entries first, each shelf keeping
+    a share in proportion to how often its keys came back (lookups that found a view, per view built): an
+    indicator of few distinct inputs (a provision, a denominator most units share) keeps all it uses, while one
+    whose inputs are nearly always new (an exact numerator and denominator) keeps little (those views would not be
+    asked for again). On the national batch, equal shares rebuilt 26,000 of 98,000 views; these ~14,000 fewer."""
+
+    def __init__(self, count: int, limit: int):
+        super().__init__({} for _ in range(count))
+        self.limit = limit
+        self.asked = [0] * count  # keys looked up, per shelf, over the process's life (a unit's row, each)
+        self.built = [0] * count  # ... that were not on it
+
+    def trim(self) -> None:
+        sizes = [len(shelf) for shelf in self]
+        if sum(sizes) <= self.limit:
+            return
+        weights = [(asked - built + 1) / (built + 1) for asked, built in zip(self.asked, self.built)]
+        for shelf, size, level in zip(self, sizes, _levels(sizes, weights, max(1, self.limit * 3 // 4))):
+            if size > level:
+                _drop_oldest(shelf, size - level)
+
+
+def _levels(sizes: list[int], weights: list[float], room: int) -> list[int]:
+    """How many entries each shelf keeps: the most a level L allows (L × its weight, never more than it has),
+    with L as high as `room` allows in total (water filling: the shelves under their share keep all they have,
+    the rest split what is left by weight)."""
+    order = sorted(range(len(sizes)), key=lambda i: sizes[i] / weights[i])
+    left, weight = room, sum(weights)
+    level = 0.0
+    for position, i in enumerate(order):
+        level = left / weight
+        if sizes[i] > level * weights[i]:
+            break
+        left -= sizes[i]
+        weight -= weights[i]
+    else:
+        return list(sizes)
+    return [min(size, int(level * w)) for size, w in zip(sizes, weights)]
+
+
+def resolve(shelves: Shelves, columns: list[list], build, memo: str) -> list[list]:
     """Each column of keys (column i: shelf i's key for each row) as what its shelf holds for them; what a shelf
     does not hold is built together by `build([(shelf index, key)]) -> values` (each distinct key once, shelf by
     shelf) and shelved. Column by column, so that a key found costs one lookup made by
     the interpreter's own loop (a row at a time, the bookkeeping cost as much as the building: measured). With memo
     `memo` off (engine/rules/memos.py), every key is built again and nothing is kept."""
-    if not memos.on(memo):
+    kept = memos.on(memo)
+    if not kept:
         shelves = [{} for _ in shelves]
     new: list[tuple[int, object]] = []
     for index, (shelf, column) in enumerate(zip(shelves, columns)):
         unknown = set(column).difference(shelf)
         if unknown:
             new += zip(repeat(index), unknown)
+            if kept:
+                shelves.built[index] += len(unknown)
+        if kept:
+            shelves.asked[index] += len(column)
     if new:
         for (index, key), value in zip(new, build(new)):
             shelves[index][key] = value
     found = [list(map(shelf.__getitem__, column)) for shelf, column in zip(shelves, columns)]
-    for shelf in shelves:
-        if len(shelf) > getattr(shelf, "limit", len(shelf)):
-            shelf.trim()
+    if kept:
+        shelves.trim()
     return found
 
 
@@ -134,9 +182,10 @@ class Views:
         self._wordings: dict = {}  # gap messages' wording per indicator and band (engine/rules/gaps.py, band_gap)
         self.reasons: dict = {}  # why units are not recognised, per figures (engine/rules/scoring.py, _reason)
         self.numbers = [criterion.number for criterion, _ in criteria.indicators]
+        # LIMIT split between the indicators' views and the criteria's in proportion to their numbers.
         share = max(1, LIMIT // (len(self.layout) + len(criteria.criteria)))
-        self._views = [Shelf(share) for _ in self.layout]
-        self._criteria = [Shelf(share) for _ in criteria.criteria]
+        self._views = Shelves(len(self.layout), share * len(self.layout))
+        self._criteria = Shelves(len(criteria.criteria), share * len(criteria.criteria))
         self.plan_options = Shelf(LIMIT)
 
     def columns(self, units: list[Unit]) -> list[list[IndicatorView]]:
