@@ -18,6 +18,7 @@ from engine.rules.compiled import CompiledRules
 from engine.rules.rulesets import BandDecision, UnitDecision
 from engine.criteria.model import RATE_SCALE, CriteriaSet, Indicator
 from engine.rules.measures import MeasureValue
+from engine.rules.worded import PENDING, WordedGap
 from engine.text import Text
 
 if TYPE_CHECKING:
@@ -154,24 +155,18 @@ def candidates(measure: MeasureValue, current_points: int) -> list[int | bool]:
 
 def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResult, criterion: int,
               memo: dict) -> Gap:
-    """The gap of an indicator that counts past events. `memo` keeps its wording per band (see band_gap)."""
+    """The gap of an indicator that counts past events, its sentence worded when read (engine/rules/worded.py).
+    `memo` keeps its wording per indicator and band, with the gap's fields that those fix."""
     indicator = measure.indicator
     name = indicator.measured_input
-    shown = result.measure_display or Text.of("0/0", "0/0")
-    current = measure.inputs[name]
-    # Worded once per indicator and band, with the gap's fields that those fix.
     key = ("event", indicator.id, result.band.vi, result.band.en)
     wording = memo.get(key)
     if wording is None:
         wording = memo[key] = Wording("gap_event", **_event_texts(criteria, indicator, result))
-    if shown.vi == shown.en:  # a count: written alike in both languages
-        message = wording.fill(current=current, measure=shown.vi, points=result.points, max=result.max_points)
-    else:  # a rate: its decimal comma in Vietnamese (1,25‰)
-        message = wording.fill_each(
-            {"current": current, "measure": shown.vi, "points": result.points, "max": result.max_points},
-            {"current": current, "measure": shown.en, "points": result.points, "max": result.max_points})
-    return Gap(criterion, indicator.id, indicator.name, "event", result.points, None, None, result.measure_display,
-               None, name, current, None, None, message, False, result.status)
+    gap = WordedGap(criterion, indicator.id, indicator.name, "event", result.points, None, None, PENDING, None, name,
+                    measure.inputs[name], None, None, PENDING, False, result.status)
+    gap._wording, gap._result = wording, result
+    return gap
 
 
 def _event_texts(criteria: CriteriaSet, indicator: Indicator, result: IndicatorResult) -> dict[str, Text]:
@@ -248,21 +243,25 @@ def band_gap(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, result:
     m = measure.indicator.measure
     name = measure.indicator.measured_input
     current = measure.inputs[name]
-    change, message = None, step.message
-    if step.target is not None and m.kind != "yes_no":
-        change = step.target - current
-        count = abs(change)
-        key = "gap_count" if m.kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
-        # Worded once per indicator, band reached, message and number (one or many) of what it counts.
-        wording_key = ("wording", measure.indicator.id, step.reached, key, count == 1)
-        wording = wordings.get(wording_key)
-        if wording is None:
-            label = input_labels(criteria, [name])  # people read the input's label, never its field name
-            wording = wordings[wording_key] = Wording(key, unit=unit_label(criteria, name, count), bound=step.bound,
-                                                      numerator=label, input=label)
-        message = wording.fill(count=count, current=current, target=step.target, gain=step.gain)
-    return Gap(*step.head, result.measure_display, step.bound, name, current, step.target, change, message, False,
-               step.status)
+    if step.target is None or m.kind == "yes_no":  # its sentence the same for every unit
+        gap = WordedGap(*step.head, PENDING, step.bound, name, current, step.target, None, step.message, False,
+                        step.status)
+        gap._result = result
+        return gap
+    change = step.target - current
+    count = abs(change)
+    key = "gap_count" if m.kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
+    # Worded once per indicator, band reached, message and number (one or many) of what it counts; its figures
+    # filled when read (engine/rules/worded.py).
+    wording_key = ("wording", measure.indicator.id, step.reached, key, count == 1)
+    wording = wordings.get(wording_key)
+    if wording is None:
+        label = input_labels(criteria, [name])  # people read the input's label, never its field name
+        wording = wordings[wording_key] = Wording(key, unit=unit_label(criteria, name, count), bound=step.bound,
+                                                  numerator=label, input=label)
+    gap = WordedGap(*step.head, PENDING, step.bound, name, current, step.target, change, PENDING, False, step.status)
+    gap._wording, gap._result = wording, result
+    return gap
 
 
 def input_labels(criteria: CriteriaSet, names) -> Text:

@@ -11,11 +11,11 @@ from typing import Sequence
 
 from engine.messages import both
 from engine.results.model import CriterionResult, IndicatorResult, Reason
-from engine.rules import memos
 from engine.rules.compiled import CompiledRules
 from engine.rules.rulesets import BandDecision, UnitDecision
 from engine.criteria.model import CriteriaSet, Criterion, Indicator
 from engine.rules.measures import MeasureValue
+from engine.rules.worded import PENDING, WordedResult, shown_measure
 from engine.text import Text
 
 # What each measure state is asked of the rules as (with its value, None unless a value): a missing or invalid
@@ -23,35 +23,9 @@ from engine.text import Text
 RULE_STATE = {"value": "value", "empty": "empty", "missing": "unscored", "invalid": "unscored"}
 RESULT_STATE = {"value": "scored", "empty": "empty_denominator", "missing": "missing", "invalid": "invalid"}
 
-# Measures as people read them, each wording built once: a rate shown to 2 decimals takes one of a few thousand
-# wordings, whatever its exact value (bounded: a full table starts again).
-_SHOWN: dict[str, Text] = {}
-_SHOWN_LIMIT = 50_000
-_SYMBOL = {"percent": "%", "per_1000": "‰"}
-_YES_NO = (Text.of("không", "no"), Text.of("có", "yes"))
-
-
 def display_measure(indicator: Indicator, value: float | None) -> Text | None:
     """For people: rounded to 2 decimals (comparisons always use the unrounded value)."""
-    if value is None:
-        return None
-    kind = indicator.measure.kind
-    if kind == "yes_no":
-        return _YES_NO[bool(value)]
-    text = str(int(value)) if kind == "count" else f"{value:.2f}{_SYMBOL[kind]}"
-    if not memos.on("wordings"):
-        return _shown(text)
-    shown = _SHOWN.get(text)
-    if shown is None:
-        if len(_SHOWN) >= _SHOWN_LIMIT:
-            _SHOWN.clear()
-        shown = _SHOWN[text] = _shown(text)
-    return shown
-
-
-def _shown(text: str) -> Text:
-    # Vietnamese writes the decimal comma (97,83%) in every text that quotes the measure: gaps, JSON, sheets.
-    return Text.of(text.replace(".", ","), text)
+    return shown_measure(indicator.measure.kind, value)
 
 
 def band_wording(indicator: Indicator, measure_state: str, band: int) -> Text:
@@ -83,10 +57,11 @@ def result_fields(indicator: Indicator, measure_state: str, band: int | None) ->
 
 
 def indicator_result(measure: MeasureValue, decision: BandDecision, fixed: ResultFields) -> IndicatorResult:
-    """An indicator's result; `fixed`: result_fields for its state and band (kept by the caller)."""
-    return IndicatorResult(fixed.id, fixed.name, measure.inputs, fixed.measure_kind, measure.value,
-                           display_measure(measure.indicator, measure.value), fixed.state, fixed.band,
-                           decision.points, fixed.max_points, fixed.status, fixed.citation, list(measure.missing))
+    """An indicator's result; `fixed`: result_fields for its state and band (kept by the caller). Its measure is
+    written for people when first read (engine/rules/worded.py)."""
+    return WordedResult(fixed.id, fixed.name, measure.inputs, fixed.measure_kind, measure.value, PENDING,
+                        fixed.state, fixed.band, decision.points, fixed.max_points, fixed.status, fixed.citation,
+                        list(measure.missing))
 
 
 def criterion_sums(criteria: CriteriaSet, points: Sequence[int | None]) -> list[tuple[bool, int]]:
