@@ -283,11 +283,14 @@ def find_gaps(rules: CompiledRules, scored: Scored) -> list[Gap]:
     """Every indicator below its maximum, and every indicator that lacks data, in criterion order (each
     indicator's gap is worked out once per distinct input, in engine/rules/views.py); for a unit not recognised,
     whether gaining that band alone would flip its decision."""
+    views = scored.views
     if scored.decision.status != "not_recognized":
-        return [view.gap for criterion in scored.criteria if criterion.gaps for view in criterion.gaps]
+        return [views[position].gap for criterion in scored.criteria if criterion.gaps
+                for position in criterion.gaps]
     gaps: list[Gap] = []
     for index, criterion in enumerate(scored.criteria):
-        for view in criterion.gaps:
+        for position in criterion.gaps:
+            view = views[position]
             gap = view.gap
             if gap.points_gain and scored.decision_if(rules, index, gap.points_gain).status == "recognized":
                 gap = view.flipped()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import weakref
 from itertools import islice, repeat
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field, replace
 
 from engine.criteria.model import CriteriaSet
@@ -31,6 +31,7 @@ from engine.units.validate import Unit
 # bounds a worker's memory for them near 60 MB at any batch size.
 LIMIT = 20_000
 _INVALID = object()  # beside an indicator's inputs in a key when one of them is in error
+_CRITERION_VIEW = attrgetter("criterion_view")
 
 
 class Shelf(dict):
@@ -133,6 +134,8 @@ class IndicatorView:
     reach: Reach | None = None  # where its measured input can take it (None: not a value, or at its maximum)
     _flipped: Gap | None = field(default=None, repr=False)
     options: list | None = field(default=None, repr=False)  # its input's plan options (engine/rules/plan.py)
+    # The view of its criterion when it is that criterion's only indicator (see Views.criteria_columns).
+    criterion_view: CriterionView | None = field(default=None, repr=False)
 
     @property
     def shape(self) -> tuple:
@@ -157,7 +160,9 @@ class CriterionView:
     unscored: int                             # indicators left unscored (a missing or invalid input)
     missing: tuple[str, ...]                  # inputs missing, in order
     provisional: tuple[ProvisionalUse, ...]   # provisional bands its points rest on
-    gaps: tuple[IndicatorView, ...]           # its indicators that have a gap
+    # Its indicators that have a gap, by position: the views themselves would make a cycle with the view that
+    # holds it (IndicatorView.criterion_view), which only the cyclic collector frees.
+    gaps: tuple[int, ...]
 
     @property
     def complete(self) -> bool:
@@ -185,7 +190,10 @@ class Views:
         # LIMIT split between the indicators' views and the criteria's in proportion to their numbers.
         share = max(1, LIMIT // (len(self.layout) + len(criteria.criteria)))
         self._views = Shelves(len(self.layout), share * len(self.layout))
-        self._criteria = Shelves(len(criteria.criteria), share * len(criteria.criteria))
+        spans = criteria.criterion_spans
+        self._alone = [index for index, (start, end) in enumerate(spans) if end - start == 1]
+        self._several = [index for index, (start, end) in enumerate(spans) if end - start > 1]
+        self._criteria = Shelves(len(self._several), share * len(self._several))
         self.plan_options = Shelf(LIMIT)
 
     def columns(self, units: list[Unit]) -> list[list[IndicatorView]]:
@@ -196,10 +204,38 @@ class Views:
     def criteria_columns(self, columns: list[list[IndicatorView]]) -> list[list[CriterionView]]:
         """Per criterion, in order, each unit's: its points, whether every indicator was scored, the outcome the
         rules give that, and its result — shared by every unit whose indicators of that criterion selected the
-        same views. New ones are asked of the rules together, in one call."""
-        # A criterion's key is the tuple of its views (each view belongs to one indicator, so to one criterion).
-        keys = [list(zip(*columns[start:end])) for start, end in self.criteria.criterion_spans]
-        return resolve(self._criteria, keys, self._build_criteria, "criterion_views")
+        same views. New ones are asked of the rules together.
+
+        A criterion of several indicators is keyed by the tuple of their views, on shelves (each view belongs to
+        one indicator, so to one criterion). A criterion of one indicator keeps its view on that indicator's view
+        (criterion_view): no key to build and hash, nothing to trim, gone with the indicator's view. On the national
+        batch these are 7 of the 13 criteria, and their indicators' inputs are the ones most often new."""
+        spans = self.criteria.criterion_spans
+        out: list = [None] * len(spans)
+        keys = [list(zip(*columns[spans[index][0]:spans[index][1]])) for index in self._several]
+        for index, found in zip(self._several, resolve(self._criteria, keys, self._build_criteria,
+                                                       "criterion_views")):
+            out[index] = found
+        kept = memos.on("criterion_views")
+        alone = [columns[spans[index][0]] for index in self._alone]
+        new: dict[IndicatorView, int] = {}
+        for column in alone:
+            for view in column:
+                if view.criterion_view is None or not kept:
+                    new[view] = 0
+        if new:
+            built = self._build_criteria([(0, (view,)) for view in new])
+            if kept:
+                for view, criterion_view in zip(new, built):
+                    view.criterion_view = criterion_view
+            else:
+                by_view = dict(zip(new, built))
+                for index, column in zip(self._alone, alone):
+                    out[index] = [by_view[view] for view in column]
+                return out
+        for index, column in zip(self._alone, alone):
+            out[index] = list(map(_CRITERION_VIEW, column))
+        return out
 
     def _build_criteria(self, shelved: list[tuple[int, tuple]]) -> list[CriterionView]:
         keys = [key for _, key in shelved]
@@ -221,7 +257,7 @@ class Views:
                 if view.provisional is not None:
                     provisional += (view.provisional,)
                 if view.gap is not None:
-                    gaps += (view,)
+                    gaps += (view.position,)
             parts.append((points, unscored, results, missing, provisional, gaps))
         outcomes = self.rules.criteria_outcomes([(unscored == 0, points) for points, unscored, *_ in parts])
         criteria, criterion_of = self.criteria.criteria, self.criteria.criterion_index_of
@@ -246,16 +282,17 @@ class Views:
 
     def _build(self, shelved: list[tuple[int, object]]) -> list[IndicatorView]:
         layout, single = self.layout, self._single
-        keys = []  # (position, inputs, invalid)
+        positions, measures = [], []
         for position, key in shelved:
+            indicator, names = layout[position]
             invalid = type(key) is tuple and len(key) == 2 and key[0] is _INVALID
-            keys.append((position, key[1] if invalid else key, invalid))
-        measures = [measure_indicator(layout[position][0], layout[position][1],
-                                      (inputs,) if single[position] else inputs, invalid)
-                    for position, inputs, invalid in keys]
+            if invalid:
+                key = key[1]
+            measures.append(measure_indicator(indicator, names, (key,) if single[position] else key, invalid))
+            positions.append(position)
         # The question each measure asks the rules: (position, state as the rules name it, value or None).
-        decisions = self.rules.bands([(key[0], RULE_STATE[measure.state], measure.value)
-                                      for key, measure in zip(keys, measures)])
+        decisions = self.rules.bands([(position, RULE_STATE[measure.state], measure.value)
+                                      for position, measure in zip(positions, measures)])
         # Where each measure below its maximum can reach (its Reach: every value a gap or a plan asks about, and
         # the band the rules put it in) depends on its indicator, denominator and points only: worked out once
         # per such shape, the new ones' candidate values asked of the rules in one call.
@@ -263,7 +300,7 @@ class Views:
         if len(reaches) >= LIMIT:
             reaches.clear()
         shaped, new = [], {}
-        for (position, _, _), measure, decision in zip(keys, measures, decisions):
+        for position, measure, decision in zip(positions, measures, decisions):
             shape = None
             if measure.state == "value" and decision.points < measure.indicator.max_points:
                 shape = (position, measure.denominator_value, decision.points)
@@ -275,12 +312,16 @@ class Views:
                                              for shape, (measure, targets) in new.items() for target in targets]))
             for shape, (_, targets) in new.items():
                 reaches[shape] = Reach(targets, [next(answers) for _ in targets])
-        built = []
-        for (position, _, _), measure, decision, shape in zip(keys, measures, decisions, shaped):
-            fixed, provisional = self._fixed(position, measure.state, decision.band)
+        wordings = memos.kept("wordings", self._wordings)
+        if len(wordings) >= LIMIT:
+            wordings.clear()
+        fixed_of, built = self._results, []
+        for position, measure, decision, shape in zip(positions, measures, decisions, shaped):
+            fixed, provisional = (fixed_of.get((position, measure.state, decision.band))
+                                  or self._fixed(position, measure.state, decision.band))
             result = indicator_result(measure, decision, fixed)
             reach = reaches[shape] if shape is not None else None
-            gap = self._gap(position, measure, decision.points, result, reach)
+            gap = self._gap(position, measure, decision.points, result, reach, wordings)
             built.append(IndicatorView(position, measure, decision, result, gap, provisional, reach))
         return built
 
@@ -299,15 +340,13 @@ class Views:
         return known
 
     def _gap(self, position: int, measure: MeasureValue, points: int | None, result: IndicatorResult,
-             reach: Reach | None) -> Gap | None:
-        """Every indicator below its maximum, and every indicator that lacks data, has a gap."""
+             reach: Reach | None, wordings: dict) -> Gap | None:
+        """Every indicator below its maximum, and every indicator that lacks data, has a gap. `wordings`: the memo
+        of gap messages' wording (engine/rules/gaps.py)."""
         if measure.state == "missing":
             return missing_gap(self.criteria, result, self.numbers[position])
         if points is None or points >= measure.indicator.max_points:
             return None
-        wordings = memos.kept("wordings", self._wordings)
-        if len(wordings) >= LIMIT:
-            wordings.clear()
         if self._counts_events[position]:
             return event_gap(self.criteria, measure, result, self.numbers[position], wordings)
         if reach is None:
