@@ -85,13 +85,16 @@ class CompiledRules:
         item = (position, "value", value)
         return self._known("indicator", item) or self.bands([item])[0]
 
+    # A criterion's or unit's question is its own key in the memo: read directly (gaps and plans ask many).
     def criterion_outcome(self, complete: bool, points: int) -> str:
         item = (complete, points)
-        return self._known("criterion", item) or self.criteria_outcomes([item])[0]
+        memo = self._memo()
+        return (memo is not None and memo.known["criterion"].get(item)) or self.criteria_outcomes([item])[0]
 
     def unit(self, errors: int, unscored: int, category: str | None, total: int, not_met: int) -> UnitDecision:
         item = (errors, unscored, category, total, not_met)
-        return self._known("unit", item) or self.units([item])[0]
+        memo = self._memo()
+        return (memo is not None and memo.known["unit"].get(item)) or self.units([item])[0]
 
     # ------------------------------------------------------------------ asking durable
 

@@ -17,9 +17,12 @@ MEMOS = {
                  "unit's figures), and a unit's or criterion's whole row of answers asked at once "
                  "(engine/rules/decision_memo.py): durable is asked each distinct question once",
     "indicator_views": "each distinct (indicator, inputs) measured, decided, explained and given its gap once, "
-                       "shared by the units that give it (engine/rules/views.py)",
+                       "shared by the units that give it; the indicators' shelves share one limit by how often "
+                       "their keys come back (engine/rules/views.py, Shelves: 12% fewer views built on the "
+                       "national batch than equal shares)",
     "criterion_views": "each distinct set of a criterion's indicator views summed, decided and built into its "
-                       "result once (engine/rules/views.py)",
+                       "result once; a criterion of one indicator keeps it on that indicator's view "
+                       "(engine/rules/views.py)",
     "reaches": "the candidate values of an indicator at a denominator and points, and the band the rules put "
                "each in, read by gaps and plans (engine/rules/views.py, Reach in engine/rules/gaps.py)",
     "plan_options": "each action input's plan options per shape of its indicators (engine/rules/plan.py)",
