@@ -2,8 +2,9 @@
 
 Each file is read once (`plan`). A CSV is scanned: its lines kept, its units found (every warning and file
 error said), each unit's code taken from its cell, no record built; its records are built later, a few at a time,
-where they are scored (`Source.records`: in the worker process that scores them, engine/batch.py). A workbook,
-YAML or JSON file is parsed whole by its reader: its records are kept. A unit code found twice in the batch must
+where they are scored (`Source.records`: in the worker process that scores them, engine/batch.py). A workbook
+likewise (engine/readers/xlsx_units.py: its sheets kept as stored, its units and their codes found, most rows'
+cells read only where they are scored). A YAML or JSON file is parsed whole by its reader: its records are kept. A unit code found twice in the batch must
 name every row holding it, rows further down included: the codes are known before any unit is scored, so
 `records` marks each repeated one as it builds it.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from engine.criteria.model import CriteriaSet
 from engine.messages import Said
@@ -31,7 +32,7 @@ class Plan:
     readable: list[str]
     file_errors: list[str]
     criteria: CriteriaSet | None = None  # whose input names and labels headers are matched against
-    sources: tuple = ()  # per readable file: a CsvUnits (engine/readers/csv.py) or Kept
+    sources: tuple = ()  # per readable file: a CsvUnits (engine/readers/csv.py), a WorkbookUnits or Kept
 
     def records(self, part: tuple[int, int, int]) -> list[Record]:
         """The records of (source index, start, stop): units start … stop - 1 of that file, repeated codes
@@ -67,21 +68,28 @@ def plan(paths: Iterable[str | Path], criteria: CriteriaSet | None = None) -> Pl
         if isinstance(source, list):
             source = Kept(source)
             places += [(unit_code_of(record), record) for record in source.kept]
+        elif hasattr(source, "places"):  # a workbook's rows are placed by (file, row number, sheet)
+            places += [(unit_code_of(place) if isinstance(place, Record) else _plain(code), place)
+                       for code, place in source.places()]
         else:  # a scanned CSV's rows are placed by (file, row number): a Record is made only for a code that repeats
-            places += [(code if code is not None and code.isdigit() and code.isascii() else _folded(code),
-                        (source.source, number)) for code, number in source.codes]
+            places += [(_plain(code), (source.source, number)) for code, number in source.codes]
         readable.append(str(path))
         sources.append(source)
     # Only the places of a code that repeats are kept (a record's place without its content).
-    repeated = {code: [place.location() if isinstance(place, Record) else Record(place[0], "row", place[1], {})
+    repeated = {code: [place.location() if isinstance(place, Record) else Record(place[0], "row", place[1], {},
+                                                                                  sheet=place[2] if len(place) > 2 else None)
                        for place in found]
                 for code, found in group_duplicates(places).items()}
     return Plan(len(places), repeated, readable, file_errors, criteria, tuple(sources))
 
 
-def _folded(code: str | None) -> str | None:
-    """A unit code cell as validation reads it (folded: engine/units/codes.py); None when it is no code. (A code
-    of plain ASCII digits is its own folded form: read as it is, above.)"""
+def _plain(code: Any) -> str | None:
+    """A unit code cell as validation reads it: a code of plain ASCII digits is its own folded form."""
+    return code if type(code) is str and code.isdigit() and code.isascii() else _folded(code)
+
+
+def _folded(code: Any) -> str | None:
+    """A unit code cell as validation reads it (folded: engine/units/codes.py); None when it is no code."""
     try:
         return unit_code(code) if code is not None else None
     except ValueProblem:

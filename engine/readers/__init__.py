@@ -59,10 +59,16 @@ def iter_records(path: str | Path, criteria: "CriteriaSet | None" = None) -> Ite
 
 def read_source(path: str | Path, criteria: "CriteriaSet | None" = None):
     """The file read once, for records to be built from it later: a CSV's scan (engine/readers/csv.py,
-    CsvUnits: its lines and where each unit is in them, its warnings said), any other file's records (a list).
+    CsvUnits: its lines and where each unit is in them, its warnings said), a workbook's (xlsx_units.py,
+    WorkbookUnits: likewise), any other file's records (a list).
     Raises InputFileError as iter_records does."""
     path = Path(path)
-    if path.suffix.lower() != ".csv" or path.is_dir():
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES and not path.is_dir():
+        from engine.readers.xlsx_units import scan_xlsx
+
+        return scan_xlsx(path, criteria)
+    if suffix != ".csv" or path.is_dir():
         return list(iter_records(path, criteria))
     from engine.readers.csv import scan_csv
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import product
 from pathlib import Path
 from typing import Any, Iterator
 from xml.etree.ElementTree import XMLPullParser
@@ -35,7 +36,7 @@ from openpyxl.xml.constants import ARC_STYLE, SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring
 
 from engine import limits
-from engine.readers.sheet_scan import Unusual, scanned_rows
+from engine.readers.sheet_scan import IndexedSheet, Unusual, index_sheet, scanned_rows
 
 MAIN = "{%s}" % SHEET_MAIN_NS
 ROW, CELL, VALUE, FORMULA, INLINE, MERGE = (MAIN + tag for tag in ("row", "c", "v", "f", "is", "mergeCell"))
@@ -108,6 +109,7 @@ class Workbook:
                            for sheet, rel in reader.parser.find_sheets()
                            if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
             self._strings: list[str] | None = None
+            self._types: CellTypes | None = None
         except BaseException:
             reader.archive.close()
             raise
@@ -130,57 +132,75 @@ class Workbook:
                         element.clear()
         return self._strings
 
+    def types(self) -> "CellTypes":
+        """What gives each cell of this workbook its value (the shared strings read on the first call)."""
+        if self._types is None:
+            self._types = CellTypes(self.shared_strings(), self._epoch, self._dates, self._durations, self._percents)
+        return self._types
+
     def cells(self, sheet: SheetPart) -> SheetCells:
         """The sheet's values, read once (by the quick scanner when the sheet is in the plain shape, else by
         the XML parser); rows stop being built (the extent is still measured to the end) once it passes what
         cfc reads, so the caller can refuse the sheet naming its last cell."""
-        strings = self.shared_strings()
+        types = self.types()
         try:
             merged: list[str] = []
             with self._reader.archive.open(sheet.path) as source:
-                cells = self._build(scanned_rows(source, _BYTE_COLUMNS, merged), strings)
+                cells = types.build(scanned_rows(source, _BYTE_COLUMNS, merged))
             cells.merged = merged
             return cells
         except (Unusual, UnicodeDecodeError):
             pass
-        merged = []
+        return self.parsed(sheet)
+
+    def parsed(self, sheet: SheetPart) -> SheetCells:
+        """The sheet's values by the XML parser (any sheet openpyxl reads)."""
+        merged: list[str] = []
         with self._reader.archive.open(sheet.path) as source:
-            cells = self._build(_tree_rows(source, merged), strings)
+            cells = self.types().build(_tree_rows(source, merged))
         cells.merged = merged
         return cells
 
+    def indexed(self, sheet: SheetPart) -> IndexedSheet:
+        """The sheet kept as stored, each row's place in it known, its rows read later (IndexedRows); raises
+        Unusual when the sheet is not in the plain shape, or may lie beyond limits.py (cells() then reads it
+        and measures it exactly)."""
+        with self._reader.archive.open(sheet.path) as source:
+            indexed = index_sheet(source, len(self.shared_strings()))
+        height = indexed.rows[-1][0] if indexed.rows else 0
+        if height > limits.MAX_SHEET_ROWS or not indexed.within(
+                min(limits.MAX_SHEET_COLUMNS, limits.MAX_SHEET_CELLS // max(height, 1))):
+            raise Unusual
+        return indexed
+
     def _build(self, found: Iterator[tuple[str | None, list[tuple]]], strings: list[str]) -> SheetCells:
+        return CellTypes(strings, self._epoch, self._dates, self._durations, self._percents).build(found)
+
+
+@dataclass
+class CellTypes:
+    """What gives a workbook's cells their values: its shared strings, its calendar, the cell styles that show
+    dates, durations and percentages. Plain data: a worker forked after the workbook was read holds it."""
+
+    strings: list[str]
+    epoch: Any
+    dates: set[int]
+    durations: set[int]
+    percents: set[int]
+
+    def build(self, found: Iterator[tuple[str | None, list[tuple]]]) -> SheetCells:
         """Rows as openpyxl's read-only `iter_rows` places them, from (r, cells) as the readers give them."""
         out = SheetCells()
-        rows, formulas = out.rows, out.formulas
+        rows, formulas, percents = out.rows, out.formulas, out.percents
         height = width = row_number = 0
         building = True
-        value_of = self._value
-        percents = self._percents
         for number, cells in found:
             row_number = row_number + 1 if number is None else _row_number(number)
-            values: list = []
-            last = 0
-            for column, kind, style, raw, formula in cells:
-                if kind is None:
-                    if column <= len(values):
-                        values[column - 1] = None  # openpyxl lets an empty cell overwrite an earlier one
-                    continue  # <c r="B2" s="3"/>: formatting only, not part of the extent
-                value = value_of(kind, style, raw, strings)
-                if formula:
-                    formulas.add((row_number, column))
-                if percents and kind == "n" and style is not None and int(style) in percents:
-                    out.percents.add((row_number, column))
-                if column > last:
-                    last = column
-                if building:
-                    if column == len(values) + 1:
-                        values.append(value)
-                    elif column > len(values):
-                        values.extend([None] * (column - 1 - len(values)))
-                        values.append(value)
-                    else:
-                        values[column - 1] = value
+            values, last, formula_columns, percent_columns = self.row(cells)
+            for column in formula_columns:
+                formulas.add((row_number, column))
+            for column in percent_columns:
+                percents.add((row_number, column))
             if last:
                 height, width = max(height, row_number), max(width, last)
                 if building and (height > limits.MAX_SHEET_ROWS or width > limits.MAX_SHEET_COLUMNS
@@ -194,21 +214,50 @@ class Workbook:
         out.extent = (height, width)
         return out
 
-    def _value(self, kind: str, style: str | None, raw: str | None, strings: list[str]) -> Any:
+    def row(self, cells: list[tuple]) -> tuple[list, int, list[int], list[int]]:
+        """One row's values as openpyxl places them (each as long as its last cell holding anything), the last
+        such column (0: none), and the columns of its formulas and of its numbers shown as percentages."""
+        values: list = []
+        last = 0
+        formulas: list[int] = []
+        percents: list[int] = []
+        value_of, percent_styles = self.value, self.percents
+        for column, kind, style, raw, formula in cells:
+            if kind is None:
+                if column <= len(values):
+                    values[column - 1] = None  # openpyxl lets an empty cell overwrite an earlier one
+                continue  # <c r="B2" s="3"/>: formatting only, not part of the extent
+            value = value_of(kind, style, raw)
+            if formula:
+                formulas.append(column)
+            if percent_styles and kind == "n" and style is not None and int(style) in percent_styles:
+                percents.append(column)
+            if column > last:
+                last = column
+            if column == len(values) + 1:
+                values.append(value)
+            elif column > len(values):
+                values.extend([None] * (column - 1 - len(values)))
+                values.append(value)
+            else:
+                values[column - 1] = value
+        return values, last, formulas, percents
+
+    def value(self, kind: str, style: str | None, raw: str | None) -> Any:
         """openpyxl's `parse_cell` with data_only: the value saved with the file, typed by the cell's t."""
         if kind == "inlineStr" or raw is None:
             return raw
         if kind == "n":
             value = float(raw) if "." in raw or "E" in raw or "e" in raw else int(raw)
             style_id = int(style) if style else 0  # no s: style 0, a date format in some workbooks
-            if style_id in self._dates:
+            if style_id in self.dates:
                 try:
-                    return from_excel(value, self._epoch, timedelta=style_id in self._durations)
+                    return from_excel(value, self.epoch, timedelta=style_id in self.durations)
                 except (OverflowError, ValueError):
                     return "#VALUE!"  # a date serial out of range: openpyxl's error value
             return value
         if kind == "s":
-            return strings[int(raw)]
+            return self.strings[int(raw)]
         if kind == "b":
             return bool(int(raw))
         if kind == "d":
@@ -326,17 +375,9 @@ def _local(tag: Any) -> str:
 
 def _column_names() -> dict[str, int]:
     """A → 1 … ZZZ → 18,278, the references openpyxl accepts."""
-    names, letters = {}, [chr(65 + i) for i in range(26)]
-    number = 0
-    for width in (1, 2, 3):
-        for index in range(26 ** width):
-            name, rest = "", index
-            for _ in range(width):
-                rest, digit = divmod(rest, 26)
-                name = letters[digit] + name
-            number += 1
-            names[name] = number
-    return names
+    letters = [chr(65 + i) for i in range(26)]
+    names = [*letters, *map("".join, product(letters, repeat=2)), *map("".join, product(letters, repeat=3))]
+    return dict(zip(names, range(1, len(names) + 1)))
 
 
 _COLUMNS = _column_names()

@@ -12,6 +12,7 @@ around the sheet data are checked by the XML parser here too, so a damaged sheet
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 from xml.etree.ElementTree import fromstring
 
@@ -25,7 +26,7 @@ ROW = re.compile(rb'<row r="([0-9]{1,7})"' + ATTRIBUTES + rb'(?:/>|>((?:' + re.s
                  + rb')*+)</row>)')
 # Anything whose meaning the scanner would have to work out: then the XML parser reads the sheet. Searched as
 # plain bytes first (C speed); the references, common (openpyxl writes "ã" as &#227;), are checked by a regex.
-UNUSUAL_BYTES = (b"<!", b"<?", b"xmlns", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+UNUSUAL_BYTES = ((b"!", b"<!"), (b"?", b"<?"), (b"xmlns", b"xmlns"), (b"\xef", b"\xef\xbf\xbe"), (b"\xef", b"\xef\xbf\xbf"))
 # Control characters (every byte under 32 but tab and line feed; carriage returns too, which XML changes): the
 # text is mapped through CONTROL, which sends each of them to 0 and every other byte to 1 (a tenth of a regex
 # search's time), and 0 is looked for.
@@ -57,16 +58,13 @@ def scanned_rows(source: BinaryIO, columns: dict[bytes, int],
         if not chunk or len(buffer) > CHUNK:
             raise Unusual  # no sheet data near the start (an empty sheet writes <sheetData/>)
         buffer += chunk
-    head, buffer = buffer[:start + len(b"<sheetData>")], buffer[start + len(b"<sheetData>"):]
-    if not head.startswith(b"<") or (b"encoding" in head[:100]
-                                     and not re.match(rb'<\?xml[^>]*encoding="[Uu][Tt][Ff]-8"', head)):
-        raise Unusual  # a byte-order mark, another encoding: the parser decodes it
+    head, buffer = _head(buffer, start), buffer[start + len(b"<sheetData>"):]
     while True:
         end = buffer.find(b"</sheetData>")
         cut = end if end >= 0 else buffer.rfind(b"</row>") + len(b"</row>") if b"</row>" in buffer else 0
         body, buffer = buffer[:cut], buffer[cut:]
-        if any(text in body for text in UNUSUAL_BYTES) or b"\0" in body.translate(CONTROL) \
-                or (b"&" in body and BAD_REFERENCE.search(body)):
+        _check_plain(body)
+        if b"&" in body and BAD_REFERENCE.search(body):
             raise Unusual
         yield from _rows(body, columns)
         if end >= 0:
@@ -75,9 +73,28 @@ def scanned_rows(source: BinaryIO, columns: dict[bytes, int],
         if not chunk:
             raise Unusual
         buffer += chunk
-    tail = buffer + source.read()
+    _check_around(head, buffer + source.read(), merged)
+
+
+def _head(buffer: bytes, start: int) -> bytes:
+    """The part up to and including <sheetData>, checked for its encoding."""
+    head = buffer[:start + len(b"<sheetData>")]
+    if not head.startswith(b"<") or (b"encoding" in head[:100]
+                                     and not re.match(rb'<\?xml[^>]*encoding="[Uu][Tt][Ff]-8"', head)):
+        raise Unusual  # a byte-order mark, another encoding: the parser decodes it
+    return head
+
+
+def _check_plain(body: bytes) -> None:
+    # Each text is looked for by a byte of it that is rare in sheet data first (one memchr): "<" is everywhere.
+    if any(rare in body and text in body for rare, text in UNUSUAL_BYTES) or b"\0" in body.translate(CONTROL):
+        raise Unusual
+
+
+def _check_around(head: bytes, tail: bytes, merged: list[str] | None) -> None:
+    """Everything but the rows well-formed, the rows where they belong; its merged ranges into `merged`."""
     try:
-        around = fromstring(head + tail)  # everything but the rows: well-formed, the rows where they belong
+        around = fromstring(head + tail)
     except Exception:
         raise Unusual from None
     tags = [element.tag for element in around.iter() if isinstance(element.tag, str)]
@@ -87,34 +104,158 @@ def scanned_rows(source: BinaryIO, columns: dict[bytes, int],
         merged.extend(element.get("ref") for element in around.iter(MERGE_TAG) if element.get("ref"))
 
 
-def _rows(body: bytes, columns: dict[bytes, int]) -> Iterator[tuple[str, list[tuple]]]:
-    position, size = 0, len(body)
+def _rows(body: bytes, columns: dict[bytes, int], position: int = 0,
+          size: int | None = None) -> Iterator[tuple[str, list[tuple]]]:
+    """The rows of body[position:size] (see scanned_rows)."""
+    size = len(body) if size is None else size
     match, cells_of = ROW.match, CELLS.findall
     while position < size:
-        row = match(body, position)
+        row = match(body, position, size)
         if row is None:
             raise Unusual
         position = row.end()
-        cells = []
-        if row.group(2):
-            for letters, style, kind, formula, value, text, inline in cells_of(row.group(2)):
-                # Styles stay bytes (read as int(style)), and so does a shared string's index (int(raw)): the
-                # commonest cells take no decoding.
-                kind = KINDS.get(kind) or kind.decode()
-                if not value:  # no value: a formula saved without one, or formatting only
-                    cells.append((columns[letters], kind, style or None, None, True)
-                                 if formula else (columns[letters], None, None, None, False))
-                    continue
-                if kind == "s":
-                    raw = text or None
-                elif kind == "inlineStr":
-                    raw = _text(inline) if value[1] == 105 else None  # <is>…</is>, not <v>
-                else:
-                    raw = (_text(text) if b"&" in text else text.decode()) if text else None  # <v>'s, not <is>'s
-                cells.append((columns[letters], kind, style or None, raw, bool(formula)))
+        cells = _cells(cells_of(row.group(2)), columns) if row.group(2) else []
         yield row.group(1).decode(), cells
 
 
+def _cells(found: list[tuple], columns: dict[bytes, int]) -> list[tuple]:
+    cells = []
+    for letters, style, kind, formula, value, text, inline in found:
+        # Styles stay bytes (read as int(style)), and so does a shared string's index (int(raw)): the
+        # commonest cells take no decoding.
+        kind = KINDS.get(kind) or kind.decode()
+        if not value:  # no value: a formula saved without one, or formatting only
+            cells.append((columns[letters], kind, style or None, None, True)
+                         if formula else (columns[letters], None, None, None, False))
+            continue
+        if kind == "s":
+            raw = text or None
+        elif kind == "inlineStr":
+            raw = _text(inline) if value[1] == 105 else None  # <is>…</is>, not <v>
+        else:
+            raw = (_text(text) if b"&" in text else text.decode()) if text else None  # <v>'s, not <is>'s
+        cells.append((columns[letters], kind, style or None, raw, bool(formula)))
+    return cells
+
+
+def row_cells(body: bytes, columns: dict[bytes, int], start: int) -> list[tuple]:
+    """The cells of the one row at body[start] (an IndexedSheet's), as scanned_rows gives them."""
+    return next(_rows(body, columns, start, len(body)))[1]
+
+
+def column_cells(body: bytes, letters: str, start: int, stop: int) -> Iterator[re.Match]:
+    """Every cell of column `letters` within body[start:stop] (rows of an IndexedSheet), in order: matches whose
+    groups are CELLS' (`cell` reads one)."""
+    pattern = _COLUMN_CELLS.get(letters)
+    if pattern is None:
+        pattern = _COLUMN_CELLS[letters] = re.compile(CELL.replace(rb"([A-Z]{1,3})", b"(" + letters.encode() + b")"))
+    return pattern.finditer(body, start, stop)
+
+
+def cell(found: re.Match, columns: dict[bytes, int]) -> tuple:
+    """A cell found by column_cells, as scanned_rows gives it."""
+    return _cells([found.groups(b"")], columns)[0]
+
+
+def cell_of(groups: tuple, columns: dict[bytes, int]) -> tuple:
+    """A cell as CELLS.findall gives it, as scanned_rows gives it."""
+    return _cells([groups], columns)[0]
+
+
+_COLUMN_CELLS: dict[str, re.Pattern] = {}
+
+
+# ---------------------------------------------------------------- a sheet indexed, its rows read later
+
+@dataclass
+class IndexedSheet:
+    """A sheet in the plain shape whose every cell is known to read without error: its XML kept, each row's
+    place in it, for the rows to be read one by one later, where they are needed (engine/readers/xlsx_units.py).
+    """
+
+    body: bytes                          # the worksheet part as stored
+    rows: list[tuple[int, int, int]]     # per <row>, in order: (its number, where it starts, where it ends)
+    merged: list[str]                    # merged ranges as written: "C3:C7"
+
+    def within(self, columns: int) -> bool:
+        """Whether no cell lies right of column `columns` (1-based; any cell, with content or not)."""
+        return not _beyond(columns).search(self.body)
+
+
+def index_sheet(source: BinaryIO, string_count: int) -> IndexedSheet:
+    """The sheet read whole and checked as scanned_rows checks it, and more: its rows numbered in increasing
+    order, every cell of a kind whose value reads without error (numbers as numbers, shared strings that
+    exist, text, formula text and error values; not booleans or ISO dates), every reference to a character one
+    XML allows. Raises Unusual otherwise: the sheet is then read whole (sheet_cells.py)."""
+    data = source.read()
+    start = data.find(b"<sheetData>")
+    end = data.find(b"</sheetData>")
+    if start < 0 or end < start:
+        raise Unusual
+    head = _head(data, start)
+    first = start + len(b"<sheetData>")
+    body = data[first:end]
+    _check_plain(body)
+    if not body.isascii():
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Unusual from None
+    if b"&" in body and RARE_REFERENCE.search(body):
+        if BAD_REFERENCE.search(body):
+            raise Unusual
+        for name in set(ENTITY.findall(body.decode("utf-8"))):
+            _entity_named(name)
+    if b't="s"' in body:
+        indexes = SHARED_INDEX.findall(body)
+        if indexes and max(map(int, set(indexes))) >= string_count:
+            raise Unusual  # openpyxl's IndexError: the parser path says so
+    rows, previous, position, match = [], 0, first, SAFE_ROW.match
+    while position < end:
+        row = match(data, position, end)
+        if row is None:
+            raise Unusual
+        number = int(row.group(1))
+        if number <= previous:
+            raise Unusual  # rows out of order or repeated: openpyxl's rules for them apply (sheet_cells.py)
+        rows.append((number, position, row.end()))
+        previous, position = number, row.end()
+    merged: list[str] = []
+    _check_around(head, data[end:], merged)
+    return IndexedSheet(data, rows, merged)
+
+
+def _beyond(columns: int) -> re.Pattern:
+    """A cell reference right of column `columns`: a longer name, or one of the same length after it."""
+    pattern = _BEYOND.get(columns)
+    if pattern is None:
+        name = ""
+        rest = columns
+        while rest:
+            rest, digit = divmod(rest - 1, 26)
+            name = chr(65 + digit) + name
+        options = [b"[A-Z]{%d,3}" % (len(name) + 1)] if len(name) < 3 else []
+        for index, letter in enumerate(name):
+            if letter != "Z":
+                options.append(name[:index].encode() + b"[" + chr(ord(letter) + 1).encode() + b"-Z]"
+                               + b"[A-Z]" * (len(name) - index - 1))
+        pattern = _BEYOND[columns] = re.compile(rb'<c r="(?:' + b"|".join(options or [b"(?!)"]) + rb')[0-9]')
+    return pattern
+
+
+_BEYOND: dict[int, re.Pattern] = {}
+NUMBER = rb'[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?'
+FORMULA = rb'(?:<f(?: [^<>]*)?/>|<f(?: [^<>]*)?>[^<]*</f>)?'
+SAFE_CELL = (rb'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,9}")?(?:'
+             rb'(?: t="n")?(?:/>|>' + FORMULA + rb'(?:<v>(?:' + NUMBER + rb')?</v>)?</c>)'
+             rb'| t="s"(?:/>|>' + FORMULA + rb'(?:<v>[0-9]{0,9}</v>)?</c>)'
+             rb'| t="inlineStr"(?:/>|>' + FORMULA + rb'(?:<is><t(?: xml:space="preserve")?>[^<]*</t></is>)?</c>)'
+             rb'| t="(?:str|e)"(?:/>|>' + FORMULA + rb'(?:<v>[^<]*</v>)?</c>))')
+SAFE_ROW = re.compile(rb'<row r="([0-9]{1,7})"' + ATTRIBUTES + rb'(?:/>|>(?:' + SAFE_CELL + rb')*+</row>)')
+SHARED_INDEX = re.compile(rb't="s">' + FORMULA + rb'<v>([0-9]+)</v>')
+# References any text holds (XML's own, and characters up to 9999 but the control ones XML forbids: every
+# Vietnamese letter): anything else is checked one distinct reference at a time.
+RARE_REFERENCE = re.compile(rb'&(?!amp;|lt;|gt;|quot;|apos;|#(?:9|10|13|3[2-9]|[4-9][0-9]|[1-9][0-9]{2,3});)')
 _TEXTS: dict[bytes, str] = {}  # short texts, which repeat (có, không): decoded once each
 
 
@@ -136,10 +277,13 @@ _ENTITIES: dict[str, str] = {}
 
 def _entity(match: re.Match) -> str:
     """The character an XML reference stands for (found by ENTITY: named or numeric)."""
-    found = _ENTITIES.get(match.group(1))
+    return _entity_named(match.group(1))
+
+
+def _entity_named(name: str) -> str:
+    found = _ENTITIES.get(name)
     if found is not None:
         return found
-    name = match.group(1)
     if name in NAMED:
         return NAMED[name]
     code = int(name[2:], 16) if name[1] == "x" else int(name[1:])

@@ -180,16 +180,25 @@ def _ref(row: int, column: int) -> str:
 class _Matcher:
     def __init__(self, criteria: CriteriaSet):
         self.names, self.labels = header_index(criteria)
+        self._keys: dict[str, str] = {}  # header_key of each text met: a sheet's first rows repeat their values
+
+    def _key(self, value: str) -> str:
+        key = self._keys.get(value)
+        if key is None:
+            if len(self._keys) >= 10_000:
+                self._keys.clear()
+            key = self._keys[value] = header_key(value)
+        return key
 
     def name(self, value: Any) -> str | None:
         """The input a header cell holds by its exact name."""
-        return self.names.get(header_key(value)) if isinstance(value, str) else None
+        return self.names.get(self._key(value)) if isinstance(value, str) else None
 
     def input(self, value: Any) -> str | None:
         """The input a header cell holds, by name or label."""
         if not isinstance(value, str):
             return None
-        key = header_key(value)
+        key = self._key(value)
         return self.names.get(key) or self.labels.get(key)
 
     def suggest(self, value: str) -> str | None:
@@ -224,31 +233,49 @@ def _column_scores(grid: list[list], matcher: _Matcher) -> tuple[int, int, int]:
 def _read_sheet(source: str, title: str, grid: list[list], cells: SheetCells,
                 matcher: _Matcher) -> list[Record] | None:
     """The sheet's records, or None when it holds neither a table nor a form of inputs."""
-    formulas = cells.formulas
-    _show_percents(grid, cells.percents)
+    layout = _layout(grid, cells.percents, matcher)
+    if layout is None:
+        return None
+    kind, where = layout
+    if kind == "form":
+        return _read_form(source, title, grid, cells.formulas, matcher, where)
+    _fill_merged(source, title, grid, cells.merged, where[-1] + 1)
+    return _read_table(source, title, grid, cells.formulas, matcher, where)
+
+
+def _layout(grid: list[list], percents: set[tuple[int, int]], matcher: _Matcher) -> tuple[str, Any] | None:
+    """("form", the column of input names) or ("table", the header rows' indexes), None when the sheet holds
+    neither. Numbers shown as percentages are made so in `grid` first."""
+    _show_percents(grid, percents)
     header_rows = [(index, _row_score(row, matcher)) for index, row in enumerate(grid[:HEADER_SCAN_ROWS])]
     table_score = max((score for _, score in header_rows), default=0)
     column, form_score, _ = _column_scores(grid, matcher)
     if max(table_score, form_score) < 2:
         return None
     if form_score > table_score:
-        return _read_form(source, title, grid, formulas, matcher, column)
+        return "form", column
     first = next(index for index, score in header_rows if score)
     block = [first]
     while block[-1] + 1 < len(grid) and _row_score(grid[block[-1] + 1], matcher):
         block.append(block[-1] + 1)
-    _fill_merged(source, title, grid, cells.merged, block[-1] + 1)
-    return _read_table(source, title, grid, formulas, matcher, block)
+    return "table", block
 
 
 def _show_percents(grid: list[list], percents: set[tuple[int, int]]) -> None:
     """A number formatted as a percentage is what the sheet shows, "100%", not the 1 it holds: a count typed
     into a cell formatted as % is then an error naming the cell, as a date is (validation says why)."""
     for row, column in percents:
-        if row <= len(grid) and column <= len(grid[row - 1]):
-            value = grid[row - 1][column - 1]
+        if row <= len(grid):
+            show_row_percents(grid[row - 1], [column])
+
+
+def show_row_percents(row: list, columns: list[int]) -> None:
+    """_show_percents for one row: `columns` (1-based) are its cells formatted as percentages."""
+    for column in columns:
+        if column <= len(row):
+            value = row[column - 1]
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                grid[row - 1][column - 1] = f"{value * 100:.10g}%"
+                row[column - 1] = f"{value * 100:.10g}%"
 
 
 def _fill_merged(source: str, title: str, grid: list[list], merged: list[str], first_data: int) -> None:
@@ -277,42 +304,83 @@ def _fill_merged(source: str, title: str, grid: list[list], merged: list[str], f
 
 def _read_table(source: str, title: str, grid: list[list], formulas: set[tuple[int, int]], matcher: _Matcher,
                 block: list[int]) -> list[Record]:
-    columns = _table_columns(source, title, grid, matcher, block)
+    table = _Table(source, title, grid, matcher, block)
     records = []
-    blank_run: list[int] = []
-    letters = {key: get_column_letter(column + 1) for column, key in columns.items()}
-    probe = _probe_column(columns)
     for index in range(block[-1] + 1, len(grid)):
-        row, number = grid[index], index + 1
+        found = table.row(index + 1, grid[index], formulas)
+        if found is not None:
+            records.append(table.columns.record(source, title, index + 1, *found))
+    return records
+
+
+class _Columns:
+    """The columns a table's rows are read by (from its header, or the header repeated further down): input
+    (or header as written) by column index, and each input's column letters."""
+
+    def __init__(self, columns: dict[int, str]):
+        self.columns = columns
+        self.letters = {key: get_column_letter(column + 1) for column, key in columns.items()}
+        self.code = next((column for column, key in columns.items() if key == "unit_code"), None)
+        self.plans: dict = {}  # how rows of each shape are read (engine/readers/xlsx_units.py), met in a process
+
+    def read(self, number: int, row: list, formulas: set[tuple[int, int]]) -> tuple[dict, list[str]]:
+        """(the row's data, the inputs whose cell holds a formula saved without its value)."""
+        data = {key: cell_value(row[column]) if column < len(row) else None for column, key in self.columns.items()}
+        pending = [key for column, key in self.columns.items()
+                   if data[key] is None and (number, column + 1) in formulas] if formulas else []
+        return data, pending
+
+    def record(self, source: str, title: str, number: int, data: dict, pending: list[str]) -> Record:
+        record = Record(source, "row", number, data, sheet=title, cells=RowCells(self.letters, number))
+        for key in pending:
+            _formula_without_value(record, key, title)
+        return record
+
+
+def plain_code(code: Any) -> bool:
+    """A row whose unit code is plain digits (or a whole number) is a unit (engine/readers/rows.py): its other
+    cells are not looked at to tell."""
+    return type(code) is int or (type(code) is str and code.isdigit() and code.isascii())
+
+
+class _Table:
+    """A table's rows after its header, taken in order: which are units, and under which columns (`columns`);
+    each row that is not one skipped with a warning as it is met."""
+
+    def __init__(self, source: str, title: str, grid: list[list], matcher: _Matcher, block: list[int]):
+        self.source, self.title, self.matcher = source, title, matcher
+        self.blank_run: list[int] = []
+        self._use(_table_columns(source, title, grid, matcher, block))
+
+    def _use(self, columns: dict[int, str]) -> None:
+        self.columns = _Columns(columns)
+        self.probe = _probe_column(columns)
+
+    def row(self, number: int, row: list, formulas: set[tuple[int, int]]) -> tuple[dict, list[str]] | None:
+        """(data, inputs whose formula has no saved value) when row `number` is a unit, else None."""
+        probe, matcher = self.probe, self.matcher
         if (probe is not None and probe < len(row) and isinstance(row[probe], str) and not row[probe].isdigit()
                 and matcher.input(row[probe]) is not None and _row_score(row, matcher)):
             # the header again (tables pasted one under the other): skipped, and its columns read from here on
-            warn(source, row_place(number, title), "repeated_header")
-            columns = _table_columns(source, title, grid, matcher, [index])
-            letters = {key: get_column_letter(column + 1) for column, key in columns.items()}
-            probe = _probe_column(columns)
-            continue
-        data = {key: cell_value(row[column]) if column < len(row) else None for column, key in columns.items()}
-        pending = [key for column, key in columns.items()
-                   if data[key] is None and (number, column + 1) in formulas] if formulas else []
-        code = data.get("unit_code")
-        # A row whose unit code is plain digits (or a whole number) is a unit (engine/readers/rows.py).
-        plain = type(code) is int or (type(code) is str and code.isdigit() and code.isascii())
-        kind = None if pending or plain else skipped_kind(data)
+            warn(self.source, row_place(number, self.title), "repeated_header")
+            self._use(_table_columns(self.source, self.title, [row], matcher, [0]))
+            return None
+        data, pending = self.columns.read(number, row, formulas)
+        kind = None if pending or plain_code(data.get("unit_code")) else skipped_kind(data)
         if kind == "blank":
-            blank_run.append(number)  # warned only when a unit follows: trailing empty rows are not spacers
-            continue
-        if blank_run:
-            _warn_rows(source, title, blank_run, "skipped_blank")
-            blank_run = []
+            self.blank_run.append(number)  # warned only when a unit follows: trailing empty rows are not spacers
+            return None
+        self.met()
         if kind is not None:
-            _warn_rows(source, title, [number], f"skipped_{kind}")
-            continue
-        record = Record(source, "row", number, data, sheet=title, cells=RowCells(letters, number))
-        for key in pending:
-            _formula_without_value(record, key, title)
-        records.append(record)
-    return records
+            _warn_rows(self.source, self.title, [number], f"skipped_{kind}")
+            return None
+        return data, pending
+
+    def met(self) -> None:
+        """A row other than a blank one: the blank rows above it are said."""
+        if self.blank_run:
+            _warn_rows(self.source, self.title, self.blank_run, "skipped_blank")
+            self.blank_run = []
 
 
 def _probe_column(columns: dict[int, str]) -> int | None:

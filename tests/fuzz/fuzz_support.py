@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 import yaml
@@ -19,6 +20,7 @@ from engine.rules.evaluate import evaluate_units
 from engine.units.validate import validate_record
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))  # the comparisons the other tests make
 CRITERIA = load_criteria()
 UNIT: dict[str, str] = {k: str(v) for k, v in yaml.safe_load((ROOT / "evaluations" / "single-unit.yaml").read_text(encoding="utf-8")).items()}
 INPUTS = [decl.name for decl in CRITERIA.inputs]
@@ -47,7 +49,12 @@ HOSTILE = [
 
 def account(path: Path, data_rows: int | None = None, hidden_sheets: bool = False):
     """Read and evaluate `path`. Returns (records, warnings) or None when the file as a whole was refused.
-    Every record gives exactly one result, an invalid one names its file and row; nothing else may raise."""
+    Every record gives exactly one result, an invalid one names its file and row; nothing else may raise. A
+    workbook reads the same in a batch's parts as whole (tests/test_xlsx_units.py)."""
+    if path.suffix == ".xlsx":
+        from test_xlsx_units import assert_read_in_parts_as_whole
+
+        assert_read_in_parts_as_whole(path, hidden_sheets)
     with reading(hidden_sheets=hidden_sheets) as options:
         try:
             records = read_records(path, CRITERIA)

@@ -1,0 +1,198 @@
+"""A workbook in a batch (engine/readers/xlsx_units.py): read once by the parent, which finds its units and their
+codes, its rows' cells read where they are scored. What the batch gets must be exactly what reading the workbook
+whole gives (engine/readers/xlsx.py): the same records (values, cells, problems), the same warnings in the same
+order, the same errors — whichever rows go to which part, and in a forked worker."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from openpyxl import Workbook as OpenpyxlWorkbook
+from openpyxl.styles import PatternFill
+
+from engine import batch, loading
+from engine.batch import Evaluated
+from engine.criteria.model import load_criteria
+from engine.readers import read_records
+from engine.readers.records import InputFileError, reading
+from engine.readers.xlsx_units import WorkbookUnits
+from engine.units.duplicates import mark_duplicate
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_xlsx_cells import CELLS, PLAIN, STRINGS, handmade  # noqa: E402  (the workbooks other programs write)
+
+ROOT = Path(__file__).resolve().parent.parent
+CRITERIA = load_criteria()
+WORKBOOKS = sorted((ROOT / "tests").rglob("*.xlsx")) + sorted((ROOT / "evaluations").rglob("*.xlsx"))
+
+
+def _key(records) -> list:
+    return [(r.source, r.kind, r.number, r.sheet, r.data, {k: r.cells[k] for k in r.cells},
+             [(p.input, p.value, p.message.key, p.message.params) for p in r.problems]) for r in records]
+
+
+def read_whole(path: Path, hidden: bool = False):
+    """(records, warnings) or the error, as read_records reads the workbook."""
+    with reading(hidden_sheets=hidden) as options:
+        try:
+            records = read_records(path, CRITERIA)
+        except InputFileError as error:
+            return str(error)
+    return _key(records), [w.render("en") for w in options.warnings.values()]
+
+
+def read_in_parts(path: Path, size: int, hidden: bool = False):
+    """The same through a batch's plan: its records built `size` units at a time."""
+    with reading(hidden_sheets=hidden) as options:
+        plan = loading.plan([path], CRITERIA)
+        if plan.file_errors:
+            return str(plan.file_errors[0])
+        records = [r for _, (index, start, stop) in loading.parts(plan, size)
+                   for r in plan.sources[index].records(start, stop)]
+    return _key(records), [w.render("en") for w in options.warnings.values()]
+
+
+def assert_read_in_parts_as_whole(path: Path, hidden: bool = False) -> None:
+    whole = read_whole(path, hidden)
+    for size in (1, 3, 250):
+        assert read_in_parts(path, size, hidden) == whole, (path.name, size)
+
+
+def test_every_workbook_the_tests_have_reads_in_parts_as_whole():
+    assert len(WORKBOOKS) >= 10
+    for path in WORKBOOKS:
+        for hidden in (False, True):
+            assert_read_in_parts_as_whole(path, hidden)
+
+
+# Rows as officials and programs write them, in a sheet the parent indexes (every cell reads without error): the
+# unit code as inline text, a shared string, a whole number, a number saved as 4.0, digits written as references,
+# digits with spaces around; gaps, blank, totals and notes rows; formulas saved without their value (in the code
+# cell and in another); the header repeated with its columns moved; a code cell written twice; a date-formatted
+# count; a count of 1.5; an empty cell that is not self-closing; a code repeated further down.
+TABLE = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>Danh sách đơn vị</t></is></c></row>'
+    '<row r="2"><c r="A2" t="inlineStr"><is><t>STT</t></is></c><c r="B2" t="inlineStr"><is><t>unit_code</t></is></c>'
+    '<c r="C2" t="inlineStr"><is><t>births</t></is></c><c r="D2" t="s"><v>{registered}</v></c>'
+    '<c r="E2" t="inlineStr"><is><t>staff_assigned</t></is></c><c r="F2" t="inlineStr"><is><t>ghi chú riêng</t></is></c></row>'
+    '<row r="3"><c r="A3"><v>1</v></c><c r="B3" t="inlineStr"><is><t>00001</t></is></c><c r="C3"><v>10</v></c>'
+    '<c r="D3"><v>9</v></c><c r="E3" t="inlineStr"><is><t>có</t></is></c></row>'
+    '<row r="4"><c r="A4"><v>2</v></c><c r="B4" t="s"><v>{code}</v></c><c r="C4"><v>11</v></c><c r="D4"><v>9</v></c>'
+    '<c r="E4" t="inlineStr"><is><t>không</t></is></c></row>'
+    '<row r="5"><c r="A5"><v>3</v></c><c r="B5"><v>3</v></c><c r="C5"><v>12</v></c><c r="D5"><v>12</v></c></row>'
+    '<row r="6"><c r="A6"><v>4</v></c><c r="B6"><v>4.0</v></c><c r="C6" s="5"><v>13</v></c></row>'
+    '<row r="10"><c r="A10"><v>5</v></c><c r="B10" t="inlineStr"><is><t>&#48;&#48;&#48;&#48;5</t></is></c>'
+    '<c r="C10"><v>5</v></c></row>'
+    '<row r="11"><c r="B11" s="1"/><c r="C11" s="1"/></row>'
+    '<row r="12"><c r="B12" t="inlineStr"><is><t>Tổng cộng</t></is></c><c r="C12"><v>51</v></c></row>'
+    '<row r="13"><c r="A13" t="inlineStr"><is><t>Ghi chú: số liệu giả định</t></is></c></row>'
+    '<row r="14"><c r="A14"><v>6</v></c><c r="B14" t="inlineStr"><is><t>00006</t></is></c><c r="C14"><f>1+1</f></c>'
+    '<c r="D14"><f>C14</f><v>2</v></c></row>'
+    '<row r="15"><c r="A15"><v>7</v></c><c r="B15"><f>A1</f></c><c r="C15"><v>7</v></c></row>'
+    '<row r="16"><c r="A16" t="inlineStr"><is><t>unit_code</t></is></c><c r="B16" t="inlineStr"><is><t>births</t></is></c>'
+    '<c r="C16" t="inlineStr"><is><t>births_registered</t></is></c></row>'
+    '<row r="17"><c r="A17" t="inlineStr"><is><t>00008</t></is></c><c r="B17"><v>8</v></c><c r="C17"><v>8</v></c></row>'
+    '<row r="18"><c r="A18"><v>1</v></c><c r="A18" t="inlineStr"><is><t>00009</t></is></c><c r="B18"><v>9</v></c></row>'
+    '<row r="19"><c r="A19" t="inlineStr"><is><t xml:space="preserve"> 00010 </t></is></c><c r="B19" s="2"><v>45000</v></c></row>'
+    '<row r="20"><c r="A20" t="inlineStr"><is><t>00011</t></is></c><c r="B20"><v>1.5</v></c><c r="C20" t="n"></c></row>'
+    '<row r="21"><c r="A21" t="inlineStr"><is><t>00001</t></is></c><c r="B21"><v>1</v></c><c r="C21" s="3"/></row>'
+    '<row r="22"><c r="A22" t="inlineStr"><is><t>00012</t></is></c><c r="B22"><v>2</v></c><c r="C22"><v>1</v></c></row>'
+    '<row r="23"><c r="A23" t="inlineStr"><is><t>00013</t></is></c><c r="B23"><v>3</v></c><c r="C23"><v>2</v></c></row>'
+    '<row r="24"><c r="A24" t="e"><v>#N/A</v></c><c r="B24"><v>3</v></c></row>'
+    '<row r="30"><c r="A30" s="1"/></row>'
+)
+TABLE_STRINGS = STRINGS + "<si><t>births_registered</t></si><si><t>00002</t></si>"
+TABLE = TABLE.format(registered=STRINGS.count("<si>"), code=STRINGS.count("<si>") + 1)
+
+
+def test_the_turns_a_table_takes_read_in_parts_as_whole(tmp_path):
+    path = handmade(tmp_path / "table.xlsx", [TABLE, PLAIN, CELLS], TABLE_STRINGS,
+                    states=["visible", "visible", "hidden"])
+    loaded = loading.plan([path], CRITERIA).sources[0]
+    assert isinstance(loaded, WorkbookUnits) and len(loaded.sheets) == 1  # the first sheet indexed, the others not
+    whole = read_whole(path)
+    records = {record[2]: record for record in whole[0] if record[3] == "Trang 1"}
+    assert [number for number in records] == [3, 4, 5, 6, 10, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24]
+    assert records[4][4]["unit_code"] == "00002" and records[5][4]["unit_code"] == 3 and records[6][4]["unit_code"] == 4
+    assert records[18][4]["unit_code"] == "00009" and records[10][4]["unit_code"] == "00005"
+    assert records[19][4]["births"] == "2023-03-15" and records[20][4]["births"] == 1.5
+    assert any(p[2] == "formula_no_value" for p in records[14][6]) and records[17][4]["births_registered"] == 8
+    assert any("rows 7–9" in w for w in whole[1]) and any("repeated" in w or "header" in w for w in whole[1])
+    for hidden in (False, True):
+        assert_read_in_parts_as_whole(path, hidden)
+
+
+def test_what_openpyxl_writes_reads_in_parts_as_whole(tmp_path):
+    # Percentages (in a count and in the code column), dates, booleans, cells merged down the rows (read
+    # whole), a form beside a table, two tables, and a sheet with its header alone.
+    book = OpenpyxlWorkbook()
+    sheet = book.active
+    sheet.append(["unit_code", "births", "births_registered", "staff_assigned", "period"])
+    for number in range(1, 40):
+        sheet.append([f"{number:05d}", number + 10, number + 5, "có" if number % 3 else "không", "2024"])
+    sheet["B5"].number_format = "0%"
+    sheet["A6"] = 7
+    sheet["A6"].number_format = "0%"
+    sheet["B7"] = dt.datetime(2024, 12, 31)
+    sheet["C9"].fill = PatternFill("solid", fgColor="FFFF00")
+    second = book.create_sheet("Thêm")
+    second.append(["unit_code", "births"])
+    second.append(["00001", 3])  # a code the first sheet holds too
+    second.append(["00100", 4])
+    second.append(["00101", True])  # a boolean: this sheet is read whole
+    merged = book.create_sheet("Gộp")
+    merged.append(["unit_code", "district", "births"])
+    for number in range(200, 206):
+        merged.append([f"{number:05d}", "Huyện A" if number == 200 else None, number])
+    merged.merge_cells("B2:B7")
+    form = book.create_sheet("Một đơn vị")
+    form.append(["Tên trường", "Giá trị"])
+    form.append(["unit_code", "00300"])
+    form.append(["births", 12])
+    form.append(["births_registered", 11])
+    book.create_sheet("Trống").append(["unit_code", "births"])
+    path = tmp_path / "openpyxl.xlsx"
+    book.save(path)
+    whole = read_whole(path)
+    assert isinstance(whole, tuple) and len(whole[0]) == 39 + 3 + 6 + 1
+    loaded = loading.plan([path], CRITERIA).sources[0]
+    assert [sheet.title for sheet in loaded.sheets] == ["Sheet", "Trống"]  # the others read whole, records kept
+    assert whole[0][3][4]["births"] == "1400%" and whole[0][4][4]["unit_code"] == "700%"
+    assert_read_in_parts_as_whole(path)
+
+
+def test_a_code_repeated_across_parts_and_workers_is_named_on_every_row(tmp_path, monkeypatch):
+    # 600 units: the batch hands them to two forked workers, 250 at a time; row 3's code is repeated at row
+    # 590 (another worker's part) and in a CSV beside the workbook. Each worker builds its records from the
+    # rows the parent indexed: they are the records read whole, the repeated code named on all three rows.
+    book = OpenpyxlWorkbook()
+    sheet = book.active
+    sheet.append(["unit_code", "births", "births_registered", "period"])
+    for number in range(1, 601):
+        sheet.append([f"{number:05d}" if number != 589 else "00002", number, number - 1, "2024"])
+    path = tmp_path / "units.xlsx"
+    book.save(path)
+    csv = tmp_path / "more.csv"
+    csv.write_text("unit_code,births\n00002,5\n", encoding="utf-8")
+    built = []
+
+    def task(first: int, records: list) -> list[Evaluated]:  # runs in the worker, on the records it built
+        text = "".join("@@" + json.dumps([r.source, r.sheet, r.number, r.data, [p.message.key for p in r.problems]],
+                                         ensure_ascii=False, default=str) + "\n" for r in records)
+        return [Evaluated(len(records), text, {}, 0)]
+
+    monkeypatch.setattr(batch, "TASK", task)
+    with reading():
+        plan = loading.plan([path, csv], CRITERIA)
+        assert batch.workers_for(plan.count, 2) == 2
+        import io
+        out = io.StringIO()
+        batch.run(plan, CRITERIA, "json", "en", out, jobs=2)
+        built = [json.loads(line[2:]) for line in out.getvalue().splitlines() if line.startswith("@@")]
+    expected = [mark_duplicate(record, plan.duplicates)
+                for record in read_records(path, CRITERIA) + read_records(csv, CRITERIA)]
+    assert built == [[r.source, r.sheet, r.number, r.data, [p.message.key for p in r.problems]] for r in expected]
+    named = [(Path(row[0]).name, row[2]) for row in built if "duplicate_unit" in row[4]]
+    assert named == [("units.xlsx", 3), ("units.xlsx", 590), ("more.csv", 2)]
