@@ -196,3 +196,19 @@ def test_a_code_repeated_across_parts_and_workers_is_named_on_every_row(tmp_path
     assert built == [[r.source, r.sheet, r.number, r.data, [p.message.key for p in r.problems]] for r in expected]
     named = [(Path(row[0]).name, row[2]) for row in built if "duplicate_unit" in row[4]]
     assert named == [("units.xlsx", 3), ("units.xlsx", 590), ("more.csv", 2)]
+
+
+def test_a_plan_read_in_this_process_still_goes_to_a_new_interpreter(tmp_path):
+    # A server's batch starts its workers as new interpreters: the plan is pickled, after records may have been
+    # built from it here (what this process learnt about its rows' shapes is left behind).
+    import pickle
+
+    book = OpenpyxlWorkbook()
+    book.active.append(["unit_code", "births"])
+    book.active.append(["00001", 3])
+    path = tmp_path / "one.xlsx"
+    book.save(path)
+    plan = loading.plan([path], CRITERIA)
+    first = _key(loading.records(plan))
+    again = pickle.loads(pickle.dumps(plan))
+    assert _key(loading.records(again)) == first and first[0][4] == {"unit_code": "00001", "births": 3}

@@ -323,6 +323,9 @@ class _Columns:
         self.code = next((column for column, key in columns.items() if key == "unit_code"), None)
         self.plans: dict = {}  # how rows of each shape are read (engine/readers/xlsx_units.py), met in a process
 
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "plans": {}}  # a new process makes its own
+
     def read(self, number: int, row: list, formulas: set[tuple[int, int]]) -> tuple[dict, list[str]]:
         """(the row's data, the inputs whose cell holds a formula saved without its value)."""
         data = {key: cell_value(row[column]) if column < len(row) else None for column, key in self.columns.items()}
