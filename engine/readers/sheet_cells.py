@@ -162,7 +162,7 @@ class Workbook:
         return cells
 
     def indexed(self, sheet: SheetPart) -> IndexedSheet:
-        """The sheet kept as stored, each row's place in it known, its rows read later (IndexedRows); raises
+        """The sheet kept as stored, each row's place in it known, its rows read later (xlsx_units.py); raises
         Unusual when the sheet is not in the plain shape, or may lie beyond limits.py (cells() then reads it
         and measures it exactly)."""
         with self._reader.archive.open(sheet.path) as source:
