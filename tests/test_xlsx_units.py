@@ -212,3 +212,20 @@ def test_a_plan_read_in_this_process_still_goes_to_a_new_interpreter(tmp_path):
     first = _key(loading.records(plan))
     again = pickle.loads(pickle.dumps(plan))
     assert _key(loading.records(again)) == first and first[0][4] == {"unit_code": "00001", "births": 3}
+
+
+def test_rows_of_long_numbers_that_change_shape_at_their_end_read_as_whole(tmp_path):
+    # The parent checks a row by the pattern of the row before's shape: each number has one way to match, so a
+    # row that differs only in its last cell fails at once and is checked cell by cell (a pattern with several
+    # ways to read a number would try them all, cell after cell, and never end).
+    def row(number: int, last: str) -> str:
+        cells = "".join(f'<c r="{chr(66 + i)}{number}"><v>{"1" * 15}</v></c>' for i in range(20))
+        return f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{number:05d}</t></is></c>{cells}{last}</row>'
+
+    header = '<row r="1"><c r="A1" t="inlineStr"><is><t>unit_code</t></is></c><c r="B1" t="inlineStr"><is><t>births</t></is></c></row>'
+    rows = [row(number, f'<c r="W{number}"><v>1</v></c>') for number in range(2, 6)]
+    rows += [row(6, '<c r="W6" t="inlineStr"><is><t>x</t></is></c>'), row(7, '<c r="W7"><v>1.5e3</v></c>')]
+    path = handmade(tmp_path / "long.xlsx", [header + "".join(rows)])
+    assert len(loading.plan([path], CRITERIA).sources[0].sheets) == 1  # indexed: its rows checked by the parent
+    assert_read_in_parts_as_whole(path)
+    assert [record[4]["births"] for record in read_whole(path)[0]] == [111111111111111] * 6

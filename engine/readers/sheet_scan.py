@@ -210,11 +210,17 @@ def index_sheet(source: BinaryIO, string_count: int) -> IndexedSheet:
         indexes = SHARED_INDEX.findall(body)
         if indexes and max(map(int, set(indexes))) >= string_count:
             raise Unusual  # openpyxl's IndexError: the parser path says so
-    rows, previous, position, match = [], 0, first, SAFE_ROW.match
+    rows, previous, position = [], 0, first
+    shape, tries = None, 0  # the pattern of the last row's shape (_shape), which most rows of a sheet share
     while position < end:
-        row = match(data, position, end)
+        row = shape.match(data, position, end) if shape is not None else None
         if row is None:
-            raise Unusual
+            row = SAFE_ROW.match(data, position, end)
+            if row is None:
+                raise Unusual
+            if tries < 1000:
+                tries += 1
+                shape = _shape(tuple(CELL_HEADS.findall(data, position, row.end()))) or shape
         number = int(row.group(1))
         if number <= previous:
             raise Unusual  # rows out of order or repeated: openpyxl's rules for them apply (sheet_cells.py)
@@ -223,6 +229,32 @@ def index_sheet(source: BinaryIO, string_count: int) -> IndexedSheet:
     merged: list[str] = []
     _check_around(head, data[end:], merged)
     return IndexedSheet(data, rows, merged)
+
+
+def _shape(heads: tuple) -> re.Pattern | None:
+    """A pattern matching exactly the rows SAFE_ROW matches whose cells have these heads (CELL_HEADS: column
+    letters and attributes) and no formula: mostly the text of the heads, so a row of a known shape is checked
+    in half SAFE_ROW's time. None when a cell is of another kind."""
+    pattern = _SHAPES.get(heads)
+    if pattern is None and heads not in _SHAPES:
+        parts = [ROW_START]
+        for letters, attributes in heads:
+            kind = _KIND.search(attributes)
+            kind = kind.group(1) if kind else b"n"
+            if kind not in SHAPE_VALUES:
+                break
+            parts.append(b'<c r="' + letters + b'[0-9]{1,7}"' + re.escape(attributes) + b">")
+            if not attributes.endswith(b"/"):
+                parts.append(SHAPE_VALUES[kind])
+        else:
+            pattern = re.compile(b"".join(parts) + b"</row>")
+        if len(_SHAPES) >= 1000:
+            _SHAPES.clear()
+        _SHAPES[heads] = pattern
+    return pattern
+
+
+_SHAPES: dict[tuple, re.Pattern | None] = {}
 
 
 def _beyond(columns: int) -> re.Pattern:
@@ -244,7 +276,7 @@ def _beyond(columns: int) -> re.Pattern:
 
 
 _BEYOND: dict[int, re.Pattern] = {}
-NUMBER = rb'[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?'
+NUMBER = rb'[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?'  # one way to read each
 FORMULA = rb'(?:<f(?: [^<>]*)?/>|<f(?: [^<>]*)?>[^<]*</f>)?'
 SAFE_CELL = (rb'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,9}")?(?:'
              rb'(?: t="n")?(?:/>|>' + FORMULA + rb'(?:<v>(?:' + NUMBER + rb')?</v>)?</c>)'
@@ -252,6 +284,13 @@ SAFE_CELL = (rb'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,9}")?(?:'
              rb'| t="inlineStr"(?:/>|>' + FORMULA + rb'(?:<is><t(?: xml:space="preserve")?>[^<]*</t></is>)?</c>)'
              rb'| t="(?:str|e)"(?:/>|>' + FORMULA + rb'(?:<v>[^<]*</v>)?</c>))')
 SAFE_ROW = re.compile(rb'<row r="([0-9]{1,7})"' + ATTRIBUTES + rb'(?:/>|>(?:' + SAFE_CELL + rb')*+</row>)')
+# A row's shape: each cell's column letters and attributes (ending in "/" when the cell is empty), not its values.
+CELL_HEADS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"((?: s="[0-9]{1,9}")?(?: t="[a-zA-Z]{1,9}")?/?)>')
+_KIND = re.compile(rb' t="([a-zA-Z]+)"')
+ROW_START = rb'<row r="([0-9]{1,7})"' + ATTRIBUTES + rb'>'
+SHAPE_VALUES = {b"n": rb'<v>' + NUMBER + rb'</v></c>', b"s": rb'<v>[0-9]{0,9}</v></c>',
+                b"inlineStr": rb'<is><t(?: xml:space="preserve")?>[^<]*</t></is></c>', b"str": rb'<v>[^<]*</v></c>',
+                b"e": rb'<v>[^<]*</v></c>'}
 SHARED_INDEX = re.compile(rb't="s">' + FORMULA + rb'<v>([0-9]+)</v>')
 # References any text holds (XML's own, and characters up to 9999 but the control ones XML forbids: every
 # Vietnamese letter): anything else is checked one distinct reference at a time.

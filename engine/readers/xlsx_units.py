@@ -28,7 +28,7 @@ from engine.messages import os_reason
 from engine.readers.own_files import refuse, results_header
 from engine.readers.records import InputFileError, Record, read_options, warn
 from engine.readers.sheet_cells import _BYTE_COLUMNS, CellTypes, SheetCells, Workbook
-from engine.readers.sheet_scan import CELLS, IndexedSheet, Unusual, _rows, _text, cell, cell_of, column_cells, row_cells
+from engine.readers.sheet_scan import CELL_HEADS, CELLS, IndexedSheet, Unusual, _rows, _text, cell, cell_of, column_cells, row_cells
 from engine.readers.xlsx import (BROKEN, FORM_SCAN_ROWS, HEADER_SCAN_ROWS, _check_extent, _check_size, _Columns,
                                  _layout, _Matcher, _not_a_workbook, _read_sheet, _Table, cell_value, plain_code,
                                  show_row_percents)
@@ -84,7 +84,7 @@ def _row_record(source: str, sheet: _Sheet, number: int, start: int, stop: int, 
     plan = columns.plans.get(None)  # the shape of the row read before: most rows have it
     data = plan.read(sheet, start, stop) if plan else None
     if data is None:
-        shape = tuple(_CELL_HEADS.findall(sheet.body, start, stop))
+        shape = tuple(CELL_HEADS.findall(sheet.body, start, stop))
         plan = columns.plans.get(shape)
         if plan is None:
             plan = columns.plans[shape] = _RowPlan.of(shape, columns, sheet) if len(columns.plans) < 100 else False
@@ -134,8 +134,6 @@ def _row_record(source: str, sheet: _Sheet, number: int, start: int, stop: int, 
 
 
 _TEXTS: dict[bytes, str] = {}  # short inline texts, which repeat (có, không, a district): read once each
-# A row's shape: each cell's column letters and attributes (and whether it is empty, "/>"), not its values.
-_CELL_HEADS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"((?: s="[0-9]{1,9}")?(?: t="[a-zA-Z]{1,9}")?/?)>')
 _ATTRIBUTES = re.compile(rb'(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?(/?)')
 
 
