@@ -51,6 +51,20 @@ class DecisionMemo:
         index = bisect_left(edges, value)
         return position, "class", 2 * index + 1 if index < len(edges) and edges[index] == value else 2 * index
 
+    def _keys(self, items: Sequence[tuple]) -> list[tuple]:
+        """_key of each item, in one loop (a call per item cost a third of the work: many per unit)."""
+        keys, edges_of, finite = [], self.edges, math.isfinite
+        for item in items:
+            position, state, value = item
+            edges = edges_of[position]
+            if state != "value" or edges is None or not finite(value):
+                keys.append(item)
+            else:
+                index = bisect_left(edges, value)
+                keys.append((position, "class",
+                             2 * index + 1 if index < len(edges) and edges[index] == value else 2 * index))
+        return keys
+
     def look_up(self, layer: str, items: Sequence[tuple]) -> tuple[list, list[tuple], list]:
         """Each item's key in the memo, the questions to ask durable (each unknown key once, with the rest of its
         row for units and criteria; none when every item is known) and their keys: ask them, `keep` the answers,
@@ -58,7 +72,7 @@ class DecisionMemo:
         memo = self.known[layer]
         if len(memo) > MEMO_LIMIT:  # cleared before looking: every item asked now is answered below
             memo.clear()
-        keys = [self._key(item) for item in items] if layer == "indicator" else list(items)
+        keys = self._keys(items) if layer == "indicator" else list(items)
         unknown: dict[tuple, tuple] = {}  # key -> the first question asked with it
         for key, item in zip(keys, items):
             if key not in memo and key not in unknown:

@@ -14,8 +14,7 @@ from engine.results.model import CriterionResult, IndicatorResult, Reason
 from engine.rules.compiled import CompiledRules
 from engine.rules.rulesets import BandDecision, UnitDecision
 from engine.criteria.model import CriteriaSet, Criterion, Indicator
-from engine.rules.measures import MeasureValue
-from engine.rules.worded import PENDING, WordedResult, shown_measure
+from engine.rules.worded import shown_measure
 from engine.text import Text
 
 # What each measure state is asked of the rules as (with its value, None unless a value): a missing or invalid
@@ -54,14 +53,6 @@ def result_fields(indicator: Indicator, measure_state: str, band: int | None) ->
                         band_wording(indicator, measure_state, band) if band is not None else None,
                         indicator.max_points, scoring.band_status(band) if band is not None else None,
                         scoring.band_citation(band) if band is not None else scoring.citation)
-
-
-def indicator_result(measure: MeasureValue, decision: BandDecision, fixed: ResultFields) -> IndicatorResult:
-    """An indicator's result; `fixed`: result_fields for its state and band (kept by the caller). Its measure is
-    written for people when first read (engine/rules/worded.py)."""
-    return WordedResult(fixed.id, fixed.name, measure.inputs, fixed.measure_kind, measure.value, PENDING,
-                        fixed.state, fixed.band, decision.points, fixed.max_points, fixed.status, fixed.citation,
-                        list(measure.missing))
 
 
 def criterion_sums(criteria: CriteriaSet, points: Sequence[int | None]) -> list[tuple[bool, int]]:

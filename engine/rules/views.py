@@ -17,14 +17,15 @@ from itertools import islice, repeat
 from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field, replace
 
-from engine.criteria.model import CriteriaSet
+from engine.criteria.model import RATE_SCALE, CriteriaSet
 from engine.results.model import CriterionResult, Gap, IndicatorResult, ProvisionalUse
 from engine.rules import memos
 from engine.rules.compiled import CompiledRules
 from engine.rules.rulesets import BandDecision
 from engine.rules.gaps import Reach, band_gap, candidates, event_gap, measure_of, missing_gap
 from engine.rules.measures import MeasureValue, measure_indicator
-from engine.rules.scoring import RULE_STATE, ResultFields, criterion_result, indicator_result, result_fields
+from engine.rules.scoring import RULE_STATE, ResultFields, criterion_result, result_fields
+from engine.rules.worded import PENDING, WordedResult
 from engine.units.validate import Unit
 
 # Views kept by all the shelves of one set (see Shelves). A view with its results and gap takes a few KB: this
@@ -179,7 +180,11 @@ class Views:
         self.layout = [(indicator, indicator.measure.inputs) for _, indicator in criteria.indicators]
         # Each indicator's inputs read from a unit's values (which hold every declared input) in one call.
         self._readers = [itemgetter(*names) for _, names in self.layout]
-        self._single = [len(names) == 1 for _, names in self.layout]
+        # How _build measures each indicator: None, one input (no rate); a rate's scale (its inputs are its
+        # numerator and denominator); 0, by engine/rules/measures.py (another shape).
+        self._rates = [None if len(names) == 1 and not indicator.measure.is_rate
+                       else RATE_SCALE[indicator.measure.kind] if indicator.measure.is_rate and len(names) == 2
+                       else 0 for indicator, names in self.layout]
         self._counts_events = [criteria.input_by_name[indicator.measured_input].role == "event"
                                for indicator, _ in self.layout]
         self._results: dict[tuple, tuple] = {}  # an indicator result's fields fixed by (position, state, band)
@@ -281,18 +286,54 @@ class Views:
         return columns
 
     def _build(self, shelved: list[tuple[int, object]]) -> list[IndicatorView]:
-        layout, single = self.layout, self._single
-        positions, measures = [], []
+        layout, rates = self.layout, self._rates
+        positions, measures, questions = [], [], []
+        # Each measure made here for the usual shapes (one input; a rate's numerator and denominator), as
+        # engine/rules/measures.py computes it (tests/test_views.py compares them), with the question it asks the
+        # rules: (position, state as the rules name it, value or None). A call per view cost more than the work.
         for position, key in shelved:
             indicator, names = layout[position]
             invalid = type(key) is tuple and len(key) == 2 and key[0] is _INVALID
             if invalid:
                 key = key[1]
-            measures.append(measure_indicator(indicator, names, (key,) if single[position] else key, invalid))
+            scale = rates[position]
+            if scale is None:  # one input, not a rate
+                inputs = {names[0]: key}
+                if invalid:
+                    measure = MeasureValue(indicator, "invalid", None, inputs)
+                    question = (position, "unscored", None)
+                elif key is None:
+                    measure = MeasureValue(indicator, "missing", None, inputs, names)
+                    question = (position, "unscored", None)
+                else:
+                    value = float(key)
+                    measure = MeasureValue(indicator, "value", value, inputs)
+                    question = (position, "value", value)
+            elif scale:  # a rate: (numerator, denominator)
+                numerator, denominator = key
+                inputs = {names[0]: numerator, names[1]: denominator}
+                if invalid:
+                    measure = MeasureValue(indicator, "invalid", None, inputs)
+                    question = (position, "unscored", None)
+                elif numerator is None or denominator is None:
+                    measure = MeasureValue(indicator, "missing", None, inputs,
+                                           tuple(n for n, v in zip(names, key) if v is None))
+                    question = (position, "unscored", None)
+                elif denominator == 0:
+                    measure = MeasureValue(indicator, "empty", None, inputs)
+                    question = (position, "empty", None)
+                else:
+                    value = numerator * scale / denominator
+                    measure = MeasureValue(indicator, "value", value, inputs)
+                    question = (position, "value", value)
+            else:
+                measure = measure_indicator(indicator, names, (key,) if len(names) == 1 else key, invalid)
+                question = (position, RULE_STATE[measure.state], measure.value)
+            measures.append(measure)
             positions.append(position)
+            questions.append(question)
         # The question each measure asks the rules: (position, state as the rules name it, value or None).
-        decisions = self.rules.bands([(position, RULE_STATE[measure.state], measure.value)
-                                      for position, measure in zip(positions, measures)])
+        decisions = self.rules.bands(questions)
         # Where each measure below its maximum can reach (its Reach: every value a gap or a plan asks about, and
         # the band the rules put it in) depends on its indicator, denominator and points only: worked out once
         # per such shape, the new ones' candidate values asked of the rules in one call.
@@ -319,7 +360,10 @@ class Views:
         for position, measure, decision, shape in zip(positions, measures, decisions, shaped):
             fixed, provisional = (fixed_of.get((position, measure.state, decision.band))
                                   or self._fixed(position, measure.state, decision.band))
-            result = indicator_result(measure, decision, fixed)
+            # indicator_result (engine/rules/scoring.py), inline: one per new view.
+            result = WordedResult(fixed.id, fixed.name, measure.inputs, fixed.measure_kind, measure.value, PENDING,
+                                  fixed.state, fixed.band, decision.points, fixed.max_points, fixed.status,
+                                  fixed.citation, list(measure.missing))
             reach = reaches[shape] if shape is not None else None
             gap = self._gap(position, measure, decision.points, result, reach, wordings)
             built.append(IndicatorView(position, measure, decision, result, gap, provisional, reach))
