@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from engine.messages import both
-from engine.results.model import CriterionResult, IndicatorResult, Reason
+from engine.results.model import CriterionResult, Reason
 from engine.rules.compiled import CompiledRules
-from engine.rules.rulesets import BandDecision, UnitDecision
-from engine.criteria.model import CriteriaSet, Criterion, Indicator
+from engine.rules.rulesets import UnitDecision
+from engine.criteria.model import CriteriaSet, Indicator
 from engine.rules.worded import shown_measure
 from engine.text import Text
 
@@ -78,13 +78,6 @@ def decide_unit(rules: CompiledRules, criteria: CriteriaSet, points: Sequence[in
     not_met = len(outcomes) - outcomes.count("met")
     decision = rules.units([(errors, unscored, category, sum(total for _, total in sums), not_met)])[0]
     return outcomes, decision
-
-
-def criterion_result(criterion: Criterion, indicators: list[IndicatorResult], points: int,
-                     outcome: str) -> CriterionResult:
-    """A criterion's result from its indicators' results, their points and the outcome the rules gave them."""
-    return CriterionResult(criterion.number, criterion.name, points, criterion.max_points, outcome != "unscored",
-                           outcome == "met", indicators)
 
 
 def _reason(memo: dict, code: str, criterion: int | None, key: str, params: dict, **texts: Text) -> Reason:

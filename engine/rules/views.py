@@ -24,7 +24,7 @@ from engine.rules.compiled import CompiledRules
 from engine.rules.rulesets import BandDecision
 from engine.rules.gaps import Reach, band_gap, candidates, event_gap, measure_of, missing_gap
 from engine.rules.measures import MeasureValue, measure_indicator
-from engine.rules.scoring import RULE_STATE, ResultFields, criterion_result, result_fields
+from engine.rules.scoring import RULE_STATE, ResultFields, result_fields
 from engine.rules.worded import PENDING, WordedResult
 from engine.units.validate import Unit
 
@@ -266,9 +266,14 @@ class Views:
             parts.append((points, unscored, results, missing, provisional, gaps))
         outcomes = self.rules.criteria_outcomes([(unscored == 0, points) for points, unscored, *_ in parts])
         criteria, criterion_of = self.criteria.criteria, self.criteria.criterion_index_of
-        return [CriterionView(criterion_result(criteria[criterion_of[key[0].position]], results, points, outcome),
-                              points, outcome, unscored, missing, provisional, gaps)
-                for key, (points, unscored, results, missing, provisional, gaps), outcome in zip(keys, parts, outcomes)]
+        built = []
+        for key, (points, unscored, results, missing, provisional, gaps), outcome in zip(keys, parts, outcomes):
+            criterion = criteria[criterion_of[key[0].position]]
+            # Its result: met and complete as the rules' outcome says.
+            result = CriterionResult(criterion.number, criterion.name, points, criterion.max_points,
+                                     outcome != "unscored", outcome == "met", results)
+            built.append(CriterionView(result, points, outcome, unscored, missing, provisional, gaps))
+        return built
 
     def _keys(self, units: list[Unit]) -> list[list]:
         """Per indicator, each unit's key: what its inputs hold. Validated values are typed per input (a count is
@@ -357,6 +362,7 @@ class Views:
         if len(wordings) >= LIMIT:
             wordings.clear()
         fixed_of, built = self._results, []
+        criteria, numbers, counts_events = self.criteria, self.numbers, self._counts_events
         for position, measure, decision, shape in zip(positions, measures, decisions, shaped):
             fixed, provisional = (fixed_of.get((position, measure.state, decision.band))
                                   or self._fixed(position, measure.state, decision.band))
@@ -365,7 +371,19 @@ class Views:
                                   fixed.state, fixed.band, decision.points, fixed.max_points, fixed.status,
                                   fixed.citation, list(measure.missing))
             reach = reaches[shape] if shape is not None else None
-            gap = self._gap(position, measure, decision.points, result, reach, wordings)
+            # Every indicator below its maximum, and every indicator that lacks data, has a gap (inline: a call
+            # per view cost more than deciding that most have none).
+            points = decision.points
+            if measure.state == "missing":
+                gap = missing_gap(criteria, result, numbers[position])
+            elif points is None or points >= measure.indicator.max_points:
+                gap = None
+            elif counts_events[position]:
+                gap = event_gap(criteria, measure, result, numbers[position], wordings)
+            elif reach is None:
+                gap = None
+            else:
+                gap = band_gap(criteria, reach, measure, result, numbers[position], wordings)
             built.append(IndicatorView(position, measure, decision, result, gap, provisional, reach))
         return built
 
@@ -382,20 +400,6 @@ class Views:
                                              fixed.citation)
             known = self._results[key] = (fixed, provisional)
         return known
-
-    def _gap(self, position: int, measure: MeasureValue, points: int | None, result: IndicatorResult,
-             reach: Reach | None, wordings: dict) -> Gap | None:
-        """Every indicator below its maximum, and every indicator that lacks data, has a gap. `wordings`: the memo
-        of gap messages' wording (engine/rules/gaps.py)."""
-        if measure.state == "missing":
-            return missing_gap(self.criteria, result, self.numbers[position])
-        if points is None or points >= measure.indicator.max_points:
-            return None
-        if self._counts_events[position]:
-            return event_gap(self.criteria, measure, result, self.numbers[position], wordings)
-        if reach is None:
-            return None
-        return band_gap(self.criteria, reach, measure, result, self.numbers[position], wordings)
 
 
 _TABLES: weakref.WeakKeyDictionary[CompiledRules, Views] = weakref.WeakKeyDictionary()
