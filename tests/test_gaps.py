@@ -219,3 +219,25 @@ def test_results_do_not_depend_on_what_the_engine_remembers(monkeypatch):
     for results in (emptied, alone, forgetting):
         for got, want in zip(results, kept):
             assert {**got, "unit_code": None, "source": None} == {**want, "unit_code": None, "source": None}
+
+
+def test_candidates_of_a_rate_are_each_better_bands_needed_numerator():
+    """candidates() reads a rate's better bands' edges once per indicator and points: the same targets, in the
+    same order, as needed_numerator band by band (every rate indicator, every points value, denominators 0-300)."""
+    from engine.rules.gaps import candidates, needed_numerator
+    from engine.rules.measures import MeasureValue
+
+    rates = [indicator for _, indicator in CRITERIA.indicators if indicator.measure.is_rate]
+    assert rates
+    for indicator in rates:
+        m = indicator.measure
+        for points in sorted({band.points for band in indicator.scoring.bands}):
+            for denominator in range(0, 301):
+                measure = MeasureValue(indicator, "value", 0.0, {m.numerator: 0, m.denominator: denominator})
+                expected = []
+                for band, spec in enumerate(indicator.scoring.bands):
+                    if spec.points > points:
+                        target = needed_numerator(indicator, band, denominator)
+                        if target is not None and target not in expected:
+                            expected.append(target)
+                assert candidates(measure, points) == expected, (indicator.id, points, denominator)

@@ -142,15 +142,50 @@ def measure_of(measure: MeasureValue, value: int | bool) -> float:
 
 
 def candidates(measure: MeasureValue, current_points: int) -> list[int | bool]:
-    """Every input value that is the closest way into some better band (what gaps and plans ask about)."""
+    """Every input value that is the closest way into some better band (what gaps and plans ask about), in the
+    order of the bands."""
     indicator = measure.indicator
+    key = (id(indicator), current_points)
+    known = _BETTER.get(key)
+    if known is None:
+        known = _BETTER[key] = (indicator, _better_edges(indicator, current_points))
+    edges = known[1]
+    if edges is None:  # not a rate: a few targets, the same for every unit at these points
+        targets = [target_value(measure, band)
+                   for band, spec in enumerate(indicator.scoring.bands) if spec.points > current_points]
+    else:
+        # A rate (nearly every new shape: its denominator is the unit's own): needed_numerator for each better
+        # band, its edges read once per indicator and points (tests/test_gaps.py checks they agree).
+        denominator = measure.inputs[indicator.measure.denominator]
+        higher = indicator.higher_is_better
+        targets = []
+        for p, bottom, inclusive in edges:
+            top = p * denominator
+            if higher:
+                target = -(-top // bottom) if inclusive else top // bottom + 1
+            else:
+                target = top // bottom if inclusive else -(-top // bottom) - 1
+            targets.append(target if 0 <= target <= denominator else None)
     out = []
-    for band, spec in enumerate(indicator.scoring.bands):
-        if spec.points > current_points:
-            target = target_value(measure, band)
-            if target is not None and target not in out:
-                out.append(target)
+    for target in targets:
+        if target is not None and target not in out:
+            out.append(target)
     return out
+
+
+# By (id of the indicator, points): a rate's better bands' edges as needed_numerator reads them (numerator,
+# denominator times the rate's scale, inclusive), or None for another measure; the indicator kept alongside so its
+# id is never reused. Bounded by the indicators and their points.
+_BETTER: dict[tuple[int, int], tuple[Indicator, list | None]] = {}
+
+
+def _better_edges(indicator: Indicator, current_points: int) -> list[tuple[int, int, bool]] | None:
+    if not indicator.measure.is_rate:
+        return None
+    scale = RATE_SCALE[indicator.measure.kind]
+    return [(p, q * scale, inclusive)
+            for p, q, inclusive in (_bound(indicator, band) for band, spec in enumerate(indicator.scoring.bands)
+                                    if spec.points > current_points)]
 
 
 def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorResult, criterion: int,
