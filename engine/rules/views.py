@@ -185,6 +185,7 @@ class Views:
         self._rates = [None if len(names) == 1 and not indicator.measure.is_rate
                        else RATE_SCALE[indicator.measure.kind] if indicator.measure.is_rate and len(names) == 2
                        else 0 for indicator, names in self.layout]
+        self._denominators = [indicator.measure.denominator for indicator, _ in self.layout]
         self._counts_events = [criteria.input_by_name[indicator.measured_input].role == "event"
                                for indicator, _ in self.layout]
         self._results: dict[tuple, tuple] = {}  # an indicator result's fields fixed by (position, state, band)
@@ -346,18 +347,27 @@ class Views:
         if len(reaches) >= LIMIT:
             reaches.clear()
         shaped, new = [], {}
+        denominators = self._denominators
         for position, measure, decision in zip(positions, measures, decisions):
             shape = None
             if measure.state == "value" and decision.points < measure.indicator.max_points:
-                shape = (position, measure.denominator_value, decision.points)
+                denominator = denominators[position]  # (MeasureValue.denominator_value, inline)
+                shape = (position, measure.inputs[denominator] if denominator else None, decision.points)
                 if shape not in reaches and shape not in new:
                     new[shape] = (measure, candidates(measure, decision.points))
             shaped.append(shape)
         if new:
-            answers = iter(self.rules.bands([(shape[0], "value", measure_of(measure, target))
-                                             for shape, (measure, targets) in new.items() for target in targets]))
+            questions = []
+            for (position, denominator, _), (measure, targets) in new.items():
+                scale = rates[position]
+                if scale:  # a rate: measure_of (engine/rules/gaps.py) inline, the same computation
+                    questions += [(position, "value", target * scale / denominator) for target in targets]
+                else:
+                    questions += [(position, "value", measure_of(measure, target)) for target in targets]
+            answers, start = self.rules.bands(questions), 0
             for shape, (_, targets) in new.items():
-                reaches[shape] = Reach(targets, [next(answers) for _ in targets])
+                reaches[shape] = Reach(targets, answers[start:start + len(targets)])
+                start += len(targets)
         wordings = memos.kept("wordings", self._wordings)
         if len(wordings) >= LIMIT:
             wordings.clear()
