@@ -14,7 +14,9 @@ import pytest
 from engine.api import evaluate_files
 from engine.criteria.model import load_criteria
 from engine.readers.records import Record
+from engine.messages import both
 from engine.results.model import UnitResult
+from engine.text import Text
 from engine.results.cells import csv_safe
 from engine.results.render import RENDERERS, Meta, _dumps, _printable_lines
 from engine.rules.evaluate import evaluate_units
@@ -60,6 +62,97 @@ def test_a_compact_unit_is_what_the_encoder_writes(units, criteria, lang):
                                    "error_details", "ignored_inputs", "plan", "criteria_set"] + notes
         assert [c["points"] for c in data["criteria"]] == [c.points for c in unit.criteria]
         assert list(data["bands"]) == [i.id for c in unit.criteria for i in c.indicators]
+
+
+def _plain_compact(unit: UnitResult, lang: str, criteria) -> dict:
+    """The compact unit as schema/v1 describes it, built the plain way: what compact.py must write."""
+    values = {}
+    for criterion in unit.criteria:
+        for indicator in criterion.indicators:
+            for name, value in indicator.inputs.items():
+                values.setdefault(name, value)
+    wordings = {}  # indicator id → band wording → index, as the metadata at the top numbers them
+    for _, indicator in criteria.indicators:
+        wordings[indicator.id] = {}
+        for index, text in enumerate(indicator.band_texts):
+            wordings[indicator.id][text.vi] = wordings[indicator.id][both("band_empty_denominator", band=text).vi] = index
+    ref, plan = unit.criteria_set, unit.plan
+    data = {"unit_code": unit.unit_code, "unit_name": unit.unit_name, "district": unit.district,
+            "province": unit.province, "period": unit.period, "category": unit.category, "source": unit.source(lang),
+            "status": unit.status, "total": unit.total, "max_total": unit.max_total, "threshold": unit.threshold,
+            "shortfall": unit.shortfall, "values": values,
+            "criteria": [{"number": c.number, "points": c.points, "complete": c.complete} for c in unit.criteria],
+            "bands": {i.id: None if i.band is None else wordings.get(i.id, {}).get(i.band.vi)
+                      for c in unit.criteria for i in c.indicators},
+            "states": {i.id: i.state for c in unit.criteria for i in c.indicators if i.state != "scored"},
+            "reasons": [{"code": r.code, "criterion": r.criterion, "message": r.message(lang)} for r in unit.reasons],
+            "gaps": [{"indicator": g.indicator, "kind": g.kind, "points_gain": g.points_gain, "input": g.input,
+                      "target_value": g.target_value, "flips_decision": g.flips_decision} for g in unit.gaps],
+            "missing_inputs": unit.missing_inputs, "errors": [e(lang) for e in unit.errors],
+            "error_details": [{"input": e.input, "value": e.value, "message": e.message(lang)}
+                              for e in unit.error_details],
+            "ignored_inputs": unit.ignored_inputs,
+            "plan": None if plan is None else {
+                "reaches_recognition": plan.reaches_recognition,
+                "changes": [{"input": c.input, "from": c.from_, "to": c.to, "points": c.points,
+                             "criterion": c.criterion, "indicator": c.indicator} for c in plan.changes],
+                "blocked_by": [{"criterion": b.criterion, "indicator": b.indicator} for b in plan.blocked_by]},
+            "criteria_set": None if ref is None else f"{ref.id}@{ref.effective} sha256:{ref.digest[:12]}"}
+    if unit.warnings:
+        data["warnings"] = [{"input": w.input, "value": w.value, "message": w.message(lang)} for w in unit.warnings]
+    if unit.filled:
+        data["filled"] = unit.filled
+    return data
+
+
+def _reshaped(unit: UnitResult, how: str) -> UnitResult:
+    """The unit with its criteria changed as its criteria set does not lay them out (compact.py, Layout)."""
+    criteria = list(unit.criteria)
+    first = criteria[0]
+    indicator = first.indicators[-1]
+    if how == "an input less":
+        indicator = replace(indicator, inputs=dict(list(indicator.inputs.items())[1:]))
+    elif how == "an input more":
+        indicator = replace(indicator, inputs={"extra_input": 7, **indicator.inputs})
+    elif how == "another indicator":
+        indicator = replace(indicator, id="9z", band=Text("một mức khác", "another band"))
+    elif how == "a wording built again":  # equal to the set's, not the same object
+        indicator = replace(indicator, band=None if indicator.band is None else Text(indicator.band.vi,
+                                                                                    indicator.band.en))
+    elif how == "values of every kind":
+        names = list(indicator.inputs)
+        indicator = replace(indicator, inputs=dict(zip(names, ["=1+1 \"ý\"", 2.5, True, None][:len(names)])))
+    if how == "a criterion less":
+        criteria = criteria[1:]
+    elif how == "a criterion more":
+        criteria.append(replace(first, number=99, indicators=[replace(i, id=f"99{i.id}") for i in first.indicators]))
+    else:
+        criteria[0] = replace(first, indicators=[*first.indicators[:-1], indicator])
+    return replace(unit, criteria=criteria)
+
+
+@pytest.mark.parametrize("how", ["as scored", "an input less", "an input more", "another indicator",
+                                 "a wording built again", "values of every kind", "a criterion less",
+                                 "a criterion more"])
+def test_a_compact_unit_says_what_its_result_holds(units, criteria, how):
+    """Each unit, scored or reshaped as its set would not lay it out, written twice (the second time from what the
+    renderer kept): the plain way's JSON, byte for byte."""
+    for lang in ("vi", "en"):
+        renderer = _renderer("json", lang, criteria)
+        for _ in range(2):
+            for index, unit in enumerate(units):
+                unit = unit if how == "as scored" else _reshaped(unit, how)
+                assert renderer.unit(unit, index).removeprefix(",\n") == _dumps(_plain_compact(unit, lang, criteria))
+
+
+def test_an_indicator_reads_its_declared_inputs_in_order(units, criteria):
+    """What lets a compact unit's values be laid out once per criteria set (compact.py, Layout): each indicator's
+    inputs are the ones the criteria file declares for it, in that order."""
+    declared = {indicator.id: list(indicator.measure.inputs) for _, indicator in criteria.indicators}
+    for unit in units:
+        for criterion in unit.criteria:
+            for indicator in criterion.indicators:
+                assert list(indicator.inputs) == declared[indicator.id]
 
 
 def test_a_floating_value_in_an_error_is_written_as_the_encoder_writes_it(criteria):

@@ -4,12 +4,16 @@ when it was not simply scored, its state; gaps and plan as data (their sentences
 
 The text is exactly what `dumps` gives for the same keys and values in the same order (tests check it), but
 written directly from the result's attributes: each value by `value_text`, without the encoder's set-up per call
-(which costs more than a unit's small values) or a dict built to be encoded.
+(which costs more than a unit's small values) or a dict built to be encoded; and what repeats between units (a
+criterion result's entries, a gap) is written once and kept.
 """
 from __future__ import annotations
 
 import json
 import math
+import re
+from itertools import chain
+from operator import attrgetter
 
 from engine.messages import both
 from engine.results.model import CriterionResult, UnitResult
@@ -53,61 +57,180 @@ def band_indexes(criteria) -> dict[str, tuple[str, dict[str, str]]]:
     return out
 
 
-CRITERIA_KEPT = 5_000  # criterion results whose pieces are kept (see compact_unit); past it, it starts again
+class Layout:
+    """Where each piece of a compact unit scored by one criteria set comes from, worked out once, so that a unit's
+    "values", "criteria", "bands" and "states" are each read from its result in one pass of C code (map over the
+    criteria or the indicators) rather than a Python loop per indicator, each repeated piece of text looked up.
+
+    Per criterion of the set: its number and its entries by (points, complete); per indicator (in the set's order,
+    across criteria): its id, its entries under "bands" by the band wording the result holds (looked up by the
+    wording's identity: the engine builds each wording once) and under "states" by state; per input of "values",
+    in order (each at its first place): the indicator it is read from first. Whatever a result holds that the set
+    does not say (another number of criteria or indicators, an indicator that reads other inputs) is written by
+    `_criteria_one_by_one`, as the set's metadata cannot place it."""
+
+    KEPT = 256  # band wordings kept per indicator (the engine's are a handful; past it, they start again)
+
+    def __init__(self, criteria):
+        self.bands = band_indexes(criteria)
+        self.numbers = [criterion.number for criterion in criteria.criteria]
+        self.entries: list[dict] = [{} for _ in self.numbers]  # per criterion: (points, complete) → its entry
+        self.ids: list[str] = []
+        self.lengths: list[int] = []  # per indicator: how many inputs it reads
+        self.reached: list[dict] = []  # per indicator: id(band wording) → its entry under "bands"
+        self.wordings: list[list] = []  # per indicator: the wordings of `reached`, kept alive (their ids are keys)
+        self.states: list[dict] = []  # per indicator: state → its entry under "states" ("" when scored)
+        read_from, names = [], []
+        for criterion in criteria.criteria:
+            for indicator in criterion.indicators:
+                declared = list(indicator.measure.inputs)
+                for name in declared:
+                    if name not in names:
+                        names.append(name)
+                        read_from.append(len(self.ids))
+                self.ids.append(indicator.id)
+                self.lengths.append(len(declared))
+                unreached, _ = self.bands[indicator.id]
+                self.reached.append({id(None): unreached})
+                self.wordings.append([])
+                self.states.append({state: "" if state == "scored" else f"{_string(indicator.id)}:{_string(state)}"
+                                    for state in ("scored", "empty_denominator", "missing", "invalid")})
+        self.names = names
+        self.read_from = read_from
+        # Every value in one formatting: repr writes whole numbers as JSON does, and yes/no and nothing as True,
+        # False and None, which no input's name holds when names are [a-z][a-z0-9_]* (as the schema says).
+        plain = all(_NAME.fullmatch(name) for name in names)
+        self.template = ",".join([f'"{name}":%r' for name in names]) if plain else None
+        self.keys = [f"{_string(name)}:" for name in names]
+        self.gaps: dict[tuple, str] = {}  # gaps already written, by what they say (see _gap)
 
 
-def criterion_pieces(criterion: CriterionResult, bands: dict[str, tuple[str, dict[str, str]]]) -> tuple:
-    """What a criterion's result gives a compact unit: its entry under "criteria", and per indicator its entries
-    under "values" (name → `"name":value`), "bands" and "states"."""
-    values, reached, states = {}, [], []
-    for indicator in criterion.indicators:
-        for name, value in indicator.inputs.items():  # an input read by several indicators keeps its first place
-            if name not in values:
-                values[name] = f"{_string(name)}:{value_text(value)}"
-        unreached, by_text = bands.get(indicator.id) or (_string(indicator.id) + ":null", {})
-        band = indicator.band
-        reached.append(unreached if band is None else by_text.get(band.vi, unreached))
-        if indicator.state != "scored":
-            states.append(f"{_string(indicator.id)}:{_string(indicator.state)}")
-    entry = (f'{{"number":{criterion.number:d},"points":{criterion.points:d},"complete":'
-             f'{"true" if criterion.complete else "false"}}}')
-    return entry, tuple(values.items()), reached, states
+_NAME = re.compile("[a-z][a-z0-9_]*")
+_WHOLE = {int}
+_REPR_KINDS = {int, bool, type(None)}  # what `repr` writes as JSON does, but for the words above
+_NUMBER, _INDICATORS, _POINTS_COMPLETE = attrgetter("number"), attrgetter("indicators"), attrgetter("points", "complete")
+_ID, _BAND, _STATE, _INPUTS = attrgetter("id"), attrgetter("band"), attrgetter("state"), attrgetter("inputs")
 
 
-def compact_unit(result: UnitResult, lang: str, bands: dict[str, tuple[str, dict[str, str]]],
-                 kept: dict | None = None) -> str:
-    """A unit's own results as compact JSON; `bands`: band_indexes of the set that scored it. `kept`: each
-    criterion result's pieces (criterion_pieces) by its identity, for a renderer's units: the engine shares one
-    criterion result between the units whose indicators gave the same (engine/rules/views.py), so most of a
-    unit's criteria are written once for many units. Each is kept beside its result (so its identity is never
-    another's while kept)."""
-    values: dict = {}
-    criteria, reached, states = [], [], []
-    for criterion in result.criteria:
-        pieces = None if kept is None else kept.get(id(criterion))
-        if pieces is None or pieces[0] is not criterion:
-            pieces = (criterion, *criterion_pieces(criterion, bands))
-            if kept is not None:
-                if len(kept) >= CRITERIA_KEPT:
+def _criteria(result: UnitResult, layout: Layout) -> tuple[str, str, str, str]:
+    """A unit's "values", "criteria", "bands" and "states" (the text inside each)."""
+    criteria = result.criteria
+    if list(map(_NUMBER, criteria)) != layout.numbers:
+        return _criteria_one_by_one(result, layout)
+    indicators = list(chain.from_iterable(map(_INDICATORS, criteria)))
+    if list(map(_ID, indicators)) != layout.ids:
+        return _criteria_one_by_one(result, layout)
+    inputs = list(map(_INPUTS, indicators))
+    values = None
+    if list(map(len, inputs)) == layout.lengths:  # each reads as many inputs as it declares: in their order
+        try:
+            found = tuple(map(dict.__getitem__, map(inputs.__getitem__, layout.read_from), layout.names))
+        except KeyError:  # an indicator that reads other inputs than it declares
+            found = None
+        if found is not None:
+            kinds = set(map(type, found))
+            if layout.template is not None and kinds <= _REPR_KINDS:
+                values = layout.template % found
+                if kinds != _WHOLE:
+                    values = values.replace("True", "true").replace("False", "false").replace("None", "null")
+            else:
+                values = ",".join(map(str.__add__, layout.keys, map(value_text, found)))
+    if values is None:
+        values = _values(result)
+    entries = list(map(dict.get, layout.entries, map(_POINTS_COMPLETE, criteria)))
+    if None in entries:
+        _fill(entries, layout.entries, criteria, _entry)
+    bands = list(map(_BAND, indicators))
+    reached = list(map(dict.get, layout.reached, map(id, bands)))
+    if None in reached:
+        for position, text in enumerate(reached):
+            if text is None:
+                band = bands[position]
+                unreached, by_text = layout.bands[indicators[position].id]
+                reached[position] = text = by_text.get(band.vi, unreached)
+                kept, wordings = layout.reached[position], layout.wordings[position]
+                if len(wordings) >= Layout.KEPT:
                     kept.clear()
-                kept[id(criterion)] = pieces
-        _, entry, named, bands_of, states_of = pieces
-        criteria.append(entry)
-        if values:
-            for name, text in named:
+                    wordings.clear()
+                    kept[id(None)] = unreached
+                kept[id(band)] = text
+                wordings.append(band)
+    states = list(map(dict.get, layout.states, map(_STATE, indicators)))
+    if None in states:
+        states = [text if text is not None else f"{_string(indicator.id)}:{_string(indicator.state)}"
+                  for text, indicator in zip(states, indicators)]
+    return values, ",".join(entries), ",".join(reached), ",".join([text for text in states if text])
+
+
+def _fill(found: list, memos: list[dict], items: list, make) -> None:
+    """The pieces not found (None in `found`) made by make(item), and kept in their position's memo."""
+    for position, text in enumerate(found):
+        if text is None:
+            item = items[position]
+            found[position] = memos[position][_POINTS_COMPLETE(item)] = make(item)
+
+
+def _entry(criterion: CriterionResult) -> str:
+    return (f'{{"number":{criterion.number:d},"points":{criterion.points:d},"complete":'
+            f'{"true" if criterion.complete else "false"}}}')
+
+
+def _values(result: UnitResult) -> str:
+    """A unit's "values", gathered from its indicators' inputs one by one: each input at its first place."""
+    values: dict[str, str] = {}
+    for criterion in result.criteria:
+        for indicator in criterion.indicators:
+            for name, value in indicator.inputs.items():
                 if name not in values:
-                    values[name] = text
-        else:
-            values.update(named)
-        reached += bands_of
-        if states_of:
-            states += states_of
+                    values[name] = f"{_string(name)}:{value_text(value)}"
+    return ",".join(values.values())
+
+
+def _criteria_one_by_one(result: UnitResult, layout: Layout) -> tuple[str, str, str, str]:
+    """_criteria for a result that does not follow its set's layout: each indicator's band by its id (none when
+    the set has no such indicator)."""
+    reached, states = [], []
+    for criterion in result.criteria:
+        for indicator in criterion.indicators:
+            unreached, by_text = layout.bands.get(indicator.id) or (_string(indicator.id) + ":null", {})
+            band = indicator.band
+            reached.append(unreached if band is None else by_text.get(band.vi, unreached))
+            if indicator.state != "scored":
+                states.append(f"{_string(indicator.id)}:{_string(indicator.state)}")
+    return (_values(result), ",".join([_entry(criterion) for criterion in result.criteria]), ",".join(reached),
+            ",".join(states))
+
+
+GAPS_KEPT = 5_000  # gaps' text kept per criteria set (see _gap); past it, they start again
+
+
+def _gap(gap, kept: dict) -> str:
+    """A gap as compact JSON (its sentence is in --detail), kept by what it says: many units lack the same."""
+    target = gap.target_value
+    key = (gap.indicator, gap.kind, gap.points_gain, gap.input, target, type(target), gap.flips_decision)
+    try:
+        text = kept.get(key)
+    except TypeError:  # a value that cannot be a key
+        key, text = None, None
+    if text is None:
+        text = (f'{{"indicator":{_string(gap.indicator)},"kind":{_string(gap.kind)},"points_gain":'
+                f'{value_text(gap.points_gain)},"input":{value_text(gap.input)},"target_value":{value_text(target)},'
+                f'"flips_decision":{"true" if gap.flips_decision else "false"}}}')
+        if key is not None:
+            if len(kept) >= GAPS_KEPT:
+                kept.clear()
+            kept[key] = text
+    return text
+
+
+def compact_unit(result: UnitResult, lang: str, layout: Layout) -> str:
+    """A unit's own results as compact JSON; `layout`: the Layout of the set that scored it."""
+    values, criteria, reached, states = _criteria(result, layout)
     ref, plan = result.criteria_set, result.plan
     reasons = [f'{{"code":{_string(r.code)},"criterion":{value_text(r.criterion)},"message":'
                f'{_string(r.message(lang))}}}' for r in result.reasons]
-    gaps = [f'{{"indicator":{_string(g.indicator)},"kind":{_string(g.kind)},"points_gain":{value_text(g.points_gain)},'
-            f'"input":{value_text(g.input)},"target_value":{value_text(g.target_value)},"flips_decision":'
-            f'{"true" if g.flips_decision else "false"}}}' for g in result.gaps]
+    kept = layout.gaps
+    gaps = [_gap(gap, kept) for gap in result.gaps]
     details = [f'{{"input":{value_text(e.input)},"value":{value_text(_finite(e.value))},"message":'
                f'{_string(e.message(lang))}}}' for e in result.error_details]
     # As data: each input's label is in the metadata's inputs, each sentence in --detail. Null as in --detail
@@ -140,8 +263,7 @@ def compact_unit(result: UnitResult, lang: str, bands: dict[str, tuple[str, dict
         ',"source":', _string(result.source(lang)), ',"status":', _string(result.status),
         ',"total":', value_text(result.total), ',"max_total":', value_text(result.max_total),
         ',"threshold":', value_text(result.threshold), ',"shortfall":', value_text(result.shortfall),
-        ',"values":{', ",".join(values.values()),
-        '},"criteria":[', ",".join(criteria), '],"bands":{', ",".join(reached), '},"states":{', ",".join(states),
+        ',"values":{', values, '},"criteria":[', criteria, '],"bands":{', reached, '},"states":{', states,
         '},"reasons":[', ",".join(reasons), '],"gaps":[', ",".join(gaps),
         '],"missing_inputs":[', ",".join([_string(name) for name in result.missing_inputs]),
         '],"errors":[', ",".join([_string(error(lang)) for error in result.errors]),

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 from engine.version import __version__
 from engine.messages import CATALOG, Message, number
 from engine.results.cells import csv_writer
-from engine.results.xlsx_writer import data_row
-from engine.results.compact import band_indexes, compact_unit, dumps as _dumps, set_key as _set_key
+from engine.results.xlsx_writer import data_rows
+from engine.results.compact import Layout, compact_unit, dumps as _dumps, set_key as _set_key
 from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise, to_data
 from engine.registry.maps import DISTRICT_AFTER, after_reform, input_label
 from engine.text import printable
@@ -116,9 +116,8 @@ class JsonRenderer:
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
         self.detail = detail
-        self._bands: dict[str, dict] = {}  # criteria set digest → its band indexes (see band_indexes)
+        self._layouts: dict[str, Layout] = {}  # criteria set digest → what its compact units write (compact.py)
         self._digest: str | None = None  # the header's set: what scored a unit whose period picks none
-        self._kept: dict = {}  # criterion results' compact pieces (engine/results/compact.py, compact_unit)
 
     def head(self, meta: Meta) -> str:
         fields = {"format": "cfc-results", "format_version": FORMAT_VERSION, "cfc_version": __version__,
@@ -131,22 +130,22 @@ class JsonRenderer:
         fields["criteria_sets"] = {set_key(other): criteria_metadata(other, self.lang) for other in others}
         # A worker's renderer learns the band indexes here too (batch._setup), so that its units refer to the
         # same metadata as the head the parent writes.
-        self._bands = {cs.digest: band_indexes(cs) for cs in [criteria, *others]}
+        self._layouts = {cs.digest: Layout(cs) for cs in [criteria, *others]}
         self._digest = criteria.digest
         return _dumps(fields)[:-1] + ', "units": [\n'
 
     def unit(self, result: UnitResult, index: int) -> str:
         ref = result.criteria_set
-        bands = self._bands.get(self._digest if ref is None else ref.digest)
+        layout = self._layouts.get(self._digest if ref is None else ref.digest)
         # A unit scored by a set the head does not describe cannot point into it: it explains itself in full.
-        if self.detail or bands is None:
+        if self.detail or layout is None:
             dumped = to_data(result)
             for key in ("warnings", "filled"):  # said only when there are some (as compact.py says them)
                 if not dumped[key]:
                     del dumped[key]
             text = _dumps(localise(dumped, self.lang))
         else:
-            text = compact_unit(result, self.lang, bands, self._kept)
+            text = compact_unit(result, self.lang, layout)
         return (",\n" if index else "") + text
 
     def tail(self, summary: Summary) -> str:
@@ -418,7 +417,7 @@ class SheetsRenderer:
     The head holds each sheet's spec and its rows raw (category and input codes where the criteria file has
     labels: the head says which columns to translate and how). A unit's rows are finished here, in the process
     that renders the unit (a worker, for a batch): labels in place of codes, each row of the workbook encoded but
-    for its number (xlsx_writer.data_row), the people's CSV line written (`with_xlsx`, `with_csv`): the process
+    for its number (xlsx_writer.RowEncoder), the people's CSV line written (`with_xlsx`, `with_csv`): the process
     writing the files only numbers rows and copies text (engine/results/directory.py)."""
 
     with_json = True
@@ -429,6 +428,7 @@ class SheetsRenderer:
         self.lang = lang
         self.json = JsonRenderer(lang, detail) if self.with_json else None
         self._specs: dict = {}
+        self._encoders: dict = {}  # per sheet: its data rows' RowEncoder
         self._labels: dict = {}
         self._csv_sheet: str | None = None
         self._buffer = io.StringIO()
@@ -468,6 +468,7 @@ class SheetsRenderer:
         piece = {"sheets": sheets, "labels": labels, "csv_sheet": self._pick(SHEETS["units"]),
                  "criteria_id": criteria.instrument.id}
         self._specs, self._labels, self._csv_sheet = sheets, labels, piece["csv_sheet"]
+        self._encoders = {name: data_rows(spec["widths"], spec["printed"]) for name, spec in sheets.items()}
         # A unit after the 1 July 2025 reform names its inputs as its map does ("Khu vực", not "Huyện / khu vực").
         self._labels_after = {**labels, "input": {d.name: input_label(d, True)(lang) for d in criteria.inputs}}
         if self.json:
@@ -514,9 +515,8 @@ class SheetsRenderer:
                             _filled(result, name, lang, labels["input"])] for name in result.filled]
         encoded, people = {}, ""
         for name, rows in ((units, [unit_row]), (gaps, gap_rows), (errors, error_rows)):
-            spec = self._specs[name]
             rows = self._finished(name, rows, labels)
-            encoded[name] = [data_row(row, spec["widths"], spec["printed"]) for row in rows]
+            encoded[name] = list(map(self._encoders[name], rows))
             if self.with_csv and name == self._csv_sheet:
                 people = self._csv_lines(rows)
         # The writer words the header after the reform only when every unit says so (engine/results/directory.py).

@@ -127,11 +127,9 @@ def _height(values: list, widths: list[float]) -> str:
     return f' ht="{lines * LINE_HEIGHT}" customHeight="1"' if lines > 1 else ""
 
 
-_CELL_MEMO = 20_000  # distinct cell values remembered per style and type (bounds the parent near 40 MB)
-# A cell's XML after its reference, encoded, per style: texts and whole numbers apart, so that each is looked up
-# by the value itself (a tuple key cost a third of the writing, measured).
-_TEXTS: dict[int, dict[str, bytes]] = {style: {} for style in range(6)}
-_WHOLES: dict[int, dict[int, bytes]] = {style: {} for style in range(6)}
+NUMBER = b"\0"  # where a row's number goes in an encoded row: XML text never holds a NUL (see storable)
+_ROW_START = b'<row r="' + NUMBER + b'"'
+COLUMN_MEMO = 4_096  # distinct cells remembered per column (a column of names starts again when full)
 
 
 def _cell_tail(value: Any, style: int) -> str:
@@ -166,56 +164,84 @@ def _cell_tail(value: Any, style: int) -> str:
     raise TypeError(f"a worksheet cell cannot hold {type(value).__name__}: {value!r}")
 
 
-_REFS: list[bytes] = []  # b'<c r="B' for column 2: the start of every cell of that column
+class RowEncoder:
+    """Rows of one layout (column widths; the first `upto` cells in `style`, all when None, the rest plain) as
+    SpreadsheetML but for their numbers: each row with NUMBER where its number goes, and its width. A worker process
+    encodes the rows it renders; the process writing the sheet only numbers them (Sheet.append_encoded).
 
+    A cell's XML, its reference included, depends only on its column and its value, and most values repeat in their
+    column (statuses, labels, points, the same gap sentence): each column keeps the cells it wrote by value, so a
+    row is looked up in one pass (map over the columns' memos) and only the values not seen yet are written out.
+    Kept: text, None, and whole numbers but 0 and 1 — as keys, False is 0 and True is 1 (and -0.0 is 0), so with
+    those two out of the memos a yes/no or a fraction never finds a whole number's cell (a fraction equal to a
+    whole number from 2 on is written as that number is)."""
 
-NUMBER = b"\0"  # where a row's number goes in an encoded row: XML text never holds a NUL (see storable)
+    __slots__ = ("widths", "style", "upto", "_memos", "_refs", "_styles", "_bits")
 
+    def __init__(self, widths: Iterable[float], style: int = PLAIN, upto: int | None = None):
+        self.widths = list(widths)
+        self.style = style
+        self.upto = upto
+        self._memos: list[dict] = []  # per column: value → the cell's XML, encoded (b"": left empty)
+        self._refs: list[bytes] = []  # per column: b'<c r="B' + NUMBER, the start of its every cell
+        self._styles: list[int] = []
+        self._bits: list[dict[int, bytes]] = []  # per column: the cells of the whole numbers 0 and 1
 
-def encode_row(values: list, widths: list[float], style: int = PLAIN, upto: int | None = None) -> tuple[bytes, int]:
-    """A row's XML but for its number, its first `upto` cells (all when None) in `style` and the rest plain: the
-    row with NUMBER where its number goes, and its width. A worker process encodes the rows it renders; the
-    process writing the sheet only numbers them (Sheet.append_encoded)."""
-    while len(_REFS) < len(values):
-        _REFS.append(('<c r="' + column_letter(len(_REFS) + 1)).encode())
-    styled = values if upto is None else values[:upto]
-    height = _height(styled, widths).encode() if style != PLAIN else b""
-    pieces = [b'<row r="']
-    current = _cells(pieces, b'"' + height + b">", _REFS, styled, style)
-    if upto is not None and len(values) > upto:
-        current = _cells(pieces, current, _REFS[upto:], values[upto:], PLAIN)
-    pieces.append(current + b"</row>")
-    return NUMBER.join(pieces), len(values)
+    def _grow(self, columns: int) -> None:
+        while len(self._memos) < columns:
+            index = len(self._memos)
+            self._memos.append({None: b"", "": b""})
+            self._refs.append(('<c r="' + column_letter(index + 1)).encode() + NUMBER)
+            self._styles.append(self.style if self.upto is None or index < self.upto else PLAIN)
+            self._bits.append({})
 
-
-def data_row(values: list, widths: list[float], printed: int | None) -> tuple[bytes, int]:
-    """A data row as the sheet `add_sheet(name, widths, printed)` appends it with `wrap` when it has a print layout
-    (sheets.py): encode_row's row and width."""
-    return encode_row(values, widths) if printed is None else encode_row(values, widths, WRAP, printed)
-
-
-def _cells(pieces: list, current: bytes, refs: list[bytes], values: list, style: int) -> bytes:
-    """Each non-empty cell's XML, in `style`: `current` (what precedes the next place of the row's number) ends
-    each piece with a cell's reference; returns what follows the last."""
-    add = pieces.append
-    texts, wholes = _TEXTS[style], _WHOLES[style]
-    for ref, value in zip(refs, values):
-        # A cell's XML after its reference depends only on its value (and the row's style): most values
-        # repeat (statuses, labels, points, the same gap sentence), so each is written out once.
-        kind = type(value)
-        memo = texts if kind is str else wholes if kind is int else None
-        if memo is None:
-            tail = _cell_tail(value, style).encode()
+    def __call__(self, values: list) -> tuple[bytes, int]:
+        memos = self._memos
+        if len(values) > len(memos):
+            self._grow(len(values))
+        try:
+            cells = list(map(dict.get, memos, values))
+        except TypeError:  # a value no memo can hold (a list): each cell written out, which names it
+            cells = [None] * len(values)
+        if None in cells:
+            self._write(values, cells)
+        if self.style == PLAIN:
+            height = b""
         else:
-            tail = memo.get(value)
-            if tail is None:
-                if len(memo) >= _CELL_MEMO:
-                    memo.clear()
-                tail = memo[value] = _cell_tail(value, style).encode()
-        if tail:
-            add(current + ref)
-            current = tail
-    return current
+            height = _height(values if self.upto is None else values[:self.upto], self.widths).encode()
+        return b"".join((_ROW_START, height, b">", b"".join(cells), b"</row>")), len(values)
+
+    def _write(self, values: list, cells: list) -> None:
+        """The cells not found in their column's memo, written out (and kept, see the class)."""
+        memos, refs, styles = self._memos, self._refs, self._styles
+        index = cells.index(None)
+        while True:
+            value = values[index]
+            kind = type(value)
+            if kind is int and (value == 0 or value == 1):
+                cell = self._bits[index].get(value)
+                if cell is None:
+                    cell = self._bits[index][value] = refs[index] + _cell_tail(value, styles[index]).encode()
+            else:
+                tail = _cell_tail(value, styles[index])
+                cell = refs[index] + tail.encode() if tail else b""
+                if kind is str or kind is int:
+                    memo = memos[index]
+                    if len(memo) >= COLUMN_MEMO:
+                        memo.clear()
+                        memo[None] = memo[""] = b""
+                    memo[value] = cell
+            cells[index] = cell
+            try:
+                index = cells.index(None, index + 1)
+            except ValueError:
+                return
+
+
+def data_rows(widths: list[float], printed: int | None) -> RowEncoder:
+    """The encoder of a sheet's data rows as `add_sheet(name, widths, printed)` appends them with `wrap` when it has
+    a print layout (sheets.py)."""
+    return RowEncoder(widths) if printed is None else RowEncoder(widths, WRAP, printed)
 
 
 class Sheet:
@@ -233,7 +259,8 @@ class Sheet:
         self.header_rows = 0
         self.columns = 0
         self._headers: list[bytes] = []  # the header rows, numbered
-        # The rows as UTF-8 (each cell is encoded once, see _TEXTS), in large writes (a default buffer cost twice
+        self._encoders: dict[tuple[int, int | None], RowEncoder] = {}
+        # The rows as UTF-8 (each cell is encoded once, see RowEncoder), in large writes (a default buffer cost twice
         # the system calls, measured).
         self._file = tempfile.TemporaryFile("w+b", buffering=1 << 16)
 
@@ -251,8 +278,14 @@ class Sheet:
             raise ValueError(f"no header row {row}")
         self._headers[row - 1] = self._header_row(list(labels), row)
 
+    def _encoder(self, style: int, upto: int | None = None) -> RowEncoder:
+        encoder = self._encoders.get((style, upto))
+        if encoder is None:
+            encoder = self._encoders[style, upto] = RowEncoder(self.widths, style, upto)
+        return encoder
+
     def _header_row(self, labels: list, number: int) -> bytes:
-        row, width = encode_row(labels, self.widths, HEADER)
+        row, width = self._encoder(HEADER)(labels)
         self.columns = max(self.columns, width)
         return row.replace(NUMBER, str(number).encode())
 
@@ -267,10 +300,10 @@ class Sheet:
 
     def _write(self, values: list, style: int, upto: int | None = None) -> None:
         """The row, its first `upto` cells (all when None) in `style` and the rest plain."""
-        self.append_encoded(*encode_row(values, self.widths, style, upto))
+        self.append_encoded(*self._encoder(style, upto)(values))
 
     def append_encoded(self, row: bytes, width: int) -> None:
-        """A data row encoded by encode_row, numbered here."""
+        """A data row encoded by a RowEncoder of this sheet's widths, numbered here."""
         self.rows += 1
         if width > self.columns:
             self.columns = width
