@@ -10,6 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from engine.api import evaluate_files
 from engine.criteria.model import load_criteria
@@ -17,7 +19,8 @@ from engine.readers.records import Record
 from engine.messages import both
 from engine.results.model import UnitResult
 from engine.text import Text
-from engine.results.cells import csv_safe
+from engine.results import xlsx_writer
+from engine.results.cells import csv_safe, csv_writer, is_formula_like
 from engine.results.render import RENDERERS, Meta, _dumps, _printable_lines
 from engine.rules.evaluate import evaluate_units
 from engine.text import printable
@@ -191,3 +194,88 @@ def test_csv_rows_are_what_a_fresh_writer_writes(units, criteria, lang):
         csv.writer(fresh, lineterminator="\n").writerow([csv_safe(cell) for cell in cells])
         assert row == fresh.getvalue()
         assert cells[0] == (unit.unit_code or "") and cells[6] == unit.status
+
+
+# ---------------------------------------------------------------- spreadsheet cells and CSV lines
+
+def _plain_tail(value, style: int) -> str:
+    """A cell's XML after its reference, the plain way (every text through _SPECIAL's search)."""
+    if type(value) is str and value:
+        attrs = xlsx_writer._STYLE_ATTR[xlsx_writer._QUOTED[style] if is_formula_like(value) else style]
+        value = xlsx_writer.storable(value)
+        space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+        return f'"{attrs} t="inlineStr"><is><t{space}>{xlsx_writer._markup(value)}</t></is></c>'
+    return xlsx_writer._cell_tail(value, style)
+
+
+def _plain_row(values: list, widths: list, style: int, upto) -> bytes:
+    """A row as the sheet writes it without remembering any cell: each cell on its own, the height from every
+    wrapped text's lines."""
+    cells, lines = [], 1
+    for index, value in enumerate(values):
+        wrapped = upto is None or index < upto
+        tail = _plain_tail(value, style if wrapped else xlsx_writer.PLAIN)
+        if tail:
+            cells.append(f'<c r="{xlsx_writer.column_letter(index + 1)}\0{tail}')
+        if (style != xlsx_writer.PLAIN and wrapped and index < len(widths) and type(value) is str
+                and (len(value) > widths[index] or "\n" in value)):
+            lines = max(lines, xlsx_writer._lines(value, widths[index]))
+    height = f' ht="{lines * 15}" customHeight="1"' if lines > 1 else ""
+    return f'<row r="\0"{height}>{"".join(cells)}</row>'.encode()
+
+
+CELL = st.one_of(
+    st.sampled_from([0, 1, True, False, -0.0, 0.0, 1.0, 2, 2.0, 10 ** 15, 10 ** 15 + 1, float("nan"), float("inf"),
+                     None, "", "0", "1", "True", "=1+1", "-2", " lề ", "a\nb", "x < y & z", "_x0041_", "a\rb",
+                     "\x1b[2J", "\ud800", "Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng thể thấp còi giảm mạnh",
+                     "\u00a0ngắt\u202fdòng", "ạ" * 40]),
+    st.integers(-3, 3), st.floats(allow_nan=False, width=16), st.text(max_size=50))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=1, max_size=7), min_size=1, max_size=12),
+       st.sampled_from([(xlsx_writer.PLAIN, None), (xlsx_writer.WRAP, None), (xlsx_writer.WRAP, 3),
+                        (xlsx_writer.HEADER, None)]))
+def test_a_row_encoder_writes_each_row_as_the_plain_way(rows, layout):
+    """Rows encoded by one encoder (whose columns remember their cells, 0 and 1 apart from yes/no and fractions)
+    are the rows written cell by cell, however the values repeat, and a row's cells from a column on are its
+    end."""
+    style, upto = layout
+    widths = [4, 12, 30, 8, 6]
+    encoder = xlsx_writer.RowEncoder(widths, style, upto)
+    for row in rows + rows:
+        expected = _plain_row(row, widths, style, upto)
+        assert encoder(row) == (expected, len(row))
+        if style == xlsx_writer.PLAIN:
+            start = expected.index(b">") + 1
+            head = encoder.cells(row[:1])
+            assert head + encoder.cells(row[1:], 1) == expected[start:-len(b"</row>")]
+
+
+def test_a_row_encoder_refuses_what_a_cell_cannot_hold():
+    encoder = xlsx_writer.RowEncoder([10])
+    for value in ([1, 2], object()):
+        with pytest.raises(TypeError, match="cannot hold"):
+            encoder([value])
+
+
+class _Shown(str):
+    def __str__(self) -> str:  # shows other text than it holds
+        return "harmless"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(CELL, st.builds(_Shown, st.sampled_from(["=1+1", "ok"]))), max_size=8))
+@example(["=1+1", "a"]).via("a formula first")
+@example(["a", 2, "@x"]).via("a formula last")
+@example(["\tq", -1, 2.5, None]).via("a tab first, a negative number")
+@example(["a\0=b", "c"]).via("a NUL inside a text")
+@example([_Shown("=1+1")]).via("text showing other text")
+def test_a_csv_row_is_each_cell_made_safe(row):
+    """The safe writer's one search per row writes what csv_safe on each cell writes."""
+    ours, plain = io.StringIO(), io.StringIO()
+    csv_writer(ours, lineterminator="\r\n").writerow(row)
+    csv.writer(plain, lineterminator="\r\n").writerow([csv_safe(cell) for cell in row])
+    assert ours.getvalue() == plain.getvalue()
+    csv_writer(ours, lineterminator="\r\n").writerow(iter(row))  # any iterable, as csv.writer takes
+    assert ours.getvalue() == plain.getvalue() * 2

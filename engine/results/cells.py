@@ -10,6 +10,7 @@ tests/test_safe_writers.py scans the code and fails on any other CSV or spreadsh
 from __future__ import annotations
 
 import csv
+import re
 from typing import Any, Iterable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -29,6 +30,13 @@ def csv_unsafe(value: str) -> str:
     return value[1:] if value.startswith("'") and is_formula_like(value[1:]) else value
 
 
+# A row whose cells are all of these kinds, written as text joined by NULs after a NUL, shows every cell that
+# could be formula-like as a NUL followed by a formula start (and a few others: a negative number, a NUL inside a
+# text): a row where none does needs no cell changed, which one search tells (cheaper than a check per cell).
+_PLAIN = frozenset((str, int, float, type(None)))
+_FORMULA_AFTER_NUL = re.compile("\0[" + re.escape("".join(FORMULA_STARTS)) + "]")
+
+
 class SafeCsvWriter:
     """csv.writer whose every cell goes through csv_safe (None is an empty cell, as csv writes it)."""
 
@@ -38,6 +46,10 @@ class SafeCsvWriter:
         self._writer = csv.writer(handle, **options)
 
     def writerow(self, row: Iterable[Any]) -> Any:
+        if type(row) is not list:
+            row = list(row)
+        if _PLAIN.issuperset(map(type, row)) and not _FORMULA_AFTER_NUL.search("\0" + "\0".join(map(str, row))):
+            return self._writer.writerow(row)  # no cell is formula-like: each is as csv_safe would leave it
         return self._writer.writerow([csv_safe(cell) for cell in row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from engine.version import __version__
 from engine.messages import CATALOG, Message, number
 from engine.results.cells import csv_writer
-from engine.results.xlsx_writer import data_rows
+from engine.results.xlsx_writer import PLAIN, ROW_START, data_rows
 from engine.results.compact import Layout, compact_unit, dumps as _dumps, set_key as _set_key
 from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise, to_data
 from engine.registry.maps import DISTRICT_AFTER, after_reform, input_label
@@ -410,6 +410,9 @@ def printed_columns(criteria: CriteriaSet) -> int:
     return len(UNIT_BEFORE) + len(criteria.criteria) + 1
 
 
+GAPS_KEPT = 5_000  # gaps whose encoded cells a SheetsRenderer keeps (see _gap_rows); past it, it starts again
+
+
 class SheetsRenderer:
     """Rows of the results workbook (results, gaps, data errors, the criteria), and with `with_json` the JSON
     pieces too: everything `--output DIR` writes. The people's CSV is the results sheet.
@@ -429,6 +432,7 @@ class SheetsRenderer:
         self.json = JsonRenderer(lang, detail) if self.with_json else None
         self._specs: dict = {}
         self._encoders: dict = {}  # per sheet: its data rows' RowEncoder
+        self._gaps_kept: dict[bool, dict] = {False: {}, True: {}}  # after the reform or not: see _gap_rows
         self._labels: dict = {}
         self._csv_sheet: str | None = None
         self._buffer = io.StringIO()
@@ -499,12 +503,6 @@ class SheetsRenderer:
             if self.json:
                 piece["json"] = self.json.unit(result, index)
             return piece
-        yes, no = self._yes_no
-        band_status = self._band_status
-        gap_rows = [[result.unit_code, result.unit_name, g.criterion, g.indicator, g.current_points, g.next_points,
-                     g.points_gain, g.input, _cell(g.current_value), _cell(g.target_value), g.change,
-                     yes if g.flips_decision else no, band_status[g.status] if g.status else None,
-                     g.message(lang)] for g in result.gaps]
         error_rows = [[result.unit_code, result.source(lang), e.input, _cell(e.value), e.message(lang)]
                       for e in result.error_details]
         if result.warnings or result.filled:  # the official list's say: warnings, and the names filled from it
@@ -514,7 +512,10 @@ class SheetsRenderer:
             error_rows += [[result.unit_code, result.source(lang), name, getattr(result, name, None),
                             _filled(result, name, lang, labels["input"])] for name in result.filled]
         encoded, people = {}, ""
-        for name, rows in ((units, [unit_row]), (gaps, gap_rows), (errors, error_rows)):
+        for name, rows in ((units, [unit_row]), (gaps, None), (errors, error_rows)):
+            if rows is None:
+                encoded[name] = self._gap_rows(result, after, labels) if result.gaps else []
+                continue
             rows = self._finished(name, rows, labels)
             encoded[name] = list(map(self._encoders[name], rows))
             if self.with_csv and name == self._csv_sheet:
@@ -524,6 +525,39 @@ class SheetsRenderer:
         if self.json:
             piece["json"] = self.json.unit(result, index)
         return piece
+
+    def _gap_rows(self, result: UnitResult, after: bool, labels: dict) -> list[tuple[bytes, int]]:
+        """The unit's rows of the gaps sheet, encoded. A gap shared by several units (the engine builds one per
+        distinct shortfall and shares it) is encoded once: its cells, after the unit's code and name, are kept by
+        its identity, beside it (so the identity is never another's while kept)."""
+        name = self._names[1]
+        encoder = self._encoders[name]
+        lang, (yes, no), band_status = self.lang, self._yes_no, self._band_status
+        if encoder.style != PLAIN:  # a gaps sheet with a print layout: each row whole (its height is its own)
+            rows = [[result.unit_code, result.unit_name, *self._gap_cells(g, lang, yes, no, band_status)]
+                    for g in result.gaps]
+            return list(map(encoder, self._finished(name, rows, labels)))
+        kept = self._gaps_kept[after]
+        unit = encoder.cells([result.unit_code, result.unit_name])
+        width = len(self._specs[name]["widths"])
+        out = []
+        for gap in result.gaps:
+            known = kept.get(id(gap))
+            if known is None:
+                if len(kept) >= GAPS_KEPT:
+                    kept.clear()
+                row = self._finished(name, [[None, None, *self._gap_cells(gap, lang, yes, no, band_status)]],
+                                     labels)[0]
+                known = kept[id(gap)] = (gap, encoder.cells(row[2:], 2))
+            out.append((b"".join((ROW_START, b">", unit, known[1], b"</row>")), width))
+        return out
+
+    @staticmethod
+    def _gap_cells(gap, lang: str, yes: str, no: str, band_status: dict) -> list:
+        """A gap's row of the gaps sheet after the unit's code and name."""
+        return [gap.criterion, gap.indicator, gap.current_points, gap.next_points, gap.points_gain, gap.input,
+                _cell(gap.current_value), _cell(gap.target_value), gap.change, yes if gap.flips_decision else no,
+                band_status[gap.status] if gap.status else None, gap.message(lang)]
 
     def _finished(self, name: str, rows: list[list], labels: dict) -> list[list]:
         """A sheet's rows with labels in place of codes (the columns its spec says)."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import numbers
 from functools import lru_cache
+from itertools import islice, repeat
 import re
 import shutil
 import tempfile
@@ -115,20 +116,8 @@ def _lines(text: str, width: float) -> int:
     return count
 
 
-def _height(values: list, widths: list[float]) -> str:
-    """The height attribute of a wrapped row: spreadsheet programs do not grow a row to its wrapped text on
-    opening a file (LibreOffice draws the second line over the next row), so the file says how tall."""
-    lines = 1
-    for value, width in zip(values, widths):
-        # Most cells fit their column on one line: only the longer ones (or those holding a line break) are
-        # wrapped word by word.
-        if type(value) is str and (len(value) > width or "\n" in value):
-            lines = max(lines, _lines(value, width))
-    return f' ht="{lines * LINE_HEIGHT}" customHeight="1"' if lines > 1 else ""
-
-
 NUMBER = b"\0"  # where a row's number goes in an encoded row: XML text never holds a NUL (see storable)
-_ROW_START = b'<row r="' + NUMBER + b'"'
+ROW_START = b'<row r="' + NUMBER + b'"'
 COLUMN_MEMO = 4_096  # distinct cells remembered per column (a column of names starts again when full)
 
 
@@ -141,7 +130,15 @@ def _cell_tail(value: Any, style: int) -> str:
         if not value:
             return ""
         attrs = _STYLE_ATTR[_QUOTED[style]] if value.startswith(FORMULA_STARTS) else styled
-        if _SPECIAL.search(value):
+        # Printable text holds no character XML cannot carry nor a carriage return: at most markup to escape, which
+        # these checks find for a fraction of what _SPECIAL's search costs (most cells are sentences, names, labels).
+        if value.isprintable():
+            if len(value) > MAX_CELL_CHARS:
+                value = value[:MAX_CELL_CHARS]
+            space = _PRESERVE if value[0].isspace() or value[-1].isspace() else ""
+            if "&" in value or "<" in value or ">" in value or "_x" in value:
+                value = _markup(value)
+        elif _SPECIAL.search(value):
             value = storable(value)
             space = _PRESERVE if value[0].isspace() or value[-1].isspace() else ""
             value = _markup(value)
@@ -174,9 +171,10 @@ class RowEncoder:
     row is looked up in one pass (map over the columns' memos) and only the values not seen yet are written out.
     Kept: text, None, and whole numbers but 0 and 1 — as keys, False is 0 and True is 1 (and -0.0 is 0), so with
     those two out of the memos a yes/no or a fraction never finds a whole number's cell (a fraction equal to a
-    whole number from 2 on is written as that number is)."""
+    whole number from 2 on is written as that number is). A wrapped column keeps, beside its cells, the texts that
+    take more than one line in it, so a wrapped row's height is looked up too."""
 
-    __slots__ = ("widths", "style", "upto", "_memos", "_refs", "_styles", "_bits")
+    __slots__ = ("widths", "style", "upto", "_memos", "_refs", "_styles", "_bits", "_tall")
 
     def __init__(self, widths: Iterable[float], style: int = PLAIN, upto: int | None = None):
         self.widths = list(widths)
@@ -186,56 +184,86 @@ class RowEncoder:
         self._refs: list[bytes] = []  # per column: b'<c r="B' + NUMBER, the start of its every cell
         self._styles: list[int] = []
         self._bits: list[dict[int, bytes]] = []  # per column: the cells of the whole numbers 0 and 1
+        self._tall: list[dict[str, int]] = []  # per wrapped column: its kept texts that take more than one line
 
     def _grow(self, columns: int) -> None:
         while len(self._memos) < columns:
             index = len(self._memos)
             self._memos.append({None: b"", "": b""})
             self._refs.append(('<c r="' + column_letter(index + 1)).encode() + NUMBER)
-            self._styles.append(self.style if self.upto is None or index < self.upto else PLAIN)
+            wrapped = self.upto is None or index < self.upto
+            self._styles.append(self.style if wrapped else PLAIN)
             self._bits.append({})
+            if self.style != PLAIN and wrapped and index < len(self.widths):
+                self._tall.append({})
 
     def __call__(self, values: list) -> tuple[bytes, int]:
-        memos = self._memos
+        memos = self._memos  # as `cells` does, inline: a call more per row costs a tenth of the row
         if len(values) > len(memos):
             self._grow(len(values))
         try:
-            cells = list(map(dict.get, memos, values))
+            cells = list(map(dict.get, memos, values, _UNSEEN))
         except TypeError:  # a value no memo can hold (a list): each cell written out, which names it
-            cells = [None] * len(values)
-        if None in cells:
-            self._write(values, cells)
+            cells = [UNSEEN] * len(values)
+        unseen = cells.count(UNSEEN)
+        if unseen:
+            self._write(values, cells, 0, unseen)
         if self.style == PLAIN:
-            height = b""
-        else:
-            height = _height(values if self.upto is None else values[:self.upto], self.widths).encode()
-        return b"".join((_ROW_START, height, b">", b"".join(cells), b"</row>")), len(values)
+            return b"".join((ROW_START, b">", *cells, b"</row>")), len(values)
+        lines = max(map(dict.get, self._tall, values, _ONES), default=1)  # map stops at the wrapped columns
+        height = f' ht="{lines * LINE_HEIGHT}" customHeight="1"'.encode() if lines > 1 else b""
+        return b"".join((ROW_START, height, b">", *cells, b"</row>")), len(values)
 
-    def _write(self, values: list, cells: list) -> None:
-        """The cells not found in their column's memo, written out (and kept, see the class)."""
-        memos, refs, styles = self._memos, self._refs, self._styles
-        index = cells.index(None)
-        while True:
-            value = values[index]
+    def cells(self, values: list, first: int = 0) -> bytes:
+        """The XML of cells holding `values`, from column `first` (0: A) on."""
+        memos = self._memos
+        if first + len(values) > len(memos):
+            self._grow(first + len(values))
+        try:
+            cells = list(map(dict.get, islice(memos, first, None), values, _UNSEEN))
+        except TypeError:
+            cells = [UNSEEN] * len(values)
+        unseen = cells.count(UNSEEN)
+        if unseen:
+            self._write(values, cells, first, unseen)
+        return b"".join(cells)
+
+    def _write(self, values: list, cells: list, first: int, unseen: int) -> None:
+        """The `unseen` cells not found in their column's memo, written out (and kept, see the class)."""
+        position = -1
+        for _ in range(unseen):
+            position = cells.index(UNSEEN, position + 1)
+            value = values[position]
+            index = first + position
             kind = type(value)
             if kind is int and (value == 0 or value == 1):
                 cell = self._bits[index].get(value)
                 if cell is None:
-                    cell = self._bits[index][value] = refs[index] + _cell_tail(value, styles[index]).encode()
+                    cell = self._bits[index][value] = self._refs[index] + _cell_tail(value, self._styles[index]).encode()
             else:
-                tail = _cell_tail(value, styles[index])
-                cell = refs[index] + tail.encode() if tail else b""
+                tail = _cell_tail(value, self._styles[index])
+                cell = self._refs[index] + tail.encode() if tail else b""
                 if kind is str or kind is int:
-                    memo = memos[index]
+                    memo = self._memos[index]
+                    tall = self._tall[index] if index < len(self._tall) else None
                     if len(memo) >= COLUMN_MEMO:
                         memo.clear()
                         memo[None] = memo[""] = b""
+                        if tall is not None:
+                            tall.clear()
                     memo[value] = cell
-            cells[index] = cell
-            try:
-                index = cells.index(None, index + 1)
-            except ValueError:
-                return
+                    if tall is not None and kind is str and (len(value) > self.widths[index] or "\n" in value):
+                        lines = _lines(value, self.widths[index])
+                        if lines > 1:
+                            tall[value] = lines
+            cells[position] = cell
+
+
+# What a memo lookup gives for a value not seen: bytes no cell is (each starts with '<c r="' or is empty), so that
+# finding it in a row compares bytes with bytes.
+UNSEEN = b"?"
+_UNSEEN = repeat(UNSEEN)
+_ONES = repeat(1)
 
 
 def data_rows(widths: list[float], printed: int | None) -> RowEncoder:
