@@ -10,10 +10,14 @@ tests/test_safe_writers.py scans the code and fails on any other CSV or spreadsh
 from __future__ import annotations
 
 import csv
+import io
 import re
 from typing import Any, Iterable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+_STARTS = frozenset(FORMULA_STARTS)
 
 
 def is_formula_like(value: Any) -> bool:
@@ -30,27 +34,49 @@ def csv_unsafe(value: str) -> str:
     return value[1:] if value.startswith("'") and is_formula_like(value[1:]) else value
 
 
-# A row whose cells are all of these kinds, written as text joined by NULs after a NUL, shows every cell that
-# could be formula-like as a NUL followed by a formula start (and a few others: a negative number, a NUL inside a
-# text): a row where none does needs no cell changed, which one search tells (cheaper than a check per cell).
-_PLAIN = frozenset((str, int, float, type(None)))
-_FORMULA_AFTER_NUL = re.compile("\0[" + re.escape("".join(FORMULA_STARTS)) + "]")
-
-
 class SafeCsvWriter:
-    """csv.writer whose every cell goes through csv_safe (None is an empty cell, as csv writes it)."""
+    """csv.writer whose every cell goes through csv_safe (None is an empty cell, as csv writes it).
 
-    __slots__ = ("_writer",)
+    A row is written as it is, then looked at: only when a field of the line starts with a formula's first
+    character (after the delimiter, or the quote that opens a quoted field) is the row written again with each
+    cell through csv_safe. One search per line costs less than a check per cell, and the line is the same (a field
+    holding a formula-like text starts with its first character; a number that starts with a minus sign is
+    written again, unchanged, as csv_safe leaves any number)."""
+
+    __slots__ = ("_handle", "_buffer", "_writer", "_quote", "_maybe", "_formula")
 
     def __init__(self, handle, **options: Any):
-        self._writer = csv.writer(handle, **options)
+        self._handle = handle
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, **options)
+        dialect = self._writer.dialect
+        delimiter, starts = re.escape(dialect.delimiter), re.escape("".join(FORMULA_STARTS))
+        self._quote = dialect.quotechar
+        quote = re.escape(self._quote) if self._quote else ""
+        # A field after the first that starts with a formula's first character or a quote: a line without one is
+        # safe (one search for a literal then a class); with one, the exact search says.
+        self._maybe = re.compile(f"{delimiter}[{starts}{quote}]")
+        self._formula = re.compile(f"{delimiter}{quote}?[{starts}]" if quote else f"{delimiter}[{starts}]")
 
-    def writerow(self, row: Iterable[Any]) -> Any:
+    def line(self, row: Iterable[Any]) -> str:
+        """The row as this writer writes it, as text."""
         if type(row) is not list:
             row = list(row)
-        if _PLAIN.issuperset(map(type, row)) and not _FORMULA_AFTER_NUL.search("\0" + "\0".join(map(str, row))):
-            return self._writer.writerow(row)  # no cell is formula-like: each is as csv_safe would leave it
-        return self._writer.writerow([csv_safe(cell) for cell in row])
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._writer.writerow(row)
+        text = buffer.getvalue()
+        if (text[:1] in _STARTS or (text[:1] == self._quote and text[1:2] in _STARTS)
+                or self._maybe.search(text) and self._formula.search(text)):
+            buffer.seek(0)
+            buffer.truncate()
+            self._writer.writerow([csv_safe(cell) for cell in row])
+            text = buffer.getvalue()
+        return text
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._handle.write(self.line(row))
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
@@ -58,5 +84,6 @@ class SafeCsvWriter:
 
 
 def csv_writer(handle, **options: Any) -> SafeCsvWriter:
-    """The one CSV writer of cfc: `csv.writer(handle, **options)` with formula-like text quoted."""
+    """The one CSV writer of cfc: `csv.writer(handle, **options)` with formula-like text quoted (a handle of None:
+    rows as text only, by `line`)."""
     return SafeCsvWriter(handle, **options)

@@ -14,7 +14,6 @@ Two CSV formats:
 """
 from __future__ import annotations
 
-import io
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -226,15 +225,8 @@ class CsvRenderer:
 
     def __init__(self, lang: str, detail: bool = False):
         self.lang = lang
-        self._buffer = io.StringIO()  # one writer for every row: building one per row cost more than the row
-        self._writer = csv_writer(self._buffer, lineterminator="\n")
-
-    def _row(self, cells: list) -> str:
-        buffer = self._buffer
-        buffer.seek(0)
-        buffer.truncate()
-        self._writer.writerow(cells)
-        return buffer.getvalue()
+        # one writer for every row: building one per row cost more than the row
+        self._row = csv_writer(None, lineterminator="\n").line
 
     def head(self, meta: Meta) -> str:
         numbers = [c.number for c in meta.criteria_set().criteria]
@@ -435,8 +427,7 @@ class SheetsRenderer:
         self._gaps_kept: dict[bool, dict] = {False: {}, True: {}}  # after the reform or not: see _gap_rows
         self._labels: dict = {}
         self._csv_sheet: str | None = None
-        self._buffer = io.StringIO()
-        self._csv = csv_writer(self._buffer, lineterminator="\r\n")
+        self._csv_line = csv_writer(None, lineterminator="\r\n").line
         # What every unit's rows repeat, worded once.
         self._status = _status_labels(lang)
         self._names = [self._pick(SHEETS[sheet]) for sheet in ("units", "gaps", "errors")]
@@ -565,10 +556,7 @@ class SheetsRenderer:
         return [labelled(row, translate, labels) for row in rows] if translate else rows
 
     def _csv_lines(self, rows: list[list]) -> str:
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        self._csv.writerows(rows)
-        return self._buffer.getvalue()
+        return "".join(map(self._csv_line, rows))
 
     def tail(self, summary: Summary) -> dict:
         piece = {"sheets": {}}
