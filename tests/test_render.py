@@ -279,3 +279,17 @@ def test_a_csv_row_is_each_cell_made_safe(row):
     assert ours.getvalue() == plain.getvalue()
     csv_writer(ours, lineterminator="\r\n").writerow(iter(row))  # any iterable, as csv.writer takes
     assert ours.getvalue() == plain.getvalue() * 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "ư", " ", "\n", "\r", "\t", "\x0b", "\x1b", "\x7f", "\x85", "\u200b", "\u2028",
+                                         "\u202e", "\u2066", "\ufeff", "\ud800", ".", "5"])), st.sampled_from(["\n", "", "\t"]))
+def test_printable_returns_text_with_nothing_to_escape_as_it_is_and_escapes_the_rest(text, keep):
+    """printable's shortcut (one search, then the text as it is) gives what escaping every match gives."""
+    escaped = "".join(c if c in keep or c not in UNSAFE_CHARACTERS else c.encode("unicode_escape").decode("ascii")
+                      for c in text)
+    assert printable(text, keep=keep) == escaped
+
+
+UNSAFE_CHARACTERS = {chr(c) for c in [*range(0x00, 0x20), *range(0x7f, 0xa0), *range(0x200b, 0x2010), 0x2028, 0x2029,
+                                      *range(0x202a, 0x202f), *range(0x2060, 0x206a), 0xfeff, *range(0xd800, 0xe000)]}
