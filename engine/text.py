@@ -25,14 +25,14 @@ def is_blank(value: object) -> bool:
 
 # C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the invisible marks that reorder
 # or hide text (bidirectional overrides, zero-width characters, line separators).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+_BEYOND_C0 = "\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff"
+_UNSAFE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
 # A lone surrogate ("\ud800" is legal JSON, and YAML's escapes allow it too) is no character: no UTF-8 file,
 # terminal or JSON answer can carry it. Readers make it a data error; where it must be shown, it is escaped.
 SURROGATE = re.compile("[\ud800-\udfff]")
-# The same but the line break, which the terminal table keeps: most text holds nothing else to escape, and one
+# _UNSAFE but the line break, which the terminal table keeps: most text holds nothing else to escape, and one
 # search says so (escaping by `sub` calls its function for every line break: a fifth of the table's time).
-_UNSAFE_BUT_LINE_BREAK = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff"
-                                    "\ud800-\udfff]")
+_UNSAFE_BUT_LINE_BREAK = re.compile(f"[\x00-\x09\x0b-\x1f{_BEYOND_C0}]")
 _NOTHING_TO_ESCAPE = {"\n": _UNSAFE_BUT_LINE_BREAK, "": _UNSAFE}  # by `keep`: what printable must escape
 
 

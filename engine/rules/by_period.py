@@ -21,7 +21,7 @@ def evaluate_records(library: CriteriaLibrary, records: list[Record], units: lis
     is a data error (else a warning; engine/registry/checks.py)."""
     chosen: dict[str, tuple[CriteriaSet, Message | None, bool]] = {}  # by repr(period): a batch holds few periods
     by_set: dict[int, tuple[CriteriaSet, list[int]]] = {}  # the records each set validates, by the set's id
-    picked: list[tuple[CriteriaSet, Message | None, bool]] = []
+    picked: list[tuple[object, tuple[CriteriaSet, Message | None, bool]]] = []  # (period as given, its choice)
     for index, record in enumerate(records):
         period = record.data.get(PERIOD_INPUT) if isinstance(record.data, dict) else None
         key = repr(period)  # a period may be any value a file holds, a list included: repr is hashable
@@ -34,16 +34,15 @@ def evaluate_records(library: CriteriaLibrary, records: list[Record], units: lis
                 message = (None if error.key == "period_format"
                            else Message(error.key, {"input": PERIOD_INPUT, **error.params}))
                 chosen[key] = library.current(), message, False
-        picked.append(chosen[key])
+        picked.append((period, chosen[key]))
         by_set.setdefault(id(chosen[key][0]), (chosen[key][0], []))[1].append(index)
     validated: list[Unit | None] = [None] * len(records)
     for criteria, indices in by_set.values():  # each set's records validated together (validate_records)
         for index, unit in zip(indices, validate_records(criteria, [records[i] for i in indices], strict_units)):
             validated[index] = unit
     groups: dict[str, tuple[CriteriaSet | None, list[int], list]] = {}
-    for index, (unit, record, (criteria, message, scored)) in enumerate(zip(validated, records, picked)):
+    for index, (unit, (period, (criteria, message, scored))) in enumerate(zip(validated, picked)):
         if message is not None:
-            period = record.data.get(PERIOD_INPUT) if isinstance(record.data, dict) else None
             unit.errors.append(DataError(PERIOD_INPUT, unit.values.get(PERIOD_INPUT) or period, message))
         key = criteria.digest if scored else "unscored:" + criteria.digest
         group = groups.setdefault(key, (criteria, [], []))

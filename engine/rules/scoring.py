@@ -14,18 +14,12 @@ from engine.results.model import CriterionResult, Reason
 from engine.rules.compiled import CompiledRules
 from engine.rules.rulesets import UnitDecision
 from engine.criteria.model import CriteriaSet, Indicator
-from engine.rules.worded import shown_measure
 from engine.text import Text
 
 # What each measure state is asked of the rules as (with its value, None unless a value): a missing or invalid
 # input leaves the indicator unscored.
 RULE_STATE = {"value": "value", "empty": "empty", "missing": "unscored", "invalid": "unscored"}
 RESULT_STATE = {"value": "scored", "empty": "empty_denominator", "missing": "missing", "invalid": "invalid"}
-
-def display_measure(indicator: Indicator, value: float | None) -> Text | None:
-    """For people: rounded to 2 decimals (comparisons always use the unrounded value)."""
-    return shown_measure(indicator.measure.kind, value)
-
 
 def band_wording(indicator: Indicator, measure_state: str, band: int) -> Text:
     text = indicator.band_text(band)

@@ -79,9 +79,9 @@ def validate_record(criteria: CriteriaSet, record: Record, strict_units: bool = 
     for name, value in record.data.items():
         # A lone surrogate ("\\ud800" is legal JSON) is no text: a data error of this unit, found before anything
         # else reads the value (no UTF-8 output can carry one).
-        if type(name) is str and not name.isascii() and SURROGATE.search(name):
+        if _has_lone_surrogate(name):
             errors.append(DataError(None, _key(name), Message("lone_surrogate_key", {"value": name[:200]})))
-        if type(value) is str and not value.isascii() and SURROGATE.search(value):
+        if _has_lone_surrogate(value):
             key, shown = _key(name), shown_value(value)
             if key in known:
                 # the message quotes it with repr, which escapes it as it escapes control characters
@@ -170,7 +170,7 @@ def validate_records(criteria: CriteriaSet, records: list[Record], strict_units:
         for row in compress(everywhere, map(is_, values, repeat(_UNREAD))):
             given = column[row]
             values[row] = None  # until read: a value refused leaves the unit to validate_record
-            if type(given) is str and not given.isascii() and SURROGATE.search(given):
+            if _has_lone_surrogate(given):
                 slow.add(row)
                 continue
             try:
@@ -203,6 +203,11 @@ def validate_records(criteria: CriteriaSet, records: list[Record], strict_units:
             unit.errors = [_at_cell(error, record.cells) for error in unit.errors]
     return [unit if unit is not None else validate_record(criteria, record, strict_units)
             for unit, record in zip(units, records)]
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Text holding a lone surrogate (only non-ASCII text can: most cells are looked at no further)."""
+    return type(value) is str and not value.isascii() and SURROGATE.search(value) is not None
 
 
 def shown_value(value: Any) -> Any:
