@@ -63,10 +63,31 @@ def _fields(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
-class WordedResult(IndicatorResult):
+class _AsPlain:
+    """Equal to, and pickled and copied as, the plain result class it extends (`_PLAIN`): what is worded when read
+    is worded for the comparison or the copy."""
+
+    __slots__ = ()
+    _PLAIN: type
+    _NAMES: tuple[str, ...]
+
+    def __eq__(self, other):
+        if isinstance(other, self._PLAIN):
+            return tuple(getattr(self, name) for name in self._NAMES) == tuple(getattr(other, name)
+                                                                            for name in self._NAMES)
+        return NotImplemented
+
+    __hash__ = None
+
+    def __reduce__(self):
+        return self._PLAIN, tuple(getattr(self, name) for name in self._NAMES)
+
+
+class WordedResult(_AsPlain, IndicatorResult):
     """An IndicatorResult built with measure_display=PENDING: the measure is written for people when read."""
 
     __slots__ = ()
+    _PLAIN = IndicatorResult
     _NAMES = _fields(IndicatorResult)
 
     def _measure_display(self) -> Text | None:
@@ -78,24 +99,14 @@ class WordedResult(IndicatorResult):
 
     measure_display = property(_measure_display, _MEASURE_DISPLAY.__set__)
 
-    def __eq__(self, other):
-        if isinstance(other, IndicatorResult):
-            return tuple(getattr(self, name) for name in self._NAMES) == tuple(getattr(other, name)
-                                                                            for name in self._NAMES)
-        return NotImplemented
 
-    __hash__ = None
-
-    def __reduce__(self):
-        return IndicatorResult, tuple(getattr(self, name) for name in self._NAMES)
-
-
-class WordedGap(Gap):
+class WordedGap(_AsPlain, Gap):
     """A band or event Gap built with message=PENDING and current_measure=PENDING: both read from its indicator's
     result (`_result`) when first read; the sentence filled from `_wording` (the band's, kept per indicator and
     band by engine/rules/views.py) with the gap's own figures."""
 
     __slots__ = ("_wording", "_result")  # set by whoever builds it (engine/rules/gaps.py), after its fields
+    _PLAIN = Gap
     _NAMES = _fields(Gap)
 
     def _message(self) -> Text:
@@ -128,14 +139,3 @@ class WordedGap(Gap):
 
     message = property(_message, _MESSAGE.__set__)
     current_measure = property(_current_measure, _CURRENT_MEASURE.__set__)
-
-    def __eq__(self, other):
-        if isinstance(other, Gap):
-            return tuple(getattr(self, name) for name in self._NAMES) == tuple(getattr(other, name)
-                                                                            for name in self._NAMES)
-        return NotImplemented
-
-    __hash__ = None
-
-    def __reduce__(self):
-        return Gap, tuple(getattr(self, name) for name in self._NAMES)
