@@ -841,6 +841,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "srv_todo_board": ("{count} hồ sơ chờ thẩm định", "Files to appraise: {count}"),
     "srv_todo_province": ("{count} hồ sơ đã thẩm định chờ quyết định công nhận", "Appraised files awaiting the decision: {count}"),
     "srv_state_new": ("mới, chưa lưu", "new, not saved yet"),
+    "srv_state_reopened": ("tỉnh trả lại, chờ thẩm định lại", "reopened by the province, to be appraised again"),
     "srv_jump": ("Đi tới:", "Go to:"),
     "srv_jump_figures": ("Số liệu", "Figures"),
     "srv_jump_evidence": ("Minh chứng ({count})", "Evidence ({count})"),

@@ -16,6 +16,26 @@ from engine.workflow.views import (SubmissionDetail, SubmissionSummary, adjustme
 
 __all__ = ["Queries", "SubmissionDetail", "SubmissionSummary"]
 
+# A file is "submitted" either because its commune handed it in or because the province reopened an appraisal;
+# whichever of these two events came last says which (nothing else leads into that state: engine/workflow/states.py).
+_INTO_SUBMITTED = ("submission.submit", "submission.reopen")
+_REOPEN = "submission.reopen"
+_CODES_PER_QUERY = 500  # keeps each IN (...) well under every database's limit on bound parameters
+
+
+def _reopened(session, rows) -> set[tuple[str, str]]:
+    """(unit code, period) of the rows that are submitted because the province reopened them."""
+    waiting = {(row.unit_code, row.period) for row in rows if row.status == "submitted"}
+    codes = sorted({code for code, _ in waiting})
+    last: dict[tuple[str, str], str] = {}
+    for start in range(0, len(codes), _CODES_PER_QUERY):
+        query = (select(Event.unit_code, Event.period, Event.action)
+                 .where(Event.unit_code.in_(codes[start:start + _CODES_PER_QUERY]),
+                        Event.action.in_(_INTO_SUBMITTED)).order_by(Event.id))
+        for code, period, action in session.execute(query):
+            last[(code, period)] = action
+    return {key for key in waiting if last.get(key) == _REOPEN}
+
 
 class Queries:
     def get(self, principal: Principal, unit_code: str, period: str) -> SubmissionDetail:
@@ -38,10 +58,12 @@ class Queries:
                 .order_by(Adjustment.id))
             files = session.scalars(select(Evidence).where(Evidence.submission_id == row.id,
                                                            Evidence.withdrawn_at.is_(None)).order_by(Evidence.id))
-            events = session.scalars(select(Event).where(Event.unit_code == code, Event.period == per.text)
-                                     .order_by(Event.id))
+            events = list(session.scalars(select(Event).where(Event.unit_code == code, Event.period == per.text)
+                                          .order_by(Event.id)))
+            into = [e.action for e in events if e.action in _INTO_SUBMITTED]
+            reopened = row.status == "submitted" and bool(into) and into[-1] == _REOPEN
             return SubmissionDetail(
-                summary(row), row.unit.district, row.unit.province, row.criteria_id, row.criteria_digest,
+                summary(row, reopened), row.unit.district, row.unit.province, row.criteria_id, row.criteria_digest,
                 row.self_inputs, row.self_result, row.appraised_inputs, row.appraised_result, row.board_comment,
                 row.decision_number, row.decision_date, row.decision_reason, row.submitted_at, row.appraised_at,
                 row.decided_at, [adjustment(a) for a in adjustments],
@@ -64,7 +86,9 @@ class Queries:
                 raise Refused("wf_bad_status", status=str(status), statuses=", ".join(STATES))
             query = query.where(Submission.status == status)
         with self.store.reading() as session:
-            return [summary(row) for row in session.scalars(query)]
+            rows = list(session.scalars(query))
+            reopened = _reopened(session, rows)
+            return [summary(row, (row.unit_code, row.period) in reopened) for row in rows]
 
     def audit(self, principal: Principal, unit_code: str | None = None, since: dt.datetime | None = None
               ) -> list[audit.AuditEntry]:

@@ -26,16 +26,20 @@ class SubmissionSummary:
     appraised_total: int | None
     updated_at: dt.datetime
     version: int
+    # Submitted again by the province's reopen, not by the commune: the board must appraise it again. The state
+    # alone ("submitted") cannot tell the two apart; the events can (Queries.reopened).
+    reopened: bool = False
 
     def as_json(self) -> dict:
         return {"unit_code": self.unit_code, "unit_name": self.unit_name, "period": self.period,
-                "status": self.status, "self_total": self.self_total, "appraised_total": self.appraised_total,
-                "updated_at": self.updated_at.isoformat(), "version": self.version}
+                "status": self.status, "reopened": self.reopened, "self_total": self.self_total,
+                "appraised_total": self.appraised_total, "updated_at": self.updated_at.isoformat(),
+                "version": self.version}
 
 
-def summary(row: Submission) -> SubmissionSummary:
+def summary(row: Submission, reopened: bool = False) -> SubmissionSummary:
     return SubmissionSummary(row.unit_code, row.unit.name if row.unit else None, row.period, row.status,
-                             row.self_total, row.appraised_total, row.updated_at, row.version)
+                             row.self_total, row.appraised_total, row.updated_at, row.version, reopened)
 
 
 @dataclass(frozen=True)

@@ -80,8 +80,8 @@ def test_the_procedure_through_the_api(app):
             "evidence"} <= set(whole)
     listed = board.get(f"/api/submissions?period={PERIOD}&status=appraised").json()
     assert [(r["unit_code"], r["status"]) for r in listed] == [(SEEN, "appraised")]
-    assert set(listed[0]) == {"unit_code", "unit_name", "period", "status", "self_total", "appraised_total",
-                              "updated_at", "version"}
+    assert set(listed[0]) == {"unit_code", "unit_name", "period", "status", "reopened", "self_total",
+                              "appraised_total", "updated_at", "version"} and listed[0]["reopened"] is False
     if whole["appraised_result"]["status"] == "recognized":
         done = province.post(URL + "/recognise", json={"decision_number": "12/QĐ-UBND", "decision_date": "2025-07-01"},
                              headers=h(pt))

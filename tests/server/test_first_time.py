@@ -151,6 +151,7 @@ def test_the_province_decides_first_and_can_send_a_wrong_appraisal_back(world, l
                 [{"input": "births_registered", "value": "46", "reason": "Sổ hộ tịch ghi 46"}], ready.version)
     province, pt = signed_in(app, "tinh")
     html = page(province, f"/s/{SEEN}/{PERIOD}")
+    assert "tỉnh trả lại" not in html
     assert html.index('id="decide-box"') < html.index('id="results"')
     assert "Kết quả thẩm định: 875/850 điểm — Đạt chuẩn" in text_of(html, "appraised-summary")
     version = re.search(r'id="reopen-form".*?name="_version" value="(\d+)"', html, re.S).group(1)
@@ -161,6 +162,13 @@ def test_the_province_decides_first_and_can_send_a_wrong_appraisal_back(world, l
     assert "Đã trả lại hồ sơ" in text_of(sent.text, "flash") and 'id="decide-box"' not in sent.text
     again = page(board, f"/s/{SEEN}/{PERIOD}")
     assert "Kiểm tra lại sổ hộ tịch" in text_of(again, "reopened")
+    # Every list the board works from says this file came back, not only the file itself.
+    badge = "tỉnh trả lại, chờ thẩm định lại"
+    assert badge in again.split('id="results"')[0]
+    listed = page(board, f"/submissions?period={PERIOD}")
+    row = re.search(rf'<tr[^>]*data-unit="{SEEN}".*?</tr>', listed, re.S)
+    assert row and badge in row.group(0) and "đã nộp" in row.group(0)
+    assert badge in page(province, f"/dashboard?period={PERIOD}")
     # The board starts from its earlier appraisal: the value and the reason it gave.
     assert re.search(r'id="adj-births_registered"[^>]*value="46"', again)
     assert re.search(r'id="reason-births_registered"[^>]*value="Sổ hộ tịch ghi 46"', again)

@@ -198,8 +198,8 @@ def test_lists_show_only_what_the_caller_may_see(wf):
     assert codes(PROVINCE) == [UNIT, "09917"] and codes(PROVINCE, status="draft") == ["09917"]
     assert codes(PROVINCE, period="2025-h1") == [UNIT, "09917"] and codes(PROVINCE, period="2024") == []
     row = wf.list(COMMUNE)[0].as_json()
-    assert set(row) == {"unit_code", "unit_name", "period", "status", "self_total", "appraised_total", "updated_at",
-                        "version"} and row["unit_name"] == "Xã Hòa Sơn"
+    assert set(row) == {"unit_code", "unit_name", "period", "status", "reopened", "self_total", "appraised_total",
+                        "updated_at", "version"} and row["unit_name"] == "Xã Hòa Sơn" and row["reopened"] is False
     with pytest.raises(Refused):
         wf.list(ADMIN, status="lost")
     with pytest.raises(Forbidden):
@@ -232,8 +232,12 @@ def test_the_province_returns_a_wrong_appraisal_to_the_board(wf):
     assert refused.value.key == "wf_reopen_comment_needed" and wf.get(PROVINCE, UNIT, period).status == "appraised"
     with pytest.raises(Forbidden):  # the board cannot undo its own appraisal this way
         wf.reopen(BOARD, UNIT, period, "Xem lại", first.version)
+    assert not ready.summary.reopened and not wf.list(BOARD, period)[0].reopened  # the commune handed it in
     reopened = wf.reopen(PROVINCE, UNIT, period, "Sổ hộ tịch ghi 45 trẻ, không phải 40", first.version)
     assert reopened.status == "submitted" and reopened.summary.appraised_total == first.summary.appraised_total
+    # "submitted" alone would not tell the board this file came back from the province: the lists and the file do.
+    assert reopened.summary.reopened and [row.reopened for row in wf.list(BOARD, period)] == [True]
+    assert wf.list(BOARD, period)[0].as_json()["reopened"] is True
     event = reopened.events[-1]
     assert (event.action, event.actor, event.before["status"], event.after["status"]) == (
         "submission.reopen", "tinh", "appraised", "submitted")
@@ -243,6 +247,7 @@ def test_the_province_returns_a_wrong_appraisal_to_the_board(wf):
     again = wf.appraise(BOARD, UNIT, period, [{"input": "activities_held", "value": "3", "reason": "Biên bản 3 hoạt động"}],
                         reopened.version)
     assert again.status == "appraised" and again.appraised_inputs["births_registered"] == 45
+    assert not again.summary.reopened and not wf.list(PROVINCE, period)[0].reopened  # appraised again: done
     assert [(a.input, a.after) for a in again.adjustments] == [("activities_held", 3)]
     appraisals = [e for e in again.events if e.action == "submission.appraise"]
     assert [[a["input"] for a in e.after["adjustments"]] for e in appraisals] == [["births_registered"],
