@@ -294,3 +294,36 @@ def test_any_text_round_trips_through_the_writer(tmp_path_factory, texts):
         assert len(expected) <= MAX_CELL_CHARS
         if not any(ord(c) < 32 and c not in "\t\n\r" or c in "\ufffe\uffff" for c in text):
             assert expected == text[:MAX_CELL_CHARS]  # nothing else is changed
+
+
+# ---------------------------------------------------------------- rows numbered in blocks (Sheet.append_rows)
+
+ROW_VALUES = st.lists(st.one_of(st.none(), st.integers(-3, 12), st.sampled_from(["a", "b <&>", "=1", " x ", ""]),
+                                st.text(max_size=8)), min_size=1, max_size=5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(ROW_VALUES, max_size=30), st.lists(st.integers(0, 7), max_size=12), st.integers(0, 2))
+def test_rows_numbered_in_blocks_are_the_rows_numbered_one_by_one(tmp_path_factory, rows, blocks, headers):
+    """append_rows numbers a block of encoded rows in one pass; the sheet holds what numbering each row by
+    itself (the plain way: its NUMBER marks replaced by its number) gives, however the rows are split in blocks."""
+    from engine.results.xlsx_writer import NUMBER, RowEncoder
+
+    encoder = RowEncoder([10, 20, 30, 8, 6])
+    encoded = [encoder(row)[0] for row in rows]
+    workbook = look.new_workbook()
+    sheet = workbook.add_sheet("x", [10, 20, 30, 8, 6])
+    for number in range(headers):
+        sheet.header([f"h{number}"] * 5)
+    start = 0
+    for size in [*blocks, len(encoded)]:
+        sheet.append_rows(encoded[start:start + size], 5)
+        start += size
+    path = tmp_path_factory.mktemp("blocks") / "b.xlsx"
+    workbook.write(path)
+    with zipfile.ZipFile(path) as package:
+        xml = package.read("xl/worksheets/sheet1.xml")
+    body = xml[xml.index(b"<sheetData>") + len(b"<sheetData>"):xml.index(b"</sheetData>")]
+    plain = b"".join(row.replace(NUMBER, str(headers + index + 1).encode()) for index, row in enumerate(encoded))
+    assert body.endswith(plain) and body.count(b"<row ") == headers + len(rows)
+    assert sheet.rows == headers + len(rows)

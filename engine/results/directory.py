@@ -21,6 +21,7 @@ from engine.results.cells import csv_writer
 from engine.results.render import labelled
 
 NAMES = ("results.json", "results.csv", "results.xlsx")
+BOM = "\ufeff".encode()  # at the start of the CSV for people: Excel reads the file as UTF-8 (Vietnamese intact)
 
 
 class _Rows:
@@ -32,7 +33,10 @@ class _Rows:
     its header rows until it is written. The people's CSV holds its lines back (a temporary file) only while
     every unit so far is after the reform: the first unit before it settles the header, which is written with
     the lines held and everything after streams as always (a file of the old map holds nothing back). A file of
-    the new map alone is copied under its header at the end (~20 ms for 10,600 units)."""
+    the new map alone is copied under its header at the end (~20 ms for 10,600 units).
+
+    The CSV is written as bytes (`csv_handle` is binary): a batch's lines come encoded from the workers
+    (render.joined); the head's and the header's lines are encoded here."""
 
     def __init__(self, xlsx: bool, csv_handle=None):
         self.workbook = look.new_workbook() if xlsx else None
@@ -40,7 +44,7 @@ class _Rows:
         # the CSV's lines while its header is not known, then None: the lines go to csv_handle
         self.pending = None
         if csv_handle is not None:
-            self.pending = tempfile.TemporaryFile("w+", encoding="utf-8", newline="", buffering=1 << 16)
+            self.pending = tempfile.TemporaryFile("w+b", buffering=1 << 16)
         self.csv = csv_writer(SimpleNamespace(write=self._people), lineterminator="\r\n")
         self.sheets: dict = {}
         self.specs: dict = {}
@@ -50,7 +54,9 @@ class _Rows:
         self.after = True  # every unit so far is after the reform (none yet: see _header)
         self.units = 0
 
-    def _people(self, text: str) -> None:
+    def _people(self, text: str | bytes) -> None:
+        if type(text) is str:
+            text = text.encode()
         if self.pending is not None:
             self.pending.write(text)
         elif self.csv_handle is not None:
@@ -58,8 +64,8 @@ class _Rows:
 
     def take(self, piece: dict) -> None:
         """A piece of SheetsRenderer's output: the first is the head (sheets, labels, rows as they are), each next
-        one a unit's rows, finished by the renderer: each workbook row encoded but for its number, the CSV lines
-        written."""
+        one a unit's rows (or a chunk's, joined), finished by the renderer: each workbook row encoded but for its
+        number, the CSV lines written. The rows of a piece are numbered in one go (Sheet.append_rows)."""
         if not self.started:
             self.started = True
             self.head(piece)
@@ -70,10 +76,8 @@ class _Rows:
                 self.after = False
                 self._csv_header()
         if self.workbook is not None:
-            for name, rows in piece["sheets"].items():
-                sheet = self.sheets[name]
-                for row, width in rows:
-                    sheet.append_encoded(row, width)
+            for name, rows in piece["sheets"].items():  # rows as wide as their sheet's header (SheetsRenderer)
+                self.sheets[name].append_rows(rows, len(self.specs[name]["widths"]))
         if piece.get("csv"):
             self._people(piece["csv"])
 
@@ -144,16 +148,16 @@ class DirectoryWriter:
         self._stack = ExitStack()
         self._tmp = self._stack.enter_context(atomic_directory(self.directory, NAMES))
         # Large buffers: tens of megabytes go out in 64 KB writes rather than 8 KB ones (half the system calls' time).
-        self._json = self._stack.enter_context(open(self._tmp / "results.json", "w", encoding="utf-8", newline="",
-                                                    buffering=1 << 16))
-        csv_handle = self._stack.enter_context(open(self._tmp / "results.csv", "w", encoding="utf-8", newline="",
-                                                    buffering=1 << 16))
-        csv_handle.write("\ufeff")  # the BOM: Excel reads the file as UTF-8 (Vietnamese intact)
+        # Binary: a batch's text comes as the UTF-8 bytes of its file (render.joined).
+        self._json = self._stack.enter_context(open(self._tmp / "results.json", "wb", buffering=1 << 16))
+        csv_handle = self._stack.enter_context(open(self._tmp / "results.csv", "wb", buffering=1 << 16))
+        csv_handle.write(BOM)
         self._rows = _Rows(xlsx=True, csv_handle=csv_handle)
         return self
 
     def write(self, piece: dict) -> None:
-        self._json.write(piece["json"])
+        text = piece["json"]  # a chunk's: bytes; the head's, the tail's, a unit's alone: str
+        self._json.write(text if type(text) is bytes else text.encode())
         self._rows.take(piece)
 
     def __exit__(self, kind, error, trace) -> bool:
@@ -184,8 +188,8 @@ class SpreadsheetWriter:
         self._stack = ExitStack()
         handle = None
         if not self.xlsx:
-            handle = self._stack.enter_context(atomic_text(self.path))
-            handle.write("\ufeff")
+            handle = self._stack.enter_context(atomic_text(self.path)).buffer  # bytes only (see _Rows)
+            handle.write(BOM)
         self._rows = _Rows(xlsx=self.xlsx, csv_handle=handle)
         return self
 

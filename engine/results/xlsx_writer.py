@@ -164,7 +164,7 @@ def _cell_tail(value: Any, style: int) -> str:
 class RowEncoder:
     """Rows of one layout (column widths; the first `upto` cells in `style`, all when None, the rest plain) as
     SpreadsheetML but for their numbers: each row with NUMBER where its number goes, and its width. A worker process
-    encodes the rows it renders; the process writing the sheet only numbers them (Sheet.append_encoded).
+    encodes the rows it renders; the process writing the sheet only numbers them (Sheet.append_rows).
 
     A cell's XML, its reference included, depends only on its column and its value, and most values repeat in their
     column (statuses, labels, points, the same gap sentence): each column keeps the cells it wrote by value, so a
@@ -264,6 +264,8 @@ class RowEncoder:
 UNSEEN = b"?"
 _UNSEEN = repeat(UNSEEN)
 _ONES = repeat(1)
+_NUMBER_MARKS = repeat(NUMBER)
+_DECIMAL = b"%d".__mod__  # a row's number as its reference writes it: 12 → b"12"
 
 
 def data_rows(widths: list[float], printed: int | None) -> RowEncoder:
@@ -331,11 +333,18 @@ class Sheet:
         self.append_encoded(*self._encoder(style, upto)(values))
 
     def append_encoded(self, row: bytes, width: int) -> None:
-        """A data row encoded by a RowEncoder of this sheet's widths, numbered here."""
-        self.rows += 1
+        """A data row encoded by a RowEncoder of this sheet's widths (`width` cells), numbered here."""
+        self.append_rows([row], width)
+
+    def append_rows(self, rows: list[bytes], width: int) -> None:
+        """Data rows encoded by a RowEncoder of this sheet's widths, none of more than `width` cells, numbered
+        here in one pass: bytes.replace mapped over the rows and their numbers runs no Python code per row
+        (a call of append_encoded per row cost the writing process ~3.5 µs a row, ~0.25 s for 69,000 rows)."""
+        first = self.rows + 1
+        self.rows += len(rows)
         if width > self.columns:
             self.columns = width
-        self._file.write(row.replace(NUMBER, str(self.rows).encode()))
+        self._file.write(b"".join(map(bytes.replace, rows, _NUMBER_MARKS, map(_DECIMAL, range(first, self.rows + 1)))))
 
     def _views(self) -> str:
         if not self.header_rows:
