@@ -229,3 +229,55 @@ def test_rows_of_long_numbers_that_change_shape_at_their_end_read_as_whole(tmp_p
     assert len(loading.plan([path], CRITERIA).sources[0].sheets) == 1  # indexed: its rows checked by the parent
     assert_read_in_parts_as_whole(path)
     assert [record[4]["births"] for record in read_whole(path)[0]] == [111111111111111] * 6
+
+
+LEAN_OPENPYXL = """
+import json, sys, threading
+if sys.argv[1] == "thread":  # a server: another thread could import numpy meanwhile, so nothing is hidden
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+from engine.readers import read_records
+from engine.readers.records import InputFileError
+from engine.criteria.model import load_criteria
+import engine.readers.xlsx_units  # the batch's reader: it imports openpyxl first
+import openpyxl
+from openpyxl.compat import numbers
+from openpyxl.drawing import image
+hidden = "numpy" not in sys.modules and "PIL" not in sys.modules
+assert hidden == (numbers.NUMPY is False) == (image.PILImage is False)
+from engine.forms.template import write_template  # the one workbook cfc builds with openpyxl
+criteria = load_criteria()
+write_template(criteria, sys.argv[2])
+def outcome(path):
+    try:
+        return [[r.sheet, r.number, r.data] for r in read_records(path, criteria)]
+    except InputFileError as error:
+        return str(error)
+records = [outcome(path) for path in sys.argv[2:]]
+import numpy, PIL.Image  # given back: they import as usual afterwards
+print(json.dumps({"version": openpyxl.__version__, "hidden": hidden, "records": records}))
+"""
+
+
+def test_openpyxl_is_imported_without_numpy_and_pillow_which_import_afterwards(tmp_path):
+    # engine/readers/openpyxl_import.py: openpyxl 3.1 takes numpy and Pillow as optional (not installed: plain
+    # numbers, no images), 0.12 s of its import. A fresh interpreter reads workbooks and writes the input form
+    # without them exactly as this process does with them, and imports both afterwards; with another thread
+    # running, nothing is hidden.
+    import subprocess
+
+    def outcome(path: Path):
+        try:
+            return [[r.sheet, r.number, r.data] for r in read_records(path, CRITERIA)]
+        except InputFileError as error:
+            return str(error)
+
+    expected = [outcome(path) for path in WORKBOOKS]
+    assert "numpy" in sys.modules  # this process reads them with numpy imported (pandas, hypothesis)
+    for threads, hidden in (("one", True), ("thread", False)):
+        form = tmp_path / f"form-{threads}.xlsx"
+        done = subprocess.run([sys.executable, "-c", LEAN_OPENPYXL, threads, str(form), *map(str, WORKBOOKS)],
+                              capture_output=True, text=True, cwd=ROOT, check=True)
+        got = json.loads(done.stdout)
+        assert got["version"].startswith("3.1.")  # the behaviour relied on, checked above, is 3.1's
+        assert got["hidden"] is hidden
+        assert got["records"] == json.loads(json.dumps([outcome(form)] + expected))

@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import Any, Iterator
 from xml.etree.ElementTree import XMLPullParser
 
+from engine.readers.openpyxl_import import import_openpyxl
+
+import_openpyxl()  # before any module of openpyxl: it is imported without numpy (see there)
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, builtin_format_code
 from openpyxl.styles.stylesheet import Stylesheet, apply_stylesheet

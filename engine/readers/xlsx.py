@@ -23,6 +23,9 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from engine.readers.openpyxl_import import import_openpyxl
+
+import_openpyxl()  # before any module of openpyxl: it is imported without numpy (see there)
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 

@@ -21,6 +21,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterator
 
+from engine.readers.openpyxl_import import import_openpyxl
+
+import_openpyxl()  # before any module of openpyxl: it is imported without numpy (see there)
 from openpyxl.utils import range_boundaries
 
 from engine.criteria.model import CriteriaSet, default_criteria
