@@ -238,7 +238,7 @@ class Reach:
     decisions: list[BandDecision]
     step: object = _UNKNOWN       # _Step, or None when no band is better (worked out by band_gap when asked)
     changes: list | None = None   # the plan's candidate changes of its input (engine/rules/plan.py)
-    best: tuple | None = None     # ... the gains of the one that gains most (None: not worked out, or none gains)
+    best: tuple | None = None     # ... the gains of the one that gains most (None: not worked out; (): none gains)
 
     def decision_of(self, target: int | bool) -> BandDecision:
         return self.decisions[self.targets.index(target)]

@@ -75,25 +75,49 @@ def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored
 def best_gains(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, memo: dict) -> list[tuple]:
     """The gains (per indicator) of each action input's best change: what a plan can reach at most, before any
     search. An input that moves one indicator needs no options for this (the changes of its indicator's Reach
-    say it, whatever its current value): a unit whose plan is blocked never builds them."""
+    say it, whatever its current value, and the Reach keeps it): a unit whose plan is blocked never builds them."""
     out = []
-    for name, positions in _movable(criteria, scored):
-        if len(positions) == 1:
-            reach = scored.views[positions[0]].reach
-            if reach.best is not None and memos.on("plan_options"):
-                out.append(reach.best)
-                continue
-            changes = _single_changes(scored.views[positions[0]])
-            if changes:
-                best = max(changes, key=lambda change: change[3])[1]  # the first of the largest gains
-                if memos.on("plan_options"):
-                    reach.best = best
-                out.append(best)
-        else:
-            kept = _options(name, rules, scored, positions, memo)
+    views = scored.views
+    kept = memos.on("plan_options")
+    singles, several = _action_inputs(criteria)
+    for position in singles:
+        view = views[position]
+        reach = view.reach
+        if reach is None:  # no better band to reach
+            continue
+        best = reach.best if kept else None
+        if best is None:
+            changes = _single_changes(view)
+            best = max(changes, key=_GAIN)[1] if changes else ()  # the first of the largest gains; () none gains
             if kept:
-                out.append(kept[-1].gains)
+                reach.best = best
+        if best:
+            out.append(best)
+    for name, positions in several:
+        options = _options(name, rules, scored, positions, memo)
+        if options:
+            out.append(options[-1].gains)
     return out
+
+
+def _GAIN(change: tuple) -> int:
+    return change[3]
+
+
+# Per criteria set (by id, the set kept alongside so its id is never reused): the positions of the indicators
+# moved by an action input that moves one indicator alone, and (input, positions) of each that moves several.
+_ACTIONS: dict[int, tuple[CriteriaSet, list[int], list[tuple[str, list[int]]]]] = {}
+
+
+def _action_inputs(criteria: CriteriaSet) -> tuple[list[int], list[tuple[str, list[int]]]]:
+    known = _ACTIONS.get(id(criteria))
+    if known is None or known[0] is not criteria:
+        actions = criteria.action_positions
+        known = _ACTIONS[id(criteria)] = (criteria, [positions[0] for positions in actions.values()
+                                                     if len(positions) == 1],
+                                          [(name, positions) for name, positions in actions.items()
+                                           if len(positions) > 1])
+    return known[1], known[2]
 
 
 def _movable(criteria: CriteriaSet, scored: Scored) -> Iterator[tuple[str, list[int]]]:
@@ -253,7 +277,7 @@ def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbe
             reason=both("plan_block_missing", inputs=_labels(criteria, m.missing)))
             for m, number in zip(scored.measures, numbers) if m.state == "missing"]
         return Plan(reaches_recognition=False, changes=[], blocked_by=blocks)
-    points = [p or 0 for p in scored.points]
+    points = [view.decision.points or 0 for view in scored.views]
     best_points = list(points)
     for gains in best_gains(criteria, rules, scored, memo):
         for position, gain in gains:

@@ -49,29 +49,26 @@ def result_fields(indicator: Indicator, measure_state: str, band: int | None) ->
                         scoring.band_citation(band) if band is not None else scoring.citation)
 
 
-def criterion_sums(criteria: CriteriaSet, points: Sequence[int | None]) -> list[tuple[bool, int]]:
-    """(every indicator scored, points) per criterion, from per-indicator points in criteria order (None:
-    unscored): what the rules are asked about a criterion."""
-    out = []
-    for start, end in criteria.criterion_spans:
-        mine = points[start:end]
-        if None in mine:
-            out.append((False, sum(p for p in mine if p is not None)))
-        else:
-            out.append((True, sum(mine)))
-    return out
-
-
 def decide_unit(rules: CompiledRules, criteria: CriteriaSet, points: Sequence[int | None], errors: int,
                 category: str | None) -> tuple[list[str], UnitDecision]:
     """Ask the rules about a unit given its per-indicator points: each criterion's outcome, then the unit's
-    decision (what a plan candidate is checked against)."""
-    sums = criterion_sums(criteria, points)
-    outcomes = rules.criteria_outcomes(sums)
-    unscored = list(points).count(None)
+    decision (what a plan candidate is checked against). Asked one question at a time: plans ask about many
+    candidates, nearly all already answered (the memo is read directly)."""
+    outcome = rules.criterion_outcome
+    outcomes, total, unscored = [], 0, 0
+    for start, end in criteria.criterion_spans:
+        mine = points[start:end]
+        if None in mine:
+            scored = [p for p in mine if p is not None]
+            unscored += len(mine) - len(scored)
+            mine, complete = scored, False
+        else:
+            complete = True
+        points_of = sum(mine)
+        total += points_of
+        outcomes.append(outcome(complete, points_of))
     not_met = len(outcomes) - outcomes.count("met")
-    decision = rules.units([(errors, unscored, category, sum(total for _, total in sums), not_met)])[0]
-    return outcomes, decision
+    return outcomes, rules.unit(errors, unscored, category, total, not_met)
 
 
 def _reason(memo: dict, code: str, criterion: int | None, key: str, params: dict, **texts: Text) -> Reason:
