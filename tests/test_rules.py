@@ -372,3 +372,40 @@ def test_measures_no_bound_separates_are_asked_once_and_answered_alike(monkeypat
     assert len(posted) == 6
     with pytest.raises(durable_core.EngineError, match="not a finite number"):  # never answered from the memo
         compiled.bands([(10, "value", float("nan"))])
+
+
+def test_unit_questions_are_asked_once_per_class_and_answered_as_each_alone(monkeypatch):
+    """A unit's question is kept by its class, field by field (the counts against 0, the total against each
+    category's threshold, the category by value, as the compiled unit rules compare them): every question of a
+    grid around every bound gets the answer durable gives it asked without a memo, and durable is asked once per
+    class."""
+    compiled = rules.CompiledRules(CRITERIA)
+    thresholds = sorted({category.threshold for category in CRITERIA.categories})
+    assert compiled.memo.unit_edges == [[0.0], [0.0], None, [float(t) for t in thresholds], [0.0]]
+    posted = []
+    original = compiled._post
+    monkeypatch.setattr(compiled, "_post", lambda part, bodies: posted.extend(bodies) or original(part, bodies))
+    totals = sorted({0, 1, CRITERIA.instrument.total_points, *(t + d for t in thresholds for d in (-1, 0, 1))})
+    grid = [(errors, unscored, category, total, not_met) for errors in (0, 1, 3) for unscored in (0, 2)
+            for category in [c.id for c in CRITERIA.categories] + [None] for total in totals for not_met in (0, 1, 4)]
+    random.Random(1).shuffle(grid)
+    plain = rules.CompiledRules(CRITERIA, memo=False).units(grid)
+    got = compiled.units(grid[:50]) + compiled.units(grid[50:])
+    assert got == plain
+    assert [compiled.unit(*item) for item in grid] == plain  # asked one at a time: read as asked
+    classes = {compiled.memo._unit_class(item) for item in grid}
+    assert len(posted) == len(classes) < len(grid) / 3
+
+
+def test_field_bounds_are_read_only_from_comparisons_with_constants():
+    def ruleset(*conditions):
+        return {"a rule": {"all": [{"m": {"$and": [{"kind": "unit"}, *conditions]}}]}}
+
+    fields = ("total", "category")
+    assert rules.field_bounds(ruleset({"$gte": {"total": 800.0}}, {"total": 5}, {"category": "x"}), fields) == [
+        [5.0, 800.0], None]
+    assert rules.field_bounds(ruleset({"$gte": {"total": 800.0}}), fields) == [[800.0], []]
+    assert rules.field_bounds(ruleset({"total": "text"}), fields) == [None, []]  # kept by value
+    for refused in ({"$ne": {"total": 1.0}}, {"$gte": {"total": 1.0, "category": 2.0}}, {"other": 1.0},
+                    {"$lt": {"category": 3.0}, "category": "x"}):
+        assert rules.field_bounds(ruleset(refused), fields) is None, refused

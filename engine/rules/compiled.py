@@ -13,7 +13,7 @@ from typing import Sequence
 from engine.criteria.model import CriteriaSet
 from engine.rules import durable_core, memos
 from engine.rules.decision_memo import DecisionMemo
-from engine.rules.facts import IndicatorFacts, criterion_fact, criterion_probes, unit_fact, unit_probes
+from engine.rules.facts import UNIT_FIELDS, IndicatorFacts, criterion_fact, criterion_probes, unit_fact, unit_probes
 from engine.rules.rulesets import BandDecision, UnitDecision, compile_rulesets, indicator_ruleset
 
 
@@ -27,7 +27,8 @@ class CompiledRules:
         self.name = durable_core.ruleset_name(self.rulesets)
         self.facts = IndicatorFacts(criteria)
         self._parts = [indicator_ruleset(indicator) for _, indicator in criteria.indicators]
-        self.memo = DecisionMemo(criteria, [bounds(self.rulesets[part]) for part in self._parts]) if memo else None
+        self.memo = (DecisionMemo(criteria, [bounds(self.rulesets[part]) for part in self._parts],
+                                  field_bounds(self.rulesets["unit"], UNIT_FIELDS)) if memo else None)
         self._handles: dict[str, int] = {}
 
     def handle(self, part: str) -> int:
@@ -139,6 +140,36 @@ def bounds(ruleset: dict[str, dict]) -> list[float] | None:
                 elif operator.startswith("$") or operator not in ("kind", "indicator"):
                     return None
     return sorted(found)
+
+
+def field_bounds(ruleset: dict[str, dict], fields: tuple[str, ...]) -> list[list[float] | None] | None:
+    """Per field of a question (in `fields`' order), the constants the ruleset's rules compare it with, sorted, or
+    None for a field only ever tested for equality with text (kept by value); None when some condition is neither
+    (then no class of questions can be trusted to match one rule)."""
+    numbers: dict[str, set] = {name: set() for name in fields}
+    texts: set[str] = set()
+    for rule in ruleset.values():
+        for condition in rule["all"][0]["m"]["$and"]:
+            for operator, operand in condition.items():
+                if operator in ("$gte", "$gt", "$lte", "$lt") and len(operand) == 1:
+                    (name, operand), = operand.items()
+                elif operator.startswith("$"):
+                    return None
+                else:
+                    name = operator
+                if name == "kind":
+                    continue
+                if name not in numbers:
+                    return None
+                if isinstance(operand, str):
+                    texts.add(name)
+                elif isinstance(operand, (int, float)) and not isinstance(operand, bool):
+                    numbers[name].add(float(operand))
+                else:
+                    return None
+    if any(numbers[name] for name in texts):
+        return None  # a field compared both with text and with numbers: not a class of either
+    return [None if name in texts else sorted(numbers[name]) for name in fields]
 
 
 _COMPILED: dict[str, CompiledRules] = {}

@@ -50,6 +50,10 @@ def criterion_fact(item: tuple[bool, int]) -> str:
     return f'{{"kind": "criterion", "complete": {float(item[0])!r}, "points": {float(item[1])!r}'
 
 
+# A unit question's fields, in the order it is asked (unit_fact writes them under these names).
+UNIT_FIELDS = ("errors", "unscored", "category", "total", "not_met")
+
+
 def unit_fact(item: tuple[int, int, str | None, int, int]) -> str:
     """(data errors, indicators unscored, category or None, total, criteria not met)."""
     return (f'{{"kind": "unit", "errors": {float(item[0])!r}, "unscored": {float(item[1])!r}, '

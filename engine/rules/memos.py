@@ -13,9 +13,10 @@ from contextlib import contextmanager
 from typing import Iterator
 
 MEMOS = {
-    "decisions": "the rules' answer to each distinct question (an indicator's measure, a criterion's points, a "
-                 "unit's figures), and a unit's or criterion's whole row of answers asked at once "
-                 "(engine/rules/decision_memo.py): durable is asked each distinct question once",
+    "decisions": "the rules' answer to each distinct question (an indicator's measure and a unit's figures by "
+                 "the class of values their rules' bounds cannot tell apart, a criterion's points), and a "
+                 "criterion's whole row of answers asked at once (engine/rules/decision_memo.py): durable is asked "
+                 "each distinct question once",
     "indicator_views": "each distinct (indicator, inputs) measured, decided, explained and given its gap once, "
                        "shared by the units that give it; the indicators' shelves share one limit by how often "
                        "their keys come back (engine/rules/views.py, Shelves: 12% fewer views built on the "
