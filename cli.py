@@ -78,6 +78,14 @@ ALLOW_MIXED_OPTION = click.option(
            "Combine units scored by different criteria sets anyway (the summary says so)."))
 
 
+# A password given on the command line was chosen by the administrator, so by default its owner must change it at
+# the first sign-in to the province server (engine/web/server/auth.py); --final for one's own account.
+TEMPORARY_OPTION = click.option(
+    "--temporary/--final", default=True, show_default=True,
+    help=H("Mật khẩu tạm (mặc định): người dùng phải đổi khi đăng nhập lần đầu. --final: mật khẩu dùng luôn "
+           "(tài khoản của chính bạn).",
+           "Temporary password (the default): its owner must change it at the first sign-in. --final: the password "
+           "stays (your own account)."))
 DB_OPTION = click.option(
     "--db", metavar="URL|PATH",
     help=H("Cơ sở dữ liệu: một tệp SQLite (mặc định: history.sqlite3 trong thư mục dữ liệu của người dùng, tạo khi "
@@ -871,9 +879,10 @@ def _password(lang: str) -> str:
                                               "The board's area: unit codes or district/province names."))
 @click.option("--province", help=H("Tỉnh của tài khoản tỉnh, hoặc tỉnh của đơn vị (tài khoản xã).",
                                    "The province account's province, or the unit's province (commune account)."))
+@TEMPORARY_OPTION
 @DB_OPTION
 @LANG_OPTION
-def users_add(login, role, unit, unit_name, district, area, province, db, lang):
+def users_add(login, role, unit, unit_name, district, area, province, temporary, db, lang):
     from engine.store import Store
     from engine.store.users import add_user
 
@@ -889,8 +898,11 @@ def users_add(login, role, unit, unit_name, district, area, province, db, lang):
         place, found = official_place(unit, {"name": unit_name, "district": district, "province": province})
         shown = ", ".join(part for part in (place["name"], place["district"], place["province"]) if part)
         click.echo(_say("user_unit_found", lang, unit=found.code, place=shown, list=admin_map(found.map_id).label))
-    account = add_user(store, login, _password(lang), role, unit=unit, area=area, province=province, unit_place=place)
+    account = add_user(store, login, _password(lang), role, unit=unit, area=area, province=province, unit_place=place,
+                       temporary=temporary)
     click.echo(_say("user_added", lang, login=account.login, role=_role_words(account.role)))
+    if temporary:
+        click.echo(_say("user_password_temporary_note", lang))
 
 
 def _check_account_unit(code: str, names: dict, lang: str) -> None:
@@ -994,7 +1006,8 @@ def users_list(db, lang):
     for a in accounts:
         scope = a.unit_code or ", ".join(a.area) or a.province or "*"
         rows.append([a.login, _say("user_role_shown", lang, label=Message("srv_role_" + a.role), role=a.role), scope,
-                     _say("user_state_disabled" if a.disabled else "user_state_active", lang),
+                     _say("user_state_disabled" if a.disabled else "user_state_active", lang)
+                     + (f" ({_say('user_state_temporary', lang)})" if a.password_temporary and not a.disabled else ""),
                      a.created_at.strftime("%Y-%m-%d %H:%M")])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
@@ -1042,17 +1055,18 @@ def users_enable(login, db, lang):
 @users.command("passwd", help=H("Đặt mật khẩu mới cho tài khoản (hỏi, hoặc đọc từ đầu vào chuẩn).",
                                 "Set an account's new password (asked for, or read from standard input)."))
 @click.argument("login")
+@TEMPORARY_OPTION
 @DB_OPTION
 @LANG_OPTION
-def users_passwd(login, db, lang):
+def users_passwd(login, temporary, db, lang):
     from engine.store import Store
     from engine.store.users import get_user, set_password, UserError
 
     store = Store.open(db)
     if get_user(store, login) is None:  # before asking for a password nobody will use
         raise UserError("user_unknown", login=login)
-    account = set_password(store, login, _password(lang))
-    click.echo(_say("user_password_set", lang, login=account.login))
+    account = set_password(store, login, _password(lang), temporary=temporary)
+    click.echo(_say("user_password_set_temporary" if temporary else "user_password_set", lang, login=account.login))
 
 
 @main.group(help=H("Cơ sở dữ liệu của cfc (lịch sử, tài khoản, hồ sơ): SQLite hoặc PostgreSQL.",

@@ -545,6 +545,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     "user_disabled": ("Đã khóa tài khoản {login}: không đăng nhập được nữa, lịch sử vẫn được giữ",
                       "Account {login} disabled: it can no longer sign in; its history is kept"),
     "user_password_set": ("Đã đổi mật khẩu của {login}", "Password of {login} changed"),
+    "user_password_temporary_note": ("Mật khẩu này là mật khẩu tạm: người dùng phải đổi khi đăng nhập lần đầu "
+                                     "(--final nếu là tài khoản của chính bạn)",
+                                     "This password is temporary: its owner must change it at the first sign-in "
+                                     "(--final for your own account)"),
+    "user_password_set_temporary": ("Đã đặt mật khẩu tạm cho {login}: người dùng phải đổi mật khẩu khi đăng nhập lần tới",
+                                    "Temporary password set for {login}: they must change it at their next sign-in"),
+    "user_wrong_password": ("mật khẩu hiện tại không đúng", "the current password is wrong"),
+    "user_same_password": ("mật khẩu mới phải khác mật khẩu hiện tại", "the new password must differ from the current one"),
+    "user_password_not_text": ("mật khẩu có ký tự không hợp lệ (nửa cặp thay thế UTF-16): gõ lại mật khẩu",
+                               "the password holds an invalid character (half a UTF-16 surrogate pair): type it again"),
     "user_password_prompt": ("Mật khẩu", "Password"),
     "user_password_again": ("Nhập lại mật khẩu", "Repeat the password"),
     "user_password_mismatch": ("hai lần nhập mật khẩu không khớp", "the two passwords do not match"),
@@ -564,6 +574,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "users_header": ("tài khoản\tvai trò\tphạm vi\ttrạng thái\ttạo lúc", "login\trole\tscope\tstate\tcreated"),
     "user_state_active": ("hoạt động", "active"),
     "user_state_disabled": ("đã khóa", "disabled"),
+    "user_state_temporary": ("chưa đổi mật khẩu tạm", "temporary password not changed yet"),
     # The workflow (engine/workflow/): who may do what, in which state, with what.
     "wf_action_view": ("xem", "view"),
     "wf_action_save_draft": ("lưu bản nháp", "save the draft"),
@@ -696,6 +707,24 @@ CATALOG: dict[str, tuple[str, str]] = {
     "srv_login_name": ("Tên đăng nhập", "Login"),
     "srv_password": ("Mật khẩu", "Password"),
     "srv_login_button": ("Đăng nhập", "Sign in"),
+    "srv_nav_password": ("Đổi mật khẩu", "Change password"),
+    "srv_password_title": ("Đổi mật khẩu", "Change your password"),
+    "srv_password_first": ("Mật khẩu này do người khác đặt cho bạn: hãy đặt mật khẩu của riêng bạn trước khi làm việc. "
+                           "Từ nay chỉ bạn biết mật khẩu này.",
+                           "This password was set for you by someone else: choose your own before you go on. "
+                           "From then on only you know it."),
+    "srv_password_intro": ("Đổi mật khẩu sẽ đăng xuất mọi phiên đăng nhập khác của tài khoản này.",
+                           "Changing the password signs this account out everywhere else."),
+    "srv_password_current": ("Mật khẩu hiện tại", "Current password"),
+    "srv_password_new": ("Mật khẩu mới (ít nhất {min} ký tự)", "New password (at least {min} characters)"),
+    "srv_password_repeat": ("Nhập lại mật khẩu mới", "Repeat the new password"),
+    "srv_password_button": ("Đổi mật khẩu", "Change the password"),
+    "srv_password_mismatch": ("hai lần nhập mật khẩu mới không khớp", "the two new passwords do not match"),
+    "srv_password_changed": ("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản này đã bị đăng xuất.",
+                             "Password changed. Every other session of this account is signed out."),
+    "web_password_first": ("tài khoản đang dùng mật khẩu tạm: đổi mật khẩu trước (POST /api/password {{\"current\": ..., \"new\": ...}})",
+                           "the account has a temporary password: change it first (POST /api/password {{\"current\": ..., \"new\": ...}})"),
+    "web_password_fields": ("cần {{\"current\": ..., \"new\": ...}}", "expected {{\"current\": ..., \"new\": ...}}"),
     "srv_login_help": ("Quên mật khẩu hoặc chưa có tài khoản: liên hệ quản trị viên của tỉnh.",
                        "Forgotten password or no account: ask the province's administrator."),
     "srv_submissions_title": ("Hồ sơ", "Files"),
@@ -796,9 +825,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "srv_add_user": ("Tạo tài khoản", "New account"),
     "srv_add_user_button": ("Tạo tài khoản", "Create the account"),
     "srv_add_user_note": ("Xã: mã đơn vị, tên, huyện, tỉnh (quyết định hội đồng và tỉnh nào thấy đơn vị). Hội đồng: địa bàn "
-                          "(mã đơn vị hoặc tên huyện/tỉnh, cách nhau bằng dấu phẩy). Tỉnh: tên tỉnh.",
+                          "(mã đơn vị hoặc tên huyện/tỉnh, cách nhau bằng dấu phẩy). Tỉnh: tên tỉnh. Mật khẩu đặt ở đây là "
+                          "mật khẩu tạm: người dùng phải đổi khi đăng nhập lần đầu.",
                           "Commune: unit code, name, district, province (which decide the board and province that see it). "
-                          "Board: its area (unit codes or district/province names, comma-separated). Province: its name."),
+                          "Board: its area (unit codes or district/province names, comma-separated). Province: its name. "
+                          "A password set here is temporary: its owner must change it at the first sign-in."),
     "srv_role": ("Vai trò", "Role"),
     "srv_scope": ("Phạm vi", "Scope"),
     "srv_user_unit": ("Mã đơn vị (xã)", "Unit code (commune)"),

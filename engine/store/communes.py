@@ -56,7 +56,8 @@ def add_communes(store: Store, province: str, day: dt.date | None = None, by: st
             added.skipped.append((unit.code, served.get(unit.code, login)))
             continue
         password = new_password()
-        account = add_user(store, login, password, "commune", unit=unit.code, by=by,
+        # Temporary: whoever hands the file of passwords out knows them; each commune chooses its own at sign-in.
+        account = add_user(store, login, password, "commune", unit=unit.code, by=by, temporary=True,
                            unit_place={"name": unit.name, "district": unit.district, "province": unit.province})
         added.created.append((account, unit.name, password))
         if on_created is not None:

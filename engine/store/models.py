@@ -25,7 +25,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
-                        LargeBinary, String, Text, TypeDecorator, UniqueConstraint)
+                        LargeBinary, String, Text, TypeDecorator, UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("commune", "board", "province", "admin")
@@ -141,6 +141,9 @@ class User(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime]
     password_changed_at: Mapped[dt.datetime]
+    # Set by whoever else chose the password (an administrator, `cfc users add`): its owner must choose their own
+    # before anything else (engine/web/server/auth.py), so the one who handed it out no longer knows it.
+    password_temporary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class LoginAttempt(Base):

@@ -6,10 +6,15 @@ defaults, rehashed when they change); every login attempt kept for the web layer
     get_user(store, login) -> Account | None
     list_users(store) -> list[Account]
     set_disabled(store, login, disabled=True, by="local") -> Account
-    set_password(store, login, password, by="local") -> Account
+    set_password(store, login, password, by="local", temporary=False) -> Account
+    change_password(store, login, current, new, address=None) -> Account   the owner's own change
     authenticate(store, login, password, address=None) -> Account | None   records the attempt (and an event)
     recent_failures(store, since, *, login=None, address=None) -> int       failed attempts since a moment
     register_unit(session, code, name=None, district=None, province=None)   the unit row scope is decided by
+
+A password someone else chose (add_user or set_password with temporary=True: an administrator's page, `cfc users
+add`) is temporary: its owner is sent to change it before anything else (engine/web/server/auth.py), so whoever
+handed it out no longer knows the password in use.
 
 Every change is an event (user.add, user.disable, user.enable, user.password, login.ok, login.failed). Errors
 are UserError, a MessageError: one sentence in either language.
@@ -61,17 +66,21 @@ class Account:
     province: str | None
     disabled: bool
     created_at: dt.datetime
+    password_temporary: bool = False
+    # When the password last changed: a session remembers it, and one signed in before a change is over
+    # (engine/web/server/auth.py).
+    password_changed_at: dt.datetime | None = None
 
     def as_json(self) -> dict:
         scope = {"commune": {"unit": self.unit_code}, "board": {"area": list(self.area)},
                  "province": {"province": self.province}}.get(self.role, {})
         return {"login": self.login, "role": self.role, **scope, "disabled": self.disabled,
-                "created_at": self.created_at.isoformat()}
+                "password_temporary": self.password_temporary, "created_at": self.created_at.isoformat()}
 
 
 def _account(user: User) -> Account:
     return Account(user.login, user.role, user.unit_code, tuple(user.area or ()), user.province, user.disabled,
-                   user.created_at)
+                   user.created_at, bool(user.password_temporary), user.password_changed_at)
 
 
 def normalise_login(login: str) -> str:
@@ -91,7 +100,18 @@ def _checked_password(password: str) -> str:
         raise UserError("user_short_password", min=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
         raise UserError("user_long_password", max=MAX_PASSWORD)
+    if not _is_text(password):
+        # A lone surrogate (JSON's "\\ud800") is no character anyone can type again: refused, not hashed.
+        raise UserError("user_password_not_text")
     return password
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def split_area(values: Iterable[str]) -> tuple[str, ...]:
@@ -134,10 +154,12 @@ def official_place(code: str | None, given: dict[str, str | None]):
 
 def add_user(store: Store, login: str, password: str, role: str, *, unit: str | None = None,
              area: Iterable[str] | None = None, province: str | None = None,
-             unit_place: dict[str, str | None] | None = None, by: str = audit.LOCAL) -> Account:
+             unit_place: dict[str, str | None] | None = None, by: str = audit.LOCAL,
+             temporary: bool = False) -> Account:
     """Make an account. A commune account names its unit (`unit_place`: its name, district and province, which
-    decide which board and province see it); a board names its area; a province its province. Raises
-    UserError (bad login, short password, login taken, scope missing)."""
+    decide which board and province see it); a board names its area; a province its province. `temporary`: the
+    password was chosen for its owner, who must change it at the first sign-in. Raises UserError (bad login,
+    short password, login taken, scope missing)."""
     key = _checked_login(login)
     _checked_password(password)
     if role not in ROLES:
@@ -150,7 +172,7 @@ def add_user(store: Store, login: str, password: str, role: str, *, unit: str | 
     now = utcnow()
     user = User(login=key, password_hash=_HASHER.hash(password), role=role, unit_code=code,
                 area=list(areas) if role == "board" else None, province=place, disabled=False, created_at=now,
-                password_changed_at=now)
+                password_changed_at=now, password_temporary=temporary)
     try:
         with store.writing() as session:
             if code:
@@ -180,11 +202,15 @@ def _change(store: Store, login: str, by: str, action: str, change) -> Account:
                                ).one_or_none()
         if user is None:
             raise UserError("user_unknown", login=login)
-        before = {"disabled": user.disabled}
+        before = _state(user)
         change(user)
-        audit.record(session, action, by, unit_code=user.unit_code, before={"login": user.login, **before},
-                     after={"login": user.login, "disabled": user.disabled})
+        audit.record(session, action, by, unit_code=user.unit_code, before=before, after=_state(user))
         return _account(user)
+
+
+def _state(user: User) -> dict:
+    """What an account event records of the account (never its password or hash)."""
+    return {"login": user.login, "disabled": user.disabled, "password_temporary": bool(user.password_temporary)}
 
 
 def set_disabled(store: Store, login: str, disabled: bool = True, by: str = audit.LOCAL) -> Account:
@@ -193,15 +219,53 @@ def set_disabled(store: Store, login: str, disabled: bool = True, by: str = audi
                    lambda user: setattr(user, "disabled", disabled))
 
 
-def set_password(store: Store, login: str, password: str, by: str = audit.LOCAL) -> Account:
-    """A new password (the event records that it changed, never the password or its hash)."""
+def set_password(store: Store, login: str, password: str, by: str = audit.LOCAL, temporary: bool = False) -> Account:
+    """A new password (the event records that it changed, never the password or its hash). `temporary`: chosen
+    for the owner (a reset), who must change it at the next sign-in. Every session signed in before is over."""
     _checked_password(password)
+    hashed = _HASHER.hash(password)
 
     def change(user: User) -> None:
-        user.password_hash = _HASHER.hash(password)
+        user.password_hash = hashed
         user.password_changed_at = utcnow()
+        user.password_temporary = temporary
 
     return _change(store, login, by, "user.password", change)
+
+
+def change_password(store: Store, login: str, current: str, new: str, address: str | None = None) -> Account:
+    """The owner changes their own password, giving the current one. A wrong current password counts as a failed
+    sign-in (login_attempts and a login.failed event: the same limits slow a guesser at this door) and raises
+    UserError user_wrong_password; the same password again is refused (user_same_password), as is one the rules
+    refuse. The new password is final (not temporary). As authenticate: argon2 runs between transactions."""
+    key = normalise_login(login)[:100]
+    with store.reading() as session:
+        user = session.scalars(select(User).where(User.login == key)).one_or_none()
+        hashed = user.password_hash if user else None
+    current = current if isinstance(current, str) else ""
+    ok = hashed is not None and _verify(hashed, current[:MAX_PASSWORD])
+    if ok:
+        _checked_password(new)
+        if new == current:
+            raise UserError("user_same_password")
+        fresh = _HASHER.hash(new)
+    with store.writing() as session:
+        user = session.scalars(select(User).where(User.login == key).with_for_update()).one_or_none()
+        # What was checked must still be the account's password (no change raced this one), the account enabled.
+        ok = ok and user is not None and user.password_hash == hashed and not user.disabled
+        now = utcnow()
+        if not ok:
+            session.add(LoginAttempt(at=now, login=key, address=(address or None) and address[:64], succeeded=False))
+            audit.record(session, "login.failed", key, unit_code=user.unit_code if user else None,
+                         after={"address": address, "while": "password_change"}, at=now)
+        else:
+            before = _state(user)
+            user.password_hash, user.password_changed_at, user.password_temporary = fresh, now, False
+            audit.record(session, "user.password", key, unit_code=user.unit_code, before=before, after=_state(user),
+                         at=now)
+            return _account(user)
+    # Raised after the transaction, so that the failed attempt is kept (a raise inside would roll it back).
+    raise UserError("user_wrong_password")
 
 
 def authenticate(store: Store, login: str, password: str, address: str | None = None) -> Account | None:
@@ -236,6 +300,9 @@ def _verify(hashed: str, password: str) -> bool:
     try:
         return _HASHER.verify(hashed, password)
     except (VerificationError, InvalidHashError):
+        return False
+    except UnicodeEncodeError:
+        # A lone surrogate (from JSON) cannot be any password: _checked_password refuses such when they are set.
         return False
 
 

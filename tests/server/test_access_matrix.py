@@ -1,5 +1,6 @@
 """Every route of the province server, called as every kind of person — nobody, a commune, a board, a province,
-an administrator, a disabled account — against a unit each may see and one it may not.
+an administrator, a disabled account, an account whose password is still temporary — against a unit each may see
+and one it may not.
 
 What each may do is written out here, apart from the code (RULES); the test checks that the table covers
 exactly the application's routes, so a route added without saying who may use it fails here. For every write
@@ -29,6 +30,7 @@ RULES = {
     ("GET", "/login"): (PUBLIC, False), ("POST", "/login"): (PUBLIC, False), ("POST", "/api/login"): (PUBLIC, False),
     ("POST", "/logout"): (ANY, False), ("POST", "/api/logout"): (ANY, False), ("GET", "/api/me"): (ANY, False),
     ("GET", "/"): (ANY, False),
+    ("GET", "/password"): (ANY, False), ("POST", "/password"): (ANY, False), ("POST", "/api/password"): (ANY, False),
     ("POST", "/api/evaluate"): (ANY, False), ("GET", "/template.xlsx"): (ANY, False),
     ("POST", "/download/data.csv"): (ANY, False),
     **{("POST", f"/download/{d}.{f}"): (ANY, False) for d in ("self-assessment", "appraisal") for f in ("pdf", "docx")},
@@ -66,9 +68,12 @@ RULES = {
     ("GET", "/users"): ({"admin"}, False), ("POST", "/users"): ({"admin"}, False),
     **{("POST", f"/users/{{login}}/{change}"): ({"admin"}, False) for change in ("disable", "enable", "password")},
 }
+# What an account with a temporary password may reach before it chooses its own: changing it, signing out, /api/me.
+WHILE_TEMPORARY = {("GET", "/password"), ("POST", "/password"), ("POST", "/api/password"), ("POST", "/logout"),
+                   ("POST", "/api/logout"), ("GET", "/api/me")}
 SEES = {"commune": {SEEN}, "board": {SEEN}, "province": {SEEN}, "admin": {SEEN, UNSEEN}}
 LOGINS = {"commune": "xa.hoason", "board": "hoidong", "province": "tinh", "admin": "quantri"}
-CALLERS = ["anonymous", "disabled", "commune", "board", "province", "admin"]
+CALLERS = ["anonymous", "disabled", "temporary", "commune", "board", "province", "admin"]
 
 
 def app_routes() -> set[tuple[str, str]]:
@@ -78,6 +83,12 @@ def app_routes() -> set[tuple[str, str]]:
 
 def test_the_table_names_every_route_and_only_those():
     assert app_routes() == set(RULES)
+
+
+def test_a_temporary_password_opens_only_its_own_change():
+    opened = {(method, route.path) for route in ROUTES if isinstance(route, Route)
+              and getattr(route.endpoint, "while_temporary", False) for method in route.methods - {"HEAD"}}
+    assert opened == WHILE_TEMPORARY
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +108,9 @@ def world(tmp_path_factory, library):
     client, token = signed_in(app, "da.nghi")
     sessions["disabled"] = (dict(client.cookies), token)
     set_disabled(store, "da.nghi")
+    add_user(store, "tam.thoi", PASSWORD, "admin", temporary=True)  # an administrator: every role's routes
+    client, token = signed_in(app, "tam.thoi")
+    sessions["temporary"] = (dict(client.cookies), token)
     anonymous = TestClient(app)
     anonymous.get("/login")  # an anonymous session with a CSRF token, as a browser showing the login form has
     sessions["anonymous"] = (dict(anonymous.cookies), _token(anonymous))
@@ -159,6 +173,14 @@ def test_every_route_as_every_role(world, method, template, caller, unit):
         else:
             assert answer.status_code == 303 and answer.headers["location"].startswith("/login?next=")
         return
+    if caller == "temporary" and (method, template) not in WHILE_TEMPORARY:
+        if path.startswith("/api/"):
+            assert answer.status_code == 403 and "mật khẩu tạm" in answer.json()["error"]
+        else:
+            assert answer.status_code == 303 and answer.headers["location"].startswith("/password?next=")
+        return
+    if caller == "temporary":
+        caller = "admin"
     if caller not in who or (scoped and unit not in SEES[caller]):
         assert answer.status_code == 403, answer.text
         if path.startswith("/api/"):

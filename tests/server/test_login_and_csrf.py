@@ -19,11 +19,12 @@ def test_login_me_and_logout(tmp_path, library):
     assert answer.status_code == 200
     body = answer.json()
     assert body["login"] == "xa.hoason" and body["role"] == "commune" and len(body["csrf_token"]) > 30
+    assert body["password_temporary"] is False
     cookie = answer.headers["set-cookie"]
     assert "cfc_session=" in cookie and "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
     assert "secure" not in cookie.lower()  # plain HTTP on a laptop: a Secure cookie would never come back
     assert client.get("/api/me").json() == {"login": "xa.hoason", "role": "commune", "unit": SEEN,
-                                            "csrf_token": body["csrf_token"]}
+                                            "password_temporary": False, "csrf_token": body["csrf_token"]}
     assert client.post("/api/logout", headers={"X-CSRF-Token": body["csrf_token"]}).status_code == 200
     assert client.get("/api/me").status_code == 401
 

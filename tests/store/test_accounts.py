@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 from cli import main
 from engine.store import audit
-from engine.store.users import (UserError, add_user, authenticate, get_user, list_users, recent_failures,
-                                set_disabled, set_password)
+from engine.store.users import (UserError, add_user, authenticate, change_password, get_user, list_users,
+                                recent_failures, set_disabled, set_password)
 from engine.workflow import Principal
 from engine.workflow.access import Place, place_key
 
@@ -56,9 +56,65 @@ def test_passwords_logins_and_their_trail(store):
     assert [e.action for e in trail] == ["user.add", "login.ok", "login.failed", "login.failed", "user.password",
                                          "login.failed", "login.ok", "user.disable", "login.failed"]
     assert not any(hashed in str(e.before) + str(e.after) for e in trail)
-    assert trail[-2].before == {"login": "tinh", "disabled": False} and trail[-2].after["disabled"] is True
+    assert trail[-2].before == {"login": "tinh", "disabled": False, "password_temporary": False}
+    assert trail[-2].after["disabled"] is True
     with pytest.raises(UserError):
         set_password(store, "nobody", "mật khẩu ba")
+
+
+def test_changing_ones_own_password(store):
+    """The owner gives the current password: a wrong one is a failed sign-in (counted for the limits, in the
+    trail) and changes nothing; the new one must differ and follow the rules; afterwards it is final."""
+    add_user(store, "tinh", "mật khẩu tạm thời", "province", province="Hà Nội", temporary=True)
+    assert get_user(store, "tinh").password_temporary
+    since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
+    for current, new, key in (("sai rồi đấy", "mật khẩu riêng", "user_wrong_password"),
+                              ("mật khẩu tạm thời", "mật khẩu tạm thời", "user_same_password"),
+                              ("mật khẩu tạm thời", "ngắn", "user_short_password"),
+                              ("mật khẩu tạm thời", "nửa cặp \ud800 thay thế", "user_password_not_text"),
+                              ("\udc00 không phải chữ", "mật khẩu riêng", "user_wrong_password")):
+        with pytest.raises(UserError) as refused:
+            change_password(store, "tinh", current, new, address="10.0.0.9")
+        assert refused.value.key == key
+    assert recent_failures(store, since, login="tinh") == 2 and recent_failures(store, since, address="10.0.0.9") == 2
+    assert get_user(store, "tinh").password_temporary and authenticate(store, "tinh", "mật khẩu tạm thời")
+    before = get_user(store, "tinh").password_changed_at
+    account = change_password(store, "TINH", "mật khẩu tạm thời", "mật khẩu riêng")
+    assert not account.password_temporary and account.password_changed_at > before
+    assert authenticate(store, "tinh", "mật khẩu riêng") and authenticate(store, "tinh", "mật khẩu tạm thời") is None
+    with pytest.raises(UserError):  # an unknown account is a wrong password, said the same way
+        change_password(store, "nobody", "mật khẩu riêng", "mật khẩu khác")
+    # A lone surrogate at sign-in is simply wrong: never an exception out of argon2's encoding.
+    assert authenticate(store, "tinh", "mật khẩu \ud800") is None
+    set_password(store, "tinh", "đặt lại cho tỉnh", by="quantri", temporary=True)
+    assert get_user(store, "tinh").password_temporary
+    changes = [e for e in audit.events(store) if e.action == "user.password"]
+    assert [(e.actor, e.before["password_temporary"], e.after["password_temporary"]) for e in changes] == [
+        ("tinh", True, False), ("quantri", False, True)]
+
+
+def test_0004_keeps_the_accounts_before_it_final(db_url):
+    """Accounts made before temporary passwords existed keep signing in as they did: not temporary."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from engine.store import Store
+    from engine.store.database import MIGRATIONS, database_url
+
+    engine = create_engine(database_url(db_url))
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+        connection.execute(text("INSERT INTO users (login, password_hash, role, province, disabled, created_at, "
+                                "password_changed_at) VALUES ('tinh', 'x', 'province', 'Hà Nội', false, "
+                                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+    engine.dispose()
+    upgraded = Store.open(db_url, upgrade=True)
+    assert get_user(upgraded, "tinh").password_temporary is False
+    upgraded.close()
 
 
 def test_users_commands(db_url):
@@ -79,6 +135,10 @@ def test_users_commands(db_url):
     assert empty.exit_code == 2 and "đầu vào chuẩn" in empty.stderr
     listed = run("users", "list")
     assert listed.exit_code == 0 and "xa.hoason" in listed.output and "09916" in listed.output
+    # A password typed at the command line is the administrator's choice: temporary unless --final.
+    assert "mật khẩu tạm" in added.output
+    assert "chưa đổi mật khẩu tạm" in run("users", "list").output
+    assert run("users", "add", "quantri", "--role", "admin", "--final", input="mật khẩu quản trị\n").exit_code == 0
     assert run("users", "passwd", "tinh", input="mật khẩu mới\n").exit_code == 0
     assert run("users", "disable", "xa.hoason").exit_code == 0
     assert run("users", "disable", "nobody").exit_code == 2
@@ -86,4 +146,7 @@ def test_users_commands(db_url):
 
     store = Store.open(db_url)
     assert authenticate(store, "tinh", "mật khẩu mới") and authenticate(store, "xa.hoason", "mật khẩu xã") is None
+    assert get_user(store, "tinh").password_temporary and not get_user(store, "quantri").password_temporary
+    assert run("users", "passwd", "tinh", "--final", input="mật khẩu cuối\n").exit_code == 0
+    assert not get_user(store, "tinh").password_temporary
     assert "không đăng nhập được" in run("users", "list").output or "đã khóa" in run("users", "list").output

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from engine.store.audit import AuditEntry
 from engine.text import SURROGATE, without_surrogates
-from engine.web.params import json_body, lang_of
+from engine.web.params import json_body, lang_of, say
 from engine.web.server import auth
 from engine.web.server.auth import error
 from engine.workflow import Refused
@@ -102,7 +102,9 @@ def _surrogate_at(value: Any, path: str = "") -> str | None:
 
 
 async def login(request: Request) -> Response:
-    """POST /api/login {login, password} → {login, role, csrf_token} and the session cookie; 401; 429."""
+    """POST /api/login {login, password} → {login, role, password_temporary, csrf_token} and the session cookie;
+    401; 429. password_temporary: every call but /api/password, /api/me and /api/logout answers 403 until it is
+    changed."""
     if not request.headers.get("content-type", "").startswith("application/json"):
         # A form on another site cannot send JSON without the browser asking first: login CSRF is shut out.
         return error(request, 415, "web_json_only")
@@ -119,7 +121,8 @@ async def login(request: Request) -> Response:
     if outcome.account is None:
         return error(request, 401, "web_login_wrong")
     account = outcome.account
-    return JSONResponse({"login": account.login, "role": account.role, "csrf_token": request.session["csrf"]})
+    return JSONResponse({"login": account.login, "role": account.role, "password_temporary": account.password_temporary,
+                         "csrf_token": request.session["csrf"]})
 
 
 async def logout(request: Request) -> Response:
@@ -129,6 +132,22 @@ async def logout(request: Request) -> Response:
 
 async def me(request: Request) -> Response:
     return JSONResponse(auth.me(request.state.account, auth.csrf_token(request)))
+
+
+async def change_password(request: Request) -> Response:
+    """POST /api/password {current, new} → {message}; 400; 422 (wrong current password, refused new one); 429.
+    The only call besides /api/me and /api/logout that an account with a temporary password may make."""
+    body, refused = await _object_body(request)
+    if refused:
+        return refused
+    current, new = body.get("current"), body.get("new")
+    if not isinstance(current, str) or not isinstance(new, str):
+        return error(request, 400, "web_password_fields")
+    outcome = await auth.change_own_password(request, current, new)  # UserError: 422 (message_error)
+    if outcome.limited_minutes is not None:
+        return error(request, 429, "web_login_limited", {"Retry-After": str(outcome.limited_minutes * 60)},
+                     minutes=outcome.limited_minutes)
+    return JSONResponse({"message": say(request, "srv_password_changed")})
 
 
 # ---------------------------------------------------------------- submissions

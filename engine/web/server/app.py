@@ -38,8 +38,8 @@ SUB = "/api/submissions/{unit_code}/{period}"
 PAGE = "/s/{unit_code}/{period}"
 
 
-def _route(path: str, endpoint, method: str, need: str) -> Route:
-    return Route(path, guard(endpoint, need), methods=[method])
+def _route(path: str, endpoint, method: str, need: str, while_temporary: bool = False) -> Route:
+    return Route(path, guard(endpoint, need, while_temporary), methods=[method])
 
 
 ROUTES = [
@@ -47,9 +47,13 @@ ROUTES = [
     _route("/login", pages.login_page, "GET", PUBLIC),
     _route("/login", pages.login, "POST", PUBLIC),
     _route("/api/login", api.login, "POST", PUBLIC),
-    _route("/logout", pages.logout, "POST", SIGNED_IN),
-    _route("/api/logout", api.logout, "POST", SIGNED_IN),
-    _route("/api/me", api.me, "GET", SIGNED_IN),
+    # Open to an account whose password is still temporary (every other route sends it to /password first).
+    _route("/logout", pages.logout, "POST", SIGNED_IN, while_temporary=True),
+    _route("/api/logout", api.logout, "POST", SIGNED_IN, while_temporary=True),
+    _route("/api/me", api.me, "GET", SIGNED_IN, while_temporary=True),
+    _route("/password", pages.password_page, "GET", SIGNED_IN, while_temporary=True),
+    _route("/password", pages.change_password, "POST", SIGNED_IN, while_temporary=True),
+    _route("/api/password", api.change_password, "POST", SIGNED_IN, while_temporary=True),
     _route("/", pages.home, "GET", SIGNED_IN),
     # The check form's live result and its files (the single-user page's handlers, for a signed-in person).
     _route("/api/evaluate", local_api.evaluate, "POST", SIGNED_IN),

@@ -1,7 +1,10 @@
 """Who is asking, decided once per request: the one guard every route of the province server goes through.
 
-    guard(endpoint, need)   need: PUBLIC (the login page and API), SIGNED_IN (anyone with an enabled account),
-                            or an action of engine/workflow/access.py (view, save_draft, appraise, audit...)
+    guard(endpoint, need, while_temporary=False)
+                            need: PUBLIC (the login page and API), SIGNED_IN (anyone with an enabled account),
+                            or an action of engine/workflow/access.py (view, save_draft, appraise, audit...);
+                            while_temporary: open to an account whose password is still temporary (changing it,
+                            signing out, /api/me); every other route sends such an account to /password first
 
 For each request the guard reads the signed session cookie (Starlette's SessionMiddleware: itsdangerous,
 expiry), reads the account again from the database (a disabled account is out at its next request, not when
@@ -10,6 +13,9 @@ every request that can change something (any method but GET and HEAD) checks the
 synchroniser token, sent back in the X-CSRF-Token header (the API; POST /api/login and GET /api/me return it)
 or in the `_csrf` field of a form. Which unit a Principal may see or change is then decided by the workflow
 itself, with the same Principal (engine/workflow/access.py).
+
+A session remembers when its account's password last changed; after a change (by its owner or an administrator)
+every session signed in before is over at its next request, as a disabled account is.
 
 Logins are limited (LIMITS): too many failed attempts for one account, or from one address, in the last
 minutes are answered 429 with a sentence saying how long to wait, before the password is even checked.
@@ -30,7 +36,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from engine.store.users import Account, authenticate, get_user, recent_failures
+from engine.store.users import Account, authenticate, change_password, get_user, recent_failures
 from engine.store.models import utcnow
 from engine.web.params import lang_of, say
 from engine.workflow.access import Principal
@@ -102,8 +108,10 @@ def to_login(request: Request) -> Response:
     return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
 
 
-def guard(endpoint: Callable[[Request], Awaitable[Response]], need: str) -> Callable[[Request], Awaitable[Response]]:
-    """The endpoint behind the checks above. `need` is kept on the wrapper for the route table's readers."""
+def guard(endpoint: Callable[[Request], Awaitable[Response]], need: str, while_temporary: bool = False
+          ) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint behind the checks above. `need` and `while_temporary` are kept on the wrapper for the route
+    table's readers (and the access-matrix test)."""
 
     async def guarded(request: Request) -> Response:
         asked = request.query_params.get("lang")
@@ -120,6 +128,8 @@ def guard(endpoint: Callable[[Request], Awaitable[Response]], need: str) -> Call
             return error(request, 401, "web_login_needed") if is_api(request) else to_login(request)
         principal = Principal.from_account(account)
         request.state.account, request.state.principal = account, principal
+        if account.password_temporary and not while_temporary:
+            return error(request, 403, "web_password_first") if is_api(request) else to_password(request)
         if need != SIGNED_IN and not principal.may(need):
             return _forbidden(request, principal, need)
         if request.method not in SAFE_METHODS and not _csrf_ok(request, await csrf_given(request)):
@@ -127,6 +137,7 @@ def guard(endpoint: Callable[[Request], Awaitable[Response]], need: str) -> Call
         return await endpoint(request)
 
     guarded.need = need
+    guarded.while_temporary = while_temporary
     guarded.__name__ = getattr(endpoint, "__name__", "guarded")
     return guarded
 
@@ -136,7 +147,20 @@ async def _account(request: Request) -> Account | None:
     if not login:
         return None
     account = await run_in_threadpool(get_user, request.app.state.store, login)
-    return None if account is None or account.disabled else account
+    if account is None or account.disabled or request.session.get("password") != _stamp(account):
+        return None
+    return account
+
+
+def _stamp(account: Account) -> str | None:
+    """What a session keeps of its account's password: when it last changed (never the password or its hash)."""
+    return account.password_changed_at.isoformat() if account.password_changed_at else None
+
+
+def to_password(request: Request) -> Response:
+    """An account with a temporary password: to the page that changes it, and back here afterwards."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse("/password?" + urlencode({"next": target}), status_code=303)
 
 
 def _forbidden(request: Request, principal: Principal, need: str) -> Response:
@@ -187,9 +211,25 @@ async def sign_in(request: Request, login: str, password: str) -> LoginOutcome:
         return LoginOutcome()
     lang = request.session.get("lang")
     request.session.clear()
-    request.session.update({"login": account.login, "csrf": secrets.token_urlsafe(32)})
+    request.session.update({"login": account.login, "csrf": secrets.token_urlsafe(32), "password": _stamp(account)})
     if lang:
         request.session["lang"] = lang
+    return LoginOutcome(account)
+
+
+async def change_own_password(request: Request, current: str, new: str) -> LoginOutcome:
+    """The signed-in person changes their own password. The same limits as signing in apply (a wrong current
+    password is a failed attempt: a stolen session cannot guess its way to the password). This session stays
+    signed in; every other one of the account is over. Raises UserError (wrong current password, refused new)."""
+    store, limits = request.app.state.store, request.app.state.limits
+    login, address = request.state.account.login, address_of(request)
+    if await run_in_threadpool(_limited, store, login, address, limits):
+        return LoginOutcome(limited_minutes=limits.minutes)
+    await anyio.to_thread.run_sync(change_password, store, login, current, new, address, limiter=PASSWORD_CHECKS)
+    # The stamp as the database keeps it (read back: what every later request compares with).
+    account = await run_in_threadpool(get_user, store, login)
+    request.session["password"] = _stamp(account)
+    request.state.account = account
     return LoginOutcome(account)
 
 
@@ -204,4 +244,5 @@ def me(account: Account, token: str) -> dict:
     """GET /api/me: who is signed in, the scope, and the CSRF token for the API's writes."""
     scope = {"commune": {"unit": account.unit_code}, "board": {"area": list(account.area)},
              "province": {"province": account.province}}.get(account.role, {})
-    return {"login": account.login, "role": account.role, **scope, "csrf_token": token}
+    return {"login": account.login, "role": account.role, **scope,
+            "password_temporary": account.password_temporary, "csrf_token": token}

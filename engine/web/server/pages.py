@@ -22,8 +22,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from engine.messages import CATALOG, Message, MessageError
-from engine.store.users import (ROLES, add_user as store_add_user, list_users, normalise_login, official_place,
-                                set_disabled, set_password, split_area)
+from engine.store.users import (MIN_PASSWORD, ROLES, add_user as store_add_user, list_users, normalise_login,
+                                official_place, set_disabled, set_password, split_area)
 from engine.registry.maps import after_reform, input_label
 from engine.web.form import form_groups, form_value
 from engine.web.pages import SCRIPT_STRINGS
@@ -91,6 +91,29 @@ async def logout(request: Request) -> Response:
 
 async def home(request: Request) -> Response:
     return _back(request, LANDING[request.state.account.role])
+
+
+async def password_page(request: Request, status: int = 200, error: str | None = None) -> Response:
+    return page(request, "server/password.html", status, next=_next(request.query_params.get("next")),
+                error=error, min=MIN_PASSWORD)
+
+
+async def change_password(request: Request) -> Response:
+    """POST /password: the signed-in person's own password (the first thing an account with a temporary one
+    does). Nothing typed is ever shown back: on an error the form comes back empty."""
+    fields = await _fields(request)
+    current, new, again = fields.get("current", ""), fields.get("new", ""), fields.get("again", "")
+    target = _next(fields.get("next"))
+    if new != again:
+        return await password_page(request, 422, say(request, "srv_password_mismatch"))
+    try:
+        outcome = await auth.change_own_password(request, current, new)
+    except MessageError as refused:
+        return await password_page(request, 422, refused.render(lang_of(request)))
+    if outcome.limited_minutes is not None:
+        return await password_page(request, 429, say(request, "web_login_limited", minutes=outcome.limited_minutes))
+    flash(request, "srv_password_changed")
+    return _back(request, LANDING[outcome.account.role] if target == "/" else target)
 
 
 # ---------------------------------------------------------------- lists
@@ -366,7 +389,8 @@ async def add_user(request: Request) -> Response:
         account = await run_in_threadpool(
             store_add_user, request.app.state.store, fields.get("login", ""), fields.get("password", ""), role,
             unit=fields.get("unit") or None, area=split_area([fields.get("area", "")]),
-            province=fields.get("province") or None, unit_place=place, by=request.state.principal.login)
+            province=fields.get("province") or None, unit_place=place, by=request.state.principal.login,
+            temporary=True)  # the administrator chose it: its owner must choose their own
     except MessageError as refused:
         typed = {k: v for k, v in fields.items() if k != "password" and not k.startswith("_")}
         return await users(request, 422, refused.render(lang_of(request)), typed)
@@ -386,12 +410,16 @@ def change_user(change: str):
                 # Locking oneself out of the accounts page helps nobody (the command line still can).
                 raise MessageError("srv_not_yourself")
             if change == "password":
-                account = await run_in_threadpool(set_password, store, login_name, fields.get("password", ""), by)
+                # A reset of someone else's password is temporary (they must choose their own); one's own is not.
+                temporary = normalise_login(login_name) != by
+                account = await run_in_threadpool(set_password, store, login_name, fields.get("password", ""), by,
+                                                  temporary)
             else:
                 account = await run_in_threadpool(set_disabled, store, login_name, change == "disable", by)
         except MessageError as refused:
             return await users(request, 422, refused.render(lang_of(request)))
-        key = {"disable": "user_disabled", "enable": "user_enabled", "password": "user_password_set"}[change]
+        key = {"disable": "user_disabled", "enable": "user_enabled",
+               "password": "user_password_set_temporary" if account.password_temporary else "user_password_set"}[change]
         flash(request, key, login=account.login)
         return _back(request, "/users")
 
