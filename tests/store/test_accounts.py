@@ -93,30 +93,6 @@ def test_changing_ones_own_password(store):
         ("tinh", True, False), ("quantri", False, True)]
 
 
-def test_0004_keeps_the_accounts_before_it_final(db_url):
-    """Accounts made before temporary passwords existed keep signing in as they did: not temporary."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine, text
-
-    from engine.store import Store
-    from engine.store.database import MIGRATIONS, database_url
-
-    engine = create_engine(database_url(db_url))
-    with engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0003")
-        connection.execute(text("INSERT INTO users (login, password_hash, role, province, disabled, created_at, "
-                                "password_changed_at) VALUES ('tinh', 'x', 'province', 'Hà Nội', false, "
-                                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
-    engine.dispose()
-    upgraded = Store.open(db_url, upgrade=True)
-    assert get_user(upgraded, "tinh").password_temporary is False
-    upgraded.close()
-
-
 def test_users_commands(db_url):
     run = lambda *args, **kw: CliRunner().invoke(main, [*args, "--db", db_url], **kw)  # noqa: E731
     assert "password" not in {p.name for c in main.commands["users"].commands.values() for p in c.params}
