@@ -81,7 +81,7 @@ ALLOW_MIXED_OPTION = click.option(
 # A password given on the command line was chosen by the administrator, so by default its owner must change it at
 # the first sign-in to the province server (engine/web/server/auth.py); --final for one's own account.
 TEMPORARY_OPTION = click.option(
-    "--temporary/--final", default=True, show_default=True,
+    "--temporary/--final", default=True,
     help=H("Mật khẩu tạm (mặc định): người dùng phải đổi khi đăng nhập lần đầu. --final: mật khẩu dùng luôn "
            "(tài khoản của chính bạn).",
            "Temporary password (the default): its owner must change it at the first sign-in. --final: the password "
