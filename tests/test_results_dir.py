@@ -99,3 +99,29 @@ def test_workers_write_the_same_files(tmp_path, jobs, monkeypatch):
     evaluate(SAMPLE, "--output", str(reference), "--jobs", "1")
     for name in ("results.json", "results.csv"):
         assert (tmp_path / jobs / name).read_bytes() == (reference / name).read_bytes()
+
+
+@pytest.mark.parametrize("target", ["dir", "xlsx"])
+def test_a_package_failing_halfway_leaves_no_half_file(tmp_path, monkeypatch, target):
+    """The workbook's package fails in the middle of a sheet's deflated rows (disk full): the earlier results stay
+    as they were, and no half-written workbook or temporary file is left beside them."""
+    from engine.results import deflated_zip
+
+    original = deflated_zip.DeflatedZip.add
+
+    def fail_inside_the_second_sheet(self, name, crc, size, pieces, compressed):
+        if name == "xl/worksheets/sheet2.xml":
+            self.handle.write(b"PK\003\004 half a header")
+            raise OSError(28, "No space left on device")
+        return original(self, name, crc, size, pieces, compressed)
+
+    monkeypatch.setattr(deflated_zip.DeflatedZip, "add", fail_inside_the_second_sheet)
+    names = results_dir.NAMES if target == "dir" else ("results.xlsx",)
+    for name in names:
+        (tmp_path / name).write_text("earlier results", encoding="utf-8")
+    output = tmp_path if target == "dir" else tmp_path / "results.xlsx"
+    result = evaluate(SAMPLE, "--output", str(output))
+    assert result.exit_code != 0
+    for name in names:
+        assert (tmp_path / name).read_text(encoding="utf-8") == "earlier results"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)

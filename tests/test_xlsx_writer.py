@@ -257,7 +257,7 @@ def test_a_failed_write_leaves_the_previous_file(tmp_path, monkeypatch):
     path.write_bytes(b"previous")
     workbook = look.new_workbook()
     look.table(workbook, "x", ["a"], [10]).append(["1"])
-    monkeypatch.setattr("engine.results.xlsx_writer.Sheet._copy_into", lambda self, target: 1 / 0)
+    monkeypatch.setattr("engine.results.xlsx_writer.Sheet._add_to", lambda self, package, name: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         look.save_streamed(workbook, path)
     assert path.read_bytes() == b"previous" and [p.name for p in tmp_path.iterdir()] == ["summary.xlsx"]
