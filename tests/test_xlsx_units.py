@@ -281,3 +281,75 @@ def test_openpyxl_is_imported_without_numpy_and_pillow_which_import_afterwards(t
         assert got["version"].startswith("3.1.")  # the behaviour relied on, checked above, is 3.1's
         assert got["hidden"] is hidden
         assert got["records"] == json.loads(json.dumps([outcome(form)] + expected))
+
+
+def test_a_header_naming_every_input_settles_the_table_from_its_first_rows(tmp_path):
+    # xlsx_units._settled: the parent reads a sheet's first 50 rows, and its first 500 only when those do not
+    # settle its layout. A header naming every input settles it: a column of input names further down (beside
+    # the table, rows 60 to 100) names no more, so the sheet is still a table. A table naming fewer, or whose
+    # header rows run to the 50th, is decided on 500 rows, as read_xlsx_records decides it.
+    names = [decl.name for decl in CRITERIA.inputs]
+    for case in ("every input", "fewer inputs", "header to row 50"):
+        book = OpenpyxlWorkbook()
+        sheet = book.active
+        header = names if case != "fewer inputs" else names[:len(names) // 2]
+        if case == "header to row 50":
+            for _ in range(49):
+                sheet.append([f"Tiêu đề {_}"])
+        sheet.append(header)
+        for number in range(1, 120):
+            sheet.append([f"{number:05d}"] + [number] * (len(header) - 1))
+        for offset, name in enumerate(names):
+            sheet.cell(row=60 + offset, column=len(header) + 3, value=name)
+            sheet.cell(row=60 + offset, column=len(header) + 4, value=offset)
+        path = tmp_path / f"{case}.xlsx"
+        book.save(path)
+        whole = read_whole(path)
+        table = case != "fewer inputs"  # else the column of names wins: a form, read whole
+        assert len(loading.plan([path], CRITERIA).sources[0].sheets) == table
+        assert len(whole[0]) == (119 if table else 1), case
+        assert_read_in_parts_as_whole(path)
+
+
+def test_a_cell_beyond_the_columns_read_is_refused_or_read_as_whole(tmp_path, monkeypatch):
+    # An indexed sheet's rightmost cell (IndexedSheet.width, from the heads of its rows' shapes): a value right
+    # of the columns cfc reads is refused naming its cell, a cell holding only formatting there is not, in a
+    # row whose shape every row has or in one row of its own.
+    from engine import limits
+
+    monkeypatch.setattr(limits, "MAX_SHEET_COLUMNS", 20)
+    header = ('<row r="1"><c r="A1" t="inlineStr"><is><t>unit_code</t></is></c>'
+              '<c r="B1" t="inlineStr"><is><t>births</t></is></c></row>')
+
+    def unit(number: int, last: str) -> str:
+        return (f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{number:05d}</t></is></c>'
+                f'<c r="B{number}"><v>{number}</v></c>{last}</row>')
+
+    for far, refused in (('<c r="U{}"><v>1</v></c>', True), ('<c r="U{}" s="1"/>', False),
+                         ('<c r="T{}"><v>1</v></c>', False)):
+        for every_row in (True, False):
+            rows = "".join(unit(number, far.format(number) if every_row or number == 30 else "")
+                           for number in range(2, 40))
+            path = handmade(tmp_path / f"wide-{len(far)}-{every_row}.xlsx", [header + rows])
+            whole = read_whole(path)
+            assert ("holds cells up to U" in whole) if refused else len(whole[0]) == 38, (far, every_row)
+            assert_read_in_parts_as_whole(path)
+
+
+def test_a_shared_string_that_is_not_there_fails_the_workbook_in_parts_as_whole(tmp_path):
+    # index_sheet checks the shared strings' indexes when a row's shape holds one (t="s"): an index past the
+    # last string is openpyxl's IndexError, the workbook refused, in a row of the shape every row has or in
+    # one row of its own (below the rows the parent reads to find the header, in a cell it does not read: not
+    # the unit code's).
+    strings = "<si><t>unit_code</t></si><si><t>births</t></si><si><t>00001</t></si>"
+    header = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+    for every_row in (True, False):
+        for index in (2, 3):
+            rows = "".join(f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{number:05d}</t></is></c>'
+                           + (f'<c r="B{number}" t="s"><v>{index if number == 600 else 2}</v></c></row>'
+                              if every_row or number == 600 else f'<c r="B{number}"><v>{number}</v></c></row>')
+                           for number in range(2, 700))
+            path = handmade(tmp_path / f"strings-{every_row}-{index}.xlsx", [header + rows], strings)
+            whole = read_whole(path)
+            assert ("not a readable .xlsx workbook" in whole) if index == 3 else len(whole[0]) == 698
+            assert_read_in_parts_as_whole(path)

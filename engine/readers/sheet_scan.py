@@ -176,10 +176,11 @@ class IndexedSheet:
     body: bytes                          # the worksheet part as stored
     rows: list[tuple[int, int, int]]     # per <row>, in order: (its number, where it starts, where it ends)
     merged: list[str]                    # merged ranges as written: "C3:C7"
+    width: int                           # the rightmost column of any cell (1-based; with content or not)
 
     def within(self, columns: int) -> bool:
         """Whether no cell lies right of column `columns` (1-based; any cell, with content or not)."""
-        return not _beyond(columns).search(self.body)
+        return self.width <= columns
 
 
 def index_sheet(source: BinaryIO, string_count: int) -> IndexedSheet:
@@ -206,29 +207,46 @@ def index_sheet(source: BinaryIO, string_count: int) -> IndexedSheet:
             raise Unusual
         for name in set(ENTITY.findall(body.decode("utf-8"))):
             _entity_named(name)
-    if b't="s"' in body:
-        indexes = SHARED_INDEX.findall(body)
-        if indexes and max(map(int, set(indexes))) >= string_count:
-            raise Unusual  # openpyxl's IndexError: the parser path says so
     rows, previous, position = [], 0, first
     shape, tries = None, 0  # the pattern of the last row's shape (_shape), which most rows of a sheet share
+    # The rightmost cell and whether any cell is a shared string, from the heads of the rows SAFE_ROW matches:
+    # a row matched by a shape's pattern has the heads of the row that shape was made from.
+    width, shared = 0, False
     while position < end:
         row = shape.match(data, position, end) if shape is not None else None
         if row is None:
             row = SAFE_ROW.match(data, position, end)
             if row is None:
                 raise Unusual
+            heads = tuple(CELL_HEADS.findall(data, position, row.end()))
+            width = max(width, _rightmost(heads))
+            shared = shared or any(b't="s"' in attributes for _, attributes in heads)
             if tries < 1000:
                 tries += 1
-                shape = _shape(tuple(CELL_HEADS.findall(data, position, row.end()))) or shape
+                shape = _shape(heads) or shape
         number = int(row.group(1))
         if number <= previous:
             raise Unusual  # rows out of order or repeated: openpyxl's rules for them apply (sheet_cells.py)
         rows.append((number, position, row.end()))
         previous, position = number, row.end()
+    if shared:
+        indexes = SHARED_INDEX.findall(body)
+        if indexes and max(map(int, set(indexes))) >= string_count:
+            raise Unusual  # openpyxl's IndexError: the parser path says so
     merged: list[str] = []
     _check_around(head, data[end:], merged)
-    return IndexedSheet(data, rows, merged)
+    return IndexedSheet(data, rows, merged, width)
+
+
+def _rightmost(heads: tuple) -> int:
+    """The rightmost column (1-based) of a row's cells, from their heads (CELL_HEADS)."""
+    rightmost = 0
+    for letters, _ in heads:
+        column = 0
+        for letter in letters:
+            column = column * 26 + letter - 64
+        rightmost = max(rightmost, column)
+    return rightmost
 
 
 def _shape(heads: tuple) -> re.Pattern | None:
@@ -257,25 +275,6 @@ def _shape(heads: tuple) -> re.Pattern | None:
 _SHAPES: dict[tuple, re.Pattern | None] = {}
 
 
-def _beyond(columns: int) -> re.Pattern:
-    """A cell reference right of column `columns`: a longer name, or one of the same length after it."""
-    pattern = _BEYOND.get(columns)
-    if pattern is None:
-        name = ""
-        rest = columns
-        while rest:
-            rest, digit = divmod(rest - 1, 26)
-            name = chr(65 + digit) + name
-        options = [b"[A-Z]{%d,3}" % (len(name) + 1)] if len(name) < 3 else []
-        for index, letter in enumerate(name):
-            if letter != "Z":
-                options.append(name[:index].encode() + b"[" + chr(ord(letter) + 1).encode() + b"-Z]"
-                               + b"[A-Z]" * (len(name) - index - 1))
-        pattern = _BEYOND[columns] = re.compile(rb'<c r="(?:' + b"|".join(options or [b"(?!)"]) + rb')[0-9]')
-    return pattern
-
-
-_BEYOND: dict[int, re.Pattern] = {}
 NUMBER = rb'[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?'  # one way to read each
 FORMULA = rb'(?:<f(?: [^<>]*)?/>|<f(?: [^<>]*)?>[^<]*</f>)?'
 SAFE_CELL = (rb'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,9}")?(?:'

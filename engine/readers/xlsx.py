@@ -183,6 +183,7 @@ def _ref(row: int, column: int) -> str:
 class _Matcher:
     def __init__(self, criteria: CriteriaSet):
         self.names, self.labels = header_index(criteria)
+        self.count = len(set(self.names.values()) | set(self.labels.values()))  # the inputs a header may name
         self._keys: dict[str, str] = {}  # header_key of each text met: a sheet's first rows repeat their values
 
     def _key(self, value: str) -> str:

@@ -4,8 +4,8 @@ The parent does only what must be known before any unit is scored: the workbook'
 extent, each sheet's header or form, which rows are units (every row skipped is warned as xlsx.py warns it) and
 each unit's code (so that a code repeated anywhere in the batch is named on every row holding it). A sheet in
 the plain shape (sheet_scan.py's IndexedSheet: every cell known to read without error) is kept as stored, each
-row's place in it known: its first FORM_SCAN_ROWS rows are read to find the header, and after that a row whose
-unit code cell holds plain digits is a unit without any other cell of it being read. The rows' cells are read,
+row's place in it known: its first HEADER_SCAN_ROWS rows are read to find the header (FORM_SCAN_ROWS when those do
+not settle whether it is a table or a form), and after that a row whose unit code cell holds plain digits is a unit without any other cell of it being read. The rows' cells are read,
 and their records built, by `WorkbookUnits.records`, in the worker process that scores them (engine/batch.py: a
 forked worker holds what the parent read).
 
@@ -33,8 +33,8 @@ from engine.readers.records import InputFileError, Record, read_options, warn
 from engine.readers.sheet_cells import _BYTE_COLUMNS, CellTypes, SheetCells, Workbook
 from engine.readers.sheet_scan import CELL_HEADS, CELLS, IndexedSheet, Unusual, _rows, _text, cell, cell_of, column_cells, row_cells
 from engine.readers.xlsx import (BROKEN, FORM_SCAN_ROWS, HEADER_SCAN_ROWS, _check_extent, _check_size, _Columns,
-                                 _layout, _Matcher, _not_a_workbook, _read_sheet, _Table, cell_value, plain_code,
-                                 show_row_percents)
+                                 _layout, _Matcher, _not_a_workbook, _read_sheet, _row_score, _Table, cell_value,
+                                 plain_code, show_row_percents)
 from engine.text import Text
 
 
@@ -270,8 +270,8 @@ class _Indexed:
 
 
 def _sheets(path: Path, source: str, hidden: bool) -> list[tuple[str, list[list], SheetCells | _Indexed]]:
-    """xlsx._sheets, but a sheet in the plain shape is indexed, only its first FORM_SCAN_ROWS rows read: (title,
-    those rows of values, the sheet as read)."""
+    """xlsx._sheets, but a sheet in the plain shape is indexed, only its first HEADER_SCAN_ROWS rows read (title,
+    those rows of values, the sheet as read): _scan_sheet reads more when they do not settle its layout."""
     try:
         with Workbook(path) as workbook:
             read = []
@@ -284,9 +284,8 @@ def _sheets(path: Path, source: str, hidden: bool) -> list[tuple[str, list[list]
                     read.append((sheet, cells, bool(cells.extent[0])))
                     continue
                 types = workbook.types()
-                head = [row for row in indexed.rows if row[0] <= FORM_SCAN_ROWS]
-                cells = types.build(_rows(indexed.body, _BYTE_COLUMNS, head[0][1], head[-1][2]) if head else iter(()))
-                read.append((sheet, _Indexed(indexed, types, cells), bool(indexed.rows)))
+                read.append((sheet, _Indexed(indexed, types, _head(indexed, types, HEADER_SCAN_ROWS)),
+                             bool(indexed.rows)))
     except OSError as error:
         raise InputFileError("file_cannot_read", file=source, reason=os_reason(error)) from error
     except BROKEN as error:
@@ -302,12 +301,31 @@ def _sheets(path: Path, source: str, hidden: bool) -> list[tuple[str, list[list]
     return out
 
 
+def _head(indexed: IndexedSheet, types: CellTypes, rows: int) -> SheetCells:
+    """The sheet's first `rows` rows read."""
+    head = [row for row in indexed.rows if row[0] <= rows]
+    return types.build(_rows(indexed.body, _BYTE_COLUMNS, head[0][1], head[-1][2]) if head else iter(()))
+
+
+def _settled(layout: tuple[str, Any] | None, grid: list[list], matcher: _Matcher) -> bool:
+    """Whether the sheet's first HEADER_SCAN_ROWS rows (`grid`) settle its layout as its first FORM_SCAN_ROWS
+    would: a table whose header names every input the criteria know (a column of input names further down
+    could name no more, and a form needs more to win: xlsx._layout), its header rows ending within them."""
+    if layout is None or layout[0] != "table" or layout[1][-1] + 1 >= len(grid):
+        return False
+    return max(_row_score(row, matcher) for row in grid) >= matcher.count
+
+
 def _scan_sheet(found: WorkbookUnits, title: str, grid: list[list], read: _Indexed,
                 matcher: _Matcher) -> list[Record] | None:
     """An indexed sheet: its unit rows placed in `found` (and an empty list returned), or its records when it is
     read whole; None when it holds neither a table nor a form."""
     source, indexed, types = found.source, read.indexed, read.types
     layout = _layout(grid, read.head.percents, matcher)
+    if not _settled(layout, grid, matcher):  # its first FORM_SCAN_ROWS rows read, as xlsx._sheets reads them
+        read.head = _head(indexed, types, FORM_SCAN_ROWS)
+        grid = read.head.grid()
+        layout = _layout(grid, read.head.percents, matcher)
     if layout is None:
         return None
     kind, block = layout
