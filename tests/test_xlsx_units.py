@@ -15,7 +15,7 @@ from openpyxl.styles import PatternFill
 from engine import batch, loading
 from engine.batch import Evaluated
 from engine.criteria.model import load_criteria
-from engine.readers import read_records
+from engine.readers import read_records, sheet_scan
 from engine.readers.records import InputFileError, reading
 from engine.readers.xlsx_units import WorkbookUnits
 from engine.units.duplicates import mark_duplicate
@@ -55,9 +55,18 @@ def read_in_parts(path: Path, size: int, hidden: bool = False):
 
 
 def assert_read_in_parts_as_whole(path: Path, hidden: bool = False) -> None:
+    """Whatever the size of the parts, and whether the parent checks a row by its shape's pattern from the
+    first row of that shape (as from the SHAPE_FROM-th row of a long sheet) or by SAFE_ROW."""
     whole = read_whole(path, hidden)
-    for size in (1, 3, 250):
-        assert read_in_parts(path, size, hidden) == whole, (path.name, size)
+    default = sheet_scan.SHAPE_FROM
+    try:
+        for shape_from in (default, 1):
+            sheet_scan.SHAPE_FROM = shape_from
+            sheet_scan._SHAPES.clear()
+            for size in (1, 3, 250):
+                assert read_in_parts(path, size, hidden) == whole, (path.name, size, shape_from)
+    finally:
+        sheet_scan.SHAPE_FROM = default
 
 
 def test_every_workbook_the_tests_have_reads_in_parts_as_whole():

@@ -5,9 +5,10 @@ extent, each sheet's header or form, which rows are units (every row skipped is 
 each unit's code (so that a code repeated anywhere in the batch is named on every row holding it). A sheet in
 the plain shape (sheet_scan.py's IndexedSheet: every cell known to read without error) is kept as stored, each
 row's place in it known: its first HEADER_SCAN_ROWS rows are read to find the header (FORM_SCAN_ROWS when those do
-not settle whether it is a table or a form), and after that a row whose unit code cell holds plain digits is a unit without any other cell of it being read. The rows' cells are read,
-and their records built, by `WorkbookUnits.records`, in the worker process that scores them (engine/batch.py: a
-forked worker holds what the parent read).
+not settle whether it is a table or a form), and after that a row whose unit code cell holds plain digits is a
+unit without any other cell of it being read. The rows' cells are read, and their records built, by
+`WorkbookUnits.records`, in the worker process that scores them (engine/batch.py: a forked worker holds what the
+parent read).
 
 Everything else is read as read_xlsx_records reads it, its records kept: a sheet not in the plain shape, a form,
 a table whose header runs past FORM_SCAN_ROWS, a table with cells merged down its rows. Records, warnings and
