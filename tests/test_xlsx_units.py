@@ -362,3 +362,28 @@ def test_a_shared_string_that_is_not_there_fails_the_workbook_in_parts_as_whole(
             whole = read_whole(path)
             assert ("not a readable .xlsx workbook" in whole) if index == 3 else len(whole[0]) == 698
             assert_read_in_parts_as_whole(path)
+
+
+def test_a_control_character_anywhere_in_the_rows_sends_the_sheet_to_the_xml_parser(tmp_path):
+    # index_sheet's patterns take no control character (sheet_scan.TEXT): one in a text, a formula's text, a
+    # value or a row's attributes, in a row of the shape every row has or in one of its own, fails the
+    # pattern, and the sheet is read by the XML parser (which refuses it, or reads a tab as it is).
+    header = ('<row r="1"><c r="A1" t="inlineStr"><is><t>unit_code</t></is></c>'
+              '<c r="B1" t="inlineStr"><is><t>district</t></is></c><c r="C1" t="inlineStr"><is><t>births</t></is></c></row>')
+
+    def unit(number: int, district: str = "Huyện A", births: str = '<c r="C{}"><v>3</v></c>', row: str = "") -> str:
+        return (f'<row r="{number}"{row}><c r="A{number}" t="inlineStr"><is><t>{number:05d}</t></is></c>'
+                f'<c r="B{number}" t="inlineStr"><is><t>{district}</t></is></c>{births.format(number)}</row>')
+
+    odd = {"text": {"district": "Huy\x01n A"}, "tab": {"district": "Huyện\tA"}, "return": {"district": "A\rB"},
+           "formula": {"births": '<c r="C{}" t="str"><f>"a\x1fb"</f><v>ab</v></c>'},
+           "value": {"births": '<c r="C{}" t="e"><v>#N/A\x0b</v></c>'}, "row": {"row": ' spans="1:3\x02"'}}
+    for name, cells in odd.items():
+        for every_row in (True, False):
+            rows = "".join(unit(number, **cells) if every_row or number == 150 else unit(number)
+                           for number in range(2, 200))
+            path = handmade(tmp_path / f"control-{name}-{every_row}.xlsx", [header + rows])
+            plan = loading.plan([path], CRITERIA)
+            indexed = bool(plan.sources) and bool(plan.sources[0].sheets)
+            assert indexed == (name == "tab"), (name, every_row)  # a tab is plain text; the others are not
+            assert_read_in_parts_as_whole(path)

@@ -86,8 +86,14 @@ def _head(buffer: bytes, start: int) -> bytes:
 
 
 def _check_plain(body: bytes) -> None:
+    _check_rare(body)
+    if b"\0" in body.translate(CONTROL):
+        raise Unusual
+
+
+def _check_rare(body: bytes) -> None:
     # Each text is looked for by a byte of it that is rare in sheet data first (one memchr): "<" is everywhere.
-    if any(rare in body and text in body for rare, text in UNUSUAL_BYTES) or b"\0" in body.translate(CONTROL):
+    if any(rare in body and text in body for rare, text in UNUSUAL_BYTES):
         raise Unusual
 
 
@@ -196,7 +202,7 @@ def index_sheet(source: BinaryIO, string_count: int) -> IndexedSheet:
     head = _head(data, start)
     first = start + len(b"<sheetData>")
     body = data[first:end]
-    _check_plain(body)
+    _check_rare(body)  # control characters: the patterns below match none (TEXT), and cover every byte of the rows
     if not body.isascii():
         try:
             body.decode("utf-8")
@@ -302,21 +308,27 @@ SHAPE_FROM = 100  # rows of a shape met before its pattern is made (_shape)
 
 
 NUMBER = rb'[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?'  # one way to read each
-FORMULA = rb'(?:<f(?: [^<>]*)?/>|<f(?: [^<>]*)?>[^<]*</f>)?'
+# A byte of text or of an attribute in index_sheet's patterns: anything but "<" and the control characters
+# (every byte under 32 but tab and line feed, as CONTROL): a sheet holding one anywhere matches no pattern, and
+# is read by the XML parser, without a pass over the sheet to look for them.
+TEXT = rb'[^<\x00-\x08\x0b-\x1f]'
+SAFE_FORMULA = rb'(?:<f(?: [^<>\x00-\x08\x0b-\x1f]*)?/>|<f(?: [^<>\x00-\x08\x0b-\x1f]*)?>' + TEXT + rb'*</f>)?'
 SAFE_CELL = (rb'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,9}")?(?:'
-             rb'(?: t="n")?(?:/>|>' + FORMULA + rb'(?:<v>(?:' + NUMBER + rb')?</v>)?</c>)'
-             rb'| t="s"(?:/>|>' + FORMULA + rb'(?:<v>[0-9]{0,9}</v>)?</c>)'
-             rb'| t="inlineStr"(?:/>|>' + FORMULA + rb'(?:<is><t(?: xml:space="preserve")?>[^<]*</t></is>)?</c>)'
-             rb'| t="(?:str|e)"(?:/>|>' + FORMULA + rb'(?:<v>[^<]*</v>)?</c>))')
-SAFE_ROW = re.compile(rb'<row r="([0-9]{1,7})"' + ATTRIBUTES + rb'(?:/>|>(?:' + SAFE_CELL + rb')*+</row>)')
+             rb'(?: t="n")?(?:/>|>' + SAFE_FORMULA + rb'(?:<v>(?:' + NUMBER + rb')?</v>)?</c>)'
+             rb'| t="s"(?:/>|>' + SAFE_FORMULA + rb'(?:<v>[0-9]{0,9}</v>)?</c>)'
+             rb'| t="inlineStr"(?:/>|>' + SAFE_FORMULA + rb'(?:<is><t(?: xml:space="preserve")?>' + TEXT
+             + rb'*</t></is>)?</c>)'
+             rb'| t="(?:str|e)"(?:/>|>' + SAFE_FORMULA + rb'(?:<v>' + TEXT + rb'*</v>)?</c>))')
+SAFE_ATTRIBUTES = rb'(?: [^<>/\x00-\x08\x0b-\x1f]*)?'  # ATTRIBUTES, without control characters
+SAFE_ROW = re.compile(rb'<row r="([0-9]{1,7})"' + SAFE_ATTRIBUTES + rb'(?:/>|>(?:' + SAFE_CELL + rb')*+</row>)')
 # A row's shape: each cell's column letters and attributes (ending in "/" when the cell is empty), not its values.
 CELL_HEADS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"((?: s="[0-9]{1,9}")?(?: t="[a-zA-Z]{1,9}")?/?)>')
 _KIND = re.compile(rb' t="([a-zA-Z]+)"')
-ROW_START = rb'<row r="([0-9]{1,7})"' + ATTRIBUTES + rb'>'
+ROW_START = rb'<row r="([0-9]{1,7})"' + SAFE_ATTRIBUTES + rb'>'
 SHAPE_VALUES = {b"n": rb'<v>' + NUMBER + rb'</v></c>', b"s": rb'<v>[0-9]{0,9}</v></c>',
-                b"inlineStr": rb'<is><t(?: xml:space="preserve")?>[^<]*</t></is></c>', b"str": rb'<v>[^<]*</v></c>',
-                b"e": rb'<v>[^<]*</v></c>'}
-SHARED_INDEX = re.compile(rb't="s">' + FORMULA + rb'<v>([0-9]+)</v>')
+                b"inlineStr": rb'<is><t(?: xml:space="preserve")?>' + TEXT + rb'*</t></is></c>',
+                b"str": rb'<v>' + TEXT + rb'*</v></c>', b"e": rb'<v>' + TEXT + rb'*</v></c>'}
+SHARED_INDEX = re.compile(rb't="s">' + SAFE_FORMULA + rb'<v>([0-9]+)</v>')
 # References any text holds (XML's own, and characters up to 9999 but the control ones XML forbids: every
 # Vietnamese letter): anything else is checked one distinct reference at a time.
 RARE_REFERENCE = re.compile(rb'&(?!amp;|lt;|gt;|quot;|apos;|#(?:9|10|13|3[2-9]|[4-9][0-9]|[1-9][0-9]{2,3});)')

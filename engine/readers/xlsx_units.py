@@ -354,9 +354,14 @@ def _scan_sheet(found: WorkbookUnits, title: str, grid: list[list], read: _Index
         last = None  # the row's unit code cell: the last one written in the row (as openpyxl keeps it)
         while next_code is not None and next_code.start() < stop:
             last, next_code = next_code, next(code_cells, None)
-        code = _code(last, types) if last is not None else None
+        inline = last.group(7) if last is not None else None  # <is><t>…</t></is>: the commonest code cell
+        if inline is not None and inline.isdigit() and last.group(3) == b"inlineStr":
+            code = inline.decode()  # ASCII digits (bytes.isdigit): a plain code, as _code and plain_code find it
+        else:
+            code = _code(last, types) if last is not None else None
         if plain_code(code):  # a unit, whatever its other cells hold: they are read where it is scored
-            table.met()
+            if table.blank_run:
+                table.met()
             units.append((sheet, number, start, stop, columns))
             codes.append((code, number, title))
             continue
@@ -373,9 +378,6 @@ def _scan_sheet(found: WorkbookUnits, title: str, grid: list[list], read: _Index
 def _code(found: re.Match, types: CellTypes) -> Any:
     """A unit code cell's value as the row's record will hold it, when it is text or a number not shown as a
     percentage (else None: the row is then read whole)."""
-    inline = found.group(7)  # <is><t>…</t></is>: digits need no decoding (the commonest code cell)
-    if inline is not None and inline.isdigit() and found.group(3) == b"inlineStr":
-        return inline.decode()
     _, kind, style, raw, _ = cell(found, _BYTE_COLUMNS)
     if kind is None or (kind == "n" and style is not None and int(style) in types.percents):
         return None
