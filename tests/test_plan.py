@@ -147,6 +147,38 @@ def test_memo_gives_the_same_results_as_asking_durable_every_time(units):
     assert with_memo == without
 
 
+@settings(max_examples=30, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(unit(), min_size=3, max_size=10))
+def test_a_unit_at_its_best_is_decided_as_the_rules_decide_its_new_points(units):
+    """A plan asks again only about the criteria its best changes raise (Scored.decision_with): every outcome and
+    the decision are those the rules give, without a memo, about every criterion's new points and the unit's
+    figures."""
+    from engine.rules.gaps import Scored
+    plain = compiled_rules.CompiledRules(CRITERIA, memo=False)
+    checked = []
+    original = Scored.decision_with
+
+    def checking(self, rules, gains):
+        outcomes, decision = original(self, rules, gains)
+        sums = [(criterion.complete, sum(view.decision.points for view in self.views[start:end]) + gains.get(i, 0))
+                for i, (criterion, (start, end)) in enumerate(zip(self.criteria, CRITERIA.criterion_spans))]
+        want = plain.criteria_outcomes(sums)
+        errors, unscored, category = self.fact[:3]
+        assert outcomes == want
+        assert decision == plain.units([(errors, unscored, category, sum(points for _, points in sums),
+                                         len(want) - want.count("met"))])[0]
+        checked.append(gains)
+        return outcomes, decision
+
+    Scored.decision_with = checking
+    try:
+        results = evaluate(units)
+    finally:
+        Scored.decision_with = original
+    assert len(checked) == sum(result.status == "not_recognized" for result in results)
+
+
 # ---------------------------------------------------------------- property
 
 def apply_plan(data: dict, plan) -> dict:

@@ -7,7 +7,7 @@ which band the count falls in and what the criterion is about preventing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -61,6 +61,18 @@ class Scored:
         errors, unscored, category, total, not_met = self.fact
         not_met += (outcome != "met") - (before.outcome != "met")
         return rules.unit(errors, unscored, category, total + gain, not_met)
+
+    def decision_with(self, rules: CompiledRules, gains: dict[int, int]) -> tuple[list[str], UnitDecision]:
+        """Each criterion's outcome and the rules' decision were criteria (by index) to gain points (`gains`):
+        only those criteria's outcomes are asked again, then the unit's."""
+        outcomes = [criterion.outcome for criterion in self.criteria]
+        errors, unscored, category, total, not_met = self.fact
+        for index, gain in gains.items():
+            before = self.criteria[index]
+            outcome = outcomes[index] = rules.criterion_outcome(before.complete, before.points + gain)
+            not_met += (outcome != "met") - (before.outcome != "met")
+            total += gain
+        return outcomes, rules.unit(errors, unscored, category, total, not_met)
 
 
 def next_band(indicator: Indicator, current_points: int) -> int | None:
@@ -211,17 +223,18 @@ def _event_texts(criteria: CriteriaSet, indicator: Indicator, result: IndicatorR
 
 @dataclass(slots=True)
 class _Step:
-    """The next band of an indicator from its current points, and what reaches it: the same for every unit with
-    that indicator's denominator and points (kept on their Reach); only how far a unit is from the target, and
-    so the message's figures, are its own."""
+    """The gap to an indicator's next band as far as it is the same for every unit at those points whose target
+    reaches the same band: kept once per indicator, points and band reached (in band_gap's `wordings` memo) and
+    shared by their Reaches; the target is each Reach's own (it depends on the denominator), how far a unit is from
+    it, and so the message's figures, each unit's."""
 
-    target: int | bool | None      # None: out of reach by the measured input alone
     gain: int | None               # points the target brings
     bound: Text                    # the band the target reaches (the next band if out of reach), as people read it
     reached: int | None            # ... its index
     head: tuple                    # the gap's first fields (criterion … points_gain), the same for every unit
     status: str | None             # the status of the band it reaches
-    message: Text | None           # the gap's sentence when the same for every unit (a yes/no)
+    message: Text | None           # the gap's sentence when the same for every unit (a yes/no, out of reach)
+    wordings: dict = field(default_factory=dict)  # the message's wording per (message, one or many of its unit)
 
 
 _UNKNOWN = object()
@@ -237,6 +250,7 @@ class Reach:
     targets: list
     decisions: list[BandDecision]
     step: object = _UNKNOWN       # _Step, or None when no band is better (worked out by band_gap when asked)
+    target: int | bool | None = None  # the value that reaches the next band (None: out of reach by this input)
     changes: list | None = None   # the plan's candidate changes of its input (engine/rules/plan.py)
     best: tuple | None = None     # ... the gains of the one that gains most (None: not worked out; (): none gains)
 
@@ -244,57 +258,73 @@ class Reach:
         return self.decisions[self.targets.index(target)]
 
 
-def _step(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, points: int, criterion: int) -> _Step | None:
+def _step(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, points: int, criterion: int,
+          memo: dict) -> _Step | None:
+    """The Reach's next step: its target (set on it) and the step's shared part, from `memo` or built there."""
     indicator = measure.indicator
-    wanted = next_band(indicator, points)
+    wanted_key = ("next band", indicator.id, points)
+    wanted = memo.get(wanted_key, _UNKNOWN)
+    if wanted is _UNKNOWN:
+        wanted = memo[wanted_key] = next_band(indicator, points)
     if wanted is None:
         return None
+    target = reach.target = target_value(measure, wanted)
+    # The smallest change that crosses the next band's edge can land beyond it (9 → 10 of 10 children jumps from
+    # 90% to 100%): points, wording and the flip are those of the band the rules say it reaches.
+    decision = None if target is None else reach.decision_of(target)
+    key = ("step", indicator.id, points, wanted) + ((None, None) if decision is None
+                                                     else (decision.band, decision.points))
+    step = memo.get(key)
+    if step is None:
+        step = memo[key] = _new_step(criteria, measure.indicator, points, wanted, decision, criterion)
+    return step
+
+
+def _new_step(criteria: CriteriaSet, indicator: Indicator, points: int, wanted: int, decision: BandDecision | None,
+              criterion: int) -> _Step:
     name = indicator.measured_input
-    target = target_value(measure, wanted)
-    if target is None:
+    if decision is None:
         bound, status, gain, reached = indicator.band_text(wanted), indicator.scoring.band_status(wanted), None, None
         message = both("gap_unreachable", {}, numerator=input_labels(criteria, [name]))
     else:
-        # The smallest change that crosses the next band's edge can land beyond it (9 → 10 of 10 children
-        # jumps from 90% to 100%): points, wording and the flip are those of the band the rules say it reaches.
-        decision = reach.decision_of(target)
         reached, gain = decision.band, decision.points - points
         bound, status = indicator.band_text(reached), indicator.scoring.band_status(reached)
         message = (both("gap_yes", {"gain": gain}, input=input_labels(criteria, [name]))
                    if indicator.measure.kind == "yes_no" else None)  # else worded per gap: its figures differ
     head = (criterion, indicator.id, indicator.name, "band", points, None if gain is None else points + gain, gain)
-    return _Step(target, gain, bound, reached, head, status, message)
+    return _Step(gain, bound, reached, head, status, message)
 
 
 def band_gap(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, result: IndicatorResult, criterion: int,
              wordings: dict) -> Gap | None:
     """The gap to an indicator's next band, from its Reach (its measure's shape: see Reach). `wordings` keeps
-    the message's wording per band reached."""
+    each step's shared part, and with it the message's wording per band reached."""
     step = reach.step
     if step is _UNKNOWN:
-        step = reach.step = _step(criteria, reach, measure, result.points, criterion)
+        step = reach.step = _step(criteria, reach, measure, result.points, criterion, wordings)
     if step is None:
         return None
-    m = measure.indicator.measure
-    name = measure.indicator.measured_input
+    indicator = measure.indicator
+    name = indicator.measured_input
     current = measure.inputs[name]
-    if step.target is None or m.kind == "yes_no":  # its sentence the same for every unit
-        gap = WordedGap(*step.head, PENDING, step.bound, name, current, step.target, None, step.message, False,
+    target = reach.target
+    kind = indicator.measure.kind
+    if target is None or kind == "yes_no":  # its sentence the same for every unit
+        gap = WordedGap(*step.head, PENDING, step.bound, name, current, target, None, step.message, False,
                         step.status)
         gap._result = result
         return gap
-    change = step.target - current
+    change = target - current
     count = abs(change)
-    key = "gap_count" if m.kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
+    key = "gap_count" if kind == "count" else ("gap_rate_more" if change > 0 else "gap_rate_fewer")
     # Worded once per indicator, band reached, message and number (one or many) of what it counts; its figures
     # filled when read (engine/rules/worded.py).
-    wording_key = ("wording", measure.indicator.id, step.reached, key, count == 1)
-    wording = wordings.get(wording_key)
+    wording = step.wordings.get((key, count == 1))
     if wording is None:
         label = input_labels(criteria, [name])  # people read the input's label, never its field name
-        wording = wordings[wording_key] = Wording(key, unit=unit_label(criteria, name, count), bound=step.bound,
-                                                  numerator=label, input=label)
-    gap = WordedGap(*step.head, PENDING, step.bound, name, current, step.target, change, PENDING, False, step.status)
+        wording = step.wordings[(key, count == 1)] = Wording(key, unit=unit_label(criteria, name, count),
+                                                             bound=step.bound, numerator=label, input=label)
+    gap = WordedGap(*step.head, PENDING, step.bound, name, current, target, change, PENDING, False, step.status)
     gap._wording, gap._result = wording, result
     return gap
 

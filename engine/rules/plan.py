@@ -29,7 +29,6 @@ from engine.rules import memos
 from engine.rules.compiled import CompiledRules
 from engine.criteria.model import CriteriaSet
 from engine.rules.gaps import Reach, Scored, candidates, measure_of
-from engine.rules.scoring import decide_unit
 from engine.text import Text
 
 SEARCH_BUDGET = 20_000
@@ -222,11 +221,9 @@ class _Search:
             sums[self.criterion_of[position]] += value
         self.sums = sums
         self.unmet = {c for c, total in enumerate(sums) if not self.met(total)}
-        self._visit(0, points, sum(points), 0, 0, [])
+        self._visit(0, sum(points), 0, 0, [])
 
-    def _apply(self, option: Option, points: list[int], sign: int) -> None:
-        for position, gain in option.gains:
-            points[position] += sign * gain
+    def _apply(self, option: Option, sign: int) -> None:
         for criterion, gain in self.criterion_gains[id(option)]:
             self.sums[criterion] += sign * gain
             if self.met(self.sums[criterion]):
@@ -234,15 +231,16 @@ class _Search:
             else:
                 self.unmet.add(criterion)
 
-    def _visit(self, index: int, points: list[int], total: int, changes: int, effort: int,
-               chosen: list[Option]) -> None:
+    def _visit(self, index: int, total: int, changes: int, effort: int, chosen: list[Option]) -> None:
         self.nodes += 1
         if self.nodes > SEARCH_BUDGET or (self.best is not None and (changes, effort) >= self.best):
             return
         # The compiled rules recognise no unit with a criterion not met or a total under its category's
-        # threshold; only a node past both is asked for the unit's decision.
+        # threshold; only a node past both is asked for the unit's decision (no criterion not met, as the rules'
+        # outcomes kept above say).
         if total >= self.threshold and not self.unmet:
-            decision = decide_unit(self.rules, self.criteria, points, self.scored.errors, self.scored.category)[1]
+            errors, unscored, category = self.scored.fact[:3]
+            decision = self.rules.unit(errors, unscored, category, total, 0)
             if decision.status == "recognized":
                 self.best, self.best_choice = (changes, effort), list(chosen)
                 return  # any further change would only cost more
@@ -254,12 +252,12 @@ class _Search:
         if any(self.last_group[c] < index for c in self.unmet):
             return
         for option in reversed(self.groups[index]):  # the largest gain first: few-change plans are found early
-            self._apply(option, points, 1)
+            self._apply(option, 1)
             chosen.append(option)
-            self._visit(index + 1, points, total + option.gain, changes + 1, effort + option.effort, chosen)
+            self._visit(index + 1, total + option.gain, changes + 1, effort + option.effort, chosen)
             chosen.pop()
-            self._apply(option, points, -1)
-        self._visit(index + 1, points, total, changes, effort, chosen)
+            self._apply(option, -1)
+        self._visit(index + 1, total, changes, effort, chosen)
 
 
 def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbers: list[int],
@@ -279,16 +277,18 @@ def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbe
         return Plan(reaches_recognition=False, changes=[], blocked_by=blocks)
     points = [view.decision.points or 0 for view in scored.views]
     best_points = list(points)
+    criterion_of, criterion_gains = criteria.criterion_index_of, {}
     for gains in best_gains(criteria, rules, scored, memo):
         for position, gain in gains:
             best_points[position] += gain
-    outcomes, decision = decide_unit(rules, criteria, best_points, scored.errors, scored.category)
+            criterion_gains[criterion_of[position]] = criterion_gains.get(criterion_of[position], 0) + gain
+    outcomes, decision = scored.decision_with(rules, criterion_gains)
     if decision.status != "recognized":
         return Plan(reaches_recognition=False, changes=[],
                          blocked_by=_blocks(criteria, scored, numbers, best_points, outcomes, memo))
     groups = sorted(options_by_input(criteria, rules, scored, memo).values(), key=lambda group: -group[-1].gain)
     search = _Search(criteria, rules, scored, groups, criteria.criterion_index_of)
-    search.run(list(points))
+    search.run(points)
     chosen = search.best_choice if search.best is not None else [group[-1] for group in groups]
     cheapest_first = sorted(chosen, key=lambda option: (option.effort, -option.gain))
     changes = [_change(criteria, scored, numbers, option) for option in cheapest_first]

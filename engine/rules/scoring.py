@@ -7,11 +7,9 @@ words the results.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
 
 from engine.messages import both
 from engine.results.model import CriterionResult, Reason
-from engine.rules.compiled import CompiledRules
 from engine.rules.rulesets import UnitDecision
 from engine.criteria.model import CriteriaSet, Indicator
 from engine.text import Text
@@ -47,28 +45,6 @@ def result_fields(indicator: Indicator, measure_state: str, band: int | None) ->
                         band_wording(indicator, measure_state, band) if band is not None else None,
                         indicator.max_points, scoring.band_status(band) if band is not None else None,
                         scoring.band_citation(band) if band is not None else scoring.citation)
-
-
-def decide_unit(rules: CompiledRules, criteria: CriteriaSet, points: Sequence[int | None], errors: int,
-                category: str | None) -> tuple[list[str], UnitDecision]:
-    """Ask the rules about a unit given its per-indicator points: each criterion's outcome, then the unit's
-    decision (what a plan candidate is checked against). Asked one question at a time: plans ask about many
-    candidates, nearly all already answered (the memo is read directly)."""
-    outcome = rules.criterion_outcome
-    outcomes, total, unscored = [], 0, 0
-    for start, end in criteria.criterion_spans:
-        mine = points[start:end]
-        if None in mine:
-            scored = [p for p in mine if p is not None]
-            unscored += len(mine) - len(scored)
-            mine, complete = scored, False
-        else:
-            complete = True
-        points_of = sum(mine)
-        total += points_of
-        outcomes.append(outcome(complete, points_of))
-    not_met = len(outcomes) - outcomes.count("met")
-    return outcomes, rules.unit(errors, unscored, category, total, not_met)
 
 
 def _reason(memo: dict, code: str, criterion: int | None, key: str, params: dict, **texts: Text) -> Reason:
