@@ -5,7 +5,8 @@ import gc
 import os
 import threading
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain, islice
+from operator import attrgetter
 from typing import Iterable, Iterator
 
 from engine.messages import both
@@ -82,14 +83,19 @@ def _evaluate_batch(criteria: CriteriaSet, units: list[Unit]) -> list[UnitResult
     columns = table.columns(units)
     rows = list(zip(*columns))  # each unit's views, in criteria order
     criteria_rows = list(zip(*table.criteria_columns(columns)))
-    facts = [(len(unit.errors), sum([c.unscored for c in unit_criteria]), _category(criteria, unit),
-              sum([c.points for c in unit_criteria]), sum([c.outcome != "met" for c in unit_criteria]))
+    facts = [(len(unit.errors), sum(map(_UNSCORED, unit_criteria)), _category(criteria, unit),
+              sum(map(_POINTS, unit_criteria)), sum(map(_NOT_MET, unit_criteria)))
              for unit, unit_criteria in zip(units, criteria_rows)]
     decisions = rules.units(facts)
     results = [build_result(criteria, rules, table, unit, Scored(fact[0], fact[2], decision, unit_criteria, fact, row))
                for unit, row, unit_criteria, decision, fact in zip(units, rows, criteria_rows, decisions, facts)]
     table.plan_options.trim()  # filled one option at a time by the plans (engine/rules/plan.py)
     return results
+
+
+# What a unit's result and question collect from its criteria's views (C loops: many per unit).
+_UNSCORED, _POINTS, _NOT_MET = attrgetter("unscored"), attrgetter("points"), attrgetter("not_met")
+_RESULT, _PROVISIONAL = attrgetter("result"), attrgetter("provisional")
 
 
 def _category(criteria: CriteriaSet, unit: Unit) -> str | None:
@@ -99,12 +105,13 @@ def _category(criteria: CriteriaSet, unit: Unit) -> str | None:
 
 def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit: Unit, scored: Scored) -> UnitResult:
     unit_criteria = scored.criteria
-    criteria_results = [c.result for c in unit_criteria]
+    criteria_results = list(map(_RESULT, unit_criteria))
     total = scored.fact[3]
     values = unit.values
     category = criteria.category_by_id.get(scored.category or "")
     threshold = category.threshold if category else None
-    missing = [name for c in unit_criteria if c.missing for name in c.missing]
+    # Inputs are missing only where an indicator is unscored; a unit with none (nearly all) has no list to walk.
+    missing = [name for c in unit_criteria if c.missing for name in c.missing] if scored.fact[1] else []
     if len(missing) > 1:
         missing = list(dict.fromkeys(missing))
     if category is None and not any(e.input == "category" for e in unit.errors):
@@ -141,7 +148,7 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
         max_total=criteria.instrument.total_points, threshold=threshold,
         shortfall=max(threshold - total, 0) if decidable else None,
         criteria=criteria_results, reasons=reasons, gaps=find_gaps(rules, scored),
-        missing_inputs=missing, provisional=[use for c in unit_criteria if c.provisional for use in c.provisional],
+        missing_inputs=missing, provisional=list(chain.from_iterable(map(_PROVISIONAL, unit_criteria))),
         errors=errors, ignored_inputs=unit.ignored, error_details=error_details,
         criteria_set=None, plan=make_plan(criteria, rules, scored, table.numbers,
                                           memos.kept("plan_options", table.plan_options)),

@@ -86,8 +86,7 @@ def best_gains(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, memo
             continue
         best = reach.best if kept else None
         if best is None:
-            changes = _single_changes(view)
-            best = max(changes, key=_GAIN)[1] if changes else ()  # the first of the largest gains; () none gains
+            best = _reach_best(reach, position, view.decision.points)
             if kept:
                 reach.best = best
         if best:
@@ -99,8 +98,14 @@ def best_gains(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, memo
     return out
 
 
-def _GAIN(change: tuple) -> int:
-    return change[3]
+def _reach_best(reach: Reach, position: int, points: int) -> tuple:
+    """The gains of the first of the largest gains among _reach_changes (() when none gains), without building
+    them: most units that ask are blocked, and never need the changes themselves."""
+    best = 0
+    for decision in reach.decisions:
+        if decision.points - points > best:
+            best = decision.points - points
+    return ((position, best),) if best else ()
 
 
 # Per criteria set (by id, the set kept alongside so its id is never reused): the positions of the indicators
@@ -190,6 +195,7 @@ class _Search:
                  criterion_of: list[int]):
         self.criteria, self.rules, self.scored, self.groups = criteria, rules, scored, groups
         self.threshold = criteria.category_by_id[scored.category].threshold
+        self.figures = scored.fact[:3]  # the unit's data errors, indicators unscored and category, as asked
         self.prefix = [0]
         for group in groups:
             self.prefix.append(self.prefix[-1] + group[-1].gain)
@@ -224,12 +230,16 @@ class _Search:
         self._visit(0, sum(points), 0, 0, [])
 
     def _apply(self, option: Option, sign: int) -> None:
+        sums, unmet, outcome_of = self.sums, self.unmet, self.outcome_of
         for criterion, gain in self.criterion_gains[id(option)]:
-            self.sums[criterion] += sign * gain
-            if self.met(self.sums[criterion]):
-                self.unmet.discard(criterion)
+            points = sums[criterion] = sums[criterion] + sign * gain
+            met = outcome_of.get(points)
+            if met is None:
+                met = self.met(points)
+            if met:
+                unmet.discard(criterion)
             else:
-                self.unmet.add(criterion)
+                unmet.add(criterion)
 
     def _visit(self, index: int, total: int, changes: int, effort: int, chosen: list[Option]) -> None:
         self.nodes += 1
@@ -239,7 +249,7 @@ class _Search:
         # threshold; only a node past both is asked for the unit's decision (no criterion not met, as the rules'
         # outcomes kept above say).
         if total >= self.threshold and not self.unmet:
-            errors, unscored, category = self.scored.fact[:3]
+            errors, unscored, category = self.figures
             decision = self.rules.unit(errors, unscored, category, total, 0)
             if decision.status == "recognized":
                 self.best, self.best_choice = (changes, effort), list(chosen)
@@ -249,8 +259,10 @@ class _Search:
         more = len(self.groups) - index if self.best is None else self.best[0] - changes
         if more <= 0 or total + self.prefix[min(index + more, len(self.groups))] - self.prefix[index] < self.threshold:
             return
-        if any(self.last_group[c] < index for c in self.unmet):
-            return
+        last_group = self.last_group
+        for criterion in self.unmet:
+            if last_group[criterion] < index:
+                return
         for option in reversed(self.groups[index]):  # the largest gain first: few-change plans are found early
             self._apply(option, 1)
             chosen.append(option)

@@ -158,6 +158,7 @@ class CriterionView:
     result: CriterionResult
     points: int
     outcome: str     # met, zero, below_minimum or unscored, as the rules decided
+    not_met: bool    # the outcome is not met (a unit's question counts these)
     unscored: int                             # indicators left unscored (a missing or invalid input)
     missing: tuple[str, ...]                  # inputs missing, in order
     provisional: tuple[ProvisionalUse, ...]   # provisional bands its points rest on
@@ -249,6 +250,13 @@ class Views:
         # more than the work for the two or three views a criterion has).
         parts = []
         for key in keys:
+            if len(key) == 1:  # a criterion of one indicator (7 of 13 on the national batch): no loop
+                view = key[0]
+                gained = view.decision.points
+                parts.append((gained or 0, 1 if gained is None else 0, [view.result], view.measure.missing,
+                              () if view.provisional is None else (view.provisional,),
+                              () if view.gap is None else (view.position,)))
+                continue
             points = unscored = 0
             results, missing, provisional, gaps = [], (), (), ()
             for view in key:
@@ -273,7 +281,8 @@ class Views:
             # Its result: met and complete as the rules' outcome says.
             result = CriterionResult(criterion.number, criterion.name, points, criterion.max_points,
                                      outcome != "unscored", outcome == "met", results)
-            built.append(CriterionView(result, points, outcome, unscored, missing, provisional, gaps))
+            built.append(CriterionView(result, points, outcome, outcome != "met", unscored, missing, provisional,
+                                       gaps))
         return built
 
     def _keys(self, units: list[Unit]) -> list[list]:
