@@ -162,25 +162,25 @@ def candidates(measure: MeasureValue, current_points: int) -> list[int | bool]:
     if known is None:
         known = _BETTER[key] = (indicator, _better_edges(indicator, current_points))
     edges = known[1]
-    if edges is None:  # not a rate: a few targets, the same for every unit at these points
-        targets = [target_value(measure, band)
-                   for band, spec in enumerate(indicator.scoring.bands) if spec.points > current_points]
-    else:
-        # A rate (nearly every new shape: its denominator is the unit's own): needed_numerator for each better
-        # band, its edges read once per indicator and points (tests/test_gaps.py checks they agree).
-        denominator = measure.inputs[indicator.measure.denominator]
-        higher = indicator.higher_is_better
-        targets = []
-        for p, bottom, inclusive in edges:
-            top = p * denominator
-            if higher:
-                target = -(-top // bottom) if inclusive else top // bottom + 1
-            else:
-                target = top // bottom if inclusive else -(-top // bottom) - 1
-            targets.append(target if 0 <= target <= denominator else None)
     out = []
-    for target in targets:
-        if target is not None and target not in out:
+    if edges is None:  # not a rate: a few targets, the same for every unit at these points
+        for band, spec in enumerate(indicator.scoring.bands):
+            if spec.points > current_points:
+                target = target_value(measure, band)
+                if target is not None and target not in out:
+                    out.append(target)
+        return out
+    # A rate (nearly every new shape: its denominator is the unit's own): needed_numerator for each better band,
+    # its edges read once per indicator and points (tests/test_gaps.py checks they agree), in one loop.
+    denominator = measure.inputs[indicator.measure.denominator]
+    higher = indicator.higher_is_better
+    for p, bottom, inclusive in edges:
+        top = p * denominator
+        if higher:
+            target = -(-top // bottom) if inclusive else top // bottom + 1
+        else:
+            target = top // bottom if inclusive else -(-top // bottom) - 1
+        if 0 <= target <= denominator and target not in out:
             out.append(target)
     return out
 
