@@ -293,3 +293,47 @@ def test_printable_returns_text_with_nothing_to_escape_as_it_is_and_escapes_the_
 
 UNSAFE_CHARACTERS = {chr(c) for c in [*range(0x00, 0x20), *range(0x7f, 0xa0), *range(0x200b, 0x2010), 0x2028, 0x2029,
                                       *range(0x202a, 0x202f), *range(0x2060, 0x206a), 0xfeff, *range(0xd800, 0xe000)]}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_units_gap_rows_are_each_row_written_whole(units, criteria, lang):
+    """The gaps sheet's rows, whose cells after the unit's are kept per gap and labelled cell by cell, are each row
+    labelled whole (render.labelled) and written cell by cell, the plain way; twice, so kept gaps are met again."""
+    from engine.results.render import labelled
+
+    renderer = _renderer("bundle", lang, criteria)
+    name = renderer._names[1]
+    spec = renderer._specs[name]
+    with_gaps = [unit for unit in units if unit.gaps]
+    assert with_gaps
+    for index, unit in enumerate(with_gaps + with_gaps):
+        rows = renderer.unit(unit, index)["sheets"][name]
+        labels = renderer._labels_after if renderer._after[unit.period] else renderer._labels
+        expected = [_plain_row(labelled([unit.unit_code, unit.unit_name, *renderer._gap_cells(
+            gap, lang, *renderer._yes_no, renderer._band_status)], spec["translate"], labels), spec["widths"],
+            xlsx_writer.PLAIN, None) for gap in unit.gaps]
+        assert rows == expected
+
+
+def _plain_lines(text: str, width: float) -> int:
+    """Lines of `text` wrapped greedily by words in a column `width` wide, word by word (a word longer than the
+    column broken inside it)."""
+    room, count = max(int(width), 1), 0
+    for paragraph in text.split("\n"):
+        count += 1
+        used = 0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > room:
+                count += 1
+                used = 0
+            used += len(word) + (1 if used else 0)
+            count += (used - 1) // room
+            used = (used - 1) % room + 1
+    return count
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "ư", " ", "\n", "\t", "x" * 9, "long" * 13]), max_size=60).map("".join),
+       st.sampled_from([1, 3.5, 8, 12, 44]))
+def test_wrapped_lines_are_counted_as_word_by_word(text, width):
+    assert xlsx_writer._lines.__wrapped__(text, width) == _plain_lines(text, width)

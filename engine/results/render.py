@@ -531,15 +531,18 @@ class SheetsRenderer:
             return [row for row, _ in map(encoder, self._finished(name, rows, labels))]
         kept = self._gaps_kept[after]
         unit = encoder.cells([result.unit_code, result.unit_name])
+        # The columns after the unit's to word with labels (as _finished does a whole row), and their labels.
+        translated = [(index - 2, labels.get(kind, {})) for index, kind in self._specs[name]["translate"].items()]
         out = []
         for gap in result.gaps:
             known = kept.get(id(gap))
             if known is None:
                 if len(kept) >= GAPS_KEPT:
                     kept.clear()
-                row = self._finished(name, [[None, None, *self._gap_cells(gap, lang, yes, no, band_status)]],
-                                     labels)[0]
-                known = kept[id(gap)] = (gap, encoder.cells(row[2:], 2))
+                cells = self._gap_cells(gap, lang, yes, no, band_status)
+                for index, mapping in translated:
+                    cells[index] = _label(cells[index], mapping)
+                known = kept[id(gap)] = (gap, encoder.cells(cells, 2))
             out.append(b"".join((ROW_START, b">", unit, known[1], b"</row>")))
         return out
 
@@ -607,12 +610,15 @@ def labelled(row: list, translate: dict[int, str], labels: dict[str, dict]) -> l
     """A row with the codes of its `translate` columns (a category, input names) replaced by their labels."""
     row = list(row)
     for index, kind in translate.items():
-        mapping, value = labels.get(kind, {}), row[index]
-        if isinstance(value, (list, tuple)):
-            row[index] = "; ".join(mapping.get(item, item) for item in value) or None
-        else:
-            row[index] = mapping.get(value, value) if value is not None else None
+        row[index] = _label(row[index], labels.get(kind, {}))
     return row
+
+
+def _label(value, mapping: dict):
+    """A cell's code (or codes, joined) as its label says it; a code without a label as it is."""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(mapping.get(item, item) for item in value) or None
+    return mapping.get(value, value) if value is not None else None
 
 
 def _cell(value):

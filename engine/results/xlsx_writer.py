@@ -109,13 +109,17 @@ def _lines(text: str, width: float) -> int:
     for paragraph in text.split("\n"):
         count += 1
         used = 0
-        for word in paragraph.split():
-            if used and used + 1 + len(word) > room:
+        for length in map(len, paragraph.split()):
+            if not used:
+                used = length
+            elif used + 1 + length > room:
                 count += 1
-                used = 0
-            used += len(word) + (1 if used else 0)
-            count += (used - 1) // room  # a word longer than the column breaks inside it
-            used = (used - 1) % room + 1
+                used = length
+            else:
+                used += 1 + length
+            if used > room:  # a word longer than the column breaks inside it
+                count += (used - 1) // room
+                used = (used - 1) % room + 1
     return count
 
 
