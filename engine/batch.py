@@ -26,7 +26,7 @@ from engine.loading import Plan, parts, plan
 from engine.messages import Message
 from engine.readers.records import Record
 from engine.results.model import UnitResult
-from engine.results.render import RENDERERS, Meta, Summary, joined, warning_lines
+from engine.results.render import RENDERERS, Meta, Summary, joined, warning_lines, write_chunk
 from engine.criteria.model import CriteriaSet
 from engine.rules.evaluate import collector_paused
 from engine.criteria.versions import CriteriaLibrary
@@ -182,7 +182,7 @@ def run(plan_: Plan, criteria: CriteriaSet | CriteriaLibrary, fmt: str, lang: st
     out.write(renderer.head(_meta(criteria)))
     results = _in_process(job, plan_, keep) if workers == 1 else _in_workers(job, plan_, workers, summary)
     for evaluated in results:
-        out.write(evaluated.text)
+        write_chunk(out, evaluated.text)
         summary.add_counts(evaluated.statuses, evaluated.provisional)
         if evaluated.warnings:
             summary.warnings.extend(evaluated.warnings)

@@ -337,3 +337,35 @@ def _plain_lines(text: str, width: float) -> int:
        st.sampled_from([1, 3.5, 8, 12, 44]))
 def test_wrapped_lines_are_counted_as_word_by_word(text, width):
     assert xlsx_writer._lines.__wrapped__(text, width) == _plain_lines(text, width)
+
+
+@pytest.mark.parametrize("output", ["utf-8 file", "UTF8 file", "text in memory", "cp1258 file", "utf-8-sig file"])
+def test_a_chunk_written_as_bytes_is_what_writing_its_text_gives(output):
+    """A stream format's chunks cross from the workers as UTF-8 bytes (joined) and are written under the output's
+    text (write_chunk): the same bytes, or text, as writing each unit's text to that output, between a head and a
+    tail written as text. A chunk holding a lone surrogate stays text, for the output's own error handler."""
+    from engine.results.render import joined, write_chunk
+
+    def opened():
+        if output == "text in memory":
+            return io.StringIO()
+        encoding = output.removesuffix(" file")
+        return io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors="replace", newline="")
+
+    def content(out):
+        out.flush()
+        return out.getvalue() if isinstance(out, io.StringIO) else out.buffer.getvalue()
+
+    chunks = [["Xã Đông Hải,\n", "đạt chuẩn \"1\"\n"], [], ["x\ud800y\n"], ["ư" * 5000]]
+    ours, plain = opened(), opened()
+    ours.write("đầu\n")
+    plain.write("đầu\n")
+    for pieces in chunks:
+        text = joined(pieces)
+        assert text == ("".join(pieces).encode() if "\ud800" not in "".join(pieces) else "".join(pieces))
+        write_chunk(ours, text)
+        for piece in pieces:
+            plain.write(piece)
+    ours.write("cuối\n")
+    plain.write("cuối\n")
+    assert content(ours) == content(plain)

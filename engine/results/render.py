@@ -14,12 +14,15 @@ Two CSV formats:
 """
 from __future__ import annotations
 
+import codecs
+import io
+import os
 import re
 import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from engine.version import __version__
 from engine.messages import CATALOG, Message, number
@@ -593,7 +596,11 @@ def joined(pieces: list) -> object:
     text sent to the writing process as str was encoded to cross the pipe, decoded there and encoded again by its
     file, ~0.6 G instructions of that process for 10,600 units (--output DIR); bytes cross as they are."""
     if not pieces or isinstance(pieces[0], str):
-        return "".join(pieces)
+        text = "".join(pieces)
+        try:  # the stream formats' text too (JSON, CSV, table): write_chunk gives it to its output as it is
+            return text.encode()
+        except UnicodeEncodeError:  # a lone surrogate: left to the output's own error handler, as before
+            return text
     sheets: dict[str, list] = {}
     for piece in pieces:
         for name, rows in piece["sheets"].items():
@@ -604,6 +611,22 @@ def joined(pieces: list) -> object:
     if "json" in pieces[0]:
         out["json"] = "".join([piece["json"] for piece in pieces]).encode()
     return out
+
+
+def write_chunk(out: TextIO, text: str | bytes) -> None:
+    """A chunk of a stream format (joined) written to `out`: as bytes straight to the file under a UTF-8 text
+    output that writes a line break as it is given (stdout or a file on this system: newline translation is a
+    no-op where the line separator is \n), what is pending in it written first; decoded for any other output (a
+    StringIO, another encoding). The parent of a national batch to JSON decoded the workers' 31.7 MB and encoded it
+    again, ~0.5 G instructions of its 2.3 G (callgrind, 10,600 units)."""
+    if type(text) is bytes:
+        if (isinstance(out, io.TextIOWrapper) and os.linesep == "\n"
+                and codecs.lookup(out.encoding).name == "utf-8"):
+            out.flush()
+            out.buffer.write(text)
+            return
+        text = text.decode()
+    out.write(text)
 
 
 def labelled(row: list, translate: dict[int, str], labels: dict[str, dict]) -> list:
