@@ -395,6 +395,12 @@ def test_unit_questions_are_asked_once_per_class_and_answered_as_each_alone(monk
     assert [compiled.unit(*item) for item in grid] == plain  # asked one at a time: read as asked
     classes = {compiled.memo._unit_class(item) for item in grid}
     assert len(posted) == len(classes) < len(grid) / 3
+    alone = rules.CompiledRules(CRITERIA)  # one at a time on an empty memo: each class asked once, then read by it
+    asked_alone = alone._post
+    monkeypatch.setattr(alone, "_post", lambda part, bodies: posted.extend(bodies) or asked_alone(part, bodies))
+    posted.clear()
+    assert [alone.unit(*item) for item in grid] == plain
+    assert len(posted) == len(classes)
 
 
 def test_field_bounds_are_read_only_from_comparisons_with_constants():

@@ -97,7 +97,8 @@ class CompiledRules:
     def unit(self, errors: int, unscored: int, category: str | None, total: int, not_met: int) -> UnitDecision:
         item = (errors, unscored, category, total, not_met)
         memo = self.memo
-        return ((memo is not None and memos.on("decisions") and memo.known["unit"].get(item))
+        return ((memo is not None and memos.on("decisions") and (memo.known["unit"].get(item)
+                                                                 or memo.unit_by_class(item)))
                 or self.units([item])[0])
 
     # ------------------------------------------------------------------ asking durable

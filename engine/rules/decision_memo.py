@@ -102,6 +102,19 @@ class DecisionMemo:
                 key.append(2 * index + 1 if index < len(edges) and edges[index] == value else 2 * index)
         return tuple(key)
 
+    def unit_by_class(self, item: tuple):
+        """A unit question's answer from its class, then kept as asked too; None when its class was never asked
+        (gaps' flips and plans ask one question at a time, most of them new as asked but not as a class)."""
+        if self.unit_edges is None:
+            return None
+        decision = self.unit_classes.get(self._unit_class(item))
+        if decision is not None:
+            memo = self.known["unit"]
+            if len(memo) > MEMO_LIMIT:
+                memo.clear()
+            memo[item] = decision
+        return decision
+
     def _unit_asked(self, unknown: dict[tuple, tuple]) -> tuple[list[tuple], list]:
         """Unit questions not yet kept: each whose class was answered is kept now; of the rest, one per class is
         to be asked (its key the class)."""

@@ -333,15 +333,17 @@ def _blocks(criteria: CriteriaSet, scored: Scored, numbers: list[int], best_poin
     best_total = sum(best_points)
     threshold = criteria.category_by_id[scored.category].threshold
     blocks = []
+    views = scored.views
     for position in positions:
-        measure = scored.measures[position]
-        indicator = measure.indicator
-        if best_points[position] >= indicator.max_points:
+        view = views[position]
+        if best_points[position] >= view.result.max_points:
             continue
+        measure = view.measure
+        indicator = measure.indicator
         # A block is said from what its sentence names: why the indicator cannot gain (its state, band and
         # current value) and the unit's figures; built once per such key and shared. (Keys start with the
         # position, so they never equal an input's options key, which starts with the input's name.)
-        decision = scored.decisions[position]
+        decision = view.decision
         number = numbers[position]
         why_key = (position, measure.state, decision.band, measure.inputs.get(indicator.measured_input))
         lost = indicator.max_points - best_points[position]
