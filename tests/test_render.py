@@ -122,6 +122,8 @@ def _reshaped(unit: UnitResult, how: str) -> UnitResult:
     elif how == "a wording built again":  # equal to the set's, not the same object
         indicator = replace(indicator, band=None if indicator.band is None else Text(indicator.band.vi,
                                                                                     indicator.band.en))
+    elif how == "a state of its own":  # not one the set's layout names: written, then kept with the others
+        indicator = replace(indicator, state="estimated")
     elif how == "values of every kind":
         names = list(indicator.inputs)
         indicator = replace(indicator, inputs=dict(zip(names, ["=1+1 \"ý\"", 2.5, True, None][:len(names)])))
@@ -135,7 +137,8 @@ def _reshaped(unit: UnitResult, how: str) -> UnitResult:
 
 
 @pytest.mark.parametrize("how", ["as scored", "an input less", "an input more", "another indicator",
-                                 "a wording built again", "values of every kind", "a criterion less",
+                                 "a wording built again", "a state of its own", "values of every kind",
+                                 "a criterion less",
                                  "a criterion more"])
 def test_a_compact_unit_says_what_its_result_holds(units, criteria, how):
     """Each unit, scored or reshaped as its set would not lay it out, written twice (the second time from what the

@@ -103,6 +103,10 @@ class Layout:
         self.template = ",".join([f'"{name}":%r' for name in names]) if plain else None
         self.keys = [f"{_string(name)}:" for name in names]
         self.gaps: dict[tuple, str] = {}  # gaps already written, by what they say (see _gap)
+        # "states" by the indicators' states in order: a national batch has a handful of combinations (16 in
+        # 5,350 units), so one lookup replaces a lookup per indicator, a filter and a join (~17k instructions of
+        # a unit's ~210k in _criteria, callgrind).
+        self.state_texts: dict[tuple, str] = {}
 
 
 _NAME = re.compile("[a-z][a-z0-9_]*")
@@ -155,11 +159,16 @@ def _criteria(result: UnitResult, layout: Layout) -> tuple[str, str, str, str]:
                     kept[id(None)] = unreached
                 kept[id(band)] = text
                 wordings.append(band)
-    states = list(map(dict.get, layout.states, map(_STATE, indicators)))
-    if None in states:
-        states = [text if text is not None else f"{_string(indicator.id)}:{_string(indicator.state)}"
-                  for text, indicator in zip(states, indicators)]
-    return values, ",".join(entries), ",".join(reached), ",".join([text for text in states if text])
+    key = tuple(map(_STATE, indicators))
+    states = layout.state_texts.get(key)
+    if states is None:
+        texts = list(map(dict.get, layout.states, key))
+        states = ",".join([text if text is not None else f"{_string(indicator.id)}:{_string(indicator.state)}"
+                           for text, indicator in zip(texts, indicators) if text != ""])
+        if len(layout.state_texts) >= Layout.KEPT:
+            layout.state_texts.clear()
+        layout.state_texts[key] = states
+    return values, ",".join(entries), ",".join(reached), states
 
 
 def _fill(found: list, memos: list[dict], items: list, make) -> None:
