@@ -285,6 +285,14 @@ class CriteriaSet(_Model):
         return out
 
     @cached_property
+    def action_positions_apart(self) -> tuple[list[int], list[tuple[str, list[int]]]]:
+        """action_positions in two: the position of each indicator moved by an action input that moves it alone,
+        and (input, positions) of each input that moves several (a plan reads the first from the indicator's own
+        Reach, and works the second out: engine/rules/plan.py)."""
+        return ([positions[0] for positions in self.action_positions.values() if len(positions) == 1],
+                [(name, positions) for name, positions in self.action_positions.items() if len(positions) > 1])
+
+    @cached_property
     def rate_pairs(self) -> list[tuple[str, str]]:
         """(numerator, denominator) pairs: a numerator above its denominator is invalid data."""
         return list(dict.fromkeys(

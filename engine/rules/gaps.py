@@ -46,31 +46,31 @@ class Scored:
         return [view.decision for view in self.views]
 
     @property
-    def points(self) -> list[int | None]:
-        return [view.decision.points for view in self.views]
-
-    @property
     def outcomes(self) -> list[str]:
         return [criterion.outcome for criterion in self.criteria]
 
-    def decision_if(self, rules: CompiledRules, criterion: int, gain: int) -> UnitDecision:
-        """The rules' decision were one criterion (by index) to gain `gain` points: only that criterion's
-        outcome is asked again, then the unit's."""
+    def _outcome_with(self, rules: CompiledRules, criterion: int, gain: int) -> tuple[str, int]:
+        """One criterion's outcome were it to gain `gain` points (asked again), and how that moves the count of
+        criteria not met."""
         before = self.criteria[criterion]
         outcome = rules.criterion_outcome(before.complete, before.points + gain)
+        return outcome, (outcome != "met") - (before.outcome != "met")
+
+    def decision_if(self, rules: CompiledRules, criterion: int, gain: int) -> UnitDecision:
+        """The rules' decision were one criterion (by index) to gain `gain` points (gaps' flips: one per gap, so
+        no list of outcomes is built)."""
+        outcome, moved = self._outcome_with(rules, criterion, gain)
         errors, unscored, category, total, not_met = self.fact
-        not_met += (outcome != "met") - (before.outcome != "met")
-        return rules.unit(errors, unscored, category, total + gain, not_met)
+        return rules.unit(errors, unscored, category, total + gain, not_met + moved)
 
     def decision_with(self, rules: CompiledRules, gains: dict[int, int]) -> tuple[list[str], UnitDecision]:
         """Each criterion's outcome and the rules' decision were criteria (by index) to gain points (`gains`):
         only those criteria's outcomes are asked again, then the unit's."""
-        outcomes = [criterion.outcome for criterion in self.criteria]
+        outcomes = self.outcomes
         errors, unscored, category, total, not_met = self.fact
         for index, gain in gains.items():
-            before = self.criteria[index]
-            outcome = outcomes[index] = rules.criterion_outcome(before.complete, before.points + gain)
-            not_met += (outcome != "met") - (before.outcome != "met")
+            outcomes[index], moved = self._outcome_with(rules, index, gain)
+            not_met += moved
             total += gain
         return outcomes, rules.unit(errors, unscored, category, total, not_met)
 

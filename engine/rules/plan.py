@@ -78,7 +78,7 @@ def best_gains(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, memo
     out = []
     views = scored.views
     kept = memos.on("plan_options")
-    singles, several = _action_inputs(criteria)
+    singles, several = criteria.action_positions_apart
     for position in singles:
         view = views[position]
         reach = view.reach
@@ -106,22 +106,6 @@ def _reach_best(reach: Reach, position: int, points: int) -> tuple:
         if decision.points - points > best:
             best = decision.points - points
     return ((position, best),) if best else ()
-
-
-# Per criteria set (by id, the set kept alongside so its id is never reused): the positions of the indicators
-# moved by an action input that moves one indicator alone, and (input, positions) of each that moves several.
-_ACTIONS: dict[int, tuple[CriteriaSet, list[int], list[tuple[str, list[int]]]]] = {}
-
-
-def _action_inputs(criteria: CriteriaSet) -> tuple[list[int], list[tuple[str, list[int]]]]:
-    known = _ACTIONS.get(id(criteria))
-    if known is None or known[0] is not criteria:
-        actions = criteria.action_positions
-        known = _ACTIONS[id(criteria)] = (criteria, [positions[0] for positions in actions.values()
-                                                     if len(positions) == 1],
-                                          [(name, positions) for name, positions in actions.items()
-                                           if len(positions) > 1])
-    return known[1], known[2]
 
 
 def _movable(criteria: CriteriaSet, scored: Scored) -> Iterator[tuple[str, list[int]]]:
