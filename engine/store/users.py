@@ -239,9 +239,7 @@ def change_password(store: Store, login: str, current: str, new: str, address: s
     UserError user_wrong_password; the same password again is refused (user_same_password), as is one the rules
     refuse. The new password is final (not temporary). As authenticate: argon2 runs between transactions."""
     key = normalise_login(login)[:100]
-    with store.reading() as session:
-        user = session.scalars(select(User).where(User.login == key)).one_or_none()
-        hashed = user.password_hash if user else None
+    hashed = _stored_hash(store, key)
     current = current if isinstance(current, str) else ""
     ok = hashed is not None and _verify(hashed, current[:MAX_PASSWORD])
     if ok:
@@ -255,9 +253,7 @@ def change_password(store: Store, login: str, current: str, new: str, address: s
         ok = ok and user is not None and user.password_hash == hashed and not user.disabled
         now = utcnow()
         if not ok:
-            session.add(LoginAttempt(at=now, login=key, address=(address or None) and address[:64], succeeded=False))
-            audit.record(session, "login.failed", key, unit_code=user.unit_code if user else None,
-                         after={"address": address, "while": "password_change"}, at=now)
+            _attempt(session, key, user, address, False, now, changing=True)
         else:
             before = _state(user)
             user.password_hash, user.password_changed_at, user.password_temporary = fresh, now, False
@@ -278,9 +274,7 @@ def authenticate(store: Store, login: str, password: str, address: str | None = 
     burst of sign-ins at a deadline must not keep every other writer waiting."""
     key = normalise_login(login)[:100]
     password = password if isinstance(password, str) else ""
-    with store.reading() as session:
-        user = session.scalars(select(User).where(User.login == key)).one_or_none()
-        hashed = user.password_hash if user else None
+    hashed = _stored_hash(store, key)
     ok = _verify(hashed or _DUMMY_HASH, password[:MAX_PASSWORD]) and hashed is not None
     rehashed = _HASHER.hash(password) if ok and _HASHER.check_needs_rehash(hashed) else None
     with store.writing() as session:
@@ -289,11 +283,25 @@ def authenticate(store: Store, login: str, password: str, address: str | None = 
         ok = ok and user is not None and user.password_hash == hashed and not user.disabled
         if ok and rehashed:
             user.password_hash = rehashed
-        now = utcnow()
-        session.add(LoginAttempt(at=now, login=key, address=(address or None) and address[:64], succeeded=ok))
-        audit.record(session, "login.ok" if ok else "login.failed", key, unit_code=user.unit_code if user else None,
-                     after={"address": address}, at=now)
+        _attempt(session, key, user, address, ok, utcnow())
         return _account(user) if ok else None
+
+
+def _stored_hash(store: Store, key: str) -> str | None:
+    """The password hash of the account `key` (a normalised login), None when there is none: read in a short
+    transaction of its own, before argon2 checks against it (authenticate, change_password)."""
+    with store.reading() as session:
+        return session.scalar(select(User.password_hash).where(User.login == key))
+
+
+def _attempt(session: Session, key: str, user: User | None, address: str | None, ok: bool, now: dt.datetime,
+             changing: bool = False) -> None:
+    """A password tried, signing in or (`changing`) giving the current one to change it: kept for the rate limits
+    (login_attempts) and the audit (login.ok / login.failed)."""
+    session.add(LoginAttempt(at=now, login=key, address=(address or None) and address[:64], succeeded=ok))
+    after = {"address": address, "while": "password_change"} if changing else {"address": address}
+    audit.record(session, "login.ok" if ok else "login.failed", key, unit_code=user.unit_code if user else None,
+                 after=after, at=now)
 
 
 def _verify(hashed: str, password: str) -> bool:

@@ -23,6 +23,12 @@ _REOPEN = "submission.reopen"
 _CODES_PER_QUERY = 500  # keeps each IN (...) well under every database's limit on bound parameters
 
 
+def _reopened_by(status: str, last_into_submitted: str | None) -> bool:
+    """Whether a file is submitted because the province reopened it, from its state and the last event that led
+    into "submitted"."""
+    return status == "submitted" and last_into_submitted == _REOPEN
+
+
 def _reopened(session, rows) -> set[tuple[str, str]]:
     """(unit code, period) of the rows that are submitted because the province reopened them."""
     waiting = {(row.unit_code, row.period) for row in rows if row.status == "submitted"}
@@ -34,7 +40,7 @@ def _reopened(session, rows) -> set[tuple[str, str]]:
                         Event.action.in_(_INTO_SUBMITTED)).order_by(Event.id))
         for code, period, action in session.execute(query):
             last[(code, period)] = action
-    return {key for key in waiting if last.get(key) == _REOPEN}
+    return {key for key in waiting if _reopened_by("submitted", last.get(key))}
 
 
 class Queries:
@@ -60,8 +66,8 @@ class Queries:
                                                            Evidence.withdrawn_at.is_(None)).order_by(Evidence.id))
             events = list(session.scalars(select(Event).where(Event.unit_code == code, Event.period == per.text)
                                           .order_by(Event.id)))
-            into = [e.action for e in events if e.action in _INTO_SUBMITTED]
-            reopened = row.status == "submitted" and bool(into) and into[-1] == _REOPEN
+            last = next((e.action for e in reversed(events) if e.action in _INTO_SUBMITTED), None)
+            reopened = _reopened_by(row.status, last)
             return SubmissionDetail(
                 summary(row, reopened), row.unit.district, row.unit.province, row.criteria_id, row.criteria_digest,
                 row.self_inputs, row.self_result, row.appraised_inputs, row.appraised_result, row.board_comment,

@@ -104,8 +104,17 @@ def is_api(request: Request) -> bool:
 
 def to_login(request: Request) -> Response:
     """A page asked without a session: to the login page, and back here afterwards."""
+    return _first_to(request, "/login")
+
+
+def to_password(request: Request) -> Response:
+    """An account with a temporary password: to the page that changes it, and back here afterwards."""
+    return _first_to(request, "/password")
+
+
+def _first_to(request: Request, page: str) -> Response:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+    return RedirectResponse(page + "?" + urlencode({"next": target}), status_code=303)
 
 
 def guard(endpoint: Callable[[Request], Awaitable[Response]], need: str, while_temporary: bool = False
@@ -156,11 +165,6 @@ def _stamp(account: Account) -> str | None:
     """What a session keeps of its account's password: when it last changed (never the password or its hash)."""
     return account.password_changed_at.isoformat() if account.password_changed_at else None
 
-
-def to_password(request: Request) -> Response:
-    """An account with a temporary password: to the page that changes it, and back here afterwards."""
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse("/password?" + urlencode({"next": target}), status_code=303)
 
 
 def _forbidden(request: Request, principal: Principal, need: str) -> Response:
