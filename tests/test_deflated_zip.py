@@ -102,3 +102,33 @@ def test_a_workbook_of_rows_in_blocks_is_deflated_as_it_goes_and_reads_back(tmp_
     rows = list(book["Trang 1"].iter_rows(min_row=2, values_only=True))
     assert rows == [(row, f"dòng {row} " + "x" * (row % 50)) for row in range(210)]
     assert list(book["Trống"].iter_rows(values_only=True)) == [("c",)]
+
+
+def test_a_large_sheet_deflated_by_isal_in_uneven_blocks_inflates_with_zlib(tmp_path):
+    """The sheets are deflated by ISA-L (xlsx_writer.SHEET_COMPRESSION): megabytes of rows in blocks of uneven
+    sizes (an empty one too), past its internal buffers, inflate with zlib (zipfile) to exactly the rows written,
+    under a CRC-32 zipfile checks; and the data is compressed, not stored."""
+    workbook = look.new_workbook("Tên")
+    sheet = look.table(workbook, "Khoảng trống", ["mã", "nội dung", "số"], [10, 60, 8])
+    expected, number = [], 0
+    for block in [0, 1, 17, 2_500, 40_000, 3, 17_480]:
+        rows = []
+        for _ in range(block):
+            number += 1
+            values = [f"{number:05d}", f"cần thêm {number % 97} thôn, tổ dân phố để đạt ≥ {number % 100}%", number]
+            rows.append(values)
+            expected.append(tuple(values))
+        for values in rows:
+            sheet.append(values)
+    path = tmp_path / "lớn.xlsx"
+    look.save_streamed(workbook, path)
+    with zipfile.ZipFile(path) as package:
+        assert package.testzip() is None
+        part = package.getinfo("xl/worksheets/sheet1.xml")
+        assert part.compress_size * 5 < part.file_size  # deflated, not stored
+        xml = package.read(part).decode("utf-8")
+    assert xml.count("<row ") == number + 1 and xml.endswith("</worksheet>")
+    assert f'<c r="C{number + 1}"><v>{number}</v></c>' in xml
+    from openpyxl import load_workbook
+    book = load_workbook(path, read_only=True)
+    assert [row for row in book["Khoảng trống"].iter_rows(min_row=2, values_only=True)] == expected

@@ -27,18 +27,21 @@ from itertools import islice, repeat
 import re
 import tempfile
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Any, Iterable
+
+from isal import isal_zlib
 
 from engine.results.cells import FORMULA_STARTS
 from engine.results.deflated_zip import FIXED_ZIP_DATE, DeflatedZip, crc32_combine
 
 FIXED_TIMESTAMP = "2000-01-01T00:00:00Z"
 MAX_CELL_CHARS = 32767  # Excel's limit on the text of one cell
-# zlib's fastest level for the sheets: a third of the default level's time for a file ~40% larger (levels 2 and 3
-# measured on a national batch's sheets: 6% and 40% more time for 8% and 13% smaller)
-SHEET_COMPRESSION = 1
+# The sheets are deflated by ISA-L (python-isal), not zlib: on a national batch's 62 MB of rows its level 2 took
+# 0.04 s of processor against zlib's fastest level's 0.14 s, for a file 6% smaller (isal level 1: the same time, 1%
+# larger; level 3: zlib's time). Its CRC-32 is ~5x faster too. A deflate stream is a deflate stream: any zip reader
+# inflates it, and the parts inflate to the same bytes as zlib's would.
+SHEET_COMPRESSION = 2
 HEADER_FILL = "DDEBF7"
 
 # Cell styles (cellXfs indexes in styles.xml below).
@@ -301,7 +304,7 @@ class Sheet:
         # national batch's 60 MB of rows at the end took ~0.2 s with every other process done — into a file, in
         # large writes (a default buffer cost twice the system calls, measured); their CRC-32 and length kept.
         self._file = tempfile.TemporaryFile("w+b", buffering=1 << 16)
-        self._deflate = zlib.compressobj(SHEET_COMPRESSION, zlib.DEFLATED, -15)
+        self._deflate = isal_zlib.compressobj(SHEET_COMPRESSION, isal_zlib.DEFLATED, -15)
         self._crc = 0
         self._length = 0
 
@@ -356,7 +359,7 @@ class Sheet:
         if width > self.columns:
             self.columns = width
         data = b"".join(map(bytes.replace, rows, _NUMBER_MARKS, map(_DECIMAL, range(first, self.rows + 1))))
-        self._crc = zlib.crc32(data, self._crc)
+        self._crc = isal_zlib.crc32(data, self._crc)
         self._length += len(data)
         self._file.write(self._deflate.compress(data))
 
@@ -403,10 +406,10 @@ class Sheet:
         the other; the entry's CRC-32 is combined from theirs."""
         start = self._head().encode("utf-8") + b"".join(self._headers)
         end = self._tail().encode("utf-8")
-        self._file.write(self._deflate.flush(zlib.Z_SYNC_FLUSH))
+        self._file.write(self._deflate.flush(isal_zlib.Z_SYNC_FLUSH))
         self._file.flush()
-        first, last = _deflated(start, zlib.Z_SYNC_FLUSH), _deflated(end, zlib.Z_FINISH)
-        crc = zlib.crc32(end, crc32_combine(zlib.crc32(start), self._crc, self._length))
+        first, last = _deflated(start, isal_zlib.Z_SYNC_FLUSH), _deflated(end, isal_zlib.Z_FINISH)
+        crc = isal_zlib.crc32(end, crc32_combine(isal_zlib.crc32(start), self._crc, self._length))
         package.add(name, crc, len(start) + self._length + len(end), [first, self._file, last],
                     len(first) + self._file.tell() + len(last))
 
@@ -515,8 +518,8 @@ class StreamingWorkbook:
 
 
 def _deflated(data: bytes, end: int) -> bytes:
-    """`data` as a raw deflate stream of its own, ended by `end` (zlib.Z_SYNC_FLUSH: more streams follow)."""
-    deflate = zlib.compressobj(SHEET_COMPRESSION, zlib.DEFLATED, -15)
+    """`data` as a raw deflate stream of its own, ended by `end` (Z_SYNC_FLUSH: more streams follow)."""
+    deflate = isal_zlib.compressobj(SHEET_COMPRESSION, isal_zlib.DEFLATED, -15)
     return deflate.compress(data) + deflate.flush(end)
 
 
