@@ -387,3 +387,113 @@ def test_a_control_character_anywhere_in_the_rows_sends_the_sheet_to_the_xml_par
             indexed = bool(plan.sources) and bool(plan.sources[0].sheets)
             assert indexed == (name == "tab"), (name, every_row)  # a tab is plain text; the others are not
             assert_read_in_parts_as_whole(path)
+
+
+# The shape patterns as first written (sheet_scan before Session 10): each part the plain way, an optional group
+# for xml:space and one alternation for a number. sheet_scan writes the same language for the regex engine's speed.
+PLAIN_ROW_START = rb'<row r="([0-9]{1,7})"' + sheet_scan.SAFE_ATTRIBUTES + rb'>'
+PLAIN_SHAPE_VALUES = {b"n": rb'<v>' + sheet_scan.NUMBER + rb'</v></c>', b"s": rb'<v>[0-9]{0,9}</v></c>',
+                      b"inlineStr": rb'<is><t(?: xml:space="preserve")?>' + sheet_scan.TEXT + rb'*</t></is></c>',
+                      b"str": rb'<v>' + sheet_scan.TEXT + rb'*</v></c>', b"e": rb'<v>' + sheet_scan.TEXT + rb'*</v></c>'}
+
+
+def _plain_shape(heads: tuple):
+    import re
+
+    parts = [PLAIN_ROW_START]
+    for letters, attributes in heads:
+        kind = sheet_scan._KIND.search(attributes)
+        kind = kind.group(1) if kind else b"n"
+        if kind not in PLAIN_SHAPE_VALUES:
+            return None
+        parts.append(b'<c r="' + letters + b'[0-9]{1,7}"' + re.escape(attributes) + b">")
+        if not attributes.endswith(b"/"):
+            parts.append(PLAIN_SHAPE_VALUES[kind])
+    return re.compile(b"".join(parts) + b"</row>")
+
+
+def _odd_rows(count: int, seed: int) -> list[bytes]:
+    """Rows as programs write them and bytes away from them: numbers of every form and almost-numbers, texts
+    with references, xml:space and other attributes, empty cells, row attributes, long and odd references."""
+    import random
+
+    pick = random.Random(seed).choice
+    numbers = [b"1", b"0", b"-3", b"+7", b"12.5", b"1.", b".5", b"1e5", b"1.5E-3", b"-.5e+2", b"", b"e5", b"1e",
+               b"1.2.3", b"1 ", b" 1", b"0x1F", b"--1", b"1,5", b"99999999999999999999", b"\xd9\xa1", b"1<"]
+    texts = [b"", b"c&#243;", b"Huy&#7879;n A", b"a&amp;b", b" x ", b"\t", b"a\x01b", b"a\rb", b"<", b"ok"]
+    opens = [b"<t>", b'<t xml:space="preserve">', b'<t xml:space="default">', b"<t >", b"<t/>"]
+    digits = [b"", b"7", b"1234567", b"12345678", b"x"]
+    rows = []
+    for _ in range(count):
+        number = pick([b"2", b"10", b"1234567", b"12345678", b"", b"2a"])
+        attributes = pick([b"", b' spans="1:3"', b' ht="15" customHeight="1"', b' spans="1/3"', b" ", b' x="\x02"'])
+        cells = []
+        for letters in (b"A", b"B", b"AB", b"C")[:pick([1, 2, 3, 4])]:
+            reference = letters + pick([number, number, number, pick(digits)])
+            style = pick([b"", b"", b' s="1"', b' s="12"'])
+            kind = pick([b"", b' t="n"', b' t="inlineStr"', b' t="s"', b' t="str"', b' t="e"', b' t="b"'])
+            head = b'<c r="' + reference + b'"' + style + kind
+            if pick([True, False, False, False, False]):
+                cells.append(head + b"/>")
+            elif kind == b' t="inlineStr"':
+                cells.append(head + b"><is>" + pick(opens) + pick(texts) + b"</t></is></c>")
+            elif kind == b' t="s"':
+                cells.append(head + b"><v>" + pick([b"0", b"12", b"", b"1.5", b"1234567890"]) + b"</v></c>")
+            else:
+                cells.append(head + b"><v>" + pick(numbers + texts) + b"</v></c>")
+        rows.append(b'<row r="' + number + b'"' + attributes + b">" + b"".join(cells) + b"</row>")
+    return rows
+
+
+def test_the_shape_patterns_match_what_the_plain_ones_match():
+    # sheet_scan.SHAPE_VALUES and ROW_START are written with atomic alternatives and possessive repeats: on
+    # rows as programs write them and on rows a byte away, each row's shape pattern (from its own cells' heads)
+    # matches exactly what the plain pattern matches — the same length, the same row number — followed by the
+    # next row as index_sheet matches it, and whatever SAFE_ROW would take of such a row, it takes too.
+    rows = _odd_rows(6000, seed=10)
+    matched = failed = 0
+    for row, after in zip(rows, rows[1:] + [b""]):
+        heads = tuple(sheet_scan.CELL_HEADS.findall(row))
+        fast, plain = sheet_scan._shape(heads), _plain_shape(heads)
+        assert (fast is None) == (plain is None), row
+        if fast is None:
+            continue
+        data = row + after
+        got, expected = fast.match(data), plain.match(data)
+        assert (got and (got.span(), got.group(1))) == (expected and (expected.span(), expected.group(1))), row
+        if got:
+            matched += 1
+            safe = sheet_scan.SAFE_ROW.match(data)
+            assert safe and safe.span() == got.span(), row
+        else:
+            failed += 1
+    assert matched > 300 and failed > 300  # both met often
+
+
+def test_the_row_plans_read_what_the_plain_patterns_read(monkeypatch):
+    # xlsx_units._RowPlan's patterns (a worker reads each unit's row by one) are written the same way: on the
+    # same rows, each shape's plan matches what the plan made of the plain parts matches, with the same values.
+    from types import SimpleNamespace
+
+    from engine.readers import xlsx_units
+    from engine.readers.xlsx import _Columns
+
+    columns, sheet = _Columns({0: "unit_code", 1: "births", 27: "staff_assigned", 2: "district"}), SimpleNamespace(special=set())
+    plain = {"ROW_HEAD": rb'<row r="[0-9]{1,7}"(?: [^<>/]*)?>', "REFERENCE": rb'[0-9]{1,7}"',
+             "VALUE": rb'<v>([^<]*)</v></c>', "INLINE_VALUE": rb'<is><t(?: xml:space="preserve")?>([^<]*)</t></is></c>'}
+    rows = _odd_rows(6000, seed=11)
+    shapes = {tuple(sheet_scan.CELL_HEADS.findall(row)) for row in rows}
+    fast = {shape: xlsx_units._RowPlan.of(shape, columns, sheet) for shape in shapes}
+    with monkeypatch.context() as patched:
+        for name, pattern in plain.items():
+            patched.setattr(xlsx_units, name, pattern)
+        slow = {shape: xlsx_units._RowPlan.of(shape, columns, sheet) for shape in shapes}
+    matched = 0
+    for row in rows:
+        shape = tuple(sheet_scan.CELL_HEADS.findall(row))
+        assert bool(fast[shape]) == bool(slow[shape])
+        if fast[shape]:
+            got, expected = fast[shape].pattern.match(row), slow[shape].pattern.match(row)
+            assert (got and (got.span(), got.groups())) == (expected and (expected.span(), expected.groups())), row
+            matched += bool(got)
+    assert matched > 300

@@ -168,7 +168,7 @@ class _RowPlan:
             if column <= previous or (kind or b"n") not in (b"n", b"inlineStr", b"s"):
                 return False
             previous = column
-            pattern.append(b'<c r="' + letters + b'[0-9]{1,7}"' + re.escape(attributes) + b">")
+            pattern.append(b'<c r="' + letters + REFERENCE + re.escape(attributes) + b">")
             if empty:
                 continue  # formatting only: the input stays empty
             if kind in (None, b"n") and int(style or 0) in sheet.special:
@@ -204,9 +204,11 @@ class _RowPlan:
         return data
 
 
-ROW_HEAD = rb'<row r="[0-9]{1,7}"(?: [^<>/]*)?>'
-VALUE = rb'<v>([^<]*)</v></c>'
-INLINE_VALUE = rb'<is><t(?: xml:space="preserve")?>([^<]*)</t></is></c>'
+# Written as sheet_scan.SHAPE_VALUES is, for the regex engine's speed: atomic alternatives, possessive repeats.
+ROW_HEAD = rb'<row r="[0-9]{1,7}+"(?>>| [^<>/]*+>)'
+REFERENCE = rb'[0-9]{1,7}+"'
+VALUE = rb'<v>([^<]*+)</v></c>'
+INLINE_VALUE = rb'<is><t(?>>| xml:space="preserve">)([^<]*+)</t></is></c>'
 
 
 def _getter(indexes: list[int]):
