@@ -179,8 +179,11 @@ class CsvUnits:
         for number, first, count, alone, keys in self.units[start:stop]:
             if alone:
                 row, balanced = _parse_line(self.lines[first - 1], self.delimiter)
-            else:
-                row, balanced = next(csv.reader(self.lines[first - 1:first - 1 + count], delimiter=self.delimiter)), True
+            else:  # a line without quotes is split as the scan split it; a record of quoted cells, by the csv module
+                row = plain_cells(self.lines[first - 1], self.delimiter) if count == 1 else None
+                if row is None:
+                    row = next(csv.reader(self.lines[first - 1:first - 1 + count], delimiter=self.delimiter))
+                balanced = True
             out.append(_record(self.source, number, row, balanced, keys))
         return out
 
