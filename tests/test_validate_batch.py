@@ -105,3 +105,37 @@ def _good() -> list[Record]:
 
 
 GOOD = _good()
+
+
+def test_values_repeated_within_one_batch_validate_the_same(monkeypatch):
+    """A chunk's units share their province, district and small counts: a value met again later in the same
+    column is read by its parser once (then looked up), and a count in plain digits is read without its parser
+    (as validate_record reads it). (A count below its input's minimum, which its parser refuses: SPELLINGS' "0"
+    above.)"""
+    from engine.units import validate as validation
+    from engine.units.values import parsers
+
+    monkeypatch.setattr(validation, "_READ", {})  # nothing read before this batch
+    calls: dict[str, int] = {}
+    counted = [(name, _counting(parse, name, calls), kind, minimum)
+               for name, parse, kind, minimum in parsers(CRITERIA)]
+    rows = []
+    for number, villages in enumerate(["300", " 300", "300", " 300"] * 3, start=2):
+        data = dict(GOOD[number % len(GOOD)].data)
+        data.update(province="Tỉnh Hà Giang", villages_total=villages)
+        rows.append(Record(source="same.csv", kind="row", number=number, data=data))
+    monkeypatch.setattr(validation, "parsers", lambda criteria: counted)
+    units = validation.validate_records(CRITERIA, rows)
+    monkeypatch.setattr(validation, "parsers", parsers)
+    _same(units, [validate_record(CRITERIA, r) for r in rows])
+    assert not any(unit.errors for unit in units)  # every one taken by the batch's own path
+    assert calls["province"] == 1  # read once, then found
+    assert calls["villages_total"] == 1  # " 300" once; "300" needs no parser
+    assert [unit.values["villages_total"] for unit in units] == [300] * len(rows)
+
+
+def _counting(parse, name, calls):
+    def counted(value):
+        calls[name] = calls.get(name, 0) + 1
+        return parse(value)
+    return counted

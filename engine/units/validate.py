@@ -161,14 +161,28 @@ def validate_records(criteria: CriteriaSet, records: list[Record], strict_units:
     slow = set()  # positions in `plain` that go to validate_record
     columns = []
     everywhere = range(len(datas))
-    for (name, parse, _, _), read in zip(table, memo):
-        column = [data.get(name) for data in datas]
+    for (name, parse, kind, minimum), read in zip(table, memo):
+        column = list(map(dict.get, datas, repeat(name)))
         try:
             values = list(map(read.get, column, repeat(_UNREAD)))
         except TypeError:  # a value that cannot be a key (a list in a JSON file): read one by one below
             values = [_UNREAD] * len(column)
         for row in compress(everywhere, map(is_, values, repeat(_UNREAD))):
             given = column[row]
+            if type(given) is str:
+                # Read already by an earlier row of this column: the lookup above was made before any of it was
+                # read, and a chunk's units share their province, district and small counts (on the national
+                # batch, 5.4 values a unit went to their parser; now 2.0).
+                earlier = read.get(given, _UNREAD)
+                if earlier is not _UNREAD:
+                    values[row] = earlier
+                    continue
+                # A count in plain ASCII digits, read as validate_record reads it (no parser call, no surrogate).
+                if kind == "count" and given.isdigit() and given.isascii() and len(given) <= MAX_DIGITS:
+                    number = int(given)
+                    if minimum is None or number >= minimum:
+                        values[row] = _remember(read, given, number)
+                        continue
             values[row] = None  # until read: a value refused leaves the unit to validate_record
             if _has_lone_surrogate(given):
                 slow.add(row)
@@ -179,18 +193,15 @@ def validate_records(criteria: CriteriaSet, records: list[Record], strict_units:
                 slow.add(row)
                 continue
             if type(given) is str:
-                if len(read) >= _READ_LIMIT:
-                    read.clear()
-                    read[None] = None
-                read[given] = values[row]
+                _remember(read, given, values[row])
         columns.append(values)
     names = [name for name, *_ in table]
     for name in required_inputs(criteria):  # missing: validate_record words it
         slow.update(compress(everywhere, map(is_, columns[names.index(name)], repeat(None))))
     for numerator, denominator in criteria.rate_pairs:  # a numerator above its denominator: likewise
-        slow.update(row for row, (part, whole) in enumerate(zip(columns[names.index(numerator)],
-                                                                 columns[names.index(denominator)]))
-                    if part is not None and whole is not None and part > whole)
+        slow.update([row for row, part, whole in zip(everywhere, columns[names.index(numerator)],
+                                                     columns[names.index(denominator)])
+                     if part is not None and whole is not None and part > whole])
     units: list[Unit | None] = [None] * len(records)
     for row, values in enumerate(zip(*columns)):
         if row in slow:
@@ -203,6 +214,15 @@ def validate_records(criteria: CriteriaSet, records: list[Record], strict_units:
             unit.errors = [_at_cell(error, record.cells) for error in unit.errors]
     return [unit if unit is not None else validate_record(criteria, record, strict_units)
             for unit, record in zip(units, records)]
+
+
+def _remember(read: dict, given: str, value: Any) -> Any:
+    """Keep what an input's parser made of a text (its memo emptied past _READ_LIMIT); return it."""
+    if len(read) >= _READ_LIMIT:
+        read.clear()
+        read[None] = None
+    read[given] = value
+    return value
 
 
 def _has_lone_surrogate(value: Any) -> bool:
