@@ -83,7 +83,8 @@ def _evaluate_batch(criteria: CriteriaSet, units: list[Unit]) -> list[UnitResult
     columns = table.columns(units)
     rows = list(zip(*columns))  # each unit's views, in criteria order
     criteria_rows = list(zip(*table.criteria_columns(columns)))
-    facts = [(len(unit.errors), sum(map(_UNSCORED, unit_criteria)), _category(criteria, unit),
+    thresholds = table.thresholds
+    facts = [(len(unit.errors), sum(map(_UNSCORED, unit_criteria)), _category(thresholds, unit),
               sum(map(_POINTS, unit_criteria)), sum(map(_NOT_MET, unit_criteria)))
              for unit, unit_criteria in zip(units, criteria_rows)]
     decisions = rules.units(facts)
@@ -98,9 +99,10 @@ _UNSCORED, _POINTS, _NOT_MET = attrgetter("unscored"), attrgetter("points"), att
 _RESULT, _PROVISIONAL = attrgetter("result"), attrgetter("provisional")
 
 
-def _category(criteria: CriteriaSet, unit: Unit) -> str | None:
+def _category(thresholds: dict[str, int], unit: Unit) -> str | None:
+    """The unit's category when the set declares it (`thresholds`: by the set's categories, Views.thresholds)."""
     category = unit.values.get("category")
-    return category if category in criteria.category_by_id else None
+    return category if category in thresholds else None
 
 
 def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit: Unit, scored: Scored) -> UnitResult:
@@ -108,13 +110,12 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
     criteria_results = list(map(_RESULT, unit_criteria))
     total = scored.fact[3]
     values = unit.values
-    category = criteria.category_by_id.get(scored.category or "")
-    threshold = category.threshold if category else None
+    threshold = table.thresholds.get(scored.category)  # None: no category the set declares
     # Inputs are missing only where an indicator is unscored; a unit with none (nearly all) has no list to walk.
     missing = [name for c in unit_criteria if c.missing for name in c.missing] if scored.fact[1] else []
     if len(missing) > 1:
         missing = list(dict.fromkeys(missing))
-    if category is None and not any(e.input == "category" for e in unit.errors):
+    if threshold is None and not any(e.input == "category" for e in unit.errors):
         missing.append("category")
     status = scored.decision.status
     if unit.errors:
@@ -131,7 +132,7 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
     elif status == "incomplete":
         reasons = [Reason(code="missing", criterion=None,
                           message=both("reason_missing", {}, inputs=input_labels(criteria, missing)))]
-        if category is None:
+        if threshold is None:
             reasons.append(Reason(code="missing_category", criterion=None,
                                   message=both("reason_missing_category")))
     elif status == "not_recognized":
@@ -145,7 +146,7 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
         district=values.get("district"), province=values.get("province"), period=values.get("period"),
         category=values.get("category"),
         source=Text.of(unit.record.where("vi"), unit.record.where("en")), status=status, total=total,
-        max_total=criteria.instrument.total_points, threshold=threshold,
+        max_total=table.total_points, threshold=threshold,
         shortfall=max(threshold - total, 0) if decidable else None,
         criteria=criteria_results, reasons=reasons, gaps=find_gaps(rules, scored),
         missing_inputs=missing, provisional=list(chain.from_iterable(map(_PROVISIONAL, unit_criteria))),

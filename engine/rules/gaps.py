@@ -160,8 +160,9 @@ def candidates(measure: MeasureValue, current_points: int) -> list[int | bool]:
     key = (id(indicator), current_points)
     known = _BETTER.get(key)
     if known is None:
-        known = _BETTER[key] = (indicator, _better_edges(indicator, current_points))
-    edges = known[1]
+        known = _BETTER[key] = (indicator, _better_edges(indicator, current_points), indicator.measure.denominator,
+                                indicator.higher_is_better)
+    _, edges, denominator_input, higher = known
     out = []
     if edges is None:  # not a rate: a few targets, the same for every unit at these points
         for band, spec in enumerate(indicator.scoring.bands):
@@ -172,8 +173,7 @@ def candidates(measure: MeasureValue, current_points: int) -> list[int | bool]:
         return out
     # A rate (nearly every new shape: its denominator is the unit's own): needed_numerator for each better band,
     # its edges read once per indicator and points (tests/test_gaps.py checks they agree), in one loop.
-    denominator = measure.inputs[indicator.measure.denominator]
-    higher = indicator.higher_is_better
+    denominator = measure.inputs[denominator_input]
     for p, bottom, inclusive in edges:
         top = p * denominator
         if higher:
@@ -187,8 +187,9 @@ def candidates(measure: MeasureValue, current_points: int) -> list[int | bool]:
 
 # By (id of the indicator, points): a rate's better bands' edges as needed_numerator reads them (numerator,
 # denominator times the rate's scale, inclusive), or None for another measure; the indicator kept alongside so its
-# id is never reused. Bounded by the indicators and their points.
-_BETTER: dict[tuple[int, int], tuple[Indicator, list | None]] = {}
+# id is never reused, with the name of its denominator and whether higher is better (read once here: an attribute
+# of the criteria model is read through pydantic's __getattr__ hook). Bounded by the indicators and their points.
+_BETTER: dict[tuple[int, int], tuple[Indicator, list | None, str | None, bool]] = {}
 
 
 def _better_edges(indicator: Indicator, current_points: int) -> list[tuple[int, int, bool]] | None:
@@ -204,13 +205,16 @@ def event_gap(criteria: CriteriaSet, measure: MeasureValue, result: IndicatorRes
               memo: dict) -> Gap:
     """The gap of an indicator that counts past events, its sentence worded when read (engine/rules/worded.py).
     `memo` keeps its wording per indicator and band, with the gap's fields that those fix."""
-    indicator = measure.indicator
-    name = indicator.measured_input
-    key = ("event", indicator.id, result.band.vi, result.band.en)
-    wording = memo.get(key)
-    if wording is None:
-        wording = memo[key] = Wording("gap_event", **_event_texts(criteria, indicator, result))
-    gap = WordedGap(criterion, indicator.id, indicator.name, "event", result.points, None, None, PENDING, None, name,
+    # The result holds its indicator's id and name; the memo the measured input's name (an attribute of the
+    # criteria model is read through pydantic's __getattr__ hook: a few times slower, and this is once a gap).
+    key = ("event", result.id, result.band.vi, result.band.en)
+    known = memo.get(key)
+    if known is None:
+        indicator = measure.indicator
+        known = memo[key] = (Wording("gap_event", **_event_texts(criteria, indicator, result)),
+                             indicator.measured_input)
+    wording, name = known
+    gap = WordedGap(criterion, result.id, result.name, "event", result.points, None, None, PENDING, None, name,
                     measure.inputs[name], None, None, PENDING, False, result.status)
     gap._wording, gap._result = wording, result
     return gap
@@ -234,6 +238,8 @@ class _Step:
     head: tuple                    # the gap's first fields (criterion … points_gain), the same for every unit
     status: str | None             # the status of the band it reaches
     message: Text | None           # the gap's sentence when the same for every unit (a yes/no, out of reach)
+    input: str                     # the indicator's measured input, and its measure's kind (read once here)
+    kind: str
     wordings: dict = field(default_factory=dict)  # the message's wording per (message, one or many of its unit)
 
 
@@ -292,7 +298,7 @@ def _new_step(criteria: CriteriaSet, indicator: Indicator, points: int, wanted: 
         message = (both("gap_yes", {"gain": gain}, input=input_labels(criteria, [name]))
                    if indicator.measure.kind == "yes_no" else None)  # else worded per gap: its figures differ
     head = (criterion, indicator.id, indicator.name, "band", points, None if gain is None else points + gain, gain)
-    return _Step(gain, bound, reached, head, status, message)
+    return _Step(gain, bound, reached, head, status, message, name, indicator.measure.kind)
 
 
 def band_gap(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, result: IndicatorResult, criterion: int,
@@ -304,11 +310,9 @@ def band_gap(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, result:
         step = reach.step = _step(criteria, reach, measure, result.points, criterion, wordings)
     if step is None:
         return None
-    indicator = measure.indicator
-    name = indicator.measured_input
+    name, kind = step.input, step.kind
     current = measure.inputs[name]
     target = reach.target
-    kind = indicator.measure.kind
     if target is None or kind == "yes_no":  # its sentence the same for every unit
         gap = WordedGap(*step.head, PENDING, step.bound, name, current, target, None, step.message, False,
                         step.status)

@@ -189,6 +189,14 @@ class Views:
         self._denominators = [indicator.measure.denominator for indicator, _ in self.layout]
         self._counts_events = [criteria.input_by_name[indicator.measured_input].role == "event"
                                for indicator, _ in self.layout]
+        # The criteria file's figures the builds below read for every new view, as plain lists: an attribute of a
+        # criteria model is read through pydantic's __getattr__ hook (~4x a plain read; ~40 a unit were).
+        self._max_points = [indicator.max_points for indicator, _ in self.layout]
+        # Per indicator, its criterion's number, name and points at most (what a criterion result repeats).
+        self._criterion_heads = [(criterion.number, criterion.name, criterion.max_points)
+                                 for criterion in map(criteria.criteria.__getitem__, criteria.criterion_index_of)]
+        self.thresholds = {category.id: category.threshold for category in criteria.categories}  # (a result's)
+        self.total_points = criteria.instrument.total_points
         self._results: dict[tuple, tuple] = {}  # an indicator result's fields fixed by (position, state, band)
         self._reaches: dict[tuple, Reach] = {}  # per (position, denominator, points): see _build
         self._wordings: dict = {}  # gap messages' wording per indicator and band (engine/rules/gaps.py, band_gap)
@@ -274,13 +282,13 @@ class Views:
                     gaps += (view.position,)
             parts.append((points, unscored, results, missing, provisional, gaps))
         outcomes = self.rules.criteria_outcomes([(unscored == 0, points) for points, unscored, *_ in parts])
-        criteria, criterion_of = self.criteria.criteria, self.criteria.criterion_index_of
+        heads = self._criterion_heads
         built = []
         for key, (points, unscored, results, missing, provisional, gaps), outcome in zip(keys, parts, outcomes):
-            criterion = criteria[criterion_of[key[0].position]]
+            number, name, max_points = heads[key[0].position]
             # Its result: met and complete as the rules' outcome says.
-            result = CriterionResult(criterion.number, criterion.name, points, criterion.max_points,
-                                     outcome != "unscored", outcome == "met", results)
+            result = CriterionResult(number, name, points, max_points, outcome != "unscored", outcome == "met",
+                                     results)
             built.append(CriterionView(result, points, outcome, outcome != "met", unscored, missing, provisional,
                                        gaps))
         return built
@@ -356,10 +364,10 @@ class Views:
         if len(reaches) >= LIMIT:
             reaches.clear()
         shaped, new = [], {}
-        denominators = self._denominators
+        denominators, max_points = self._denominators, self._max_points
         for position, measure, decision in zip(positions, measures, decisions):
             shape = None
-            if measure.state == "value" and decision.points < measure.indicator.max_points:
+            if measure.state == "value" and decision.points < max_points[position]:
                 denominator = denominators[position]  # (MeasureValue.denominator_value, inline)
                 shape = (position, measure.inputs[denominator] if denominator else None, decision.points)
                 if shape not in reaches and shape not in new:
@@ -395,7 +403,7 @@ class Views:
             points = decision.points
             if measure.state == "missing":
                 gap = missing_gap(criteria, result, numbers[position])
-            elif points is None or points >= measure.indicator.max_points:
+            elif points is None or points >= max_points[position]:
                 gap = None
             elif counts_events[position]:
                 gap = event_gap(criteria, measure, result, numbers[position], wordings)
