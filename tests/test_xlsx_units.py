@@ -497,3 +497,23 @@ def test_the_row_plans_read_what_the_plain_patterns_read(monkeypatch):
             assert (got and (got.span(), got.groups())) == (expected and (expected.span(), expected.groups())), row
             matched += bool(got)
     assert matched > 300
+
+
+def test_the_checks_over_a_whole_sheet_find_what_the_plain_searches_find():
+    # index_sheet's passes over the rows: RARE_REFERENCE with its commonest references first, and "xmlns"
+    # looked for at each of its "x"s while they are few: the same answers as the plain pattern and `in`.
+    import re
+
+    plain = re.compile(rb'&(?!amp;|lt;|gt;|quot;|apos;|#(?:9|10|13|3[2-9]|[4-9][0-9]|[1-9][0-9]{2,3});)')
+    references = [b"&#%d;" % code for code in range(0, 20001)] + [b"&#0%d;" % code for code in range(0, 200)]
+    references += [b"&amp;", b"&lt;", b"&gt;", b"&quot;", b"&apos;", b"&amp", b"&#;", b"&#x41;", b"&nbsp;", b"&",
+                   b"&#12a;", b"&#1234567;", b"a&#227;b&#7883;", b"&#9;&#10;&#13;&#31;"]
+    for text in references:
+        assert bool(sheet_scan.RARE_REFERENCE.search(text)) == bool(plain.search(text)), text
+    assert sum(bool(plain.search(text)) for text in references) > 100  # both kinds
+
+    for body in (b"", b"xmlns", b"<row>xmlns</row>", b"x" * 5000 + b"xmlns", b"x" * 5000, b"xxmlns", b"xmln",
+                 b"ab" * 100 + b"xml" + b"x" * 1500, b"x&#227;" * 1200 + b' xmlns:a="b"', b"mlns" * 10):
+        assert sheet_scan._holds(body, b"xmlns") == (b"xmlns" in body), body[:20]
+        for places in (0, 1, 3):
+            assert sheet_scan._holds(body, b"xmlns", places) == (b"xmlns" in body), (body[:20], places)

@@ -26,7 +26,8 @@ ROW = re.compile(rb'<row r="([0-9]{1,7})"' + ATTRIBUTES + rb'(?:/>|>((?:' + re.s
                  + rb')*+)</row>)')
 # Anything whose meaning the scanner would have to work out: then the XML parser reads the sheet. Searched as
 # plain bytes first (C speed); the references, common (openpyxl writes "ã" as &#227;), are checked by a regex.
-UNUSUAL_BYTES = ((b"!", b"<!"), (b"?", b"<?"), (b"xmlns", b"xmlns"), (b"\xef", b"\xef\xbf\xbe"), (b"\xef", b"\xef\xbf\xbf"))
+# "xmlns" (a namespace declared in the rows) is looked for by its "x" (_holds).
+UNUSUAL_BYTES = ((b"!", b"<!"), (b"?", b"<?"), (b"\xef", b"\xef\xbf\xbe"), (b"\xef", b"\xef\xbf\xbf"))
 # Control characters (every byte under 32 but tab and line feed; carriage returns too, which XML changes): the
 # text is mapped through CONTROL, which sends each of them to 0 and every other byte to 1 (a tenth of a regex
 # search's time), and 0 is looked for.
@@ -93,8 +94,22 @@ def _check_plain(body: bytes) -> None:
 
 def _check_rare(body: bytes) -> None:
     # Each text is looked for by a byte of it that is rare in sheet data first (one memchr): "<" is everywhere.
-    if any(rare in body and text in body for rare, text in UNUSUAL_BYTES):
+    if any(rare in body and text in body for rare, text in UNUSUAL_BYTES) or _holds(body, b"xmlns"):
         raise Unusual
+
+
+def _holds(body: bytes, text: bytes, places: int = 1000) -> bool:
+    """Whether `text` is in body, looked for at each place of its first byte while they are few (memchr, then a
+    comparison): a search for the whole text is a slow pass (~10 ms over a national sheet's 18 MB, whose "x"s
+    are a few hundred, in "xã"), a search for one byte is not."""
+    first = text[:1]
+    position = body.find(first)
+    while position >= 0 and places:
+        if body.startswith(text, position):
+            return True
+        places -= 1
+        position = body.find(first, position + 1)
+    return position >= 0 and body.find(text, position) >= 0
 
 
 def _check_around(head: bytes, tail: bytes, merged: list[str] | None) -> None:
@@ -196,7 +211,9 @@ def index_sheet(source: BinaryIO, string_count: int) -> IndexedSheet:
     XML allows. Raises Unusual otherwise: the sheet is then read whole (sheet_cells.py)."""
     data = source.read()
     start = data.find(b"<sheetData>")
-    end = data.find(b"</sheetData>")
+    # The last </sheetData> is near the end, the first is a pass over the rows away; one before the last would
+    # be in the rows, and match no row's pattern.
+    end = data.rfind(b"</sheetData>")
     if start < 0 or end < start:
         raise Unusual
     head = _head(data, start)
@@ -242,7 +259,8 @@ def index_sheet(source: BinaryIO, string_count: int) -> IndexedSheet:
                 row = SAFE_ROW.match(data, position, end)
                 if row is None:
                     raise Unusual
-                heads = tuple(CELL_HEADS.findall(data, position, row.end()))
+                if row.end() != stop + len(b"</row>"):  # not the row the heads were read to: read its own
+                    heads = tuple(CELL_HEADS.findall(data, position, row.end()))
             rightmost, strings = _facts(heads)
             width, shared = max(width, rightmost), shared or strings
         number = int(row.group(1))
@@ -338,7 +356,7 @@ SHAPE_REFERENCE = rb'[0-9]{1,7}+"'  # a cell's row number in its reference, and 
 SHARED_INDEX = re.compile(rb't="s">' + SAFE_FORMULA + rb'<v>([0-9]+)</v>')
 # References any text holds (XML's own, and characters up to 9999 but the control ones XML forbids: every
 # Vietnamese letter): anything else is checked one distinct reference at a time.
-RARE_REFERENCE = re.compile(rb'&(?!amp;|lt;|gt;|quot;|apos;|#(?:9|10|13|3[2-9]|[4-9][0-9]|[1-9][0-9]{2,3});)')
+RARE_REFERENCE = re.compile(rb'&(?!#(?>[1-9][0-9]{2,3}+|[4-9][0-9]|3[2-9]|1[03]|9);|amp;|lt;|gt;|quot;|apos;)')  # commonest first
 _TEXTS: dict[bytes, str] = {}  # short texts, which repeat (có, không): decoded once each
 
 
