@@ -517,3 +517,77 @@ def test_the_checks_over_a_whole_sheet_find_what_the_plain_searches_find():
         assert sheet_scan._holds(body, b"xmlns") == (b"xmlns" in body), body[:20]
         for places in (0, 1, 3):
             assert sheet_scan._holds(body, b"xmlns", places) == (b"xmlns" in body), (body[:20], places)
+
+
+def test_sheets_inflated_ahead_read_as_whole_and_a_damaged_part_fails_as_before(tmp_path, monkeypatch):
+    # engine/readers/sheets_ahead.py: a batch's plan inflates a workbook's worksheets in a thread while openpyxl
+    # is imported. With every sheet inflated so (not only the large ones), every workbook the tests have reads in
+    # parts as whole, the sheets read being those inflated ahead; a sheet whose bytes were changed after it was
+    # written (its CRC-32 no longer right) fails the workbook as it does without them; and a part whose entry
+    # differs from the one openpyxl's package holds (the file changed meanwhile) is not taken.
+    import zipfile
+
+    from engine.readers import sheets_ahead
+
+    monkeypatch.setattr(sheets_ahead, "MIN_AHEAD", 0)
+    taken = []
+    take = sheets_ahead.take
+
+    def counted(path, info):
+        data = take(path, info)
+        taken.append(data is not None)
+        return data
+    monkeypatch.setattr(sheets_ahead, "take", counted)
+    for path in WORKBOOKS:
+        assert read_in_parts(path, 250) == read_whole(path)
+    assert sum(taken) >= 8 and all(taken)  # every indexed sheet was one inflated ahead
+
+    good = handmade(tmp_path / "good.xlsx", [TABLE], TABLE_STRINGS)
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info), compress_type=zipfile.ZIP_STORED)
+    data = damaged.read_bytes()
+    at = data.index(b"00006")  # a unit code in the sheet, stored as it is: its CRC-32 no longer matches
+    damaged.write_bytes(data[:at] + b"00007" + data[at + 5:])
+    whole = read_whole(damaged)
+    assert "readable" in whole and read_in_parts(damaged, 250) == whole
+
+    with sheets_ahead.inflated_ahead(good), zipfile.ZipFile(good) as package:
+        info = package.getinfo("xl/worksheets/sheet1.xml")
+        info.CRC ^= 1
+        assert sheets_ahead.take(good, info) is None
+    assert sheets_ahead._AHEAD == {}
+
+
+AHEAD_IN_A_NEW_PROCESS = """
+import json, sys, threading, time
+from engine.readers import sheets_ahead
+sheets_ahead.MIN_AHEAD = 0
+waited = []
+inflate = sheets_ahead._Ahead._inflate
+def slow(self):  # still inflating while openpyxl is imported, as a national sheet is
+    deadline = time.monotonic() + 10
+    while "openpyxl.reader.excel" not in sys.modules and time.monotonic() < deadline:
+        time.sleep(0.001)
+    waited.append("openpyxl.reader.excel" in sys.modules)
+    inflate(self)
+sheets_ahead._Ahead._inflate = slow
+from engine import loading
+from engine.criteria.model import load_criteria
+plan = loading.plan([sys.argv[1]], load_criteria())
+print(json.dumps({"count": plan.count, "waited": waited, "numpy": "numpy" in sys.modules,
+                  "threads": threading.active_count()}))
+"""
+
+
+def test_the_thread_inflating_ahead_keeps_numpy_hidden_and_is_done_before_the_plan_is(tmp_path):
+    # A fresh process plans a workbook as a batch's parent does: the thread ran while openpyxl was imported,
+    # numpy was still hidden from openpyxl (the thread imports nothing: openpyxl_import.IMPORTING_NOTHING), and
+    # the thread is over when the plan is made (the workers are forked from a process running one thread).
+    import subprocess
+
+    path = handmade(tmp_path / "table.xlsx", [TABLE], TABLE_STRINGS)
+    done = subprocess.run([sys.executable, "-c", AHEAD_IN_A_NEW_PROCESS, str(path)], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert json.loads(done.stdout) == {"count": 15, "waited": [True], "numpy": False, "threads": 1}

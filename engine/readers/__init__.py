@@ -65,9 +65,12 @@ def read_source(path: str | Path, criteria: "CriteriaSet | None" = None):
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES and not path.is_dir():
-        from engine.readers.xlsx_units import scan_xlsx
+        from engine.readers.sheets_ahead import inflated_ahead  # no openpyxl: it starts before openpyxl's import
 
-        return scan_xlsx(path, criteria)
+        with inflated_ahead(path):
+            from engine.readers.xlsx_units import scan_xlsx
+
+            return scan_xlsx(path, criteria)
     if suffix != ".csv" or path.is_dir():
         return list(iter_records(path, criteria))
     from engine.readers.csv import scan_csv

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import sys
 import threading
+import weakref
 
 HIDDEN = ("numpy", "PIL")
+# Threads that import nothing (sheets_ahead.py's, inflating a workbook's sheets meanwhile): they do not keep
+# numpy and Pillow from being hidden.
+IMPORTING_NOTHING: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
 
 
 def import_openpyxl() -> None:
@@ -24,7 +28,9 @@ def import_openpyxl() -> None:
     yet, and no other thread that could import one of them while it is hidden (a server's)."""
     if "openpyxl" in sys.modules:
         return
-    hide = [name for name in HIDDEN if name not in sys.modules] if threading.active_count() == 1 else []
+    this = threading.current_thread()
+    alone = all(thread is this or thread in IMPORTING_NOTHING for thread in threading.enumerate())
+    hide = [name for name in HIDDEN if name not in sys.modules] if alone else []
     for name in hide:
         sys.modules[name] = None  # type: ignore[assignment]
     try:

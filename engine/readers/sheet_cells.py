@@ -39,6 +39,7 @@ from openpyxl.xml.constants import ARC_STYLE, SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring
 
 from engine import limits
+from engine.readers import sheets_ahead
 from engine.readers.sheet_scan import IndexedSheet, Unusual, index_sheet, scanned_rows
 
 MAIN = "{%s}" % SHEET_MAIN_NS
@@ -86,6 +87,7 @@ class Workbook:
     caller to turn into one message."""
 
     def __init__(self, path: Path):
+        self._path = path
         self._reader = reader = ExcelReader(path, read_only=True, data_only=True)
         try:
             # The steps of openpyxl's ExcelReader.read, but the shared strings and the worksheets: read here.
@@ -168,8 +170,11 @@ class Workbook:
         """The sheet kept as stored, each row's place in it known, its rows read later (xlsx_units.py); raises
         Unusual when the sheet is not in the plain shape, or may lie beyond limits.py (cells() then reads it
         and measures it exactly)."""
-        with self._reader.archive.open(sheet.path) as source:
-            indexed = index_sheet(source, len(self.shared_strings()))
+        data = sheets_ahead.take(self._path, self._reader.archive.getinfo(sheet.path))
+        if data is None:
+            with self._reader.archive.open(sheet.path) as source:
+                data = source.read()
+        indexed = index_sheet(data, len(self.shared_strings()))
         height = indexed.rows[-1][0] if indexed.rows else 0
         if height > limits.MAX_SHEET_ROWS or not indexed.within(
                 min(limits.MAX_SHEET_COLUMNS, limits.MAX_SHEET_CELLS // max(height, 1))):

@@ -204,12 +204,11 @@ class IndexedSheet:
         return self.width <= columns
 
 
-def index_sheet(source: BinaryIO, string_count: int) -> IndexedSheet:
-    """The sheet read whole and checked as scanned_rows checks it, and more: its rows numbered in increasing
+def index_sheet(data: bytes, string_count: int) -> IndexedSheet:
+    """The sheet (its part's XML) checked as scanned_rows checks it, and more: its rows numbered in increasing
     order, every cell of a kind whose value reads without error (numbers as numbers, shared strings that
     exist, text, formula text and error values; not booleans or ISO dates), every reference to a character one
     XML allows. Raises Unusual otherwise: the sheet is then read whole (sheet_cells.py)."""
-    data = source.read()
     start = data.find(b"<sheetData>")
     # The last </sheetData> is near the end, the first is a pass over the rows away; one before the last would
     # be in the rows, and match no row's pattern.
