@@ -563,7 +563,8 @@ def test_sheets_inflated_ahead_read_as_whole_and_a_damaged_part_fails_as_before(
 AHEAD_IN_A_NEW_PROCESS = """
 import json, sys, threading, time
 from engine.readers import sheets_ahead
-sheets_ahead.MIN_AHEAD = 0
+if sys.argv[2] == "every":
+    sheets_ahead.MIN_AHEAD = 0
 waited = []
 inflate = sheets_ahead._Ahead._inflate
 def slow(self):  # still inflating while openpyxl is imported, as a national sheet is
@@ -573,21 +574,35 @@ def slow(self):  # still inflating while openpyxl is imported, as a national she
     waited.append("openpyxl.reader.excel" in sys.modules)
     inflate(self)
 sheets_ahead._Ahead._inflate = slow
-from engine import loading
+from engine import batch, loading
 from engine.criteria.model import load_criteria
 plan = loading.plan([sys.argv[1]], load_criteria())
 print(json.dumps({"count": plan.count, "waited": waited, "numpy": "numpy" in sys.modules,
-                  "threads": threading.active_count()}))
+                  "threads": threading.active_count(), "workers": batch._start_method().get_start_method()}))
 """
 
 
-def test_the_thread_inflating_ahead_keeps_numpy_hidden_and_is_done_before_the_plan_is(tmp_path):
-    # A fresh process plans a workbook as a batch's parent does: the thread ran while openpyxl was imported,
-    # numpy was still hidden from openpyxl (the thread imports nothing: openpyxl_import.IMPORTING_NOTHING), and
-    # the thread is over when the plan is made (the workers are forked from a process running one thread).
+def test_the_thread_inflating_ahead_keeps_numpy_hidden_and_is_done_before_the_workers_fork(tmp_path):
+    # A fresh process plans a workbook as a batch's parent does, a small one with every sheet inflated ahead
+    # and one whose sheet is large enough to be (2,500 rows of random counts, as a province's): the thread ran
+    # while openpyxl was imported, numpy was still hidden from openpyxl (the thread imports nothing:
+    # openpyxl_import.IMPORTING_NOTHING), and the thread is over when the plan is made: the workers are forked
+    # (batch._start_method), not started as new interpreters.
+    import random
     import subprocess
 
-    path = handmade(tmp_path / "table.xlsx", [TABLE], TABLE_STRINGS)
-    done = subprocess.run([sys.executable, "-c", AHEAD_IN_A_NEW_PROCESS, str(path)], capture_output=True, text=True,
-                          cwd=ROOT, check=True)
-    assert json.loads(done.stdout) == {"count": 15, "waited": [True], "numpy": False, "threads": 1}
+    pick = random.Random(24)
+    header = ('<row r="1"><c r="A1" t="inlineStr"><is><t>unit_code</t></is></c>'
+              + "".join(f'<c r="{letter}1" t="inlineStr"><is><t>{name}</t></is></c>'
+                        for letter, name in zip("BCDE", ["births", "births_registered", "children_total", "survey_respondents"]))
+              + "</row>")
+    rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>{n:05d}</t></is></c>'
+                   + "".join(f'<c r="{letter}{n}"><v>{pick.randrange(10 ** 6)}</v></c>' for letter in "BCDE") + "</row>"
+                   for n in range(2, 2502))
+    large = handmade(tmp_path / "province.xlsx", [header + rows])
+    small = handmade(tmp_path / "table.xlsx", [TABLE], TABLE_STRINGS)
+    for path, which, count in ((small, "every", 15), (large, "large", 2500)):
+        done = subprocess.run([sys.executable, "-c", AHEAD_IN_A_NEW_PROCESS, str(path), which], capture_output=True,
+                              text=True, cwd=ROOT, check=True)
+        assert json.loads(done.stdout) == {"count": count, "waited": [True], "numpy": False, "threads": 1,
+                                           "workers": "fork"}, which
