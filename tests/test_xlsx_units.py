@@ -552,6 +552,12 @@ def test_sheets_inflated_ahead_read_as_whole_and_a_damaged_part_fails_as_before(
     damaged.write_bytes(data[:at] + b"00007" + data[at + 5:])
     whole = read_whole(damaged)
     assert "readable" in whole and read_in_parts(damaged, 250) == whole
+    # Damaged twice, the sheet and the shared strings: the error said is the one reading whole meets first.
+    data = damaged.read_bytes()
+    at = data.index(b"<si><t>births_registered")
+    damaged.write_bytes(data[:at] + b"<si><t>births_registerex" + data[at + 24:])
+    whole = read_whole(damaged)
+    assert "CRC" in whole and read_in_parts(damaged, 250) == whole
 
     with sheets_ahead.inflated_ahead(good), zipfile.ZipFile(good) as package:
         info = package.getinfo("xl/worksheets/sheet1.xml")

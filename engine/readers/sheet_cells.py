@@ -170,11 +170,10 @@ class Workbook:
         """The sheet kept as stored, each row's place in it known, its rows read later (xlsx_units.py); raises
         Unusual when the sheet is not in the plain shape, or may lie beyond limits.py (cells() then reads it
         and measures it exactly)."""
-        data = sheets_ahead.take(self._path, self._reader.archive.getinfo(sheet.path))
-        if data is None:
-            with self._reader.archive.open(sheet.path) as source:
-                data = source.read()
-        indexed = index_sheet(data, len(self.shared_strings()))
+        with self._reader.archive.open(sheet.path) as source:  # a damaged package fails in the order it did:
+            strings = len(self.shared_strings())                # the part's header, the strings, its CRC-32
+            data = sheets_ahead.take(self._path, self._reader.archive.getinfo(sheet.path)) or source.read()
+        indexed = index_sheet(data, strings)
         height = indexed.rows[-1][0] if indexed.rows else 0
         if height > limits.MAX_SHEET_ROWS or not indexed.within(
                 min(limits.MAX_SHEET_COLUMNS, limits.MAX_SHEET_CELLS // max(height, 1))):
