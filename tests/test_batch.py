@@ -189,3 +189,26 @@ def test_workers_are_forks_only_on_linux(monkeypatch):
     assert batch._start_method().get_start_method() == "spawn"
     monkeypatch.setattr("sys.platform", "linux")
     assert batch._start_method().get_start_method() == "fork"
+
+
+def test_chunks_cover_every_unit_once_in_order_and_end_small(small_chunks, tmp_path):
+    """batch._parts: loading.parts' chunks (4 units here), the batch's last TAIL_CHUNKS × CHUNK units in quarter
+    chunks (so that two workers end together), across files; every unit once, in order, numbered in the batch."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    second = tmp_path / "second.csv"
+    second.write_text("".join(lines[:1] + [line.replace("0", "9", 1) for line in lines[1:9]]), encoding="utf-8")
+    plan = batch.plan([SAMPLE, second], CRITERIA)
+    assert plan.count == 23
+    chunks = list(batch._parts(plan))
+    units = [(source, unit) for _, (source, start, stop) in chunks for unit in range(start, stop)]
+    assert units == [(0, unit) for unit in range(15)] + [(1, unit) for unit in range(8)]
+    sizes = [stop - start for _, (_, start, stop) in chunks]
+    assert [first for first, _ in chunks] == [sum(sizes[:i]) for i in range(len(chunks))]
+    assert batch.TAIL_CHUNKS * batch.CHUNK == 8
+    assert sizes == [4, 4, 4, 3] + [1] * 8  # the first file's chunks as loading.parts makes them, the last 8 alone
+
+
+def test_small_last_chunks_give_the_same_output(small_chunks):
+    """With CHUNK 4 the last eight units go one by one: in workers as in one process, every format the same."""
+    for fmt in ("json", "csv", "table"):
+        assert run([SAMPLE], jobs=2, fmt=fmt)[0] == run([SAMPLE], jobs=1, fmt=fmt)[0]
