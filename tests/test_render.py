@@ -372,3 +372,135 @@ def test_a_chunk_written_as_bytes_is_what_writing_its_text_gives(output):
     ours.write("cuối\n")
     plain.write("cuối\n")
     assert content(ours) == content(plain)
+
+
+# ---------------------------------------------------------------- sentences written straight into their cells
+
+def test_a_figure_character_never_joins_a_neighbour_under_nfc():
+    """A figure put into a sentence's cell (xlsx_writer.filled) leaves the text around it as it was under NFC:
+    each of its characters is a starter that is NFC alone and no canonical composition pairs it with another."""
+    import sys
+    import unicodedata
+
+    paired = set()
+    for code in range(sys.maxunicode + 1):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            paired.update(chr(int(part, 16)) for part in parts)
+    for character in xlsx_writer.FIGURE_CHARACTERS:
+        assert unicodedata.combining(character) == 0 and unicodedata.is_normalized("NFC", character)
+        assert character not in paired and character.isprintable() and not character.isspace()
+        assert character not in "&<>_\r"
+
+
+LITERAL = st.sampled_from(["cần thêm ", " trẻ em (", ": ", " → ", ") để đạt ≥ 95% (+", " điểm)", "x < y & z > w",
+                           "_x0041_", "_", "=", "-", " lề ", "a\nb", "a\rb", "\x1b[2J", "\ud800", "e\u0301", "\u0301",
+                           "Số trẻ em", "‰", "%", "ạ" * 300, "", "\t"])
+FIGURE = st.one_of(st.integers(-10 ** 6, 10 ** 6), st.sampled_from([
+    0, 1, True, False, None, 2.5, -0.0, float("nan"), 10 ** 200, "", "0,28‰", "1.25‰", "97,83%", "-", "abc", "e",
+    "\u0301", "<", "_x0041_", " ", "=1", "1\ud800", "1" * 200]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(LITERAL, min_size=1, max_size=6), st.data())
+@example(["cần thêm ", " trẻ em (Số trẻ em: ", " → ", ") để đạt > 5% (+", " điểm)"], None).via("a rate's gap")
+def test_a_sentence_written_from_its_template_is_the_cell_of_its_text(literals, data):
+    """A cell made from a sentence's template (RowEncoder.template) with its figures put in (filled) is the cell
+    the encoder writes for the sentence as worded — the template filled, normalised to NFC — whenever either
+    says it can be made so; templates and figures of every kind (markup, _xHHHH_, formula starts, white space,
+    control characters, a lone surrogate, combining marks, per cent signs, long text; numbers, yes/no, None,
+    text)."""
+    from engine.text import nfc
+
+    template = "%s".join(literal.replace("%", "%%") for literal in literals)
+    figures = (tuple(data.draw(FIGURE) for _ in range(len(literals) - 1)) if data is not None
+               else (21, 76, 55, 15))
+    encoder = xlsx_writer.RowEncoder([10] * 14)
+    made = encoder.template(13, template)
+    cell = xlsx_writer.filled(made, figures) if made is not None else None
+    if cell is not None:
+        assert cell == encoder.cells([nfc(template % figures)], 13)
+        assert cell == xlsx_writer.RowEncoder([10] * 14).cells([nfc(template % figures)], 13)  # nothing kept
+    if data is None:  # what cfc's gap sentences are like: made so
+        assert cell is not None
+
+
+def test_a_wrapped_column_has_no_sentence_template():
+    assert xlsx_writer.RowEncoder([10, 70], xlsx_writer.WRAP).template(1, "cần thêm %s trẻ em") is None
+    assert xlsx_writer.RowEncoder([10, 70]).template(1, "cần thêm %d trẻ em") is None
+    assert xlsx_writer.RowEncoder([10, 70]).template(1, "%s trẻ em") is None
+    assert xlsx_writer.RowEncoder([10, 70]).template(1, "cần thêm %s") is None
+    assert xlsx_writer.RowEncoder([10, 70]).template(1, "cần thêm %s trẻ em %") is None
+
+
+def _fresh_results(criteria, tmp_path, seed: int) -> list[UnitResult]:
+    """Results as a worker renders them: just evaluated, no sentence read (generated units before and after the 1 July
+    2025 reform, and the test files: names with control characters, formula-like and bad values). The engine shares
+    gaps between batches: another seed, other gaps."""
+    from bench.generate import write
+    from engine.readers import read_records
+
+    units = []
+    for count, map_id in ((120, "old"), (100, "2025")):
+        path = tmp_path / f"{map_id}.csv"
+        write(path, count, seed, map_id)
+        units += [validate_record(criteria, record) for record in read_records(path)]
+    return list(evaluate_units(criteria, units)) + evaluate_files(criteria, FILES).units
+
+
+def _plain_gap_rows(renderer, unit, lang) -> list[bytes]:
+    from engine.results.render import labelled
+
+    spec = renderer._specs[renderer._names[1]]
+    labels = renderer._labels_after if renderer._after[unit.period] else renderer._labels
+    return [_plain_row(labelled([unit.unit_code, unit.unit_name, *renderer._gap_cells(
+        gap, lang, *renderer._yes_no, renderer._band_status)], spec["translate"], labels), spec["widths"],
+        xlsx_writer.PLAIN, None) for gap in unit.gaps]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_gap_rows_of_fresh_results_are_each_row_written_whole(criteria, tmp_path, lang):
+    """The gaps sheet's rows of results not yet worded (each gap's parts kept by what they are made of, its sentence
+    written into its cell from its template) are the rows labelled whole and written cell by cell; rendered twice
+    over, so kept gaps, steps and figures are met again."""
+    results = _fresh_results(criteria, tmp_path, 11 if lang == "vi" else 12)
+    assert {unit.period for unit in results} >= {"2024", "2025"}
+    templated = sum(gap.sentence(lang) is not None for unit in results for gap in unit.gaps
+                    if hasattr(gap, "sentence"))
+    assert templated > 300
+    renderer = _renderer("bundle", lang, criteria)
+    name = renderer._names[1]
+    rendered = [renderer.unit(unit, index)["sheets"][name] for index, unit in enumerate(results + results)]
+    assert sum(map(len, rendered)) > 1000
+    for unit, rows in zip(results + results, rendered):
+        assert rows == _plain_gap_rows(renderer, unit, lang)
+
+
+GAP_VALUE = st.one_of(CELL, st.sampled_from([[1, 2], "=HYPERLINK(\"x\")", "<b>đậm</b>"]),
+                      st.integers(32_760, 32_780).map(lambda length: "ư" * length))  # about a cell's limit
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "criterion": st.sampled_from([1, 2, 13]), "indicator": st.sampled_from(["1", "8a", "=x", "<i>"]),
+    "current_points": st.sampled_from([0, 1, 50, None]), "next_points": st.sampled_from([1, 100, None]),
+    "points_gain": st.sampled_from([0, 1, 50, None]),
+    "input": st.sampled_from([None, "births_registered", "children_abused", "unknown_input", "=cmd"]),
+    "current_value": GAP_VALUE, "target_value": GAP_VALUE, "change": st.sampled_from([None, 0, 1, -3, 4, True]),
+    "flips_decision": st.booleans(), "status": st.sampled_from([None, "confirmed", "provisional"]),
+    "message": st.sampled_from([Text.of("cần thêm 4 trẻ em", "4 more children"), Text.of("=1+1 ", "\x1b \ud800")])}),
+    min_size=1, max_size=6), st.sampled_from(["vi", "en"]), st.sampled_from(["2024", "2025"]))
+def test_gap_rows_of_any_gap_are_each_row_written_whole(criteria, units, gaps, lang, period):
+    """Gaps of every kind of value (yes/no and numbers alike, None, floats, lists, markup, formula-like, control
+    characters, a lone surrogate, text beyond a cell's length, an input without a label) before and after the
+    reform: their parts kept by value are the rows written the plain way, the same gaps twice."""
+    from engine.results.model import Gap
+
+    unit = replace(next(u for u in units if u.gaps), period=period)
+    made = [Gap(indicator_name=Text.of("x", "x"), kind="band", current_measure=None, target=None, **fields)
+            for fields in gaps]
+    renderer = _renderer("sheets", lang, criteria)  # no JSON: a gap's NaN is not JSON's
+    name = renderer._names[1]
+    for index in range(2):
+        unit = replace(unit, gaps=[Gap(**{f: getattr(g, f) for f in Gap.__dataclass_fields__}) for g in made])
+        assert renderer.unit(unit, index)["sheets"][name] == _plain_gap_rows(renderer, unit, lang)

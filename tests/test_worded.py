@@ -97,3 +97,30 @@ def test_a_gap_not_yet_read_is_worded_once_and_kept(results):
     fresh = copy.copy(gap)  # a plain Gap: every field worded
     assert gap.message is gap.message and gap.current_measure is gap.current_measure
     assert fresh.message == gap.message
+
+
+def test_a_sentence_not_yet_worded_is_its_template_filled(tmp_path):
+    """WordedGap.sentence (what the gaps sheet writes straight into its cell): the template filled with the figures,
+    normalised, is the sentence read in each language, for every gap worded by its figures; None once read."""
+    from bench.generate import write
+    from engine.text import nfc
+
+    units = []
+    for count, seed, map_id in ((150, 3, "old"), (120, 4, "2025")):  # before and after the 1 July 2025 reform
+        path = tmp_path / f"{map_id}.csv"
+        write(path, count, seed, map_id)
+        units += [validate_record(CRITERIA, record) for record in read_records(path)]
+    results = list(evaluate_units(CRITERIA, units))
+    assert {r.period for r in results} == {"2024", "2025"}
+    filled = {"vi": 0, "en": 0}
+    for gap in {id(g): g for unit in results for g in unit.gaps}.values():
+        if type(gap) is not WordedGap:
+            continue
+        found = {lang: gap.sentence(lang) for lang in ("vi", "en")}
+        for lang, sentence in found.items():
+            if sentence is not None:
+                template, figures = sentence
+                assert nfc(template % figures) == gap.message(lang)
+                filled[lang] += 1
+        assert gap.sentence("vi") is None and gap.sentence("en") is None  # worded now: read as it is
+    assert filled["vi"] == filled["en"] > 500

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, TextIO
 from engine.version import __version__
 from engine.messages import CATALOG, Message, number
 from engine.results.cells import csv_writer
-from engine.results.xlsx_writer import PLAIN, ROW_START, data_rows
+from engine.results.xlsx_writer import PLAIN, ROW_START, data_rows, filled
 from engine.results.compact import Layout, compact_unit, dumps as _dumps, set_key as _set_key
 from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise, to_data
 from engine.registry.maps import DISTRICT_AFTER, after_reform, input_label
@@ -406,6 +406,13 @@ def printed_columns(criteria: CriteriaSet) -> int:
 
 
 GAPS_KEPT = 5_000  # gaps whose encoded cells a SheetsRenderer keeps (see _gap_rows); past it, it starts again
+PARTS_KEPT = 4_096  # gaps' steps, and figures, whose encoded cells it keeps (see _gap_encoded)
+# A gap's fields its step fixes (the cells of the gaps sheet's columns criterion to input, flips and band status),
+# those of its figures (now, needed, change), and where those and its sentence are in the sheet's row (_gap_cells).
+_GAP_STEP = attrgetter("criterion", "indicator", "current_points", "next_points", "points_gain", "input",
+                       "flips_decision", "status")
+_GAP_FIGURES = attrgetter("current_value", "target_value", "change")
+_GAP_NOW, _GAP_FLIPS, _GAP_MESSAGE = 8, 11, 13
 
 
 class SheetsRenderer:
@@ -429,6 +436,10 @@ class SheetsRenderer:
         self._specs: dict = {}
         self._encoders: dict = {}  # per sheet: its data rows' RowEncoder
         self._gaps_kept: dict[bool, dict] = {False: {}, True: {}}  # after the reform or not: see _gap_rows
+        self._gap_steps: dict[bool, dict] = {False: {}, True: {}}  # ... and their parts (_gap_encoded)
+        self._gap_values: dict[tuple, bytes] = {}
+        self._sentence_cells: dict[str, str] = {}  # a sentence's template → its cell's ("": written out)
+        self._gap_translated: dict[int, list] = {}  # id of the labels (before, after) → the step's columns to word
         self._labels: dict = {}
         self._csv_sheet: str | None = None
         self._csv_line = csv_writer(None, lineterminator="\r\n").line
@@ -470,6 +481,12 @@ class SheetsRenderer:
         self._encoders = {name: data_rows(spec["widths"], spec["printed"]) for name, spec in sheets.items()}
         # A unit after the 1 July 2025 reform names its inputs as its map does ("Khu vực", not "Huyện / khu vực").
         self._labels_after = {**labels, "input": {d.name: input_label(d, True)(lang) for d in criteria.inputs}}
+        # The gaps sheet's columns to word with labels, as places in a gap's step cells (_gap_encoded); a column to
+        # word outside them would need a plain row, as no gap's other cells are worded.
+        translate = sheets[self._names[1]]["translate"]
+        assert all(2 <= index < _GAP_NOW for index in translate), "a gaps sheet column to label outside the step"
+        self._gap_translated = {id(each): [(index - 2, each.get(kind, {})) for index, kind in translate.items()]
+                                for each in (labels, self._labels_after)}
         if self.json:
             piece["json"] = self.json.head(meta)
         return piece
@@ -534,24 +551,66 @@ class SheetsRenderer:
             return [row for row, _ in map(encoder, self._finished(name, rows, labels))]
         kept = self._gaps_kept[after]
         unit = encoder.cells([result.unit_code, result.unit_name])
-        # The columns after the unit's to word with labels (as _finished does a whole row), and their labels.
-        translated = [(index - 2, labels.get(kind, {})) for index, kind in self._specs[name]["translate"].items()]
         out = []
         for gap in result.gaps:
             known = kept.get(id(gap))
             if known is None:
                 if len(kept) >= GAPS_KEPT:
                     kept.clear()
-                cells = self._gap_cells(gap, lang, yes, no, band_status)
-                for index, mapping in translated:
-                    cells[index] = _label(cells[index], mapping)
-                known = kept[id(gap)] = (gap, encoder.cells(cells, 2))
+                known = kept[id(gap)] = (gap, self._gap_encoded(gap, labels, self._gap_steps[after], encoder))
             out.append(b"".join((ROW_START, b">", unit, known[1], b"</row>")))
         return out
 
+    def _gap_encoded(self, gap, labels: dict, steps: dict, encoder) -> bytes:
+        """A gap's cells after the unit's code and name, encoded: _gap_cells labelled, as encoder.cells writes them.
+        Most gaps are a unit's own (its figures, and so its sentence, differ), so each part is kept by what it is
+        made of: the step's cells (criterion to input, flips and band status: a few dozen), the figures' cells
+        (now, needed, change), and the sentence's cell made from its wording's template with the figures put in
+        (RowEncoder.template) rather than worded, then written out."""
+        try:
+            step = _GAP_STEP(gap)
+            parts = steps.get(step)
+            if parts is None:
+                criterion, indicator, points, next_points, gain, name, flips, status = step
+                cells = [criterion, indicator, points, next_points, gain, name]
+                for index, mapping in self._gap_translated[id(labels)]:
+                    cells[index] = _label(cells[index], mapping)
+                yes, no = self._yes_no
+                parts = (encoder.cells(cells, 2), encoder.cells(
+                    [yes if flips else no, self._band_status[status] if status else None], _GAP_FLIPS))
+                if len(steps) >= PARTS_KEPT:
+                    steps.clear()
+                steps[step] = parts
+            now, needed, change = figures = _GAP_FIGURES(gap)
+            key = (*figures, type(now), type(needed), type(change))
+            values = self._gap_values.get(key)
+            if values is None:
+                if len(self._gap_values) >= PARTS_KEPT:
+                    self._gap_values.clear()
+                values = self._gap_values[key] = encoder.cells([_cell(now), _cell(needed), change], _GAP_NOW)
+        except TypeError:  # a value that cannot be a key: the row the plain way
+            cells = self._gap_cells(gap, self.lang, *self._yes_no, self._band_status)
+            for index, mapping in self._gap_translated[id(labels)]:
+                cells[index] = _label(cells[index], mapping)
+            return encoder.cells(cells, 2)
+        cell = None
+        sentence = getattr(gap, "sentence", None)  # a gap worded when read (engine/rules/worded.py)
+        found = sentence(self.lang) if sentence is not None else None
+        if found is not None:
+            template, figures = found
+            made = self._sentence_cells.get(template)
+            if made is None:
+                made = self._sentence_cells[template] = encoder.template(_GAP_MESSAGE, template) or ""
+            if made:
+                cell = filled(made, figures)
+        if cell is None:
+            cell = encoder.cells([gap.message(self.lang)], _GAP_MESSAGE)
+        return b"".join((parts[0], values, parts[1], cell))
+
     @staticmethod
     def _gap_cells(gap, lang: str, yes: str, no: str, band_status: dict) -> list:
-        """A gap's row of the gaps sheet after the unit's code and name."""
+        """A gap's row of the gaps sheet after the unit's code and name (_gap_encoded writes it in parts: its
+        columns _GAP_NOW and _GAP_FLIPS start the figures and the flip, _GAP_MESSAGE is the sentence's)."""
         return [gap.criterion, gap.indicator, gap.current_points, gap.next_points, gap.points_gain, gap.input,
                 _cell(gap.current_value), _cell(gap.target_value), gap.change, yes if gap.flips_decision else no,
                 band_status[gap.status] if gap.status else None, gap.message(lang)]

@@ -34,6 +34,7 @@ from isal import isal_zlib
 
 from engine.results.cells import FORMULA_STARTS
 from engine.results.deflated_zip import FIXED_ZIP_DATE, DeflatedZip, crc32_combine
+from engine.text import nfc
 
 FIXED_TIMESTAMP = "2000-01-01T00:00:00Z"
 MAX_CELL_CHARS = 32767  # Excel's limit on the text of one cell
@@ -269,6 +270,38 @@ class RowEncoder:
             cells[position] = cell
 
 
+    def template(self, column: int, template: str) -> str | None:
+        """The XML of a cell of `column` holding what `template` (a %-template: each %s a figure, %% a per cent
+        sign) says with its figures in place, as a %-template of the same figures: `filled` puts them in, each
+        made of FIGURE_CHARACTERS only, for the bytes this encoder writes for that text — when the text is NFC as
+        the template's literal parts are (cfc's sentences are NFC: Text.of). None when the cell could be written
+        otherwise: a wrapped column (its row's height reads the text), a figure first or last (the formula quote
+        and xml:space read those characters), a literal part that is not printable, holds an underscore (an
+        _xHHHH_ run across a figure) or is not NFC, text near the 32,767 characters cut."""
+        if self.style != PLAIN:
+            return None
+        parts = re.split("(%.)", template, flags=re.S)
+        if "%" in parts[-1]:  # a per cent sign that ends the template: not a template % fills
+            return None
+        literals = [parts[0]]
+        for marker, literal in zip(parts[1::2], parts[2::2]):
+            if marker == "%%":
+                literals[-1] += "%" + literal
+            elif marker == "%s":
+                literals.append(literal)
+            else:
+                return None
+        joined = "".join(literals)
+        if (not literals[0] or not literals[-1] or not joined.isprintable() or "_" in joined
+                or len(joined) + FIGURES_MAX > MAX_CELL_CHARS or any(nfc(part) != part for part in literals)):
+            return None
+        if column >= len(self._memos):
+            self._grow(column + 1)
+        # The cell written for the text with a private-use character in each figure's place (printable text takes
+        # the same path through _cell_tail but for that character), cut there.
+        tail = _cell_tail(_FIGURE.join(literals), self._styles[column])
+        return self._refs[column].decode() + "%s".join(part.replace("%", "%%") for part in tail.split(_FIGURE))
+
 # What a memo lookup gives for a value not seen: bytes no cell is (each starts with '<c r="' or is empty), so that
 # finding it in a row compares bytes with bytes.
 UNSEEN = b"?"
@@ -276,6 +309,23 @@ _UNSEEN = repeat(UNSEEN)
 _ONES = repeat(1)
 _NUMBER_MARKS = repeat(NUMBER)
 _DECIMAL = b"%d".__mod__  # a row's number as its reference writes it: 12 → b"12"
+
+
+# What a figure filled into a cell's template may be made of (RowEncoder.template, filled): printable, no markup, no
+# underscore, no white space, and characters that NFC never joins with a neighbour (tests/test_render.py checks each).
+FIGURE_CHARACTERS = "0123456789-.,%‰"
+FIGURES_MAX = 120  # characters of a cell's figures together
+_FIGURE = "\ue000"  # a figure's place in a cell's text while its template is made (not printable: see template)
+
+
+def filled(template: str, figures: tuple) -> bytes | None:
+    """The cell RowEncoder.template made `template` for, holding its text with `figures` in place (as %s writes
+    each: str); None when a figure is empty or holds another character than FIGURE_CHARACTERS, or they are long."""
+    texts = tuple(map(str, figures))
+    joined = "".join(texts)
+    if len(joined) > FIGURES_MAX or joined.strip(FIGURE_CHARACTERS) or "" in texts:
+        return None
+    return (template % texts).encode()
 
 
 def data_rows(widths: list[float], printed: int | None) -> RowEncoder:

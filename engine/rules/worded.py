@@ -112,23 +112,35 @@ class WordedGap(_AsPlain, Gap):
     def _message(self) -> Text:
         message = _MESSAGE.__get__(self)
         if message is PENDING:
-            wording, result = self._wording, self._result
-            if self.kind == "event":
-                shown = result.measure_display or _EMPTY
-                if shown.vi == shown.en:  # a count: written alike in both languages
-                    message = wording.fill(current=self.current_value, measure=shown.vi, points=result.points,
-                                           max=result.max_points)
-                else:  # a rate: its decimal comma in Vietnamese (1,25‰)
-                    message = wording.fill_each(
-                        {"current": self.current_value, "measure": shown.vi, "points": result.points,
-                         "max": result.max_points},
-                        {"current": self.current_value, "measure": shown.en, "points": result.points,
-                         "max": result.max_points})
-            else:
-                message = wording.fill(count=abs(self.change), current=self.current_value, target=self.target_value,
-                                       gain=self.points_gain)
+            vi, en = self._figures()
+            message = self._wording.fill(**vi) if vi is en else self._wording.fill_each(vi, en)
             _MESSAGE.__set__(self, message)
         return message
+
+    def _figures(self) -> tuple[dict, dict]:
+        """What its wording fills in, in Vietnamese and in English (one dict when alike)."""
+        result = self._result
+        if self.kind == "event":
+            shown = result.measure_display or _EMPTY
+            vi = {"current": self.current_value, "measure": shown.vi, "points": result.points,
+                  "max": result.max_points}
+            # a count is written alike in both languages; a rate takes its decimal comma in Vietnamese (1,25‰)
+            return (vi, vi) if shown.vi == shown.en else (vi, {**vi, "measure": shown.en})
+        figures = {"count": abs(self.change), "current": self.current_value, "target": self.target_value,
+                   "gain": self.points_gain}
+        return figures, figures
+
+    def sentence(self, lang: str) -> tuple[str, tuple] | None:
+        """Its sentence in `lang` not yet worded, as its wording fills it: the %-template and the figures in the
+        order it takes them (template % figures, normalised to NFC, is message(lang)). None when its sentence is
+        not filled so (the same for every unit at its step: given) or was worded already (it may have been set)."""
+        if _MESSAGE.__get__(self) is not PENDING:
+            return None
+        wording = self._wording
+        if wording.figures is None:  # figures by name, or format specs
+            return None
+        vi, en = self._figures()
+        return (wording.vi, wording.figures(vi)) if lang == "vi" else (wording.en, wording.figures(en))
 
     def _current_measure(self) -> Text | None:
         shown = _CURRENT_MEASURE.__get__(self)
