@@ -284,6 +284,41 @@ def test_a_csv_row_is_each_cell_made_safe(row):
     assert ours.getvalue() == plain.getvalue() * 2
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.one_of(CELL, st.sampled_from(['a "quoted" word', 'ends with "', '"', ",", "a,b", "'=x"])),
+                         min_size=1, max_size=6), min_size=1, max_size=15),
+       st.sampled_from(["\r\n", "\n"]))
+@example([["=1+1", "a"], ["a", "=1+1"], ["=1+1", "a"]], "\r\n").via("a formula kept, then met again")
+@example([[None], [""], ["", None]], "\n").via("a lone empty field, quoted by csv")
+def test_rows_written_by_one_safe_writer_are_each_row_made_safe(rows, terminator):
+    """One writer for many rows (each column remembering the fields it wrote, as a renderer's does), rows repeating:
+    each line is what csv.writer writes for csv_safe of each cell, whatever the row holds (text, whole numbers,
+    None, yes/no, floats, quotes, delimiters, line breaks, formula starts)."""
+    ours = csv_writer(None, lineterminator=terminator)
+    for row in rows + rows:
+        plain = io.StringIO()
+        csv.writer(plain, lineterminator=terminator).writerow([csv_safe(cell) for cell in row])
+        assert ours.line(row) == plain.getvalue()
+
+
+@pytest.mark.parametrize("terminator", ["\r\n", "\n"])
+def test_the_safe_writer_quotes_the_characters_csv_quotes(terminator):
+    """The characters that make csv.writer quote a field (as SafeCsvWriter writes fields itself): the delimiter, the
+    quote character and those of the line terminator; every other character is written as it is."""
+    import sys
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=terminator)
+    quoted = set()
+    for code in range(sys.maxunicode + 1):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(["a" + chr(code) + "b", "x"])
+        if buffer.getvalue() != "a" + chr(code) + "b,x" + terminator:
+            quoted.add(chr(code))
+    assert quoted == set(csv_writer(None, lineterminator=terminator)._special)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(["a", "ư", " ", "\n", "\r", "\t", "\x0b", "\x1b", "\x7f", "\x85", "\u200b", "\u2028",
                                          "\u202e", "\u2066", "\ufeff", "\ud800", ".", "5"])), st.sampled_from(["\n", "", "\t"]))

@@ -12,12 +12,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+from itertools import repeat
 from typing import Any, Iterable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 _STARTS = frozenset(FORMULA_STARTS)
+_FIELD_KINDS = frozenset({str, int, type(None)})  # a row of these is written field by field (SafeCsvWriter.line)
+_UNSEEN_FIELD = object()  # what a column's memo gives for a value it does not hold
+_UNSEEN = repeat(_UNSEEN_FIELD)
+FIELDS_KEPT = 4_096  # distinct fields remembered per column (a column of names starts again when full)
 
 
 def is_formula_like(value: Any) -> bool:
@@ -37,13 +42,20 @@ def csv_unsafe(value: str) -> str:
 class SafeCsvWriter:
     """csv.writer whose every cell goes through csv_safe (None is an empty cell, as csv writes it).
 
-    A row is written as it is, then looked at: only when a field of the line starts with a formula's first
-    character (after the delimiter, or the quote that opens a quoted field) is the row written again with each
-    cell through csv_safe. One search per line costs less than a check per cell, and the line is the same (a field
-    holding a formula-like text starts with its first character; a number that starts with a minus sign is
-    written again, unchanged, as csv_safe leaves any number)."""
+    A row of text, whole numbers and None (every row cfc writes) is written field by field: each field's text depends
+    only on its value, and most values repeat in their column (statuses, labels, points), so each column keeps the
+    fields it wrote by value and a row is looked up in one pass (map over the columns' memos); a value not seen yet
+    is written as csv.writer writes csv_safe of it — quoted when it holds the delimiter, the quote character or a
+    character of the line terminator (the characters this writer quotes: tests/test_render.py checks them against
+    every character), its quotes doubled. Any other row is written by csv.writer as it is, then looked at: only when
+    a field of the line starts with a formula's first character (after the delimiter, or the quote that opens a
+    quoted field) is the row written again with each cell through csv_safe. One search per line costs less than a
+    check per cell, and the line is the same (a field holding a formula-like text starts with its first
+    character; a number that starts with a minus sign is written again, unchanged, as csv_safe leaves any
+    number)."""
 
-    __slots__ = ("_handle", "_buffer", "_writer", "_quote", "_maybe", "_formula")
+    __slots__ = ("_handle", "_buffer", "_writer", "_quote", "_maybe", "_formula", "_fields", "_special",
+                 "_delimiter", "_terminator")
 
     def __init__(self, handle, **options: Any):
         self._handle = handle
@@ -57,11 +69,28 @@ class SafeCsvWriter:
         # safe (one search for a literal then a class); with one, the exact search says.
         self._maybe = re.compile(f"{delimiter}[{starts}{quote}]")
         self._formula = re.compile(f"{delimiter}{quote}?[{starts}]" if quote else f"{delimiter}[{starts}]")
+        # Field by field only in the dialect whose quoting is described above (the one cfc writes: commas, double
+        # quotes doubled inside a quoted field, minimal quoting, no escape character).
+        plain = (dialect.quoting == csv.QUOTE_MINIMAL and dialect.doublequote and dialect.escapechar is None
+                 and dialect.quotechar == '"' and dialect.delimiter == "," and dialect.lineterminator in ("\n", "\r\n"))
+        self._fields: list[dict] | None = [] if plain else None  # per column: value → its field's text
+        self._special = (",", '"', *dialect.lineterminator)  # what makes a field quoted
+        self._delimiter = dialect.delimiter
+        self._terminator = dialect.lineterminator
 
     def line(self, row: Iterable[Any]) -> str:
         """The row as this writer writes it, as text."""
         if type(row) is not list:
             row = list(row)
+        memos = self._fields
+        # A row of one field is not written field by field: csv quotes an empty one ("" alone on its line).
+        if memos is not None and len(row) > 1 and _FIELD_KINDS.issuperset(map(type, row)):
+            if len(row) > len(memos):
+                memos.extend({None: ""} for _ in range(len(row) - len(memos)))
+            fields = list(map(dict.get, memos, row, _UNSEEN))
+            if _UNSEEN_FIELD in fields:
+                self._fill(fields, row)
+            return self._delimiter.join(fields) + self._terminator
         buffer = self._buffer
         buffer.seek(0)
         buffer.truncate()
@@ -74,6 +103,27 @@ class SafeCsvWriter:
             self._writer.writerow([csv_safe(cell) for cell in row])
             text = buffer.getvalue()
         return text
+
+    def _fill(self, fields: list, row: list) -> None:
+        """The fields not found in their column's memo written (see the class), and kept."""
+        quote, special = self._quote, self._special
+        for position, field in enumerate(fields):
+            if field is not _UNSEEN_FIELD:
+                continue
+            value = row[position]
+            if type(value) is str:
+                field = "'" + value if value.startswith(FORMULA_STARTS) else value
+                if quote in field:
+                    field = quote + field.replace(quote, quote + quote) + quote
+                elif any(character in field for character in special):
+                    field = quote + field + quote
+            else:  # a whole number (None is in every memo)
+                field = int.__repr__(value)
+            memo = self._fields[position]
+            if len(memo) >= FIELDS_KEPT:
+                memo.clear()
+                memo[None] = ""
+            fields[position] = memo[value] = field
 
     def writerow(self, row: Iterable[Any]) -> Any:
         return self._handle.write(self.line(row))
