@@ -149,6 +149,25 @@ def test_a_compact_unit_says_what_its_result_holds(units, criteria, how):
             for index, unit in enumerate(units):
                 unit = unit if how == "as scored" else _reshaped(unit, how)
                 assert renderer.unit(unit, index).removeprefix(",\n") == _dumps(_plain_compact(unit, lang, criteria))
+                # as the bundle writes it (results.json): the same text as UTF-8, encoded part by part
+                assert renderer.unit_bytes(unit, index) == renderer.unit(unit, index).encode()
+
+
+@pytest.mark.parametrize("detail", [False, True])
+def test_a_unit_as_bytes_is_its_text_encoded(units, criteria, detail):
+    """JsonRenderer.unit_bytes (compact or in full, and a unit of a set the head does not describe) is unit's text
+    as UTF-8; a lone surrogate, which UTF-8 cannot hold, fails both ways alike."""
+    for lang in ("vi", "en"):
+        renderer = RENDERERS["json"](lang, detail)
+        renderer.head(Meta(criteria.instrument.id, criteria.source, criteria.digest, criteria))
+        for index, unit in enumerate(units):
+            assert renderer.unit_bytes(unit, index) == renderer.unit(unit, index).encode()
+        renderer._layouts.clear()  # no set described: every unit explains itself in full
+        assert renderer.unit_bytes(units[0], 1) == renderer.unit(units[0], 1).encode()
+    odd = replace(units[0], unit_name="Xã \ud800")
+    for write in (lambda: renderer.unit(odd, 0).encode(), lambda: renderer.unit_bytes(odd, 0)):
+        with pytest.raises(UnicodeEncodeError):
+            write()
 
 
 def test_an_indicator_reads_its_declared_inputs_in_order(units, criteria):
@@ -316,7 +335,8 @@ def test_the_safe_writer_quotes_the_characters_csv_quotes(terminator):
         writer.writerow(["a" + chr(code) + "b", "x"])
         if buffer.getvalue() != "a" + chr(code) + "b,x" + terminator:
             quoted.add(chr(code))
-    assert quoted == set(csv_writer(None, lineterminator=terminator)._special)
+    special = csv_writer(None, lineterminator=terminator)._special
+    assert quoted == {chr(code) for code in range(sys.maxunicode + 1) if special.search(chr(code))}
 
 
 @settings(max_examples=300, deadline=None)
@@ -458,6 +478,17 @@ def test_a_sentence_written_from_its_template_is_the_cell_of_its_text(literals, 
         assert cell == xlsx_writer.RowEncoder([10] * 14).cells([nfc(template % figures)], 13)  # nothing kept
     if data is None:  # what cfc's gap sentences are like: made so
         assert cell is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([0, 1, -1, 2, 10 ** 15 - 1, -(10 ** 15 - 1)]), st.integers()), min_size=3,
+                max_size=3), st.integers(0, 10))
+def test_whole_numbers_written_from_a_template_are_their_cells(numbers, first):
+    """RowEncoder.numbers: cells of whole numbers short of 16 digits (the gaps sheet's now, needed and change) filled
+    into a template are the cells the encoder writes for them (0 and 1 included: numbers, not yes/no)."""
+    numbers = [number if -10 ** 15 < number < 10 ** 15 else 7 for number in numbers]
+    encoder = xlsx_writer.RowEncoder([10] * 14)
+    assert encoder.numbers(first, 3) % tuple(numbers) == encoder.cells(numbers, first)
 
 
 def test_a_wrapped_column_has_no_sentence_template():

@@ -74,7 +74,7 @@ class SafeCsvWriter:
         plain = (dialect.quoting == csv.QUOTE_MINIMAL and dialect.doublequote and dialect.escapechar is None
                  and dialect.quotechar == '"' and dialect.delimiter == "," and dialect.lineterminator in ("\n", "\r\n"))
         self._fields: list[dict] | None = [] if plain else None  # per column: value → its field's text
-        self._special = (",", '"', *dialect.lineterminator)  # what makes a field quoted
+        self._special = re.compile("[" + re.escape(',"' + dialect.lineterminator) + "]")  # what makes a field quoted
         self._delimiter = dialect.delimiter
         self._terminator = dialect.lineterminator
 
@@ -115,7 +115,7 @@ class SafeCsvWriter:
                 field = "'" + value if value.startswith(FORMULA_STARTS) else value
                 if quote in field:
                     field = quote + field.replace(quote, quote + quote) + quote
-                elif any(character in field for character in special):
+                elif special.search(field):
                     field = quote + field + quote
             else:  # a whole number (None is in every memo)
                 field = int.__repr__(value)

@@ -28,7 +28,7 @@ from engine.version import __version__
 from engine.messages import CATALOG, Message, number
 from engine.results.cells import csv_writer
 from engine.results.xlsx_writer import PLAIN, ROW_START, data_rows, filled
-from engine.results.compact import Layout, compact_unit, dumps as _dumps, set_key as _set_key
+from engine.results.compact import Layout, compact_unit, compact_unit_bytes, dumps as _dumps, set_key as _set_key
 from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise, to_data
 from engine.registry.maps import DISTRICT_AFTER, after_reform, input_label
 from engine.text import printable
@@ -149,6 +149,14 @@ class JsonRenderer:
         else:
             text = compact_unit(result, self.lang, layout)
         return (",\n" if index else "") + text
+
+    def unit_bytes(self, result: UnitResult, index: int) -> bytes:
+        """`unit` as UTF-8 (what results.json holds): a compact unit encoded part by part (compact_unit_bytes)."""
+        ref = result.criteria_set
+        layout = self._layouts.get(self._digest if ref is None else ref.digest)
+        if self.detail or layout is None:
+            return self.unit(result, index).encode()
+        return (b",\n" if index else b"") + compact_unit_bytes(result, self.lang, layout)
 
     def tail(self, summary: Summary) -> str:
         rest = _dumps({"summary": summary.counts, "file_errors": summary.file_errors,
@@ -412,7 +420,9 @@ PARTS_KEPT = 4_096  # gaps' steps, and figures, whose encoded cells it keeps (se
 _GAP_STEP = attrgetter("criterion", "indicator", "current_points", "next_points", "points_gain", "input",
                        "flips_decision", "status")
 _GAP_FIGURES = attrgetter("current_value", "target_value", "change")
+_INDICATOR = attrgetter("indicator")
 _GAP_NOW, _GAP_FLIPS, _GAP_MESSAGE = 8, 11, 13
+_LIMIT = 10 ** 15  # a whole number smaller in size is written as its digits (RowEncoder.numbers)
 
 
 class SheetsRenderer:
@@ -440,6 +450,7 @@ class SheetsRenderer:
         self._gap_values: dict[tuple, bytes] = {}
         self._sentence_cells: dict[str, str] = {}  # a sentence's template → its cell's ("": written out)
         self._gap_translated: dict[int, list] = {}  # id of the labels (before, after) → the step's columns to word
+        self._gap_numbers = b""  # the cells of a gap's figures when whole numbers, as a template (head)
         self._labels: dict = {}
         self._csv_sheet: str | None = None
         self._csv_line = csv_writer(None, lineterminator="\r\n").line
@@ -485,6 +496,7 @@ class SheetsRenderer:
         # word outside them would need a plain row, as no gap's other cells are worded.
         translate = sheets[self._names[1]]["translate"]
         assert all(2 <= index < _GAP_NOW for index in translate), "a gaps sheet column to label outside the step"
+        self._gap_numbers = self._encoders[self._names[1]].numbers(_GAP_NOW, 3)  # now, needed, change
         self._gap_translated = {id(each): [(index - 2, each.get(kind, {})) for index, kind in translate.items()]
                                 for each in (labels, self._labels_after)}
         if self.json:
@@ -500,9 +512,9 @@ class SheetsRenderer:
         unit_row = ([result.unit_code, result.unit_name, status, result.total if decided else None,
                      result.threshold, result.shortfall if decided else None]
                     + _criterion_points(result)
-                    + ["; ".join(r.message(lang) for r in result.reasons), result.district, result.province,
+                    + ["; ".join([r.message(lang) for r in result.reasons]), result.district, result.province,
                        result.period, result.category, len(result.gaps), list(result.missing_inputs),
-                       ", ".join(p.indicator for p in result.provisional), result.source(lang),
+                       ", ".join(map(_INDICATOR, result.provisional)), result.source(lang),
                        criteria_set_cell(result), __version__])
         units, gaps, errors = self._names
         after = self._after.get(result.period)
@@ -513,7 +525,7 @@ class SheetsRenderer:
             # The writer words the header after the reform only when every unit says so (engine/results/directory.py).
             piece = {"sheets": {}, "csv": self._csv_lines(self._finished(units, [unit_row], labels)), "after": after}
             if self.json:
-                piece["json"] = self.json.unit(result, index)
+                piece["json"] = self.json.unit_bytes(result, index)
             return piece
         error_rows = [[result.unit_code, result.source(lang), e.input, _cell(e.value), e.message(lang)]
                       for e in result.error_details]
@@ -535,7 +547,7 @@ class SheetsRenderer:
         # The writer words the header after the reform only when every unit says so (engine/results/directory.py).
         piece = {"sheets": encoded, "csv": people, "after": after}
         if self.json:
-            piece["json"] = self.json.unit(result, index)
+            piece["json"] = self.json.unit_bytes(result, index)
         return piece
 
     def _gap_rows(self, result: UnitResult, after: bool, labels: dict) -> list[bytes]:
@@ -582,12 +594,16 @@ class SheetsRenderer:
                     steps.clear()
                 steps[step] = parts
             now, needed, change = figures = _GAP_FIGURES(gap)
-            key = (*figures, type(now), type(needed), type(change))
-            values = self._gap_values.get(key)
-            if values is None:
-                if len(self._gap_values) >= PARTS_KEPT:
-                    self._gap_values.clear()
-                values = self._gap_values[key] = encoder.cells([_cell(now), _cell(needed), change], _GAP_NOW)
+            if (type(now) is int and type(needed) is int and type(change) is int and -_LIMIT < now < _LIMIT
+                    and -_LIMIT < needed < _LIMIT and -_LIMIT < change < _LIMIT):  # most of a count's or rate's
+                values = self._gap_numbers % figures
+            else:
+                key = (*figures, type(now), type(needed), type(change))
+                values = self._gap_values.get(key)
+                if values is None:
+                    if len(self._gap_values) >= PARTS_KEPT:
+                        self._gap_values.clear()
+                    values = self._gap_values[key] = encoder.cells([_cell(now), _cell(needed), change], _GAP_NOW)
         except TypeError:  # a value that cannot be a key: the row the plain way
             cells = self._gap_cells(gap, self.lang, *self._yes_no, self._band_status)
             for index, mapping in self._gap_translated[id(labels)]:
@@ -651,7 +667,7 @@ class PeopleCsvRenderer(SheetsRenderer):
 def joined(pieces: list) -> object:
     """Several units' pieces as one, written as those pieces one after the other would be: text joined; the
     spreadsheet renderers' pieces (SheetsRenderer.unit) merged, each sheet's rows in order, and each file's text
-    joined and encoded as UTF-8, the bytes its file holds. Encoded here, where the units are rendered (a worker):
+    joined and encoded as UTF-8, the bytes its file holds (a unit's JSON comes as UTF-8 already). Encoded here, where the units are rendered (a worker):
     text sent to the writing process as str was encoded to cross the pipe, decoded there and encoded again by its
     file, ~0.6 G instructions of that process for 10,600 units (--output DIR); bytes cross as they are."""
     if not pieces or isinstance(pieces[0], str):
@@ -667,8 +683,8 @@ def joined(pieces: list) -> object:
     out = {"sheets": sheets, "csv": "".join([piece["csv"] for piece in pieces]).encode()}
     if "after" in pieces[0]:  # after the 1 July 2025 reform: every unit of them (engine/results/directory.py)
         out["after"] = all(piece["after"] for piece in pieces)
-    if "json" in pieces[0]:
-        out["json"] = "".join([piece["json"] for piece in pieces]).encode()
+    if "json" in pieces[0]:  # each unit's JSON as UTF-8 already (JsonRenderer.unit_bytes)
+        out["json"] = b"".join([piece["json"] for piece in pieces])
     return out
 
 

@@ -270,6 +270,15 @@ class RowEncoder:
             cells[position] = cell
 
 
+    def numbers(self, first: int, count: int) -> bytes:
+        """The XML of `count` cells from column `first` on, each holding a whole number short of 16 digits, as a bytes
+        %-template of those numbers (bytes % (12, 3, -4) writes the cells `cells` writes for them)."""
+        if first + count > len(self._memos):
+            self._grow(first + count)
+        sample = _FIGURE_LIMIT - 1  # written as the numbers it stands for are: its digits
+        return b"".join(self._refs[index] + _cell_tail(sample, self._styles[index]).replace(str(sample), "%d").encode()
+                        for index in range(first, first + count))
+
     def template(self, column: int, template: str) -> str | None:
         """The XML of a cell of `column` holding what `template` (a %-template: each %s a figure, %% a per cent
         sign) says with its figures in place, as a %-template of the same figures: `filled` puts them in, each
@@ -293,7 +302,7 @@ class RowEncoder:
                 return None
         joined = "".join(literals)
         if (not literals[0] or not literals[-1] or not joined.isprintable() or "_" in joined
-                or len(joined) + FIGURES_MAX > MAX_CELL_CHARS or any(nfc(part) != part for part in literals)):
+                or len(joined) + FIGURES_MAX + 16 * (len(literals) - 1) > MAX_CELL_CHARS or any(nfc(part) != part for part in literals)):
             return None
         if column >= len(self._memos):
             self._grow(column + 1)
@@ -314,18 +323,28 @@ _DECIMAL = b"%d".__mod__  # a row's number as its reference writes it: 12 → b"
 # What a figure filled into a cell's template may be made of (RowEncoder.template, filled): printable, no markup, no
 # underscore, no white space, and characters that NFC never joins with a neighbour (tests/test_render.py checks each).
 FIGURE_CHARACTERS = "0123456789-.,%‰"
-FIGURES_MAX = 120  # characters of a cell's figures together
+FIGURES_MAX = 120  # characters of a cell's figures together (whole numbers: 16 each at most)
 _FIGURE = "\ue000"  # a figure's place in a cell's text while its template is made (not printable: see template)
 
 
 def filled(template: str, figures: tuple) -> bytes | None:
     """The cell RowEncoder.template made `template` for, holding its text with `figures` in place (as %s writes
-    each: str); None when a figure is empty or holds another character than FIGURE_CHARACTERS, or they are long."""
-    texts = tuple(map(str, figures))
-    joined = "".join(texts)
-    if len(joined) > FIGURES_MAX or joined.strip(FIGURE_CHARACTERS) or "" in texts:
-        return None
-    return (template % texts).encode()
+    each); None when a figure is not a whole number short of 16 digits or text of FIGURE_CHARACTERS, or they are long."""
+    length = 0
+    for figure in figures:  # most are whole numbers (counts, points): their text is digits and a sign
+        if type(figure) is int:
+            if not -_FIGURE_LIMIT < figure < _FIGURE_LIMIT:
+                return None
+        elif type(figure) is str:
+            length += len(figure)
+            if not figure or figure.strip(FIGURE_CHARACTERS) or length > FIGURES_MAX:
+                return None
+        else:
+            return None
+    return (template % figures).encode()
+
+
+_FIGURE_LIMIT = 10 ** 15  # a whole number below it in size has at most 16 characters
 
 
 def data_rows(widths: list[float], printed: int | None) -> RowEncoder:
