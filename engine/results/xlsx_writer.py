@@ -185,7 +185,7 @@ class RowEncoder:
     whole number from 2 on is written as that number is). A wrapped column keeps, beside its cells, the texts that
     take more than one line in it, so a wrapped row's height is looked up too."""
 
-    __slots__ = ("widths", "style", "upto", "_memos", "_refs", "_styles", "_bits", "_tall")
+    __slots__ = ("widths", "style", "upto", "_memos", "_refs", "_styles", "_bits", "_tall", "_tall_at")
 
     def __init__(self, widths: Iterable[float], style: int = PLAIN, upto: int | None = None):
         self.widths = list(widths)
@@ -196,6 +196,9 @@ class RowEncoder:
         self._styles: list[int] = []
         self._bits: list[dict[int, bytes]] = []  # per column: the cells of the whole numbers 0 and 1
         self._tall: list[dict[str, int]] = []  # per wrapped column: its kept texts that take more than one line
+        # (index, its _tall) of the wrapped columns that have held such a text: a row's height is looked up in those
+        # alone (a sheet's few columns of names and sentences, not its numbers and labels)
+        self._tall_at: list[tuple[int, dict[str, int]]] = []
 
     def _grow(self, columns: int) -> None:
         while len(self._memos) < columns:
@@ -221,7 +224,11 @@ class RowEncoder:
             self._write(values, cells, 0, unseen)
         if self.style == PLAIN:
             return b"".join((ROW_START, b">", *cells, b"</row>")), len(values)
-        lines = max(map(dict.get, self._tall, values, _ONES), default=1)  # map stops at the wrapped columns
+        lines = 1
+        for index, tall in self._tall_at:
+            found = tall.get(values[index], 1) if index < len(values) else 1
+            if found > lines:
+                lines = found
         height = f' ht="{lines * LINE_HEIGHT}" customHeight="1"'.encode() if lines > 1 else b""
         return b"".join((ROW_START, height, b">", *cells, b"</row>")), len(values)
 
@@ -266,6 +273,8 @@ class RowEncoder:
                     if tall is not None and kind is str and (len(value) > self.widths[index] or "\n" in value):
                         lines = _lines(value, self.widths[index])
                         if lines > 1:
+                            if not tall and all(at != index for at, _ in self._tall_at):
+                                self._tall_at.append((index, tall))
                             tall[value] = lines
             cells[position] = cell
 
