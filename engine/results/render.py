@@ -667,9 +667,10 @@ class PeopleCsvRenderer(SheetsRenderer):
 def joined(pieces: list) -> object:
     """Several units' pieces as one, written as those pieces one after the other would be: text joined; the
     spreadsheet renderers' pieces (SheetsRenderer.unit) merged, each sheet's rows in order, and each file's text
-    joined and encoded as UTF-8, the bytes its file holds (a unit's JSON comes as UTF-8 already). Encoded here, where the units are rendered (a worker):
-    text sent to the writing process as str was encoded to cross the pipe, decoded there and encoded again by its
-    file, ~0.6 G instructions of that process for 10,600 units (--output DIR); bytes cross as they are."""
+    joined and encoded as UTF-8, the bytes its file holds (a unit's JSON comes as UTF-8 already). Encoded here,
+    where the units are rendered (a worker): text sent to the writing process as str was encoded to cross the pipe,
+    decoded there and encoded again by its file, ~0.6 G instructions of that process for 10,600 units (--output
+    DIR); bytes cross as they are."""
     if not pieces or isinstance(pieces[0], str):
         text = "".join(pieces)
         try:  # the stream formats' text too (JSON, CSV, table): write_chunk gives it to its output as it is
