@@ -10,30 +10,17 @@ before/after figure is only fair when the two take turns; bench.py's table is on
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench import NATIONAL  # noqa: E402
+from bench.bench import NATIONAL, timed  # noqa: E402
 from bench.generate import write, write_xlsx  # noqa: E402
-
-
-def timed(command: list[str], stdout: Path | None) -> tuple[float, float]:
-    """Wall and processor time of the command's whole process tree (s)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    with open(stdout, "w") if stdout else open("/dev/null", "w") as sink:
-        subprocess.run(command, stdout=sink, stderr=subprocess.DEVNULL, check=False)
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return elapsed, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def commands(tmp: Path) -> list[tuple[str, list[str], bool]]:
@@ -76,7 +63,8 @@ def main() -> None:
             for _ in range(args.reps):
                 for label, checkout in checkouts.items():
                     command = [sys.executable, str(checkout / "cli.py"), *arguments] if per_checkout else arguments
-                    runs[label].append(timed(command, tmp / "stdout" if to_stdout else None))
+                    elapsed, _, _, _, cpu = timed(command, tmp / "stdout" if to_stdout else None, sample=False)
+                    runs[label].append((elapsed, cpu))
             line = f"{name:<26}"
             for label, measured in runs.items():
                 walls = [wall for wall, _ in measured]

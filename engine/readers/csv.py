@@ -344,16 +344,21 @@ def _quoted(source: str, text: str, lines: _Lines, delimiter: str, width: int) -
     try:
         row = next(csv.reader(chain([text], lines), delimiter=delimiter))
     except (_Runaway, csv.Error):
-        return [(number, *_parse_line(text, delimiter), text, (number, 1, True)) for number, text in lines.taken]
+        return _line_by_line(lines, delimiter)
     text = "".join(text for _, text in lines.taken)
     # A well-formed record has an even number of quotes; one spanning lines must also be as wide as the header.
     if text.count('"') % 2 or (len(lines.taken) > 1 and len(row) != width):
-        return [(number, *_parse_line(text, delimiter), text, (number, 1, True)) for number, text in lines.taken]
+        return _line_by_line(lines, delimiter)
     first = lines.taken[0][0]
     if len(lines.taken) > 1:  # said, so that a quote closing far away cannot hide rows unseen
         last = lines.taken[-1][0]
         warn(source, Text.of(f"dòng {first}–{last}", f"lines {first}–{last}"), "multiline_row")
     return [(first, row, True, text, (first, len(lines.taken), False))]
+
+
+def _line_by_line(lines: _Lines, delimiter: str) -> list[tuple]:
+    """The lines the record took, each read alone as a record of its own (a quote that does not balance)."""
+    return [(number, *_parse_line(text, delimiter), text, (number, 1, True)) for number, text in lines.taken]
 
 
 def _data(row: list[str], keys: list[str | None]) -> dict[str, str]:

@@ -584,9 +584,7 @@ class SheetsRenderer:
             parts = steps.get(step)
             if parts is None:
                 criterion, indicator, points, next_points, gain, name, flips, status = step
-                cells = [criterion, indicator, points, next_points, gain, name]
-                for index, mapping in self._gap_translated[id(labels)]:
-                    cells[index] = _label(cells[index], mapping)
+                cells = self._step_labelled([criterion, indicator, points, next_points, gain, name], labels)
                 yes, no = self._yes_no
                 parts = (encoder.cells(cells, 2), encoder.cells(
                     [yes if flips else no, self._band_status[status] if status else None], _GAP_FLIPS))
@@ -605,10 +603,8 @@ class SheetsRenderer:
                         self._gap_values.clear()
                     values = self._gap_values[key] = encoder.cells([_cell(now), _cell(needed), change], _GAP_NOW)
         except TypeError:  # a value that cannot be a key: the row the plain way
-            cells = self._gap_cells(gap, self.lang, *self._yes_no, self._band_status)
-            for index, mapping in self._gap_translated[id(labels)]:
-                cells[index] = _label(cells[index], mapping)
-            return encoder.cells(cells, 2)
+            return encoder.cells(self._step_labelled(self._gap_cells(gap, self.lang, *self._yes_no, self._band_status),
+                                                     labels), 2)
         cell = None
         sentence = getattr(gap, "sentence", None)  # a gap worded when read (engine/rules/worded.py)
         found = sentence(self.lang) if sentence is not None else None
@@ -622,6 +618,12 @@ class SheetsRenderer:
         if cell is None:
             cell = encoder.cells([gap.message(self.lang)], _GAP_MESSAGE)
         return b"".join((parts[0], values, parts[1], cell))
+
+    def _step_labelled(self, cells: list, labels: dict) -> list:
+        """A gap's cells after the unit's (its step's first), the columns the sheet words with `labels` worded."""
+        for index, mapping in self._gap_translated[id(labels)]:
+            cells[index] = _label(cells[index], mapping)
+        return cells
 
     @staticmethod
     def _gap_cells(gap, lang: str, yes: str, no: str, band_status: dict) -> list:

@@ -382,7 +382,7 @@ class Sheet:
         # national batch's 60 MB of rows at the end took ~0.2 s with every other process done — into a file, in
         # large writes (a default buffer cost twice the system calls, measured); their CRC-32 and length kept.
         self._file = tempfile.TemporaryFile("w+b", buffering=1 << 16)
-        self._deflate = isal_zlib.compressobj(SHEET_COMPRESSION, isal_zlib.DEFLATED, -15)
+        self._deflate = _sheet_deflater()
         self._crc = 0
         self._length = 0
 
@@ -597,8 +597,13 @@ class StreamingWorkbook:
 
 def _deflated(data: bytes, end: int) -> bytes:
     """`data` as a raw deflate stream of its own, ended by `end` (Z_SYNC_FLUSH: more streams follow)."""
-    deflate = isal_zlib.compressobj(SHEET_COMPRESSION, isal_zlib.DEFLATED, -15)
+    deflate = _sheet_deflater()
     return deflate.compress(data) + deflate.flush(end)
+
+
+def _sheet_deflater():
+    """A raw deflate stream (no zlib header: a zip entry's data) at the sheets' level (SHEET_COMPRESSION)."""
+    return isal_zlib.compressobj(SHEET_COMPRESSION, isal_zlib.DEFLATED, -15)
 
 
 def zip_entry(name: str) -> zipfile.ZipInfo:
