@@ -37,9 +37,10 @@ class Scored:
     views: list[IndicatorView]      # per indicator: the shared view its inputs selected
 
     # Read by plans (units not recognised) only: built when first asked.
-    @cached_property
-    def measures(self) -> list[MeasureValue]:
-        return [view.measure for view in self.views]
+    @property
+    def measures(self) -> list[IndicatorView]:
+        """Per indicator, its measure (a view is its indicator's measure)."""
+        return self.views
 
     @cached_property
     def decisions(self) -> list[BandDecision]:

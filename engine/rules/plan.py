@@ -322,7 +322,7 @@ def _blocks(criteria: CriteriaSet, scored: Scored, numbers: list[int], best_poin
         view = views[position]
         if best_points[position] >= view.result.max_points:
             continue
-        measure = view.measure
+        measure = view  # (a view is its indicator's measure)
         indicator = measure.indicator
         # A block is said from what its sentence names: why the indicator cannot gain (its state, band and
         # current value) and the unit's figures; built once per such key and shared. (Keys start with the

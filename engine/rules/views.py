@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import weakref
 from itertools import islice, repeat
+from typing import Any
 from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field, replace
 
-from engine.criteria.model import RATE_SCALE, CriteriaSet
+from engine.criteria.model import RATE_SCALE, CriteriaSet, Indicator
 from engine.results.model import CriterionResult, Gap, IndicatorResult, ProvisionalUse
 from engine.rules import memos
 from engine.rules.compiled import CompiledRules
 from engine.rules.rulesets import BandDecision
 from engine.rules.gaps import Reach, band_gap, candidates, event_gap, measure_of, missing_gap
-from engine.rules.measures import MeasureValue, measure_indicator
+from engine.rules.measures import MeasureValue, State, measure_indicator
 from engine.rules.scoring import RULE_STATE, ResultFields, result_fields
 from engine.rules.worded import PENDING, WordedResult
 from engine.units.validate import Unit
@@ -126,12 +127,21 @@ def resolve(shelves: Shelves, columns: list[list], build, memo: str) -> list[lis
 
 @dataclass(eq=False, slots=True)  # compared and hashed by identity: a tuple of views is a key of the tables below
 class IndicatorView:
+    """An indicator's measure (the fields of a MeasureValue, engine/rules/measures.py: a view is read wherever a
+    measure is) and what the rules and the wordings made of it. Made by Views._build, measured first and filled
+    with its decision, result and gap there (one object a new view rather than a measure and a view: most of a
+    national batch's rates are new); shared and never changed once built, but for the memos below."""
+
     position: int
-    measure: MeasureValue
-    decision: BandDecision
-    result: IndicatorResult
-    gap: Gap | None            # None: at its maximum, or nothing to say; never flips a decision (see flipped)
-    provisional: ProvisionalUse | None  # the provisional band its points rest on, if they do
+    indicator: Indicator
+    state: State
+    value: float | None
+    inputs: dict[str, Any]
+    missing: tuple[str, ...] = ()
+    decision: BandDecision | None = None
+    result: IndicatorResult | None = None
+    gap: Gap | None = None      # None: at its maximum, or nothing to say; never flips a decision (see flipped)
+    provisional: ProvisionalUse | None = None  # the provisional band its points rest on, if they do
     reach: Reach | None = None  # where its measured input can take it (None: not a value, or at its maximum)
     _flipped: Gap | None = field(default=None, repr=False)
     options: list | None = field(default=None, repr=False)  # its input's plan options (engine/rules/plan.py)
@@ -139,9 +149,16 @@ class IndicatorView:
     criterion_view: CriterionView | None = field(default=None, repr=False)
 
     @property
+    def measure(self) -> IndicatorView:
+        """Its measure: itself."""
+        return self
+
+    denominator_value = MeasureValue.denominator_value
+
+    @property
     def shape(self) -> tuple:
         """What its plan options depend on (see engine/rules/plan.py, options_by_input)."""
-        return self.measure.state, self.measure.denominator_value, self.decision.points
+        return self.state, self.denominator_value, self.decision.points
 
     def flipped(self) -> Gap:
         """The gap as a unit whose decision it flips shows it."""
@@ -261,7 +278,7 @@ class Views:
             if len(key) == 1:  # a criterion of one indicator (7 of 13 on the national batch): no loop
                 view = key[0]
                 gained = view.decision.points
-                parts.append((gained or 0, 1 if gained is None else 0, [view.result], view.measure.missing,
+                parts.append((gained or 0, 1 if gained is None else 0, [view.result], view.missing,
                               () if view.provisional is None else (view.provisional,),
                               () if view.gap is None else (view.position,)))
                 continue
@@ -274,8 +291,8 @@ class Views:
                 else:
                     points += gained
                 results.append(view.result)
-                if view.measure.missing:
-                    missing += view.measure.missing
+                if view.missing:
+                    missing += view.missing
                 if view.provisional is not None:
                     provisional += (view.provisional,)
                 if view.gap is not None:
@@ -310,10 +327,11 @@ class Views:
 
     def _build(self, shelved: list[tuple[int, object]]) -> list[IndicatorView]:
         layout, rates = self.layout, self._rates
-        positions, measures, questions = [], [], []
-        # Each measure made here for the usual shapes (one input; a rate's numerator and denominator), as
-        # engine/rules/measures.py computes it (tests/test_views.py compares them), with the question it asks the
-        # rules: (position, state as the rules name it, value or None). A call per view cost more than the work.
+        views, questions = [], []
+        # Each view measured here for the usual shapes (one input; a rate's numerator and denominator), as
+        # engine/rules/measures.py computes a measure (tests/test_views.py compares them), with the question it
+        # asks the rules: (position, state as the rules name it, value or None). A call per view cost more than
+        # the work.
         for position, key in shelved:
             indicator, names = layout[position]
             invalid = type(key) is tuple and len(key) == 2 and key[0] is _INVALID
@@ -323,39 +341,39 @@ class Views:
             if scale is None:  # one input, not a rate
                 inputs = {names[0]: key}
                 if invalid:
-                    measure = MeasureValue(indicator, "invalid", None, inputs)
+                    view = IndicatorView(position, indicator, "invalid", None, inputs)
                     question = (position, "unscored", None)
                 elif key is None:
-                    measure = MeasureValue(indicator, "missing", None, inputs, names)
+                    view = IndicatorView(position, indicator, "missing", None, inputs, names)
                     question = (position, "unscored", None)
                 else:
                     value = float(key)
-                    measure = MeasureValue(indicator, "value", value, inputs)
+                    view = IndicatorView(position, indicator, "value", value, inputs)
                     question = (position, "value", value)
             elif scale:  # a rate: (numerator, denominator)
                 numerator, denominator = key
                 inputs = {names[0]: numerator, names[1]: denominator}
                 if invalid:
-                    measure = MeasureValue(indicator, "invalid", None, inputs)
+                    view = IndicatorView(position, indicator, "invalid", None, inputs)
                     question = (position, "unscored", None)
                 elif numerator is None or denominator is None:
-                    measure = MeasureValue(indicator, "missing", None, inputs,
-                                           tuple(n for n, v in zip(names, key) if v is None))
+                    view = IndicatorView(position, indicator, "missing", None, inputs,
+                                         tuple(n for n, v in zip(names, key) if v is None))
                     question = (position, "unscored", None)
                 elif denominator == 0:
-                    measure = MeasureValue(indicator, "empty", None, inputs)
+                    view = IndicatorView(position, indicator, "empty", None, inputs)
                     question = (position, "empty", None)
                 else:
                     value = numerator * scale / denominator
-                    measure = MeasureValue(indicator, "value", value, inputs)
+                    view = IndicatorView(position, indicator, "value", value, inputs)
                     question = (position, "value", value)
             else:
                 measure = measure_indicator(indicator, names, (key,) if len(names) == 1 else key, invalid)
+                view = IndicatorView(position, indicator, measure.state, measure.value, measure.inputs,
+                                     measure.missing)
                 question = (position, RULE_STATE[measure.state], measure.value)
-            measures.append(measure)
-            positions.append(position)
+            views.append(view)
             questions.append(question)
-        # The question each measure asks the rules: (position, state as the rules name it, value or None).
         decisions = self.rules.bands(questions)
         # Where each measure below its maximum can reach (its Reach: every value a gap or a plan asks about, and
         # the band the rules put it in) depends on its indicator, denominator and points only: worked out once
@@ -365,13 +383,14 @@ class Views:
             reaches.clear()
         shaped, new = [], {}
         denominators, max_points = self._denominators, self._max_points
-        for position, measure, decision in zip(positions, measures, decisions):
+        for view, decision in zip(views, decisions):
             shape = None
-            if measure.state == "value" and decision.points < max_points[position]:
+            position = view.position
+            if view.state == "value" and decision.points < max_points[position]:
                 denominator = denominators[position]  # (MeasureValue.denominator_value, inline)
-                shape = (position, measure.inputs[denominator] if denominator else None, decision.points)
+                shape = (position, view.inputs[denominator] if denominator else None, decision.points)
                 if shape not in reaches and shape not in new:
-                    new[shape] = (measure, candidates(measure, decision.points))
+                    new[shape] = (view, candidates(view, decision.points))
             shaped.append(shape)
         if new:
             questions = []
@@ -388,31 +407,33 @@ class Views:
         wordings = memos.kept("wordings", self._wordings)
         if len(wordings) >= LIMIT:
             wordings.clear()
-        fixed_of, built = self._results, []
+        fixed_of = self._results
         criteria, numbers, counts_events = self.criteria, self.numbers, self._counts_events
-        for position, measure, decision, shape in zip(positions, measures, decisions, shaped):
-            fixed, provisional = (fixed_of.get((position, measure.state, decision.band))
-                                  or self._fixed(position, measure.state, decision.band))
+        for view, decision, shape in zip(views, decisions, shaped):
+            position, state = view.position, view.state
+            fixed, provisional = (fixed_of.get((position, state, decision.band))
+                                  or self._fixed(position, state, decision.band))
             # indicator_result (engine/rules/scoring.py), inline: one per new view.
-            result = WordedResult(fixed.id, fixed.name, measure.inputs, fixed.measure_kind, measure.value, PENDING,
+            result = WordedResult(fixed.id, fixed.name, view.inputs, fixed.measure_kind, view.value, PENDING,
                                   fixed.state, fixed.band, decision.points, fixed.max_points, fixed.status,
-                                  fixed.citation, list(measure.missing))
+                                  fixed.citation, list(view.missing))
             reach = reaches[shape] if shape is not None else None
             # Every indicator below its maximum, and every indicator that lacks data, has a gap (inline: a call
             # per view cost more than deciding that most have none).
             points = decision.points
-            if measure.state == "missing":
+            if state == "missing":
                 gap = missing_gap(criteria, result, numbers[position])
             elif points is None or points >= max_points[position]:
                 gap = None
             elif counts_events[position]:
-                gap = event_gap(criteria, measure, result, numbers[position], wordings)
+                gap = event_gap(criteria, view, result, numbers[position], wordings)
             elif reach is None:
                 gap = None
             else:
-                gap = band_gap(criteria, reach, measure, result, numbers[position], wordings)
-            built.append(IndicatorView(position, measure, decision, result, gap, provisional, reach))
-        return built
+                gap = band_gap(criteria, reach, view, result, numbers[position], wordings)
+            view.decision, view.result, view.gap = decision, result, gap
+            view.provisional, view.reach = provisional, reach
+        return views
 
     def _fixed(self, position: int, state: str, band: int | None) -> tuple[ResultFields, ProvisionalUse | None]:
         """What an indicator's state and band fix in its result (the same for every unit), and the provisional
