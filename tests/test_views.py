@@ -81,3 +81,36 @@ def test_the_collector_is_paused_for_a_batch_and_nothing_is_left_frozen():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_view_is_its_indicators_measure_as_measures_py_computes_it():
+    """Views._build measures the usual shapes inline (one input; a rate's numerator and denominator): each view
+    holds what engine/rules/measures.py gives for the same inputs, whatever they are (missing, invalid, an empty
+    denominator, a value)."""
+    import tempfile
+    from pathlib import Path
+    from bench.generate import write
+    from engine.criteria.model import load_criteria
+    from engine.readers import read_records
+    from engine.rules.compiled import rules_for
+    from engine.rules.measures import measure_indicator
+    from engine.rules.views import Views
+    from engine.units.validate import validate_record
+    criteria = load_criteria()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "units.csv"
+        write(path, 400, 3)
+        units = [validate_record(criteria, record) for record in read_records(path)]
+    table = Views(criteria, rules_for(criteria))
+    states = set()
+    for unit, row in zip(units, zip(*table.columns(units))):
+        bad = {error.input for error in unit.errors}
+        for (indicator, names), view in zip(table.layout, row):
+            values = tuple(unit.values[name] for name in names)
+            expected = measure_indicator(indicator, names, values, any(name in bad for name in names))
+            assert view.measure is view
+            assert (view.indicator, view.state, view.value, view.inputs, view.missing) == (
+                expected.indicator, expected.state, expected.value, expected.inputs, expected.missing)
+            assert view.denominator_value == expected.denominator_value
+            states.add(expected.state)
+    assert states == {"value", "empty", "missing", "invalid"}

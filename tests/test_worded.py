@@ -13,9 +13,10 @@ import pytest
 from engine.criteria.model import load_criteria
 from engine.messages import both
 from engine.readers import read_records
-from engine.results.model import Gap, IndicatorResult, from_data, to_data
+from engine.results.model import CriterionResult, Gap, IndicatorResult, from_data, to_data
 from engine.rules.evaluate import evaluate_units
 from engine.rules.gaps import input_labels, unit_label
+from engine.rules.views import CriterionView
 from engine.rules.worded import WordedGap, WordedResult
 from engine.units.validate import validate_record
 from engine.text import Text
@@ -83,8 +84,13 @@ def test_worded_results_are_the_plain_classes_to_every_reader(results):
     plain_result = IndicatorResult(*(getattr(indicator, name) for name in WordedResult._NAMES))
     assert gaps[0] == plain_gap and plain_gap == gaps[0] and not gaps[0] != plain_gap
     assert indicator == plain_result and plain_result == indicator
+    # A criterion's result is its view (engine/rules/views.py, CriterionView): the plain class to every reader too.
+    criterion = unit.criteria[0]
+    assert type(criterion) is CriterionView
+    plain_criterion = CriterionResult(*(getattr(criterion, name) for name in CriterionView._NAMES))
+    assert criterion == plain_criterion and plain_criterion == criterion and not criterion != plain_criterion
     assert replace(gaps[0], flips_decision=True) == replace(plain_gap, flips_decision=True)
-    for worded, plain in ((gaps[0], plain_gap), (indicator, plain_result)):
+    for worded, plain in ((gaps[0], plain_gap), (indicator, plain_result), (criterion, plain_criterion)):
         for again in (pickle.loads(pickle.dumps(worded)), copy.copy(worded), copy.deepcopy(worded)):
             assert type(again) is type(plain) and again == plain
         assert to_data(worded) == to_data(plain)

@@ -96,7 +96,7 @@ def _evaluate_batch(criteria: CriteriaSet, units: list[Unit]) -> list[UnitResult
 
 # What a unit's result and question collect from its criteria's views (C loops: many per unit).
 _UNSCORED, _POINTS, _NOT_MET = attrgetter("unscored"), attrgetter("points"), attrgetter("not_met")
-_RESULT, _PROVISIONAL = attrgetter("result"), attrgetter("provisional")
+_PROVISIONAL = attrgetter("provisional")
 
 
 def _category(thresholds: dict[str, int], unit: Unit) -> str | None:
@@ -107,7 +107,7 @@ def _category(thresholds: dict[str, int], unit: Unit) -> str | None:
 
 def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit: Unit, scored: Scored) -> UnitResult:
     unit_criteria = scored.criteria
-    criteria_results = list(map(_RESULT, unit_criteria))
+    criteria_results = list(unit_criteria)  # (a criterion's view is its result)
     total = scored.fact[3]
     values = unit.values
     threshold = table.thresholds.get(scored.category)  # None: no category the set declares

@@ -26,7 +26,7 @@ from engine.rules.rulesets import BandDecision
 from engine.rules.gaps import Reach, band_gap, candidates, event_gap, measure_of, missing_gap
 from engine.rules.measures import MeasureValue, State, measure_indicator
 from engine.rules.scoring import RULE_STATE, ResultFields, result_fields
-from engine.rules.worded import PENDING, WordedResult
+from engine.rules.worded import PENDING, AsPlain, WordedResult, fields_of
 from engine.units.validate import Unit
 
 # Views kept by all the shelves of one set (see Shelves). A view with its results and gap takes a few KB: this
@@ -167,13 +167,15 @@ class IndicatorView:
         return self._flipped
 
 
-@dataclass(eq=False, slots=True)
-class CriterionView:
-    """A criterion as its indicators' views give it, and what a unit's result collects from them (worked out
-    once per distinct set of views, so a unit's result is assembled per criterion, not per indicator)."""
+class CriterionView(AsPlain, CriterionResult):
+    """A criterion's result as its indicators' views give it, and what a unit's result and question collect from
+    it (worked out once per distinct set of views, so a unit's result is assembled per criterion, not per
+    indicator). One object: the result itself (equal to, pickled and copied as, a plain CriterionResult: see
+    engine/rules/worded.py, AsPlain) with the rules' outcome and what it collects set after its fields."""
 
-    result: CriterionResult
-    points: int
+    __slots__ = ("outcome", "not_met", "unscored", "missing", "provisional", "gaps")
+    _PLAIN = CriterionResult
+    _NAMES = fields_of(CriterionResult)
     outcome: str     # met, zero, below_minimum or unscored, as the rules decided
     not_met: bool    # the outcome is not met (a unit's question counts these)
     unscored: int                             # indicators left unscored (a missing or invalid input)
@@ -184,9 +186,9 @@ class CriterionView:
     gaps: tuple[int, ...]
 
     @property
-    def complete(self) -> bool:
-        """Every indicator scored."""
-        return not self.unscored
+    def result(self) -> CriterionResult:
+        """Its result: itself."""
+        return self
 
 
 class Views:
@@ -304,10 +306,10 @@ class Views:
         for key, (points, unscored, results, missing, provisional, gaps), outcome in zip(keys, parts, outcomes):
             number, name, max_points = heads[key[0].position]
             # Its result: met and complete as the rules' outcome says.
-            result = CriterionResult(number, name, points, max_points, outcome != "unscored", outcome == "met",
-                                     results)
-            built.append(CriterionView(result, points, outcome, outcome != "met", unscored, missing, provisional,
-                                       gaps))
+            view = CriterionView(number, name, points, max_points, outcome != "unscored", outcome == "met", results)
+            view.outcome, view.not_met, view.unscored = outcome, outcome != "met", unscored
+            view.missing, view.provisional, view.gaps = missing, provisional, gaps
+            built.append(view)
         return built
 
     def _keys(self, units: list[Unit]) -> list[list]:

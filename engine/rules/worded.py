@@ -59,11 +59,11 @@ def _shown(text: str) -> Text:
     return Text.of(text.replace(".", ","), text)
 
 
-def _fields(cls: type) -> tuple[str, ...]:
+def fields_of(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
-class _AsPlain:
+class AsPlain:
     """Equal to, and pickled and copied as, the plain result class it extends (`_PLAIN`): what is worded when read
     is worded for the comparison or the copy."""
 
@@ -83,12 +83,12 @@ class _AsPlain:
         return self._PLAIN, tuple(getattr(self, name) for name in self._NAMES)
 
 
-class WordedResult(_AsPlain, IndicatorResult):
+class WordedResult(AsPlain, IndicatorResult):
     """An IndicatorResult built with measure_display=PENDING: the measure is written for people when read."""
 
     __slots__ = ()
     _PLAIN = IndicatorResult
-    _NAMES = _fields(IndicatorResult)
+    _NAMES = fields_of(IndicatorResult)
 
     def _measure_display(self) -> Text | None:
         shown = _MEASURE_DISPLAY.__get__(self)
@@ -100,14 +100,14 @@ class WordedResult(_AsPlain, IndicatorResult):
     measure_display = property(_measure_display, _MEASURE_DISPLAY.__set__)
 
 
-class WordedGap(_AsPlain, Gap):
+class WordedGap(AsPlain, Gap):
     """A band or event Gap built with message=PENDING and current_measure=PENDING: both read from its indicator's
     result (`_result`) when first read; the sentence filled from `_wording` (the band's, kept per indicator and
     band by engine/rules/views.py) with the gap's own figures."""
 
     __slots__ = ("_wording", "_result")  # set by whoever builds it (engine/rules/gaps.py), after its fields
     _PLAIN = Gap
-    _NAMES = _fields(Gap)
+    _NAMES = fields_of(Gap)
 
     def _message(self) -> Text:
         message = _MESSAGE.__get__(self)
