@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench import NATIONAL, timed  # noqa: E402
+from bench.bench import NATIONAL, cfc, timed  # noqa: E402
 from bench.generate import write, write_xlsx  # noqa: E402
 
 
@@ -33,7 +33,7 @@ def commands(tmp: Path) -> list[tuple[str, list[str], bool]]:
                 (f"{kind} → CSV for people", ["evaluate", data, "-o", str(tmp / "people.csv")], False),
                 (f"{kind} → table", ["evaluate", data], True),
                 (f"{kind} → --output DIR", ["evaluate", data, "--output", str(tmp / "dir")], False)]
-    return out
+    return out + [("one unit cold", ["evaluate", str(ROOT / "evaluations" / "single-unit.yaml")], True)]
 
 
 def main() -> None:
@@ -62,7 +62,7 @@ def main() -> None:
             runs: dict[str, list[tuple[float, float]]] = {label: [] for label in checkouts}
             for _ in range(args.reps):
                 for label, checkout in checkouts.items():
-                    command = [sys.executable, str(checkout / "cli.py"), *arguments] if per_checkout else arguments
+                    command = [*cfc(checkout / "cli.py"), *arguments] if per_checkout else arguments
                     elapsed, _, _, _, cpu = timed(command, tmp / "stdout" if to_stdout else None, sample=False)
                     runs[label].append((elapsed, cpu))
             line = f"{name:<26}"
