@@ -314,10 +314,44 @@ def test_rows_written_by_one_safe_writer_are_each_row_made_safe(rows, terminator
     each line is what csv.writer writes for csv_safe of each cell, whatever the row holds (text, whole numbers,
     None, yes/no, floats, quotes, delimiters, line breaks, formula starts)."""
     ours = csv_writer(None, lineterminator=terminator)
+    encoded = csv_writer(None, encoded=True, lineterminator=terminator)
     for row in rows + rows:
         plain = io.StringIO()
         csv.writer(plain, lineterminator=terminator).writerow([csv_safe(cell) for cell in row])
         assert ours.line(row) == plain.getvalue()
+        try:
+            text = plain.getvalue().encode()
+        except UnicodeEncodeError:  # a lone surrogate: no UTF-8 of it, from either
+            with pytest.raises(UnicodeEncodeError):
+                encoded.line(row)
+        else:
+            assert encoded.line(row) == text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.one_of(CELL, st.sampled_from(["Xã Đông Hải", "\0", "=1+1", 'Ấp "Mới", xã A', None])),
+                         min_size=2, max_size=5), min_size=1, max_size=30))
+def test_an_encoded_writer_whose_columns_start_again_writes_each_line_as_the_plain_one(rows):
+    """An encoded writer (UTF-8 lines, the people's CSV of a worker) whose columns forget their fields every few rows
+    (memo eviction) and meet the text its memos give for a field not seen ("\\0") as a value: each line is the
+    plain writer's, encoded."""
+    from engine.results import cells
+
+    def encodable(cell) -> bool:
+        try:
+            return not isinstance(cell, str) or bool(cell.encode() or True)
+        except UnicodeEncodeError:  # a lone surrogate (the test above)
+            return False
+
+    rows = [row for row in rows if all(map(encodable, row))]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cells, "FIELDS_KEPT", 3)
+        ours = csv_writer(None, encoded=True, lineterminator="\r\n")
+        for row in rows + rows[::-1]:
+            plain = io.StringIO()
+            csv.writer(plain, lineterminator="\r\n").writerow([csv_safe(cell) for cell in row])
+            assert ours.line(row) == plain.getvalue().encode()
+        assert all(len(memo) <= 3 for memo in ours._fields)
 
 
 @pytest.mark.parametrize("terminator", ["\r\n", "\n"])
@@ -478,6 +512,35 @@ def test_a_sentence_written_from_its_template_is_the_cell_of_its_text(literals, 
         assert cell == xlsx_writer.RowEncoder([10] * 14).cells([nfc(template % figures)], 13)  # nothing kept
     if data is None:  # what cfc's gap sentences are like: made so
         assert cell is not None
+
+
+@pytest.mark.parametrize("figures", [
+    (21, 76, 55, 15), (0, 1, -1, 10 ** 15 - 1), (-(10 ** 15 - 1), 2, 3, 4), (21, "97,83%", 55, 15),
+    (21, "0,28‰", 55, 15), (2.5, 76, -0.0, 15), (10 ** 15, 1, 2, 3), (10 ** 15, "1", 2, 3), ("1" * 200, 1, 2, 3),
+    (True, 1, 2, 3), (None, 1, 2, 3), (21, "", 55, 15), (21, "=1+1", 55, 15), (21, "<", 55, 15),
+    (float("nan"), 1, 2, 3), (1e300, 1, 2, 3), (21, "1\ud800", 55, 15)])
+def test_a_sentence_filled_as_whole_numbers_or_as_texts_is_the_cell_of_its_text(figures):
+    """filled's two ways (whole numbers into the %d template, anything else by its text into the %b one) against the
+    cell the encoder writes for the sentence worded: the same bytes whenever filled gives a cell, a cell for whole
+    numbers short of 16 digits and figure texts (decimal commas, per cent and per mille signs), none for a yes/no,
+    None, an empty text, markup, a formula start or a number of 16 digits and more."""
+    from engine.text import nfc
+
+    template = "cần thêm %s trẻ em (Số trẻ em: %s → %s) để đạt ≥ 95%% (+%s điểm)"
+    encoder = xlsx_writer.RowEncoder([10] * 14)
+    cell = xlsx_writer.filled(encoder.template(13, template), figures)
+    plain = xlsx_writer.RowEncoder([10] * 14).cells([nfc(template % figures)], 13)
+    texts = [str(figure) for figure in figures]
+    if all(type(figure) is int for figure in figures):
+        readable = all(abs(figure) < 10 ** 15 for figure in figures)
+    else:
+        readable = all(text and not text.strip(xlsx_writer.FIGURE_CHARACTERS) for text in texts) \
+            and len("".join(texts)) <= xlsx_writer.FIGURES_MAX
+    assert (cell is not None) == readable
+    if cell is not None:
+        assert cell == plain
+    assert xlsx_writer.filled(xlsx_writer.RowEncoder([10, 70]).template(1, "không có số 100%%"), ()) == \
+        xlsx_writer.RowEncoder([10, 70]).cells(["không có số 100%"], 1)
 
 
 @settings(max_examples=200, deadline=None)

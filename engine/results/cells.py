@@ -20,8 +20,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _STARTS = frozenset(FORMULA_STARTS)
 _FIELD_KINDS = frozenset({str, int, type(None)})  # a row of these is written field by field (SafeCsvWriter.line)
-_UNSEEN_FIELD = object()  # what a column's memo gives for a value it does not hold
-_UNSEEN = repeat(_UNSEEN_FIELD)
+# What a column's memo gives for a value it does not hold: a field's own kind (text, or UTF-8 for an encoded
+# writer), so that counting them in a line compares like with like (an object compared with each text field went
+# the long way round, through both types' comparisons). A field that happens to be equal to it is written again,
+# the same.
+_UNSEEN_TEXT = "\0"
+_UNSEEN_BYTES = b"\0"
 FIELDS_KEPT = 4_096  # distinct fields remembered per column (a column of names starts again when full)
 
 
@@ -52,13 +56,17 @@ class SafeCsvWriter:
     quoted field) is the row written again with each cell through csv_safe. One search per line costs less than a
     check per cell, and the line is the same (a field holding a formula-like text starts with its first
     character; a number that starts with a minus sign is written again, unchanged, as csv_safe leaves any
-    number)."""
+    number).
+
+    `encoded`: lines come as UTF-8 bytes, each field kept encoded (a line of a row of text, whole numbers and None is
+    then joined from bytes: no text widened to hold its Vietnamese, no line encoded character by character)."""
 
     __slots__ = ("_handle", "_buffer", "_writer", "_quote", "_maybe", "_formula", "_fields", "_special",
-                 "_delimiter", "_terminator")
+                 "_delimiter", "_terminator", "_encoded", "_unseen", "_unseens", "_empty")
 
-    def __init__(self, handle, **options: Any):
+    def __init__(self, handle, encoded: bool = False, **options: Any):
         self._handle = handle
+        self._encoded = encoded
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, **options)
         dialect = self._writer.dialect
@@ -75,21 +83,25 @@ class SafeCsvWriter:
                  and dialect.quotechar == '"' and dialect.delimiter == "," and dialect.lineterminator in ("\n", "\r\n"))
         self._fields: list[dict] | None = [] if plain else None  # per column: value → its field's text
         self._special = re.compile("[" + re.escape(',"' + dialect.lineterminator) + "]")  # what makes a field quoted
-        self._delimiter = dialect.delimiter
-        self._terminator = dialect.lineterminator
+        self._delimiter = dialect.delimiter.encode() if encoded else dialect.delimiter
+        self._terminator = dialect.lineterminator.encode() if encoded else dialect.lineterminator
+        self._unseen = _UNSEEN_BYTES if encoded else _UNSEEN_TEXT
+        self._unseens = repeat(self._unseen)
+        self._empty = b"" if encoded else ""
 
-    def line(self, row: Iterable[Any]) -> str:
-        """The row as this writer writes it, as text."""
+    def line(self, row: Iterable[Any]) -> str | bytes:
+        """The row as this writer writes it, as text (UTF-8 bytes when `encoded`)."""
         if type(row) is not list:
             row = list(row)
         memos = self._fields
         # A row of one field is not written field by field: csv quotes an empty one ("" alone on its line).
         if memos is not None and len(row) > 1 and _FIELD_KINDS.issuperset(map(type, row)):
             if len(row) > len(memos):
-                memos.extend({None: ""} for _ in range(len(row) - len(memos)))
-            fields = list(map(dict.get, memos, row, _UNSEEN))
-            if _UNSEEN_FIELD in fields:
-                self._fill(fields, row)
+                memos.extend({None: self._empty} for _ in range(len(row) - len(memos)))
+            fields = list(map(dict.get, memos, row, self._unseens))
+            unseen = fields.count(self._unseen)
+            if unseen:
+                self._fill(fields, row, unseen)
             return self._delimiter.join(fields) + self._terminator
         buffer = self._buffer
         buffer.seek(0)
@@ -102,14 +114,14 @@ class SafeCsvWriter:
             buffer.truncate()
             self._writer.writerow([csv_safe(cell) for cell in row])
             text = buffer.getvalue()
-        return text
+        return text.encode() if self._encoded else text
 
-    def _fill(self, fields: list, row: list) -> None:
-        """The fields not found in their column's memo written (see the class), and kept."""
-        quote, special = self._quote, self._special
-        for position, field in enumerate(fields):
-            if field is not _UNSEEN_FIELD:
-                continue
+    def _fill(self, fields: list, row: list, unseen: int) -> None:
+        """The `unseen` fields not found in their column's memo written (see the class), and kept."""
+        quote, special, marker = self._quote, self._special, self._unseen
+        position = -1
+        for _ in range(unseen):
+            position = fields.index(marker, position + 1)
             value = row[position]
             if type(value) is str:
                 field = "'" + value if value.startswith(FORMULA_STARTS) else value
@@ -119,10 +131,12 @@ class SafeCsvWriter:
                     field = quote + field + quote
             else:  # a whole number (None is in every memo)
                 field = int.__repr__(value)
+            if self._encoded:
+                field = field.encode()
             memo = self._fields[position]
             if len(memo) >= FIELDS_KEPT:
                 memo.clear()
-                memo[None] = ""
+                memo[None] = self._empty
             fields[position] = memo[value] = field
 
     def writerow(self, row: Iterable[Any]) -> Any:
@@ -133,7 +147,7 @@ class SafeCsvWriter:
             self.writerow(row)
 
 
-def csv_writer(handle, **options: Any) -> SafeCsvWriter:
+def csv_writer(handle, encoded: bool = False, **options: Any) -> SafeCsvWriter:
     """The one CSV writer of cfc: `csv.writer(handle, **options)` with formula-like text quoted (a handle of None:
-    rows as text only, by `line`)."""
-    return SafeCsvWriter(handle, **options)
+    rows as text only, by `line`; `encoded`: as UTF-8 bytes)."""
+    return SafeCsvWriter(handle, encoded, **options)

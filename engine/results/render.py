@@ -448,12 +448,13 @@ class SheetsRenderer:
         self._gaps_kept: dict[bool, dict] = {False: {}, True: {}}  # after the reform or not: see _gap_rows
         self._gap_steps: dict[bool, dict] = {False: {}, True: {}}  # ... and their parts (_gap_encoded)
         self._gap_values: dict[tuple, bytes] = {}
-        self._sentence_cells: dict[str, str] = {}  # a sentence's template → its cell's ("": written out)
+        self._sentence_cells: dict[str, tuple] = {}  # a sentence's template → its cell's (RowEncoder.template; ()
+        # when written out)
         self._gap_translated: dict[int, list] = {}  # id of the labels (before, after) → the step's columns to word
         self._gap_numbers = b""  # the cells of a gap's figures when whole numbers, as a template (head)
         self._labels: dict = {}
         self._csv_sheet: str | None = None
-        self._csv_line = csv_writer(None, lineterminator="\r\n").line
+        self._csv_line = csv_writer(None, encoded=True, lineterminator="\r\n").line  # UTF-8, as its file holds
         # What every unit's rows repeat, worded once.
         self._status = _status_labels(lang)
         self._names = [self._pick(SHEETS[sheet]) for sheet in ("units", "gaps", "errors")]
@@ -535,7 +536,7 @@ class SheetsRenderer:
                            for w in result.warnings]
             error_rows += [[result.unit_code, result.source(lang), name, getattr(result, name, None),
                             _filled(result, name, lang, labels["input"])] for name in result.filled]
-        encoded, people = {}, ""
+        encoded, people = {}, b""
         for name, rows in ((units, [unit_row]), (gaps, None), (errors, error_rows)):
             if rows is None:
                 encoded[name] = self._gap_rows(result, after, labels) if result.gaps else []
@@ -612,7 +613,7 @@ class SheetsRenderer:
             template, figures = found
             made = self._sentence_cells.get(template)
             if made is None:
-                made = self._sentence_cells[template] = encoder.template(_GAP_MESSAGE, template) or ""
+                made = self._sentence_cells[template] = encoder.template(_GAP_MESSAGE, template) or ()
             if made:
                 cell = filled(made, figures)
         if cell is None:
@@ -638,8 +639,8 @@ class SheetsRenderer:
         translate = self._specs[name]["translate"]
         return [labelled(row, translate, labels) for row in rows] if translate else rows
 
-    def _csv_lines(self, rows: list[list]) -> str:
-        return "".join(map(self._csv_line, rows))
+    def _csv_lines(self, rows: list[list]) -> bytes:
+        return b"".join(map(self._csv_line, rows))
 
     def tail(self, summary: Summary) -> dict:
         piece = {"sheets": {}}
@@ -668,9 +669,9 @@ class PeopleCsvRenderer(SheetsRenderer):
 
 def joined(pieces: list) -> object:
     """Several units' pieces as one, written as those pieces one after the other would be: text joined; the
-    spreadsheet renderers' pieces (SheetsRenderer.unit) merged, each sheet's rows in order, and each file's text
-    joined and encoded as UTF-8, the bytes its file holds (a unit's JSON comes as UTF-8 already). Encoded here,
-    where the units are rendered (a worker): text sent to the writing process as str was encoded to cross the pipe,
+    spreadsheet renderers' pieces (SheetsRenderer.unit) merged, each sheet's rows in order, and each file's bytes
+    joined: a unit's JSON and CSV lines come as UTF-8 already, the bytes their files hold. Encoded where the units
+    are rendered (a worker): text sent to the writing process as str was encoded to cross the pipe,
     decoded there and encoded again by its file, ~0.6 G instructions of that process for 10,600 units (--output
     DIR); bytes cross as they are."""
     if not pieces or isinstance(pieces[0], str):
@@ -683,7 +684,7 @@ def joined(pieces: list) -> object:
     for piece in pieces:
         for name, rows in piece["sheets"].items():
             sheets.setdefault(name, []).extend(rows)
-    out = {"sheets": sheets, "csv": "".join([piece["csv"] for piece in pieces]).encode()}
+    out = {"sheets": sheets, "csv": b"".join([piece["csv"] for piece in pieces])}  # UTF-8 already (_csv_lines)
     if "after" in pieces[0]:  # after the 1 July 2025 reform: every unit of them (engine/results/directory.py)
         out["after"] = all(piece["after"] for piece in pieces)
     if "json" in pieces[0]:  # each unit's JSON as UTF-8 already (JsonRenderer.unit_bytes)

@@ -288,14 +288,15 @@ class RowEncoder:
         return b"".join(self._refs[index] + _cell_tail(sample, self._styles[index]).replace(str(sample), "%d").encode()
                         for index in range(first, first + count))
 
-    def template(self, column: int, template: str) -> str | None:
+    def template(self, column: int, template: str) -> tuple[bytes, bytes] | None:
         """The XML of a cell of `column` holding what `template` (a %-template: each %s a figure, %% a per cent
-        sign) says with its figures in place, as a %-template of the same figures: `filled` puts them in, each
-        made of FIGURE_CHARACTERS only, for the bytes this encoder writes for that text — when the text is NFC as
-        the template's literal parts are (cfc's sentences are NFC: Text.of). None when the cell could be written
-        otherwise: a wrapped column (its row's height reads the text), a figure first or last (the formula quote
-        and xml:space read those characters), a literal part that is not printable, holds an underscore (an
-        _xHHHH_ run across a figure) or is not NFC, text near the 32,767 characters cut."""
+        sign) says with its figures in place, as two bytes %-templates of the figures — whole numbers (%d each),
+        and their texts encoded (%b each): `filled` puts them in, each figure's text made of FIGURE_CHARACTERS
+        only, for the bytes this encoder writes for that text — when the text is NFC as the template's literal parts
+        are (cfc's sentences are NFC: Text.of). None when the cell could be written otherwise: a wrapped column (its
+        row's height reads the text), a figure first or last (the formula quote and xml:space read those
+        characters), a literal part that is not printable, holds an underscore (an _xHHHH_ run across a figure) or
+        is not NFC, text near the 32,767 characters cut."""
         if self.style != PLAIN:
             return None
         parts = re.split("(%.)", template, flags=re.S)
@@ -316,9 +317,12 @@ class RowEncoder:
         if column >= len(self._memos):
             self._grow(column + 1)
         # The cell written for the text with a private-use character in each figure's place (printable text takes
-        # the same path through _cell_tail but for that character), cut there.
-        tail = _cell_tail(_FIGURE.join(literals), self._styles[column])
-        return self._refs[column].decode() + "%s".join(part.replace("%", "%%") for part in tail.split(_FIGURE))
+        # the same path through _cell_tail but for that character), cut there, as UTF-8: a cell of Vietnamese text
+        # filled as text, then encoded, went through it character by character twice (%, then UTF-8); bytes % finds
+        # its markers with memchr and copies the rest.
+        tail = [part.replace("%", "%%").encode() for part in _cell_tail(_FIGURE.join(literals),
+                                                                        self._styles[column]).split(_FIGURE)]
+        return self._refs[column] + b"%d".join(tail), self._refs[column] + b"%b".join(tail)
 
 # What a memo lookup gives for a value not seen: bytes no cell is (each starts with '<c r="' or is empty), so that
 # finding it in a row compares bytes with bytes.
@@ -332,27 +336,30 @@ _DECIMAL = b"%d".__mod__  # a row's number as its reference writes it: 12 → b"
 # What a figure filled into a cell's template may be made of (RowEncoder.template, filled): printable, no markup, no
 # underscore, no white space, and characters that NFC never joins with a neighbour (tests/test_render.py checks each).
 FIGURE_CHARACTERS = "0123456789-.,%‰"
-FIGURES_MAX = 120  # characters of a cell's figures together (whole numbers: 16 each at most)
+FIGURES_MAX = 120  # characters of a cell's figures together
 _FIGURE = "\ue000"  # a figure's place in a cell's text while its template is made (not printable: see template)
 
 
-def filled(template: str, figures: tuple) -> bytes | None:
+def filled(template: tuple[bytes, bytes], figures: tuple) -> bytes | None:
     """The cell RowEncoder.template made `template` for, holding its text with `figures` in place (as %s writes
-    each); None when a figure is not a whole number short of 16 digits or text of FIGURE_CHARACTERS, or they are long."""
-    length = 0
-    for figure in figures:  # most are whole numbers (counts, points): their text is digits and a sign
-        if type(figure) is int:
-            if not -_FIGURE_LIMIT < figure < _FIGURE_LIMIT:
-                return None
-        elif type(figure) is str:
-            length += len(figure)
-            if not figure or figure.strip(FIGURE_CHARACTERS) or length > FIGURES_MAX:
-                return None
-        else:
-            return None
-    return (template % figures).encode()
+    each); None when a figure's text is empty or not made of FIGURE_CHARACTERS, or they are long together. Whole
+    numbers short of 16 digits (most figures: counts) go in as they are, any other figure as its text encoded."""
+    numbers, texts = template
+    if _WHOLE.issuperset(map(type, figures)):
+        if not figures or -_FIGURE_LIMIT < min(figures) and max(figures) < _FIGURE_LIMIT:
+            return numbers % figures
+        return None
+    text = _FIGURE_SEPARATOR.join(map(str, figures))
+    if len(text) >= FIGURES_MAX + len(figures) or text.strip(_FIGURE_TEXT):
+        return None
+    encoded = text.encode().split(_FIGURE_SEPARATOR_BYTES)
+    return None if b"" in encoded else texts % tuple(encoded)
 
 
+_WHOLE = frozenset({int})
+_FIGURE_SEPARATOR = "\x1f"  # between the figures' texts while they are checked and encoded (not a figure character)
+_FIGURE_SEPARATOR_BYTES = _FIGURE_SEPARATOR.encode()
+_FIGURE_TEXT = FIGURE_CHARACTERS + _FIGURE_SEPARATOR  # strip() of the figures' texts leaves "" when made of these
 _FIGURE_LIMIT = 10 ** 15  # a whole number below it in size has at most 16 characters
 
 
