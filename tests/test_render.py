@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+from copy import copy
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,9 +19,9 @@ from engine.api import evaluate_files
 from engine.criteria.model import load_criteria
 from engine.readers.records import Record
 from engine.messages import both
-from engine.results.model import UnitResult
+from engine.results.model import ErrorDetail, Plan, PlanBlock, UnitResult
 from engine.text import Text
-from engine.results import xlsx_writer
+from engine.results import compact, xlsx_writer
 from engine.results.cells import csv_safe, csv_writer, is_formula_like
 from engine.results.render import RENDERERS, Meta, _dumps, _printable_lines
 from engine.rules.evaluate import evaluate_units
@@ -92,7 +94,7 @@ def _plain_compact(unit: UnitResult, lang: str, criteria) -> dict:
             "gaps": [{"indicator": g.indicator, "kind": g.kind, "points_gain": g.points_gain, "input": g.input,
                       "target_value": g.target_value, "flips_decision": g.flips_decision} for g in unit.gaps],
             "missing_inputs": unit.missing_inputs, "errors": [e(lang) for e in unit.errors],
-            "error_details": [{"input": e.input, "value": e.value, "message": e.message(lang)}
+            "error_details": [{"input": e.input, "value": _shown(e.value), "message": e.message(lang)}
                               for e in unit.error_details],
             "ignored_inputs": unit.ignored_inputs,
             "plan": None if plan is None else {
@@ -102,14 +104,40 @@ def _plain_compact(unit: UnitResult, lang: str, criteria) -> dict:
                 "blocked_by": [{"criterion": b.criterion, "indicator": b.indicator} for b in plan.blocked_by]},
             "criteria_set": None if ref is None else f"{ref.id}@{ref.effective} sha256:{ref.digest[:12]}"}
     if unit.warnings:
-        data["warnings"] = [{"input": w.input, "value": w.value, "message": w.message(lang)} for w in unit.warnings]
+        data["warnings"] = [{"input": w.input, "value": _shown(w.value), "message": w.message(lang)}
+                            for w in unit.warnings]
     if unit.filled:
         data["filled"] = unit.filled
     return data
 
 
+def _shown(value):
+    """A value of an error or a warning as results show it: NaN and infinity (which JSON cannot hold) as text."""
+    return str(value) if isinstance(value, float) and not math.isfinite(value) else value
+
+
+class _Name(str):
+    """Text of a class of its own (what a caller's own string type may be)."""
+
+
 def _reshaped(unit: UnitResult, how: str) -> UnitResult:
-    """The unit with its criteria changed as its criteria set does not lay them out (compact.py, Layout)."""
+    """The unit with its criteria changed as its criteria set does not lay them out (compact.py, Layout), or with
+    what the compact unit writes in line (its own fields, its plan, what went wrong) of another kind."""
+    odd = Text("Xã \"Đặc\" \\ biệt\u2028\x07 ✓", "Odd \"commune\"")
+    if how == "own fields of every kind":
+        return replace(unit, unit_code=None, unit_name=_Name("Xã Ngọc \"Lặc\"\t"), district="Huyện \x1b\u2029",
+                       province=None, period=None, category=None, source=odd, total=True, threshold=None,
+                       shortfall=None, criteria_set=None)
+    if how == "what went wrong of every kind":
+        details = [ErrorDetail("births", float("nan"), odd), ErrorDetail(None, float("-inf"), odd),
+                   ErrorDetail("births", 2.5, odd), ErrorDetail("births", "=1+1 \"ý\"", odd)]
+        return replace(unit, missing_inputs=["births", "ý"], errors=[odd], error_details=details,
+                       ignored_inputs=["cột lạ", "x\"y"], warnings=details[:2], filled=["unit_name", "district"])
+    if how == "plans of every kind":
+        plan = unit.plan or Plan(False, [], [])
+        falls_short = replace(plan, reaches_recognition=False, changes=[], blocked_by=[])
+        blocked = replace(plan, blocked_by=[PlanBlock(3, None, odd), PlanBlock(4, "4", odd)])
+        return replace(unit, plan=(falls_short, blocked, None)[len(unit.reasons) % 3])
     criteria = list(unit.criteria)
     first = criteria[0]
     indicator = first.indicators[-1]
@@ -139,7 +167,8 @@ def _reshaped(unit: UnitResult, how: str) -> UnitResult:
 @pytest.mark.parametrize("how", ["as scored", "an input less", "an input more", "another indicator",
                                  "a wording built again", "a state of its own", "values of every kind",
                                  "a criterion less",
-                                 "a criterion more"])
+                                 "a criterion more", "own fields of every kind", "what went wrong of every kind",
+                                 "plans of every kind"])
 def test_a_compact_unit_says_what_its_result_holds(units, criteria, how):
     """Each unit, scored or reshaped as its set would not lay it out, written twice (the second time from what the
     renderer kept): the plain way's JSON, byte for byte."""
@@ -151,6 +180,44 @@ def test_a_compact_unit_says_what_its_result_holds(units, criteria, how):
                 assert renderer.unit(unit, index).removeprefix(",\n") == _dumps(_plain_compact(unit, lang, criteria))
                 # as the bundle writes it (results.json): the same text as UTF-8, encoded part by part
                 assert renderer.unit_bytes(unit, index) == renderer.unit(unit, index).encode()
+
+
+def test_what_a_compact_renderer_keeps_is_bounded(units, criteria, monkeypatch):
+    """Past their bounds the renderer's memos start again (the text kept by identity with the objects held beside
+    it, so that no identity is another's while kept): units whose shared parts (reasons, a plan's blocks, the
+    set's reference, band wordings) are fresh copies each time, written far past the bounds, are still the plain
+    way's JSON, and what is kept stays within them."""
+    monkeypatch.setattr(compact, "SAID_KEPT", 3)
+    monkeypatch.setattr(compact, "GAPS_KEPT", 2)
+    monkeypatch.setattr(compact.Layout, "KEPT", 2)
+    renderer = _renderer("json", "vi", criteria)
+    for round_ in range(4):
+        for index, unit in enumerate(units):
+            if round_ % 2:  # copies: objects equal to the engine's, each with an identity of its own
+                plan = unit.plan and replace(unit.plan, blocked_by=[copy(b) for b in unit.plan.blocked_by])
+                unit = replace(unit, reasons=[copy(r) for r in unit.reasons], plan=plan,
+                               criteria_set=copy(unit.criteria_set), gaps=[copy(g) for g in unit.gaps],
+                               criteria=[replace(c, indicators=[replace(i, band=i.band and Text(i.band.vi, i.band.en))
+                                                                for i in c.indicators]) for c in unit.criteria])
+            assert renderer.unit(unit, index).removeprefix(",\n") == _dumps(_plain_compact(unit, "vi", criteria))
+    layout = renderer._layouts[criteria.digest]
+    said = layout.said["vi"]
+    assert 0 < len(said.held) <= 3 and len(said.texts) == len(said.held)
+    assert 0 < len(layout.gaps) <= 2 and len(layout.state_texts) <= 2
+    assert all(len(kept) <= 2 for kept in layout.wordings)
+
+
+def test_a_value_json_cannot_hold_fails_as_the_encoder_fails(units, criteria):
+    """NaN among a unit's values: refused as json.dumps(allow_nan=False) refuses it, not written as NaN."""
+    unit = _reshaped(units[0], "values of every kind")
+    first = unit.criteria[0]
+    indicator = replace(first.indicators[0], inputs={name: float("nan") for name in first.indicators[0].inputs})
+    unit = replace(unit, criteria=[replace(first, indicators=[indicator, *first.indicators[1:]]), *unit.criteria[1:]])
+    renderer = _renderer("json", "en", criteria)
+    for write in (lambda: renderer.unit(unit, 0), lambda: renderer.unit_bytes(unit, 0),
+                  lambda: _dumps(_plain_compact(unit, "en", criteria))):
+        with pytest.raises(ValueError, match="JSON compliant"):
+            write()
 
 
 @pytest.mark.parametrize("detail", [False, True])

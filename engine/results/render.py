@@ -156,7 +156,7 @@ class JsonRenderer:
         layout = self._layouts.get(self._digest if ref is None else ref.digest)
         if self.detail or layout is None:
             return self.unit(result, index).encode()
-        return (b",\n" if index else b"") + compact_unit_bytes(result, self.lang, layout)
+        return compact_unit_bytes(result, self.lang, layout, b",\n" if index else b"")
 
     def tail(self, summary: Summary) -> str:
         rest = _dumps({"summary": summary.counts, "file_errors": summary.file_errors,
