@@ -114,3 +114,25 @@ def test_a_view_is_its_indicators_measure_as_measures_py_computes_it():
             assert view.denominator_value == expected.denominator_value
             states.add(expected.state)
     assert states == {"value", "empty", "missing", "invalid"}
+
+
+def test_a_shelf_whose_keys_never_come_back_stops_being_kept_and_its_rows_are_still_built():
+    from engine.rules.views import RARE, SETTLED
+    shelves, built = Shelves(2, 10_000), []
+
+    def build(keys):
+        built.extend(keys)
+        return [f"value of {key}" for _, key in keys]
+
+    batches = SETTLED // 100 + 3
+    for batch in range(batches):  # the first shelf's keys come back every batch; the second's never (but twice in one)
+        once = [f"once {batch} {n}" for n in range(99)] + [f"once {batch} 0"]
+        columns = resolve(shelves, [[f"again {n % 7}" for n in range(100)], once], build, "indicator_views")
+        assert columns == [[f"value of again {n % 7}" for n in range(100)], [f"value of {key}" for key in once]]
+    assert shelves.keeps == [True, False] and len(shelves[1]) == 0
+    assert sum(1 for index, _ in built if index == 0) == 7  # still kept: each key built once
+    # Judged once SETTLED keys were asked (a hundred a batch, 99 of them new: fewer than RARE found); from then on
+    # every row is built, the repeated one too.
+    judged = SETTLED // 100
+    assert 1 / 100 < RARE  # the second shelf's share of keys found
+    assert sum(1 for index, _ in built if index == 1) == judged * 99 + (batches - judged) * 100

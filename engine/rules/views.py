@@ -32,6 +32,9 @@ from engine.units.validate import Unit
 # Views kept by all the shelves of one set (see Shelves). A view with its results and gap takes a few KB: this
 # bounds a worker's memory for them near 60 MB at any batch size.
 LIMIT = 20_000
+# A shelf is judged after SETTLED keys asked of it, and no longer kept when fewer than RARE of them were found
+# (Shelves.settle): measured, building a view costs ~10x finding it, and keeping one ~1x.
+SETTLED, RARE = 500, 0.05
 _INVALID = object()  # beside an indicator's inputs in a key when one of them is in error
 _CRITERION_VIEW = attrgetter("criterion_view")
 
@@ -69,6 +72,18 @@ class Shelves(list):
         self.limit = limit
         self.asked = [0] * count  # keys looked up, per shelf, over the process's life (a unit's row, each)
         self.built = [0] * count  # ... that were not on it
+        # Whether each shelf is still kept: see settle.
+        self.keeps = [True] * count
+
+    def settle(self) -> None:
+        """Stop keeping a shelf whose keys, after SETTLED of them, came back for fewer than RARE of them (an
+        exact numerator and denominator: on the national batch, 7 of the 22 indicators' shelves and 2 of the 6
+        criteria's): looking a key up, shelving what was built and trimming it cost more than building the few
+        that came back again. Its rows are then built as they come (see resolve), for the rest of the process."""
+        for index, (asked, built) in enumerate(zip(self.asked, self.built)):
+            if self.keeps[index] and asked >= SETTLED and asked - built < RARE * asked:
+                self.keeps[index] = False
+                self[index].clear()
 
     def trim(self) -> None:
         sizes = [len(shelf) for shelf in self]
@@ -102,13 +117,18 @@ def resolve(shelves: Shelves, columns: list[list], build, memo: str) -> list[lis
     """Each column of keys (column i: shelf i's key for each row) as what its shelf holds for them; what a shelf
     does not hold is built together by `build([(shelf index, key)]) -> values` (each distinct key once, shelf by
     shelf) and shelved. Column by column, so that a key found costs one lookup made by
-    the interpreter's own loop (a row at a time, the bookkeeping cost as much as the building: measured). With memo
-    `memo` off (engine/rules/memos.py), every key is built again and nothing is kept."""
+    the interpreter's own loop (a row at a time, the bookkeeping cost as much as the building: measured). A shelf
+    no longer kept (its keys nearly never come back: Shelves.settle) has every row built, in the same call. With
+    memo `memo` off (engine/rules/memos.py), every key is built again and nothing is kept."""
     kept = memos.on(memo)
     if not kept:
         shelves = [{} for _ in shelves]
     new: list[tuple[int, object]] = []
+    passed: list[int] = []  # shelves not kept: their rows follow `new` in the build, in order
     for index, (shelf, column) in enumerate(zip(shelves, columns)):
+        if kept and not shelves.keeps[index]:
+            passed.append(index)
+            continue
         unknown = set(column).difference(shelf)
         if unknown:
             new += zip(repeat(index), unknown)
@@ -116,11 +136,19 @@ def resolve(shelves: Shelves, columns: list[list], build, memo: str) -> list[lis
                 shelves.built[index] += len(unknown)
         if kept:
             shelves.asked[index] += len(column)
-    if new:
-        for (index, key), value in zip(new, build(new)):
+    rows = [(index, key) for index in passed for key in columns[index]]
+    if new or rows:
+        built = build(new + rows if rows else new)
+        for (index, key), value in zip(new, built):
             shelves[index][key] = value
-    found = [list(map(shelf.__getitem__, column)) for shelf, column in zip(shelves, columns)]
+    found = [list(map(shelf.__getitem__, column)) if not passed or shelves.keeps[index] else None
+             for index, (shelf, column) in enumerate(zip(shelves, columns))]
+    start = len(new)
+    for index in passed:
+        found[index] = built[start:start + len(columns[index])]
+        start += len(columns[index])
     if kept:
+        shelves.settle()
         shelves.trim()
     return found
 
