@@ -5,7 +5,7 @@ import gc
 import os
 import threading
 from contextlib import contextmanager
-from itertools import chain, islice
+from itertools import islice
 from operator import attrgetter
 from typing import Iterable, Iterator
 
@@ -94,9 +94,8 @@ def _evaluate_batch(criteria: CriteriaSet, units: list[Unit]) -> list[UnitResult
     return results
 
 
-# What a unit's result and question collect from its criteria's views (C loops: many per unit).
+# What a unit's question collects from its criteria's views (C loops: many per unit).
 _UNSCORED, _POINTS, _NOT_MET = attrgetter("unscored"), attrgetter("points"), attrgetter("not_met")
-_PROVISIONAL = attrgetter("provisional")
 
 
 def _category(thresholds: dict[str, int], unit: Unit) -> str | None:
@@ -136,7 +135,7 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
             reasons.append(Reason(code="missing_category", criterion=None,
                                   message=both("reason_missing_category")))
     elif status == "not_recognized":
-        reasons = reasons_not_recognized(criteria, criteria_results, scored.outcomes, scored.decision, threshold,
+        reasons = reasons_not_recognized(criteria, unit_criteria, scored.decision, total, threshold,
                                          memos.kept("wordings", table.reasons))
     else:
         reasons = []
@@ -149,7 +148,7 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
         max_total=table.total_points, threshold=threshold,
         shortfall=max(threshold - total, 0) if decidable else None,
         criteria=criteria_results, reasons=reasons, gaps=find_gaps(rules, scored),
-        missing_inputs=missing, provisional=list(chain.from_iterable(map(_PROVISIONAL, unit_criteria))),
+        missing_inputs=missing, provisional=[use for c in unit_criteria if c.provisional for use in c.provisional],
         errors=errors, ignored_inputs=unit.ignored, error_details=error_details,
         criteria_set=None, plan=make_plan(criteria, rules, scored, table.numbers,
                                           memos.kept("plan_options", table.plan_options)),

@@ -7,12 +7,16 @@ words the results.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
 
 from engine.messages import both
-from engine.results.model import CriterionResult, Reason
+from engine.results.model import Reason
 from engine.rules.rulesets import UnitDecision
 from engine.criteria.model import CriteriaSet, Indicator
 from engine.text import Text
+
+if TYPE_CHECKING:
+    from engine.rules.views import CriterionView
 
 # What each measure state is asked of the rules as (with its value, None unless a value): a missing or invalid
 # input leaves the indicator unscored.
@@ -57,24 +61,25 @@ def _reason(memo: dict, code: str, criterion: int | None, key: str, params: dict
     return reason
 
 
-def reasons_not_recognized(criteria: CriteriaSet, results: list[CriterionResult], outcomes: list[str],
-                           decision: UnitDecision, threshold: int, memo: dict) -> list[Reason]:
+def reasons_not_recognized(criteria: CriteriaSet, results: Sequence[CriterionView], decision: UnitDecision,
+                           total: int, threshold: int, memo: dict) -> list[Reason]:
     """Why the rules did not recognise a complete unit: criteria at 0 first, then below the minimum, then the
-    shortfall — each from the outcome the rules gave. `memo` keeps the reasons of `criteria` (see _reason): a
-    bounded few, its criteria's points and the totals under each threshold."""
+    shortfall — each from the outcome the rules gave (`results`: each criterion's result with its outcome,
+    engine/rules/views.py; `total`, the unit's points as the rules were asked). `memo` keeps the reasons of
+    `criteria` (see _reason): a bounded few, its criteria's points and the totals under each threshold."""
     reasons = []
-    minimum = criteria.recognition.min_points_per_criterion
-    for result, outcome in zip(results, outcomes):
-        if outcome == "zero":
+    not_met = [result for result in results if result.not_met]
+    for result in not_met:
+        if result.outcome == "zero":
             reasons.append(_reason(memo, "zero_criterion", result.number, "reason_zero",
                                    {"number": result.number}, name=result.name))
-    for result, outcome in zip(results, outcomes):
-        if outcome == "below_minimum":
-            params = {"number": result.number, "points": result.points, "min": minimum}
+    for result in not_met:
+        if result.outcome == "below_minimum":
+            params = {"number": result.number, "points": result.points,
+                      "min": criteria.recognition.min_points_per_criterion}
             reasons.append(_reason(memo, "criterion_below_minimum", result.number, "reason_below_min", params,
                                    name=result.name))
     if decision.below_threshold:
-        total = sum(r.points for r in results)
         params = {"total": total, "threshold": threshold, "shortfall": threshold - total}
         reasons.append(_reason(memo, "below_threshold", None, "reason_shortfall", params))
     return reasons
