@@ -148,12 +148,11 @@ def _criteria(result: UnitResult, layout: Layout) -> tuple[str, str, str, str]:
     entries = [kept.get((criterion.points, criterion.complete)) for kept, criterion in zip(layout.entries, criteria)]
     if None in entries:
         _fill(entries, layout.entries, criteria, _entry)
-    bands = [indicator.band for indicator in indicators]
-    reached = [kept.get(id(band)) for kept, band in zip(layout.reached, bands)]
+    reached = [kept.get(id(indicator.band)) for kept, indicator in zip(layout.reached, indicators)]
     if None in reached:
         for position, text in enumerate(reached):
             if text is None:
-                band = bands[position]
+                band = indicators[position].band
                 unreached, by_text = layout.bands[indicators[position].id]
                 reached[position] = text = by_text.get(band.vi, unreached)
                 kept, wordings = layout.reached[position], layout.wordings[position]
