@@ -686,6 +686,10 @@ GAP_VALUE = st.one_of(CELL, st.sampled_from([[1, 2], "=HYPERLINK(\"x\")", "<b>đ
     "flips_decision": st.booleans(), "status": st.sampled_from([None, "confirmed", "provisional"]),
     "message": st.sampled_from([Text.of("cần thêm 4 trẻ em", "4 more children"), Text.of("=1+1 ", "\x1b \ud800")])}),
     min_size=1, max_size=6), st.sampled_from(["vi", "en"]), st.sampled_from(["2024", "2025"]))
+@example([{"criterion": 1, "indicator": "1", "current_points": 0, "next_points": 1, "points_gain": 0, "input": None,
+           "current_value": value, "target_value": "ư", "change": None, "flips_decision": False, "status": None,
+           "message": Text.of("cần thêm 4 trẻ em", "4 more children")} for value in (-0.0, 0.0, 0, False)],
+         "vi", "2024").via("equal figures written apart: -0.0 and 0.0 (found by hypothesis), 0 and no")
 def test_gap_rows_of_any_gap_are_each_row_written_whole(criteria, units, gaps, lang, period):
     """Gaps of every kind of value (yes/no and numbers alike, None, floats, lists, markup, formula-like, control
     characters, a lone surrogate, text beyond a cell's length, an input without a label) before and after the

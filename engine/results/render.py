@@ -423,6 +423,8 @@ _GAP_FIGURES = attrgetter("current_value", "target_value", "change")
 _INDICATOR = attrgetter("indicator")
 _GAP_NOW, _GAP_FLIPS, _GAP_MESSAGE = 8, 11, 13
 _LIMIT = 10 ** 15  # a whole number smaller in size is written as its digits (RowEncoder.numbers)
+# Figures kept by value and type (_gap_encoded): those whose equal values of one type are written alike.
+_KEPT_FIGURES = frozenset({int, bool, str, type(None)})
 
 
 class SheetsRenderer:
@@ -451,6 +453,7 @@ class SheetsRenderer:
         self._sentence_cells: dict[str, tuple] = {}  # a sentence's template → its cell's (RowEncoder.template; ()
         # when written out)
         self._gap_translated: dict[int, list] = {}  # id of the labels (before, after) → the step's columns to word
+        self._translated: dict[int, dict] = {}  # ... → per sheet, its columns to word (_finished)
         self._gap_numbers = b""  # the cells of a gap's figures when whole numbers, as a template (head)
         self._labels: dict = {}
         self._csv_sheet: str | None = None
@@ -462,6 +465,7 @@ class SheetsRenderer:
         self._band_status = {status: self._pick(pair) for status, pair in BAND_STATUS.items()}
         self._warning = self._pick(("cảnh báo", "warning"))
         self._after: dict = {}  # period → whether it ends on or after 1 July 2025
+        self._criteria_set: tuple = ((), None)  # the last unit's criteria set and its cell (_criteria_set_cell)
 
     def _pick(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.lang == "vi" else pair[1]
@@ -500,6 +504,9 @@ class SheetsRenderer:
         self._gap_numbers = self._encoders[self._names[1]].numbers(_GAP_NOW, 3)  # now, needed, change
         self._gap_translated = {id(each): [(index - 2, each.get(kind, {})) for index, kind in translate.items()]
                                 for each in (labels, self._labels_after)}
+        # Every sheet's columns to word, with their labels, per labels (before the reform, after): _finished.
+        self._translated = {id(each): {name: [(index, each.get(kind, {})) for index, kind in spec["translate"].items()]
+                                       for name, spec in sheets.items()} for each in (labels, self._labels_after)}
         if self.json:
             piece["json"] = self.json.head(meta)
         return piece
@@ -510,13 +517,14 @@ class SheetsRenderer:
         status = self._status[result.status]
         # An undecided unit (incomplete or invalid data) has no total to show: its sum covers only part of
         # the criteria, and a number in the total column would read as a score.
-        unit_row = ([result.unit_code, result.unit_name, status, result.total if decided else None,
-                     result.threshold, result.shortfall if decided else None]
-                    + _criterion_points(result)
-                    + ["; ".join([r.message(lang) for r in result.reasons]), result.district, result.province,
-                       result.period, result.category, len(result.gaps), list(result.missing_inputs),
-                       ", ".join(map(_INDICATOR, result.provisional)), result.source(lang),
-                       criteria_set_cell(result), __version__])
+        reasons = result.reasons
+        unit_row = [result.unit_code, result.unit_name, status, result.total if decided else None,
+                    result.threshold, result.shortfall if decided else None,
+                    *[c.points if c.complete else None for c in result.criteria],  # as _criterion_points
+                    "; ".join([r.message(lang) for r in reasons]) if reasons else "", result.district,
+                    result.province, result.period, result.category, len(result.gaps), list(result.missing_inputs),
+                    ", ".join(map(_INDICATOR, result.provisional)), result.source(lang),
+                    self._criteria_set_cell(result), __version__]
         units, gaps, errors = self._names
         after = self._after.get(result.period)
         if after is None:  # a batch holds few periods: each is dated once
@@ -550,6 +558,15 @@ class SheetsRenderer:
         if self.json:
             piece["json"] = self.json.unit_bytes(result, index)
         return piece
+
+    def _criteria_set_cell(self, result: UnitResult) -> str | None:
+        """criteria_set_cell, written once for the set a batch's units share (the same text: the encoder's and the
+        CSV writer's memos find it without hashing a new one)."""
+        ref = result.criteria_set
+        key = None if ref is None else (ref.id, ref.effective, ref.digest)
+        if key != self._criteria_set[0]:
+            self._criteria_set = (key, criteria_set_cell(result))
+        return self._criteria_set[1]
 
     def _gap_rows(self, result: UnitResult, after: bool, labels: dict) -> list[bytes]:
         """The unit's rows of the gaps sheet, encoded. A gap shared by several units (the engine builds one per
@@ -597,12 +614,16 @@ class SheetsRenderer:
                     and -_LIMIT < needed < _LIMIT and -_LIMIT < change < _LIMIT):  # most of a count's or rate's
                 values = self._gap_numbers % figures
             else:
-                key = (*figures, type(now), type(needed), type(change))
-                values = self._gap_values.get(key)
-                if values is None:
-                    if len(self._gap_values) >= PARTS_KEPT:
-                        self._gap_values.clear()
-                    values = self._gap_values[key] = encoder.cells([_cell(now), _cell(needed), change], _GAP_NOW)
+                kinds = (type(now), type(needed), type(change))
+                if not _KEPT_FIGURES.issuperset(kinds):  # 0.0 and -0.0 are one key, and written apart ("0", "-0")
+                    values = encoder.cells([_cell(now), _cell(needed), change], _GAP_NOW)
+                else:
+                    key = (*figures, *kinds)
+                    values = self._gap_values.get(key)
+                    if values is None:
+                        if len(self._gap_values) >= PARTS_KEPT:
+                            self._gap_values.clear()
+                        values = self._gap_values[key] = encoder.cells([_cell(now), _cell(needed), change], _GAP_NOW)
         except TypeError:  # a value that cannot be a key: the row the plain way
             return encoder.cells(self._step_labelled(self._gap_cells(gap, self.lang, *self._yes_no, self._band_status),
                                                      labels), 2)
@@ -635,9 +656,12 @@ class SheetsRenderer:
                 band_status[gap.status] if gap.status else None, gap.message(lang)]
 
     def _finished(self, name: str, rows: list[list], labels: dict) -> list[list]:
-        """A sheet's rows with labels in place of codes (the columns its spec says)."""
-        translate = self._specs[name]["translate"]
-        return [labelled(row, translate, labels) for row in rows] if translate else rows
+        """A sheet's rows with labels in place of codes (the columns its spec says), as `labelled` words them: in
+        place, each row being a list made for this unit."""
+        for index, mapping in self._translated[id(labels)][name]:
+            for row in rows:
+                row[index] = _label(row[index], mapping)
+        return rows
 
     def _csv_lines(self, rows: list[list]) -> bytes:
         return b"".join(map(self._csv_line, rows))
