@@ -21,6 +21,7 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product
 from operator import attrgetter
 from typing import TYPE_CHECKING, TextIO
 
@@ -423,8 +424,9 @@ _GAP_FIGURES = attrgetter("current_value", "target_value", "change")
 _INDICATOR = attrgetter("indicator")
 _GAP_NOW, _GAP_FLIPS, _GAP_MESSAGE = 8, 11, 13
 _LIMIT = 10 ** 15  # a whole number smaller in size is written as its digits (RowEncoder.numbers)
-# Figures kept by value and type (_gap_encoded): those whose equal values of one type are written alike.
-_KEPT_FIGURES = frozenset({int, bool, str, type(None)})
+# Figures kept by value and type (_gap_encoded): those whose equal values of one type are written alike, as the types
+# of a gap's now, needed and change.
+_KEPT_FIGURES = frozenset(product((int, bool, str, type(None)), repeat=3))
 
 
 class SheetsRenderer:
@@ -615,7 +617,7 @@ class SheetsRenderer:
                 values = self._gap_numbers % figures
             else:
                 kinds = (type(now), type(needed), type(change))
-                if not _KEPT_FIGURES.issuperset(kinds):  # 0.0 and -0.0 are one key, and written apart ("0", "-0")
+                if kinds not in _KEPT_FIGURES:  # 0.0 and -0.0 are one key, and written apart ("0", "-0")
                     values = encoder.cells([_cell(now), _cell(needed), change], _GAP_NOW)
                 else:
                     key = (*figures, *kinds)
