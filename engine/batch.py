@@ -107,8 +107,24 @@ def _evaluate_chunk(first_index: int, records_: list[Record]) -> list[Evaluated]
             provisional += len(result.provisional)
             if result.warnings:
                 warnings += warning_lines(result, job.lang)
-        text = joined([renderer.unit(result, first_index + offset) for offset, result in enumerate(results)])
+        text = _rendered(renderer, results, first_index)
         return [Evaluated(len(results), text, statuses, provisional, warnings or None)]
+
+
+def _rendered(renderer, results: list[UnitResult], first_index: int) -> object:
+    """The chunk's units rendered and joined (render.joined). A renderer that writes a unit as UTF-8 itself
+    (JsonRenderer.unit_bytes: a compact unit encoded part by part, its ASCII parts copied) gives the chunk's bytes
+    as they are: its units joined as text were encoded whole, the Vietnamese of each character by character
+    (~25–30k instructions a unit of --format json). A chunk holding a unit whose text UTF-8 cannot carry (a lone
+    surrogate, as a file name this system cannot decode brings) is rendered as text, left to the output's own
+    error handler as before."""
+    unit_bytes = getattr(renderer, "unit_bytes", None)
+    if unit_bytes is not None:
+        try:
+            return joined([unit_bytes(result, first_index + offset) for offset, result in enumerate(results)])
+        except UnicodeEncodeError:
+            pass
+    return joined([renderer.unit(result, first_index + offset) for offset, result in enumerate(results)])
 
 
 # What a worker runs for each task. Tests put a function of their own here (in the parent, before run) to

@@ -212,3 +212,29 @@ def test_small_last_chunks_give_the_same_output(small_chunks):
     """With CHUNK 4 the last eight units go one by one: in workers as in one process, every format the same."""
     for fmt in ("json", "csv", "table"):
         assert run([SAMPLE], jobs=2, fmt=fmt)[0] == run([SAMPLE], jobs=1, fmt=fmt)[0]
+
+
+def test_a_json_chunk_crosses_as_the_utf8_of_its_units_text_and_as_text_when_utf8_cannot_carry_it(tmp_path):
+    """--format json: a chunk's units come as UTF-8 from the renderer (JsonRenderer.unit_bytes) and are joined as
+    bytes — exactly the text the units render to, encoded. A unit holding a lone surrogate (a file name this system
+    could not decode) cannot be UTF-8: that chunk goes as text, for the output's own error handler, as before."""
+    from engine import api
+    from engine.results.render import RENDERERS, joined
+
+    renderer = RENDERERS["json"]("vi", False)
+    renderer.head(batch._meta(CriteriaLibrary.of(CRITERIA)))
+    data = tmp_path / "đơn vị.csv"
+    from bench.generate import write
+    write(data, 60, 5)  # Vietnamese names, bad units among them
+    results = api.evaluate_files(CRITERIA, [data]).units
+    for first in (0, 7):
+        text = joined([renderer.unit(result, first + offset) for offset, result in enumerate(results)])
+        chunk = batch._rendered(renderer, results, first)
+        assert type(chunk) is bytes and chunk == text
+        assert "Xã".encode() in chunk or "Phường".encode() in chunk
+    odd = results[3]
+    odd.source = type(odd.source).of("t\udcffi.csv dòng 4", "t\udcffi.csv row 4")
+    chunk = batch._rendered(renderer, results, 0)
+    assert type(chunk) is str
+    assert chunk == "".join(renderer.unit(result, offset) for offset, result in enumerate(results))
+    assert "\udcff" in chunk

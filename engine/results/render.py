@@ -694,7 +694,8 @@ class PeopleCsvRenderer(SheetsRenderer):
 
 
 def joined(pieces: list) -> object:
-    """Several units' pieces as one, written as those pieces one after the other would be: text joined; the
+    """Several units' pieces as one, written as those pieces one after the other would be: text joined, units
+    already UTF-8 (JsonRenderer.unit_bytes) joined as bytes; the
     spreadsheet renderers' pieces (SheetsRenderer.unit) merged, each sheet's rows in order, and each file's bytes
     joined: a unit's JSON and CSV lines come as UTF-8 already, the bytes their files hold. Encoded where the units
     are rendered (a worker): text sent to the writing process as str was encoded to cross the pipe,
@@ -706,6 +707,8 @@ def joined(pieces: list) -> object:
             return text.encode()
         except UnicodeEncodeError:  # a lone surrogate: left to the output's own error handler, as before
             return text
+    if type(pieces[0]) is bytes:  # units written as UTF-8 by their renderer (JsonRenderer.unit_bytes)
+        return b"".join(pieces)
     sheets: dict[str, list] = {}
     for piece in pieces:
         for name, rows in piece["sheets"].items():
