@@ -133,6 +133,10 @@ def _reshaped(unit: UnitResult, how: str) -> UnitResult:
                    ErrorDetail("births", 2.5, odd), ErrorDetail("births", "=1+1 \"ý\"", odd)]
         return replace(unit, missing_inputs=["births", "ý"], errors=[odd], error_details=details,
                        ignored_inputs=["cột lạ", "x\"y"], warnings=details[:2], filled=["unit_name", "district"])
+    if how == "complete or not at the same points":  # every other unit's criteria flipped: both, kept apart
+        if len(unit.reasons) % 2:
+            return replace(unit, criteria=[replace(c, complete=not c.complete) for c in unit.criteria])
+        return unit
     if how == "plans of every kind":
         plan = unit.plan or Plan(False, [], [])
         falls_short = replace(plan, reaches_recognition=False, changes=[], blocked_by=[])
@@ -168,7 +172,7 @@ def _reshaped(unit: UnitResult, how: str) -> UnitResult:
                                  "a wording built again", "a state of its own", "values of every kind",
                                  "a criterion less",
                                  "a criterion more", "own fields of every kind", "what went wrong of every kind",
-                                 "plans of every kind"])
+                                 "plans of every kind", "complete or not at the same points"])
 def test_a_compact_unit_says_what_its_result_holds(units, criteria, how):
     """Each unit, scored or reshaped as its set would not lay it out, written twice (the second time from what the
     renderer kept): the plain way's JSON, byte for byte."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from operator import attrgetter
 
 from engine.messages import both
 from engine.results.model import CriterionResult, UnitResult
@@ -75,7 +74,9 @@ class Layout:
     def __init__(self, criteria):
         self.bands = band_indexes(criteria)
         self.numbers = [criterion.number for criterion in criteria.criteria]
-        self.entries: list[dict] = [{} for _ in self.numbers]  # per criterion: (points, complete) → its entry
+        # Per criterion: its entries by points, when not complete and when complete (a list indexed by the flag
+        # as its entry writes it, then a dict: cheaper than a (points, complete) key built and hashed).
+        self.entries: list[tuple[dict, dict]] = [({}, {}) for _ in self.numbers]
         self.ids: list[str] = []
         self.lengths: list[int] = []  # per indicator: how many inputs it reads
         self.reached: list[dict] = []  # per indicator: id(band wording) → its entry under "bands"
@@ -115,7 +116,6 @@ class Layout:
 _NAME = re.compile("[a-z][a-z0-9_]*")
 _NONE = type(None)
 _REPR_KINDS = {int, bool, type(None)}  # what `repr` writes as JSON does, but for the words above
-_POINTS_COMPLETE = attrgetter("points", "complete")
 
 
 def _criteria(result: UnitResult, layout: Layout) -> tuple[str, str, str, str]:
@@ -145,9 +145,14 @@ def _criteria(result: UnitResult, layout: Layout) -> tuple[str, str, str, str]:
                 values = ",".join(map(str.__add__, layout.keys, map(value_text, found)))
     if values is None:
         values = _values(result)
-    entries = [kept.get((criterion.points, criterion.complete)) for kept, criterion in zip(layout.entries, criteria)]
+    entries = [kept[1 if criterion.complete else 0].get(criterion.points)
+               for kept, criterion in zip(layout.entries, criteria)]
     if None in entries:
-        _fill(entries, layout.entries, criteria, _entry)
+        for position, text in enumerate(entries):
+            if text is None:
+                criterion = criteria[position]
+                kept = layout.entries[position][1 if criterion.complete else 0]
+                entries[position] = kept[criterion.points] = _entry(criterion)
     reached = [kept.get(id(indicator.band)) for kept, indicator in zip(layout.reached, indicators)]
     if None in reached:
         for position, text in enumerate(reached):
@@ -172,14 +177,6 @@ def _criteria(result: UnitResult, layout: Layout) -> tuple[str, str, str, str]:
             layout.state_texts.clear()
         layout.state_texts[key] = states
     return values, ",".join(entries), ",".join(reached), states
-
-
-def _fill(found: list, memos: list[dict], items: list, make) -> None:
-    """The pieces not found (None in `found`) made by make(item), and kept in their position's memo."""
-    for position, text in enumerate(found):
-        if text is None:
-            item = items[position]
-            found[position] = memos[position][_POINTS_COMPLETE(item)] = make(item)
 
 
 def _entry(criterion: CriterionResult) -> str:
