@@ -62,7 +62,7 @@ class SafeCsvWriter:
     then joined from bytes: no text widened to hold its Vietnamese, no line encoded character by character)."""
 
     __slots__ = ("_handle", "_buffer", "_writer", "_quote", "_maybe", "_formula", "_fields", "_special",
-                 "_delimiter", "_terminator", "_encoded", "_unseen", "_unseens", "_empty")
+                 "_delimiter", "_terminator", "_encoded", "_unseen", "_unseens", "_empty", "_breaks")
 
     def __init__(self, handle, encoded: bool = False, **options: Any):
         self._handle = handle
@@ -83,6 +83,8 @@ class SafeCsvWriter:
                  and dialect.quotechar == '"' and dialect.delimiter == "," and dialect.lineterminator in ("\n", "\r\n"))
         self._fields: list[dict] | None = [] if plain else None  # per column: value → its field's text
         self._special = re.compile("[" + re.escape(',"' + dialect.lineterminator) + "]")  # what makes a field quoted
+        # ... but the quote character, as _fill looks for them (a few searches for a character cost less than a pattern's)
+        self._breaks = tuple(dict.fromkeys("," + dialect.lineterminator))
         self._delimiter = dialect.delimiter.encode() if encoded else dialect.delimiter
         self._terminator = dialect.lineterminator.encode() if encoded else dialect.lineterminator
         self._unseen = _UNSEEN_BYTES if encoded else _UNSEEN_TEXT
@@ -118,7 +120,7 @@ class SafeCsvWriter:
 
     def _fill(self, fields: list, row: list, unseen: int) -> None:
         """The `unseen` fields not found in their column's memo written (see the class), and kept."""
-        quote, special, marker = self._quote, self._special, self._unseen
+        quote, breaks, marker = self._quote, self._breaks, self._unseen
         position = -1
         for _ in range(unseen):
             position = fields.index(marker, position + 1)
@@ -127,7 +129,7 @@ class SafeCsvWriter:
                 field = "'" + value if value.startswith(FORMULA_STARTS) else value
                 if quote in field:
                     field = quote + field.replace(quote, quote + quote) + quote
-                elif special.search(field):
+                elif any(map(field.__contains__, breaks)):
                     field = quote + field + quote
             else:  # a whole number (None is in every memo)
                 field = int.__repr__(value)

@@ -551,6 +551,9 @@ class SheetsRenderer:
             if rows is None:
                 encoded[name] = self._gap_rows(result, after, labels) if result.gaps else []
                 continue
+            if not rows:  # most units: no data error
+                encoded[name] = []
+                continue
             rows = self._finished(name, rows, labels)
             encoded[name] = [row for row, _ in map(self._encoders[name], rows)]
             if self.with_csv and name == self._csv_sheet:
