@@ -37,7 +37,6 @@ from bench.engine_speed import measure  # noqa: E402
 from bench.generate import write, write_xlsx  # noqa: E402
 
 
-
 def cfc(cli: Path) -> list[str]:
     """The command that runs `cli` (a checkout's cli.py) as the `cfc` a user types does: pip's console script
     imports cli and calls main, so cli.py's compiled bytecode is used. `python cli.py` would parse its 1,200

@@ -39,7 +39,7 @@ class Plan:
         marked."""
         index, start, stop = part
         found = self.sources[index].records(start, stop)
-        if not self.duplicates:  # the usual batch: no code to look for (reading each record's code cost ~4 µs a unit)
+        if not self.duplicates:  # the usual batch: no code to look for (each record's code read: ~7.8k instructions)
             return found
         return [mark_duplicate(record, self.duplicates) for record in found]
 

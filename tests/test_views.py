@@ -136,3 +136,7 @@ def test_a_shelf_whose_keys_never_come_back_stops_being_kept_and_its_rows_are_st
     judged = SETTLED // 100
     assert 1 / 100 < RARE  # the second shelf's share of keys found
     assert sum(1 for index, _ in built if index == 1) == judged * 99 + (batches - judged) * 100
+    # A batch with no rows: nothing is built, and every shelf, kept or not, gives an empty column.
+    before = len(built)
+    assert resolve(shelves, [[], []], build, "indicator_views") == [[], []]
+    assert len(built) == before

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, TextIO
 from engine.version import __version__
 from engine.messages import CATALOG, Message, number
 from engine.results.cells import csv_writer
-from engine.results.xlsx_writer import PLAIN, ROW_START, data_rows, filled
+from engine.results.xlsx_writer import PLAIN, ROW_START, WHOLE_LIMIT, data_rows, filled
 from engine.results.compact import Layout, compact_unit, compact_unit_bytes, dumps as _dumps, set_key as _set_key
 from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise, to_data
 from engine.registry.maps import DISTRICT_AFTER, after_reform, input_label
@@ -423,7 +423,6 @@ _GAP_STEP = attrgetter("criterion", "indicator", "current_points", "next_points"
 _GAP_FIGURES = attrgetter("current_value", "target_value", "change")
 _INDICATOR = attrgetter("indicator")
 _GAP_NOW, _GAP_FLIPS, _GAP_MESSAGE = 8, 11, 13
-_LIMIT = 10 ** 15  # a whole number smaller in size is written as its digits (RowEncoder.numbers)
 # Figures kept by value and type (_gap_encoded): those whose equal values of one type are written alike, as the types
 # of a gap's now, needed and change.
 _KEPT_FIGURES = frozenset(product((int, bool, str, type(None)), repeat=3))
@@ -522,7 +521,7 @@ class SheetsRenderer:
         reasons = result.reasons
         unit_row = [result.unit_code, result.unit_name, status, result.total if decided else None,
                     result.threshold, result.shortfall if decided else None,
-                    *[c.points if c.complete else None for c in result.criteria],  # as _criterion_points
+                    *_criterion_points(result),
                     "; ".join([r.message(lang) for r in reasons]) if reasons else "", result.district,
                     result.province, result.period, result.category, len(result.gaps), list(result.missing_inputs),
                     ", ".join(map(_INDICATOR, result.provisional)), result.source(lang),
@@ -615,8 +614,9 @@ class SheetsRenderer:
                     steps.clear()
                 steps[step] = parts
             now, needed, change = figures = _GAP_FIGURES(gap)
-            if (type(now) is int and type(needed) is int and type(change) is int and -_LIMIT < now < _LIMIT
-                    and -_LIMIT < needed < _LIMIT and -_LIMIT < change < _LIMIT):  # most of a count's or rate's
+            if (type(now) is int and type(needed) is int and type(change) is int  # most gaps': counts
+                    and -WHOLE_LIMIT < now < WHOLE_LIMIT and -WHOLE_LIMIT < needed < WHOLE_LIMIT
+                    and -WHOLE_LIMIT < change < WHOLE_LIMIT):
                 values = self._gap_numbers % figures
             else:
                 kinds = (type(now), type(needed), type(change))
@@ -697,13 +697,12 @@ class PeopleCsvRenderer(SheetsRenderer):
 
 
 def joined(pieces: list) -> object:
-    """Several units' pieces as one, written as those pieces one after the other would be: text joined, units
-    already UTF-8 (JsonRenderer.unit_bytes) joined as bytes; the
-    spreadsheet renderers' pieces (SheetsRenderer.unit) merged, each sheet's rows in order, and each file's bytes
-    joined: a unit's JSON and CSV lines come as UTF-8 already, the bytes their files hold. Encoded where the units
-    are rendered (a worker): text sent to the writing process as str was encoded to cross the pipe,
-    decoded there and encoded again by its file, ~0.6 G instructions of that process for 10,600 units (--output
-    DIR); bytes cross as they are."""
+    """Several units' pieces as one, written as those pieces one after the other would be: text joined (and
+    encoded), units already UTF-8 (JsonRenderer.unit_bytes) joined as bytes; the spreadsheet renderers' pieces
+    (SheetsRenderer.unit) merged, each sheet's rows in order, and each file's bytes joined: a unit's JSON and CSV
+    lines come as UTF-8 already, the bytes their files hold. Encoded where the units are rendered (a worker): text
+    sent to the writing process as str was encoded to cross the pipe, decoded there and encoded again by its file,
+    ~0.6 G instructions of that process for 10,600 units (--output DIR); bytes cross as they are."""
     if not pieces or isinstance(pieces[0], str):
         text = "".join(pieces)
         try:  # the stream formats' text too (JSON, CSV, table): write_chunk gives it to its output as it is

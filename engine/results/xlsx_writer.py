@@ -284,7 +284,7 @@ class RowEncoder:
         %-template of those numbers (bytes % (12, 3, -4) writes the cells `cells` writes for them)."""
         if first + count > len(self._memos):
             self._grow(first + count)
-        sample = _FIGURE_LIMIT - 1  # written as the numbers it stands for are: its digits
+        sample = WHOLE_LIMIT - 1  # written as the numbers it stands for are: its digits
         return b"".join(self._refs[index] + _cell_tail(sample, self._styles[index]).replace(str(sample), "%d").encode()
                         for index in range(first, first + count))
 
@@ -346,7 +346,7 @@ def filled(template: tuple[bytes, bytes], figures: tuple) -> bytes | None:
     numbers short of 16 digits (most figures: counts) go in as they are, any other figure as its text encoded."""
     numbers, texts = template
     if _WHOLE.issuperset(map(type, figures)):
-        if not figures or -_FIGURE_LIMIT < min(figures) and max(figures) < _FIGURE_LIMIT:
+        if not figures or -WHOLE_LIMIT < min(figures) and max(figures) < WHOLE_LIMIT:
             return numbers % figures
         return None
     text = _FIGURE_SEPARATOR.join(map(str, figures))
@@ -360,7 +360,9 @@ _WHOLE = frozenset({int})
 _FIGURE_SEPARATOR = "\x1f"  # between the figures' texts while they are checked and encoded (not a figure character)
 _FIGURE_SEPARATOR_BYTES = _FIGURE_SEPARATOR.encode()
 _FIGURE_TEXT = FIGURE_CHARACTERS + _FIGURE_SEPARATOR  # strip() of the figures' texts leaves "" when made of these
-_FIGURE_LIMIT = 10 ** 15  # a whole number below it in size has at most 16 characters
+# A whole number below it in size has at most 16 characters, written as its digits (numbers, filled; the gaps
+# sheet's figures, engine/results/render.py).
+WHOLE_LIMIT = 10 ** 15
 
 
 def data_rows(widths: list[float], printed: int | None) -> RowEncoder:

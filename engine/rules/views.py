@@ -137,10 +137,9 @@ def resolve(shelves: Shelves, columns: list[list], build, memo: str) -> list[lis
         if kept:
             shelves.asked[index] += len(column)
     rows = [(index, key) for index in passed for key in columns[index]]
-    if new or rows:
-        built = build(new + rows if rows else new)
-        for (index, key), value in zip(new, built):
-            shelves[index][key] = value
+    built = build(new + rows if rows else new) if new or rows else []
+    for (index, key), value in zip(new, built):
+        shelves[index][key] = value
     found = [list(map(shelf.__getitem__, column)) if not passed or shelves.keeps[index] else None
              for index, (shelf, column) in enumerate(zip(shelves, columns))]
     start = len(new)
