@@ -328,3 +328,49 @@ def test_vietnamese_error_output_is_nfc(tmp_path):
     errors = json.loads(result.stdout)["units"][0]["errors"]
     assert any("có lẽ" in e for e in errors) and any("xã miền núi" in e for e in errors), errors
     assert_nfc(result.output)
+
+
+# ---------------------------------------------------------------- the collector while a batch starts
+
+def test_evaluate_starts_with_the_collector_paused_and_runs_the_batch_with_it(monkeypatch, mixed_batch):
+    """Start-up (the criteria, the plan) runs without the cyclic collector; the batch itself runs with it, as
+    before; and the command leaves it as it found it."""
+    import gc
+
+    import cli
+    from engine import batch
+
+    seen = {}
+    library, real_run = cli._library, batch.run
+    monkeypatch.setattr(cli, "_library", lambda path: (seen.setdefault("loading", gc.isenabled()), library(path))[1])
+    monkeypatch.setattr(batch, "run", lambda *a, **k: (seen.setdefault("running", gc.isenabled()), real_run(*a, **k))[1])
+    assert gc.isenabled()
+    result = run("evaluate", mixed_batch, "--format", "json")
+    assert result.exit_code == 1, result.output  # one unit has invalid data
+    assert seen == {"loading": False, "running": True}
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize("args", [
+    ["--criteria", "no-such-criteria.yaml"],   # fails while loading the criteria (exit 2)
+    ["--format", "xlsx"],                      # a usage error before anything is loaded
+])
+def test_evaluate_that_fails_while_starting_leaves_the_collector_enabled(args, mixed_batch):
+    import gc
+
+    assert gc.isenabled()
+    result = run("evaluate", mixed_batch, *args)
+    assert result.exit_code == 2, result.output
+    assert gc.isenabled()
+
+
+def test_evaluate_leaves_a_paused_collector_paused(mixed_batch):
+    """A caller that paused the collector itself (a program embedding cfc's command line) keeps it paused."""
+    import gc
+
+    gc.disable()
+    try:
+        run("evaluate", mixed_batch, "--format", "json")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
