@@ -139,3 +139,51 @@ def _counting(parse, name, calls):
         calls[name] = calls.get(name, 0) + 1
         return parse(value)
     return counted
+
+
+def test_a_workbooks_number_cells_validate_the_same_in_a_batch(tmp_path):
+    # A workbook gives its counts as ints (the text memo never holds them: 1 and True hash alike), read in a batch
+    # without the parser: a column of ints at once, else each int. Batches whose count columns are ints, as a
+    # workbook's, some with one value at an edge (negative, below a minimum, too many digits, a bool, a float, a
+    # text, missing), validate as record by record; and so does a synthetic country written as a workbook.
+    import random
+
+    from bench.generate import write_xlsx
+    from engine import limits
+
+    pick = random.Random(2412)
+    counts = [decl for decl in CRITERIA.inputs if decl.type == "count"]
+    assert any(decl.min for decl in counts)  # a minimum to fall below
+    edges = [-1, 0, True, False, 10 ** limits.MAX_DIGITS, 10 ** limits.MAX_DIGITS - 1, -10 ** limits.MAX_DIGITS,
+             2.0, 1.5, "12", None]
+    write(tmp_path / "country.csv", 400, 3)
+    country = [record.data for record in records(plan([tmp_path / "country.csv"], CRITERIA))]
+    whole_columns = fine = 0
+    for batch in range(200):
+        rows = []
+        for number in range(pick.randrange(1, 20)):
+            data = dict(pick.choice(country))  # a unit as the synthetic country has it, its counts as ints
+            data.update({decl.name: int(data[decl.name]) for decl in counts if str(data[decl.name]).isdigit()})
+            rows.append(Record(source="drawn.xlsx", kind="row", number=number + 2, data=data))
+        for _ in range(pick.randrange(0, 5)):  # a column at an edge (the one with a minimum often), once or twice
+            decl = pick.choice(counts + [decl for decl in counts if decl.min] * 6)
+            for _ in range(pick.randrange(1, 3)):
+                row = pick.choice(rows)
+                row.data[decl.name] = pick.choice(edges + [decl.min - 1 if decl.min else 0] * 2)
+                for numerator, denominator in CRITERIA.rate_pairs:  # below its minimum, not below its numerator
+                    if denominator == decl.name and pick.random() < 0.5:
+                        row.data[numerator] = 0
+        whole_columns += sum(all(type(r.data[decl.name]) is int for r in rows) for decl in counts)
+        for strict in (False, True):
+            units = validate_records(CRITERIA, rows, strict)
+            _same(units, [validate_record(CRITERIA, r, strict) for r in rows])
+        fine += sum(not unit.errors for unit in units)
+    assert whole_columns > 3000 and fine > 500
+
+    data = tmp_path / "country.xlsx"
+    write_xlsx(data, 1500, 7)
+    rows = list(records(plan([data], CRITERIA)))
+    assert sum(type(value) is int for value in rows[0].data.values()) > 20
+    units = validate_records(CRITERIA, rows)
+    _same(units, [validate_record(CRITERIA, r) for r in rows])
+    assert sum(1 for unit in units if unit.errors) > 0 and sum(1 for unit in units if not unit.errors) > 1000

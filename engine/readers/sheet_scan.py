@@ -363,8 +363,7 @@ def _text(raw: bytes) -> str:
     known = _TEXTS.get(raw)
     if known is not None:
         return known
-    text = raw.decode("utf-8")  # invalid UTF-8: UnicodeDecodeError, which the caller turns into Unusual
-    text = ENTITY.sub(_entity, text) if "&" in text else text
+    text = decoded(raw)
     if len(raw) <= 64:
         if len(_TEXTS) >= 10_000:
             _TEXTS.clear()
@@ -372,7 +371,31 @@ def _text(raw: bytes) -> str:
     return text
 
 
-_ENTITIES: dict[str, str] = {}
+def decoded(raw: bytes) -> str:
+    """A text of the rows as its characters: UTF-8 (invalid: UnicodeDecodeError, which the caller turns into
+    Unusual), each reference ENTITY finds replaced. The text is split at each "&" and a reference's name taken
+    up to the next ";" instead of ENTITY.sub calling back into Python for each (a unit's name as openpyxl writes
+    it holds several): what follows an "&" that starts no reference (REFERENCE_NAME) is left as written, as
+    ENTITY.sub leaves it."""
+    text = raw.decode("utf-8")
+    if "&" not in text:
+        return text
+    first, *pieces = text.split("&")
+    out = [first]
+    for piece in pieces:
+        name, semicolon, rest = piece.partition(";")
+        char = _ENTITIES.get(name) if semicolon else None
+        if char is None:
+            char = _entity_named(name) if semicolon and REFERENCE_NAME.fullmatch(name) else "&" + name + semicolon
+        out.append(char)
+        out.append(rest)
+    return "".join(out)
+
+
+REFERENCE_NAME = re.compile(ENTITY.pattern[2:-2])  # ENTITY's group: what may stand between "&" and ";"
+
+
+_ENTITIES: dict[str, str] = dict(NAMED)  # by a reference's name: its character (numeric ones added as met)
 
 
 def _entity(match: re.Match) -> str:

@@ -139,6 +139,7 @@ def validate_record(criteria: CriteriaSet, record: Record, strict_units: bool = 
 _READ: dict[Any, list[dict]] = {}
 _READ_LIMIT = 5_000  # values kept per input (a name column never repeats: its memo is emptied now and then)
 _UNREAD = object()
+COUNT_LIMIT = 10 ** MAX_DIGITS  # a count from here on is too large (values._count)
 
 
 def validate_records(criteria: CriteriaSet, records: list[Record], strict_units: bool = False) -> list[Unit]:
@@ -164,6 +165,9 @@ def validate_records(criteria: CriteriaSet, records: list[Record], strict_units:
     names = [name for name, *_ in table]
     given = _given_columns(datas, names)
     for (name, parse, kind, minimum), read, column in zip(table, memo, given):
+        if kind == "count" and _int_counts(column, minimum):
+            columns.append(list(column))  # a workbook's column of number cells: each its own count
+            continue
         try:
             values = list(map(read.get, column, repeat(_UNREAD)))
         except TypeError:  # a value that cannot be a key (a list in a JSON file): read one by one below
@@ -184,6 +188,12 @@ def validate_records(criteria: CriteriaSet, records: list[Record], strict_units:
                     if minimum is None or number >= minimum:
                         values[row] = _remember(read, given, number)
                         continue
+            elif (type(given) is int and kind == "count" and 0 <= given < COUNT_LIMIT
+                  and (minimum is None or given >= minimum)):
+                # A workbook's number cell (an int, never kept above: 1 and True hash alike) is the count
+                # _count's parser makes of it, without the call: ~29 a national row, ~20 µs a unit.
+                values[row] = given
+                continue
             values[row] = None  # until read: a value refused leaves the unit to validate_record
             if _has_lone_surrogate(given):
                 slow.add(row)
@@ -224,6 +234,13 @@ def _given_columns(datas: list[dict], names: list[str]) -> Iterator[Sequence]:
     if datas and len(names) > 1 and all(len(data) == len(names) for data in datas):  # keys ⊆ names (the caller's)
         return zip(*map(itemgetter(*names), datas))
     return (list(map(dict.get, datas, repeat(name))) for name in names)
+
+
+def _int_counts(column: Sequence, minimum: int | None) -> bool:
+    """Whether every value of the column is an int that _count's parser gives back as it is (a workbook's
+    number cells, never kept in the memo: 1 and True hash alike): looked at in C, a column at a time."""
+    return (bool(column) and set(map(type, column)) == {int} and min(column) >= max(0, minimum or 0)
+            and max(column) < COUNT_LIMIT)
 
 
 def _remember(read: dict, given: str, value: Any) -> Any:
