@@ -416,6 +416,7 @@ def printed_columns(criteria: CriteriaSet) -> int:
 
 GAPS_KEPT = 5_000  # gaps whose encoded cells a SheetsRenderer keeps (see _gap_rows); past it, it starts again
 PARTS_KEPT = 4_096  # gaps' steps, and figures, whose encoded cells it keeps (see _gap_encoded)
+ROWS_KEPT = 64  # a step's rows templates, one per sentence template (_whole_row: a step has one or two)
 # A gap's fields its step fixes (the cells of the gaps sheet's columns criterion to input, flips and band status),
 # those of its figures (now, needed, change), and where those and its sentence are in the sheet's row (_gap_cells).
 _GAP_STEP = attrgetter("criterion", "indicator", "current_points", "next_points", "points_gain", "input",
@@ -426,6 +427,7 @@ _GAP_NOW, _GAP_FLIPS, _GAP_MESSAGE = 8, 11, 13
 # Figures kept by value and type (_gap_encoded): those whose equal values of one type are written alike, as the types
 # of a gap's now, needed and change.
 _KEPT_FIGURES = frozenset(product((int, bool, str, type(None)), repeat=3))
+_WHOLE = frozenset({int})  # a sentence's figures that all are whole numbers (_gap_encoded)
 
 
 class SheetsRenderer:
@@ -584,7 +586,7 @@ class SheetsRenderer:
                     for g in result.gaps]
             return [row for row, _ in map(encoder, self._finished(name, rows, labels))]
         kept = self._gaps_kept[after]
-        unit = encoder.cells([result.unit_code, result.unit_name])
+        head = ROW_START + b">" + encoder.cells([result.unit_code, result.unit_name])
         out = []
         for gap in result.gaps:
             known = kept.get(id(gap))
@@ -592,15 +594,17 @@ class SheetsRenderer:
                 if len(kept) >= GAPS_KEPT:
                     kept.clear()
                 known = kept[id(gap)] = (gap, self._gap_encoded(gap, labels, self._gap_steps[after], encoder))
-            out.append(b"".join((ROW_START, b">", unit, known[1], b"</row>")))
+            out.append(head + known[1])
         return out
 
     def _gap_encoded(self, gap, labels: dict, steps: dict, encoder) -> bytes:
-        """A gap's cells after the unit's code and name, encoded: _gap_cells labelled, as encoder.cells writes them.
-        Most gaps are a unit's own (its figures, and so its sentence, differ), so each part is kept by what it is
-        made of: the step's cells (criterion to input, flips and band status: a few dozen), the figures' cells
-        (now, needed, change), and the sentence's cell made from its wording's template with the figures put in
-        (RowEncoder.template) rather than worded, then written out."""
+        """A gap's cells after the unit's code and name, and the row's end, encoded: _gap_cells labelled, as
+        encoder.cells writes them. Most gaps are a unit's own (its figures, and so its sentence, differ), so each
+        part is kept by what it is made of: the step's cells (criterion to input, flips and band status: a few
+        dozen), the figures' cells (now, needed, change), and the sentence's cell made from its wording's template
+        with the figures put in (RowEncoder.template) rather than worded, then written out. Most gaps' figures and
+        sentence figures are whole numbers: their cells are one bytes %-template per step and sentence template
+        (_whole_row), filled at once."""
         try:
             step = _GAP_STEP(gap)
             parts = steps.get(step)
@@ -609,16 +613,15 @@ class SheetsRenderer:
                 cells = self._step_labelled([criterion, indicator, points, next_points, gain, name], labels)
                 yes, no = self._yes_no
                 parts = (encoder.cells(cells, 2), encoder.cells(
-                    [yes if flips else no, self._band_status[status] if status else None], _GAP_FLIPS))
+                    [yes if flips else no, self._band_status[status] if status else None], _GAP_FLIPS), {})
                 if len(steps) >= PARTS_KEPT:
                     steps.clear()
                 steps[step] = parts
             now, needed, change = figures = _GAP_FIGURES(gap)
-            if (type(now) is int and type(needed) is int and type(change) is int  # most gaps': counts
-                    and -WHOLE_LIMIT < now < WHOLE_LIMIT and -WHOLE_LIMIT < needed < WHOLE_LIMIT
-                    and -WHOLE_LIMIT < change < WHOLE_LIMIT):
-                values = self._gap_numbers % figures
-            else:
+            whole = (type(now) is int and type(needed) is int and type(change) is int  # most gaps': counts
+                     and -WHOLE_LIMIT < now < WHOLE_LIMIT and -WHOLE_LIMIT < needed < WHOLE_LIMIT
+                     and -WHOLE_LIMIT < change < WHOLE_LIMIT)
+            if not whole:
                 kinds = (type(now), type(needed), type(change))
                 if kinds not in _KEPT_FIGURES:  # 0.0 and -0.0 are one key, and written apart ("0", "-0")
                     values = encoder.cells([_cell(now), _cell(needed), change], _GAP_NOW)
@@ -631,20 +634,45 @@ class SheetsRenderer:
                         values = self._gap_values[key] = encoder.cells([_cell(now), _cell(needed), change], _GAP_NOW)
         except TypeError:  # a value that cannot be a key: the row the plain way
             return encoder.cells(self._step_labelled(self._gap_cells(gap, self.lang, *self._yes_no, self._band_status),
-                                                     labels), 2)
+                                                     labels), 2) + b"</row>"
         cell = None
         sentence = getattr(gap, "sentence", None)  # a gap worded when read (engine/rules/worded.py)
         found = sentence(self.lang) if sentence is not None else None
         if found is not None:
-            template, figures = found
+            template, words = found
+            if whole and _WHOLE.issuperset(map(type, words)) and (
+                    not words or -WHOLE_LIMIT < min(words) and max(words) < WHOLE_LIMIT):
+                row = parts[2].get(template)
+                if row is None:
+                    row = self._whole_row(parts, template, encoder)
+                if row:
+                    return row % (now, needed, change, *words)
             made = self._sentence_cells.get(template)
             if made is None:
                 made = self._sentence_cells[template] = encoder.template(_GAP_MESSAGE, template) or ()
             if made:
-                cell = filled(made, figures)
+                cell = filled(made, words)
         if cell is None:
             cell = encoder.cells([gap.message(self.lang)], _GAP_MESSAGE)
-        return b"".join((parts[0], values, parts[1], cell))
+        if whole:
+            values = self._gap_numbers % figures
+        return b"".join((parts[0], values, parts[1], cell, b"</row>"))
+
+    def _whole_row(self, parts: tuple, template: str, encoder) -> bytes:
+        """The gap's cells after the unit's and the row's end as one bytes %-template of its figures (now, needed,
+        change) and its sentence's figures, all whole numbers short of 16 digits: its step's cells, the figures'
+        cells (RowEncoder.numbers), the sentence's cell (RowEncoder.template's whole numbers' template); kept in
+        the step's parts by the sentence's template (b"" when that cell is written otherwise). What filling the
+        parts one by one and joining them writes (tests/test_render.py)."""
+        made = self._sentence_cells.get(template)
+        if made is None:
+            made = self._sentence_cells[template] = encoder.template(_GAP_MESSAGE, template) or ()
+        rows = parts[2]
+        if len(rows) >= ROWS_KEPT:
+            rows.clear()
+        rows[template] = row = (b"".join((parts[0].replace(b"%", b"%%"), self._gap_numbers,
+                                          parts[1].replace(b"%", b"%%"), made[0], b"</row>")) if made else b"")
+        return row
 
     def _step_labelled(self, cells: list, labels: dict) -> list:
         """A gap's cells after the unit's (its step's first), the columns the sheet words with `labels` worded."""
