@@ -495,10 +495,17 @@ def _plain_lines(text: str, width: float) -> int:
     return count
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["a", "ư", " ", "\n", "\t", "x" * 9, "long" * 13]), max_size=60).map("".join),
-       st.sampled_from([1, 3.5, 8, 12, 44]))
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["a", "ư", " ", " ", " ", "\n", "\t", "\xa0", "\u3000", "\x1c", "x" * 9, "long" * 13,
+                                 "bb", "c" * 24, "d" * 45]), max_size=60).map("".join),
+       st.sampled_from([1, 2, 3.5, 8, 12, 24, 44]))
+@example("ab cd", 2).via("a line ending exactly at the column's width")
+@example("abcd efgh", 4).via("a word as long as the column")
+@example("abcdefghij k", 4).via("a word broken inside, the next word after its last part")
+@example("abcdefgh ij", 4).via("a word of two full lines, the next word on a line of its own")
 def test_wrapped_lines_are_counted_as_word_by_word(text, width):
+    """_lines, counting line by line, against the greedy wrapping word by word; white space of every kind (runs of
+    spaces, tabs, no-break and ideographic spaces, separators) splits words as str.split does."""
     assert xlsx_writer._lines.__wrapped__(text, width) == _plain_lines(text, width)
 
 

@@ -105,25 +105,37 @@ _FOOTER = "&amp;L&amp;A&amp;RTrang &amp;P/&amp;N"
 
 @lru_cache(maxsize=8192)  # a column of sentences repeats them (the same reason, another unit)
 def _lines(text: str, width: float) -> int:
-    """How many lines `text` takes wrapped in a column `width` characters wide (greedy, by words)."""
+    """How many lines `text` takes wrapped in a column `width` characters wide (greedy, by words). Counted line by
+    line: each line ends at the last space within its reach (rfind), rather than word by word (a split and a step
+    of Python per word: the cell of a unit's name or reasons is new in most rows, a fifth of the results sheet's
+    row)."""
     room = max(int(width), 1)  # a column is `width` digits wide; most letters are narrower, bold ones wider
     if len(text) <= room and "\n" not in text:
         return 1  # most cells: as the loop below counts them, without walking their words
     count = 0
     for paragraph in text.split("\n"):
         count += 1
-        used = 0
-        for length in map(len, paragraph.split()):
-            if not used:
-                used = length
-            elif used + 1 + length > room:
+        if len(paragraph) <= room:  # its words and a space between each take no more
+            continue
+        # Words one space apart, none at the ends. Printable text holds no white space but the space (the only
+        # character both printable and white space), so without two spaces in a row its words are those split finds.
+        if "  " in paragraph or not paragraph.isprintable():
+            paragraph = " ".join(paragraph.split())
+        else:
+            paragraph = paragraph.strip(" ")
+        start, end = 0, len(paragraph)  # the current line starts at `start`
+        while end - start > room:
+            space = paragraph.rfind(" ", start, start + room + 1)
+            if space > start:  # the line holds the words before it
+                start = space + 1
                 count += 1
-                used = length
-            else:
-                used += 1 + length
-            if used > room:  # a word longer than the column breaks inside it
-                count += (used - 1) // room
-                used = (used - 1) % room + 1
+            else:  # a word longer than the column breaks inside it: its last part starts the next words' line
+                stop = paragraph.find(" ", start)
+                if stop < 0:
+                    stop = end
+                length = stop - start
+                count += (length - 1) // room
+                start = stop - ((length - 1) % room + 1)
     return count
 
 
