@@ -683,6 +683,21 @@ def test_gap_rows_of_fresh_results_are_each_row_written_whole(criteria, tmp_path
         assert rows == _plain_gap_rows(renderer, unit, lang)
 
 
+def test_gap_rows_templates_keep_a_per_cent_sign_of_a_label(criteria, tmp_path):
+    """A gap's row filled from one bytes %-template (_whole_row) holds its step's cells as they are: an input's
+    label with per cent signs in it (%, %d, %% read literally) is written as the row written cell by cell."""
+    results = _fresh_results(criteria, tmp_path, 13)
+    renderer = _renderer("bundle", "vi", criteria)
+    for labels in (renderer._labels, renderer._labels_after):  # the very dicts the renderer words with
+        for name in labels["input"]:
+            labels["input"][name] += " (%, %d, %%)"
+    name = renderer._names[1]
+    rendered = [renderer.unit(unit, index)["sheets"][name] for index, unit in enumerate(results)]
+    assert sum(b"(%, %d, %%)" in row for rows in rendered for row in rows) > 300
+    for unit, rows in zip(results, rendered):
+        assert rows == _plain_gap_rows(renderer, unit, "vi")
+
+
 GAP_VALUE = st.one_of(CELL, st.sampled_from([[1, 2], "=HYPERLINK(\"x\")", "<b>đậm</b>"]),
                       st.integers(32_760, 32_780).map(lambda length: "ư" * length))  # about a cell's limit
 

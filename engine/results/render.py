@@ -647,9 +647,7 @@ class SheetsRenderer:
                     row = self._whole_row(parts, template, encoder)
                 if row:
                     return row % (now, needed, change, *words)
-            made = self._sentence_cells.get(template)
-            if made is None:
-                made = self._sentence_cells[template] = encoder.template(_GAP_MESSAGE, template) or ()
+            made = self._sentence_made(template, encoder)
             if made:
                 cell = filled(made, words)
         if cell is None:
@@ -664,15 +662,21 @@ class SheetsRenderer:
         cells (RowEncoder.numbers), the sentence's cell (RowEncoder.template's whole numbers' template); kept in
         the step's parts by the sentence's template (b"" when that cell is written otherwise). What filling the
         parts one by one and joining them writes (tests/test_render.py)."""
-        made = self._sentence_cells.get(template)
-        if made is None:
-            made = self._sentence_cells[template] = encoder.template(_GAP_MESSAGE, template) or ()
+        made = self._sentence_made(template, encoder)
         rows = parts[2]
         if len(rows) >= ROWS_KEPT:
             rows.clear()
         rows[template] = row = (b"".join((parts[0].replace(b"%", b"%%"), self._gap_numbers,
                                           parts[1].replace(b"%", b"%%"), made[0], b"</row>")) if made else b"")
         return row
+
+    def _sentence_made(self, template: str, encoder) -> tuple:
+        """The sentence cell's templates for its wording's `template` (RowEncoder.template), made once; () when the
+        cell is written out."""
+        made = self._sentence_cells.get(template)
+        if made is None:
+            made = self._sentence_cells[template] = encoder.template(_GAP_MESSAGE, template) or ()
+        return made
 
     def _step_labelled(self, cells: list, labels: dict) -> list:
         """A gap's cells after the unit's (its step's first), the columns the sheet words with `labels` worded."""
