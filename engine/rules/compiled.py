@@ -56,7 +56,11 @@ class CompiledRules:
         memo = self._memo()
         if memo is None:
             return self._decide_bands(list(items))
-        keys, asked, asked_keys = memo.look_up("indicator", items)
+        keys = memo.keys("indicator", items)
+        known = memo.all_known("indicator", keys)
+        if known is not None:
+            return known
+        keys, asked, asked_keys = memo.look_up("indicator", items, keys)
         if asked:
             memo.keep("indicator", asked_keys, self._decide_bands(asked))
         return memo.answers("indicator", keys)
@@ -66,6 +70,9 @@ class CompiledRules:
         memo = self._memo()
         if memo is None:
             return self._post("criterion", [criterion_fact(item) for item in items])
+        known = memo.all_known("criterion", items)
+        if known is not None:
+            return known
         keys, asked, asked_keys = memo.look_up("criterion", items)
         if asked:
             memo.keep("criterion", asked_keys, self._post("criterion", [criterion_fact(item) for item in asked]))

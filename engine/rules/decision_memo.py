@@ -72,14 +72,26 @@ class DecisionMemo:
                              2 * index + 1 if index < len(edges) and edges[index] == value else 2 * index))
         return keys
 
-    def look_up(self, layer: str, items: Sequence[tuple]) -> tuple[list, list[tuple], list]:
-        """Each item's key in the memo, the questions to ask durable (each unknown key once, with the rest of its
-        row for criteria, one per unknown class for units; none when every item is known) and their keys: ask
-        them, `keep` the answers, then read every item's `answers`."""
+    def keys(self, layer: str, items: Sequence[tuple]) -> list[tuple]:
+        """Each item's key in the memo (an indicator's measure by its class)."""
+        return self._keys(items) if layer == "indicator" else list(items)
+
+    def all_known(self, layer: str, keys: list[tuple]) -> list | None:
+        """Every key's answer when each is kept (nearly every call past a process's first batches: one C loop
+        instead of look_up's and answers' two Python ones), else None. Not for units (kept by class too)."""
+        memo = self.known[layer]
+        found = list(map(memo.get, keys))
+        return found if all(found) else None  # (an answer is a decision or an outcome's name: never false)
+
+    def look_up(self, layer: str, items: Sequence[tuple], keys: list[tuple] | None = None) -> tuple[list, list[tuple], list]:
+        """Each item's key in the memo (`keys`, when worked out already), the questions to ask durable (each
+        unknown key once, with the rest of its row for criteria, one per unknown class for units; none when every
+        item is known) and their keys: ask them, `keep` the answers, then read every item's `answers`."""
         memo = self.known[layer]
         if len(memo) > MEMO_LIMIT:  # cleared before looking: every item asked now is answered below
             memo.clear()
-        keys = self._keys(items) if layer == "indicator" else list(items)
+        if keys is None:
+            keys = self.keys(layer, items)
         unknown: dict[tuple, tuple] = {}  # key -> the first question asked with it
         for key, item in zip(keys, items):
             if key not in memo and key not in unknown:

@@ -266,25 +266,53 @@ class Reach:
 
 
 def _step(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, points: int, criterion: int,
-          memo: dict) -> _Step | None:
-    """The Reach's next step: its target (set on it) and the step's shared part, from `memo` or built there."""
-    indicator = measure.indicator
-    wanted_key = ("next band", indicator.id, points)
-    wanted = memo.get(wanted_key, _UNKNOWN)
-    if wanted is _UNKNOWN:
-        wanted = memo[wanted_key] = next_band(indicator, points)
-    if wanted is None:
+          memo: dict, ident: str) -> _Step | None:
+    """The Reach's next step: its target (set on it) and the step's shared part, from `memo` or built there.
+    `ident` is the indicator's id (read from its result: the criteria model's attributes are slow to read)."""
+    wanted_key = ("next band", ident, points)
+    known = memo.get(wanted_key, _UNKNOWN)
+    if known is _UNKNOWN:
+        indicator = measure.indicator
+        wanted = next_band(indicator, points)
+        known = memo[wanted_key] = None if wanted is None else (wanted, _rate_edge(indicator, wanted))
+    if known is None:
         return None
-    target = reach.target = target_value(measure, wanted)
+    wanted, edge = known
+    if edge is None:
+        target = target_value(measure, wanted)
+    else:  # a rate: needed_numerator with the band's edge read once (the same computation)
+        p, bottom, inclusive, higher, denominator_input = edge
+        denominator = measure.inputs[denominator_input]
+        top = p * denominator
+        if higher:
+            target = -(-top // bottom) if inclusive else top // bottom + 1
+        else:
+            target = top // bottom if inclusive else -(-top // bottom) - 1
+        if not 0 <= target <= denominator:
+            target = None
+    reach.target = target
     # The smallest change that crosses the next band's edge can land beyond it (9 → 10 of 10 children jumps from
     # 90% to 100%): points, wording and the flip are those of the band the rules say it reaches.
-    decision = None if target is None else reach.decision_of(target)
-    key = ("step", indicator.id, points, wanted) + ((None, None) if decision is None
-                                                     else (decision.band, decision.points))
+    if target is None:
+        key = ("step", ident, points, wanted, None, None)
+        decision = None
+    else:
+        decision = reach.decisions[reach.targets.index(target)]  # (Reach.decision_of, inline)
+        key = ("step", ident, points, wanted, decision.band, decision.points)
     step = memo.get(key)
     if step is None:
         step = memo[key] = _new_step(criteria, measure.indicator, points, wanted, decision, criterion)
     return step
+
+
+def _rate_edge(indicator: Indicator, band: int) -> tuple[int, int, bool, bool, str] | None:
+    """What needed_numerator reads to reach `band` of a rate (the edge's numerator, its denominator times the
+    rate's scale, whether it is inclusive, whether higher is better, the denominator's input); None for another
+    measure."""
+    if not indicator.measure.is_rate:
+        return None
+    p, q, inclusive = _bound(indicator, band)
+    return p, q * RATE_SCALE[indicator.measure.kind], inclusive, indicator.higher_is_better, indicator.measure.denominator
 
 
 def _new_step(criteria: CriteriaSet, indicator: Indicator, points: int, wanted: int, decision: BandDecision | None,
@@ -308,7 +336,7 @@ def band_gap(criteria: CriteriaSet, reach: Reach, measure: MeasureValue, result:
     each step's shared part, and with it the message's wording per band reached."""
     step = reach.step
     if step is _UNKNOWN:
-        step = reach.step = _step(criteria, reach, measure, result.points, criterion, wordings)
+        step = reach.step = _step(criteria, reach, measure, result.points, criterion, wordings, result.id)
     if step is None:
         return None
     name, kind = step.input, step.kind

@@ -327,7 +327,7 @@ class Views:
                 if view.gap is not None:
                     gaps += (view.position,)
             parts.append((points, unscored, results, missing, provisional, gaps))
-        outcomes = self.rules.criteria_outcomes([(unscored == 0, points) for points, unscored, *_ in parts])
+        outcomes = self.rules.criteria_outcomes([(part[1] == 0, part[0]) for part in parts])
         heads = self._criterion_heads
         built = []
         for key, (points, unscored, results, missing, provisional, gaps), outcome in zip(keys, parts, outcomes):
