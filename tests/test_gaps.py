@@ -241,3 +241,54 @@ def test_candidates_of_a_rate_are_each_better_bands_needed_numerator():
                         if target is not None and target not in expected:
                             expected.append(target)
                 assert candidates(measure, points) == expected, (indicator.id, points, denominator)
+
+
+def test_a_rates_next_step_target_is_target_value_of_its_next_band():
+    """_step reads a rate's next band's edge once per indicator and band (_rate_edge): every target it sets on a
+    Reach is target_value's for that band (every rate indicator, every points value below its maximum,
+    denominators 1-300), and every other measure's is target_value's itself."""
+    from engine.rules.gaps import Reach, _step, candidates, next_band, target_value
+    from engine.rules.measures import MeasureValue
+
+    checked = 0
+    for _, indicator in CRITERIA.indicators:
+        m = indicator.measure
+        names = m.inputs
+        for points in sorted({band.points for band in indicator.scoring.bands}):
+            wanted = next_band(indicator, points)
+            if wanted is None:
+                continue
+            for denominator in (range(1, 301) if m.is_rate else [None]):
+                inputs = {names[0]: 0, names[1]: denominator} if m.is_rate else {names[0]: 0}
+                measure = MeasureValue(indicator, "value", 0.0, inputs)
+                targets = candidates(measure, points)
+                # every candidate in its own band, as the rules would answer (only the target's is read)
+                reach = Reach(targets, [type("D", (), {"band": i, "points": points + 1})() for i in range(len(targets))])
+                step = _step(CRITERIA, reach, measure, points, 1, {}, indicator.id)
+                assert step is not None
+                assert reach.target == target_value(measure, wanted), (indicator.id, points, denominator)
+                checked += 1
+    assert checked > 300
+
+
+def test_all_known_answers_as_look_up_does_or_not_at_all():
+    """DecisionMemo.all_known (one C loop over the kept answers) gives what look_up and answers give when every
+    key is kept, and None as soon as one is not."""
+    from engine.rules.compiled import rules_for
+
+    rules = rules_for(CRITERIA)
+    memo = rules.memo
+    items = [(complete, points) for complete in (True, False) for points in range(0, 40, 3)]
+    rules.criteria_outcomes(items)  # asked once: kept
+    keys, asked, _ = memo.look_up("criterion", items)
+    assert not asked
+    assert memo.all_known("criterion", memo.keys("criterion", items)) == memo.answers("criterion", keys)
+    assert memo.all_known("criterion", [*items, (True, 10**6)]) is None
+    questions = [(position, "value", value) for position, (_, indicator) in enumerate(CRITERIA.indicators)
+                 if indicator.measure.kind == "percent" for value in (0.0, 50.0, 99.5, 100.0)]
+    assert questions
+    rules.bands(questions)
+    keys, asked, _ = memo.look_up("indicator", questions)
+    assert not asked
+    assert memo.all_known("indicator", memo.keys("indicator", questions)) == memo.answers("indicator", keys)
+    assert memo.all_known("indicator", memo.keys("indicator", [(0, "value", float("nan"))])) is None
