@@ -679,3 +679,46 @@ def test_rows_of_one_shape_read_in_parts_as_whole_whatever_their_numbers_and_tex
     assert {0, 7, 9999, 10000, 123456, 12, -3, 5, 4, 1.5, 1000, 20, 0.5, "Quận Ba Đình", "a & b"} <= values
     for size in (1, 250):
         assert read_in_parts(path, size) == whole
+
+
+def test_a_sheet_is_ordered_when_every_rows_cells_go_rightwards():
+    # IndexedSheet.ordered: the parent then looks for a row's unit code cell in the row alone (one cell of a
+    # column at most), else through every code cell of the sheet, the last of a row kept (as openpyxl keeps it).
+    head = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main"><sheetData>')
+    rows = {True: '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c><c r="AB1"><v>3</v></c></row>'
+                  '<row r="2"><c r="B2"><v>1</v></c></row><row r="3"/>',
+            False: '<row r="1"><c r="A1"><v>1</v></c><c r="A1"><v>2</v></c></row>'}
+    rows[False] = rows[True] + rows[False].replace('r="1"', 'r="4"').replace("A1", "A4")
+    default = sheet_scan.SHAPE_FROM
+    for ordered, written in rows.items():
+        for shape_from in (1, default):  # rows checked by a shape's pattern, or by SAFE_ROW
+            sheet_scan.SHAPE_FROM = shape_from
+            try:
+                indexed = sheet_scan.index_sheet((head + written + "</sheetData></worksheet>").encode(), 0)
+            finally:
+                sheet_scan.SHAPE_FROM = default
+            assert indexed.ordered is ordered
+    assert sheet_scan.index_sheet((head + '<row r="5"><c r="B5"><v>1</v></c><c r="A5"><v>1</v></c></row>'
+                                   "</sheetData></worksheet>").encode(), 0).ordered is False
+
+
+def test_a_row_holding_its_code_cell_twice_is_read_by_the_last(tmp_path):
+    # openpyxl keeps the last cell written for a column: a row whose unit code cell comes twice has the second's
+    # code (one also given further down: both rows named as repeated; a note, not the code written before it,
+    # which is also given further down), in a sheet the parent indexes as in one read whole.
+    header = ('<row r="1"><c r="A1" t="inlineStr"><is><t>unit_code</t></is></c>'
+              '<c r="B1" t="inlineStr"><is><t>births</t></is></c></row>')
+    rows = [f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>{n:05d}</t></is></c><c r="B{n}"><v>{n}</v></c></row>'
+            for n in range(2, 40)]
+    rows[5] = ('<row r="7"><c r="A7" t="inlineStr"><is><t>00030</t></is></c><c r="B7"><v>7</v></c>'
+               '<c r="A7" t="inlineStr"><is><t>00020</t></is></c></row>')
+    rows[6] = ('<row r="8"><c r="A8" t="inlineStr"><is><t>00031</t></is></c><c r="B8"><v>8</v></c>'
+               '<c r="A8" t="inlineStr"><is><t>Ghi chú</t></is></c></row>')
+    path = handmade(tmp_path / "twice.xlsx", [header + "".join(rows)])
+    whole = read_whole(path)
+    assert isinstance(whole, tuple) and len(whole[0]) == 38
+    assert read_in_parts(path, 250) == whole
+    found = loading.plan([path], CRITERIA)
+    assert [place.number for place in found.duplicates["00020"]] == [7, 20]
+    assert "00030" not in found.duplicates and "00031" not in found.duplicates

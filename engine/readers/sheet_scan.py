@@ -167,10 +167,15 @@ def row_cells(body: bytes, columns: dict[bytes, int], start: int) -> list[tuple]
 def column_cells(body: bytes, letters: str, start: int, stop: int) -> Iterator[re.Match]:
     """Every cell of column `letters` within body[start:stop] (rows of an IndexedSheet), in order: matches whose
     groups are CELLS' (`cell` reads one)."""
+    return column_pattern(letters).finditer(body, start, stop)
+
+
+def column_pattern(letters: str) -> re.Pattern:
+    """The pattern of a cell of column `letters` (column_cells)."""
     pattern = _COLUMN_CELLS.get(letters)
     if pattern is None:
         pattern = _COLUMN_CELLS[letters] = re.compile(CELL.replace(rb"([A-Z]{1,3})", b"(" + letters.encode() + b")"))
-    return pattern.finditer(body, start, stop)
+    return pattern
 
 
 def cell(found: re.Match, columns: dict[bytes, int]) -> tuple:
@@ -198,6 +203,7 @@ class IndexedSheet:
     rows: list[tuple[int, int, int]]     # per <row>, in order: (its number, where it starts, where it ends)
     merged: list[str]                    # merged ranges as written: "C3:C7"
     width: int                           # the rightmost column of any cell (1-based; with content or not)
+    ordered: bool = False                # every row's cells in increasing columns (one cell a column at most)
 
     def within(self, columns: int) -> bool:
         """Whether no cell lies right of column `columns` (1-based; any cell, with content or not)."""
@@ -232,7 +238,8 @@ def index_sheet(data: bytes, string_count: int) -> IndexedSheet:
     rows, previous, position = [], 0, first
     shape, tries = None, 0  # the pattern of the last row's shape (_shape), which most rows of a sheet share
     met: dict[tuple, int] = {}  # rows met of each shape not made a pattern yet
-    width, shared = 0, False  # the rightmost cell, and whether any cell is a shared string (_facts)
+    # the rightmost cell, whether any cell is a shared string, whether every row's columns increase (_facts)
+    width, shared, ordered = 0, False, True
     while position < end:
         row = shape.match(data, position, end) if shape is not None else None
         if row is None:
@@ -260,8 +267,8 @@ def index_sheet(data: bytes, string_count: int) -> IndexedSheet:
                     raise Unusual
                 if row.end() != stop + len(b"</row>"):  # not the row the heads were read to: read its own
                     heads = tuple(CELL_HEADS.findall(data, position, row.end()))
-            rightmost, strings = _facts(heads)
-            width, shared = max(width, rightmost), shared or strings
+            rightmost, strings, increasing = _facts(heads)
+            width, shared, ordered = max(width, rightmost), shared or strings, ordered and increasing
         number = int(row.group(1))
         if number <= previous:
             raise Unusual  # rows out of order or repeated: openpyxl's rules for them apply (sheet_cells.py)
@@ -273,28 +280,30 @@ def index_sheet(data: bytes, string_count: int) -> IndexedSheet:
             raise Unusual  # openpyxl's IndexError: the parser path says so
     merged: list[str] = []
     _check_around(head, data[end:], merged)
-    return IndexedSheet(data, rows, merged, width)
+    return IndexedSheet(data, rows, merged, width, ordered)
 
 
-def _facts(heads: tuple) -> tuple[int, bool]:
-    """(the rightmost column, 1-based; whether a cell is a shared string) of a row's cells, from their heads
-    (CELL_HEADS). A row matched by a shape's pattern has that shape's heads: its facts are the shape's."""
+def _facts(heads: tuple) -> tuple[int, bool, bool]:
+    """(the rightmost column, 1-based; whether a cell is a shared string; whether the cells' columns increase)
+    of a row's cells, from their heads (CELL_HEADS). A row matched by a shape's pattern has that shape's heads:
+    its facts are the shape's."""
     facts = _FACTS.get(heads)
     if facts is None:
-        rightmost = 0
+        rightmost, increasing = 0, True
         for letters, _ in heads:
             column = 0
             for letter in letters:
                 column = column * 26 + letter - 64
+            increasing = increasing and column > rightmost
             rightmost = max(rightmost, column)
-        facts = rightmost, any(b't="s"' in attributes for _, attributes in heads)
+        facts = rightmost, any(b't="s"' in attributes for _, attributes in heads), increasing
         if len(_FACTS) >= 1000:
             _FACTS.clear()
         _FACTS[heads] = facts
     return facts
 
 
-_FACTS: dict[tuple, tuple[int, bool]] = {}
+_FACTS: dict[tuple, tuple[int, bool, bool]] = {}
 
 
 def _shape(heads: tuple) -> re.Pattern | None:
