@@ -442,6 +442,11 @@ def test_the_safe_writer_quotes_the_characters_csv_quotes(terminator):
             quoted.add(chr(code))
     special = csv_writer(None, lineterminator=terminator)._special
     assert quoted == {chr(code) for code in range(sys.maxunicode + 1) if special.search(chr(code))}
+    # ... and the writer's fields written one by one (_fill: the comma searched in every field, the terminator's
+    # characters only in a field that is not printable) are quoted for exactly those
+    line = csv_writer(None, lineterminator=terminator).line
+    assert {chr(code) for code in range(sys.maxunicode + 1)
+            if line(["a" + chr(code) + "b", "x"]) != "a" + chr(code) + "b,x" + terminator} == quoted
 
 
 @settings(max_examples=300, deadline=None)

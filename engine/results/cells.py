@@ -83,8 +83,9 @@ class SafeCsvWriter:
                  and dialect.quotechar == '"' and dialect.delimiter == "," and dialect.lineterminator in ("\n", "\r\n"))
         self._fields: list[dict] | None = [] if plain else None  # per column: value → its field's text
         self._special = re.compile("[" + re.escape(',"' + dialect.lineterminator) + "]")  # what makes a field quoted
-        # ... but the quote character, as _fill looks for them (a few searches for a character cost less than a pattern's)
-        self._breaks = tuple(dict.fromkeys("," + dialect.lineterminator))
+        # ... but the quote character, as _fill looks for them (a few searches for a character cost less than a pattern's):
+        # the comma in every field, the line terminator's characters (not printable) only in a field that is not
+        self._breaks = tuple(dict.fromkeys(dialect.lineterminator))
         self._delimiter = dialect.delimiter.encode() if encoded else dialect.delimiter
         self._terminator = dialect.lineterminator.encode() if encoded else dialect.lineterminator
         self._unseen = _UNSEEN_BYTES if encoded else _UNSEEN_TEXT
@@ -129,7 +130,7 @@ class SafeCsvWriter:
                 field = "'" + value if value.startswith(FORMULA_STARTS) else value
                 if quote in field:
                     field = quote + field.replace(quote, quote + quote) + quote
-                elif any(map(field.__contains__, breaks)):
+                elif "," in field or not field.isprintable() and any(map(field.__contains__, breaks)):
                     field = quote + field + quote
             else:  # a whole number (None is in every memo)
                 field = int.__repr__(value)
