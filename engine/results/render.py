@@ -781,8 +781,8 @@ def labelled(row: list, translate: dict[int, str], labels: dict[str, dict]) -> l
 
 def _label(value, mapping: dict):
     """A cell's code (or codes, joined) as its label says it; a code without a label as it is."""
-    if isinstance(value, (list, tuple)):
-        return "; ".join(mapping.get(item, item) for item in value) or None
+    if isinstance(value, (list, tuple)):  # most units' missing inputs: none
+        return ("; ".join([mapping.get(item, item) for item in value]) or None) if value else None
     return mapping.get(value, value) if value is not None else None
 
 
