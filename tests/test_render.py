@@ -343,6 +343,8 @@ def test_a_row_encoder_writes_each_row_as_the_plain_way(rows, layout):
             start = expected.index(b">") + 1
             head = encoder.cells(row[:1])
             assert head + encoder.cells(row[1:], 1) == expected[start:-len(b"</row>")]
+            # ... and written out, not looked up (a unit's code and name before each of its gaps)
+            assert encoder.written(row[:2]) + encoder.cells(row[2:], 2) == expected[start:-len(b"</row>")]
 
 
 def test_a_row_encoder_refuses_what_a_cell_cannot_hold():
@@ -350,6 +352,8 @@ def test_a_row_encoder_refuses_what_a_cell_cannot_hold():
     for value in ([1, 2], object()):
         with pytest.raises(TypeError, match="cannot hold"):
             encoder([value])
+        with pytest.raises(TypeError, match="cannot hold"):
+            encoder.written([value])
 
 
 class _Shown(str):

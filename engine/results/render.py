@@ -586,7 +586,7 @@ class SheetsRenderer:
                     for g in result.gaps]
             return [row for row, _ in map(encoder, self._finished(name, rows, labels))]
         kept = self._gaps_kept[after]
-        head = ROW_START + b">" + encoder.cells([result.unit_code, result.unit_name])
+        head = ROW_START + b">" + encoder.written([result.unit_code, result.unit_name])
         out = []
         for gap in result.gaps:
             known = kept.get(id(gap))

@@ -258,6 +258,18 @@ class RowEncoder:
             self._write(values, cells, first, unseen)
         return b"".join(cells)
 
+    def written(self, values: list, first: int = 0) -> bytes:
+        """`cells` of values each row holds alone (a unit's code and name, before each of its gaps), written out: not
+        looked up nor kept."""
+        if first + len(values) > len(self._memos):
+            self._grow(first + len(values))
+        refs, styles = self._refs, self._styles
+        out = []
+        for index, value in enumerate(values, first):
+            tail = _cell_tail(value, styles[index])
+            out.append(refs[index] + tail.encode() if tail else b"")
+        return b"".join(out)
+
     def _write(self, values: list, cells: list, first: int, unseen: int) -> None:
         """The `unseen` cells not found in their column's memo, written out (and kept, see the class)."""
         position = -1
