@@ -213,18 +213,6 @@ class _Search:
         self.unmet = {c for c, total in enumerate(sums) if not self.met(total)}
         self._visit(0, sum(points), 0, 0, [])
 
-    def _apply(self, option: Option, sign: int) -> None:
-        sums, unmet, outcome_of = self.sums, self.unmet, self.outcome_of
-        for criterion, gain in self.criterion_gains[id(option)]:
-            points = sums[criterion] = sums[criterion] + sign * gain
-            met = outcome_of.get(points)
-            if met is None:
-                met = self.met(points)
-            if met:
-                unmet.discard(criterion)
-            else:
-                unmet.add(criterion)
-
     def _visit(self, index: int, total: int, changes: int, effort: int, chosen: list[Option]) -> None:
         self.nodes += 1
         if self.nodes > SEARCH_BUDGET or (self.best is not None and (changes, effort) >= self.best):
@@ -247,12 +235,25 @@ class _Search:
         for criterion in self.unmet:
             if last_group[criterion] < index:
                 return
+        # Each option taken (sign 1: its points added to its criteria's sums, and which are not met kept up to
+        # date), visited, then taken back (sign -1), inline: two calls a node cost more than their work.
+        sums, unmet, outcome_of, criterion_gains = self.sums, self.unmet, self.outcome_of, self.criterion_gains
         for option in reversed(self.groups[index]):  # the largest gain first: few-change plans are found early
-            self._apply(option, 1)
-            chosen.append(option)
-            self._visit(index + 1, total + option.gain, changes + 1, effort + option.effort, chosen)
-            chosen.pop()
-            self._apply(option, -1)
+            gains = criterion_gains[id(option)]
+            for sign in (1, -1):
+                for criterion, gain in gains:
+                    points = sums[criterion] = sums[criterion] + sign * gain
+                    met = outcome_of.get(points)
+                    if met is None:
+                        met = self.met(points)
+                    if met:
+                        unmet.discard(criterion)
+                    else:
+                        unmet.add(criterion)
+                if sign == 1:
+                    chosen.append(option)
+                    self._visit(index + 1, total + option.gain, changes + 1, effort + option.effort, chosen)
+                    chosen.pop()
         self._visit(index + 1, total, changes, effort, chosen)
 
 
@@ -320,7 +321,8 @@ def _blocks(criteria: CriteriaSet, scored: Scored, numbers: list[int], best_poin
     views = scored.views
     for position in positions:
         view = views[position]
-        if best_points[position] >= view.result.max_points:
+        result = view.result  # (its id and points at most read from it: plain attributes, unlike the indicator's)
+        if best_points[position] >= result.max_points:
             continue
         measure = view  # (a view is its indicator's measure)
         indicator = measure.indicator
@@ -330,17 +332,17 @@ def _blocks(criteria: CriteriaSet, scored: Scored, numbers: list[int], best_poin
         decision = view.decision
         number = numbers[position]
         why_key = (position, measure.state, decision.band, measure.inputs.get(indicator.measured_input))
-        lost = indicator.max_points - best_points[position]
+        lost = result.max_points - best_points[position]
         key = (*why_key, "zero", lost) if unmet else (*why_key, "short", lost, best_total, threshold)
         block = memo.get(key)
         if block is None:
             why = memo.get(why_key)
             if why is None:
                 why = memo[why_key] = _why(criteria, measure, decision)
-            params = {"number": number, "indicator": indicator.id, "lost": lost, "best": best_total,
+            params = {"number": number, "indicator": result.id, "lost": lost, "best": best_total,
                       "threshold": threshold}
             message = "plan_block_zero" if unmet else "plan_block_short"
-            block = memo[key] = PlanBlock(criterion=number, indicator=indicator.id,
+            block = memo[key] = PlanBlock(criterion=number, indicator=result.id,
                                           reason=both(message, params, why=why, name=indicator.name))
         blocks.append(block)
     return blocks

@@ -445,7 +445,7 @@ class Views:
             # indicator_result (engine/rules/scoring.py), inline: one per new view.
             result = WordedResult(fixed.id, fixed.name, view.inputs, fixed.measure_kind, view.value, PENDING,
                                   fixed.state, fixed.band, decision.points, fixed.max_points, fixed.status,
-                                  fixed.citation, list(view.missing))
+                                  fixed.citation, list(view.missing) if view.missing else [])
             reach = reaches[shape] if shape is not None else None
             # Every indicator below its maximum, and every indicator that lacks data, has a gap (inline: a call
             # per view cost more than deciding that most have none).
