@@ -63,3 +63,24 @@ def test_a_memo_switched_off_is_not_read(monkeypatch):
     with memos.switched_off("decisions"):
         results()
     assert len(posted) > len(RECORDS)  # every question asked of durable again
+
+
+def test_the_rules_one_question_reads_no_memo_switched_off(monkeypatch):
+    """criterion_outcome and unit read memos.OFF (the set switched_off changes) instead of calling memos.on: with
+    "decisions" off, a question already kept is asked of durable again."""
+    from engine.criteria.model import load_criteria
+    from engine.rules import durable_core
+    from engine.rules.compiled import rules_for
+
+    rules = rules_for(load_criteria())
+    rules.criterion_outcome(True, 5), rules.unit(0, 0, "other", 900, 0)  # kept now
+    posted = []
+    original = durable_core.post
+    monkeypatch.setattr(durable_core, "post", lambda decides, handle, bodies: posted.extend(bodies)
+                        or original(decides, handle, bodies))
+    kept = rules.criterion_outcome(True, 5), rules.unit(0, 0, "other", 900, 0)
+    assert posted == [] and "decisions" not in memos.OFF
+    with memos.switched_off("decisions"):
+        assert "decisions" in memos.OFF
+        assert (rules.criterion_outcome(True, 5), rules.unit(0, 0, "other", 900, 0)) == kept
+    assert len(posted) == 2 and "decisions" not in memos.OFF

@@ -94,17 +94,17 @@ class CompiledRules:
         return self._known("indicator", item) or self.bands([item])[0]
 
     # A criterion's or unit's question is its own key in the memo: read directly (gaps and plans ask many).
-    # (self._memo() inline: gaps' flips and plans ask thousands.)
+    # (self._memo() inline, memos.on too: gaps' flips and plans ask thousands.)
     def criterion_outcome(self, complete: bool, points: int) -> str:
         item = (complete, points)
         memo = self.memo
-        return ((memo is not None and memos.on("decisions") and memo.known["criterion"].get(item))
+        return ((memo is not None and "decisions" not in memos.OFF and memo.known["criterion"].get(item))
                 or self.criteria_outcomes([item])[0])
 
     def unit(self, errors: int, unscored: int, category: str | None, total: int, not_met: int) -> UnitDecision:
         item = (errors, unscored, category, total, not_met)
         memo = self.memo
-        return ((memo is not None and memos.on("decisions") and (memo.known["unit"].get(item)
+        return ((memo is not None and "decisions" not in memos.OFF and (memo.known["unit"].get(item)
                                                                  or memo.unit_by_class(item)))
                 or self.units([item])[0])
 
