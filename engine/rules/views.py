@@ -243,7 +243,9 @@ class Views:
                                  for criterion in map(criteria.criteria.__getitem__, criteria.criterion_index_of)]
         self.thresholds = {category.id: category.threshold for category in criteria.categories}  # (a result's)
         self.total_points = criteria.instrument.total_points
-        self._results: dict[tuple, tuple] = {}  # an indicator result's fields fixed by (position, state, band)
+        # Per indicator, its result's fields fixed by its band when measured (state "value"), else by (state, band):
+        # no tuple made and hashed for nearly every new view (see _fixed).
+        self._results: list[dict] = [{} for _ in self.layout]
         self._reaches: dict[tuple, Reach] = {}  # per (position, denominator, points): see _build
         self._wordings: dict = {}  # gap messages' wording per indicator and band (engine/rules/gaps.py, band_gap)
         self.reasons: dict = {}  # why units are not recognised, per figures (engine/rules/scoring.py, _reason)
@@ -440,8 +442,9 @@ class Views:
         criteria, numbers, counts_events = self.criteria, self.numbers, self._counts_events
         for view, decision, shape in zip(views, decisions, shaped):
             position, state = view.position, view.state
-            fixed, provisional = (fixed_of.get((position, state, decision.band))
-                                  or self._fixed(position, state, decision.band))
+            band = decision.band
+            fixed, provisional = (fixed_of[position].get(band if state == "value" else (state, band))
+                                  or self._fixed(position, state, band))
             # indicator_result (engine/rules/scoring.py), inline: one per new view.
             result = WordedResult(fixed.id, fixed.name, view.inputs, fixed.measure_kind, view.value, PENDING,
                                   fixed.state, fixed.band, decision.points, fixed.max_points, fixed.status,
@@ -467,15 +470,15 @@ class Views:
     def _fixed(self, position: int, state: str, band: int | None) -> tuple[ResultFields, ProvisionalUse | None]:
         """What an indicator's state and band fix in its result (the same for every unit), and the provisional
         rule its points then rest on, if they do: built once each."""
-        key = (position, state, band)
-        known = self._results.get(key)
+        key = band if state == "value" else (state, band)  # (a band is an int or None: never equal to a tuple)
+        known = self._results[position].get(key)
         if known is None:
             fixed = result_fields(self.layout[position][0], state, band)
             provisional = None
             if fixed.status == "provisional":
                 provisional = ProvisionalUse(fixed.id, fixed.band, self.layout[position][0].scoring.bands[band].points,
                                              fixed.citation)
-            known = self._results[key] = (fixed, provisional)
+            known = self._results[position][key] = (fixed, provisional)
         return known
 
 
