@@ -187,3 +187,15 @@ def test_a_workbooks_number_cells_validate_the_same_in_a_batch(tmp_path):
     units = validate_records(CRITERIA, rows)
     _same(units, [validate_record(CRITERIA, r) for r in rows])
     assert sum(1 for unit in units if unit.errors) > 0 and sum(1 for unit in units if not unit.errors) > 1000
+
+
+def test_a_column_of_ints_is_told_from_the_first_value_on():
+    """_int_counts looks no further than a first value that is no int (a CSV's text), and answers as the whole
+    column's types do otherwise: an int column mixed with text or a bool anywhere is not one."""
+    from engine.units.validate import _int_counts
+
+    assert _int_counts([3, 0, 12], None) and _int_counts([3, 0, 12], 0)
+    assert not _int_counts(["3", "0", "12"], None)
+    assert not _int_counts([3, "0", 12], None) and not _int_counts([3, 12, True], None)
+    assert not _int_counts(["3", 0, 12], None) and not _int_counts([], None)
+    assert not _int_counts([3, 0, 12], 1) and not _int_counts([3, -1], None)
