@@ -370,14 +370,22 @@ def filled(template: tuple[bytes, bytes], figures: tuple) -> bytes | None:
     numbers short of 16 digits (most figures: counts) go in as they are, any other figure as its text encoded."""
     numbers, texts = template
     if _WHOLE.issuperset(map(type, figures)):
-        if not figures or -WHOLE_LIMIT < min(figures) and max(figures) < WHOLE_LIMIT:
-            return numbers % figures
-        return None
+        return numbers % figures if _short(figures) else None
     text = _FIGURE_SEPARATOR.join(map(str, figures))
     if len(text) >= FIGURES_MAX + len(figures) or text.strip(_FIGURE_TEXT):
         return None
     encoded = text.encode().split(_FIGURE_SEPARATOR_BYTES)
     return None if b"" in encoded else texts % tuple(encoded)
+
+
+def whole_numbers(figures: tuple) -> bool:
+    """Whether every figure is a whole number (an int, not a bool) short of 16 digits: what a %d template writes as
+    its cell's digits (filled; the gaps sheet's rows, engine/results/render.py)."""
+    return _WHOLE.issuperset(map(type, figures)) and _short(figures)
+
+
+def _short(numbers: tuple) -> bool:
+    return not numbers or -WHOLE_LIMIT < min(numbers) and max(numbers) < WHOLE_LIMIT
 
 
 _WHOLE = frozenset({int})
