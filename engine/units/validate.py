@@ -19,7 +19,7 @@ from engine.readers.records import DataError, Record
 from engine.limits import MAX_DIGITS
 from engine.registry.checks import check_unit
 from engine.text import SURROGATE, Text, nfc, without_surrogates
-from engine.units.values import WORDS, ValueProblem, parsers, required_inputs
+from engine.units.values import NUMBER_LIMIT, WORDS, ValueProblem, parsers, required_inputs
 
 
 @dataclass
@@ -139,7 +139,6 @@ def validate_record(criteria: CriteriaSet, record: Record, strict_units: bool = 
 _READ: dict[Any, list[dict]] = {}
 _READ_LIMIT = 5_000  # values kept per input (a name column never repeats: its memo is emptied now and then)
 _UNREAD = object()
-COUNT_LIMIT = 10 ** MAX_DIGITS  # a count from here on is too large (values._count)
 
 
 def validate_records(criteria: CriteriaSet, records: list[Record], strict_units: bool = False) -> list[Unit]:
@@ -188,7 +187,7 @@ def validate_records(criteria: CriteriaSet, records: list[Record], strict_units:
                     if minimum is None or number >= minimum:
                         values[row] = _remember(read, given, number)
                         continue
-            elif (type(given) is int and kind == "count" and 0 <= given < COUNT_LIMIT
+            elif (type(given) is int and kind == "count" and 0 <= given < NUMBER_LIMIT
                   and (minimum is None or given >= minimum)):
                 # A workbook's number cell (an int, never kept above: 1 and True hash alike) is the count
                 # _count's parser makes of it, without the call: ~29 a national row, ~20 µs a unit.
@@ -242,7 +241,7 @@ def _int_counts(column: Sequence, minimum: int | None) -> bool:
     whose first value is no int (a CSV's text) is not looked at further: the types of a whole column cost a CSV
     file ~7k instructions a unit (31 count columns)."""
     return (bool(column) and type(column[0]) is int and set(map(type, column)) == {int}
-            and min(column) >= max(0, minimum or 0) and max(column) < COUNT_LIMIT)
+            and min(column) >= max(0, minimum or 0) and max(column) < NUMBER_LIMIT)
 
 
 def _remember(read: dict, given: str, value: Any) -> Any:

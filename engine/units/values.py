@@ -48,6 +48,9 @@ def _checked_text(value: str) -> str:
     return value
 
 
+NUMBER_LIMIT = 10 ** limits.MAX_DIGITS  # a number this large in size or larger is too large (number_too_large)
+
+
 def _count(decl: InputDecl):
     def parse(value: Any) -> int | None:
         if is_blank(value):
@@ -66,7 +69,7 @@ def _count(decl: InputDecl):
                 raise ValueProblem("not_a_number", value)
             if not value.is_integer():
                 raise ValueProblem("fractional_count", value)
-            if abs(value) >= 10 ** limits.MAX_DIGITS:
+            if abs(value) >= NUMBER_LIMIT:
                 raise ValueProblem("number_too_large", value, digits=limits.MAX_DIGITS)
             number = int(value)
         elif isinstance(value, int):
@@ -91,7 +94,7 @@ def _count(decl: InputDecl):
                 raise ValueProblem(key, value)
             else:
                 raise ValueProblem("not_whole_number", value)
-        if abs(number) >= 10 ** limits.MAX_DIGITS:
+        if abs(number) >= NUMBER_LIMIT:
             raise ValueProblem("number_too_large", value, digits=limits.MAX_DIGITS)
         if number < 0:
             raise ValueProblem("negative_count", value)
