@@ -413,11 +413,9 @@ def _entity(match: re.Match) -> str:
 
 
 def _entity_named(name: str) -> str:
-    found = _ENTITIES.get(name)
+    found = _ENTITIES.get(name)  # the named ones are all there (and never cleared)
     if found is not None:
         return found
-    if name in NAMED:
-        return NAMED[name]
     code = int(name[2:], 16) if name[1] == "x" else int(name[1:])
     if not (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
             or 0x10000 <= code <= 0x10FFFF):

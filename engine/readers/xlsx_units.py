@@ -116,7 +116,7 @@ def _row_record(source: str, sheet: _Sheet, number: int, start: int, stop: int, 
             found[column] = None
             continue
         if kind == b"inlineStr":  # the sheet is an IndexedSheet: an inline string is always <is><t>…</t></is>
-            got = _inline(inline)
+            got = _TEXTS[inline]
         elif (not kind or kind == b"n") and text and int(style or 0) not in sheet.special:
             got = float(text) if b"." in text or b"e" in text or b"E" in text else int(text)
             if type(got) is float and got.is_integer():
@@ -247,11 +247,6 @@ def _getter(indexes: list[int]):
         index = indexes[0]
         return lambda values: (values[index],)
     return itemgetter(*indexes)
-
-
-def _inline(raw: bytes) -> str:
-    """An inline string's value as a record holds it."""
-    return _TEXTS[raw]
 
 
 def scan_xlsx(path: str | Path, criteria: CriteriaSet | None = None) -> WorkbookUnits:
