@@ -13,8 +13,10 @@ from __future__ import annotations
 import faulthandler
 import gc
 import os
+import pickle
 import queue
 import signal
+import struct
 import sys
 import threading
 from collections import deque
@@ -156,7 +158,7 @@ def _serve(connection: Connection, job: Job, task: Callable, foreign: list[Conne
         except Exception as error:  # noqa: BLE001 - a bug on some unit must not end the batch; it is named
             reply = ("failed", f"{type(error).__name__}: {error}")
         try:
-            connection.send(reply)
+            _send(connection, reply)
         except (BrokenPipeError, OSError):
             return
 
@@ -168,6 +170,65 @@ def _receive(connection: Connection, inbox: queue.SimpleQueue) -> None:
         except (EOFError, OSError):
             inbox.put(None)  # the parent is gone, or done with us
             return
+
+
+# ---------------------------------------------------------------- a reply's way from a worker to the parent
+#
+# A chunk's reply is a few megabytes (a national --output DIR batch sends ~95 MB in 52 replies). Connection.send
+# pickles it into a growing BytesIO, and Connection.recv reads it in pieces of at most what the socket holds, each
+# into a new bytes object the size of what is left (fresh memory: page faults), copied again into a BytesIO before
+# it is unpickled. Here a reply is pickled to bytes once (pickle.dumps) and written after its size; the parent reads
+# it into one buffer it keeps for the worker (_Inbox) and unpickles it from there (the objects are copies: the buffer is
+# free again as soon as loads returns). Measured on the national batch's replies: the parent's receiving and
+# unpickling 0.085–0.098 s of processor -> 0.046–0.055 s, the worker's pickling 0.024–0.035 s -> 0.014 s (both
+# workers together). Where a Connection is not a descriptor of this system (Windows' pipes), send and recv as before.
+_SIZE = struct.Struct("<Q")  # a reply's size in bytes, before it
+_FRAMED = sys.platform != "win32"
+
+
+def _send(connection: Connection, reply: object) -> None:
+    """A reply of a worker, as _read reads it."""
+    if not _FRAMED:
+        connection.send(reply)
+        return
+    payload = pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
+    fd = connection.fileno()
+    for part in (_SIZE.pack(len(payload)), payload):
+        with memoryview(part) as rest:
+            while rest:  # a write may take part of it (the socket full, a signal): the rest follows
+                rest = rest[os.write(fd, rest):]
+
+
+class _Inbox:
+    """Where the parent reads a worker's replies (as _send writes them): one buffer, grown to the largest reply."""
+
+    def __init__(self):
+        self.buffer = bytearray(_SIZE.size)
+
+    def read(self, connection: Connection) -> object:
+        """The worker's next reply; EOFError when the worker is gone before its end."""
+        if not _FRAMED:
+            return connection.recv()
+        fd = connection.fileno()
+        _fill(fd, self.buffer, _SIZE.size)
+        size = _SIZE.unpack_from(self.buffer)[0]
+        if size > len(self.buffer):
+            self.buffer = bytearray(size)
+        _fill(fd, self.buffer, size)
+        with memoryview(self.buffer) as whole, whole[:size] as reply:
+            return pickle.loads(reply)
+
+
+def _fill(fd: int, buffer: bytearray, size: int) -> None:
+    """The first `size` bytes of `buffer` read from `fd`, however many reads they take."""
+    got = 0
+    with memoryview(buffer) as view:
+        while got < size:
+            with view[got:size] as rest:
+                read = os.readv(fd, [rest])
+            if not read:
+                raise EOFError
+            got += read
 
 
 # ---------------------------------------------------------------- the orchestration
@@ -282,6 +343,7 @@ class _Worker:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()  # only the worker holds its end: when the parent dies, the worker reads end-of-file
         self.held: deque[tuple[int, tuple, bool]] = deque()  # (first index, units, is a retry), in order
+        self.inbox = _Inbox()
 
     def give(self, first: int, chunk: tuple, retry: bool) -> None:
         """Units (source, start, stop) of the plan to evaluate, the first being unit `first` of the batch."""
@@ -395,7 +457,7 @@ def _reply(worker: _Worker) -> tuple[str, object]:
     raised, ("died", why) when its process ended."""
     try:
         if worker.connection.poll():
-            return worker.connection.recv()
+            return worker.inbox.read(worker.connection)
     except (EOFError, OSError):
         pass
     worker.process.join(timeout=5)

@@ -238,3 +238,85 @@ def test_a_json_chunk_crosses_as_the_utf8_of_its_units_text_and_as_text_when_utf
     assert type(chunk) is str
     assert chunk == "".join(renderer.unit(result, offset) for offset, result in enumerate(results))
     assert "\udcff" in chunk
+
+
+def _replies_sent(send) -> "multiprocessing.connection.Connection":
+    """The parent's end of a pipe whose other end a forked process gives to `send`, then closes."""
+    import multiprocessing
+    context = multiprocessing.get_context("fork")
+    ours, theirs = context.Pipe()
+    process = context.Process(target=lambda: (ours.close(), send(theirs), theirs.close()), daemon=True)
+    process.start()
+    theirs.close()
+    return ours, process
+
+
+def _reply_like_a_chunk(units: int) -> tuple:
+    """A reply shaped as a chunk's of --output DIR: bytes of every kind (NULs, Vietnamese), rows as lists."""
+    rows = [b'<row r="\0"><c r="A\0" t="inlineStr"><is><t>' + "Xã Đông %d 100%%".encode() % n + b"</t></is></c></row>"
+            for n in range(units * 6)]
+    text = {"sheets": {"a": rows, "b": rows[:units]}, "csv": b"x,\xc4\x90\r\n" * units, "json": b"{}" * units,
+            "after": False}
+    return "done", [batch.Evaluated(units, text, {"recognized": units}, 0, ["cảnh báo"] * (units % 3))]
+
+
+def test_replies_reach_the_parent_whole_in_order_whatever_their_size():
+    """A worker's replies (batch._send) read by the parent (batch._Inbox) into one buffer it grows and reuses: each
+    equal to what was sent, small after large (the buffer larger than the reply), large after small."""
+    replies = [_reply_like_a_chunk(units) for units in (1, 3000, 2, 12000, 0, 5)] + [("failed", "ValueError: x")]
+    ours, process = _replies_sent(lambda end: [batch._send(end, reply) for reply in replies])
+    inbox = batch._Inbox()
+    got = [inbox.read(ours) for _ in replies]
+    assert got == replies
+    assert len(inbox.buffer) >= len(__import__("pickle").dumps(replies[3], 5))  # grown once, to the largest
+    with pytest.raises(EOFError):  # the writer is done: end of file, not a reply
+        inbox.read(ours)
+    process.join(timeout=60)
+
+
+def test_a_reply_written_and_read_in_small_pieces_is_the_same(monkeypatch):
+    """The system may take part of a write (a full socket, a signal) and give part of a reply in a read: each
+    side goes on where it stopped."""
+    original_write, original_readv = os.write, os.readv
+    monkeypatch.setattr(os, "write", lambda fd, data: original_write(fd, bytes(data[:997])))  # the forked writer
+    reply = _reply_like_a_chunk(500)
+    ours, process = _replies_sent(lambda end: (batch._send(end, reply), batch._send(end, ("failed", "why"))))
+    monkeypatch.setattr(os, "write", original_write)
+    reads = []
+
+    def readv(fd, buffers):  # the parent: at most 4,099 bytes a read
+        reads.append(1)
+        with memoryview(buffers[0]) as view, view[:4099] as part:
+            return original_readv(fd, [part])
+
+    monkeypatch.setattr(os, "readv", readv)
+    inbox = batch._Inbox()
+    assert inbox.read(ours) == reply and inbox.read(ours) == ("failed", "why")
+    assert len(reads) > 100
+    process.join(timeout=60)
+
+
+def test_a_worker_gone_in_the_middle_of_a_reply_is_end_of_file_and_then_a_death(monkeypatch):
+    """A worker killed while it writes a reply: the parent reads what came, then end of file (not a reply made of
+    half of one), which _reply reports as the worker's death."""
+    import pickle
+    reply = _reply_like_a_chunk(2000)
+
+    def half(end):
+        payload = pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
+        os.write(end.fileno(), batch._SIZE.pack(len(payload)))
+        os.write(end.fileno(), payload[: len(payload) // 2])
+        os._exit(3)
+
+    ours, process = _replies_sent(half)
+    with pytest.raises(EOFError):
+        batch._Inbox().read(ours)
+    process.join(timeout=60)
+    ours, process = _replies_sent(half)
+
+    class Worker:  # what _reply reads of a worker
+        connection, inbox = ours, batch._Inbox()
+
+    Worker.process = process
+    assert ours.poll(60)  # as the parent calls _reply: when the worker has written something, or is gone
+    assert batch._reply(Worker) == ("died", "worker process died: exit code 3")
