@@ -320,3 +320,34 @@ def test_a_worker_gone_in_the_middle_of_a_reply_is_end_of_file_and_then_a_death(
     Worker.process = process
     assert ours.poll(60)  # as the parent calls _reply: when the worker has written something, or is gone
     assert batch._reply(Worker) == ("died", "worker process died: exit code 3")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_chunk_is_read_and_scored_with_the_collector_paused_and_it_runs_again_after(small_chunks, monkeypatch, jobs):
+    """Building a chunk's records, validating and scoring them make no reference cycles: the collector is paused
+    over a chunk's whole task (in a worker and in one process), and running again once the batch is done."""
+    import gc
+    from engine import loading
+    seen = []
+    records, evaluate = loading.Plan.records, batch._evaluate_chunk
+
+    def built(self, part):  # where a chunk's records are made (in the process that scores them)
+        if gc.isenabled():
+            raise RuntimeError("the collector ran while the records were built")
+        return records(self, part)
+
+    def task(first, records_):
+        if gc.isenabled():
+            raise RuntimeError("the collector ran while the chunk was scored")
+        seen.append(first)
+        return evaluate(first, records_)
+
+    monkeypatch.setattr(loading.Plan, "records", built)
+    monkeypatch.setattr(batch, "TASK", task)
+    if jobs == 1:
+        monkeypatch.setattr(batch, "_evaluate_chunk", task)
+    whole, summary = run([SAMPLE], jobs=jobs)
+    assert not summary.not_evaluated and summary.total == 15
+    assert gc.isenabled()
+    if jobs == 1:  # (in workers, the task's checks raise there: a failed chunk's units would be named)
+        assert seen == [first for first, _ in batch._parts(batch.plan([SAMPLE], CRITERIA))]
