@@ -292,7 +292,7 @@ def test_a_reply_written_and_read_in_small_pieces_is_the_same(monkeypatch):
     monkeypatch.setattr(os, "readv", readv)
     inbox = batch._Inbox()
     assert inbox.read(ours) == reply and inbox.read(ours) == ("failed", "why")
-    assert len(reads) > 100
+    assert len(reads) > 60  # ~270 kB at most 4,099 bytes a read
     process.join(timeout=60)
 
 
