@@ -280,9 +280,10 @@ def _in_process(job: Job, plan_: Plan, keep: Callable | None = None) -> Iterator
             # validating, scoring and rendering them; what outlives a chunk of a batch of PROMOTE_FROM units or more
             # goes to the oldest generation (collector_paused). Scoring and rendering paused it already; building and
             # validating the records did not, and their objects (a record, its values) made a worker walk its young
-            # generations ~90 times a national batch, 27–32 ms of processor a worker (gc.callbacks), and a tail
-            # chunk's survivors were walked when it ended (under PROMOTE_FROM units): 3–5 ms a worker left. None of
-            # those collections found garbage: what a chunk makes, reference counting frees.
+            # generations ~90 times a national batch, 27–32 ms of processor a worker (gc.callbacks; 65–72 ms from
+            # the national workbook), and a tail chunk's survivors were walked when it ended (under PROMOTE_FROM
+            # units): 3–5 ms a worker left. None of those collections found garbage: what a chunk makes, reference
+            # counting frees.
             with collector_paused(plan_.count):
                 evaluated = _evaluate_chunk(first, plan_.records(part))
             yield from evaluated
