@@ -71,32 +71,61 @@ def check_unit(unit: "Unit", criteria: "CriteriaSet", strict: bool = False) -> N
     given_code = values.get("unit_code")
     if given_code is None:
         return
-    if any(error.input == "period" for error in unit.errors):
+    if unit.errors and any(error.input == "period" for error in unit.errors):
         return  # a period that cannot be dated is a data error already: no map to check against
-    day = _day(values.get("period"))
-    if day is _NO_DAY:
-        return
-    map_ = map_for(day)
+    period = values.get("period")
+    map_ = _MAPS.get(repr(period)) if period is not None else None  # (a dated period's map, once per period)
+    if map_ is None:
+        day = _day(period)
+        if day is _NO_DAY:
+            return
+        map_ = map_for(day)
+        if day is not None:  # (no period: today's map, asked each time)
+            if len(_MAPS) > 1000:
+                _MAPS.clear()
+            _MAPS[repr(period)] = map_
     code = given_code  # validation folded it already (engine/units/codes.py)
     found = map_.get(code)
-    label = map_.label
     if found is None:
+        label = map_.label
         _said(unit, strict, "unit_code", given_code, "registry_code_unknown",
               code=given_code, map=label, hint=_unknown_hint(code, map_))
         return
-    declared = criteria.input_by_name
-    for name, field, key in _NAMES:
-        official = getattr(found, field)
-        if official is None or name not in declared:
+    named, ward = _checks_of(criteria)
+    for name, index, key in named:
+        official = found[index]
+        if official is None:
             continue
         given = values.get(name)
         if given is None:
             values[name] = official
             unit.filled.append(name)
-        elif not same_name(given, official):
-            _said(unit, strict, name, given, key, code=code, official=official, unit=found.full_name, map=label,
-                  given=given)
-    _check_category(unit, found, criteria)
+        elif given != official and not same_name(given, official):
+            _said(unit, strict, name, given, key, code=code, official=official, unit=found.full_name,
+                  map=map_.label, given=given)
+    if ward is not None:
+        _check_category(unit, found, criteria, ward)
+
+
+# A dated period's map (by repr(period), as _day keys it); a period that cannot be dated is not kept here.
+_MAPS: dict[str, AdminMap] = {}
+# Per criteria set (by id, the set kept alongside so its id is never reused): which of _NAMES it declares, as
+# (input, the AdminUnit field's index, message), and the ward category's id when categories.yaml names one the set
+# declares (else None: no category check). Read for every unit: a criteria model's attributes are slow to read.
+_CHECKS: dict[int, tuple[Any, tuple, str | None]] = {}
+
+
+def _checks_of(criteria: "CriteriaSet") -> tuple[tuple, str | None]:
+    known = _CHECKS.get(id(criteria))
+    if known is None or known[0] is not criteria:
+        if len(_CHECKS) > 64:
+            _CHECKS.clear()
+        declared = criteria.input_by_name
+        named = tuple((name, AdminUnit._fields.index(field), key) for name, field, key in _NAMES if name in declared)
+        ward = _category_rules().get("ward_of_central_city")
+        known = _CHECKS[id(criteria)] = (criteria, named,
+                                         ward if ward is not None and ward in criteria.category_by_id else None)
+    return known[1], known[2]
 
 
 def _said(target: "Unit", strict: bool, input_: str, value: Any, key: str, /, **params: Any) -> None:
@@ -121,17 +150,19 @@ def _unknown_hint(code: str | None, map_: AdminMap) -> Message | str:
     return ""
 
 
-def _check_category(unit: "Unit", found: AdminUnit, criteria: "CriteriaSet") -> None:
-    ward_category = _category_rules().get("ward_of_central_city")
+def _check_category(unit: "Unit", found: AdminUnit, criteria: "CriteriaSet", ward_category: str) -> None:
     category = unit.values.get("category")
-    if ward_category is None or category is None or ward_category not in criteria.category_by_id:
+    if category is None:
         return
+    in_ward = found.is_ward and found.central_city
+    if in_ward == (category == ward_category):
+        return  # as the list says
     expected = criteria.category_by_id[ward_category].label
     given = criteria.category_by_id[category].label if category in criteria.category_by_id else Text.of(category, category)
-    if found.is_ward and found.central_city and category != ward_category:
+    if in_ward:
         unit.warnings.append(DataError("category", category, Message("registry_category_ward", {
             "code": found.code, "unit": found.full_name, "category": given, "expected": expected})))
-    elif category == ward_category and not (found.is_ward and found.central_city):
+    else:
         unit.warnings.append(DataError("category", category, Message("registry_category_not_ward", {
             "code": found.code, "unit": found.full_name, "category": given})))
 

@@ -19,10 +19,11 @@ from engine.readers.records import DataError, Record
 from engine.limits import MAX_DIGITS
 from engine.registry.checks import check_unit
 from engine.text import SURROGATE, Text, nfc, without_surrogates
+from engine.units.codes import UNIT_CODE_INPUT
 from engine.units.values import NUMBER_LIMIT, WORDS, ValueProblem, parsers, required_inputs
 
 
-@dataclass
+@dataclass(slots=True)  # one a unit: slotted, it is made faster and smaller
 class Unit:
     """One unit's validated inputs. `values` holds every declared input: None where it was not given."""
 
@@ -194,16 +195,20 @@ def validate_records(criteria: CriteriaSet, records: list[Record], strict_units:
                 values[row] = given
                 continue
             values[row] = None  # until read: a value refused leaves the unit to validate_record
-            if _has_lone_surrogate(given):
+            text = type(given) is str
+            if text and not given.isascii() and SURROGATE.search(given) is not None:  # (_has_lone_surrogate)
                 slow.add(row)
                 continue
             try:
-                values[row] = parse(given)
+                value = values[row] = parse(given)
             except ValueProblem:
                 slow.add(row)
                 continue
-            if type(given) is str:
-                _remember(read, given, values[row])
+            if text:  # (_remember, inline: a unit's code and name are new values in nearly every row)
+                if len(read) >= _READ_LIMIT:
+                    read.clear()
+                    read[None] = None
+                read[given] = value
         columns.append(values)
     for name in required_inputs(criteria):  # missing: validate_record words it
         slow.update(compress(everywhere, map(is_, columns[names.index(name)], repeat(None))))
@@ -212,15 +217,16 @@ def validate_records(criteria: CriteriaSet, records: list[Record], strict_units:
                                                      columns[names.index(denominator)])
                      if part is not None and whole is not None and part > whole])
     units: list[Unit | None] = [None] * len(records)
-    for row, values in enumerate(zip(*columns)):
+    codes = columns[names.index(UNIT_CODE_INPUT)] if UNIT_CODE_INPUT in names else repeat(None)
+    for row, values, code in zip(everywhere, zip(*columns), codes):
         if row in slow:
             continue
         record = records[plain[row]]
-        unit = units[plain[row]] = Unit(record, dict(zip(names, values)), [], [])
-        if unit.values.get("unit_code") is not None:
+        unit = units[plain[row]] = Unit(record, dict(zip(names, values)), [], [], [], [])
+        if code is not None:
             check_unit(unit, criteria, strict_units)
-        if record.cells and unit.errors:
-            unit.errors = [_at_cell(error, record.cells) for error in unit.errors]
+            if record.cells and unit.errors:
+                unit.errors = [_at_cell(error, record.cells) for error in unit.errors]
     return [unit if unit is not None else validate_record(criteria, record, strict_units)
             for unit, record in zip(units, records)]
 
