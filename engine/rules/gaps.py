@@ -57,15 +57,6 @@ class Scored:
         outcome = rules.criterion_outcome(before.complete, before.points + gain)
         return outcome, (outcome != "met") - (before.outcome != "met")
 
-    def decision_if(self, rules: CompiledRules, criterion: int, gain: int) -> UnitDecision:
-        """The rules' decision were one criterion (by index) to gain `gain` points (gaps' flips: one per gap, so
-        no list of outcomes is built; _outcome_with inline: one call fewer a gap)."""
-        before = self.criteria[criterion]
-        outcome = rules.criterion_outcome(before.complete, before.points + gain)
-        errors, unscored, category, total, not_met = self.fact
-        return rules.unit(errors, unscored, category, total + gain,
-                          not_met + (outcome != "met") - (before.outcome != "met"))
-
     def decision_with(self, rules: CompiledRules, gains: dict[int, int]) -> tuple[list[str], UnitDecision]:
         """Each criterion's outcome and the rules' decision were criteria (by index) to gain points (`gains`):
         only those criteria's outcomes are asked again, then the unit's."""
@@ -388,11 +379,19 @@ def find_gaps(rules: CompiledRules, scored: Scored) -> list[Gap]:
         return [views[position].gap for criterion in scored.criteria if criterion.gaps
                 for position in criterion.gaps]
     gaps: list[Gap] = []
-    for index, criterion in enumerate(scored.criteria):
+    # Scored.decision_if inline (a call a gap cost more than its work): the criterion's outcome were it to gain
+    # the gap's points, then the unit's decision with that outcome and total.
+    errors, unscored, category, total, not_met = scored.fact
+    outcome_of, unit = rules.criterion_outcome, rules.unit
+    for criterion in scored.criteria:
         for position in criterion.gaps:
             view = views[position]
             gap = view.gap
-            if gap.points_gain and scored.decision_if(rules, index, gap.points_gain).status == "recognized":
-                gap = view.flipped()
+            gain = gap.points_gain
+            if gain:
+                outcome = outcome_of(criterion.complete, criterion.points + gain)
+                if unit(errors, unscored, category, total + gain,
+                        not_met + (outcome != "met") - (criterion.outcome != "met")).status == "recognized":
+                    gap = view.flipped()
             gaps.append(gap)
     return gaps
