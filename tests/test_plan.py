@@ -230,3 +230,39 @@ def test_results_built_from_plain_data_validate_as_their_models():
         dumped = to_data(result)
         assert to_data(from_data(UnitResult, dumped)) == dumped
         assert from_data(UnitResult, dumped) == result
+
+
+# ---------------------------------------------------------------- the options' fast path against a plain one
+
+def plain_options(name: str, changes: list[tuple], current: int) -> list[tuple]:
+    """_options as first written: every option made, sorted cheapest first (then the larger gain; stable), and
+    each costlier one kept only when it brings more points than the last kept."""
+    options = sorted(((target, 1 if isinstance(target, bool) else abs(target - current), gains, gain)
+                      for target, gains, _, gain in changes), key=lambda o: (o[1], -o[3]))
+    kept: list[tuple] = []
+    for option in options:
+        if not kept or option[3] > kept[-1][3]:
+            kept.append(option)
+    return kept
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.integers(0, 60), st.lists(st.tuples(st.integers(0, 60), st.lists(
+    st.tuples(st.integers(0, 4), st.integers(1, 30)), min_size=1, max_size=3, unique_by=lambda g: g[0])),
+    min_size=1, max_size=8, unique_by=lambda c: c[0]))
+def test_options_are_the_plain_ones_with_their_gains_per_criterion(current, drawn):
+    from types import SimpleNamespace
+    from engine.rules import plan
+    criterion_of = [0, 0, 1, 2, 2]
+    changes = [(target, tuple(gains), gains[0][0], sum(g for _, g in gains)) for target, gains in drawn]
+    views = [SimpleNamespace(shape=("shape", p), inputs={"x": current}) for p in range(5)]
+    scored = SimpleNamespace(views=views, measures=views)
+    positions = [0, 1, 2, 3, 4]
+    memo = {("x", *[view.shape for view in views]): changes}
+    options = plan._options("x", None, scored, positions, memo, criterion_of)
+    assert [(o.target, o.effort, o.gains, o.gain) for o in options] == plain_options("x", changes, current)
+    for option in options:
+        by: dict[int, int] = {}
+        for position, gain in option.gains:
+            by[criterion_of[position]] = by.get(criterion_of[position], 0) + gain
+        assert option.by_criterion == tuple(by.items())

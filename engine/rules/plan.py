@@ -43,6 +43,7 @@ class Option:
     effort: int
     gains: tuple[tuple[int, int], ...]  # (indicator position, points gained)
     gain: int                           # their sum
+    by_criterion: tuple[tuple[int, int], ...]  # (criterion index, points gained): what the search adds up
 
 
 def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored,
@@ -56,16 +57,17 @@ def options_by_input(criteria: CriteriaSet, rules: CompiledRules, scored: Scored
     options on the view (the effort, how far from the current value, is the view's own); an input that moves
     several keeps them in `memo` per distinct shape of its indicators."""
     out: dict[str, list[Option]] = {}
+    criterion_of = criteria.criterion_index_of
     for name, positions in _movable(criteria, scored):
         if len(positions) == 1:
             view = scored.views[positions[0]]
             kept = view.options if memos.on("plan_options") else None
             if kept is None:
-                kept = _options(name, rules, scored, positions, memo)
+                kept = _options(name, rules, scored, positions, memo, criterion_of)
                 if memos.on("plan_options"):
                     view.options = kept
         else:
-            kept = _options(name, rules, scored, positions, memo)
+            kept = _options(name, rules, scored, positions, memo, criterion_of)
         if kept:
             out[name] = kept
     return out
@@ -92,7 +94,7 @@ def best_gains(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, memo
         if best:
             out.append(best)
     for name, positions in several:
-        options = _options(name, rules, scored, positions, memo)
+        options = _options(name, rules, scored, positions, memo, criteria.criterion_index_of)
         if options:
             out.append(options[-1].gains)
     return out
@@ -127,7 +129,11 @@ def _single_changes(view) -> list[tuple]:
     return reach.changes
 
 
-def _options(name: str, rules: CompiledRules, scored: Scored, positions: list[int], memo: dict) -> list[Option]:
+def _options(name: str, rules: CompiledRules, scored: Scored, positions: list[int], memo: dict,
+             criterion_of: list[int]) -> list[Option]:
+    """The input's options cheapest first (effort, then the larger gain; in the changes' order when equal), each
+    costlier one kept only when it brings more points than every cheaper one: a costlier option that does not is
+    never worth choosing. `criterion_of`: each indicator position's criterion index."""
     if len(positions) == 1:  # its indicator's Reach has the candidates and their bands
         changes = _single_changes(scored.views[positions[0]])
     else:
@@ -138,13 +144,28 @@ def _options(name: str, rules: CompiledRules, scored: Scored, positions: list[in
     if not changes:
         return []
     current = scored.measures[changes[0][2]].inputs[name]
-    options = sorted((Option(name, target, 1 if isinstance(target, bool) else abs(target - current), gains, gain)
-                      for target, gains, _, gain in changes), key=lambda o: (o.effort, -o.gain))
+    # Sorted and filtered as (effort, -gain, order) first: only the options kept are made (sorted() is stable, so
+    # equal keys keep the changes' order, as sorting the options themselves did).
+    ranked = sorted((1 if isinstance(target, bool) else abs(target - current), -gain, order)
+                    for order, (target, _, _, gain) in enumerate(changes))
     kept: list[Option] = []
-    for option in options:  # a costlier option must bring more points, or it is never worth choosing
-        if not kept or option.gain > kept[-1].gain:
-            kept.append(option)
+    best = 0
+    for effort, loss, order in ranked:
+        if not kept or -loss > best:
+            target, gains, _, gain = changes[order]
+            kept.append(Option(name, target, effort, gains, gain, _by_criterion(gains, criterion_of)))
+            best = gain
     return kept
+
+
+def _by_criterion(gains: tuple[tuple[int, int], ...], criterion_of: list[int]) -> tuple[tuple[int, int], ...]:
+    """An option's gains per indicator summed per criterion, in the order each criterion first appears."""
+    if len(gains) == 1:
+        return ((criterion_of[gains[0][0]], gains[0][1]),)
+    by: dict[int, int] = {}
+    for position, gain in gains:
+        by[criterion_of[position]] = by.get(criterion_of[position], 0) + gain
+    return tuple(by.items())
 
 
 def _reach_changes(reach: Reach, position: int, points: int) -> list[tuple]:
@@ -183,16 +204,12 @@ class _Search:
         self.prefix = [0]
         for group in groups:
             self.prefix.append(self.prefix[-1] + group[-1].gain)
-        # Each option's gains per criterion, and the last group that can still raise each criterion.
-        self.criterion_gains: dict[int, tuple[tuple[int, int], ...]] = {}
+        # The last group that can still raise each criterion (each option's gains per criterion: by_criterion).
         self.last_group = [-1] * len(criteria.criteria)
         for index, group in enumerate(groups):
             for option in group:
-                gains: dict[int, int] = {}
-                for position, gain in option.gains:
-                    gains[criterion_of[position]] = gains.get(criterion_of[position], 0) + gain
-                    self.last_group[criterion_of[position]] = index
-                self.criterion_gains[id(option)] = tuple(gains.items())
+                for criterion, _ in option.by_criterion:
+                    self.last_group[criterion] = index
         self.criterion_of = criterion_of
         self.outcome_of: dict[int, bool] = {}  # criterion points -> met, as the rules say
         self.best: tuple[int, int] | None = None
@@ -215,21 +232,27 @@ class _Search:
 
     def _visit(self, index: int, total: int, changes: int, effort: int, chosen: list[Option]) -> None:
         self.nodes += 1
-        if self.nodes > SEARCH_BUDGET or (self.best is not None and (changes, effort) >= self.best):
+        best = self.best
+        # (changes, effort) >= best, without a tuple a node
+        if self.nodes > SEARCH_BUDGET or (best is not None and (changes > best[0] or changes == best[0]
+                                                                and effort >= best[1])):
             return
         # The compiled rules recognise no unit with a criterion not met or a total under its category's
         # threshold; only a node past both is asked for the unit's decision (no criterion not met, as the rules'
         # outcomes kept above say).
-        if total >= self.threshold and not self.unmet:
+        threshold = self.threshold
+        if total >= threshold and not self.unmet:
             errors, unscored, category = self.figures
             decision = self.rules.unit(errors, unscored, category, total, 0)
             if decision.status == "recognized":
                 self.best, self.best_choice = (changes, effort), list(chosen)
                 return  # any further change would only cost more
-        if index == len(self.groups):
+        groups = len(self.groups)
+        if index == groups:
             return
-        more = len(self.groups) - index if self.best is None else self.best[0] - changes
-        if more <= 0 or total + self.prefix[min(index + more, len(self.groups))] - self.prefix[index] < self.threshold:
+        more = groups - index if best is None else best[0] - changes
+        prefix = self.prefix
+        if more <= 0 or total + prefix[min(index + more, groups)] - prefix[index] < threshold:
             return
         last_group = self.last_group
         for criterion in self.unmet:
@@ -237,9 +260,9 @@ class _Search:
                 return
         # Each option taken (sign 1: its points added to its criteria's sums, and which are not met kept up to
         # date), visited, then taken back (sign -1), inline: two calls a node cost more than their work.
-        sums, unmet, outcome_of, criterion_gains = self.sums, self.unmet, self.outcome_of, self.criterion_gains
+        sums, unmet, outcome_of = self.sums, self.unmet, self.outcome_of
         for option in reversed(self.groups[index]):  # the largest gain first: few-change plans are found early
-            gains = criterion_gains[id(option)]
+            gains = option.by_criterion
             for sign in (1, -1):
                 for criterion, gain in gains:
                     points = sums[criterion] = sums[criterion] + sign * gain
