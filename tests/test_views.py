@@ -140,3 +140,36 @@ def test_a_shelf_whose_keys_never_come_back_stops_being_kept_and_its_rows_are_st
     before = len(built)
     assert resolve(shelves, [[], []], build, "indicator_views") == [[], []]
     assert len(built) == before
+
+
+def test_a_criterion_of_one_indicator_is_built_as_build_criteria_builds_it():
+    """Views._build_alone builds the view of a criterion of one indicator without _build_criteria's key and loop:
+    each is the same result (AsPlain's equality) with the same outcome and what it collects, for views of every
+    state (missing, invalid, an empty denominator, a value at or below its maximum, with or without a gap)."""
+    import tempfile
+    from pathlib import Path
+    from bench.generate import write
+    from engine.criteria.model import load_criteria
+    from engine.readers import read_records
+    from engine.rules.compiled import rules_for
+    from engine.rules.views import Views
+    from engine.units.validate import validate_record
+    criteria = load_criteria()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "units.csv"
+        write(path, 400, 5)
+        units = [validate_record(criteria, record) for record in read_records(path)]
+    table = Views(criteria, rules_for(criteria))
+    columns = table.columns(units)
+    spans = criteria.criterion_spans
+    views = list(dict.fromkeys(view for index in table._alone for view in columns[spans[index][0]]))
+    fast = table._build_alone(views)
+    plain = table._build_criteria([(0, (view,)) for view in views])
+    slots = ("outcome", "not_met", "unscored", "missing", "provisional", "gaps")
+    for one, other in zip(fast, plain, strict=True):
+        assert one == other
+        assert [getattr(one, name) for name in slots] == [getattr(other, name) for name in slots]
+        assert one.indicators[0] is other.indicators[0]
+    assert {view.state for view in views} >= {"value", "missing"}
+    assert any(view.gap is not None for view in views) and any(view.gap is None for view in views)
+    assert {criterion.outcome for criterion in fast} >= {"met", "unscored"}

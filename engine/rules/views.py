@@ -287,7 +287,7 @@ class Views:
                 if view.criterion_view is None or not kept:
                     new[view] = 0
         if new:
-            built = self._build_criteria([(0, (view,)) for view in new])
+            built = self._build_alone(list(new))
             if kept:
                 for view, criterion_view in zip(new, built):
                     view.criterion_view = criterion_view
@@ -300,19 +300,34 @@ class Views:
             out[index] = list(map(_CRITERION_VIEW, column))
         return out
 
+    def _build_alone(self, views: list[IndicatorView]) -> list[CriterionView]:
+        """_build_criteria of criteria of one indicator, one per view (7 of 13 on the national batch, and their
+        indicators' inputs the ones most often new): no key tuple, no loop over a criterion's views, no parts
+        collected first. tests/test_views.py compares each with _build_criteria's."""
+        decisions = [view.decision for view in views]
+        outcomes = self.rules.criteria_outcomes([(decision.points is not None, decision.points or 0)
+                                                 for decision in decisions])
+        heads = self._criterion_heads
+        built = []
+        for view, decision, outcome in zip(views, decisions, outcomes):
+            number, name, max_points = heads[view.position]
+            points = decision.points
+            criterion = CriterionView(number, name, points or 0, max_points, outcome != "unscored", outcome == "met",
+                                      [view.result])
+            criterion.outcome, criterion.not_met = outcome, outcome != "met"
+            criterion.unscored = 1 if points is None else 0
+            criterion.missing = view.missing
+            criterion.provisional = () if view.provisional is None else (view.provisional,)
+            criterion.gaps = () if view.gap is None else (view.position,)
+            built.append(criterion)
+        return built
+
     def _build_criteria(self, shelved: list[tuple[int, tuple]]) -> list[CriterionView]:
         keys = [key for _, key in shelved]
         # One pass over each criterion's views collects what its view keeps (comprehensions per field cost
-        # more than the work for the two or three views a criterion has).
+        # more than the work for the two or three views a criterion has). Criteria of one indicator: _build_alone.
         parts = []
         for key in keys:
-            if len(key) == 1:  # a criterion of one indicator (7 of 13 on the national batch): no loop
-                view = key[0]
-                gained = view.decision.points
-                parts.append((gained or 0, 1 if gained is None else 0, [view.result], view.missing,
-                              () if view.provisional is None else (view.provisional,),
-                              () if view.gap is None else (view.position,)))
-                continue
             points = unscored = 0
             results, missing, provisional, gaps = [], (), (), ()
             for view in key:
