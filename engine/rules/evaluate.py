@@ -144,7 +144,7 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
         unit_code=values.get("unit_code"), unit_name=values.get("unit_name"),
         district=values.get("district"), province=values.get("province"), period=values.get("period"),
         category=values.get("category"),
-        source=Text.of(unit.record.where("vi"), unit.record.where("en")), status=status, total=total,
+        source=_source(unit.record), status=status, total=total,
         max_total=table.total_points, threshold=threshold,
         shortfall=max(threshold - total, 0) if decidable else None,
         criteria=criteria_results, reasons=reasons, gaps=find_gaps(rules, scored),
@@ -157,6 +157,29 @@ def build_result(criteria: CriteriaSet, rules: CompiledRules, table: Views, unit
         if unit.warnings else [],
         filled=unit.filled,
     )
+
+
+# Per (file, sheet, kind of record): the words of Record.where before a record's number, in Vietnamese and English
+# (memo "wordings": a batch's records share them; bounded). tests/test_evaluate_source.py compares with where.
+_PLACES: dict[tuple, tuple[str, str]] = {}
+_PLACES_LIMIT = 1_000
+
+
+def _source(record) -> Text:
+    """Where a unit came from, as Record.where words it in each language: its file's words kept, its number added."""
+    if not record.kind or "wordings" in memos.OFF:
+        return Text.of(record.where("vi"), record.where("en"))
+    number = f" {record.number}"
+    key = (record.source, record.sheet, record.kind)
+    words = _PLACES.get(key)
+    if words is None:
+        vi, en = record.where("vi"), record.where("en")
+        if not (vi.endswith(number) and en.endswith(number)):  # (never: where ends with the number)
+            return Text.of(vi, en)
+        if len(_PLACES) >= _PLACES_LIMIT:
+            _PLACES.clear()
+        words = _PLACES[key] = (vi[:-len(number)], en[:-len(number)])
+    return Text.of(words[0] + number, words[1] + number)
 
 
 def _shown(value):

@@ -69,10 +69,14 @@ def reasons_not_recognized(criteria: CriteriaSet, results: Sequence[CriterionVie
     `criteria` (see _reason): a bounded few, its criteria's points and the totals under each threshold."""
     reasons = []
     not_met = [result for result in results if result.not_met]
+    # A kept reason is looked up by _reason's key before its figures are gathered (most are kept: one or two
+    # reasons a unit not recognised, from a few hundred distinct ones).
     for result in not_met:
         if result.outcome == "zero":
-            reasons.append(_reason(memo, "zero_criterion", result.number, "reason_zero",
-                                   {"number": result.number}, name=result.name))
+            number = result.number
+            reason = memo.get(("zero_criterion", number, number))
+            reasons.append(reason or _reason(memo, "zero_criterion", number, "reason_zero", {"number": number},
+                                             name=result.name))
     for result in not_met:
         if result.outcome == "below_minimum":
             params = {"number": result.number, "points": result.points,
@@ -80,6 +84,9 @@ def reasons_not_recognized(criteria: CriteriaSet, results: Sequence[CriterionVie
             reasons.append(_reason(memo, "criterion_below_minimum", result.number, "reason_below_min", params,
                                    name=result.name))
     if decision.below_threshold:
-        params = {"total": total, "threshold": threshold, "shortfall": threshold - total}
-        reasons.append(_reason(memo, "below_threshold", None, "reason_shortfall", params))
+        reason = memo.get(("below_threshold", None, total, threshold, threshold - total))
+        if reason is None:
+            params = {"total": total, "threshold": threshold, "shortfall": threshold - total}
+            reason = _reason(memo, "below_threshold", None, "reason_shortfall", params)
+        reasons.append(reason)
     return reasons
