@@ -8,7 +8,6 @@ which band the count falls in and what the criterion is about preventing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
     from engine.rules.views import CriterionView, IndicatorView
 
 
-@dataclass
+@dataclass(slots=True)  # one a unit: slotted, made without an instance dict
 class Scored:
     """A unit as the rules scored it: what gaps and plans start from."""
 
@@ -42,8 +41,8 @@ class Scored:
         """Per indicator, its measure (a view is its indicator's measure)."""
         return self.views
 
-    @cached_property
-    def decisions(self) -> list[BandDecision]:
+    @property
+    def decisions(self) -> list[BandDecision]:  # (read by a plan's inputs that move several indicators only)
         return [view.decision for view in self.views]
 
     @property

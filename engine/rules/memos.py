@@ -28,7 +28,8 @@ MEMOS = {
                "each in, read by gaps and plans (engine/rules/views.py, Reach in engine/rules/gaps.py)",
     "plan_options": "each action input's plan options per shape of its indicators (engine/rules/plan.py)",
     "wordings": "sentences worded once per indicator, band and figures: gaps, reasons, blocks, measures as shown "
-                "(engine/rules/gaps.py, scoring.py, plan.py)",
+                "(engine/rules/gaps.py, scoring.py, plan.py); the words of a result's source before its record's "
+                "number, per file (evaluate.py)",
 }
 
 _off: set[str] = {name for name in os.environ.get("CFC_MEMOS_OFF", "").split(",") if name}

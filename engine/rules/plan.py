@@ -177,12 +177,13 @@ def _reach_changes(reach: Reach, position: int, points: int) -> list[tuple]:
 def _changes(rules: CompiledRules, scored: Scored, all_positions: list[int]) -> list[tuple]:
     """(target, gains per indicator, a position it moves, total gain) for each candidate value that gains."""
     positions = [p for p in all_positions if scored.measures[p].state == "value"]
+    views = scored.views  # (each its indicator's measure and decision)
     targets = list(dict.fromkeys(t for p in positions
-                                 for t in candidates(scored.measures[p], scored.decisions[p].points)))
+                                 for t in candidates(views[p], views[p].decision.points)))
     out = []
     for target in targets:
-        gains = tuple((p, rules.band_of(p, measure_of(scored.measures[p], target)).points
-                       - scored.decisions[p].points) for p in positions)
+        gains = tuple((p, rules.band_of(p, measure_of(views[p], target)).points
+                       - views[p].decision.points) for p in positions)
         gains = tuple(g for g in gains if g[1])
         gain = sum(g for _, g in gains)
         if gain > 0:
