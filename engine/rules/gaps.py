@@ -49,21 +49,16 @@ class Scored:
     def outcomes(self) -> list[str]:
         return [criterion.outcome for criterion in self.criteria]
 
-    def _outcome_with(self, rules: CompiledRules, criterion: int, gain: int) -> tuple[str, int]:
-        """One criterion's outcome were it to gain `gain` points (asked again), and how that moves the count of
-        criteria not met."""
-        before = self.criteria[criterion]
-        outcome = rules.criterion_outcome(before.complete, before.points + gain)
-        return outcome, (outcome != "met") - (before.outcome != "met")
-
     def decision_with(self, rules: CompiledRules, gains: dict[int, int]) -> tuple[list[str], UnitDecision]:
         """Each criterion's outcome and the rules' decision were criteria (by index) to gain points (`gains`):
         only those criteria's outcomes are asked again, then the unit's."""
         outcomes = self.outcomes
         errors, unscored, category, total, not_met = self.fact
-        for index, gain in gains.items():
-            outcomes[index], moved = self._outcome_with(rules, index, gain)
-            not_met += moved
+        criteria, outcome_of = self.criteria, rules.criterion_outcome
+        for index, gain in gains.items():  # each gaining criterion's outcome asked again (a call each cost more)
+            before = criteria[index]
+            outcome = outcomes[index] = outcome_of(before.complete, before.points + gain)
+            not_met += (outcome != "met") - (before.outcome != "met")
             total += gain
         return outcomes, rules.unit(errors, unscored, category, total, not_met)
 

@@ -289,7 +289,7 @@ def make_plan(criteria: CriteriaSet, rules: CompiledRules, scored: Scored, numbe
     if status == "invalid" or scored.category is None:
         return None
     if status == "recognized":
-        return Plan(reaches_recognition=True, changes=[], blocked_by=[])
+        return Plan(True, [], [])  # (reaches_recognition, changes, blocked_by: positional, one a unit recognised)
     if status == "incomplete":
         blocks = [PlanBlock(
             criterion=number, indicator=m.indicator.id,
