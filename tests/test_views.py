@@ -83,25 +83,31 @@ def test_the_collector_is_paused_for_a_batch_and_nothing_is_left_frozen():
         gc.enable()
 
 
-def test_a_view_is_its_indicators_measure_as_measures_py_computes_it():
-    """Views._build measures the usual shapes inline (one input; a rate's numerator and denominator): each view
-    holds what engine/rules/measures.py gives for the same inputs, whatever they are (missing, invalid, an empty
-    denominator, a value)."""
+def generated(count: int, seed: int):
+    """The criteria, `count` synthetic units (bench/generate.py, `seed`) validated one by one, and a fresh table of
+    views for them."""
     import tempfile
     from pathlib import Path
     from bench.generate import write
     from engine.criteria.model import load_criteria
     from engine.readers import read_records
     from engine.rules.compiled import rules_for
-    from engine.rules.measures import measure_indicator
     from engine.rules.views import Views
     from engine.units.validate import validate_record
     criteria = load_criteria()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "units.csv"
-        write(path, 400, 3)
+        write(path, count, seed)
         units = [validate_record(criteria, record) for record in read_records(path)]
-    table = Views(criteria, rules_for(criteria))
+    return criteria, units, Views(criteria, rules_for(criteria))
+
+
+def test_a_view_is_its_indicators_measure_as_measures_py_computes_it():
+    """Views._build measures the usual shapes inline (one input; a rate's numerator and denominator): each view
+    holds what engine/rules/measures.py gives for the same inputs, whatever they are (missing, invalid, an empty
+    denominator, a value)."""
+    from engine.rules.measures import measure_indicator
+    criteria, units, table = generated(400, 3)
     states = set()
     for unit, row in zip(units, zip(*table.columns(units))):
         bad = {error.input for error in unit.errors}
@@ -146,20 +152,7 @@ def test_a_criterion_of_one_indicator_is_built_as_build_criteria_builds_it():
     """Views._build_alone builds the view of a criterion of one indicator without _build_criteria's key and loop:
     each is the same result (AsPlain's equality) with the same outcome and what it collects, for views of every
     state (missing, invalid, an empty denominator, a value at or below its maximum, with or without a gap)."""
-    import tempfile
-    from pathlib import Path
-    from bench.generate import write
-    from engine.criteria.model import load_criteria
-    from engine.readers import read_records
-    from engine.rules.compiled import rules_for
-    from engine.rules.views import Views
-    from engine.units.validate import validate_record
-    criteria = load_criteria()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "units.csv"
-        write(path, 400, 5)
-        units = [validate_record(criteria, record) for record in read_records(path)]
-    table = Views(criteria, rules_for(criteria))
+    criteria, units, table = generated(400, 5)
     columns = table.columns(units)
     spans = criteria.criterion_spans
     views = list(dict.fromkeys(view for index in table._alone for view in columns[spans[index][0]]))
