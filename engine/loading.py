@@ -11,6 +11,7 @@ name every row holding it, rows further down included: the codes are known befor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -75,14 +76,20 @@ def plan(paths: Iterable[str | Path], criteria: CriteriaSet | None = None) -> Pl
             places += [(unit_code_of(place) if isinstance(place, Record) else _plain(code), place)
                        for code, place in source.places()]
         else:  # a scanned CSV's rows are placed by (file, row number): a Record is made only for a code that repeats
-            places += [(_plain(code), (source.source, number)) for code, number in source.codes]
+            # (_plain inline: a call a unit costs more than the test)
+            name = source.source
+            places += [(code if type(code) is str and code.isdigit() and code.isascii() else _folded(code), (name, number))
+                       for code, number in source.codes]
         readable.append(str(path))
         sources.append(source)
-    # Only the places of a code that repeats are kept (a record's place without its content).
+    # Only the places of a code that repeats are kept (a record's place without its content). Most batches repeat
+    # none: as many distinct codes as units, counted in C, and no code is looked at one by one.
+    distinct = len(set(map(itemgetter(0), places)))
+    grouped = group_duplicates(places) if distinct < len(places) else {}
     repeated = {code: [place.location() if isinstance(place, Record) else Record(place[0], "row", place[1], {},
                                                                                   sheet=place[2] if len(place) > 2 else None)
                        for place in found]
-                for code, found in group_duplicates(places).items()}
+                for code, found in grouped.items()}
     return Plan(len(places), repeated, readable, file_errors, criteria, tuple(sources))
 
 

@@ -22,7 +22,7 @@ import csv
 import difflib
 import io
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 from typing import IO, Iterator
 
 from engine.forms.layout import header_index, header_key
@@ -62,6 +62,51 @@ class _Lines:
         self.number += 1
         self.taken.append((self.number, text))
         return text
+
+
+class _ListedLines(_Lines):
+    """A file's lines, all known (_listed_lines): read as _Lines reads them, and its rows of plain unit codes
+    taken in one loop."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__(iter(()))
+        self._all = lines
+
+    def __next__(self) -> str:
+        if len(self.taken) >= limits.MAX_CSV_RECORD_LINES:
+            raise _Runaway
+        if self.number >= len(self._all):
+            raise StopIteration
+        text = self._all[self.number]
+        self.number += 1
+        self.taken.append((self.number, text))
+        return text
+
+    def units(self, probe: int, delimiter: str, keys: list, codes: list, found: list, short: list) -> int:
+        """From the next line on, every line without a quote whose unit code cell (column `probe`) is plain ASCII
+        digits: a unit, taken as _rows takes it (its code and place, its row short of the header's width or
+        not) without splitting its cells. Stops before the first other line. How many units."""
+        lines, number, width = self._all, self.number, len(keys)
+        for text in islice(lines, number, None):
+            if '"' in text:  # the csv module reads it (_rows), and maybe the lines after it
+                break
+            if probe == 0:
+                end = text.find(delimiter)
+                code = text[:end] if end >= 0 else text.rstrip("\r\n")
+            else:
+                cells = text.split(delimiter, probe + 1)
+                if len(cells) <= probe:
+                    break
+                code = cells[probe] if len(cells) > probe + 1 else cells[probe].rstrip("\r\n")
+            if not (code.isdigit() and code.isascii()):
+                break
+            number += 1
+            codes.append((code, number))
+            found.append((number, number, 1, False, keys))
+            if text.count(delimiter) + 1 < width:
+                short.append(number)
+        taken, self.number = number - self.number, number
+        return taken
 
 
 def decoded_lines(source: str, handle: IO[bytes]) -> Iterator[str]:
@@ -190,12 +235,83 @@ class CsvUnits:
 
 def scan_csv(source: str, handle: IO[bytes], criteria: CriteriaSet) -> CsvUnits:
     """The file read once: its lines kept, its units found (with every warning and file error csv_records
-    gives), their unit codes taken; no record built."""
-    kept = _Keeping(decoded_lines(source, handle))
+    gives), their unit codes taken; no record built. A file of UTF-8 lines ended at "\n" (_listed_lines: most
+    files) is decoded a block at a time and its rows of plain unit codes taken in one loop (_ListedLines.units),
+    ~22 k instructions a line less than splitting each line's cells (bench/README.md, Session 13); any other
+    file line by line, as csv_records reads it."""
+    kept = _listed_lines(handle)
+    if kept is None:
+        kept = _Keeping(decoded_lines(source, handle))
     units, codes = [], []
-    for number, _, _, keys, (first, count, alone) in _units(source, kept, criteria, codes):
-        units.append((number, first, count, alone, keys))
+    for _ in _units(source, kept, criteria, codes, units):
+        pass
     return CsvUnits(source, kept.lines, kept.delimiter, units, codes)
+
+
+PLAIN_BLOCK = 1 << 20  # bytes decoded at a time: the file's lines are kept, never its bytes or text whole
+# What keeps a file off the listed path, besides a line ended otherwise than at "\n" (see _listed_lines): a NUL
+# (the csv module reads such a line, not split: plain_cells) and a byte-order mark after the start (two files
+# joined: decoded_lines strips it line by line). Looked for in the UTF-8 bytes (memchr; a mark's lead byte first,
+# rare in Vietnamese text). Quotes are looked for line by line (_ListedLines.units): a file may hold a few quoted
+# cells (a decimal comma) among plain rows.
+_NOT_PLAIN = ((b"\x00", b"\x00"), (b"\xef", "\ufeff".encode()))
+
+
+def _listed_lines(handle: IO[bytes]) -> "_Listed | None":
+    """The file's lines (endings kept, as decoded_lines gives them) when the file is valid UTF-8 (a byte-order
+    mark at the start skipped) and no line holds what _NOT_PLAIN finds or is as long as the csv module's field
+    limit. Else None, with `handle` as it was (read from the start again: a file that cannot be read from its
+    start is not taken this way)."""
+    try:
+        start = handle.tell()
+    except (AttributeError, OSError, ValueError):
+        return None
+    lines: list[str] = []
+    carry = b""
+    first = True
+    while True:
+        block = handle.read(PLAIN_BLOCK)
+        data = carry + block if carry else block
+        if not block:
+            cut = len(data)
+        else:
+            cut = data.rfind(b"\n") + 1
+            if not cut:  # no line ends in this block yet
+                carry = data
+                continue
+        piece, carry = data[:cut], data[cut:]
+        if first:
+            if piece.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: read as decoded_lines reads it
+                break
+            if piece.startswith(b"\xef\xbb\xbf"):
+                piece = piece[3:]
+            first = False
+        if any(lead in piece and mark in piece for lead, mark in _NOT_PLAIN):
+            break
+        try:
+            text = piece.decode("utf-8")
+        except UnicodeDecodeError:  # said by decoded_lines, naming the line
+            break
+        found = text.splitlines(True)
+        # str.splitlines ends a line at "\n" and "\r\n" as the file's own lines end, and also at a lone "\r", "\x0b",
+        # "\x85", "\u2028"…: then it finds more lines than the piece holds "\n"s (its last line may end without).
+        if len(found) != piece.count(b"\n") + (not piece.endswith(b"\n") and bool(piece)):
+            break
+        if found and max(map(len, found)) >= _FIELD_LIMIT:
+            break
+        lines += found
+        if not block:
+            return _Listed(lines)
+    handle.seek(start)
+    return None
+
+
+class _Listed:
+    """A file's lines, all decoded (_listed_lines), read in order like _Keeping's."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.delimiter = ","
 
 
 class _Keeping:
@@ -214,11 +330,14 @@ class _Keeping:
         return text
 
 
-def _units(source: str, raw: Iterator[str], criteria: CriteriaSet, codes: list | None = None) -> Iterator[tuple]:
+def _units(source: str, raw: "Iterator[str] | _Listed", criteria: CriteriaSet, codes: list | None = None,
+           found: list | None = None) -> Iterator[tuple]:
     """(number, cells, balanced, column keys, (first line, lines, read alone)) of every unit row; `codes`, when
-    given, receives each unit's (unit code cell as written or None, number)."""
+    given, receives each unit's (unit code cell as written or None, number). With `found` (a scan), each unit's
+    (number, first line, lines, read alone, column keys) goes there instead of being yielded."""
     header = _Header(criteria)
-    first = [text for _, text in zip(range(HEADER_SCAN_LINES), raw)]
+    listed = raw.lines if isinstance(raw, _Listed) else None
+    first = listed[:HEADER_SCAN_LINES] if listed is not None else [text for _, text in zip(range(HEADER_SCAN_LINES), raw)]
     if not any(text.strip() for text in first):
         raise InputFileError("csv_empty", file=source)
     skip = 0
@@ -233,11 +352,11 @@ def _units(source: str, raw: Iterator[str], criteria: CriteriaSet, codes: list |
     at += skip
     if at > skip:
         warn(source, Text.of(f"dòng {skip + 1}–{at}", f"lines {skip + 1}–{at}"), "rows_above_header", header=at + 1)
-    lines = _Lines(chain(first[at:], raw))
+    lines = _Lines(chain(first[at:], raw)) if listed is None else _ListedLines(listed)
     lines.number = at
-    if isinstance(raw, _Keeping):
+    if isinstance(raw, (_Keeping, _Listed)):
         raw.delimiter = delimiter
-    yield from _rows(source, lines, delimiter, header, codes)
+    yield from _rows(source, lines, delimiter, header, codes, found)
 
 
 def _columns(source: str, cells: list[str], header: _Header) -> list[str | None]:
@@ -262,7 +381,8 @@ def _columns(source: str, cells: list[str], header: _Header) -> list[str | None]
     return keys
 
 
-def _rows(source: str, lines: _Lines, delimiter: str, header: _Header, codes: list | None) -> Iterator[tuple]:
+def _rows(source: str, lines: _Lines, delimiter: str, header: _Header, codes: list | None,
+          found_units: list | None = None) -> Iterator[tuple]:
     """The unit rows (see _units); the rows that are not units skipped with a warning."""
     cells, _ = _parse_line(next(lines), delimiter)
     if results_header(cells, header.criteria):
@@ -274,6 +394,10 @@ def _rows(source: str, lines: _Lines, delimiter: str, header: _Header, codes: li
     short: list[int] = []  # unit rows with fewer cells than the header
     second_header_allowed = True
     while True:
+        if (found_units is not None and type(lines) is _ListedLines and not second_header_allowed
+                and not blank_run and probe is not None and keys[probe] == "unit_code"):
+            # The rows of plain unit codes from here on, in one loop; the first other row is read below.
+            units += lines.units(probe, delimiter, keys, codes, found_units, short)
         lines.taken = []
         try:
             text = next(lines)
@@ -316,7 +440,10 @@ def _rows(source: str, lines: _Lines, delimiter: str, header: _Header, codes: li
             if balanced and len(row) < len(keys):
                 short.append(number)
             units += 1
-            yield number, row, balanced, keys, span
+            if found_units is not None:
+                found_units.append((number, *span, keys))
+            else:
+                yield number, row, balanced, keys, span
     if short:
         _warn_short(source, short, len(keys))
     if not units:
