@@ -332,9 +332,9 @@ def test_vietnamese_error_output_is_nfc(tmp_path):
 
 # ---------------------------------------------------------------- the collector while a batch starts
 
-def test_evaluate_starts_with_the_collector_paused_and_runs_the_batch_with_it(monkeypatch, mixed_batch):
+def test_evaluate_starts_with_the_collector_paused_and_runs_the_batch_with_it(monkeypatch, mixed_batch, tmp_path):
     """Start-up (the criteria, the plan) runs without the cyclic collector; the batch itself runs with it, as
-    before; and the command leaves it as it found it."""
+    before, with what start-up built in the oldest generation; and the command leaves it as it found it."""
     import gc
 
     import cli
@@ -343,12 +343,23 @@ def test_evaluate_starts_with_the_collector_paused_and_runs_the_batch_with_it(mo
     seen = {}
     library, real_run = cli._library, batch.run
     monkeypatch.setattr(cli, "_library", lambda path: (seen.setdefault("loading", gc.isenabled()), library(path))[1])
-    monkeypatch.setattr(batch, "run", lambda *a, **k: (seen.setdefault("running", gc.isenabled()), real_run(*a, **k))[1])
+
+    def running(*args, **kwargs):
+        seen["running"] = gc.isenabled()
+        # What start-up built is in the oldest generation, not walked by the batch's first collections (left in the
+        # youngest, the first allocation once enabled would walk it all, and leave its ~5,000 objects in the next).
+        seen["young"] = len(gc.get_objects(generation=0)) + len(gc.get_objects(generation=1))
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "run", running)
     assert gc.isenabled()
-    result = run("evaluate", mixed_batch, "--format", "json")
+    criteria = tmp_path / "criteria.yaml"  # read afresh: thousands of objects built while starting
+    criteria.write_bytes(SHIPPED.read_bytes())
+    result = run("evaluate", mixed_batch, "--format", "json", "--criteria", criteria)
     assert result.exit_code == 1, result.output  # one unit has invalid data
+    assert seen.pop("young") < 100, seen
     assert seen == {"loading": False, "running": True}
-    assert gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 @pytest.mark.parametrize("args", [
@@ -362,6 +373,19 @@ def test_evaluate_that_fails_while_starting_leaves_the_collector_enabled(args, m
     result = run("evaluate", mixed_batch, *args)
     assert result.exit_code == 2, result.output
     assert gc.isenabled()
+
+
+def test_evaluate_leaves_what_a_caller_froze_frozen(mixed_batch):
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        result = run("evaluate", mixed_batch, "--format", "json")
+        assert result.exit_code == 1, result.output
+        assert gc.get_freeze_count() > frozen // 2 > 0  # (some were freed meanwhile)
+    finally:
+        gc.unfreeze()
 
 
 def test_evaluate_leaves_a_paused_collector_paused(mixed_batch):
