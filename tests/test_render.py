@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import math
+import sys
 from copy import copy
 from dataclasses import replace
 from pathlib import Path
@@ -345,6 +346,11 @@ def test_a_row_encoder_writes_each_row_as_the_plain_way(rows, layout):
             assert head + encoder.cells(row[1:], 1) == expected[start:-len(b"</row>")]
             # ... and written out, not looked up (a unit's code and name before each of its gaps)
             assert encoder.written(row[:2]) + encoder.cells(row[2:], 2) == expected[start:-len(b"</row>")]
+
+
+def test_printable_text_holds_no_white_space_but_the_space():
+    """What a text cell's xml:space reads of printable text (xlsx_writer._text_cell): its ends' spaces alone."""
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isprintable() and c.isspace()] == [" "]
 
 
 def test_a_row_encoder_refuses_what_a_cell_cannot_hold():

@@ -127,7 +127,7 @@ class SafeCsvWriter:
             position = fields.index(marker, position + 1)
             value = row[position]
             if type(value) is str:
-                field = "'" + value if value.startswith(FORMULA_STARTS) else value
+                field = "'" + value if value[:1] in _STARTS else value  # each start is one character
                 if quote in field:
                     field = quote + field.replace(quote, quote + quote) + quote
                 elif "," in field or not field.isprintable() and any(map(field.__contains__, breaks)):

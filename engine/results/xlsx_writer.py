@@ -184,6 +184,30 @@ def _cell_tail(value: Any, style: int) -> str:
     raise TypeError(f"a worksheet cell cannot hold {type(value).__name__}: {value!r}")
 
 
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each one character: text starts with one when its first character is one
+# Per style of a text cell, the cell's XML between its reference and its text, encoded: [formula-like][white space at
+# an end] (the quote prefix's style, xml:space), as _cell_tail writes it.
+_TEXT_HEADS = {style: tuple(tuple(f'"{_STYLE_ATTR[_QUOTED[style] if quoted else style]} t="inlineStr"><is><t'
+                                  f'{_PRESERVE if spaced else ""}>'.encode() for spaced in (False, True))
+                            for quoted in (False, True)) for style in _QUOTED}
+_TEXT_END = b"</t></is></c>"
+
+
+def _text_cell(ref: bytes, value: str, style: int) -> bytes:
+    """`ref` then the cell _cell_tail writes for non-empty text, encoded. Printable text within Excel's limit (most
+    cells: names, labels, sentences) by its first and last characters and four searches, written as bytes; the rest
+    by _cell_tail. A text cell of a row not seen before was ~6k instructions through _cell_tail's str path (callgrind),
+    its formula check (startswith of six prefixes) and the text widened into an f-string then encoded the most."""
+    if value.isprintable() and len(value) <= MAX_CELL_CHARS:
+        first = value[0]
+        # Printable text holds no white space but the space (tests/test_render.py checks every character).
+        head = _TEXT_HEADS[style][first in _FORMULA_FIRST][first == " " or value[-1] == " "]
+        if "&" in value or "<" in value or ">" in value or "_x" in value:
+            value = _markup(value)
+        return b"".join((ref, head, value.encode(), _TEXT_END))
+    return ref + _cell_tail(value, style).encode()
+
+
 class RowEncoder:
     """Rows of one layout (column widths; the first `upto` cells in `style`, all when None, the rest plain) as
     SpreadsheetML but for their numbers: each row with NUMBER where its number goes, and its width. A worker process
@@ -266,6 +290,9 @@ class RowEncoder:
         refs, styles = self._refs, self._styles
         out = []
         for index, value in enumerate(values, first):
+            if type(value) is str and value:
+                out.append(_text_cell(refs[index], value, styles[index]))
+                continue
             tail = _cell_tail(value, styles[index])
             out.append(refs[index] + tail.encode() if tail else b"")
         return b"".join(out)
@@ -283,8 +310,11 @@ class RowEncoder:
                 if cell is None:
                     cell = self._bits[index][value] = self._refs[index] + _cell_tail(value, self._styles[index]).encode()
             else:
-                tail = _cell_tail(value, self._styles[index])
-                cell = self._refs[index] + tail.encode() if tail else b""
+                if kind is str and value:
+                    cell = _text_cell(self._refs[index], value, self._styles[index])
+                else:
+                    tail = _cell_tail(value, self._styles[index])
+                    cell = self._refs[index] + tail.encode() if tail else b""
                 if kind is str or kind is int:
                     memo = self._memos[index]
                     tall = self._tall[index] if index < len(self._tall) else None
