@@ -698,6 +698,78 @@ def test_gap_rows_of_fresh_results_are_each_row_written_whole(criteria, tmp_path
         assert rows == _plain_gap_rows(renderer, unit, lang)
 
 
+@pytest.mark.parametrize("figures", [
+    {"points_gain": -10 ** 15}, {"points_gain": 10 ** 15}, {"points_gain": -(10 ** 15 - 1)}, {"points_gain": True},
+    {"points_gain": 2.0}, {"change": -(10 ** 15 - 1), "current_value": 10 ** 15 - 1},
+    {"change": 10 ** 15}, {"current_value": -10 ** 15}])
+def test_gap_rows_of_fresh_gaps_with_figures_at_the_edges_are_each_row_written_whole(criteria, tmp_path, figures):
+    """A gap not yet worded whose figures or sentence's figures are whole numbers at the edge of 16 digits, or a yes/no
+    or a fraction among them: its row (from one %-template only when every figure is a whole number short of 16
+    digits) is the row labelled whole and written cell by cell."""
+    from engine.rules.worded import PENDING
+
+    renderer = _renderer("bundle", "vi", criteria)
+    said = 0  # edge figures in a sentence's figures
+    for index, unit in enumerate(_fresh_results(criteria, tmp_path, 14)[:80]):
+        gaps = []
+        for gap in unit.gaps:
+            if getattr(gap, "sentence", None) and gap.sentence("vi"):
+                edge = replace(gap, message=PENDING, current_measure=PENDING, **figures)
+                edge._wording, edge._result = gap._wording, gap._result
+                words = edge.sentence("vi")[1]
+                said += any(type(word) is type(value) and abs(word) == abs(value) for word in words
+                            for value in figures.values())
+                gap = edge
+            gaps.append(gap)
+        unit = replace(unit, gaps=gaps)
+        rows = renderer.unit(unit, index)["sheets"][renderer._names[1]]
+        assert rows == _plain_gap_rows(renderer, unit, "vi")
+    assert said > 20
+
+
+def _plain_unit_row(renderer, criteria, unit, lang) -> tuple[bytes, bytes]:
+    """A unit's row of the results sheet and its line of the people's CSV, the plain way: each column's value by its
+    key, labelled whole (render.labelled), written cell by cell and by csv.writer of csv_safe cells."""
+    from engine.results.model import DECIDED
+    from engine.results.render import criteria_set_cell, labelled, unit_columns
+    from engine.version import __version__
+
+    decided = unit.status in DECIDED
+    values = {"unit_code": unit.unit_code, "unit_name": unit.unit_name, "status": renderer._status[unit.status],
+              "total": unit.total if decided else None, "threshold": unit.threshold,
+              "shortfall": unit.shortfall if decided else None,
+              "reasons": "; ".join(reason.message(lang) for reason in unit.reasons), "district": unit.district,
+              "province": unit.province, "period": unit.period, "category": unit.category, "gaps": len(unit.gaps),
+              "missing_inputs": list(unit.missing_inputs),
+              "provisional": ", ".join(use.indicator for use in unit.provisional), "source": unit.source(lang),
+              "criteria_set": criteria_set_cell(unit), "cfc_version": __version__,
+              **{f"criterion_{c.number}": c.points if c.complete else None for c in unit.criteria}}
+    spec = renderer._specs[renderer._names[0]]
+    labels = renderer._labels_after if renderer._after[unit.period] else renderer._labels
+    row = labelled([values[column.key] for column in unit_columns(criteria)], spec["translate"], labels)
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\r\n").writerow([csv_safe(cell) for cell in row])
+    return _plain_row(row, spec["widths"], xlsx_writer.WRAP, spec["printed"]), line.getvalue().encode()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_results_rows_and_lines_of_fresh_results_are_each_written_whole(criteria, tmp_path, lang):
+    """The results sheet's row and the people's CSV line of each unit (written with the row's cells in place, the set's
+    cell kept for the last unit's set) are the row labelled whole and written cell by cell, and csv.writer's line:
+    units scored by the set, by another set and by none, in turns, rendered twice over."""
+    from engine.results.model import CriteriaSetRef
+
+    results = _fresh_results(criteria, tmp_path, 15 if lang == "vi" else 16)
+    other = CriteriaSetRef("other", "2030-01-01", "f" * 64)
+    results += [replace(unit, criteria_set=(None, other, unit.criteria_set)[index % 3])
+                for index, unit in enumerate(results[:60])]
+    renderer = _renderer("bundle", lang, criteria)
+    name = renderer._names[0]
+    for index, unit in enumerate(results + results):
+        piece = renderer.unit(unit, index)
+        assert (piece["sheets"][name][0], piece["csv"]) == _plain_unit_row(renderer, criteria, unit, lang)
+
+
 def test_gap_rows_templates_keep_a_per_cent_sign_of_a_label(criteria, tmp_path):
     """A gap's row filled from one bytes %-template (_whole_row) holds its step's cells as they are: an input's
     label with per cent signs in it (%, %d, %% read literally) is written as the row written cell by cell."""

@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, TextIO
 from engine.version import __version__
 from engine.messages import CATALOG, Message, number
 from engine.results.cells import csv_writer
-from engine.results.xlsx_writer import PLAIN, ROW_START, WHOLE_LIMIT, data_rows, filled, whole_numbers
+from engine.results.xlsx_writer import PLAIN, ROW_START, WHOLE_LIMIT, data_rows, filled
 from engine.results.compact import Layout, compact_unit, compact_unit_bytes, dumps as _dumps, set_key as _set_key
-from engine.results.model import DECIDED, STATUSES, BatchResult, UnitResult, localise, to_data
+from engine.results.model import DECIDED, STATUSES, BatchResult, CriteriaSetRef, UnitResult, localise, to_data
 from engine.registry.maps import DISTRICT_AFTER, after_reform, input_label
 from engine.text import printable
 
@@ -427,6 +427,7 @@ _GAP_NOW, _GAP_FLIPS, _GAP_MESSAGE = 8, 11, 13
 # Figures kept by value and type (_gap_encoded): those whose equal values of one type are written alike, as the types
 # of a gap's now, needed and change.
 _KEPT_FIGURES = frozenset(product((int, bool, str, type(None)), repeat=3))
+_WHOLE_KINDS = frozenset({int})
 
 
 class SheetsRenderer:
@@ -468,6 +469,8 @@ class SheetsRenderer:
         self._warning = self._pick(("cảnh báo", "warning"))
         self._after: dict = {}  # period → whether it ends on or after 1 July 2025
         self._criteria_set: tuple = ((), None)  # the last unit's criteria set and its cell (_criteria_set_cell)
+        self._set_ref: object = self  # ... the last unit's reference to it (no unit's: nothing found before the first)
+        self._set_cell: str | None = None
 
     def _pick(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.lang == "vi" else pair[1]
@@ -516,25 +519,27 @@ class SheetsRenderer:
     def unit(self, result: UnitResult, index: int) -> dict:
         lang = self.lang
         decided = result.status in DECIDED
-        status = self._status[result.status]
         # An undecided unit (incomplete or invalid data) has no total to show: its sum covers only part of
         # the criteria, and a number in the total column would read as a score.
         reasons = result.reasons
-        unit_row = [result.unit_code, result.unit_name, status, result.total if decided else None,
+        ref = result.criteria_set
+        unit_row = [result.unit_code, result.unit_name, self._status[result.status], result.total if decided else None,
                     result.threshold, result.shortfall if decided else None,
-                    *_criterion_points(result),
+                    *[c.points if c.complete else None for c in result.criteria],  # _criterion_points, in line
                     "; ".join([r.message(lang) for r in reasons]) if reasons else "", result.district,
                     result.province, result.period, result.category, len(result.gaps), list(result.missing_inputs),
                     ", ".join(map(_INDICATOR, result.provisional)), result.source(lang),
-                    self._criteria_set_cell(result), __version__]
+                    self._set_cell if ref is self._set_ref else self._criteria_set_cell(ref), __version__]
         units, gaps, errors = self._names
         after = self._after.get(result.period)
         if after is None:  # a batch holds few periods: each is dated once
             after = self._after[result.period] = after_reform((result.period,))
         labels = self._labels_after if after else self._labels
+        for column, mapping in self._translated[id(labels)][units]:  # _finished, in line: the row is the unit's
+            unit_row[column] = _label(unit_row[column], mapping)
         if not self.with_xlsx:  # the people's CSV alone: the results sheet is all it writes
             # The writer words the header after the reform only when every unit says so (engine/results/directory.py).
-            piece = {"sheets": {}, "csv": self._csv_lines(self._finished(units, [unit_row], labels)), "after": after}
+            piece = {"sheets": {}, "csv": self._csv_line(unit_row), "after": after}
             if self.json:
                 piece["json"] = self.json.unit_bytes(result, index)
             return piece
@@ -546,32 +551,25 @@ class SheetsRenderer:
                            for w in result.warnings]
             error_rows += [[result.unit_code, result.source(lang), name, getattr(result, name, None),
                             _filled(result, name, lang, labels["input"])] for name in result.filled]
-        encoded, people = {}, b""
-        for name, rows in ((units, [unit_row]), (gaps, None), (errors, error_rows)):
-            if rows is None:
-                encoded[name] = self._gap_rows(result, after, labels) if result.gaps else []
-                continue
-            if not rows:  # most units: no data error
-                encoded[name] = []
-                continue
-            rows = self._finished(name, rows, labels)
-            encoded[name] = [row for row, _ in map(self._encoders[name], rows)]
-            if self.with_csv and name == self._csv_sheet:
-                people = self._csv_lines(rows)
+        encoded = {units: [self._encoders[units](unit_row)[0]],
+                   gaps: self._gap_rows(result, after, labels) if result.gaps else [],
+                   errors: [row for row, _ in map(self._encoders[errors], self._finished(errors, error_rows, labels))]
+                   if error_rows else []}  # most units: no data error
         # The writer words the header after the reform only when every unit says so (engine/results/directory.py).
-        piece = {"sheets": encoded, "csv": people, "after": after}
+        piece = {"sheets": encoded, "csv": self._csv_line(unit_row) if self.with_csv else b"", "after": after}
         if self.json:
             piece["json"] = self.json.unit_bytes(result, index)
         return piece
 
-    def _criteria_set_cell(self, result: UnitResult) -> str | None:
-        """criteria_set_cell, written once for the set a batch's units share (the same text: the encoder's and the
-        CSV writer's memos find it without hashing a new one)."""
-        ref = result.criteria_set
+    def _criteria_set_cell(self, ref: CriteriaSetRef | None) -> str | None:
+        """criteria_set_cell of a unit scored by `ref`, written once for the set a batch's units share (the same text:
+        the encoder's and the CSV writer's memos find it without hashing a new one); the last unit's `ref` kept, so
+        that the next unit scored by the same object finds its cell at once."""
         key = None if ref is None else (ref.id, ref.effective, ref.digest)
         if key != self._criteria_set[0]:
-            self._criteria_set = (key, criteria_set_cell(result))
-        return self._criteria_set[1]
+            self._criteria_set = (key, None if ref is None else _set_key(ref.id, ref.effective, ref.digest))
+        self._set_ref, self._set_cell = ref, self._criteria_set[1]
+        return self._set_cell
 
     def _gap_rows(self, result: UnitResult, after: bool, labels: dict) -> list[bytes]:
         """The unit's rows of the gaps sheet, encoded. A gap shared by several units (the engine builds one per
@@ -617,8 +615,9 @@ class SheetsRenderer:
                     steps.clear()
                 steps[step] = parts
             now, needed, change = figures = _GAP_FIGURES(gap)
-            # Most gaps' figures are counts: whole_numbers(figures), its three comparisons in line (a call and a set
-            # of the types cost ~2.4k instructions a gap more, callgrind).
+            # Most gaps' figures are counts: each a whole number (an int, not a bool) short of 16 digits, what a %d
+            # template writes as its cell's digits; the three comparisons in line (a call and a set of the types cost
+            # ~2.4k instructions a gap more, callgrind).
             whole = (type(now) is int and type(needed) is int and type(change) is int
                      and -WHOLE_LIMIT < now < WHOLE_LIMIT and -WHOLE_LIMIT < needed < WHOLE_LIMIT
                      and -WHOLE_LIMIT < change < WHOLE_LIMIT)
@@ -641,7 +640,9 @@ class SheetsRenderer:
         found = sentence(self.lang) if sentence is not None else None
         if found is not None:
             template, words = found
-            if whole and whole_numbers(words):
+            # ... and so are most sentences' figures (any number of them: their types as a set; in line, as above)
+            if whole and _WHOLE_KINDS.issuperset(map(type, words)) and (
+                    not words or -WHOLE_LIMIT < min(words) and max(words) < WHOLE_LIMIT):
                 row = parts[2].get(template)
                 if row is None:
                     row = self._whole_row(parts, template, encoder)

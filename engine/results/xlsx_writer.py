@@ -408,12 +408,6 @@ def filled(template: tuple[bytes, bytes], figures: tuple) -> bytes | None:
     return None if b"" in encoded else texts % tuple(encoded)
 
 
-def whole_numbers(figures: tuple) -> bool:
-    """Whether every figure is a whole number (an int, not a bool) short of 16 digits: what a %d template writes as
-    its cell's digits (filled; the gaps sheet's rows, engine/results/render.py)."""
-    return _WHOLE.issuperset(map(type, figures)) and _short(figures)
-
-
 def _short(numbers: tuple) -> bool:
     return not numbers or -WHOLE_LIMIT < min(numbers) and max(numbers) < WHOLE_LIMIT
 
