@@ -63,13 +63,13 @@ class Layout:
     attrgetter, which calls out of the loop for each), each repeated piece of text looked up.
 
     Per criterion of the set: its number and its entries by (points, complete); per indicator (in the set's order,
-    across criteria): its id, its entries under "bands" by the band wording the result holds (looked up by the
-    wording's identity: the engine builds each wording once) and under "states" by state; per input of "values",
-    in order (each at its first place): the indicator it is read from first. Whatever a result holds that the set
-    does not say (another number of criteria or indicators, an indicator that reads other inputs) is written by
-    `_criteria_one_by_one`, as the set's metadata cannot place it."""
+    across criteria): its id, its entries under "bands" by the Vietnamese text of the band wording the result holds
+    (a string that keeps its hash: no call per indicator, as id() was) and under "states" by state; per input of
+    "values", in order (each at its first place): the indicator it is read from first. Whatever a result holds that
+    the set does not say (another number of criteria or indicators, an indicator that reads other inputs) is written
+    by `_criteria_one_by_one`, as the set's metadata cannot place it."""
 
-    KEPT = 256  # band wordings kept per indicator (the engine's are a handful; past it, they start again)
+    KEPT = 256  # combinations of the indicators' states kept (a handful; past it, they start again)
 
     def __init__(self, criteria):
         self.bands = band_indexes(criteria)
@@ -79,8 +79,8 @@ class Layout:
         self.entries: list[tuple[dict, dict]] = [({}, {}) for _ in self.numbers]
         self.ids: list[str] = []
         self.lengths: list[int] = []  # per indicator: how many inputs it reads
-        self.reached: list[dict] = []  # per indicator: id(band wording) → its entry under "bands"
-        self.wordings: list[list] = []  # per indicator: the wordings of `reached`, kept alive (their ids are keys)
+        self.unreached: list[str] = []  # per indicator: its entry under "bands" when it reached none
+        self.reached: list[dict[str, str]] = []  # per indicator: a band wording's Vietnamese → its entry
         self.states: list[dict] = []  # per indicator: state → its entry under "states" ("" when scored)
         read_from, names = [], []
         for criterion in criteria.criteria:
@@ -92,9 +92,9 @@ class Layout:
                         read_from.append(len(self.ids))
                 self.ids.append(indicator.id)
                 self.lengths.append(len(declared))
-                unreached, _ = self.bands[indicator.id]
-                self.reached.append({id(None): unreached})
-                self.wordings.append([])
+                unreached, texts = self.bands[indicator.id]
+                self.unreached.append(unreached)
+                self.reached.append(texts)
                 self.states.append({state: "" if state == "scored" else f"{_string(indicator.id)}:{_string(state)}"
                                     for state in ("scored", "empty_denominator", "missing", "invalid")})
         self.names = names
@@ -153,20 +153,9 @@ def _criteria(result: UnitResult, layout: Layout) -> tuple[str, str, str, str]:
                 criterion = criteria[position]
                 kept = layout.entries[position][1 if criterion.complete else 0]
                 entries[position] = kept[criterion.points] = _entry(criterion)
-    reached = [kept.get(id(indicator.band)) for kept, indicator in zip(layout.reached, indicators)]
-    if None in reached:
-        for position, text in enumerate(reached):
-            if text is None:
-                band = indicators[position].band
-                unreached, by_text = layout.bands[indicators[position].id]
-                reached[position] = text = by_text.get(band.vi, unreached)
-                kept, wordings = layout.reached[position], layout.wordings[position]
-                if len(wordings) >= Layout.KEPT:
-                    kept.clear()
-                    wordings.clear()
-                    kept[id(None)] = unreached
-                kept[id(band)] = text
-                wordings.append(band)
+    # A band wording the set does not hold (none reached, or a wording of its own) is written as none reached.
+    reached = [unreached if (band := indicator.band) is None else texts.get(band.vi, unreached)
+               for unreached, texts, indicator in zip(layout.unreached, layout.reached, indicators)]
     key = tuple([indicator.state for indicator in indicators])
     states = layout.state_texts.get(key)
     if states is None:
