@@ -582,15 +582,16 @@ class SheetsRenderer:
             rows = [[result.unit_code, result.unit_name, *self._gap_cells(g, lang, yes, no, band_status)]
                     for g in result.gaps]
             return [row for row, _ in map(encoder, self._finished(name, rows, labels))]
-        kept = self._gaps_kept[after]
+        kept, steps, encoded = self._gaps_kept[after], self._gap_steps[after], self._gap_encoded
         head = ROW_START + b">" + encoder.written([result.unit_code, result.unit_name])
         out = []
         for gap in result.gaps:
-            known = kept.get(id(gap))
+            key = id(gap)
+            known = kept.get(key)
             if known is None:
                 if len(kept) >= GAPS_KEPT:
                     kept.clear()
-                known = kept[id(gap)] = (gap, self._gap_encoded(gap, labels, self._gap_steps[after], encoder))
+                known = kept[key] = (gap, encoded(gap, labels, steps, encoder))
             out.append(head + known[1])
         return out
 
