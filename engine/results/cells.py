@@ -18,7 +18,7 @@ from typing import Any, Iterable
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-_STARTS = frozenset(FORMULA_STARTS)
+FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each start is one character: text is formula-like when its first one is
 _FIELD_KINDS = frozenset({str, int, type(None)})  # a row of these is written field by field (SafeCsvWriter.line)
 # What a column's memo gives for a value it does not hold: a field's own kind (text, or UTF-8 for an encoded
 # writer), so that counting them in a line compares like with like (an object compared with each text field went
@@ -111,7 +111,7 @@ class SafeCsvWriter:
         buffer.truncate()
         self._writer.writerow(row)
         text = buffer.getvalue()
-        if (text[:1] in _STARTS or (text[:1] == self._quote and text[1:2] in _STARTS)
+        if (text[:1] in FORMULA_FIRST or (text[:1] == self._quote and text[1:2] in FORMULA_FIRST)
                 or self._maybe.search(text) and self._formula.search(text)):
             buffer.seek(0)
             buffer.truncate()
@@ -127,7 +127,7 @@ class SafeCsvWriter:
             position = fields.index(marker, position + 1)
             value = row[position]
             if type(value) is str:
-                field = "'" + value if value[:1] in _STARTS else value  # each start is one character
+                field = "'" + value if value[:1] in FORMULA_FIRST else value  # each start is one character
                 if quote in field:
                     field = quote + field.replace(quote, quote + quote) + quote
                 elif "," in field or not field.isprintable() and any(map(field.__contains__, breaks)):

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, TextIO
 from engine.version import __version__
 from engine.messages import CATALOG, Message, number
 from engine.results.cells import csv_writer
-from engine.results.xlsx_writer import PLAIN, ROW_START, WHOLE_LIMIT, data_rows, filled
+from engine.results.xlsx_writer import PLAIN, ROW_START, WHOLE_KINDS, WHOLE_LIMIT, data_rows, filled
 from engine.results.compact import Layout, compact_unit, compact_unit_bytes, dumps as _dumps, set_key as _set_key
 from engine.results.model import DECIDED, STATUSES, BatchResult, CriteriaSetRef, UnitResult, localise, to_data
 from engine.registry.maps import DISTRICT_AFTER, after_reform, input_label
@@ -427,7 +427,6 @@ _GAP_NOW, _GAP_FLIPS, _GAP_MESSAGE = 8, 11, 13
 # Figures kept by value and type (_gap_encoded): those whose equal values of one type are written alike, as the types
 # of a gap's now, needed and change.
 _KEPT_FIGURES = frozenset(product((int, bool, str, type(None)), repeat=3))
-_WHOLE_KINDS = frozenset({int})
 
 
 class SheetsRenderer:
@@ -642,7 +641,7 @@ class SheetsRenderer:
         if found is not None:
             template, words = found
             # ... and so are most sentences' figures (any number of them: their types as a set; in line, as above)
-            if whole and _WHOLE_KINDS.issuperset(map(type, words)) and (
+            if whole and WHOLE_KINDS.issuperset(map(type, words)) and (
                     not words or -WHOLE_LIMIT < min(words) and max(words) < WHOLE_LIMIT):
                 row = parts[2].get(template)
                 if row is None:

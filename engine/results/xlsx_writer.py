@@ -32,7 +32,7 @@ from typing import Any, Iterable
 
 from isal import isal_zlib
 
-from engine.results.cells import FORMULA_STARTS
+from engine.results.cells import FORMULA_FIRST, FORMULA_STARTS
 from engine.results.deflated_zip import FIXED_ZIP_DATE, DeflatedZip, crc32_combine
 from engine.text import nfc
 
@@ -184,7 +184,6 @@ def _cell_tail(value: Any, style: int) -> str:
     raise TypeError(f"a worksheet cell cannot hold {type(value).__name__}: {value!r}")
 
 
-_FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each one character: text starts with one when its first character is one
 # Per style of a text cell, the cell's XML between its reference and its text, encoded: [formula-like][white space at
 # an end] (the quote prefix's style, xml:space), as _cell_tail writes it.
 _TEXT_HEADS = {style: tuple(tuple(f'"{_STYLE_ATTR[_QUOTED[style] if quoted else style]} t="inlineStr"><is><t'
@@ -201,7 +200,7 @@ def _text_cell(ref: bytes, value: str, style: int) -> bytes:
     if value.isprintable() and len(value) <= MAX_CELL_CHARS:
         first = value[0]
         # Printable text holds no white space but the space (tests/test_render.py checks every character).
-        head = _TEXT_HEADS[style][first in _FORMULA_FIRST][first == " " or value[-1] == " "]
+        head = _TEXT_HEADS[style][first in FORMULA_FIRST][first == " " or value[-1] == " "]
         if "&" in value or "<" in value or ">" in value or "_x" in value:
             value = _markup(value)
         return b"".join((ref, head, value.encode(), _TEXT_END))
@@ -399,7 +398,7 @@ def filled(template: tuple[bytes, bytes], figures: tuple) -> bytes | None:
     each); None when a figure's text is empty or not made of FIGURE_CHARACTERS, or they are long together. Whole
     numbers short of 16 digits (most figures: counts) go in as they are, any other figure as its text encoded."""
     numbers, texts = template
-    if _WHOLE.issuperset(map(type, figures)):
+    if WHOLE_KINDS.issuperset(map(type, figures)):
         return numbers % figures if _short(figures) else None
     text = _FIGURE_SEPARATOR.join(map(str, figures))
     if len(text) >= FIGURES_MAX + len(figures) or text.strip(_FIGURE_TEXT):
@@ -412,7 +411,7 @@ def _short(numbers: tuple) -> bool:
     return not numbers or -WHOLE_LIMIT < min(numbers) and max(numbers) < WHOLE_LIMIT
 
 
-_WHOLE = frozenset({int})
+WHOLE_KINDS = frozenset({int})
 _FIGURE_SEPARATOR = "\x1f"  # between the figures' texts while they are checked and encoded (not a figure character)
 _FIGURE_SEPARATOR_BYTES = _FIGURE_SEPARATOR.encode()
 _FIGURE_TEXT = FIGURE_CHARACTERS + _FIGURE_SEPARATOR  # strip() of the figures' texts leaves "" when made of these
